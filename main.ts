@@ -1,0 +1,70 @@
+/**
+ * code-review-mcp: parse flags, load config, start the stdio or HTTP server.
+ * A bad flag or environment value is one line on stderr and exit code 2.
+ */
+import { denoEnvReader, parseConfigArgs, resolveRoot, USAGE, type Config } from "./src/config.ts";
+import { setupLogging, log } from "./src/observability/log.ts";
+import { SandboxClient } from "./src/sandbox/client.ts";
+import { LINTER_BINARIES } from "./src/sandbox/permissions.ts";
+import { GitHubRawClient } from "./src/github/raw_client.ts";
+import { createServer } from "./src/server.ts";
+import { serveStdio } from "./src/transports/stdio.ts";
+import { VERSION, SERVER_NAME } from "./src/version.ts";
+import { RUFF_ENGINE_VERSION } from "./src/linters/ruff/version.ts";
+import { LIMITS } from "./src/config.ts";
+
+function die(message: string): never {
+  console.error(`${SERVER_NAME}: ${message}`);
+  Deno.exit(2);
+}
+
+function currentDir(): string {
+  try {
+    return Deno.cwd();
+  } catch {
+    return ".";
+  }
+}
+
+async function main(argv: string[]): Promise<void> {
+  const parsed = parseConfigArgs(argv, denoEnvReader, currentDir());
+  if (!parsed.ok) die(parsed.error);
+  if (parsed.value.help) {
+    console.log(USAGE);
+    return;
+  }
+  if (parsed.value.version) {
+    console.log(`${SERVER_NAME} ${VERSION} (ruff engine ${RUFF_ENGINE_VERSION}, deno ${Deno.version.deno})`);
+    return;
+  }
+  const root = await resolveRoot(parsed.value.config.rootArg);
+  if (!root.ok) die(root.error);
+  const config: Config = Object.freeze({ ...parsed.value.config, root: root.root });
+  await setupLogging(config.logLevel);
+  const logger = log("main");
+
+  const sandbox = new SandboxClient({ root: config.root, net: config.githubNet, run: [...LINTER_BINARIES] });
+  sandbox.start();
+  const github = new GitHubRawClient({
+    fetchRaw: (req, signal) => sandbox.fetchRaw(req, signal),
+    base: config.githubRawBase,
+    ...(config.githubToken ? { token: config.githubToken } : {}),
+    maxBytes: LIMITS.fetchMaxBytes,
+    timeoutMs: config.fetchTimeoutMs,
+  });
+  const server = createServer({ config, sandbox, github });
+  logger.info("Starting {name} {version} on {root} over {transport}", {
+    name: SERVER_NAME,
+    version: VERSION,
+    root: config.root,
+    transport: config.transport,
+    linters: config.linters.join(","),
+  });
+  if (config.transport === "stdio") {
+    await serveStdio(server, () => sandbox.close());
+  } else {
+    die("--transport: http is not available yet");
+  }
+}
+
+if (import.meta.main) await main(Deno.args);

@@ -1,0 +1,3 @@
+/** Every prompt the server offers. */
+export { securityReviewPrompt } from "./security_review.ts";
+export { performanceReviewPrompt } from "./performance_review.ts";

@@ -1,0 +1,106 @@
+/**
+ * file://{path}: a file inside the project root, read with read_file's policy. The
+ * URI is decoded once, then resolved and checked; only an empty host (or
+ * "localhost") is accepted. Completion lists matching entries inside the root.
+ */
+import { ResourceTemplate } from "../sdk.ts";
+import { UriTemplate } from "../sdk.ts";
+import { ErrorCode, McpError, type ReadResourceResult } from "../sdk.ts";
+import * as path from "node:path";
+import { LIMITS } from "../config.ts";
+import type { ResourceContext } from "./types.ts";
+
+/**
+ * `file://{path}` as advertised, but matching every file: URI: RFC 6570 simple
+ * expansion cannot carry "/", and WHATWG URL parsing lower-cases a file URI's host,
+ * so the path is taken from the URI text itself and judged by parseFileUri.
+ */
+class FileUriTemplate extends UriTemplate {
+  constructor() {
+    super("file://{path}");
+  }
+  override match(uri: string): Record<string, string> | null {
+    return uri.startsWith("file://") ? { path: uri.slice("file://".length) } : null;
+  }
+}
+
+/**
+ * The absolute path a file URI names, or why it is refused.
+ *
+ * @example parseFileUri("file:///proj/a%20b.py") // { ok: true, path: "/proj/a b.py" }
+ * @example parseFileUri("file://evil.example/etc/passwd") // { ok: false, reason: "file URIs with a host (evil.example) are not served" }
+ */
+export function parseFileUri(uri: string): { ok: true; path: string } | { ok: false; reason: string } {
+  if (!uri.startsWith("file://")) return { ok: false, reason: "not a file:// URI" };
+  let rest = uri.slice("file://".length);
+  if (rest.toLowerCase().startsWith("localhost/")) rest = rest.slice("localhost".length);
+  if (!rest.startsWith("/")) {
+    const host = rest.split("/")[0] ?? "";
+    return { ok: false, reason: `file URIs with a host (${host}) are not served; use file:///absolute/path inside the project root` };
+  }
+  if (rest.includes("?") || rest.includes("#")) return { ok: false, reason: "file URIs with a query or fragment are not served" };
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(rest);
+  } catch {
+    return { ok: false, reason: "the URI has a malformed percent-encoding" };
+  }
+  return { ok: true, path: decoded };
+}
+
+const MIME: Record<string, string> = {
+  ".py": "text/x-python",
+  ".js": "text/javascript",
+  ".mjs": "text/javascript",
+  ".ts": "text/x-typescript",
+  ".json": "application/json",
+  ".md": "text/markdown",
+  ".sh": "text/x-shellscript",
+  ".html": "text/html",
+  ".css": "text/css",
+  ".toml": "application/toml",
+  ".yaml": "application/yaml",
+  ".yml": "application/yaml",
+};
+
+export function mimeTypeFor(p: string): string {
+  return MIME[path.extname(p).toLowerCase()] ?? "text/plain";
+}
+
+export function fileResource(ctx: ResourceContext) {
+  const template = new ResourceTemplate(new FileUriTemplate(), {
+    list: undefined,
+    complete: {
+      path: async (value: string) => {
+        const root = ctx.config.root;
+        let prefix = value;
+        if (prefix.startsWith("/")) {
+          if (prefix === root) prefix = "";
+          else if (prefix.startsWith(root + "/")) prefix = prefix.slice(root.length + 1);
+          else return [];
+        }
+        const rels = await ctx.sandbox.completePath(prefix, LIMITS.completionMaxValues);
+        return rels.map((r) => path.posix.join(root, r) + (r.endsWith("/") ? "/" : ""));
+      },
+    },
+  });
+  return {
+    name: "file",
+    template,
+    metadata: {
+      title: "Project file",
+      description: "A text file inside the project under review, as file:///absolute/path (the same policy as read_file).",
+      mimeType: "text/plain",
+    },
+    async read(uri: URL): Promise<ReadResourceResult> {
+      const parsed = parseFileUri(uri.href);
+      if (!parsed.ok) throw new McpError(ErrorCode.InvalidParams, `Cannot read ${JSON.stringify(uri.href)}: ${parsed.reason}`);
+      const r = await ctx.sandbox.readFile({ path: parsed.path, maxBytes: LIMITS.maxFileBytes, maxOutputBytes: LIMITS.maxReadOutputBytes });
+      if (!r.ok) {
+        const code = r.reason === "no such file or directory" ? -32002 : ErrorCode.InvalidParams;
+        throw new McpError(code, `Cannot read ${JSON.stringify(parsed.path)}: ${r.reason}`);
+      }
+      return { contents: [{ uri: uri.href, mimeType: mimeTypeFor(r.value.rel), text: r.value.text }] };
+    },
+  };
+}

@@ -1,0 +1,3 @@
+/** Every resource the server offers. */
+export { fileResource } from "./file.ts";
+export { reviewRulesResource } from "./review_rules.ts";

@@ -1,0 +1,47 @@
+/**
+ * config://review-rules: the rules a review holds code to. A project replaces them
+ * with its own `.code-review-rules.md` in the root. The built-in ruff engine's
+ * default selection is derived from the same rules, so tool and resource agree.
+ */
+import type { ReadResourceResult } from "../sdk.ts";
+import { LIMITS } from "../config.ts";
+import type { ResourceContext } from "./types.ts";
+
+export const RULES_URI = "config://review-rules";
+export const PROJECT_RULES_FILE = ".code-review-rules.md";
+
+export const DEFAULT_RULES = `# Review rules
+
+These are the default rules of code-review-mcp. A project replaces them with its own
+\`${PROJECT_RULES_FILE}\` in the project root. The ruff code after each rule is what the
+built-in ruff engine checks when the project has no ruff configuration of its own.
+
+1. Every public module, class and function has a docstring. (ruff D, pep257 convention)
+2. No bare \`except:\`; catch the exceptions you mean. (E722)
+3. No mutable default arguments (lists, dicts, sets as defaults). (B006)
+4. f-strings are preferred over \`%\` formatting and \`str.format\`. (UP031, UP032)
+5. Public functions have type hints on parameters and return values. (checked in review)
+6. Lines are at most 100 characters. (E501, line-length = 100)
+7. Imports are ordered: standard library, then third-party, then local. (I001)
+8. No unused imports. (F401)
+
+Every finding names its severity (Critical, High, Medium, Low), its location (file and
+line), what is wrong, and how to fix it.
+`;
+
+export function reviewRulesResource(ctx: ResourceContext) {
+  return {
+    name: "review-rules",
+    uri: RULES_URI,
+    metadata: {
+      title: "Review rules",
+      description: `The rules a review holds this project to: the project's own ${PROJECT_RULES_FILE} when it has one, otherwise the defaults.`,
+      mimeType: "text/markdown",
+    },
+    async read(uri: URL): Promise<ReadResourceResult> {
+      const r = await ctx.sandbox.readFile({ path: PROJECT_RULES_FILE, maxBytes: LIMITS.maxFileBytes, maxOutputBytes: LIMITS.maxReadOutputBytes });
+      const text = r.ok ? r.value.text : DEFAULT_RULES;
+      return { contents: [{ uri: uri.href, mimeType: "text/markdown", text }] };
+    },
+  };
+}

@@ -1,0 +1,286 @@
+/**
+ * File effects, run inside the sandbox worker: every path goes through
+ * resolveInsideRoot first, the real path is the one opened, and the opened file is
+ * checked again (fstat) so a swap between the check and the open is noticed.
+ */
+import * as path from "node:path";
+import { describeKind, type EntryKind, formatBytes, kindOf, relativeToRoot, resolveInsideRoot } from "../policy/paths.ts";
+
+export type Outcome<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+export interface DirEntry {
+  name: string;
+  kind: EntryKind;
+  /** Bytes, for regular files. */
+  size?: number;
+}
+
+export interface ListDirectoryResult {
+  /** The folder, relative to the root ("." for the root). */
+  dir: string;
+  entries: DirEntry[];
+  /** Entries in the folder (counted up to the scan limit). */
+  total: number;
+  truncated: boolean;
+}
+
+/** Most entries read from one folder before giving up on sorting them all. */
+const MAX_SCAN_ENTRIES = 100_000;
+
+/** Lists a folder inside the root, sorted by name, capped at maxEntries. */
+export function listDirectory(root: string, requested: string, maxEntries: number): Outcome<ListDirectoryResult> {
+  const r = resolveInsideRoot(root, requested);
+  if (!r.ok) return r;
+  if (r.value.kind !== "directory") return { ok: false, reason: "is a file, not a directory" };
+  const raw: Deno.DirEntry[] = [];
+  let scanCapped = false;
+  try {
+    for (const e of Deno.readDirSync(r.value.real)) {
+      if (raw.length >= MAX_SCAN_ENTRIES) {
+        scanCapped = true;
+        break;
+      }
+      raw.push(e);
+    }
+  } catch (err) {
+    return { ok: false, reason: `cannot list the directory (${(err as Error).name})` };
+  }
+  raw.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const shown = raw.slice(0, maxEntries);
+  const entries: DirEntry[] = shown.map((e) => {
+    const full = path.join(r.value.real, e.name);
+    try {
+      const info = Deno.lstatSync(full);
+      const kind = kindOf(info);
+      return kind === "file" ? { name: e.name, kind, size: info.size } : { name: e.name, kind };
+    } catch {
+      return { name: e.name, kind: e.isDirectory ? "directory" : e.isSymlink ? "symlink" : e.isFile ? "file" : "other" };
+    }
+  });
+  return {
+    ok: true,
+    value: { dir: r.value.rel, entries, total: raw.length, truncated: scanCapped || raw.length > maxEntries },
+  };
+}
+
+export interface ReadFileRequest {
+  root: string;
+  path: string;
+  /** Whole-file reads refuse files larger than this. */
+  maxBytes: number;
+  /** Cap on returned text for a line range. */
+  maxOutputBytes: number;
+  startLine?: number;
+  endLine?: number;
+}
+
+export interface ReadFileResult {
+  rel: string;
+  text: string;
+  /** First and last line returned (1-based); 0 and 0 for an empty result. */
+  startLine: number;
+  endLine: number;
+  /** Total lines, when the whole file was read. */
+  totalLines?: number;
+  size: number;
+  /** True when a line range was cut short by the output cap. */
+  truncated: boolean;
+}
+
+const CHUNK = 64 * 1024;
+const SNIFF_BYTES = 8192;
+
+/**
+ * Reads a text file inside the root, whole (up to maxBytes) or as a line range
+ * streamed in chunks (any size, never held whole in memory). Binary files are refused.
+ */
+export async function readFile(req: ReadFileRequest): Promise<Outcome<ReadFileResult>> {
+  const r = resolveInsideRoot(req.root, req.path);
+  if (!r.ok) return r;
+  if (r.value.kind !== "file") return { ok: false, reason: "is a directory, not a file" };
+  const ranged = req.startLine !== undefined || req.endLine !== undefined;
+  if (!ranged && r.value.info.size > req.maxBytes) {
+    return {
+      ok: false,
+      reason: `file is ${formatBytes(r.value.info.size)}, over the ${formatBytes(req.maxBytes)} limit: ask for a line range with start_line and end_line`,
+    };
+  }
+  let file: Deno.FsFile;
+  try {
+    file = await Deno.open(r.value.real, { read: true });
+  } catch (err) {
+    return { ok: false, reason: `cannot open the file (${(err as Error).name})` };
+  }
+  try {
+    const after = await file.stat();
+    if (!after.isFile || after.ino !== r.value.info.ino || after.dev !== r.value.info.dev) {
+      return { ok: false, reason: "the file changed while it was being opened; try again" };
+    }
+    if (!ranged) return await readWhole(file, r.value.rel, after.size, req.maxBytes);
+    return await readRange(file, r.value.rel, after.size, req);
+  } finally {
+    file.close();
+  }
+}
+
+function looksBinary(bytes: Uint8Array): boolean {
+  const n = Math.min(bytes.length, SNIFF_BYTES);
+  for (let i = 0; i < n; i++) if (bytes[i] === 0) return true;
+  return false;
+}
+
+async function readWhole(file: Deno.FsFile, rel: string, size: number, maxBytes: number): Promise<Outcome<ReadFileResult>> {
+  const buf = new Uint8Array(Math.min(size, maxBytes) + 1);
+  let filled = 0;
+  while (filled < buf.length) {
+    const n = await file.read(buf.subarray(filled));
+    if (n === null) break;
+    filled += n;
+  }
+  if (filled > maxBytes) {
+    return { ok: false, reason: `file grew over the ${formatBytes(maxBytes)} limit: ask for a line range with start_line and end_line` };
+  }
+  const bytes = buf.subarray(0, filled);
+  if (looksBinary(bytes)) return { ok: false, reason: "is a binary file" };
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    return { ok: false, reason: "is not valid UTF-8 text (binary file?)" };
+  }
+  const totalLines = countLines(text);
+  return { ok: true, value: { rel, text, startLine: totalLines === 0 ? 0 : 1, endLine: totalLines, totalLines, size, truncated: false } };
+}
+
+/** Lines in a text: a final line without a newline counts; an empty text has none. */
+export function countLines(text: string): number {
+  if (text.length === 0) return 0;
+  let n = 0;
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) n++;
+  return text.endsWith("\n") ? n : n + 1;
+}
+
+async function readRange(file: Deno.FsFile, rel: string, size: number, req: ReadFileRequest): Promise<Outcome<ReadFileResult>> {
+  const start = req.startLine ?? 1;
+  const end = req.endLine ?? Number.MAX_SAFE_INTEGER;
+  const decoder = new TextDecoder("utf-8", { fatal: true });
+  const buf = new Uint8Array(CHUNK);
+  const out: string[] = [];
+  let outBytes = 0;
+  let line = 1; // the line the next character belongs to
+  let first = true;
+  let truncated = false;
+  let reachedEof = false;
+  let lastReturned = 0;
+  let pending = ""; // the current, unfinished line, when it is inside the range
+  let sawText = false;
+  let endsWithNewline = false;
+  const encoder = new TextEncoder();
+  outer: while (true) {
+    const n = await file.read(buf);
+    if (n === null) {
+      reachedEof = true;
+      try {
+        decoder.decode(); // flush: an incomplete sequence at the end is invalid text
+      } catch {
+        return { ok: false, reason: "is not valid UTF-8 text (binary file?)" };
+      }
+      break;
+    }
+    const bytes = buf.subarray(0, n);
+    if (first && looksBinary(bytes)) return { ok: false, reason: "is a binary file" };
+    first = false;
+    let chunk: string;
+    try {
+      chunk = decoder.decode(bytes, { stream: true });
+    } catch {
+      return { ok: false, reason: "is not valid UTF-8 text (binary file?)" };
+    }
+    if (chunk.length > 0) {
+      sawText = true;
+      endsWithNewline = chunk.endsWith("\n");
+    }
+    let pos = 0;
+    while (pos < chunk.length) {
+      const nl = chunk.indexOf("\n", pos);
+      const piece = nl === -1 ? chunk.slice(pos) : chunk.slice(pos, nl + 1);
+      if (line >= start && line <= end) {
+        pending += piece;
+        if (nl !== -1) {
+          const lineBytes = encoder.encode(pending).length;
+          if (outBytes + lineBytes > req.maxOutputBytes && out.length > 0) {
+            truncated = true;
+            break outer;
+          }
+          out.push(pending);
+          outBytes += lineBytes;
+          lastReturned = line;
+          pending = "";
+        }
+      }
+      if (nl === -1) break;
+      line++;
+      pos = nl + 1;
+      if (line > end) break outer;
+    }
+  }
+  if (reachedEof && pending !== "") {
+    out.push(pending);
+    lastReturned = line;
+  }
+  const totalLines = reachedEof ? (!sawText ? 0 : endsWithNewline ? line - 1 : line) : undefined;
+  const text = out.join("");
+  return {
+    ok: true,
+    value: {
+      rel,
+      text,
+      startLine: out.length === 0 ? 0 : start,
+      endLine: out.length === 0 ? 0 : lastReturned,
+      ...(totalLines !== undefined ? { totalLines: Math.max(totalLines, 0) } : {}),
+      size,
+      truncated,
+    },
+  };
+}
+
+export interface CompletionRequest {
+  root: string;
+  /** What the user typed so far, relative to the root. */
+  prefix: string;
+  max: number;
+}
+
+/**
+ * Path completion: entries of the folder named by the prefix whose names start
+ * with its last component; folders end with "/". Hidden entries only when asked for.
+ */
+export function completePath(req: CompletionRequest): string[] {
+  const prefix = req.prefix.replace(/^\.\//, "");
+  const slash = prefix.lastIndexOf("/");
+  const dirPart = slash === -1 ? "" : prefix.slice(0, slash + 1);
+  const namePart = slash === -1 ? prefix : prefix.slice(slash + 1);
+  const r = resolveInsideRoot(req.root, dirPart === "" ? "." : dirPart);
+  if (!r.ok || r.value.kind !== "directory") return [];
+  const out: string[] = [];
+  try {
+    for (const e of Deno.readDirSync(r.value.real)) {
+      if (!e.name.startsWith(namePart)) continue;
+      if (e.name.startsWith(".") && !namePart.startsWith(".")) continue;
+      let isDir = e.isDirectory;
+      if (e.isSymlink) {
+        const t = resolveInsideRoot(req.root, path.join(r.value.real, e.name));
+        if (!t.ok) continue;
+        isDir = t.value.kind === "directory";
+      } else if (!e.isFile && !e.isDirectory) continue;
+      out.push(dirPart + e.name + (isDir ? "/" : ""));
+      if (out.length >= 10_000) break;
+    }
+  } catch {
+    return [];
+  }
+  out.sort();
+  return out.slice(0, req.max);
+}
+
+export { describeKind, relativeToRoot };

@@ -1,0 +1,108 @@
+/**
+ * run_linter's effect, inside the worker: resolve the path by the path policy, check
+ * that the linter takes that kind of file, then run it (the built-in ruff engine, or
+ * an allowlisted binary with its fixed argv and a cleared environment).
+ */
+import * as path from "node:path";
+import type { Diagnostic } from "../linters/types.ts";
+import type { LinterName } from "../linters/registry.ts";
+import { LINTERS, acceptsFile } from "../policy/commands.ts";
+import { formatBytes, isInside, resolveInsideRoot } from "../policy/paths.ts";
+import { runCommand } from "./run_command.ts";
+import { readFile } from "./files.ts";
+import { ruffCheck } from "../linters/ruff/mod.ts";
+
+export interface LintRequest {
+  root: string;
+  path: string;
+  linter: LinterName;
+  /** PATH handed to the linter process (the only variable it inherits). */
+  pathEnv: string;
+  timeoutMs: number;
+  maxOutputBytes: number;
+  /** Largest file the built-in engine reads. */
+  maxFileBytes: number;
+}
+
+export type LintOutcome =
+  | { ok: false; reason: string }
+  | {
+    ok: true;
+    value: {
+      linter: LinterName;
+      rel: string;
+      diagnostics: Diagnostic[];
+      durationMs: number;
+      /** Engine version for the built-in ruff; the config file it used, if any. */
+      engineVersion?: string;
+      configFile?: string;
+    };
+  };
+
+export async function runLinter(req: LintRequest, signal?: AbortSignal): Promise<LintOutcome> {
+  const r = resolveInsideRoot(req.root, req.path);
+  if (!r.ok) return r;
+  if (r.value.kind !== "file") return { ok: false, reason: "is a directory, not a file" };
+  const started = performance.now();
+  if (req.linter === "ruff") {
+    const ext = path.extname(r.value.real).toLowerCase();
+    if (ext !== ".py" && ext !== ".pyi") return { ok: false, reason: "ruff checks Python files (.py, .pyi) only" };
+    const text = await readFile({ root: req.root, path: r.value.real, maxBytes: req.maxFileBytes, maxOutputBytes: req.maxFileBytes });
+    if (!text.ok) return text;
+    const result = await ruffCheck({
+      absPath: r.value.real,
+      relPath: r.value.rel,
+      root: req.root,
+      source: text.value.text,
+      readTextFile: (p: string) => readConfigText(req.root, p),
+    });
+    if (!result.ok) return { ok: false, reason: result.error };
+    return {
+      ok: true,
+      value: {
+        linter: "ruff",
+        rel: r.value.rel,
+        diagnostics: result.diagnostics,
+        durationMs: performance.now() - started,
+        engineVersion: result.engineVersion,
+        ...(result.configFile ? { configFile: result.configFile } : {}),
+      },
+    };
+  }
+  const spec = LINTERS[req.linter];
+  if (!acceptsFile(req.linter, r.value.real)) {
+    return { ok: false, reason: `${req.linter} does not check this kind of file (it takes ${spec.extensions.join(", ")})` };
+  }
+  const result = await runCommand({
+    op: "runCommand",
+    binary: spec.binary,
+    args: spec.buildArgs(r.value.real),
+    env: spec.env(req.pathEnv),
+    cwd: req.root,
+    timeoutMs: Math.min(req.timeoutMs, spec.timeoutMs),
+    maxOutputBytes: Math.min(req.maxOutputBytes, spec.maxOutputBytes),
+  }, signal);
+  if (result.notFound) {
+    return { ok: false, reason: `${req.linter} is not installed on this machine: install it with ${spec.installHint}` };
+  }
+  if (result.timedOut) {
+    return { ok: false, reason: `${req.linter} did not finish within ${Math.round(Math.min(req.timeoutMs, spec.timeoutMs) / 1000)} s and was stopped` };
+  }
+  if (result.truncated) {
+    return { ok: false, reason: `${req.linter} printed more than ${formatBytes(Math.min(req.maxOutputBytes, spec.maxOutputBytes))} and was stopped` };
+  }
+  if (signal?.aborted) return { ok: false, reason: "cancelled" };
+  const parsed = spec.parse(result.stdout, result.stderr, result.code, r.value.rel);
+  if (!parsed.ok) return { ok: false, reason: `${req.linter} failed: ${parsed.error}` };
+  return {
+    ok: true,
+    value: { linter: req.linter, rel: r.value.rel, diagnostics: parsed.diagnostics, durationMs: performance.now() - started },
+  };
+}
+
+/** Reads a configuration file for the ruff engine; null when absent, outside the root or not a text file. */
+async function readConfigText(root: string, absPath: string): Promise<string | null> {
+  if (!isInside(root, absPath)) return null;
+  const r = await readFile({ root, path: absPath, maxBytes: 1024 * 1024, maxOutputBytes: 1024 * 1024 });
+  return r.ok ? r.value.text : null;
+}

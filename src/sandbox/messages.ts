@@ -1,0 +1,16 @@
+/** The closed set of operations the sandbox worker answers, with their arguments. */
+import type { CompletionRequest, ReadFileRequest } from "./files.ts";
+import type { LintRequest } from "./lint.ts";
+import type { FetchRawRequest } from "./protocol.ts";
+
+export type WorkerRequest =
+  | { id: number; op: "listDirectory"; args: { root: string; path: string; maxEntries: number } }
+  | { id: number; op: "readFile"; args: ReadFileRequest }
+  | { id: number; op: "completePath"; args: CompletionRequest }
+  | { id: number; op: "runLinter"; args: LintRequest }
+  | { id: number; op: "fetchRaw"; args: Omit<FetchRawRequest, "op"> & { op?: "fetchRaw" } }
+  | { id: number; op: "ping"; args: Record<string, never> };
+
+export type WorkerResponse =
+  | { id: number; ok: true; value: unknown }
+  | { id: number; ok: false; error: { name: string; message: string; stack: string } };

@@ -1,0 +1,83 @@
+/**
+ * THE one definition of every permission set the server runs under: the `deno run`
+ * flags (README, deno.json tasks, tests), and the worker's narrowed set. Anything
+ * that starts the server gets its flags from here, so the layers cannot drift apart.
+ */
+
+/** Environment variables the server reads; `--allow-env` names exactly these. */
+export const ENV_VARS = [
+  "CODE_REVIEW_ROOT",
+  "CODE_REVIEW_TRANSPORT",
+  "CODE_REVIEW_HOST",
+  "CODE_REVIEW_PORT",
+  "CODE_REVIEW_LINTERS",
+  "CODE_REVIEW_LOG_LEVEL",
+  "CODE_REVIEW_GITHUB_RAW_BASE",
+  "CODE_REVIEW_LINTER_TIMEOUT_MS",
+  "CODE_REVIEW_FETCH_TIMEOUT_MS",
+  "GITHUB_TOKEN",
+  "PATH",
+] as const;
+
+/** Binaries a subprocess linter may start; `--allow-run` names exactly these. */
+export const LINTER_BINARIES = ["flake8", "pylint", "shellcheck", "ruff", "deno"] as const;
+
+/** The only network destination in production: host and port (a host without a port allows every port). */
+export const GITHUB_NET = "raw.githubusercontent.com:443";
+
+export interface RunFlagsOptions {
+  /** Paths the process may read: the project root, and the app's source when it lies outside the root. */
+  read: readonly string[];
+  /** host:port the process may connect to. */
+  net?: string;
+}
+
+/**
+ * The `deno run` permission flags, in a fixed order.
+ *
+ * @example denoRunFlags({ read: ["."] })
+ * // ["--no-prompt", "--unstable-worker-options", "--allow-read=.",
+ * //  "--allow-net=raw.githubusercontent.com:443", "--allow-run=flake8,...", "--allow-env=CODE_REVIEW_ROOT,..."]
+ */
+export function denoRunFlags(options: RunFlagsOptions): string[] {
+  if (options.read.length === 0) throw new Error("denoRunFlags: at least one read path is required");
+  for (const p of options.read) {
+    if (p.includes(",")) throw new Error(`denoRunFlags: a read path cannot contain a comma: ${p}`);
+  }
+  return [
+    "--no-prompt",
+    "--unstable-worker-options",
+    `--allow-read=${options.read.join(",")}`,
+    `--allow-net=${options.net ?? GITHUB_NET}`,
+    `--allow-run=${LINTER_BINARIES.join(",")}`,
+    `--allow-env=${ENV_VARS.join(",")}`,
+  ];
+}
+
+export interface WorkerPermissionOptions {
+  /** The real path of the project root. */
+  root: string;
+  /** Directories holding the worker's own modules (needed outside a compiled binary). */
+  moduleDirs: readonly string[];
+  /** host:port the worker may connect to. */
+  net: string;
+  /** Linter binaries the worker may start (names as given to --allow-run). */
+  run: readonly string[];
+}
+
+/**
+ * The worker's permissions: a subset of the process's, narrowed to the project root.
+ * No env (the main thread hands over what the worker needs), no write, no ffi, no sys.
+ */
+export function workerPermissions(o: WorkerPermissionOptions): Deno.PermissionOptionsObject {
+  return {
+    read: [o.root, ...o.moduleDirs],
+    write: false,
+    net: [o.net],
+    run: o.run.length > 0 ? [...o.run] : false,
+    env: false,
+    ffi: false,
+    sys: false,
+    import: false,
+  };
+}

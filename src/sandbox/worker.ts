@@ -1,0 +1,49 @@
+/**
+ * The sandbox worker: the only code that touches the file system, the network or a
+ * subprocess. It runs with Deno permissions narrowed to the project root, the GitHub
+ * host and the linter binaries, and answers a closed set of operations.
+ */
+/// <reference lib="deno.worker" />
+import { completePath, listDirectory, readFile } from "./files.ts";
+import { runLinter } from "./lint.ts";
+import { fetchRaw } from "./fetch_raw.ts";
+import type { WorkerRequest, WorkerResponse } from "./messages.ts";
+
+const inflight = new Map<number, AbortController>();
+
+self.onmessage = async (event: MessageEvent) => {
+  const msg = event.data as WorkerRequest | { cancel: number };
+  if ("cancel" in msg) {
+    inflight.get(msg.cancel)?.abort(new DOMException("cancelled", "AbortError"));
+    return;
+  }
+  const controller = new AbortController();
+  inflight.set(msg.id, controller);
+  let response: WorkerResponse;
+  try {
+    response = { id: msg.id, ok: true, value: await dispatch(msg, controller.signal) };
+  } catch (err) {
+    const e = err instanceof Error ? err : new Error(String(err));
+    response = { id: msg.id, ok: false, error: { name: e.name, message: e.message, stack: e.stack ?? "" } };
+  } finally {
+    inflight.delete(msg.id);
+  }
+  self.postMessage(response);
+};
+
+function dispatch(msg: WorkerRequest, signal: AbortSignal): Promise<unknown> | unknown {
+  switch (msg.op) {
+    case "listDirectory":
+      return listDirectory(msg.args.root, msg.args.path, msg.args.maxEntries);
+    case "readFile":
+      return readFile(msg.args);
+    case "completePath":
+      return completePath(msg.args);
+    case "runLinter":
+      return runLinter(msg.args, signal);
+    case "fetchRaw":
+      return fetchRaw(msg.args, signal);
+    case "ping":
+      return "pong";
+  }
+}

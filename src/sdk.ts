@@ -1,0 +1,22 @@
+/**
+ * The MCP SDK modules this project uses, re-exported with their types. The SDK's
+ * wildcard "exports" entry maps "server/mcp.js" to a missing "mcp.js.d.ts", so Deno
+ * would type every deep import as `any`; each @ts-types below names the real types.
+ */
+// @ts-types="@modelcontextprotocol/sdk/server/mcp"
+export { McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
+// @ts-types="@modelcontextprotocol/sdk/server/stdio"
+export { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
+// @ts-types="@modelcontextprotocol/sdk/server/completable"
+export { completable } from "@modelcontextprotocol/sdk/server/completable.js";
+// @ts-types="@modelcontextprotocol/sdk/shared/uriTemplate"
+export { UriTemplate } from "@modelcontextprotocol/sdk/shared/uriTemplate.js";
+// @ts-types="@modelcontextprotocol/sdk/types"
+export { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
+// @ts-types="@modelcontextprotocol/sdk/types"
+export type {
+  CallToolResult,
+  GetPromptResult,
+  ReadResourceResult,
+  ToolAnnotations,
+} from "@modelcontextprotocol/sdk/types.js";

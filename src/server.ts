@@ -1,0 +1,158 @@
+/**
+ * createServer(deps): the McpServer with every tool, resource and prompt registered
+ * from their lists. Each tool call gets a request id, a log line with its outcome and
+ * duration, and a catch-all that turns an unexpected failure into
+ * "Internal error (request <id>)" while the stack goes to the log only.
+ */
+import { McpServer } from "./sdk.ts";
+import type { CallToolResult } from "./sdk.ts";
+import type { Config } from "./config.ts";
+import type { SandboxClient } from "./sandbox/client.ts";
+import type { GitHubRawClient } from "./github/raw_client.ts";
+import { TOOLS } from "./tools/mod.ts";
+import { toolError, type ToolContext } from "./tools/types.ts";
+import { fileResource, reviewRulesResource } from "./resources/mod.ts";
+import { performanceReviewPrompt, securityReviewPrompt } from "./prompts/mod.ts";
+import { log } from "./observability/log.ts";
+import { SERVER_NAME, VERSION } from "./version.ts";
+
+export type ToolOutcome = "ok" | "refused" | "error" | "cancelled";
+
+/** One finished tool call, for metrics. */
+export interface ToolCallEvent {
+  tool: string;
+  durationMs: number;
+  outcome: ToolOutcome;
+  subject?: string;
+  requestId: string;
+}
+
+export interface ServerDeps {
+  config: Config;
+  sandbox: SandboxClient;
+  github: GitHubRawClient;
+  /** Called after every tool call (metrics). */
+  onToolCall?: (event: ToolCallEvent) => void;
+  /**
+   * Wraps each tool handler, e.g. to apply rate limits or concurrency caps per
+   * subject; returning a CallToolResult short-circuits the call.
+   */
+  guard?: (tool: string, ctx: ToolContext) => Promise<CallToolResult | undefined> | CallToolResult | undefined;
+}
+
+const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** A short random id for a request or tool call. */
+export function newRequestId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(8));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+interface Extra {
+  signal: AbortSignal;
+  authInfo?: { clientId?: string; extra?: Record<string, unknown> };
+  requestInfo?: { headers?: Record<string, string | string[] | undefined> };
+  _meta?: { progressToken?: string | number };
+  sendNotification: (n: { method: "notifications/progress"; params: { progressToken: string | number; progress: number; total?: number; message?: string } }) => Promise<void>;
+}
+
+function subjectOf(extra: Extra): string | undefined {
+  const s = extra.authInfo?.extra?.["subject"];
+  if (typeof s === "string") return s;
+  return extra.authInfo?.clientId;
+}
+
+function requestIdOf(extra: Extra): string {
+  const header = extra.requestInfo?.headers?.["x-request-id"];
+  const v = Array.isArray(header) ? header[0] : header;
+  return v !== undefined && REQUEST_ID_RE.test(v) ? `${v}.${newRequestId().slice(0, 4)}` : newRequestId();
+}
+
+export function createServer(deps: ServerDeps): McpServer {
+  const server = new McpServer(
+    { name: SERVER_NAME, version: VERSION, title: "Code review" },
+    {
+      capabilities: { logging: {} },
+      instructions:
+        "Tools for reviewing the project at the server's root: list_directory and read_file to explore, run_linter for " +
+        "mechanical findings, fetch_github_file for upstream references. Paths are relative to the project root. " +
+        "The resource config://review-rules holds the rules to review against; the prompts security_review and " +
+        "performance_review give a structured review of one file.",
+    },
+  );
+  const logger = log("tool");
+
+  for (const tool of TOOLS) {
+    server.registerTool(
+      tool.name,
+      {
+        title: tool.title,
+        description: tool.description,
+        inputSchema: tool.inputSchema,
+        outputSchema: tool.outputSchema,
+        annotations: { title: tool.title, ...tool.annotations },
+      },
+      // deno-lint-ignore no-explicit-any
+      (async (args: any, extra: Extra): Promise<CallToolResult> => {
+        const requestId = requestIdOf(extra);
+        const subject = subjectOf(extra);
+        const started = performance.now();
+        const progressToken = extra._meta?.progressToken;
+        const ctx: ToolContext = {
+          config: deps.config,
+          sandbox: deps.sandbox,
+          github: deps.github,
+          requestId,
+          signal: extra.signal,
+          ...(subject !== undefined ? { subject } : {}),
+          progress: async (progress, total, message) => {
+            if (progressToken === undefined) return;
+            await extra.sendNotification({
+              method: "notifications/progress",
+              params: { progressToken, progress, ...(total !== undefined ? { total } : {}), ...(message ? { message } : {}) },
+            }).catch(() => {});
+          },
+        };
+        let result: CallToolResult;
+        let outcome: ToolOutcome;
+        try {
+          const refused = await deps.guard?.(tool.name, ctx);
+          result = refused ?? await tool.handler(args, ctx);
+          outcome = result.isError ? "refused" : "ok";
+        } catch (err) {
+          if (extra.signal.aborted || (err instanceof DOMException && err.name === "AbortError")) {
+            outcome = "cancelled";
+            result = toolError(`Cancelled (request ${requestId})`);
+          } else {
+            outcome = "error";
+            logger.error("Tool {tool} failed unexpectedly (request {requestId}): {error}", {
+              tool: tool.name,
+              requestId,
+              subject,
+              error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+              stack: err instanceof Error ? err.stack : undefined,
+            });
+            result = toolError(`Internal error (request ${requestId})`);
+          }
+        }
+        const durationMs = Math.round((performance.now() - started) * 10) / 10;
+        logger.info("{tool} {outcome} in {durationMs} ms", { tool: tool.name, outcome, durationMs, requestId, subject });
+        deps.onToolCall?.({ tool: tool.name, durationMs, outcome, requestId, ...(subject !== undefined ? { subject } : {}) });
+        return result;
+        // deno-lint-ignore no-explicit-any
+      }) as any,
+    );
+  }
+
+  const rctx = { config: deps.config, sandbox: deps.sandbox };
+  const file = fileResource(rctx);
+  server.registerResource(file.name, file.template, file.metadata, (uri) => file.read(uri));
+  const rules = reviewRulesResource(rctx);
+  server.registerResource(rules.name, rules.uri, rules.metadata, (uri) => rules.read(uri));
+
+  for (const prompt of [securityReviewPrompt(rctx), performanceReviewPrompt(rctx)]) {
+    // deno-lint-ignore no-explicit-any
+    server.registerPrompt(prompt.name, prompt.config, prompt.handler as any);
+  }
+  return server;
+}

@@ -1,0 +1,9 @@
+/** Every tool the server offers, in the order tools/list shows them. */
+import { listDirectory } from "./list_directory.ts";
+import { readFile } from "./read_file.ts";
+import { runLinter } from "./run_linter.ts";
+import { fetchGithubFile } from "./fetch_github_file.ts";
+import type { ToolDef } from "./types.ts";
+
+// deno-lint-ignore no-explicit-any
+export const TOOLS: readonly ToolDef<any, any>[] = [listDirectory, readFile, runLinter, fetchGithubFile];

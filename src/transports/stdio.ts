@@ -1,0 +1,34 @@
+/**
+ * stdio transport: the SDK's StdioServerTransport. stdout carries protocol messages
+ * only; the process ends when the client closes stdin or on SIGINT/SIGTERM.
+ */
+import process from "node:process";
+import { StdioServerTransport } from "../sdk.ts";
+import type { McpServer } from "../sdk.ts";
+import { log } from "../observability/log.ts";
+
+export async function serveStdio(server: McpServer, onClose: () => Promise<void> | void): Promise<void> {
+  const transport = new StdioServerTransport();
+  let closing = false;
+  const close = async (why: string) => {
+    if (closing) return;
+    closing = true;
+    log("stdio").info("Shutting down: {why}", { why });
+    try {
+      await server.close();
+    } finally {
+      await onClose();
+    }
+  };
+  transport.onclose = () => void close("transport closed");
+  for (const sig of ["SIGINT", "SIGTERM"] as const) {
+    try {
+      Deno.addSignalListener(sig, () => void close(sig).then(() => Deno.exit(0)));
+    } catch {
+      // Signals unsupported on this platform (SIGTERM on Windows): stdin EOF still ends the process.
+    }
+  }
+  process.stdin.on("end", () => void close("stdin closed").then(() => Deno.exit(0)));
+  await server.connect(transport);
+  log("stdio").info("Serving over stdio");
+}

@@ -1,0 +1,304 @@
+/**
+ * End to end over stdio: the real program, started with the README's exact flags,
+ * driven by the official SDK client. No mocked server; a fake GitHub on 127.0.0.1.
+ */
+import { assert, assertEquals, assertMatch } from "../assert.ts";
+import * as path from "node:path";
+import type { CallToolResult } from "../../src/sdk.ts";
+import { connect, type Connected, makeProject } from "./harness.ts";
+import {
+  FAKE_FILES,
+  FAKE_OWNER,
+  FAKE_PRIVATE_REPO,
+  FAKE_PRIVATE_TEXT,
+  FAKE_README_TEXT,
+  FAKE_REF,
+  FAKE_REPO,
+  FAKE_TOKEN,
+  startFakeGitHub,
+} from "../fixtures/fake_github.ts";
+
+const gfile = (name: string) => ({ owner: FAKE_OWNER, repo: FAKE_REPO, ref: FAKE_REF, path: name });
+
+function text(r: unknown): string {
+  const res = r as CallToolResult;
+  return res.content.map((c) => (c.type === "text" ? c.text : "")).join("\n");
+}
+
+async function call(s: Connected, name: string, args: Record<string, unknown>): Promise<CallToolResult> {
+  return (await s.client.callTool({ name, arguments: args })) as CallToolResult;
+}
+
+Deno.test("stdio server: every tool, resource and prompt through the SDK client", async (t) => {
+  const project = await makeProject();
+  const root = project.root;
+  // Hostile entries that cannot live in git: created per run.
+  const outside = path.join(path.dirname(root), "outside");
+  await Deno.mkdir(outside);
+  await Deno.writeTextFile(path.join(outside, "secret.txt"), "TOP SECRET\n");
+  await Deno.symlink(path.join(outside, "secret.txt"), path.join(root, "leak.txt"));
+  await Deno.symlink(outside, path.join(root, "leakdir"));
+  await Deno.mkdir(path.join(root, "empty"));
+  await new Deno.Command("mkfifo", { args: [path.join(root, "pipe")] }).output();
+  await Deno.writeFile(path.join(root, "image.bin"), new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 1, 2]));
+  const bigLines = Array.from({ length: 30_000 }, (_, i) => `line ${i + 1} ${"x".repeat(40)}`);
+  await Deno.writeTextFile(path.join(root, "big.txt"), bigLines.join("\n") + "\n");
+  await Deno.mkdir(path.join(root, "many"));
+  for (let i = 0; i < 1005; i++) await Deno.writeTextFile(path.join(root, "many", `f${String(i).padStart(4, "0")}.txt`), "x");
+
+  const gh = await startFakeGitHub();
+  const s = await connect(root, {
+    fakeGitHub: { base: gh.base, net: `127.0.0.1:${gh.port}` },
+    env: { GITHUB_TOKEN: FAKE_TOKEN },
+    extraArgs: ["--fetch-timeout-ms", "1500"],
+  });
+  try {
+    await t.step("initialize reports the server and its capabilities", () => {
+      const info = s.client.getServerVersion();
+      assertEquals(info?.name, "code-review-mcp");
+      const caps = s.client.getServerCapabilities();
+      assert(caps?.tools && caps?.resources && caps?.prompts && caps?.completions);
+    });
+
+    await t.step("tools/list offers exactly the four tools", async () => {
+      const { tools } = await s.client.listTools();
+      assertEquals(tools.map((x) => x.name).sort(), ["fetch_github_file", "list_directory", "read_file", "run_linter"]);
+    });
+
+    await t.step("list_directory lists the root sorted, folders marked", async () => {
+      const r = await call(s, "list_directory", { dir_path: "." });
+      assert(!r.isError, text(r));
+      const sc = r.structuredContent as { entries: { name: string; type: string }[] };
+      const names = sc.entries.map((e) => e.name);
+      assertEquals(names, [...names].sort());
+      assert(text(r).includes("src/"));
+      assertEquals(sc.entries.find((e) => e.name === "src")?.type, "directory");
+      assertEquals(sc.entries.find((e) => e.name === "leak.txt")?.type, "symlink");
+    });
+
+    await t.step("list_directory says so for an empty folder", async () => {
+      const r = await call(s, "list_directory", { dir_path: "empty" });
+      assertEquals(text(r), "(empty directory)");
+    });
+
+    await t.step("list_directory caps a large folder and says it truncated", async () => {
+      const r = await call(s, "list_directory", { dir_path: "many" });
+      const sc = r.structuredContent as { entries: unknown[]; total: number; truncated: boolean };
+      assertEquals(sc.entries.length, 1000);
+      assertEquals(sc.total, 1005);
+      assert(sc.truncated);
+      assertMatch(text(r), /5 more entries not shown/);
+    });
+
+    await t.step("list_directory refuses paths outside the root and symlinked folders leading out", async () => {
+      for (const p of ["..", "/etc", "leakdir", "../outside"]) {
+        const r = await call(s, "list_directory", { dir_path: p });
+        assert(r.isError, p);
+        assertMatch(text(r), /^Cannot list ".*": path (resolves )?(is )?outside the project root/);
+      }
+    });
+
+    await t.step("read_file returns a whole file with its line count", async () => {
+      const r = await call(s, "read_file", { file_path: "src/clean.py" });
+      assert(!r.isError, text(r));
+      const sc = r.structuredContent as { content: string; total_lines: number; path: string };
+      assertEquals(sc.content, await Deno.readTextFile(path.join(root, "src/clean.py")));
+      assertEquals(sc.total_lines, 6);
+      assertEquals(sc.path, "src/clean.py");
+    });
+
+    await t.step("read_file returns a line range", async () => {
+      const r = await call(s, "read_file", { file_path: "docs/notes.md", start_line: 3, end_line: 4 });
+      const sc = r.structuredContent as { content: string; start_line: number; end_line: number };
+      assertEquals(sc.content, "Line 3\nLine 4\n");
+      assertEquals([sc.start_line, sc.end_line], [3, 4]);
+    });
+
+    await t.step("read_file refuses a file over 1 MiB but serves a line range of it", async () => {
+      const whole = await call(s, "read_file", { file_path: "big.txt" });
+      assert(whole.isError);
+      assertMatch(text(whole), /over the 1 MiB limit: ask for a line range/);
+      const part = await call(s, "read_file", { file_path: "big.txt", start_line: 29_999, end_line: 30_005 });
+      assert(!part.isError, text(part));
+      const sc = part.structuredContent as { content: string; total_lines: number; end_line: number };
+      assertEquals(sc.content, `${bigLines[29_998]}\n${bigLines[29_999]}\n`);
+      assertEquals(sc.total_lines, 30_000);
+      assertEquals(sc.end_line, 30_000);
+    });
+
+    await t.step("read_file refuses symlinks out, FIFOs, binary files, traversal and NUL bytes", async () => {
+      const table: [string, RegExp][] = [
+        ["leak.txt", /outside the project root/],
+        ["leakdir/secret.txt", /outside the project root/],
+        ["../outside/secret.txt", /outside the project root/],
+        [path.join(path.dirname(root), "outside/secret.txt"), /outside the project root/],
+        ["pipe", /named pipe/],
+        ["image.bin", /binary/],
+        ["src/a\u0000b", /NUL byte/],
+        ["~/.bashrc", /not expanded/],
+        ["src", /is a directory/],
+        ["nope.py", /no such file/],
+      ];
+      for (const [p, reason] of table) {
+        const r = await call(s, "read_file", { file_path: p });
+        assert(r.isError, p);
+        assertMatch(text(r), reason);
+        assert(!text(r).includes("TOP SECRET"));
+      }
+    });
+
+    await t.step("run_linter with the built-in ruff finds the known problems in a Python file", async () => {
+      const r = await call(s, "run_linter", { file_path: "src/app.py" });
+      assert(!r.isError, text(r));
+      const sc = r.structuredContent as { linter: string; diagnostics: { code: string }[]; engine_version: string };
+      assertEquals(sc.linter, "ruff");
+      const codes = sc.diagnostics.map((d) => d.code);
+      for (const c of ["F401", "B006", "E722"]) assert(codes.includes(c), `${c} in ${codes}`);
+      assert(sc.engine_version);
+    });
+
+    await t.step("run_linter runs the real flake8 on a dirty and a clean file", async () => {
+      const dirty = await call(s, "run_linter", { file_path: "src/app.py", linter: "flake8" });
+      assert(!dirty.isError, text(dirty));
+      const codes = (dirty.structuredContent as { diagnostics: { code: string; line: number }[] }).diagnostics.map((d) => d.code);
+      assert(codes.includes("F401") && codes.includes("E722"), String(codes));
+      const clean = await call(s, "run_linter", { file_path: "src/clean.py", linter: "flake8" });
+      assertMatch(text(clean), /^No issues found\./);
+    });
+
+    await t.step("run_linter runs the real shellcheck on a dirty and a clean script", async () => {
+      const dirty = await call(s, "run_linter", { file_path: "scripts/dirty.sh" });
+      assert(!dirty.isError, text(dirty));
+      const sc = dirty.structuredContent as { linter: string; diagnostics: { code: string }[] };
+      assertEquals(sc.linter, "shellcheck");
+      assert(sc.diagnostics.some((d) => d.code === "SC2086"), JSON.stringify(sc.diagnostics));
+      const clean = await call(s, "run_linter", { file_path: "scripts/clean.sh" });
+      assertMatch(text(clean), /^No issues found\./);
+    });
+
+    await t.step("run_linter refuses the wrong kind of file, an unknown linter and a path outside", async () => {
+      const wrong = await call(s, "run_linter", { file_path: "scripts/dirty.sh", linter: "flake8" });
+      assert(wrong.isError);
+      assertMatch(text(wrong), /flake8 does not check this kind of file/);
+      const unknown = await call(s, "run_linter", { file_path: "src/app.py", linter: "rm" }).catch((e) => e as Error);
+      assert(unknown instanceof Error || (unknown as CallToolResult).isError);
+      const out = await call(s, "run_linter", { file_path: "leak.txt", linter: "flake8" });
+      assert(out.isError);
+      assertMatch(text(out), /outside the project root/);
+    });
+
+    await t.step("fetch_github_file fetches a file, then serves it from the cache", async () => {
+      const r = await call(s, "fetch_github_file", gfile(FAKE_FILES.text));
+      assert(!r.isError, text(r));
+      assertEquals(text(r), FAKE_README_TEXT);
+      assertEquals((r.structuredContent as { cache: string }).cache, "miss");
+      const again = await call(s, "fetch_github_file", gfile(FAKE_FILES.text));
+      assertEquals((again.structuredContent as { cache: string }).cache, "hit");
+    });
+
+    await t.step("fetch_github_file reports 404, foreign redirects, oversize and timeouts as tool errors", async () => {
+      const nf = await call(s, "fetch_github_file", gfile(FAKE_FILES.missing));
+      assert(nf.isError);
+      assertEquals(text(nf), `HTTP 404 for ${FAKE_OWNER}/${FAKE_REPO}@${FAKE_REF}:${FAKE_FILES.missing}`);
+      const redir = await call(s, "fetch_github_file", gfile(FAKE_FILES.foreignRedirect));
+      assert(redir.isError);
+      assertMatch(text(redir), /Refused redirect to evil\.example/);
+      const same = await call(s, "fetch_github_file", gfile(FAKE_FILES.sameHostRedirect));
+      assert(!same.isError, text(same));
+      assertEquals(text(same), FAKE_README_TEXT);
+      const big = await call(s, "fetch_github_file", gfile(FAKE_FILES.oversize));
+      assert(big.isError);
+      assertMatch(text(big), /larger than 5 MiB/);
+      const slow = await call(s, "fetch_github_file", gfile(FAKE_FILES.slow));
+      assert(slow.isError);
+      assertMatch(text(slow), /^Timed out after/);
+      const bin = await call(s, "fetch_github_file", gfile(FAKE_FILES.binary));
+      assert(bin.isError);
+      assertMatch(text(bin), /binary/);
+    });
+
+    await t.step("fetch_github_file sends GITHUB_TOKEN for a private file and never logs it", async () => {
+      const r = await call(s, "fetch_github_file", { owner: FAKE_OWNER, repo: FAKE_PRIVATE_REPO, ref: FAKE_REF, path: FAKE_FILES.private });
+      assert(!r.isError, text(r));
+      assertEquals(text(r), FAKE_PRIVATE_TEXT);
+      assert(!s.stderr().includes(FAKE_TOKEN), "token in logs");
+    });
+
+    await t.step("fetch_github_file refuses invalid parts before any request", async () => {
+      const before = gh.requests.length;
+      for (const args of [
+        { owner: "a b", repo: "r", path: "x" },
+        { owner: "o", repo: "..", path: "x" },
+        { owner: "o", repo: "r", path: "../../x" },
+        { owner: "o", repo: "r", path: "x?y=1" },
+        { owner: "o", repo: "r", path: "x", ref: "a..b" },
+      ]) {
+        const r = await call(s, "fetch_github_file", args);
+        assert(r.isError, JSON.stringify(args));
+      }
+      assertEquals(gh.requests.length, before);
+    });
+
+    await t.step("resource file:// reads a file inside the root and refuses one outside", async () => {
+      const r = await s.client.readResource({ uri: `file://${root}/src/clean.py` });
+      const c = r.contents[0] as { text: string; mimeType: string };
+      assertEquals(c.text, await Deno.readTextFile(path.join(root, "src/clean.py")));
+      assertEquals(c.mimeType, "text/x-python");
+      for (const uri of [`file://${root}/leak.txt`, "file:///etc/passwd", `file://evil.example${root}/src/clean.py`]) {
+        const err = await s.client.readResource({ uri }).then(() => null, (e) => e as Error);
+        assert(err, uri);
+      }
+    });
+
+    await t.step("resource config://review-rules serves the defaults, then the project's own file", async () => {
+      const def = await s.client.readResource({ uri: "config://review-rules" });
+      assertMatch((def.contents[0] as { text: string }).text, /mutable default/);
+      await Deno.writeTextFile(path.join(root, ".code-review-rules.md"), "# Our rules\nNo globals.\n");
+      const own = await s.client.readResource({ uri: "config://review-rules" });
+      assertEquals((own.contents[0] as { text: string }).text, "# Our rules\nNo globals.\n");
+    });
+
+    await t.step("resource templates list file://{path}", async () => {
+      const { resourceTemplates } = await s.client.listResourceTemplates();
+      assertEquals(resourceTemplates.map((x) => x.uriTemplate), ["file://{path}"]);
+    });
+
+    await t.step("prompts security_review and performance_review name the file and how to read it", async () => {
+      const { prompts } = await s.client.listPrompts();
+      assertEquals(prompts.map((p) => p.name).sort(), ["performance_review", "security_review"]);
+      const sec = await s.client.getPrompt({ name: "security_review", arguments: { file_path: "src/app.py", context: "a CLI" } });
+      const secText = (sec.messages[0]!.content as { text: string }).text;
+      for (const w of ["read_file", "Critical", "injection", "Remediation", "a CLI"]) assertMatch(secText, new RegExp(w, "i"));
+      const perf = await s.client.getPrompt({ name: "performance_review", arguments: { file_path: "src/app.py" } });
+      const perfText = (perf.messages[0]!.content as { text: string }).text;
+      for (const w of ["N\\+1", "cache", "stream", "async"]) assertMatch(perfText, new RegExp(w, "i"));
+      const bad = await s.client.getPrompt({ name: "security_review", arguments: { file_path: "../x" } }).then(() => null, (e) => e as Error);
+      assert(bad);
+    });
+
+    await t.step("completion completes prompt paths and resource paths inside the root", async () => {
+      const p = await s.client.complete({ ref: { type: "ref/prompt", name: "security_review" }, argument: { name: "file_path", value: "src/a" } });
+      assertEquals(p.completion.values, ["src/app.py"]);
+      const dirs = await s.client.complete({ ref: { type: "ref/prompt", name: "performance_review" }, argument: { name: "file_path", value: "sc" } });
+      assertEquals(dirs.completion.values, ["scripts/"]);
+      const r = await s.client.complete({ ref: { type: "ref/resource", uri: "file://{path}" }, argument: { name: "path", value: `${root}/src/cl` } });
+      assertEquals(r.completion.values, [`${root}/src/clean.py`]);
+      const out = await s.client.complete({ ref: { type: "ref/prompt", name: "security_review" }, argument: { name: "file_path", value: "leakdir/" } });
+      assertEquals(out.completion.values, []);
+    });
+
+    await t.step("stderr carries JSON lines only and never the token", () => {
+      const lines = s.stderr().split("\n").filter((l) => l.trim() !== "");
+      assert(lines.length > 0);
+      for (const l of lines) {
+        if (/^(Info|Warning) /.test(l.replace(/\x1b\[[0-9;]*m/g, ""))) continue; // Deno's own start-up notes
+        JSON.parse(l);
+      }
+      assert(!s.stderr().includes(FAKE_TOKEN));
+    });
+  } finally {
+    await s.close();
+    await gh.close();
+    await project.cleanup();
+  }
+});

@@ -1,0 +1,95 @@
+import { assert, assertEquals, assertMatch } from "../assert.ts";
+import { parseConfigArgs, resolveRoot, safePath } from "../../src/config.ts";
+
+const noEnv = () => undefined;
+const envOf = (vars: Record<string, string>) => (name: string) => vars[name];
+
+Deno.test("parseConfigArgs() gives the defaults with no flags and no environment", () => {
+  const r = parseConfigArgs([], noEnv, "/work/proj");
+  assert(r.ok);
+  const c = r.value.config;
+  assertEquals(c.rootArg, "/work/proj");
+  assertEquals(c.transport, "stdio");
+  assertEquals(c.host, "127.0.0.1");
+  assertEquals(c.port, 8000);
+  assertEquals(c.logLevel, "info");
+  assertEquals(c.githubRawBase, "https://raw.githubusercontent.com");
+  assertEquals(c.githubNet, "raw.githubusercontent.com:443");
+  assertEquals(c.githubToken, undefined);
+  assert(c.linters.includes("flake8"));
+});
+
+Deno.test("parseConfigArgs() prefers a flag over the environment over the default", () => {
+  const env = envOf({ CODE_REVIEW_PORT: "9000", CODE_REVIEW_ROOT: "/from/env", CODE_REVIEW_LOG_LEVEL: "debug" });
+  const r = parseConfigArgs(["--port", "9100"], env, "/cwd");
+  assert(r.ok);
+  assertEquals(r.value.config.port, 9100);
+  assertEquals(r.value.config.rootArg, "/from/env");
+  assertEquals(r.value.config.logLevel, "debug");
+});
+
+Deno.test("parseConfigArgs() reads GITHUB_TOKEN from the environment only", () => {
+  const r = parseConfigArgs([], envOf({ GITHUB_TOKEN: "ghp_secret" }), "/cwd");
+  assert(r.ok);
+  assertEquals(r.value.config.githubToken, "ghp_secret");
+  const flag = parseConfigArgs(["--github-token", "x"], noEnv, "/cwd");
+  assert(!flag.ok);
+});
+
+Deno.test("parseConfigArgs() turns every bad value into one line naming its source", () => {
+  const table: [string[], Record<string, string>, RegExp][] = [
+    [["--port", "0"], {}, /^--port: expected an integer from 1 to 65535/],
+    [["--port", "65536"], {}, /^--port: /],
+    [["--port", "80a"], {}, /^--port: /],
+    [[], { CODE_REVIEW_PORT: "-1" }, /^CODE_REVIEW_PORT: /],
+    [["--transport", "carrier-pigeon"], {}, /^--transport: expected stdio or http/],
+    [[], { CODE_REVIEW_TRANSPORT: "sse" }, /^CODE_REVIEW_TRANSPORT: /],
+    [["--log-level", "loud"], {}, /^--log-level: expected one of/],
+    [["--linters", "flake8,rm"], {}, /^--linters: unknown linter "rm"/],
+    [["--linters", ","], {}, /^--linters: /],
+    [["--host", "a b"], {}, /^--host: /],
+    [["--root", "a\0b"], {}, /^--root: contains a NUL byte/],
+    [["--root", "a,b"], {}, /^--root: .*comma/],
+    [["--github-raw-base", "https://evil.example:443"], {}, /^--github-raw-base: /],
+    [["--bogus"], {}, /bogus/],
+    [["positional"], {}, /positional|argument/i],
+  ];
+  for (const [argv, env, expected] of table) {
+    const r = parseConfigArgs(argv, envOf(env), "/cwd");
+    assert(!r.ok, `expected failure for ${JSON.stringify(argv)} ${JSON.stringify(env)}`);
+    assertMatch(r.error, expected);
+    assert(!r.error.includes("\n"), "one line");
+  }
+});
+
+Deno.test("parseConfigArgs() accepts a loopback raw base and narrows the network permission to it", () => {
+  const r = parseConfigArgs(["--github-raw-base", "http://127.0.0.1:8765"], noEnv, "/cwd");
+  assert(r.ok);
+  assertEquals(r.value.config.githubNet, "127.0.0.1:8765");
+});
+
+Deno.test("resolveRoot() refuses a missing root and a file, and realpaths a directory", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const missing = await resolveRoot(`${dir}/nope`);
+    assert(!missing.ok);
+    assertMatch(missing.error, /^--root: .* does not exist$/);
+    await Deno.writeTextFile(`${dir}/file`, "x");
+    const file = await resolveRoot(`${dir}/file`);
+    assert(!file.ok);
+    assertMatch(file.error, /is not a directory/);
+    await Deno.symlink(dir, `${dir}-link`);
+    const linked = await resolveRoot(`${dir}-link`);
+    assert(linked.ok);
+    assertEquals(linked.root, await Deno.realPath(dir));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+    await Deno.remove(`${dir}-link`).catch(() => {});
+  }
+});
+
+Deno.test("safePath() drops relative and empty PATH entries so no linter is found inside the project", () => {
+  assertEquals(safePath("/usr/bin::.:bin:/bin:/usr/bin"), "/usr/bin:/bin");
+  assertEquals(safePath(undefined), "/usr/local/bin:/usr/bin:/bin");
+  assertEquals(safePath("./node_modules/.bin"), "/usr/local/bin:/usr/bin:/bin");
+});

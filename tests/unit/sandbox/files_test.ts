@@ -1,0 +1,135 @@
+import { assert, assertEquals, assertMatch } from "../../assert.ts";
+import * as path from "node:path";
+import { completePath, countLines, listDirectory, readFile } from "../../../src/sandbox/files.ts";
+import { makeTree } from "../../fixtures/tree.ts";
+
+const MiB = 1024 * 1024;
+
+async function withRoot(fn: (root: string) => Promise<void>): Promise<void> {
+  const tree = await makeTree();
+  try {
+    await fn(tree.root);
+  } finally {
+    await tree.cleanup();
+  }
+}
+
+Deno.test("readFile() reads a whole file and counts its lines", () =>
+  withRoot(async (root) => {
+    const r = await readFile({ root, path: "src/app.py", maxBytes: MiB, maxOutputBytes: MiB });
+    assert(r.ok);
+    assertEquals(r.value.totalLines, 5);
+    assertEquals(r.value.startLine, 1);
+    assertEquals(r.value.endLine, 5);
+  }));
+
+Deno.test("readFile() line ranges: inside, past the end, on a file without a final newline", () =>
+  withRoot(async (root) => {
+    await Deno.writeTextFile(path.join(root, "n.txt"), "a\nb\nc\nd");
+    const table: [number | undefined, number | undefined, string, number, number, number | undefined][] = [
+      [2, 3, "b\nc\n", 2, 3, undefined],
+      [3, 99, "c\nd", 3, 4, 4],
+      [4, 4, "d", 4, 4, undefined],
+      [1, undefined, "a\nb\nc\nd", 1, 4, 4],
+      [undefined, 1, "a\n", 1, 1, undefined],
+      [9, 10, "", 0, 0, 4],
+    ];
+    for (const [start, end, text, s, e, total] of table) {
+      const r = await readFile({ root, path: "n.txt", maxBytes: MiB, maxOutputBytes: MiB, ...(start ? { startLine: start } : {}), ...(end ? { endLine: end } : {}) });
+      assert(r.ok, `${start}-${end}`);
+      assertEquals(r.value.text, text, `${start}-${end}`);
+      assertEquals([r.value.startLine, r.value.endLine], [s, e], `${start}-${end}`);
+      if (total !== undefined) assertEquals(r.value.totalLines, total, `${start}-${end}`);
+    }
+  }));
+
+Deno.test("readFile() serves a line range of a file far over the size cap without reading it whole", () =>
+  withRoot(async (root) => {
+    const line = "y".repeat(99) + "\n";
+    const f = await Deno.open(path.join(root, "huge.txt"), { write: true, create: true });
+    const block = new TextEncoder().encode(line.repeat(10_000)); // ~1 MB
+    for (let i = 0; i < 20; i++) await f.write(block);
+    f.close();
+    const whole = await readFile({ root, path: "huge.txt", maxBytes: MiB, maxOutputBytes: MiB });
+    assert(!whole.ok);
+    assertMatch(whole.reason, /over the 1 MiB limit: ask for a line range/);
+    const r = await readFile({ root, path: "huge.txt", maxBytes: MiB, maxOutputBytes: MiB, startLine: 100_000, endLine: 100_002 });
+    assert(r.ok);
+    assertEquals(r.value.text, line.repeat(3));
+  }));
+
+Deno.test("readFile() stops a range at the output cap and says so", () =>
+  withRoot(async (root) => {
+    await Deno.writeTextFile(path.join(root, "w.txt"), "0123456789\n".repeat(100));
+    const r = await readFile({ root, path: "w.txt", maxBytes: MiB, maxOutputBytes: 55, startLine: 1, endLine: 100 });
+    assert(r.ok);
+    assert(r.value.truncated);
+    assertEquals(r.value.endLine, 5);
+  }));
+
+Deno.test("readFile() refuses binary files and invalid UTF-8", () =>
+  withRoot(async (root) => {
+    await Deno.writeFile(path.join(root, "nul.bin"), new Uint8Array([65, 0, 66]));
+    await Deno.writeFile(path.join(root, "latin1.txt"), new Uint8Array([0x63, 0x61, 0x66, 0xe9]));
+    for (const p of ["nul.bin", "latin1.txt"]) {
+      const whole = await readFile({ root, path: p, maxBytes: MiB, maxOutputBytes: MiB });
+      assert(!whole.ok);
+      assertMatch(whole.reason, /binary|UTF-8/);
+      const ranged = await readFile({ root, path: p, maxBytes: MiB, maxOutputBytes: MiB, startLine: 1 });
+      assert(!ranged.ok);
+    }
+  }));
+
+Deno.test("readFile() refuses a FIFO at once instead of blocking on it", () =>
+  withRoot(async (root) => {
+    const r = await readFile({ root, path: "fifo", maxBytes: MiB, maxOutputBytes: MiB });
+    assert(!r.ok);
+    assertMatch(r.reason, /FIFO/);
+  }));
+
+Deno.test("listDirectory() sorts, gives kinds and sizes, and caps the count", () =>
+  withRoot(async (root) => {
+    for (let i = 0; i < 30; i++) await Deno.writeTextFile(path.join(root, "empty", `f${String(i).padStart(2, "0")}`), "abc");
+    const r = listDirectory(root, "empty", 10);
+    assert(r.ok);
+    assertEquals(r.value.entries.length, 10);
+    assertEquals(r.value.total, 30);
+    assert(r.value.truncated);
+    assertEquals(r.value.entries[0], { name: "f00", kind: "file", size: 3 });
+    const top = listDirectory(root, ".", 1000);
+    assert(top.ok);
+    const kinds = Object.fromEntries(top.value.entries.map((e) => [e.name, e.kind]));
+    assertEquals(kinds["src"], "directory");
+    assertEquals(kinds["link-outside-dir"], "symlink");
+    assertEquals(kinds["fifo"], "fifo");
+  }));
+
+Deno.test("listDirectory() refuses a file and a folder reached through a symlink out", () =>
+  withRoot((root) => {
+    const f = listDirectory(root, "src/app.py", 10);
+    assert(!f.ok);
+    assertMatch(f.reason, /not a directory/);
+    const out = listDirectory(root, "link-outside-dir", 10);
+    assert(!out.ok);
+    assertMatch(out.reason, /outside the project root/);
+    return Promise.resolve();
+  }));
+
+Deno.test("completePath() completes names, marks folders, hides dotfiles and links out", () =>
+  withRoot(async (root) => {
+    await Deno.writeTextFile(path.join(root, ".hidden"), "");
+    assertEquals(completePath({ root, prefix: "sr", max: 10 }), ["src/"]);
+    assertEquals(completePath({ root, prefix: "src/", max: 10 }), ["src/app.py"]);
+    assertEquals(completePath({ root, prefix: "link-", max: 10 }), ["link-inside"]);
+    assertEquals(completePath({ root, prefix: ".h", max: 10 }), [".hidden"]);
+    assertEquals(completePath({ root, prefix: "../", max: 10 }), []);
+    assertEquals(completePath({ root, prefix: "link-outside-dir/", max: 10 }), []);
+  }));
+
+Deno.test("countLines() counts a final line without newline", () => {
+  assertEquals(countLines(""), 0);
+  assertEquals(countLines("a"), 1);
+  assertEquals(countLines("a\n"), 1);
+  assertEquals(countLines("a\nb"), 2);
+  assertEquals(countLines("\n\n"), 2);
+});
