@@ -61,7 +61,8 @@ async function main(argv: string[]): Promise<void> {
     linters: config.linters.join(","),
   });
   if (config.transport === "stdio") {
-    await serveStdio(server, () => sandbox.close());
+    // The ruff engine loads after the handshake, never on the path to the first response.
+    await serveStdio(server, () => sandbox.close(), () => void sandbox.warmUp());
   } else {
     die("--transport: http is not available yet");
   }

@@ -157,6 +157,11 @@ export class SandboxClient {
     return this.call("fetchRaw", req, { signal, timeoutMs: req.timeoutMs + 5_000 });
   }
 
+  /** Loads the built-in ruff engine in the background, so the first ruff call is fast. Never rejects. */
+  warmUp(): Promise<void> {
+    return this.call<"warmUp", void>("warmUp", {}).catch(() => {});
+  }
+
   /** Stops the worker; pending calls are rejected. */
   close(): void {
     this.#fail(new SandboxError("sandbox closed"));

@@ -79,14 +79,14 @@ export async function runLinter(req: LintRequest, signal?: AbortSignal): Promise
     args: spec.buildArgs(r.value.real),
     env: spec.env(req.pathEnv),
     cwd: req.root,
-    timeoutMs: Math.min(req.timeoutMs, spec.timeoutMs),
+    timeoutMs: req.timeoutMs,
     maxOutputBytes: Math.min(req.maxOutputBytes, spec.maxOutputBytes),
   }, signal);
   if (result.notFound) {
     return { ok: false, reason: `${req.linter} is not installed on this machine: install it with ${spec.installHint}` };
   }
   if (result.timedOut) {
-    return { ok: false, reason: `${req.linter} did not finish within ${Math.round(Math.min(req.timeoutMs, spec.timeoutMs) / 1000)} s and was stopped` };
+    return { ok: false, reason: `${req.linter} did not finish within ${formatDuration(req.timeoutMs)} and was stopped` };
   }
   if (result.truncated) {
     return { ok: false, reason: `${req.linter} printed more than ${formatBytes(Math.min(req.maxOutputBytes, spec.maxOutputBytes))} and was stopped` };
@@ -98,6 +98,10 @@ export async function runLinter(req: LintRequest, signal?: AbortSignal): Promise
     ok: true,
     value: { linter: req.linter, rel: r.value.rel, diagnostics: parsed.diagnostics, durationMs: performance.now() - started },
   };
+}
+
+function formatDuration(ms: number): string {
+  return ms >= 1000 ? `${Math.round(ms / 100) / 10} s` : `${ms} ms`;
 }
 
 /** Reads a configuration file for the ruff engine; null when absent, outside the root or not a text file. */

@@ -7,7 +7,11 @@ import { StdioServerTransport } from "../sdk.ts";
 import type { McpServer } from "../sdk.ts";
 import { log } from "../observability/log.ts";
 
-export async function serveStdio(server: McpServer, onClose: () => Promise<void> | void): Promise<void> {
+export async function serveStdio(
+  server: McpServer,
+  onClose: () => Promise<void> | void,
+  onInitialized?: () => void,
+): Promise<void> {
   const transport = new StdioServerTransport();
   let closing = false;
   const close = async (why: string) => {
@@ -29,6 +33,7 @@ export async function serveStdio(server: McpServer, onClose: () => Promise<void>
     }
   }
   process.stdin.on("end", () => void close("stdin closed").then(() => Deno.exit(0)));
+  if (onInitialized) server.server.oninitialized = onInitialized;
   await server.connect(transport);
   log("stdio").info("Serving over stdio");
 }
