@@ -53,7 +53,7 @@ async function main(argv: string[]): Promise<void> {
     timeoutMs: config.fetchTimeoutMs,
   });
   const server = createServer({ config, sandbox, github });
-  logger.info("Starting {name} {version} on {root} over {transport}", {
+  logger.info("starting", {
     name: SERVER_NAME,
     version: VERSION,
     root: config.root,

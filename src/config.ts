@@ -7,6 +7,7 @@ import { parseArgs } from "node:util";
 import { parseRawBaseOverride, DEFAULT_RAW_BASE } from "./policy/urls.ts";
 import { GITHUB_NET } from "./sandbox/permissions.ts";
 import { ALL_LINTERS, type LinterName } from "./linters/registry.ts";
+import { safePath } from "./policy/commands.ts";
 
 export type Transport = "stdio" | "http";
 export type LogLevel = "debug" | "info" | "warning" | "error";
@@ -206,16 +207,10 @@ export function parseConfigArgs(argv: string[], env: EnvReader, cwd: string): Pa
         githubToken: token !== undefined && token !== "" ? token : undefined,
         linterTimeoutMs: timeouts["linter-timeout-ms"]!,
         fetchTimeoutMs: timeouts["fetch-timeout-ms"]!,
-        linterPath: safePath(env("PATH")),
+        linterPath: safePath(env("PATH") ?? "") || "/usr/local/bin:/usr/bin:/bin",
       },
     },
   };
-}
-
-/** Absolute PATH entries only, so a linter is never looked up in the reviewed project. */
-export function safePath(value: string | undefined): string {
-  const entries = (value ?? "").split(":").filter((p) => p.startsWith("/"));
-  return entries.length > 0 ? [...new Set(entries)].join(":") : "/usr/local/bin:/usr/bin:/bin";
 }
 
 function fail(source: string, problem: string): ParseOutcome {

@@ -125,7 +125,7 @@ export function createServer(deps: ServerDeps): McpServer {
             result = toolError(`Cancelled (request ${requestId})`);
           } else {
             outcome = "error";
-            logger.error("Tool {tool} failed unexpectedly (request {requestId}): {error}", {
+            logger.error("tool failed unexpectedly", {
               tool: tool.name,
               requestId,
               subject,
@@ -136,7 +136,7 @@ export function createServer(deps: ServerDeps): McpServer {
           }
         }
         const durationMs = Math.round((performance.now() - started) * 10) / 10;
-        logger.info("{tool} {outcome} in {durationMs} ms", { tool: tool.name, outcome, durationMs, requestId, subject });
+        logger.info("tool call", { tool: tool.name, outcome, durationMs, requestId, subject });
         deps.onToolCall?.({ tool: tool.name, durationMs, outcome, requestId, ...(subject !== undefined ? { subject } : {}) });
         return result;
         // deno-lint-ignore no-explicit-any

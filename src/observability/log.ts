@@ -6,8 +6,8 @@
 import {
   configure,
   getLogger,
+  getJsonLinesFormatter,
   getStreamSink,
-  jsonLinesFormatter,
   type Logger,
   reset,
 } from "@logtape/logtape";
@@ -37,7 +37,7 @@ const CATEGORY = "code-review-mcp";
 /** Sets up logging once; later calls replace the configuration. */
 export async function setupLogging(level: LogLevel, stream: WritableStream<Uint8Array> = Deno.stderr.writable): Promise<void> {
   await reset();
-  const formatter = redactByPattern(jsonLinesFormatter, STRING_PATTERNS);
+  const formatter = redactByPattern(getJsonLinesFormatter({ properties: "flatten" }), STRING_PATTERNS);
   await configure({
     reset: true,
     sinks: {

@@ -73,7 +73,7 @@ export class SandboxClient {
     worker.onmessage = (e: MessageEvent<WorkerResponse>) => this.#onMessage(e.data);
     worker.onerror = (e: ErrorEvent) => {
       e.preventDefault();
-      log("sandbox").error("Sandbox worker failed: {message}", { message: e.message });
+      log("sandbox").error("sandbox worker failed", { error: e.message });
       this.#fail(new SandboxError(`sandbox worker failed: ${e.message}`));
     };
     worker.onmessageerror = () => this.#fail(new SandboxError("sandbox worker sent an unreadable message"));

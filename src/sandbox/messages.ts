@@ -8,7 +8,7 @@ export type WorkerRequest =
   | { id: number; op: "readFile"; args: ReadFileRequest }
   | { id: number; op: "completePath"; args: CompletionRequest }
   | { id: number; op: "runLinter"; args: LintRequest }
-  | { id: number; op: "fetchRaw"; args: Omit<FetchRawRequest, "op"> & { op?: "fetchRaw" } }
+  | { id: number; op: "fetchRaw"; args: FetchRawRequest }
   | { id: number; op: "warmUp"; args: Record<string, never> }
   | { id: number; op: "ping"; args: Record<string, never> };
 

@@ -17,7 +17,7 @@ export async function serveStdio(
   const close = async (why: string) => {
     if (closing) return;
     closing = true;
-    log("stdio").info("Shutting down: {why}", { why });
+    log("stdio").info("shutting down", { why });
     try {
       await server.close();
     } finally {
@@ -35,5 +35,5 @@ export async function serveStdio(
   process.stdin.on("end", () => void close("stdin closed").then(() => Deno.exit(0)));
   if (onInitialized) server.server.oninitialized = onInitialized;
   await server.connect(transport);
-  log("stdio").info("Serving over stdio");
+  log("stdio").info("serving over stdio");
 }

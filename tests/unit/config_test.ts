@@ -1,5 +1,5 @@
 import { assert, assertEquals, assertMatch } from "../assert.ts";
-import { parseConfigArgs, resolveRoot, safePath } from "../../src/config.ts";
+import { parseConfigArgs, resolveRoot } from "../../src/config.ts";
 
 const noEnv = () => undefined;
 const envOf = (vars: Record<string, string>) => (name: string) => vars[name];
@@ -88,8 +88,11 @@ Deno.test("resolveRoot() refuses a missing root and a file, and realpaths a dire
   }
 });
 
-Deno.test("safePath() drops relative and empty PATH entries so no linter is found inside the project", () => {
-  assertEquals(safePath("/usr/bin::.:bin:/bin:/usr/bin"), "/usr/bin:/bin");
-  assertEquals(safePath(undefined), "/usr/local/bin:/usr/bin:/bin");
-  assertEquals(safePath("./node_modules/.bin"), "/usr/local/bin:/usr/bin:/bin");
+Deno.test("parseConfigArgs() hands linters a PATH without relative entries, so none is found inside the project", () => {
+  const r = parseConfigArgs([], envOf({ PATH: "/usr/bin::.:bin:/bin" }), "/cwd");
+  assert(r.ok);
+  assertEquals(r.value.config.linterPath, "/usr/bin:/bin");
+  const none = parseConfigArgs([], envOf({ PATH: "./node_modules/.bin" }), "/cwd");
+  assert(none.ok);
+  assertEquals(none.value.config.linterPath, "/usr/local/bin:/usr/bin:/bin");
 });
