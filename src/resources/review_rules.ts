@@ -6,6 +6,9 @@
 import type { ReadResourceResult } from "../sdk.ts";
 import { LIMITS } from "../config.ts";
 import type { ResourceContext } from "./types.ts";
+import { DEFAULT_RUFF_SETTINGS } from "../linters/ruff/config.ts";
+
+const ruffLint = DEFAULT_RUFF_SETTINGS.lint as { select: string[]; pydocstyle: { convention: string } };
 
 export const RULES_URI = "config://review-rules";
 export const PROJECT_RULES_FILE = ".code-review-rules.md";
@@ -27,6 +30,9 @@ built-in ruff engine checks when the project has no ruff configuration of its ow
 
 Every finding names its severity (Critical, High, Medium, Low), its location (file and
 line), what is wrong, and how to fix it.
+
+Built-in ruff defaults derived from these rules: select ${ruffLint.select.join(", ")};
+line-length ${DEFAULT_RUFF_SETTINGS["line-length"]}; docstring convention ${ruffLint.pydocstyle.convention}.
 `;
 
 export function reviewRulesResource(ctx: ResourceContext) {

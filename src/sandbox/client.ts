@@ -40,6 +40,14 @@ export function workerModuleDirs(): string[] {
   return src.protocol === "file:" ? [decodeURIComponent(src.pathname)] : [];
 }
 
+function granted(desc: Deno.PermissionDescriptor): boolean {
+  try {
+    return Deno.permissions.querySync(desc).state === "granted";
+  } catch {
+    return false;
+  }
+}
+
 export class SandboxClient {
   #worker: Worker | undefined;
   #nextId = 1;
@@ -59,11 +67,12 @@ export class SandboxClient {
 
   #ensure(): Worker {
     if (this.#worker) return this.#worker;
+    // A worker may not ask for more than the process holds, so keep only what is granted.
     const permissions = workerPermissions({
       root: this.#opts.root,
       moduleDirs: workerModuleDirs(),
-      net: this.#opts.net,
-      run: this.#opts.run,
+      net: granted({ name: "net", host: this.#opts.net }) ? this.#opts.net : undefined,
+      run: this.#opts.run.filter((command) => granted({ name: "run", command })),
     });
     const worker = new Worker(new URL("./worker.ts", import.meta.url), {
       type: "module",

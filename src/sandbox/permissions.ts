@@ -59,8 +59,8 @@ export interface WorkerPermissionOptions {
   root: string;
   /** Directories holding the worker's own modules (needed outside a compiled binary). */
   moduleDirs: readonly string[];
-  /** host:port the worker may connect to. */
-  net: string;
+  /** host:port the worker may connect to; none when undefined. */
+  net: string | undefined;
   /** Linter binaries the worker may start (names as given to --allow-run). */
   run: readonly string[];
 }
@@ -73,7 +73,7 @@ export function workerPermissions(o: WorkerPermissionOptions): Deno.PermissionOp
   return {
     read: [o.root, ...o.moduleDirs],
     write: false,
-    net: [o.net],
+    net: o.net !== undefined ? [o.net] : false,
     run: o.run.length > 0 ? [...o.run] : false,
     env: false,
     ffi: false,

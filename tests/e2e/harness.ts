@@ -25,6 +25,8 @@ export interface ServerOptions {
   fakeGitHub?: { base: string; net: string };
   env?: Record<string, string>;
   extraArgs?: string[];
+  /** Use these arguments instead of the README's (for tests that remove a permission). */
+  argsOverride?: string[];
 }
 
 /** The argv after `deno`, from the README's command, for a project at `root`. */
@@ -69,7 +71,7 @@ export interface Connected {
 export async function connect(root: string, opts: ServerOptions = {}): Promise<Connected> {
   const transport = new StdioClientTransport({
     command: Deno.execPath(),
-    args: serverArgs(root, opts),
+    args: opts.argsOverride ? [...opts.argsOverride, ...(opts.extraArgs ?? [])] : serverArgs(root, opts),
     env: { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin", NO_COLOR: "1", ...(opts.env ?? {}) },
     stderr: "pipe",
     cwd: APP_DIR,
