@@ -3,9 +3,8 @@
  * that the linter takes that kind of file, then run it (the built-in ruff engine, or
  * an allowlisted binary with its fixed argv and a cleared environment).
  */
-import * as path from "node:path";
 import type { Diagnostic } from "../linters/types.ts";
-import type { LinterName } from "../linters/registry.ts";
+import { type LinterName, linterAccepts, RUFF_EXTENSIONS } from "../linters/registry.ts";
 import { LINTERS, acceptsFile } from "../policy/commands.ts";
 import { formatBytes, isInside, resolveInsideRoot } from "../policy/paths.ts";
 import { runCommand } from "./run_command.ts";
@@ -45,8 +44,9 @@ export async function runLinter(req: LintRequest, signal?: AbortSignal): Promise
   if (r.value.kind !== "file") return { ok: false, reason: "is a directory, not a file" };
   const started = performance.now();
   if (req.linter === "ruff") {
-    const ext = path.extname(r.value.real).toLowerCase();
-    if (ext !== ".py" && ext !== ".pyi") return { ok: false, reason: "ruff checks Python files (.py, .pyi) only" };
+    if (!linterAccepts("ruff", r.value.real)) {
+      return { ok: false, reason: `ruff does not check this kind of file (it takes ${RUFF_EXTENSIONS.join(", ")})` };
+    }
     const text = await readFile({ root: req.root, path: r.value.real, maxBytes: req.maxFileBytes, maxOutputBytes: req.maxFileBytes });
     if (!text.ok) return text;
     const result = await ruffCheck({

@@ -184,6 +184,12 @@ Deno.test("the built-in ruff works with no --allow-run at all, and honours the p
     assertEquals(sc.config_file, "ruff.toml");
     assertEquals(sc.engine_version, RUFF_ENGINE_VERSION);
     assertEquals([...new Set(sc.diagnostics.map((d) => d.code))].sort(), ["F401"]);
+    await Deno.mkdir(path.join(project.root, "broken"));
+    await Deno.writeTextFile(path.join(project.root, "broken/pyproject.toml"), "[tool.ruff]\nline-length = \"long\"\n");
+    await Deno.writeTextFile(path.join(project.root, "broken/mod.py"), "x = 1\n");
+    const broken = (await s.client.callTool({ name: "run_linter", arguments: { file_path: "broken/mod.py" } })) as CallToolResult;
+    assert(broken.isError);
+    assertMatch(text(broken), /^Cannot lint "broken\/mod.py": .*broken\/pyproject.toml/);
     const out = (await s.client.callTool({ name: "run_linter", arguments: { file_path: "../outside.py", linter: "ruff" } })) as CallToolResult;
     assert(out.isError);
     assertMatch(text(out), /outside the project root/);
