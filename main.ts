@@ -13,6 +13,9 @@ import { VERSION, SERVER_NAME } from "./src/version.ts";
 import { RUFF_ENGINE_VERSION } from "./src/linters/ruff/version.ts";
 import { LIMITS } from "./src/config.ts";
 
+/** How long after `initialized` the sandbox worker starts: long enough for the client's tools/list. */
+const WORKER_START_DELAY_MS = 100;
+
 function die(message: string): never {
   console.error(`${SERVER_NAME}: ${message}`);
   Deno.exit(2);
@@ -44,7 +47,6 @@ async function main(argv: string[]): Promise<void> {
   const logger = log("main");
 
   const sandbox = new SandboxClient({ root: config.root, net: config.githubNet, run: [...LINTER_BINARIES] });
-  sandbox.start();
   const github = new GitHubRawClient({
     fetchRaw: (req, signal) => sandbox.fetchRaw(req, signal),
     base: config.githubRawBase,
@@ -61,8 +63,11 @@ async function main(argv: string[]): Promise<void> {
     linters: config.linters.join(","),
   });
   if (config.transport === "stdio") {
-    // The ruff engine loads after the handshake, never on the path to the first response.
-    await serveStdio(server, () => sandbox.close(), () => void sandbox.warmUp());
+    // The sandbox worker (some 20 ms of main-thread work to create) and the ruff engine (over
+    // 100 MiB, only when ruff is enabled) start after the handshake, never on the path to the
+    // first response; a tool call before then starts the worker itself.
+    const afterHandshake = () => (config.linters.includes("ruff") ? void sandbox.warmUp() : sandbox.start());
+    await serveStdio(server, () => sandbox.close(), () => void setTimeout(afterHandshake, WORKER_START_DELAY_MS));
   } else {
     die("--transport: http is not available yet");
   }

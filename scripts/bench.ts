@@ -8,9 +8,7 @@
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { APP_DIR } from "../tests/e2e/harness.ts";
-import { SandboxClient } from "../src/sandbox/client.ts";
-import { listDirectory as listDirectoryDirect } from "../src/sandbox/files.ts";
-import { GITHUB_NET, LINTER_BINARIES } from "../src/sandbox/permissions.ts";
+import { denoRunFlags } from "../src/sandbox/permissions.ts";
 import { LIMITS } from "../src/config.ts";
 import { type FileSize, LIST_SIZES, listDir, makeFixture } from "./bench/fixture.ts";
 import { haveWrk, runWrk, type WrkRun, writeLuaScript } from "./bench/http_load.ts";
@@ -29,7 +27,7 @@ import {
   sdkSpec,
   TMP_DIR,
 } from "./bench/servers.ts";
-import { histogramPercentile, mergeHistograms, summarize } from "./bench/stats.ts";
+import { histogramPercentile, mergeHistograms, type Summary, summarize } from "./bench/stats.ts";
 import { INITIALIZE_PARAMS, memoryOf, StdioRpc } from "./bench/stdio_client.ts";
 
 const flags = parseArgs({ args: Deno.args, options: { quick: { type: "boolean" }, out: { type: "string" } } });
@@ -78,6 +76,8 @@ function rotate<T>(xs: readonly T[], k: number): T[] {
 interface ColdSample {
   initMs: number;
   totalMs: number;
+  /** Until the answer to a first list_directory right after tools/list: time to a first useful answer. */
+  firstCallMs: number;
 }
 
 /** Spawn, initialize, tools/list; the times are from just before the spawn. */
@@ -91,7 +91,8 @@ async function coldStart(spec: ServerSpec, root: string): Promise<ColdSample> {
     const list = await c.request("tools/list", {}, 30_000);
     const tools = (list.msg.result as { tools?: unknown[] } | undefined)?.tools;
     if (!Array.isArray(tools) || tools.length === 0) throw new Error(`${spec.id}: tools/list returned no tools`);
-    return { initMs: init.at - t0, totalMs: list.at - t0 };
+    await callOnce(c, spec.id, spec.ops.listDirectory(100)(root)!);
+    return { initMs: init.at - t0, totalMs: list.at - t0, firstCallMs: performance.now() - t0 };
   } finally {
     await c.close();
   }
@@ -238,38 +239,23 @@ async function stopHttp(h: HttpServer): Promise<void> {
 }
 
 // ---------------------------------------------------------------------------------
-// The sandbox worker's hop, in process
+// The sandbox worker's hop
 
-/** The same listing, called directly and through the sandbox worker, interleaved in batches of 50. */
-async function measureWorkerHop(root: string): Promise<{ direct: number[]; worker: number[] }> {
-  const sandbox = new SandboxClient({ root, net: GITHUB_NET, run: [...LINTER_BINARIES] });
-  sandbox.start();
-  const dir = listDir(100);
-  const direct: number[] = [];
-  const worker: number[] = [];
-  try {
-    for (let i = 0; i < 50; i++) {
-      listDirectoryDirect(root, dir, LIMITS.maxListEntries);
-      await sandbox.listDirectory(dir, LIMITS.maxListEntries);
-    }
-    while (direct.length < PLAN.hopCalls) {
-      for (let k = 0; k < 50; k++) {
-        const t = performance.now();
-        const r = listDirectoryDirect(root, dir, LIMITS.maxListEntries);
-        direct.push(performance.now() - t);
-        if (!r.ok) throw new Error(r.reason);
-      }
-      for (let k = 0; k < 50; k++) {
-        const t = performance.now();
-        const r = await sandbox.listDirectory(dir, LIMITS.maxListEntries);
-        worker.push(performance.now() - t);
-        if (!r.ok) throw new Error(r.reason);
-      }
-    }
-  } finally {
-    sandbox.close();
-  }
-  return { direct, worker };
+interface HopResult {
+  direct: Summary;
+  worker: Summary;
+  ping: Summary;
+}
+
+/** Runs scripts/bench/worker_hop.ts under the server's own flags (see that file for why). */
+async function measureWorkerHop(root: string): Promise<HopResult> {
+  const flags = denoRunFlags({ read: [root, path.join(APP_DIR, "src"), path.join(APP_DIR, "scripts")] });
+  const out = await runCommand(
+    Deno.execPath(),
+    ["run", ...flags, path.join(APP_DIR, "scripts/bench/worker_hop.ts"), root, listDir(100), String(PLAN.hopCalls)],
+    APP_DIR,
+  );
+  return JSON.parse(out.split("\n").pop()!) as HopResult;
 }
 
 // ---------------------------------------------------------------------------------
@@ -323,7 +309,7 @@ async function main(): Promise<void> {
   const specs: ServerSpec[] = [ours, filesystemSpec, sdkSpec, floorSpec];
   const rows: Row[] = [];
   const memory: Record<string, Partial<Record<ServerId, { vmHwmKiB: number; vmRssKiB: number }>>> = {};
-  let hop: { direct: number[]; worker: number[] } | undefined;
+  let hop: HopResult | undefined;
   const httpNotes: string[] = [];
 
   try {
@@ -337,6 +323,7 @@ async function main(): Promise<void> {
       }));
     rows.push(makeRow({ id: "cold_start.total", section: "Cold start over stdio", label: "spawn → initialize → tools/list", unit: "ms", better: "lower", cells: coldCells((c) => c.totalMs) }));
     rows.push(makeRow({ id: "cold_start.initialize", section: "Cold start over stdio", label: "spawn → initialize result", unit: "ms", better: "lower", cells: coldCells((c) => c.initMs) }));
+    rows.push(makeRow({ id: "cold_start.first_call", section: "Cold start over stdio", label: "spawn → … → first list_directory result", unit: "ms", better: "lower", cells: coldCells((c) => c.firstCallMs) }));
 
     // 2 and 5. Steady state over stdio, every server alive, calls interleaved.
     say("steady state over stdio");
@@ -366,7 +353,7 @@ async function main(): Promise<void> {
       for (const n of LIST_SIZES.filter((n) => n !== 100)) {
         const calls = PLAN.calls[`list${n}` as "list10"];
         say(`list_directory ${n} entries × ${calls}`);
-        latencyRow(`stdio.list_directory.${n}`, growth, `list_directory, ${n} entries`, await interleaved(specs, clients, root, list(n), calls), n > LIMITS.maxListEntries ? "¹" : undefined);
+        latencyRow(`stdio.list_directory.${n}`, growth, `list_directory, ${n} entries`, await interleaved(specs, clients, root, list(n), calls), n > LIMITS.maxListEntries ? "(ours, SDK and floor return the first 1000, sorted, with the count; filesystem returns all names)" : undefined);
       }
       for (const size of ["10k", "1m"] as const) {
         const calls = PLAN.calls[size === "10k" ? "read10k" : "read1m"];
@@ -457,12 +444,11 @@ async function main(): Promise<void> {
 
   const row = (id: string) => rows.find((r) => r.id === id);
   const oursList = row("stdio.list_directory.100")!.cells.ours!.value;
-  const direct = summarize(hop.direct);
-  const worker = summarize(hop.worker);
-  const hopMs = Math.max(0, worker.median - direct.median);
+  const hopMs = Math.max(0, hop.worker.median - hop.direct.median);
   const workerHop = {
-    directMedianMs: direct.median,
-    workerMedianMs: worker.median,
+    directMedianMs: hop.direct.median,
+    workerMedianMs: hop.worker.median,
+    pingMedianMs: hop.ping.median,
     hopMedianMs: ms(hopMs),
     oursListDirectoryMedianMs: oursList,
     hopShareOfCall: Math.round((hopMs / oursList) * 1000) / 1000,

@@ -105,18 +105,21 @@ export async function readFile(req: ReadFileRequest): Promise<Outcome<ReadFileRe
       reason: `file is ${formatBytes(r.value.info.size)}, over the ${formatBytes(req.maxBytes)} limit: ask for a line range with start_line and end_line`,
     };
   }
+  // A whole read (at most maxBytes) uses the sync calls: inside the worker each async call costs
+  // a round through its event loop, and nothing else waits on that loop meanwhile. Ranged reads
+  // stream any size, so they stay async and cancellable.
   let file: Deno.FsFile;
   try {
-    file = await Deno.open(r.value.real, { read: true });
+    file = ranged ? await Deno.open(r.value.real, { read: true }) : Deno.openSync(r.value.real, { read: true });
   } catch (err) {
     return { ok: false, reason: `cannot open the file (${(err as Error).name})` };
   }
   try {
-    const after = await file.stat();
+    const after = ranged ? await file.stat() : file.statSync();
     if (!after.isFile || after.ino !== r.value.info.ino || after.dev !== r.value.info.dev) {
       return { ok: false, reason: "the file changed while it was being opened; try again" };
     }
-    if (!ranged) return await readWhole(file, r.value.rel, after.size, req.maxBytes);
+    if (!ranged) return readWhole(file, r.value.rel, after.size, req.maxBytes);
     return await readRange(file, r.value.rel, after.size, req);
   } finally {
     file.close();
@@ -129,11 +132,11 @@ function looksBinary(bytes: Uint8Array): boolean {
   return false;
 }
 
-async function readWhole(file: Deno.FsFile, rel: string, size: number, maxBytes: number): Promise<Outcome<ReadFileResult>> {
+function readWhole(file: Deno.FsFile, rel: string, size: number, maxBytes: number): Outcome<ReadFileResult> {
   const buf = new Uint8Array(Math.min(size, maxBytes) + 1);
   let filled = 0;
   while (filled < buf.length) {
-    const n = await file.read(buf.subarray(filled));
+    const n = file.readSync(buf.subarray(filled));
     if (n === null) break;
     filled += n;
   }
