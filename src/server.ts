@@ -4,8 +4,8 @@
  * duration, and a catch-all that turns an unexpected failure into
  * "Internal error (request <id>)" while the stack goes to the log only.
  */
-import { McpServer } from "./sdk.ts";
-import type { CallToolResult } from "./sdk.ts";
+import { AjvJsonSchemaValidator, McpServer } from "./sdk.ts";
+import type { CallToolResult, JsonSchemaType, JsonSchemaValidator, jsonSchemaValidator } from "./sdk.ts";
 import type { Config } from "./config.ts";
 import type { SandboxClient } from "./sandbox/client.ts";
 import type { GitHubRawClient } from "./github/raw_client.ts";
@@ -68,11 +68,24 @@ function requestIdOf(extra: Extra): string {
   return v !== undefined && REQUEST_ID_RE.test(v) ? `${v}.${newRequestId().slice(0, 4)}` : newRequestId();
 }
 
+/**
+ * The SDK's Ajv validator, built on first use. Built eagerly it compiles Ajv's meta-schemas
+ * (some 10 ms) for every McpServer, at start-up and per request in stateless HTTP, although
+ * the SDK uses it only to check elicitation answers, which this server never asks for.
+ */
+function lazyAjvValidator(): jsonSchemaValidator {
+  let ajv: AjvJsonSchemaValidator | undefined;
+  return {
+    getValidator: <T>(schema: JsonSchemaType): JsonSchemaValidator<T> => (ajv ??= new AjvJsonSchemaValidator()).getValidator<T>(schema),
+  };
+}
+
 export function createServer(deps: ServerDeps): McpServer {
   const server = new McpServer(
     { name: SERVER_NAME, version: VERSION, title: "Code review" },
     {
       capabilities: { logging: {} },
+      jsonSchemaValidator: lazyAjvValidator(),
       instructions:
         "Tools for reviewing the project at the server's root: list_directory and read_file to explore, run_linter for " +
         "mechanical findings, fetch_github_file for upstream references. Paths are relative to the project root. " +
