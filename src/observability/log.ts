@@ -5,6 +5,7 @@
  */
 import {
   configure,
+  drain,
   getLogger,
   getJsonLinesFormatter,
   getStreamSink,
@@ -53,4 +54,9 @@ export async function setupLogging(level: LogLevel, stream: WritableStream<Uint8
 /** A logger under the server's category, e.g. log("sandbox"). */
 export function log(...sub: string[]): Logger {
   return getLogger([CATEGORY, ...sub]);
+}
+
+/** Writes out log lines still buffered, e.g. right before Deno.exit(). Never rejects. */
+export async function flushLogs(): Promise<void> {
+  await drain().catch(() => {});
 }

@@ -291,6 +291,7 @@ Deno.test("stdio server: every tool, resource and prompt through the SDK client"
       const lines = s.stderr().split("\n").filter((l) => l.trim() !== "");
       assert(lines.length > 0);
       for (const l of lines) {
+        // deno-lint-ignore no-control-regex
         if (/^(Info|Warning) /.test(l.replace(/\x1b\[[0-9;]*m/g, ""))) continue; // Deno's own start-up notes
         JSON.parse(l);
       }
