@@ -1,10 +1,14 @@
 /**
  * The POST body: JSON only (415 otherwise), at most maxBytes (413, before reading
  * when Content-Length says so, else as soon as the stream passes the bound), parsed
- * once here (400 with JSON-RPC -32700 for anything that is not JSON).
+ * once here (400 with JSON-RPC -32700 for anything that is not JSON, -32600 for JSON
+ * that cannot be a message or a batch of at most MAX_BATCH).
  */
 import { jsonRpcError } from "../http_responses.ts";
 import type { Middleware } from "./types.ts";
+
+/** Most messages in one batch (the SDK's own bound), checked before rate limits count them. */
+export const MAX_BATCH = 100;
 
 /** True for application/json with any parameters. */
 export function isJsonMediaType(value: string | null): boolean {
@@ -58,8 +62,8 @@ export function jsonBody(maxBytes: number): Middleware {
     } catch {
       return jsonRpcError(400, -32700, "Parse error: the body is not valid JSON");
     }
-    if (Array.isArray(parsed) && parsed.length === 0) {
-      return jsonRpcError(400, -32600, "Invalid Request: an empty batch");
+    if (Array.isArray(parsed) && (parsed.length === 0 || parsed.length > MAX_BATCH)) {
+      return jsonRpcError(400, -32600, `Invalid Request: a batch holds 1 to ${MAX_BATCH} messages`);
     }
     if (typeof parsed !== "object" || parsed === null) {
       return jsonRpcError(400, -32600, "Invalid Request: expected a JSON-RPC message or a batch of them");
