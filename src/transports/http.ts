@@ -121,7 +121,10 @@ export async function serveHttp(config: Config, deps: HttpDeps): Promise<string 
   Deno.exit(0);
 }
 
-/** Stop accepting, end idle streams, wait for calls in flight up to the bound, then close everything. */
+/**
+ * Stop accepting, end idle streams, wait for calls in flight up to the bound, cancel
+ * the rest (they answer "Cancelled"), then close everything.
+ */
 export async function shutdown(
   why: string,
   server: Deno.HttpServer,
@@ -137,7 +140,14 @@ export async function shutdown(
   const bound = sleep(boundMs);
   const finished = await Promise.race([app.endpoint.idle().then(() => true), bound.done.then(() => false)]);
   bound.cancel();
-  if (!finished) logger.warning("shutdown bound reached: aborting calls in flight", { inflight: app.endpoint.inflight() });
+  if (!finished) {
+    logger.warning("shutdown bound reached: cancelling calls in flight", { inflight: app.endpoint.inflight() });
+    // Cancelled calls still answer their clients; then whatever is left is closed.
+    app.cancelCalls();
+    const answered = sleep(1000);
+    await Promise.race([app.endpoint.idle(), answered.done]);
+    answered.cancel();
+  }
   await app.endpoint.closeAll();
   const grace = sleep(1000);
   await Promise.race([serverDone, grace.done]);

@@ -47,6 +47,8 @@ export interface HttpApp {
   markReady(): void;
   /** /ready answers 503 and new /mcp requests are refused; in-flight ones go on. */
   drain(): void;
+  /** Cancels every tool call still running; each answers "Cancelled" to its client. */
+  cancelCalls(): void;
 }
 
 export function createHttpApp(deps: HttpAppDeps): HttpApp {
@@ -179,5 +181,6 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
     drain() {
       state = "draining";
     },
+    cancelCalls: () => limits.cancelAll(),
   };
 }

@@ -22,17 +22,24 @@ export interface ToolLimitsOptions {
 
 export interface ToolLimits {
   around: ToolAround;
+  /**
+   * Cancels every call now running or waiting (shutdown past its bound), so each
+   * still answers its client ("Cancelled") before the connections close.
+   */
+  cancelAll(): void;
   /** For the metrics gauge. */
   queue(): { running: number; waiting: number };
 }
 
 export function toolLimits(o: ToolLimitsOptions): ToolLimits {
   const slots = new PQueue({ concurrency: o.maxConcurrentLinters });
+  const shutdown = new AbortController();
 
   const around: ToolAround = async (tool, ctx, next) => {
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(new ToolTimeoutError(o.timeoutMs)), o.timeoutMs);
-    const signal = AbortSignal.any([ctx.signal, timeout.signal]);
+    const ours = AbortSignal.any([timeout.signal, shutdown.signal]);
+    const signal = AbortSignal.any([ctx.signal, ours]);
     const bounded: ToolContext = { ...ctx, signal };
     try {
       let work: Promise<CallToolResult>;
@@ -46,18 +53,23 @@ export function toolLimits(o: ToolLimitsOptions): ToolLimits {
       }
       // A handler that ignores its signal still ends the wait at the bound.
       work.catch(() => {});
-      const result = await raceAbort(work, timeout.signal);
+      const result = await raceAbort(work, ours);
       observeLinter(tool, result, o.onLinterRun);
       return result;
     } catch (err) {
-      if (timeout.signal.aborted && !ctx.signal.aborted) throw new ToolTimeoutError(o.timeoutMs);
+      if (!ctx.signal.aborted && timeout.signal.aborted) throw new ToolTimeoutError(o.timeoutMs);
+      if (!ctx.signal.aborted && shutdown.signal.aborted) throw new DOMException("the server is shutting down", "AbortError");
       throw err;
     } finally {
       clearTimeout(timer);
     }
   };
 
-  return { around, queue: () => ({ running: slots.pending, waiting: slots.size }) };
+  return {
+    around,
+    cancelAll: () => shutdown.abort(new DOMException("the server is shutting down", "AbortError")),
+    queue: () => ({ running: slots.pending, waiting: slots.size }),
+  };
 }
 
 function observeLinter(tool: string, result: CallToolResult, onRun: ToolLimitsOptions["onLinterRun"]): void {
