@@ -149,8 +149,9 @@ export async function startHttpServer(root: string, opts: HttpServerOptions = {}
 export async function connectHttp(
   url: URL,
   headers: Record<string, string> = {},
+  fetchImpl?: typeof fetch,
 ): Promise<{ client: Client; transport: StreamableHTTPClientTransport; close(): Promise<void> }> {
-  const transport = new StreamableHTTPClientTransport(url, { requestInit: { headers } });
+  const transport = new StreamableHTTPClientTransport(url, { requestInit: { headers }, ...(fetchImpl ? { fetch: fetchImpl } : {}) });
   const client = new Client({ name: "e2e-http", version: "1.0.0" }, { capabilities: {} });
   await client.connect(transport);
   return {
