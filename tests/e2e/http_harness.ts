@@ -186,6 +186,7 @@ export async function rawPost(
     method: "POST",
     headers: { ...MCP_HEADERS, ...headers },
     body: typeof body === "string" ? body : JSON.stringify(body),
+    signal: AbortSignal.timeout(30_000),
   });
   return { status: res.status, headers: res.headers, text: await res.text() };
 }

@@ -127,6 +127,18 @@ Deno.test("jsonBody() stops reading a streamed body as soon as it passes the bou
   await res.body?.cancel();
 });
 
+Deno.test("jsonBody() cuts off a body that trickles in slower than its time bound with 408", async () => {
+  const body = new ReadableStream<Uint8Array>({
+    start(ctl) {
+      ctl.enqueue(new TextEncoder().encode("{"));
+    },
+  });
+  const req = new Request("http://localhost/mcp", { method: "POST", body, headers: { "content-type": "application/json" } });
+  const { res } = await run(jsonBody(1024, 50), req);
+  assertEquals(res.status, 408);
+  await res.body?.cancel();
+});
+
 Deno.test("bearerToken() takes only a well-formed Bearer credential", () => {
   const table: [string | null, string | undefined][] = [
     ["Bearer abc.def-ghi_jkl~mno+p/q==", "abc.def-ghi_jkl~mno+p/q=="],
