@@ -5,7 +5,7 @@
  */
 import {
   configure,
-  drain,
+  dispose,
   getLogger,
   getJsonLinesFormatter,
   getStreamSink,
@@ -56,7 +56,10 @@ export function log(...sub: string[]): Logger {
   return getLogger([CATEGORY, ...sub]);
 }
 
-/** Writes out log lines still buffered, e.g. right before Deno.exit(). Never rejects. */
-export async function flushLogs(): Promise<void> {
-  await drain().catch(() => {});
+/**
+ * Writes out every buffered log line and closes the sinks, right before Deno.exit()
+ * (which would drop them). Nothing is logged after it. Never rejects.
+ */
+export async function closeLogs(): Promise<void> {
+  await dispose().catch(() => {});
 }

@@ -9,7 +9,7 @@ import type { SandboxClient } from "../sandbox/client.ts";
 import type { GitHubRawClient } from "../github/raw_client.ts";
 import { HTTP_ENV_VARS, listenNet, urlNet } from "../sandbox/permissions.ts";
 import { bracketHost } from "../config_http.ts";
-import { flushLogs, log } from "../observability/log.ts";
+import { closeLogs, log } from "../observability/log.ts";
 import { apiKeyAuthenticator, loadApiKeys } from "../auth/api_keys.ts";
 import { jwtAuthenticator } from "../auth/jwt.ts";
 import type { Authenticator } from "../auth/types.ts";
@@ -117,7 +117,7 @@ export async function serveHttp(config: Config, deps: HttpDeps): Promise<string 
     }
   }
   await stopped.promise;
-  await flushLogs();
+  await closeLogs();
   Deno.exit(0);
 }
 

@@ -315,3 +315,27 @@ for (const mode of ["sse", "json"] as const) {
     }
   });
 }
+
+Deno.test("HTTP: a tool call past --request-timeout-ms is aborted and answered as a timeout", async () => {
+  const project = await makeProject();
+  const gh = await startFakeGitHub();
+  const server = await startHttpServer(project.root, {
+    fakeGitHub: { base: gh.base, net: `127.0.0.1:${gh.port}` },
+    extraArgs: ["--request-timeout-ms", "300"],
+  });
+  const { client, close } = await connectHttp(server.mcpUrl);
+  try {
+    const started = performance.now();
+    const r = await callTool(client, "fetch_github_file", { owner: "octo-org", repo: "hello", ref: "main", path: "slow.txt" });
+    assert(r.isError);
+    assertMatch(textOf(r), /^Timed out after 0\.3 s \(request [0-9a-f.]+\)$/);
+    assert(performance.now() - started < 5_000);
+    const text = await (await fetch(`${server.base}/metrics`)).text();
+    assertEquals(sample(text, 'mcp_tool_calls_total{tool="fetch_github_file",outcome="timeout"}'), 1);
+  } finally {
+    await close();
+    assertEquals((await server.stop()).code, 0);
+    await gh.close();
+    await project.cleanup();
+  }
+});
