@@ -5,6 +5,7 @@
  */
 import * as path from "node:path";
 import { APP_DIR, serverArgs } from "../../tests/e2e/harness.ts";
+import { httpServerArgs } from "../../tests/e2e/http_harness.ts";
 import { type FileSize, LINT_FILE, listDir, textFile } from "./fixture.ts";
 import type { Spawn } from "./stdio_client.ts";
 
@@ -44,28 +45,31 @@ const childEnv = (): Record<string, string> => ({ PATH: Deno.env.get("PATH") ?? 
 
 const none: CallFor = () => undefined;
 
-/** Ours: the README command, placeholders filled in; extra words (transport flags) appended. */
-export function oursSpec(httpArgs?: (port: number) => string[]): ServerSpec {
-  const spec: ServerSpec = {
-    id: "ours",
-    stdio: (root) => ({ cmd: Deno.execPath(), args: serverArgs(root), cwd: APP_DIR, env: childEnv() }),
-    ops: {
-      listDirectory: (n) => () => ({ name: "list_directory", arguments: { dir_path: listDir(n) } }),
-      readFile: (size) => () => ({ name: "read_file", arguments: { file_path: textFile(size) } }),
-      runLinter: () => ({ name: "run_linter", arguments: { file_path: LINT_FILE, linter: "flake8" } }),
-    },
-  };
-  if (httpArgs) {
-    spec.http = (root, port) => ({
-      cmd: Deno.execPath(),
-      args: serverArgs(root, { extraArgs: httpArgs(port) }),
-      cwd: APP_DIR,
-      env: childEnv(),
-      url: `http://127.0.0.1:${port}/mcp`,
-    });
-  }
-  return spec;
-}
+/** Per-minute rate limit given to ours under load: the maximum, or the load would measure 429s. */
+const RATE_LIMIT_MAX = 1_000_000;
+
+/**
+ * Ours: over stdio the README's command with its placeholders filled in; over HTTP the
+ * e2e harness's command (the permission module's HTTP flags, as the README's HTTP command
+ * shows them, with the listen port moved to a free one). Stateless and SSE: the defaults.
+ * The rate limiter still runs on every request, with limits it never reaches.
+ */
+export const oursSpec: ServerSpec = {
+  id: "ours",
+  stdio: (root) => ({ cmd: Deno.execPath(), args: serverArgs(root), cwd: APP_DIR, env: childEnv() }),
+  http: (root, port) => ({
+    cmd: Deno.execPath(),
+    args: httpServerArgs(root, port, { extraArgs: ["--rate-limits", `client=${RATE_LIMIT_MAX},tool=${RATE_LIMIT_MAX}`] }),
+    cwd: APP_DIR,
+    env: childEnv(),
+    url: `http://127.0.0.1:${port}/mcp`,
+  }),
+  ops: {
+    listDirectory: (n) => () => ({ name: "list_directory", arguments: { dir_path: listDir(n) } }),
+    readFile: (size) => () => ({ name: "read_file", arguments: { file_path: textFile(size) } }),
+    runLinter: () => ({ name: "run_linter", arguments: { file_path: LINT_FILE, linter: "flake8" } }),
+  },
+};
 
 const node = (script: string, args: string[]): Spawn => ({
   cmd: "node",
