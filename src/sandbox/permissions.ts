@@ -1,7 +1,8 @@
 /**
  * THE one definition of every permission set the server runs under: the `deno run`
- * flags (README, deno.json tasks, tests), and the worker's narrowed set. Anything
- * that starts the server gets its flags from here, so the layers cannot drift apart.
+ * flags (README, deno.json tasks, tests), the flags baked into compiled binaries, and
+ * the worker's narrowed set. Anything that starts the server gets its flags from here,
+ * so the layers cannot drift apart.
  */
 
 /** Environment variables the server reads; `--allow-env` names exactly these. */
@@ -49,6 +50,34 @@ export function denoRunFlags(options: RunFlagsOptions): string[] {
     "--unstable-worker-options",
     `--allow-read=${options.read.join(",")}`,
     `--allow-net=${options.net ?? GITHUB_NET}`,
+    `--allow-run=${LINTER_BINARIES.join(",")}`,
+    `--allow-env=${ENV_VARS.join(",")}`,
+  ];
+}
+
+/**
+ * Addresses a compiled binary may listen on (every port): loopback and the wildcards a
+ * container binds. Ports are left open because the port is chosen at run time.
+ */
+export const LISTEN_HOSTS = ["127.0.0.1", "localhost", "[::1]", "0.0.0.0", "[::]"] as const;
+
+/**
+ * The permission flags `deno compile` bakes into a standalone binary, in a fixed order.
+ * The project root is unknown at compile time, so read is not scoped here: the sandbox
+ * worker, narrowed at start-up to the root's real path, is what confines every read, and
+ * the binary refuses to start without an explicit root (see src/cli/root_guard.ts).
+ * No flag names a relative path, so nothing depends on the folder the binary starts in.
+ *
+ * @example denoCompileFlags()
+ * // ["--no-prompt", "--unstable-worker-options", "--allow-read",
+ * //  "--allow-net=raw.githubusercontent.com:443,127.0.0.1,localhost,[::1],0.0.0.0,[::]", "--allow-run=...", "--allow-env=..."]
+ */
+export function denoCompileFlags(): string[] {
+  return [
+    "--no-prompt",
+    "--unstable-worker-options",
+    "--allow-read",
+    `--allow-net=${[GITHUB_NET, ...LISTEN_HOSTS].join(",")}`,
     `--allow-run=${LINTER_BINARIES.join(",")}`,
     `--allow-env=${ENV_VARS.join(",")}`,
   ];
