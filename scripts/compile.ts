@@ -36,7 +36,7 @@ export function archiveTime(env: string | undefined = Deno.env.get("SOURCE_DATE_
 
 async function compileOne(t: Target, source: RuntimeSource, outDir: string): Promise<string> {
   const output = path.join(outDir, binaryFileName(t));
-  const env = { ...Deno.env.toObject(), NO_COLOR: "1" };
+  const env: Record<string, string> = { ...Deno.env.toObject(), NO_COLOR: "1" };
   // deno compile would use DENORT_BIN for every target: keep it for the one it was built for.
   if (source.kind === "env") env.DENORT_BIN = source.path;
   else delete env.DENORT_BIN;

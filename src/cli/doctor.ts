@@ -105,7 +105,8 @@ async function probeLinter(linter: SubprocessLinter, pathValue: string): Promise
   const spec = LINTERS[linter];
   const label = `linter ${linter}`;
   if (state({ name: "run", command: spec.binary }) !== "granted") {
-    return { status: "warn", label, detail: `--allow-run does not name ${spec.binary}` };
+    // Deno grants --allow-run=NAME only when NAME was found on PATH at start-up.
+    return { status: "warn", label, detail: `${spec.binary} not found on PATH or not in --allow-run: ${spec.installHint}` };
   }
   try {
     const out = await new Deno.Command(spec.binary, {
