@@ -18,7 +18,7 @@ import {
   type RuntimeSource,
 } from "./lib/denort.ts";
 import { archiveFileName, binaryFileName, hostTarget, programName, releaseName, type Target, targetByTriple, TARGETS } from "./lib/targets.ts";
-import { tarGz, zip } from "./lib/archive.ts";
+import { archiveTime, tarGz, zip } from "./lib/archive.ts";
 import { writeChecksums } from "./lib/checksums.ts";
 
 const APP_DIR = fileURLToPath(new URL("..", import.meta.url)).replace(/[\\/]$/, "");
@@ -26,12 +26,6 @@ const APP_DIR = fileURLToPath(new URL("..", import.meta.url)).replace(/[\\/]$/, 
 function stop(line: string): never {
   console.error(line);
   Deno.exit(1);
-}
-
-/** Seconds since the epoch for archive entries: SOURCE_DATE_EPOCH when set (reproducible builds). */
-export function archiveTime(env: string | undefined = Deno.env.get("SOURCE_DATE_EPOCH")): number {
-  const n = Number(env);
-  return env !== undefined && /^\d+$/.test(env) ? n : Math.floor(Date.now() / 1000);
 }
 
 async function compileOne(t: Target, source: RuntimeSource, outDir: string): Promise<string> {

@@ -128,6 +128,11 @@ export function zip(entries: readonly ArchiveEntry[], mtime: number): Uint8Array
   return concat([...local, centralBytes, new Uint8Array(end.buffer)]);
 }
 
+/** Seconds since the epoch for archive entries: SOURCE_DATE_EPOCH when set (reproducible builds). */
+export function archiveTime(env: string | undefined = Deno.env.get("SOURCE_DATE_EPOCH")): number {
+  return env !== undefined && /^\d+$/.test(env) ? Number(env) : Math.floor(Date.now() / 1000);
+}
+
 /** Lowercase hex SHA-256 of some bytes. */
 export function sha256Hex(data: Uint8Array): string {
   return createHash("sha256").update(data).digest("hex");
