@@ -12,7 +12,8 @@ import { APP_DIR, makeProject } from "./harness.ts";
 import { callTool, resultText, spawnClient } from "./spawn_client.ts";
 import { denoCompileFlags, ENV_VARS, GITHUB_NET, LINTER_BINARIES, LISTEN_HOSTS } from "../../src/sandbox/permissions.ts";
 import { compileArgs } from "../../scripts/lib/compile_args.ts";
-import { binaryFileName, hostTarget } from "../../scripts/lib/targets.ts";
+import { binaryFileName, bundleFileName, hostTarget } from "../../scripts/lib/targets.ts";
+import { resolveMcpConfig } from "../../scripts/lib/mcpb_config.ts";
 import { denoDir, downloadHostReachable, findRuntime, inspectDenortBin } from "../../scripts/lib/denort.ts";
 import { SERVER_NAME, VERSION } from "../../src/version.ts";
 
@@ -199,7 +200,7 @@ const RUNTIME_NOTE = runtime
   : `SKIPPED HERE: needs denort ${Deno.version.deno} for ${Deno.build.target} (DENORT_BIN, Deno's cache or dl.deno.land)`;
 
 Deno.test({
-  name: `compiled binary: --version, initialize, tools/list, reads outside the root refused from another folder, config and doctor [${RUNTIME_NOTE}]`,
+  name: `compiled binary and its .mcpb: --version, initialize, tools/list, reads outside the root refused from another folder, config, doctor [${RUNTIME_NOTE}]`,
   ignore: runtime === undefined,
   fn: async () => {
     const t = host!;
@@ -229,6 +230,25 @@ Deno.test({
       assertMatch(report, /compiled binary/);
       assertMatch(report, /ok {4}sandbox: worker started/);
       assertMatch(report, /ok {4}linter ruff: built in/);
+
+      // The Claude Desktop bundle of this binary, unpacked and started as the manifest says.
+      const packed = await runDeno(
+        ["run", "--allow-read", `--allow-write=${dist}`, "--allow-env=SOURCE_DATE_EPOCH", "scripts/pack_mcpb.ts", "--target", t.triple, "--binaries", dist, "--out", dist],
+        { cwd: APP_DIR },
+      );
+      assertEquals(packed.code, 0, packed.stderr);
+      const ext = path.join(dist, "ext");
+      const unzip = await new Deno.Command("python3", { args: ["-m", "zipfile", "-e", path.join(dist, bundleFileName(t)), ext] }).output();
+      assert(unzip.success);
+      const manifest = JSON.parse(await Deno.readTextFile(path.join(ext, "manifest.json")));
+      const program = path.join(ext, manifest.server.entry_point);
+      await Deno.chmod(program, 0o755); // python's zipfile does not restore modes; Claude Desktop does
+      const launch = resolveMcpConfig(manifest.server.mcp_config, t.platform, {
+        dirname: ext,
+        userConfig: { project_root: s.root, github_token: "" },
+        home: Deno.env.get("HOME") ?? "/",
+      });
+      await assertConfined(launch.command, launch.args, s);
     } finally {
       await s.cleanup();
       await Deno.remove(dist, { recursive: true });
