@@ -83,6 +83,21 @@ export function denoCompileFlags(): string[] {
   ];
 }
 
+/** Where the container image keeps the project (mounted read-only) and the app, and its port. */
+export const CONTAINER = { root: "/workspace", app: "/app", port: 8000 } as const;
+
+/**
+ * The permission flags of the image that runs main.ts under deno (where no runtime could
+ * compile a binary): the mounted project and the app's modules, GitHub, and the HTTP port
+ * on the wildcard address it serves and the loopback address its health check probes.
+ */
+export function denoContainerFlags(): string[] {
+  return denoRunFlags({
+    read: [CONTAINER.root, `${CONTAINER.app}/src`],
+    net: [GITHUB_NET, `0.0.0.0:${CONTAINER.port}`, `127.0.0.1:${CONTAINER.port}`].join(","),
+  });
+}
+
 export interface WorkerPermissionOptions {
   /** The real path of the project root. */
   root: string;
