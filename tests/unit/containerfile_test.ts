@@ -5,16 +5,9 @@
  */
 import { assert, assertEquals } from "../assert.ts";
 import * as path from "node:path";
-import { CONTAINER, denoContainerFlags } from "../../src/sandbox/permissions.ts";
+import { CONTAINER } from "../../src/sandbox/permissions.ts";
+import { denoImageCommand } from "../container_command.ts";
 import { APP_DIR } from "../e2e/harness.ts";
-
-/** Flags the deno-run image adds that are not permissions: cached dependencies only, lock and config fixed. */
-export const DENO_IMAGE_RUN_FLAGS = ["--cached-only", "--frozen", `--config=${CONTAINER.app}/deno.json`];
-
-/** The deno-run image's command line before any subcommand or server option. */
-export function denoImageCommand(): string[] {
-  return ["/deno", "run", ...denoContainerFlags(), ...DENO_IMAGE_RUN_FLAGS, `${CONTAINER.app}/main.ts`];
-}
 
 interface Stage {
   name: string;
