@@ -35,14 +35,16 @@ export BUILDAH_OPTS
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 base=localhost/code-review-mcp-build-base:latest
-"$here/build_base.sh" "$base"
 if [ "$mode" = binary ]; then
   "$here/prepare_context.sh" --binary "$binary" "$work/context"
   target=binary
+  program=$work/context/code-review-mcp
 else
   "$here/prepare_context.sh" --deno "$work/context" >/dev/null 2>&1
   target=deno-run
+  program=$work/context/deno
 fi
+"$here/build_base.sh" "$base" "$program"
 # shellcheck disable=SC2086
 buildah $BUILDAH_OPTS bud --isolation chroot --pull-never --layers=false --format docker \
   --build-arg "BUILD_BASE=$base" --target "$target" -f "$app/Containerfile" -t "$tag" "$work/context" >&2

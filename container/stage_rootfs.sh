@@ -29,6 +29,10 @@ chmod 0755 "$rootfs$program"
 # bare absolute path for the loader itself); linux-vdso lives in the kernel.
 ldd "$rootfs$program" > "$rootfs.ldd"
 while read -r first second third _; do
+  if [ "$third" = not ]; then
+    echo "stage_rootfs: $first is not installed in the build stage (ldd: not found)" >&2
+    exit 1
+  fi
   case "$second" in
     "=>") lib=$third ;;
     *) lib=$first ;;
