@@ -9,6 +9,7 @@ import { LINTER_BINARIES } from "./src/sandbox/permissions.ts";
 import { GitHubRawClient } from "./src/github/raw_client.ts";
 import { createServer } from "./src/server.ts";
 import { serveStdio } from "./src/transports/stdio.ts";
+import { serveHttp } from "./src/transports/http.ts";
 import { VERSION, SERVER_NAME } from "./src/version.ts";
 import { RUFF_ENGINE_VERSION } from "./src/linters/ruff/version.ts";
 import { LIMITS } from "./src/config.ts";
@@ -69,8 +70,9 @@ async function main(argv: string[]): Promise<void> {
   if (config.transport === "stdio") {
     // The ruff engine loads after the handshake, never on the path to the first response.
     await serveStdio(server, () => sandbox.close(), () => void sandbox.warmUp());
-  } else {
-    die("--transport: http is not available yet");
+  } else if (config.transport === "http") {
+    const failed = await serveHttp(config, { sandbox, github });
+    if (failed !== undefined) die(failed);
   }
 }
 

@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { SERVER_NAME, VERSION } from "../src/version.ts";
 import { compileArgs } from "./lib/compile_args.ts";
 import {
-  denoDir,
+  denoInfo,
   downloadHostReachable,
   findRuntime,
   inspectDenortBin,
@@ -28,14 +28,14 @@ function stop(line: string): never {
   Deno.exit(1);
 }
 
-async function compileOne(t: Target, source: RuntimeSource, outDir: string): Promise<string> {
+async function compileOne(t: Target, source: RuntimeSource, outDir: string, npmCache: string): Promise<string> {
   const output = path.join(outDir, binaryFileName(t));
   const env: Record<string, string> = { ...Deno.env.toObject(), NO_COLOR: "1" };
   // deno compile would use DENORT_BIN for every target: keep it for the one it was built for.
   if (source.kind === "env") env.DENORT_BIN = source.path;
   else delete env.DENORT_BIN;
   const out = await new Deno.Command(Deno.execPath(), {
-    args: compileArgs(t, output),
+    args: compileArgs(t, output, npmCache),
     cwd: APP_DIR,
     env,
     clearEnv: true,
@@ -87,9 +87,10 @@ async function main(argv: string[]): Promise<void> {
   const bin = await inspectDenortBin(Deno.env.get("DENORT_BIN"));
   if (bin && "error" in bin) stop(`compile: ${bin.error}`);
   if (bin && bin.target === undefined) stop(`compile: DENORT_BIN=${bin.path} is not a Linux, macOS or Windows executable`);
+  const info = await denoInfo();
   const lookup = {
     ...(bin ? { denortBin: bin } : {}),
-    denoDir: await denoDir(),
+    denoDir: info.denoDir,
     denoVersion: Deno.version.deno,
     hostReachable: (() => {
       let answer: Promise<boolean> | undefined;
@@ -109,7 +110,7 @@ async function main(argv: string[]): Promise<void> {
   await Deno.mkdir(outDir, { recursive: true });
   const mtime = archiveTime();
   for (const t of targets) {
-    const binary = await compileOne(t, sources.get(t)!, outDir);
+    const binary = await compileOne(t, sources.get(t)!, outDir, info.npmCache);
     if (t === hostTarget()) await smokeTest(binary);
     const archive = await archiveOne(t, binary, outDir, mtime);
     const size = (await Deno.stat(binary)).size;

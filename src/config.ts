@@ -8,6 +8,7 @@ import { parseRawBaseOverride, DEFAULT_RAW_BASE } from "./policy/urls.ts";
 import { GITHUB_NET } from "./sandbox/permissions.ts";
 import { ALL_LINTERS, type LinterName } from "./linters/registry.ts";
 import { safePath } from "./policy/commands.ts";
+import { HTTP_ARG_OPTIONS, HTTP_USAGE, type HttpConfig, parseHttpConfig } from "./config_http.ts";
 
 export type Transport = "stdio" | "http";
 export type LogLevel = "debug" | "info" | "warning" | "error";
@@ -50,6 +51,8 @@ export interface Config {
   readonly fetchTimeoutMs: number;
   /** PATH handed to linter processes: the server's PATH less empty and relative entries. */
   readonly linterPath: string;
+  /** The HTTP transport's settings (parsed in every mode, used with --transport http). */
+  readonly http: HttpConfig;
 }
 
 /** The parsed command line before the root is checked on disk. */
@@ -82,7 +85,9 @@ Options (each also read from the environment variable shown; flags win):
   --version            print the version
 
 GITHUB_TOKEN (environment only) authorises fetches of private repositories.
-Logs are JSON lines on stderr; in stdio mode stdout carries only MCP messages.`;
+Logs are JSON lines on stderr; in stdio mode stdout carries only MCP messages.
+
+${HTTP_USAGE}`;
 
 /** Reads a variable without failing when Deno's --allow-env does not list it. */
 export type EnvReader = (name: string) => string | undefined;
@@ -112,6 +117,7 @@ export function parseConfigArgs(argv: string[], env: EnvReader, cwd: string): Pa
         "fetch-timeout-ms": { type: "string" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "V" },
+        ...HTTP_ARG_OPTIONS,
       },
     });
   } catch (err) {
@@ -189,6 +195,9 @@ export function parseConfigArgs(argv: string[], env: EnvReader, cwd: string): Pa
     timeouts[flag] = n;
   }
 
+  const http = parseHttpConfig({ pick, values: v as Record<string, unknown>, env, transport, host, port });
+  if (!http.ok) return { ok: false, error: http.error };
+
   const token = env("GITHUB_TOKEN");
   return {
     ok: true,
@@ -208,6 +217,7 @@ export function parseConfigArgs(argv: string[], env: EnvReader, cwd: string): Pa
         linterTimeoutMs: timeouts["linter-timeout-ms"]!,
         fetchTimeoutMs: timeouts["fetch-timeout-ms"]!,
         linterPath: safePath(env("PATH") ?? "") || "/usr/local/bin:/usr/bin:/bin",
+        http: http.value,
       },
     },
   };

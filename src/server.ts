@@ -10,13 +10,13 @@ import type { Config } from "./config.ts";
 import type { SandboxClient } from "./sandbox/client.ts";
 import type { GitHubRawClient } from "./github/raw_client.ts";
 import { TOOLS } from "./tools/mod.ts";
-import { toolError, type ToolContext } from "./tools/types.ts";
+import { toolError, type ToolContext, ToolTimeoutError } from "./tools/types.ts";
 import { fileResource, reviewRulesResource } from "./resources/mod.ts";
 import { performanceReviewPrompt, securityReviewPrompt } from "./prompts/mod.ts";
 import { log } from "./observability/log.ts";
 import { SERVER_NAME, VERSION } from "./version.ts";
 
-export type ToolOutcome = "ok" | "refused" | "error" | "cancelled";
+export type ToolOutcome = "ok" | "refused" | "error" | "cancelled" | "timeout";
 
 /** One finished tool call, for metrics. */
 export interface ToolCallEvent {
@@ -38,7 +38,19 @@ export interface ServerDeps {
    * subject; returning a CallToolResult short-circuits the call.
    */
   guard?: (tool: string, ctx: ToolContext) => Promise<CallToolResult | undefined> | CallToolResult | undefined;
+  /**
+   * Runs around each tool handler, after guard: may queue the call, bound its time
+   * (handing the handler a narrower ctx.signal) or observe its result.
+   */
+  around?: ToolAround;
 }
+
+/** A wrapper around one tool call; `next` runs the handler with the given context. */
+export type ToolAround = (
+  tool: string,
+  ctx: ToolContext,
+  next: (ctx: ToolContext) => Promise<CallToolResult>,
+) => Promise<CallToolResult>;
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -117,10 +129,14 @@ export function createServer(deps: ServerDeps): McpServer {
         let outcome: ToolOutcome;
         try {
           const refused = await deps.guard?.(tool.name, ctx);
-          result = refused ?? await tool.handler(args, ctx);
+          const run = (c: ToolContext) => tool.handler(args, c);
+          result = refused ?? await (deps.around ? deps.around(tool.name, ctx, run) : run(ctx));
           outcome = result.isError ? "refused" : "ok";
         } catch (err) {
-          if (extra.signal.aborted || (err instanceof DOMException && err.name === "AbortError")) {
+          if (err instanceof ToolTimeoutError) {
+            outcome = "timeout";
+            result = toolError(`Timed out after ${err.timeoutMs / 1000} s (request ${requestId})`);
+          } else if (extra.signal.aborted || (err instanceof DOMException && err.name === "AbortError")) {
             outcome = "cancelled";
             result = toolError(`Cancelled (request ${requestId})`);
           } else {

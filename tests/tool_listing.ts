@@ -7,6 +7,7 @@ import type { Config } from "../src/config.ts";
 import type { SandboxClient } from "../src/sandbox/client.ts";
 import type { GitHubRawClient } from "../src/github/raw_client.ts";
 import { ALL_LINTERS } from "../src/linters/registry.ts";
+import { defaultHttpConfig } from "../src/config_http.ts";
 import { Client, InMemoryTransport } from "./sdk_client.ts";
 
 export const TEST_CONFIG: Config = Object.freeze({
@@ -23,6 +24,7 @@ export const TEST_CONFIG: Config = Object.freeze({
   linterTimeoutMs: 30_000,
   fetchTimeoutMs: 15_000,
   linterPath: "/usr/bin:/bin",
+  http: defaultHttpConfig(),
 });
 
 export interface ListedTool {

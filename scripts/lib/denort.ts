@@ -48,10 +48,11 @@ export function cachedRuntimePath(denoDir: string, denoVersion: string, triple: 
   return path.join(denoDir, "dl", "release", `v${denoVersion}`, `denort-${triple}.zip`);
 }
 
-/** Deno's cache folder, as `deno info` reports it. */
-export async function denoDir(deno: string = Deno.execPath()): Promise<string> {
+/** Deno's cache folders, as `deno info --json` reports them. */
+export async function denoInfo(deno: string = Deno.execPath()): Promise<{ denoDir: string; npmCache: string }> {
   const out = await new Deno.Command(deno, { args: ["info", "--json"], stdout: "piped", stderr: "null" }).output();
-  return JSON.parse(new TextDecoder().decode(out.stdout)).denoDir;
+  const info = JSON.parse(new TextDecoder().decode(out.stdout));
+  return { denoDir: info.denoDir, npmCache: info.npmCache };
 }
 
 /** Whether Deno's download host accepts a TCP connection within `timeoutMs`. */

@@ -5,6 +5,7 @@
  */
 import {
   configure,
+  dispose,
   getLogger,
   getJsonLinesFormatter,
   getStreamSink,
@@ -53,4 +54,12 @@ export async function setupLogging(level: LogLevel, stream: WritableStream<Uint8
 /** A logger under the server's category, e.g. log("sandbox"). */
 export function log(...sub: string[]): Logger {
   return getLogger([CATEGORY, ...sub]);
+}
+
+/**
+ * Writes out every buffered log line and closes the sinks, right before Deno.exit()
+ * (which would drop them). Nothing is logged after it. Never rejects.
+ */
+export async function closeLogs(): Promise<void> {
+  await dispose().catch(() => {});
 }

@@ -59,6 +59,7 @@ function granted(desc: Deno.PermissionDescriptor): boolean {
 export class SandboxClient {
   #worker: Worker | undefined;
   #nextId = 1;
+  #workerStarts = 0;
   #pending = new Map<number, Pending>();
   readonly #opts: SandboxOptions;
   readonly #timeoutMs: number;
@@ -66,6 +67,11 @@ export class SandboxClient {
   constructor(opts: SandboxOptions) {
     this.#opts = opts;
     this.#timeoutMs = opts.callTimeoutMs ?? 120_000;
+  }
+
+  /** Workers started so far: one per process, more only after a worker died (metrics). */
+  stats(): { workerStarts: number; pending: number } {
+    return { workerStarts: this.#workerStarts, pending: this.#pending.size };
   }
 
   /** Starts the worker now rather than on the first call. */
@@ -87,6 +93,7 @@ export class SandboxClient {
       name: "sandbox",
       deno: { permissions },
     } as WorkerOptions);
+    this.#workerStarts++;
     worker.onmessage = (e: MessageEvent<WorkerResponse>) => this.#onMessage(e.data);
     worker.onerror = (e: ErrorEvent) => {
       e.preventDefault();

@@ -20,38 +20,103 @@ export const ENV_VARS = [
   "PATH",
 ] as const;
 
+/**
+ * Variables only the HTTP transport reads; the HTTP flags add them to `--allow-env`,
+ * so a stdio process cannot read API keys it has no use for.
+ */
+export const HTTP_ENV_VARS = [
+  "CODE_REVIEW_STATEFUL",
+  "CODE_REVIEW_RESPONSE_MODE",
+  "CODE_REVIEW_ALLOWED_HOSTS",
+  "CODE_REVIEW_ALLOWED_ORIGINS",
+  "CODE_REVIEW_MAX_BODY_BYTES",
+  "CODE_REVIEW_RESOURCE_URL",
+  "CODE_REVIEW_ISSUER",
+  "CODE_REVIEW_JWKS_URL",
+  "CODE_REVIEW_REQUIRED_SCOPE",
+  "CODE_REVIEW_API_KEYS",
+  "CODE_REVIEW_API_KEYS_FILE",
+  "CODE_REVIEW_METRICS_TOKEN",
+  "CODE_REVIEW_RATE_LIMITS",
+  "CODE_REVIEW_MAX_CONCURRENT_LINTERS",
+  "CODE_REVIEW_REQUEST_TIMEOUT_MS",
+  "CODE_REVIEW_SHUTDOWN_TIMEOUT_MS",
+] as const;
+
 /** Binaries a subprocess linter may start; `--allow-run` names exactly these. */
 export const LINTER_BINARIES = ["flake8", "pylint", "shellcheck", "ruff", "deno"] as const;
 
 /** The only network destination in production: host and port (a host without a port allows every port). */
 export const GITHUB_NET = "raw.githubusercontent.com:443";
 
+/** What an HTTP deployment adds: the address it listens on, and what auth reads or fetches. */
+export interface HttpPermissionOptions {
+  host: string;
+  port: number;
+  /** The issuer's JWKS URL: its host:port joins --allow-net. */
+  jwksUrl?: string;
+  /** The API keys file: it joins --allow-read. */
+  apiKeysFile?: string;
+}
+
 export interface RunFlagsOptions {
   /** Paths the process may read: the project root, and the app's source when it lies outside the root. */
   read: readonly string[];
   /** host:port the process may connect to. */
   net?: string;
+  /** Present for `--transport http`. */
+  http?: HttpPermissionOptions;
 }
 
 /**
- * The `deno run` permission flags, in a fixed order.
+ * The --allow-net entry for listening on host:port (IPv6 literals bracketed).
+ *
+ * @example listenNet("0.0.0.0", 8000) // "0.0.0.0:8000"
+ */
+export function listenNet(host: string, port: number): string {
+  const h = host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
+  return `${h}:${port}`;
+}
+
+/**
+ * The --allow-net entry for fetching a URL: host and explicit port, since a host
+ * without a port would allow every port.
+ *
+ * @example urlNet("https://auth.example.com/jwks") // "auth.example.com:443"
+ */
+export function urlNet(url: string): string {
+  const u = new URL(url);
+  const port = u.port !== "" ? u.port : u.protocol === "https:" ? "443" : "80";
+  return `${u.hostname}:${port}`;
+}
+
+/**
+ * The `deno run` permission flags, in a fixed order. With `http`, the same set plus
+ * the listen address, the JWKS host, the API keys file and the HTTP variables.
  *
  * @example denoRunFlags({ read: ["."] })
  * // ["--no-prompt", "--unstable-worker-options", "--allow-read=.",
  * //  "--allow-net=raw.githubusercontent.com:443", "--allow-run=flake8,...", "--allow-env=CODE_REVIEW_ROOT,..."]
  */
 export function denoRunFlags(options: RunFlagsOptions): string[] {
+  const http = options.http;
+  const read = [...options.read, ...(http?.apiKeysFile !== undefined ? [http.apiKeysFile] : [])];
+  const net = [
+    options.net ?? GITHUB_NET,
+    ...(http ? [listenNet(http.host, http.port)] : []),
+    ...(http?.jwksUrl !== undefined ? [urlNet(http.jwksUrl)] : []),
+  ];
   if (options.read.length === 0) throw new Error("denoRunFlags: at least one read path is required");
-  for (const p of options.read) {
+  for (const p of read) {
     if (p.includes(",")) throw new Error(`denoRunFlags: a read path cannot contain a comma: ${p}`);
   }
   return [
     "--no-prompt",
     "--unstable-worker-options",
-    `--allow-read=${options.read.join(",")}`,
-    `--allow-net=${options.net ?? GITHUB_NET}`,
+    `--allow-read=${read.join(",")}`,
+    `--allow-net=${[...new Set(net)].join(",")}`,
     `--allow-run=${LINTER_BINARIES.join(",")}`,
-    `--allow-env=${ENV_VARS.join(",")}`,
+    `--allow-env=${[...ENV_VARS, ...(http ? HTTP_ENV_VARS : [])].join(",")}`,
   ];
 }
 
@@ -67,6 +132,8 @@ export const LISTEN_HOSTS = ["127.0.0.1", "localhost", "[::1]", "0.0.0.0", "[::]
  * worker, narrowed at start-up to the root's real path, is what confines every read, and
  * the binary refuses to start without an explicit root (see src/cli/root_guard.ts).
  * No flag names a relative path, so nothing depends on the folder the binary starts in.
+ * A binary may serve HTTP (the HTTP variables are readable), but cannot fetch a JWKS: its
+ * host is unknown at compile time, so JWT auth needs `deno run`; API keys work.
  *
  * @example denoCompileFlags()
  * // ["--no-prompt", "--unstable-worker-options", "--allow-read",
@@ -79,7 +146,7 @@ export function denoCompileFlags(): string[] {
     "--allow-read",
     `--allow-net=${[GITHUB_NET, ...LISTEN_HOSTS].join(",")}`,
     `--allow-run=${LINTER_BINARIES.join(",")}`,
-    `--allow-env=${ENV_VARS.join(",")}`,
+    `--allow-env=${[...ENV_VARS, ...HTTP_ENV_VARS].join(",")}`,
   ];
 }
 
@@ -94,7 +161,8 @@ export const CONTAINER = { root: "/workspace", app: "/app", port: 8000 } as cons
 export function denoContainerFlags(): string[] {
   return denoRunFlags({
     read: [CONTAINER.root, `${CONTAINER.app}/src`],
-    net: [GITHUB_NET, `0.0.0.0:${CONTAINER.port}`, `127.0.0.1:${CONTAINER.port}`].join(","),
+    net: `${GITHUB_NET},${listenNet("127.0.0.1", CONTAINER.port)}`,
+    http: { host: "0.0.0.0", port: CONTAINER.port },
   });
 }
 

@@ -48,3 +48,11 @@ export function cannot(verb: string, requested: string, reason: string): CallToo
 export function defineTool<I extends Shape, O extends Shape>(def: ToolDef<I, O>): ToolDef<I, O> {
   return def;
 }
+
+/** Thrown by a time bound around a tool call; reported as outcome "timeout". */
+export class ToolTimeoutError extends Error {
+  override name = "ToolTimeoutError";
+  constructor(readonly timeoutMs: number) {
+    super(`timed out after ${timeoutMs} ms`);
+  }
+}

@@ -10,11 +10,13 @@ import * as path from "node:path";
 import { Buffer } from "node:buffer";
 import { APP_DIR, makeProject } from "./harness.ts";
 import { callTool, resultText, spawnClient } from "./spawn_client.ts";
-import { denoCompileFlags, ENV_VARS, GITHUB_NET, LINTER_BINARIES, LISTEN_HOSTS } from "../../src/sandbox/permissions.ts";
+import { freePort } from "./http_harness.ts";
+import { Client, StreamableHTTPClientTransport } from "../sdk_client.ts";
+import { denoCompileFlags, ENV_VARS, GITHUB_NET, HTTP_ENV_VARS, LINTER_BINARIES, LISTEN_HOSTS } from "../../src/sandbox/permissions.ts";
 import { compileArgs } from "../../scripts/lib/compile_args.ts";
 import { binaryFileName, bundleFileName, hostTarget } from "../../scripts/lib/targets.ts";
 import { resolveMcpConfig } from "../../scripts/lib/mcpb_config.ts";
-import { denoDir, downloadHostReachable, findRuntime, inspectDenortBin } from "../../scripts/lib/denort.ts";
+import { denoInfo, downloadHostReachable, findRuntime, inspectDenortBin } from "../../scripts/lib/denort.ts";
 import { SERVER_NAME, VERSION } from "../../src/version.ts";
 
 const MAIN = path.join(APP_DIR, "main.ts");
@@ -109,14 +111,14 @@ Deno.test("deno compile embeds the worker, the ruff wasm byte for byte and exact
   const tmp = await Deno.makeTempDir();
   try {
     const output = path.join(tmp, binaryFileName(t));
-    const r = await runDeno(compileArgs(t, output), { cwd: APP_DIR, env: { DENORT_BIN: "/bin/true", PATH: Deno.env.get("PATH") ?? "" } });
+    const info = await denoInfo();
+    const r = await runDeno(compileArgs(t, output, info.npmCache), { cwd: APP_DIR, env: { DENORT_BIN: "/bin/true", PATH: Deno.env.get("PATH") ?? "" } });
     assertEquals(r.code, 0, r.stderr);
     const listing = r.stdout + r.stderr;
     for (const name of ["worker.ts", "files.ts", "lint.ts", "engine.ts", "wasm_module.js", "@astral-sh/ruff-wasm-web"]) {
       assert(listing.includes(name), `${name} is not embedded:\n${listing}`);
     }
     const binary = await Deno.readFile(output);
-    const info = JSON.parse((await runDeno(["info", "--json"], { cwd: APP_DIR })).stdout);
     const ruffVersion = JSON.parse(await Deno.readTextFile(path.join(APP_DIR, "deno.json"))).imports["@astral-sh/ruff-wasm-web"].split("@").at(-1);
     const wasm = await Deno.readFile(path.join(info.npmCache, "registry.npmjs.org/@astral-sh/ruff-wasm-web", ruffVersion, "ruff_wasm_bg.wasm"));
     const haystack = Buffer.from(binary.buffer, binary.byteOffset, binary.byteLength);
@@ -128,7 +130,7 @@ Deno.test("deno compile embeds the worker, the ruff wasm byte for byte and exact
     assertEquals(p.allow_read, [], "unscoped read (an empty list means every path)");
     assertEquals(p.allow_net, [GITHUB_NET, ...LISTEN_HOSTS]);
     assertEquals(p.allow_run, [...LINTER_BINARIES]);
-    assertEquals(p.allow_env, [...ENV_VARS]);
+    assertEquals(p.allow_env, [...ENV_VARS, ...HTTP_ENV_VARS]);
     for (const k of ["allow_write", "allow_ffi", "allow_sys"]) assertEquals(p[k], null, k);
     assertEquals(p.prompt, false);
     assertEquals((meta.unstable_config as { features: string[] }).features, ["worker-options"]);
@@ -183,6 +185,49 @@ Deno.test("compiled-mode run: the worker's Deno permissions stop a bypassed poli
   }
 });
 
+Deno.test("compiled-mode run serves Streamable HTTP with an API key on a port chosen at run time; healthcheck works under the same flags", async () => {
+  const s = await scene();
+  const port = freePort();
+  const key = crypto.randomUUID().replaceAll("-", "");
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", ...denoCompileFlags(), MAIN, "--root", s.root, "--transport", "http", "--host", "0.0.0.0", "--port", String(port)],
+    cwd: s.outside,
+    env: { NO_COLOR: "1", PATH: Deno.env.get("PATH") ?? "", CODE_REVIEW_API_KEYS: `test:${key}` },
+    clearEnv: true,
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  const stderr = new Response(child.stderr).text();
+  try {
+    const health = ["run", ...denoCompileFlags(), MAIN, "healthcheck", "--host", "0.0.0.0", "--port", String(port)];
+    let probe = await runDeno(health, { cwd: s.outside });
+    for (let i = 0; i < 100 && probe.code !== 0; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      probe = await runDeno(health, { cwd: s.outside });
+    }
+    assertEquals(probe.code, 0, probe.stderr);
+    assertMatch(probe.stdout, new RegExp(`^healthy: http://127\\.0\\.0\\.1:${port}/health answered 200`));
+    const transport = new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${port}/mcp`), {
+      requestInit: { headers: { authorization: `Bearer ${key}` } },
+    });
+    const client = new Client({ name: "compiled-http", version: "1.0.0" }, { capabilities: {} });
+    await client.connect(transport);
+    try {
+      assertEquals(client.getServerVersion()?.name, SERVER_NAME);
+      const outside = (await client.callTool({ name: "read_file", arguments: { file_path: s.secret } })) as { isError?: boolean };
+      assertEquals(outside.isError, true);
+    } finally {
+      await client.close();
+    }
+  } finally {
+    child.kill("SIGTERM");
+    await child.status;
+    await stderr;
+    await s.cleanup();
+  }
+});
+
 // ---- the real binary: only where a runtime for this machine's target exists ----
 
 const host = hostTarget();
@@ -190,7 +235,7 @@ const denortBin = await inspectDenortBin(Deno.env.get("DENORT_BIN"));
 const runtime = host && !(denortBin && "error" in denortBin)
   ? await findRuntime(host.triple, {
     ...(denortBin ? { denortBin } : {}),
-    denoDir: await denoDir(),
+    denoDir: (await denoInfo()).denoDir,
     denoVersion: Deno.version.deno,
     hostReachable: () => downloadHostReachable(3_000),
   })

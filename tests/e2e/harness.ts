@@ -14,9 +14,14 @@ export const APP_PLACEHOLDER = "/path/to/code-review-mcp";
 
 /** The words of the README's `deno run` command (the block after the deno-run-command marker). */
 export function readmeCommand(): string[] {
+  return readmeBlock("deno-run-command");
+}
+
+/** The words of the one-line sh block after `<!-- marker -->` in the README. */
+export function readmeBlock(marker: string): string[] {
   const readme = Deno.readTextFileSync(path.join(APP_DIR, "README.md"));
-  const m = readme.match(/<!-- deno-run-command -->\s*```sh\n([^\n]+)\n```/);
-  if (!m) throw new Error("README.md has no deno-run-command block");
+  const m = readme.match(new RegExp(`<!-- ${marker} -->\\s*\`\`\`sh\\n([^\\n]+)\\n\`\`\``));
+  if (!m) throw new Error(`README.md has no ${marker} block`);
   return m[1]!.trim().split(/\s+/);
 }
 

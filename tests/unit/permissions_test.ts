@@ -9,12 +9,16 @@ import {
   denoRunFlags,
   ENV_VARS,
   GITHUB_NET,
+  HTTP_ENV_VARS,
   LINTER_BINARIES,
   LISTEN_HOSTS,
+  listenNet,
+  urlNet,
   workerPermissions,
 } from "../../src/sandbox/permissions.ts";
 import { workerModuleDirs } from "../../src/sandbox/client.ts";
-import { APP_PLACEHOLDER, PROJECT_PLACEHOLDER, readmeCommand } from "../e2e/harness.ts";
+import { APP_PLACEHOLDER, PROJECT_PLACEHOLDER, readmeBlock, readmeCommand } from "../e2e/harness.ts";
+import { parseConfigArgs } from "../../src/config.ts";
 
 const APP_DIR = path.resolve(decodeURIComponent(new URL("../../", import.meta.url).pathname));
 
@@ -57,8 +61,73 @@ Deno.test("the worker's set is narrower than the process's: root and modules onl
   assertEquals(p.net, [GITHUB_NET]);
 });
 
-Deno.test("compile flags differ from the run flags only in read (unscoped) and the listen hosts", () => {
-  const run = denoRunFlags({ read: ["/proj"] });
+const README_READ = [PROJECT_PLACEHOLDER, `${APP_PLACEHOLDER}/src`];
+const flagOf = (flags: string[], name: string) => flags.find((f) => f.startsWith(`--${name}=`))!.split("=")[1]!.split(",");
+
+Deno.test("README's HTTP command carries the module's HTTP flags for 127.0.0.1:8000", () => {
+  const words = readmeBlock("deno-run-command-http");
+  const expected = denoRunFlags({ read: README_READ, http: { host: "127.0.0.1", port: 8000 } });
+  assertEquals(words.slice(0, 4), ["npx", "-y", "deno@2.9.6", "run"]);
+  assertEquals(words.slice(4, 4 + expected.length), expected);
+  assertEquals(words.slice(4 + expected.length), [`${APP_PLACEHOLDER}/main.ts`, "--root", PROJECT_PLACEHOLDER, "--transport", "http"]);
+});
+
+Deno.test("README's JWT command adds the JWKS host to --allow-net and names the same JWKS URL", () => {
+  const words = readmeBlock("deno-run-command-http-jwt");
+  const jwks = words[words.indexOf("--jwks-url") + 1]!;
+  const host = words[words.indexOf("--host") + 1]!;
+  const expected = denoRunFlags({ read: README_READ, http: { host, port: 8000, jwksUrl: jwks } });
+  assertEquals(words.slice(4, 4 + expected.length), expected);
+  assert(flagOf(expected, "allow-net").includes("auth.example.com:443"));
+  const args = words.slice(4 + expected.length + 1);
+  const parsed = parseConfigArgs(args, () => undefined, "/");
+  assert(parsed.ok, parsed.ok ? "" : parsed.error);
+  assertEquals(parsed.value.config.http.auth.mode, "jwt");
+});
+
+Deno.test("deno.json's start:http task runs main.ts over HTTP with the module's HTTP flags", () => {
+  const config = JSON.parse(Deno.readTextFileSync(path.join(APP_DIR, "deno.json")));
+  const flags = denoRunFlags({ read: ["."], http: { host: "127.0.0.1", port: 8000 } });
+  assertEquals(config.tasks["start:http"], `deno run ${flags.join(" ")} main.ts --transport http`);
+});
+
+Deno.test("the HTTP flags add the listen address, the JWKS host, the keys file and the HTTP variables only", () => {
+  const stdio = denoRunFlags({ read: ["/p"] });
+  const http = denoRunFlags({
+    read: ["/p"],
+    http: { host: "0.0.0.0", port: 9000, jwksUrl: "https://auth.example.com/jwks.json", apiKeysFile: "/etc/mcp/keys.txt" },
+  });
+  assertEquals(flagOf(http, "allow-net"), [GITHUB_NET, "0.0.0.0:9000", "auth.example.com:443"]);
+  assertEquals(flagOf(http, "allow-read"), ["/p", "/etc/mcp/keys.txt"]);
+  assertEquals(flagOf(http, "allow-env"), [...ENV_VARS, ...HTTP_ENV_VARS]);
+  assertEquals(flagOf(http, "allow-run"), flagOf(stdio, "allow-run"));
+  assert(!flagOf(stdio, "allow-env").some((v) => (HTTP_ENV_VARS as readonly string[]).includes(v)), "stdio reads HTTP variables");
+  for (const f of http) assert(!/^(-A|--allow-all|--allow-(read|net|run|env|write|ffi|sys)$)/.test(f), f);
+});
+
+Deno.test("listenNet() and urlNet() always name a port, IPv6 literals bracketed", () => {
+  const table: [string, string][] = [
+    [listenNet("127.0.0.1", 8000), "127.0.0.1:8000"],
+    [listenNet("::", 8000), "[::]:8000"],
+    [listenNet("[::1]", 8000), "[::1]:8000"],
+    [urlNet("https://auth.example.com/jwks"), "auth.example.com:443"],
+    [urlNet("http://127.0.0.1/jwks"), "127.0.0.1:80"],
+    [urlNet("https://auth.example.com:8443/x"), "auth.example.com:8443"],
+  ];
+  for (const [got, want] of table) assertEquals(got, want);
+});
+
+Deno.test("every HTTP variable is read by the HTTP options and documented in the README", () => {
+  const readme = Deno.readTextFileSync(path.join(APP_DIR, "README.md"));
+  const source = Deno.readTextFileSync(path.join(APP_DIR, "src/config_http.ts"));
+  for (const v of HTTP_ENV_VARS) {
+    assert(source.includes(`"${v}"`), `${v} not read in config_http.ts`);
+    assert(readme.includes("`" + v + "`"), `${v} not in the README's options table`);
+  }
+});
+
+Deno.test("compile flags differ from the HTTP run flags only in read (unscoped) and the listen hosts (any port)", () => {
+  const run = denoRunFlags({ read: ["/proj"], http: { host: "127.0.0.1", port: 8000 } });
   const compile = denoCompileFlags();
   assertEquals(compile.length, run.length);
   for (let i = 0; i < run.length; i++) {
@@ -66,6 +135,7 @@ Deno.test("compile flags differ from the run flags only in read (unscoped) and t
     else if (run[i]!.startsWith("--allow-net=")) assertEquals(compile[i], `--allow-net=${[GITHUB_NET, ...LISTEN_HOSTS].join(",")}`);
     else assertEquals(compile[i], run[i]);
   }
+  assertEquals(flagOf(compile, "allow-env"), [...ENV_VARS, ...HTTP_ENV_VARS]);
   assert(compile.includes("--no-prompt"));
   assert(compile.includes("--unstable-worker-options"));
 });

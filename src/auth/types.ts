@@ -1,0 +1,34 @@
+/**
+ * What an authenticator returns: who is calling, or why not, in the terms of RFC 6750
+ * (invalid_token -> 401, insufficient_scope -> 403) so the middleware can answer.
+ */
+
+/** An authenticated caller. */
+export interface Principal {
+  /** Stable identity for logs, metrics and rate limits (JWT `sub`, or the API key's name). */
+  subject: string;
+  /** The OAuth client, when the token names one; otherwise the subject. */
+  clientId: string;
+  scopes: string[];
+  /** Expiry, seconds since the epoch, when known. */
+  expiresAt?: number;
+  method: "jwt" | "api-key";
+}
+
+export type AuthOutcome =
+  | { ok: true; principal: Principal }
+  | {
+    ok: false;
+    error: "invalid_token" | "insufficient_scope";
+    /** Safe to send to the client: never the token or a key. */
+    description: string;
+    /** Short label for metrics, e.g. "expired", "audience". */
+    reason: string;
+  };
+
+/** Checks a bearer credential. Never throws for a bad credential. */
+export interface Authenticator {
+  authenticate(token: string): Promise<AuthOutcome>;
+  /** The scope every request needs, named in a 403's challenge (JWT mode). */
+  readonly requiredScope?: string;
+}

@@ -1,0 +1,146 @@
+/**
+ * Prometheus metrics (prom-client) for the HTTP transport: per-tool latency histograms
+ * (so p50/p95/p99 can be computed), calls and errors, HTTP statuses, open requests,
+ * streams and sessions, GitHub cache counters and linter durations. One registry per
+ * instance, never the global one, so tests and replicas in one process stay apart.
+ */
+import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import type { ToolCallEvent } from "../server.ts";
+import type { RawCacheStats } from "../github/raw_client.ts";
+
+/** Live numbers read at scrape time. */
+export interface MetricSources {
+  github?: () => RawCacheStats;
+  sessions?: () => number;
+  workerStarts?: () => number;
+  linterQueue?: () => { running: number; waiting: number };
+}
+
+/** Most distinct subjects given their own label; the rest count as "other". */
+export const MAX_SUBJECT_LABELS = 100;
+
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+
+/** A counter whose value is read from a source at scrape time. */
+function sourcedCounter(registry: Registry, name: string, help: string, read: () => number | undefined): void {
+  new Counter({
+    name,
+    help,
+    registers: [registry],
+    collect() {
+      const v = read();
+      this.reset();
+      if (v !== undefined) this.inc(v);
+    },
+  });
+}
+
+export class Metrics {
+  readonly registry = new Registry();
+  readonly #subjects = new Set<string>();
+  readonly #toolDuration: Histogram<"tool">;
+  readonly #toolCalls: Counter<"tool" | "outcome">;
+  readonly #toolErrors: Counter<"tool">;
+  readonly #subjectCalls: Counter<"subject">;
+  readonly #httpRequests: Counter<"method" | "route" | "status">;
+  readonly #httpDuration: Histogram<"route">;
+  readonly #linterDuration: Histogram<"linter">;
+  readonly #rateLimited: Counter<"scope">;
+  readonly #authFailures: Counter<"reason">;
+  readonly openRequests: Gauge;
+  readonly openStreams: Gauge;
+
+  constructor(sources: MetricSources = {}) {
+    const registers = [this.registry];
+    this.#toolDuration = new Histogram({
+      name: "mcp_tool_call_duration_seconds",
+      help: "Tool call latency, queueing included",
+      labelNames: ["tool"],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.#toolCalls = new Counter({ name: "mcp_tool_calls_total", help: "Tool calls by outcome", labelNames: ["tool", "outcome"], registers });
+    this.#toolErrors = new Counter({ name: "mcp_tool_errors_total", help: "Tool calls that ended with isError", labelNames: ["tool"], registers });
+    this.#subjectCalls = new Counter({
+      name: "mcp_subject_tool_calls_total",
+      help: `Tool calls per authenticated subject (the first ${MAX_SUBJECT_LABELS}; later ones as "other")`,
+      labelNames: ["subject"],
+      registers,
+    });
+    this.#httpRequests = new Counter({ name: "mcp_http_requests_total", help: "HTTP requests by route and status", labelNames: ["method", "route", "status"], registers });
+    this.#httpDuration = new Histogram({
+      name: "mcp_http_request_duration_seconds",
+      help: "Time to the response headers",
+      labelNames: ["route"],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.#linterDuration = new Histogram({
+      name: "mcp_linter_duration_seconds",
+      help: "Linter run time as measured around the linter itself",
+      labelNames: ["linter"],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.#rateLimited = new Counter({ name: "mcp_rate_limited_total", help: "Requests refused with 429", labelNames: ["scope"], registers });
+    this.#authFailures = new Counter({ name: "mcp_auth_failures_total", help: "Requests refused by authentication", labelNames: ["reason"], registers });
+    this.openRequests = new Gauge({ name: "mcp_http_open_requests", help: "HTTP exchanges in progress (body still streaming included)", registers });
+    this.openStreams = new Gauge({ name: "mcp_http_open_sse_streams", help: "Server-sent event streams open", registers });
+    new Gauge({
+      name: "mcp_sessions_open",
+      help: "Stateful sessions held in memory",
+      registers,
+      collect() {
+        this.set(sources.sessions?.() ?? 0);
+      },
+    });
+    new Gauge({
+      name: "mcp_linter_queue",
+      help: "Linter runs by state",
+      labelNames: ["state"],
+      registers,
+      collect() {
+        const q = sources.linterQueue?.() ?? { running: 0, waiting: 0 };
+        this.set({ state: "running" }, q.running);
+        this.set({ state: "waiting" }, q.waiting);
+      },
+    });
+    sourcedCounter(this.registry, "mcp_github_cache_hits_total", "GitHub files served from the cache", () => sources.github?.().hits);
+    sourcedCounter(this.registry, "mcp_github_cache_misses_total", "GitHub files fetched from the network", () => sources.github?.().misses);
+    sourcedCounter(this.registry, "mcp_github_cache_revalidations_total", "Stale GitHub files confirmed by a 304", () => sources.github?.().revalidations);
+    sourcedCounter(this.registry, "mcp_sandbox_worker_starts_total", "Sandbox workers started (one per process, more only after a crash)", () => sources.workerStarts?.());
+  }
+
+  /** The onToolCall hook of createServer. */
+  recordToolCall(e: ToolCallEvent): void {
+    this.#toolDuration.observe({ tool: e.tool }, e.durationMs / 1000);
+    this.#toolCalls.inc({ tool: e.tool, outcome: e.outcome });
+    if (e.outcome !== "ok") this.#toolErrors.inc({ tool: e.tool });
+    if (e.subject !== undefined) {
+      if (this.#subjects.size < MAX_SUBJECT_LABELS) this.#subjects.add(e.subject);
+      this.#subjectCalls.inc({ subject: this.#subjects.has(e.subject) ? e.subject : "other" });
+    }
+  }
+
+  recordHttp(method: string, route: string, status: number, seconds: number): void {
+    this.#httpRequests.inc({ method, route, status: String(status) });
+    this.#httpDuration.observe({ route }, seconds);
+  }
+
+  recordLinter(linter: string, seconds: number): void {
+    this.#linterDuration.observe({ linter }, seconds);
+  }
+
+  recordRateLimited(scope: string): void {
+    this.#rateLimited.inc({ scope });
+  }
+
+  recordAuthFailure(reason: string): void {
+    this.#authFailures.inc({ reason });
+  }
+
+  /** The exposition text and its content type. */
+  async render(): Promise<{ body: string; contentType: string }> {
+    return { body: await this.registry.metrics(), contentType: this.registry.contentType };
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * `--transport http`: serves the HTTP app with Deno.serve on the configured address,
+ * after checking that the process holds the HTTP permissions (README's HTTP command),
+ * and shuts down gracefully on SIGTERM/SIGINT: stop accepting, let calls in flight
+ * finish within --shutdown-timeout-ms, abort the rest, exit 0.
+ */
+import type { Config } from "../config.ts";
+import type { SandboxClient } from "../sandbox/client.ts";
+import type { GitHubRawClient } from "../github/raw_client.ts";
+import { HTTP_ENV_VARS, listenNet, urlNet } from "../sandbox/permissions.ts";
+import { bracketHost } from "../config_http.ts";
+import { closeLogs, log } from "../observability/log.ts";
+import { apiKeyAuthenticator, loadApiKeys } from "../auth/api_keys.ts";
+import { jwtAuthenticator } from "../auth/jwt.ts";
+import type { Authenticator } from "../auth/types.ts";
+import { createHttpApp, type HttpApp, MCP_PATH } from "./http_app.ts";
+
+export interface HttpDeps {
+  sandbox: SandboxClient;
+  github: GitHubRawClient;
+}
+
+type Outcome<T> = { ok: true; value: T } | { ok: false; error: string };
+
+/** The HTTP variables must be readable, or settings would silently fall back to defaults. */
+function checkPermissions(config: Config): string | undefined {
+  const missing = HTTP_ENV_VARS.filter((v) => Deno.permissions.querySync({ name: "env", variable: v }).state !== "granted");
+  if (missing.length > 0) {
+    return `--transport http: Deno may not read ${missing.join(", ")}: start it with the HTTP permission flags (README, "Serving over HTTP")`;
+  }
+  const auth = config.http.auth;
+  if (auth.mode === "jwt") {
+    const net = urlNet(auth.jwksUrl);
+    const [hostname, port] = [net.slice(0, net.lastIndexOf(":")), net.slice(net.lastIndexOf(":") + 1)];
+    if (Deno.permissions.querySync({ name: "net", host: `${hostname}:${port}` }).state !== "granted") {
+      return `--jwks-url: Deno may not connect to ${net}: add it to --allow-net`;
+    }
+  }
+  return undefined;
+}
+
+async function authenticatorFor(config: Config): Promise<Outcome<Authenticator | undefined>> {
+  const { auth, resourceUrl } = config.http;
+  switch (auth.mode) {
+    case "none":
+      return { ok: true, value: undefined };
+    case "jwt":
+      return {
+        ok: true,
+        value: jwtAuthenticator({ jwksUrl: auth.jwksUrl, issuer: auth.issuer, audience: resourceUrl!, requiredScope: auth.requiredScope }),
+      };
+    case "api-key": {
+      const keys = await loadApiKeys(auth.keys, auth.keysFile);
+      return keys.ok ? { ok: true, value: apiKeyAuthenticator(keys.keys) } : keys;
+    }
+  }
+}
+
+function sleep(ms: number): { done: Promise<void>; cancel(): void } {
+  let id: ReturnType<typeof setTimeout> | undefined;
+  const done = new Promise<void>((resolve) => (id = setTimeout(resolve, ms)));
+  return { done, cancel: () => clearTimeout(id) };
+}
+
+/**
+ * Serves until a signal ends the process. Returns a one-line error (exit code 2) when
+ * it cannot start: missing permissions, an unreadable API keys file, a busy port.
+ */
+export async function serveHttp(config: Config, deps: HttpDeps): Promise<string | undefined> {
+  const logger = log("http");
+  const problem = checkPermissions(config);
+  if (problem !== undefined) return problem;
+  const authenticator = await authenticatorFor(config);
+  if (!authenticator.ok) return authenticator.error;
+
+  const app = createHttpApp({ config, sandbox: deps.sandbox, github: deps.github, ...(authenticator.value ? { authenticator: authenticator.value } : {}) });
+  let server: Deno.HttpServer<Deno.NetAddr>;
+  try {
+    server = Deno.serve({
+      hostname: config.host,
+      port: config.port,
+      // Replaces Deno's default, which prints to stdout.
+      onListen: () => {},
+      onError: (err) => {
+        logger.error("unhandled error serving a request", { error: err instanceof Error ? err.message : String(err) });
+        return new Response(null, { status: 500 });
+      },
+    }, (req, info) => app.handler(req, info.remoteAddr.hostname));
+  } catch (err) {
+    if (err instanceof Deno.errors.NotCapable || err instanceof Deno.errors.PermissionDenied) {
+      return `--port: Deno may not listen on ${listenNet(config.host, config.port)}: add it to --allow-net`;
+    }
+    if (err instanceof Deno.errors.AddrInUse) return `--port: ${listenNet(config.host, config.port)} is already in use`;
+    return `--host: cannot listen on ${listenNet(config.host, config.port)}: ${(err as Error).message.replace(/\s+/g, " ")}`;
+  }
+  logger.info("listening", {
+    url: `http://${bracketHost(config.host)}:${config.port}${MCP_PATH}`,
+    mode: config.http.stateful ? "stateful" : "stateless",
+    responseMode: config.http.responseMode,
+    auth: config.http.auth.mode,
+  });
+  // Ready once the built-in ruff engine is loaded (warmUp never rejects).
+  void deps.sandbox.warmUp().then(() => app.markReady());
+
+  const stopped = Promise.withResolvers<void>();
+  let closing = false;
+  const stop = (why: string) => {
+    if (closing) return;
+    closing = true;
+    void shutdown(why, server, app, deps.sandbox, config.http.shutdownTimeoutMs).finally(() => stopped.resolve());
+  };
+  for (const sig of ["SIGINT", "SIGTERM"] as const) {
+    try {
+      Deno.addSignalListener(sig, () => stop(sig));
+    } catch {
+      // SIGTERM is not supported on Windows; SIGINT still is.
+    }
+  }
+  await stopped.promise;
+  await closeLogs();
+  Deno.exit(0);
+}
+
+/**
+ * Stop accepting, end idle streams, wait for calls in flight up to the bound, cancel
+ * the rest (they answer "Cancelled"), then close everything.
+ */
+export async function shutdown(
+  why: string,
+  server: Deno.HttpServer,
+  app: HttpApp,
+  sandbox: SandboxClient,
+  boundMs: number,
+): Promise<void> {
+  const logger = log("http");
+  logger.info("shutting down", { why, inflight: app.endpoint.inflight(), boundMs });
+  app.drain();
+  const serverDone = server.shutdown();
+  app.endpoint.closeStreams();
+  const bound = sleep(boundMs);
+  const finished = await Promise.race([app.endpoint.idle().then(() => true), bound.done.then(() => false)]);
+  bound.cancel();
+  if (!finished) {
+    logger.warning("shutdown bound reached: cancelling calls in flight", { inflight: app.endpoint.inflight() });
+    // Cancelled calls still answer their clients; then whatever is left is closed.
+    app.cancelCalls();
+    const answered = sleep(1000);
+    await Promise.race([app.endpoint.idle(), answered.done]);
+    answered.cancel();
+  }
+  await app.endpoint.closeAll();
+  const grace = sleep(1000);
+  await Promise.race([serverDone, grace.done]);
+  grace.cancel();
+  sandbox.close();
+  logger.info("stopped", { why });
+}
