@@ -13,6 +13,8 @@ import { serveHttp } from "./src/transports/http.ts";
 import { VERSION, SERVER_NAME } from "./src/version.ts";
 import { RUFF_ENGINE_VERSION } from "./src/linters/ruff/version.ts";
 import { LIMITS } from "./src/config.ts";
+import { runSubcommand } from "./src/cli/subcommands.ts";
+import { rootGuard } from "./src/cli/root_guard.ts";
 
 /** How long after `initialized` the sandbox worker starts: long enough for the client's tools/list. */
 const WORKER_START_DELAY_MS = 100;
@@ -31,6 +33,8 @@ function currentDir(): string {
 }
 
 async function main(argv: string[]): Promise<void> {
+  const subcommandExit = await runSubcommand(argv, currentDir());
+  if (subcommandExit !== undefined) Deno.exit(subcommandExit);
   const parsed = parseConfigArgs(argv, denoEnvReader, currentDir());
   if (!parsed.ok) die(parsed.error);
   if (parsed.value.help) {
@@ -41,6 +45,8 @@ async function main(argv: string[]): Promise<void> {
     console.log(`${SERVER_NAME} ${VERSION} (ruff engine ${RUFF_ENGINE_VERSION}, deno ${Deno.version.deno})`);
     return;
   }
+  const mustNameRoot = rootGuard(argv, denoEnvReader);
+  if (mustNameRoot) die(mustNameRoot);
   const root = await resolveRoot(parsed.value.config.rootArg);
   if (!root.ok) die(root.error);
   const config: Config = Object.freeze({ ...parsed.value.config, root: root.root });

@@ -102,7 +102,8 @@ export function headline(res: Results): string {
       const c = row.cells[id];
       return c ? fmt(c.value, row.unit) : "—";
     });
-    const label = `${row.label} (${row.unit}${row.unit === "ms" ? ", median" : ""})${row.note ? ` ${row.note}` : ""}`;
+    const median = SERVER_IDS.some((id) => row.cells[id]?.summary) ? ", median" : "";
+    const label = `${row.label} (${row.unit}${median})${row.note ? ` ${row.note}` : ""}`;
     out.push(`| ${[label, ...cells, ...BASELINE_IDS.map((b) => ratioText(row.ratios[b]))].join(" | ")} |`);
   }
   out.push("", "**Targets**", "", "| target | goal | measured | met |", "| --- | --- | --- | --- |");

@@ -7,6 +7,7 @@ import { unpackListing } from "./files.ts";
 import type { LintOutcome, LintRequest } from "./lint.ts";
 import type { FetchRawRequest, FetchRawResult } from "./protocol.ts";
 import type { WorkerRequest, WorkerResponse } from "./messages.ts";
+import { fileURLToPath } from "node:url";
 import { workerPermissions } from "./permissions.ts";
 import { log } from "../observability/log.ts";
 
@@ -35,10 +36,17 @@ interface Pending {
 type Op = WorkerRequest["op"];
 type ArgsOf<O extends Op> = Extract<WorkerRequest, { op: O }>["args"];
 
-/** Where the worker's own modules live; it needs read access there outside a compiled binary. */
-export function workerModuleDirs(): string[] {
-  const src = new URL("../", import.meta.url);
-  return src.protocol === "file:" ? [decodeURIComponent(src.pathname)] : [];
+/**
+ * Where the worker's own modules live; it needs read access there under `deno run`. A
+ * compiled binary loads them from its embedded file system without a permission check,
+ * so it grants nothing: their paths there (under the temp folder) are not the project's.
+ */
+export function workerModuleDirs(
+  srcUrl: URL = new URL("../", import.meta.url),
+  standalone: boolean = Deno.build.standalone === true,
+): string[] {
+  if (standalone) return [];
+  return srcUrl.protocol === "file:" ? [fileURLToPath(srcUrl)] : [];
 }
 
 function granted(desc: Deno.PermissionDescriptor): boolean {

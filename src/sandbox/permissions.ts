@@ -1,7 +1,8 @@
 /**
  * THE one definition of every permission set the server runs under: the `deno run`
- * flags (README, deno.json tasks, tests), and the worker's narrowed set. Anything
- * that starts the server gets its flags from here, so the layers cannot drift apart.
+ * flags (README, deno.json tasks, tests), the flags baked into compiled binaries, and
+ * the worker's narrowed set. Anything that starts the server gets its flags from here,
+ * so the layers cannot drift apart.
  */
 
 /** Environment variables the server reads; `--allow-env` names exactly these. */
@@ -117,6 +118,52 @@ export function denoRunFlags(options: RunFlagsOptions): string[] {
     `--allow-run=${LINTER_BINARIES.join(",")}`,
     `--allow-env=${[...ENV_VARS, ...(http ? HTTP_ENV_VARS : [])].join(",")}`,
   ];
+}
+
+/**
+ * Addresses a compiled binary may listen on (every port): loopback and the wildcards a
+ * container binds. Ports are left open because the port is chosen at run time.
+ */
+export const LISTEN_HOSTS = ["127.0.0.1", "localhost", "[::1]", "0.0.0.0", "[::]"] as const;
+
+/**
+ * The permission flags `deno compile` bakes into a standalone binary, in a fixed order.
+ * The project root is unknown at compile time, so read is not scoped here: the sandbox
+ * worker, narrowed at start-up to the root's real path, is what confines every read, and
+ * the binary refuses to start without an explicit root (see src/cli/root_guard.ts).
+ * No flag names a relative path, so nothing depends on the folder the binary starts in.
+ * A binary may serve HTTP (the HTTP variables are readable), but cannot fetch a JWKS: its
+ * host is unknown at compile time, so JWT auth needs `deno run`; API keys work.
+ *
+ * @example denoCompileFlags()
+ * // ["--no-prompt", "--unstable-worker-options", "--allow-read",
+ * //  "--allow-net=raw.githubusercontent.com:443,127.0.0.1,localhost,[::1],0.0.0.0,[::]", "--allow-run=...", "--allow-env=..."]
+ */
+export function denoCompileFlags(): string[] {
+  return [
+    "--no-prompt",
+    "--unstable-worker-options",
+    "--allow-read",
+    `--allow-net=${[GITHUB_NET, ...LISTEN_HOSTS].join(",")}`,
+    `--allow-run=${LINTER_BINARIES.join(",")}`,
+    `--allow-env=${[...ENV_VARS, ...HTTP_ENV_VARS].join(",")}`,
+  ];
+}
+
+/** Where the container image keeps the project (mounted read-only) and the app, and its port. */
+export const CONTAINER = { root: "/workspace", app: "/app", port: 8000 } as const;
+
+/**
+ * The permission flags of the image that runs main.ts under deno (where no runtime could
+ * compile a binary): the mounted project and the app's modules, GitHub, and the HTTP port
+ * on the wildcard address it serves and the loopback address its health check probes.
+ */
+export function denoContainerFlags(): string[] {
+  return denoRunFlags({
+    read: [CONTAINER.root, `${CONTAINER.app}/src`],
+    net: `${GITHUB_NET},${listenNet("127.0.0.1", CONTAINER.port)}`,
+    http: { host: "0.0.0.0", port: CONTAINER.port },
+  });
 }
 
 export interface WorkerPermissionOptions {

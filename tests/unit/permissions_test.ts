@@ -5,15 +5,18 @@
 import { assert, assertEquals } from "../assert.ts";
 import * as path from "node:path";
 import {
+  denoCompileFlags,
   denoRunFlags,
   ENV_VARS,
   GITHUB_NET,
   HTTP_ENV_VARS,
   LINTER_BINARIES,
+  LISTEN_HOSTS,
   listenNet,
   urlNet,
   workerPermissions,
 } from "../../src/sandbox/permissions.ts";
+import { workerModuleDirs } from "../../src/sandbox/client.ts";
 import { APP_PLACEHOLDER, PROJECT_PLACEHOLDER, readmeBlock, readmeCommand } from "../e2e/harness.ts";
 import { parseConfigArgs } from "../../src/config.ts";
 
@@ -121,4 +124,39 @@ Deno.test("every HTTP variable is read by the HTTP options and documented in the
     assert(source.includes(`"${v}"`), `${v} not read in config_http.ts`);
     assert(readme.includes("`" + v + "`"), `${v} not in the README's options table`);
   }
+});
+
+Deno.test("compile flags differ from the HTTP run flags only in read (unscoped) and the listen hosts (any port)", () => {
+  const run = denoRunFlags({ read: ["/proj"], http: { host: "127.0.0.1", port: 8000 } });
+  const compile = denoCompileFlags();
+  assertEquals(compile.length, run.length);
+  for (let i = 0; i < run.length; i++) {
+    if (run[i]!.startsWith("--allow-read=")) assertEquals(compile[i], "--allow-read");
+    else if (run[i]!.startsWith("--allow-net=")) assertEquals(compile[i], `--allow-net=${[GITHUB_NET, ...LISTEN_HOSTS].join(",")}`);
+    else assertEquals(compile[i], run[i]);
+  }
+  assertEquals(flagOf(compile, "allow-env"), [...ENV_VARS, ...HTTP_ENV_VARS]);
+  assert(compile.includes("--no-prompt"));
+  assert(compile.includes("--unstable-worker-options"));
+});
+
+Deno.test("compile flags never grant everything, write, ffi or sys, and name no relative path", () => {
+  const flags = denoCompileFlags();
+  for (const f of flags) assert(!/^(-A|--allow-all|--allow-(net|run|env|write|ffi|sys|import)$)/.test(f), f);
+  assert(!flags.some((f) => /^--allow-(write|ffi|sys)/.test(f)));
+  // A relative path would be resolved against whatever folder the binary starts in.
+  for (const f of flags) {
+    const value = f.split("=")[1];
+    for (const item of value?.split(",") ?? []) assert(!item.startsWith(".") && !item.includes("/"), `${f}: ${item}`);
+  }
+  const net = flags.find((f) => f.startsWith("--allow-net="))!.split("=")[1]!.split(",");
+  assert(net.includes(GITHUB_NET));
+  assertEquals(net.filter((h) => h.includes("github")), [GITHUB_NET]);
+});
+
+Deno.test("a compiled binary's worker gets no module folder: its modules load from the embedded file system", () => {
+  assertEquals(workerModuleDirs(new URL("file:///tmp/deno-compile-crm/src/"), true), []);
+  assertEquals(workerModuleDirs(new URL("file:///app/src/"), false), ["/app/src/"]);
+  assertEquals(workerModuleDirs(new URL("https://example.com/src/"), false), []);
+  assertEquals(workerModuleDirs(), [path.join(APP_DIR, "src") + "/"]);
 });

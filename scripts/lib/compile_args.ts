@@ -1,0 +1,40 @@
+/**
+ * The exact `deno compile` argv for one target, shared by scripts/compile.ts and the tests
+ * that inspect what a compile embeds, so both compile the same way.
+ */
+import * as path from "node:path";
+import { denoCompileFlags } from "../../src/sandbox/permissions.ts";
+import type { Target } from "./targets.ts";
+
+/**
+ * The sandbox worker's entry module. `new Worker(new URL(...))` is not followed by the
+ * module graph, so without `--include` a binary would lack the worker and everything it
+ * imports (file access, linters, the ruff engine and its wasm).
+ */
+export const WORKER_MODULE = "src/sandbox/worker.ts";
+
+/** The program compiled: the server's entry point, relative to the checkout. */
+export const ENTRY_MODULE = "main.ts";
+
+/**
+ * npm package files kept out of binaries, relative to the registry cache. `deno compile`
+ * 2.9.6 overflows its stack on bintrees' 2 MB extension-less test data (test/perf/100k,
+ * pulled in by prom-client); nothing loads those files.
+ */
+export const NPM_EXCLUDES = ["bintrees/1.0.2/test"];
+
+/** argv after `deno`, run from the checkout's root; `npmCache` as `deno info --json` reports it. */
+export function compileArgs(target: Target, output: string, npmCache: string): string[] {
+  return [
+    "compile",
+    "--target",
+    target.triple,
+    "--output",
+    output,
+    ...denoCompileFlags(),
+    "--include",
+    WORKER_MODULE,
+    ...NPM_EXCLUDES.flatMap((p) => ["--exclude", path.join(npmCache, "registry.npmjs.org", p)]),
+    ENTRY_MODULE,
+  ];
+}

@@ -1,0 +1,81 @@
+/**
+ * `code-review-mcp config CLIENT [--root DIR] [--name NAME]`: prints a ready entry for
+ * an MCP client, launching this very program (the binary, or main.ts under `deno run`)
+ * on an absolute root. The entry goes to stdout; where to paste it goes to stderr.
+ */
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import type { EnvReader } from "../config.ts";
+import { type ClientName, CLIENTS, clientConfigLocation, clientEntry, launchFor, type Runner } from "./client_entries.ts";
+
+export const CONFIG_USAGE = `Usage: code-review-mcp config CLIENT [--root DIR] [--name NAME]
+
+Prints an entry that starts this server for one project, with absolute paths.
+CLIENT: ${CLIENTS.join(", ")}
+  --root DIR   the project (CODE_REVIEW_ROOT; default: the current folder)
+  --name NAME  the server's name in the client (default: code-review)`;
+
+/** The program now running: a compiled binary, or this checkout's main.ts. */
+export function currentRunner(): Runner {
+  if (Deno.build.standalone === true) return { kind: "binary", execPath: Deno.execPath() };
+  return { kind: "deno-run", appDir: fileURLToPath(new URL("../../", import.meta.url)).replace(/[\\/]$/, "") };
+}
+
+/** Makes the root absolute, resolving symlinks where Deno may look (permissions name real paths). */
+export async function absoluteRoot(rootArg: string, cwd: string): Promise<{ ok: true; root: string } | { ok: false; error: string }> {
+  const abs = path.resolve(cwd, rootArg);
+  try {
+    const real = await Deno.realPath(abs);
+    if (!(await Deno.stat(real)).isDirectory) return { ok: false, error: `--root: ${JSON.stringify(rootArg)} is not a directory` };
+    return { ok: true, root: real };
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return { ok: false, error: `--root: ${JSON.stringify(rootArg)} does not exist` };
+    // Not readable under this process's permissions: the absolute path is still the user's intent.
+    return { ok: true, root: abs };
+  }
+}
+
+/** Runs the subcommand; returns the exit code (2 for a usage error, as for the server's flags). */
+export async function configCommand(argv: string[], env: EnvReader, cwd: string): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: true,
+      options: { root: { type: "string" }, name: { type: "string" }, help: { type: "boolean", short: "h" } },
+    });
+  } catch (err) {
+    console.error(`code-review-mcp config: ${(err as Error).message.replace(/\s+/g, " ")}`);
+    return 2;
+  }
+  if (parsed.values.help) {
+    console.log(CONFIG_USAGE);
+    return 0;
+  }
+  const [client, ...rest] = parsed.positionals;
+  if (client === undefined || rest.length > 0 || !(CLIENTS as readonly string[]).includes(client)) {
+    console.error(`code-review-mcp config: expected one client (${CLIENTS.join(", ")}), got ${JSON.stringify(parsed.positionals.join(" "))}`);
+    return 2;
+  }
+  const name = parsed.values.name ?? "code-review";
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(name)) {
+    console.error(`code-review-mcp config: --name: letters, digits, "_", "." and "-" only, got ${JSON.stringify(name)}`);
+    return 2;
+  }
+  const fromEnv = env("CODE_REVIEW_ROOT");
+  const root = await absoluteRoot(parsed.values.root ?? (fromEnv || cwd), cwd);
+  if (!root.ok) {
+    console.error(`code-review-mcp config: ${root.error}`);
+    return 2;
+  }
+  if (root.root.includes(",")) {
+    console.error("code-review-mcp config: --root: a root containing a comma cannot be named in --allow-read");
+    return 2;
+  }
+  const c = client as ClientName;
+  console.log(clientEntry(c, name, launchFor(currentRunner(), root.root)));
+  console.error(`# ${c}: ${clientConfigLocation(c, Deno.build.os)}`);
+  return 0;
+}

@@ -1,0 +1,303 @@
+/**
+ * Standalone binaries. Always: the compile script's one-line stop, what `deno compile`
+ * embeds and bakes in (checked in its output, built on a stand-in runtime that is never
+ * run), and the compiled-mode run: main.ts under `deno run` with exactly the compile
+ * flags, started from another folder. Only with a Deno runtime (denort) for this
+ * machine's target: the real binary, compiled and driven by the SDK client.
+ */
+import { assert, assertEquals, assertMatch } from "../assert.ts";
+import * as path from "node:path";
+import { Buffer } from "node:buffer";
+import { APP_DIR, makeProject } from "./harness.ts";
+import { callTool, resultText, spawnClient } from "./spawn_client.ts";
+import { freePort } from "./http_harness.ts";
+import { Client, StreamableHTTPClientTransport } from "../sdk_client.ts";
+import { denoCompileFlags, ENV_VARS, GITHUB_NET, HTTP_ENV_VARS, LINTER_BINARIES, LISTEN_HOSTS } from "../../src/sandbox/permissions.ts";
+import { compileArgs } from "../../scripts/lib/compile_args.ts";
+import { binaryFileName, bundleFileName, hostTarget } from "../../scripts/lib/targets.ts";
+import { resolveMcpConfig } from "../../scripts/lib/mcpb_config.ts";
+import { denoInfo, findRuntime, inspectDenortBin } from "../../scripts/lib/denort.ts";
+import { SERVER_NAME, VERSION } from "../../src/version.ts";
+
+const MAIN = path.join(APP_DIR, "main.ts");
+const decode = (b: Uint8Array) => new TextDecoder().decode(b);
+
+/** A project with a secret beside it (not inside), a symlink to it, and a "cwd" folder elsewhere. */
+async function scene() {
+  const project = await makeProject();
+  const base = path.dirname(project.root);
+  const outside = path.join(base, "outside");
+  await Deno.mkdir(outside);
+  const secret = path.join(outside, "secret.txt");
+  await Deno.writeTextFile(secret, "TOP SECRET\n");
+  await Deno.symlink(secret, path.join(project.root, "leak.txt"));
+  return { root: project.root, outside, secret, cleanup: project.cleanup };
+}
+
+async function runDeno(args: string[], opts: { cwd: string; env?: Record<string, string> }) {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args,
+    cwd: opts.cwd,
+    env: { NO_COLOR: "1", ...(opts.env ?? {}) },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  // Deno's own notice when an --allow-run name is not installed here (ruff) is not ours.
+  const stderr = decode(out.stderr).split("\n").filter((l) => !l.startsWith("Info Failed to resolve")).join("\n");
+  return { code: out.code, stdout: decode(out.stdout), stderr };
+}
+
+/** The tool calls every confined server must pass, whatever starts it. */
+async function assertConfined(command: string, args: string[], s: { root: string; outside: string; secret: string }) {
+  const server = await spawnClient({ command, args, cwd: s.outside });
+  try {
+    assertEquals(server.client.getServerVersion()?.name, SERVER_NAME);
+    const { tools } = await server.client.listTools();
+    assertEquals(tools.map((t) => t.name).sort(), ["fetch_github_file", "list_directory", "read_file", "run_linter"]);
+    const listed = await callTool(server, "list_directory", { dir_path: "." });
+    assert(!listed.isError, resultText(listed));
+    assert(resultText(listed).includes("src/"), "lists the project, not the folder it started in");
+    assert(!resultText(listed).includes("secret.txt"));
+    const inside = await callTool(server, "read_file", { file_path: "src/app.py" });
+    assert(!inside.isError, resultText(inside));
+    for (const file_path of ["../outside/secret.txt", s.secret, "leak.txt", "secret.txt"]) {
+      const r = await callTool(server, "read_file", { file_path });
+      assert(r.isError, `${file_path} was readable`);
+      assert(!resultText(r).includes("TOP SECRET"), file_path);
+    }
+    const lint = await callTool(server, "run_linter", { file_path: "src/app.py", linter: "ruff" });
+    assert(!lint.isError, `the built-in ruff runs in the worker: ${resultText(lint)}\n${server.stderr()}`);
+  } finally {
+    await server.close();
+  }
+}
+
+Deno.test("compile script stops with one line naming what it needs when no runtime is available", async () => {
+  const tmp = await Deno.makeTempDir();
+  try {
+    const r = await runDeno(
+      ["run", "--allow-read", `--allow-write=${tmp}`, "--allow-run", "--allow-env", "--allow-net=dl.deno.land:443", "scripts/compile.ts", "--out", path.join(tmp, "dist")],
+      { cwd: APP_DIR, env: { DENO_DIR: path.join(tmp, "deno_dir"), CODE_REVIEW_COMPILE_OFFLINE: "1", PATH: Deno.env.get("PATH") ?? "" } },
+    );
+    assertEquals(r.code, 1);
+    assertEquals(r.stdout, "");
+    const lines = r.stderr.trim().split("\n");
+    assertEquals(lines.length, 1, r.stderr);
+    assertMatch(lines[0]!, /^compile: no Deno runtime \(denort \d+\.\d+\.\d+\) for x86_64-unknown-linux-gnu, .*DENORT_BIN.*dl\.deno\.land:443/);
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
+  }
+});
+
+/** The metadata JSON `deno compile` appends after its magic bytes (Deno 2.9's layout). */
+function compiledMetadata(binary: Uint8Array): Record<string, unknown> {
+  const buf = Buffer.from(binary.buffer, binary.byteOffset, binary.byteLength);
+  for (let at = buf.indexOf("d3n0l4nd"); at >= 0; at = buf.indexOf("d3n0l4nd", at + 1)) {
+    const len = Number(buf.readBigUInt64LE(at + 8));
+    if (len <= 0 || len > 1_000_000) continue;
+    try {
+      return JSON.parse(buf.subarray(at + 16, at + 16 + len).toString("utf8"));
+    } catch {
+      // another occurrence of the magic bytes
+    }
+  }
+  throw new Error("no deno compile metadata found");
+}
+
+Deno.test("deno compile embeds the worker, the ruff wasm byte for byte and exactly the compile flags (stand-in runtime /bin/true: inspected, not run)", async () => {
+  const t = hostTarget();
+  assert(t, `no release target for ${Deno.build.target}`);
+  const tmp = await Deno.makeTempDir();
+  try {
+    const output = path.join(tmp, binaryFileName(t));
+    const info = await denoInfo();
+    const r = await runDeno(compileArgs(t, output, info.npmCache), { cwd: APP_DIR, env: { DENORT_BIN: "/bin/true", PATH: Deno.env.get("PATH") ?? "" } });
+    assertEquals(r.code, 0, r.stderr);
+    const listing = r.stdout + r.stderr;
+    for (const name of ["worker.ts", "files.ts", "lint.ts", "engine.ts", "wasm_module.js", "@astral-sh/ruff-wasm-web"]) {
+      assert(listing.includes(name), `${name} is not embedded:\n${listing}`);
+    }
+    const binary = await Deno.readFile(output);
+    const ruffVersion = JSON.parse(await Deno.readTextFile(path.join(APP_DIR, "deno.json"))).imports["@astral-sh/ruff-wasm-web"].split("@").at(-1);
+    const wasm = await Deno.readFile(path.join(info.npmCache, "registry.npmjs.org/@astral-sh/ruff-wasm-web", ruffVersion, "ruff_wasm_bg.wasm"));
+    const haystack = Buffer.from(binary.buffer, binary.byteOffset, binary.byteLength);
+    for (const at of [0, Math.floor(wasm.length / 2), wasm.length - 4096]) {
+      assert(haystack.indexOf(wasm.subarray(at, at + 4096)) >= 0, `wasm bytes at ${at} not embedded`);
+    }
+    const meta = compiledMetadata(binary);
+    const p = meta.permissions as Record<string, unknown>;
+    assertEquals(p.allow_read, [], "unscoped read (an empty list means every path)");
+    assertEquals(p.allow_net, [GITHUB_NET, ...LISTEN_HOSTS]);
+    assertEquals(p.allow_run, [...LINTER_BINARIES]);
+    assertEquals(p.allow_env, [...ENV_VARS, ...HTTP_ENV_VARS]);
+    for (const k of ["allow_write", "allow_ffi", "allow_sys"]) assertEquals(p[k], null, k);
+    assertEquals(p.prompt, false);
+    assertEquals((meta.unstable_config as { features: string[] }).features, ["worker-options"]);
+    assertEquals(meta.entrypoint_key, "main.ts");
+    assertEquals(meta.argv, []);
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
+  }
+});
+
+Deno.test("compiled-mode run (deno run with exactly the compile flags), started from another folder: initialize, tools/list, reads confined to --root", async () => {
+  const s = await scene();
+  try {
+    await assertConfined(Deno.execPath(), ["run", ...denoCompileFlags(), MAIN, "--root", s.root], s);
+  } finally {
+    await s.cleanup();
+  }
+});
+
+Deno.test("compiled-mode run refuses to start without --root or CODE_REVIEW_ROOT (one line, exit 2)", async () => {
+  const s = await scene();
+  try {
+    const r = await runDeno(["run", ...denoCompileFlags(), MAIN], { cwd: s.root });
+    assertEquals(r.code, 2);
+    assertEquals(r.stdout, "");
+    assertMatch(r.stderr.trim(), /^code-review-mcp: --root: required when the process may read every file/);
+    assertEquals(r.stderr.trim().split("\n").length, 1);
+  } finally {
+    await s.cleanup();
+  }
+});
+
+Deno.test("compiled-mode run: the worker's Deno permissions stop a bypassed policy at the root, from any folder", async () => {
+  const s = await scene();
+  try {
+    const host = path.join(APP_DIR, "tests/fixtures/compiled_mode_host.ts");
+    for (const cwd of [s.outside, "/"]) {
+      const r = await runDeno(["run", ...denoCompileFlags(), host, s.root, s.secret], { cwd });
+      assertEquals(r.code, 0, r.stderr);
+      const out = JSON.parse(r.stdout);
+      assertEquals(out.processReadsSecret, true, "the process itself may read everything, as a binary does");
+      // The policy was told the secret's folder is the root, so it passes the path on; the
+      // worker's realpath then gets NotCapable, which the policy reports as "outside the root".
+      assertEquals(out.bypassRead.ok, false);
+      assertMatch(out.bypassRead.reason, /NotCapable|Requires read access|outside the project root/);
+      assertEquals(out.bypassList.ok, false);
+      assertMatch(out.bypassList.reason, /NotCapable|Requires read access|outside the project root/);
+      assertEquals(out.rootList.ok, true, JSON.stringify(out.rootList));
+    }
+  } finally {
+    await s.cleanup();
+  }
+});
+
+Deno.test("compiled-mode run serves Streamable HTTP with an API key on a port chosen at run time; healthcheck works under the same flags", async () => {
+  const s = await scene();
+  const port = freePort();
+  const key = crypto.randomUUID().replaceAll("-", "");
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", ...denoCompileFlags(), MAIN, "--root", s.root, "--transport", "http", "--host", "0.0.0.0", "--port", String(port)],
+    cwd: s.outside,
+    env: { NO_COLOR: "1", PATH: Deno.env.get("PATH") ?? "", CODE_REVIEW_API_KEYS: `test:${key}` },
+    clearEnv: true,
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  const stderr = new Response(child.stderr).text();
+  try {
+    const health = ["run", ...denoCompileFlags(), MAIN, "healthcheck", "--host", "0.0.0.0", "--port", String(port)];
+    let probe = await runDeno(health, { cwd: s.outside });
+    for (let i = 0; i < 100 && probe.code !== 0; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      probe = await runDeno(health, { cwd: s.outside });
+    }
+    assertEquals(probe.code, 0, probe.stderr);
+    assertMatch(probe.stdout, new RegExp(`^healthy: http://127\\.0\\.0\\.1:${port}/health answered 200`));
+    const transport = new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${port}/mcp`), {
+      requestInit: { headers: { authorization: `Bearer ${key}` } },
+    });
+    const client = new Client({ name: "compiled-http", version: "1.0.0" }, { capabilities: {} });
+    await client.connect(transport);
+    try {
+      assertEquals(client.getServerVersion()?.name, SERVER_NAME);
+      const outside = (await client.callTool({ name: "read_file", arguments: { file_path: s.secret } })) as { isError?: boolean };
+      assertEquals(outside.isError, true);
+    } finally {
+      await client.close();
+    }
+  } finally {
+    child.kill("SIGTERM");
+    await child.status;
+    await stderr;
+    await s.cleanup();
+  }
+});
+
+// ---- the real binary: only where a runtime for this machine's target exists ----
+
+const host = hostTarget();
+const denortBin = await inspectDenortBin(Deno.env.get("DENORT_BIN"));
+const runtime = host && !(denortBin && "error" in denortBin)
+  ? await findRuntime(host.triple, {
+    ...(denortBin ? { denortBin } : {}),
+    denoDir: (await denoInfo()).denoDir,
+    denoVersion: Deno.version.deno,
+    // Tests never reach beyond loopback: only a runtime already on this machine counts.
+    hostReachable: () => Promise.resolve(false),
+  })
+  : undefined;
+const RUNTIME_NOTE = runtime
+  ? `runtime from ${runtime.kind}`
+  : `SKIPPED HERE: needs denort ${Deno.version.deno} for ${Deno.build.target} (DENORT_BIN or Deno's cache)`;
+
+Deno.test({
+  name: `compiled binary and its .mcpb: --version, initialize, tools/list, reads outside the root refused from another folder, config, doctor [${RUNTIME_NOTE}]`,
+  ignore: runtime === undefined,
+  fn: async () => {
+    const t = host!;
+    const s = await scene();
+    const dist = await Deno.makeTempDir();
+    try {
+      const built = await runDeno(
+        ["run", "--allow-read", `--allow-write=${dist}`, "--allow-run", "--allow-env", "--allow-net=dl.deno.land:443", "scripts/compile.ts", "--target", t.triple, "--out", dist],
+        { cwd: APP_DIR, env: { ...Deno.env.toObject(), CODE_REVIEW_COMPILE_OFFLINE: "1" } },
+      );
+      assertEquals(built.code, 0, built.stderr);
+      const binary = path.join(dist, binaryFileName(t));
+      const version = await new Deno.Command(binary, { args: ["--version"], stdout: "piped" }).output();
+      assert(decode(version.stdout).startsWith(`${SERVER_NAME} ${VERSION} `));
+      await assertConfined(binary, ["--root", s.root], s);
+
+      const noRoot = await new Deno.Command(binary, { cwd: s.root, stdin: "null", stdout: "piped", stderr: "piped" }).output();
+      assertEquals(noRoot.code, 2);
+      assertMatch(decode(noRoot.stderr), /--root: required/);
+
+      const config = await new Deno.Command(binary, { args: ["config", "claude-desktop", "--root", s.root], stdout: "piped" }).output();
+      assertEquals(JSON.parse(decode(config.stdout)), { mcpServers: { "code-review": { command: binary, args: ["--root", s.root] } } });
+
+      const doctor = await new Deno.Command(binary, { args: ["doctor", "--root", s.root], stdout: "piped" }).output();
+      const report = decode(doctor.stdout);
+      assertEquals(doctor.code, 0, report);
+      assertMatch(report, /compiled binary/);
+      assertMatch(report, /ok {4}sandbox: worker started/);
+      assertMatch(report, /ok {4}linter ruff: built in/);
+
+      // The Claude Desktop bundle of this binary, unpacked and started as the manifest says.
+      const packed = await runDeno(
+        ["run", "--allow-read", `--allow-write=${dist}`, "--allow-env=SOURCE_DATE_EPOCH", "scripts/pack_mcpb.ts", "--target", t.triple, "--binaries", dist, "--out", dist],
+        { cwd: APP_DIR },
+      );
+      assertEquals(packed.code, 0, packed.stderr);
+      const ext = path.join(dist, "ext");
+      const unzip = await new Deno.Command("python3", { args: ["-m", "zipfile", "-e", path.join(dist, bundleFileName(t)), ext] }).output();
+      assert(unzip.success);
+      const manifest = JSON.parse(await Deno.readTextFile(path.join(ext, "manifest.json")));
+      const program = path.join(ext, manifest.server.entry_point);
+      await Deno.chmod(program, 0o755); // python's zipfile does not restore modes; Claude Desktop does
+      const launch = resolveMcpConfig(manifest.server.mcp_config, t.platform, {
+        dirname: ext,
+        userConfig: { project_root: s.root, github_token: "" },
+        home: Deno.env.get("HOME") ?? "/",
+      });
+      await assertConfined(launch.command, launch.args, s);
+    } finally {
+      await s.cleanup();
+      await Deno.remove(dist, { recursive: true });
+    }
+  },
+});
