@@ -47,8 +47,13 @@ export function listDirectory(root: string, requested: string, maxEntries: numbe
   }
   raw.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const shown = raw.slice(0, maxEntries);
+  const dirPrefix = r.value.real.endsWith(path.sep) ? r.value.real : r.value.real + path.sep;
   const entries: DirEntry[] = shown.map((e) => {
-    const full = path.join(r.value.real, e.name);
+    // The entry's own type answers for folders and symlinks, which show no size: no lstat.
+    if (e.isDirectory) return { name: e.name, kind: "directory" };
+    if (e.isSymlink) return { name: e.name, kind: "symlink" };
+    // A name from readDir has no separator: concatenation is path.join without its normalising.
+    const full = dirPrefix + e.name;
     try {
       const info = Deno.lstatSync(full);
       const kind = kindOf(info);
