@@ -2,8 +2,8 @@
  * `deno task bench`: code-review-mcp against what users would pick instead (the
  * official filesystem server, a Node SDK server, a no-SDK floor), interleaved in one
  * run so the ratios hold on a noisy machine. Writes bench/results.json and
- * bench/results.md. `--quick` (or BENCH_QUICK=1) is a smoke run; `--out DIR` moves
- * the output.
+ * bench/results.md (and the README's table). `--quick` (or BENCH_QUICK=1) is a smoke run
+ * that writes to bench/tmp/quick/; `--out DIR` moves the output.
  */
 import * as path from "node:path";
 import { parseArgs } from "node:util";
@@ -42,7 +42,8 @@ import { INITIALIZE_PARAMS, memoryOf, StdioRpc } from "./bench/stdio_client.ts";
 
 const flags = parseArgs({ args: Deno.args, options: { quick: { type: "boolean" }, out: { type: "string" } } });
 const QUICK = flags.values.quick === true || Deno.env.get("BENCH_QUICK") === "1";
-const OUT_DIR = path.resolve(flags.values.out ?? path.join(APP_DIR, "bench"));
+/** A quick run writes under bench/tmp/ unless told otherwise, so it never replaces the published results. */
+const OUT_DIR = path.resolve(flags.values.out ?? path.join(APP_DIR, QUICK ? "bench/tmp/quick" : "bench"));
 
 /** How much of everything: the full run takes a few minutes, the quick one seconds. */
 const PLAN = QUICK
