@@ -16,6 +16,9 @@ import { LIMITS } from "./src/config.ts";
 import { runSubcommand } from "./src/cli/subcommands.ts";
 import { rootGuard } from "./src/cli/root_guard.ts";
 
+/** How long after `initialized` the sandbox worker starts: long enough for the client's tools/list. */
+const WORKER_START_DELAY_MS = 100;
+
 function die(message: string): never {
   console.error(`${SERVER_NAME}: ${message}`);
   Deno.exit(2);
@@ -51,7 +54,6 @@ async function main(argv: string[]): Promise<void> {
   const logger = log("main");
 
   const sandbox = new SandboxClient({ root: config.root, net: config.githubNet, run: [...LINTER_BINARIES] });
-  sandbox.start();
   const github = new GitHubRawClient({
     fetchRaw: (req, signal) => sandbox.fetchRaw(req, signal),
     base: config.githubRawBase,
@@ -68,8 +70,11 @@ async function main(argv: string[]): Promise<void> {
     linters: config.linters.join(","),
   });
   if (config.transport === "stdio") {
-    // The ruff engine loads after the handshake, never on the path to the first response.
-    await serveStdio(server, () => sandbox.close(), () => void sandbox.warmUp());
+    // The sandbox worker (some 20 ms of main-thread work to create) and the ruff engine (over
+    // 100 MiB, only when ruff is enabled) start after the handshake, never on the path to the
+    // first response; a tool call before then starts the worker itself.
+    const afterHandshake = () => (config.linters.includes("ruff") ? void sandbox.warmUp() : sandbox.start());
+    await serveStdio(server, () => sandbox.close(), () => void setTimeout(afterHandshake, WORKER_START_DELAY_MS));
   } else if (config.transport === "http") {
     const failed = await serveHttp(config, { sandbox, github });
     if (failed !== undefined) die(failed);

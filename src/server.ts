@@ -4,8 +4,8 @@
  * duration, and a catch-all that turns an unexpected failure into
  * "Internal error (request <id>)" while the stack goes to the log only.
  */
-import { McpServer } from "./sdk.ts";
-import type { CallToolResult } from "./sdk.ts";
+import { AjvJsonSchemaValidator, McpServer } from "./sdk.ts";
+import type { CallToolResult, JsonSchemaType, JsonSchemaValidator, jsonSchemaValidator } from "./sdk.ts";
 import type { Config } from "./config.ts";
 import type { SandboxClient } from "./sandbox/client.ts";
 import type { GitHubRawClient } from "./github/raw_client.ts";
@@ -15,6 +15,7 @@ import { fileResource, reviewRulesResource } from "./resources/mod.ts";
 import { performanceReviewPrompt, securityReviewPrompt } from "./prompts/mod.ts";
 import { log } from "./observability/log.ts";
 import { SERVER_NAME, VERSION } from "./version.ts";
+import { z } from "zod";
 
 export type ToolOutcome = "ok" | "refused" | "error" | "cancelled" | "timeout";
 
@@ -80,11 +81,47 @@ function requestIdOf(extra: Extra): string {
   return v !== undefined && REQUEST_ID_RE.test(v) ? `${v}.${newRequestId().slice(0, 4)}` : newRequestId();
 }
 
+/**
+ * The SDK's Ajv validator, built on first use. Built eagerly it compiles Ajv's meta-schemas
+ * (some 10 ms) for every McpServer, at start-up and per request in stateless HTTP, although
+ * the SDK uses it only to check elicitation answers, which this server never asks for.
+ */
+function lazyAjvValidator(): jsonSchemaValidator {
+  let ajv: AjvJsonSchemaValidator | undefined;
+  return {
+    getValidator: <T>(schema: JsonSchemaType): JsonSchemaValidator<T> => (ajv ??= new AjvJsonSchemaValidator()).getValidator<T>(schema),
+  };
+}
+
+/**
+ * Zod objects and prompt definitions built once and shared by every McpServer. Stateless HTTP
+ * creates a server per request, and building them again each time (the SDK turns a raw shape
+ * into an object on every registration) was most of createServer's cost and garbage.
+ */
+const objectSchemas = new WeakMap<z.ZodRawShape, z.ZodObject>();
+function objectSchema(shape: z.ZodRawShape): z.ZodObject {
+  let o = objectSchemas.get(shape);
+  if (o === undefined) objectSchemas.set(shape, o = z.object(shape));
+  return o;
+}
+
+type Prompts = [ReturnType<typeof securityReviewPrompt>, ReturnType<typeof performanceReviewPrompt>];
+const promptsBySandbox = new WeakMap<SandboxClient, { config: Config; prompts: Prompts }>();
+function promptsFor(config: Config, sandbox: SandboxClient): Prompts {
+  const cached = promptsBySandbox.get(sandbox);
+  if (cached?.config === config) return cached.prompts;
+  const rctx = { config, sandbox };
+  const prompts: Prompts = [securityReviewPrompt(rctx), performanceReviewPrompt(rctx)];
+  promptsBySandbox.set(sandbox, { config, prompts });
+  return prompts;
+}
+
 export function createServer(deps: ServerDeps): McpServer {
   const server = new McpServer(
     { name: SERVER_NAME, version: VERSION, title: "Code review" },
     {
       capabilities: { logging: {} },
+      jsonSchemaValidator: lazyAjvValidator(),
       instructions:
         "Tools for reviewing the project at the server's root: list_directory and read_file to explore, run_linter for " +
         "mechanical findings, fetch_github_file for upstream references. Paths are relative to the project root. " +
@@ -100,8 +137,8 @@ export function createServer(deps: ServerDeps): McpServer {
       {
         title: tool.title,
         description: tool.description,
-        inputSchema: tool.inputSchema,
-        outputSchema: tool.outputSchema,
+        inputSchema: objectSchema(tool.inputSchema),
+        outputSchema: objectSchema(tool.outputSchema),
         annotations: { title: tool.title, ...tool.annotations },
       },
       // deno-lint-ignore no-explicit-any
@@ -166,7 +203,7 @@ export function createServer(deps: ServerDeps): McpServer {
   const rules = reviewRulesResource(rctx);
   server.registerResource(rules.name, rules.uri, rules.metadata, (uri) => rules.read(uri));
 
-  for (const prompt of [securityReviewPrompt(rctx), performanceReviewPrompt(rctx)]) {
+  for (const prompt of promptsFor(deps.config, deps.sandbox)) {
     // deno-lint-ignore no-explicit-any
     server.registerPrompt(prompt.name, prompt.config, prompt.handler as any);
   }

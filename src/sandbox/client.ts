@@ -2,7 +2,8 @@
  * Main-side stub of the sandbox worker: typed calls over postMessage with ids,
  * per-call timeouts and cancellation. A worker that dies is replaced on the next call.
  */
-import type { CompletionRequest, ListDirectoryResult, Outcome, ReadFileRequest, ReadFileResult } from "./files.ts";
+import type { CompletionRequest, ListDirectoryResult, Outcome, PackedListing, ReadFileRequest, ReadFileResult } from "./files.ts";
+import { unpackListing } from "./files.ts";
 import type { LintOutcome, LintRequest } from "./lint.ts";
 import type { FetchRawRequest, FetchRawResult } from "./protocol.ts";
 import type { WorkerRequest, WorkerResponse } from "./messages.ts";
@@ -161,8 +162,8 @@ export class SandboxClient {
     });
   }
 
-  listDirectory(path: string, maxEntries: number, signal?: AbortSignal): Promise<Outcome<ListDirectoryResult>> {
-    return this.call("listDirectory", { root: this.#opts.root, path, maxEntries }, { signal });
+  async listDirectory(path: string, maxEntries: number, signal?: AbortSignal): Promise<Outcome<ListDirectoryResult>> {
+    return unpackListing(await this.call<"listDirectory", Outcome<PackedListing>>("listDirectory", { root: this.#opts.root, path, maxEntries }, { signal }));
   }
 
   readFile(req: Omit<ReadFileRequest, "root">, signal?: AbortSignal): Promise<Outcome<ReadFileResult>> {

@@ -47,8 +47,13 @@ export function listDirectory(root: string, requested: string, maxEntries: numbe
   }
   raw.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const shown = raw.slice(0, maxEntries);
+  const dirPrefix = r.value.real.endsWith(path.sep) ? r.value.real : r.value.real + path.sep;
   const entries: DirEntry[] = shown.map((e) => {
-    const full = path.join(r.value.real, e.name);
+    // The entry's own type answers for folders and symlinks, which show no size: no lstat.
+    if (e.isDirectory) return { name: e.name, kind: "directory" };
+    if (e.isSymlink) return { name: e.name, kind: "symlink" };
+    // A name from readDir has no separator: concatenation is path.join without its normalising.
+    const full = dirPrefix + e.name;
     try {
       const info = Deno.lstatSync(full);
       const kind = kindOf(info);
@@ -61,6 +66,43 @@ export function listDirectory(root: string, requested: string, maxEntries: numbe
     ok: true,
     value: { dir: r.value.rel, entries, total: raw.length, truncated: scanCapped || raw.length > maxEntries },
   };
+}
+
+/**
+ * A listing as it crosses from the worker to the main thread: one array per field instead of
+ * an object per entry, which structured cloning copies about four times faster.
+ */
+export interface PackedListing {
+  dir: string;
+  names: string[];
+  kinds: EntryKind[];
+  /** Bytes for regular files, -1 for the rest. */
+  sizes: number[];
+  total: number;
+  truncated: boolean;
+}
+
+export function packListing(r: Outcome<ListDirectoryResult>): Outcome<PackedListing> {
+  if (!r.ok) return r;
+  const { dir, entries, total, truncated } = r.value;
+  return {
+    ok: true,
+    value: {
+      dir,
+      names: entries.map((e) => e.name),
+      kinds: entries.map((e) => e.kind),
+      sizes: entries.map((e) => e.size ?? -1),
+      total,
+      truncated,
+    },
+  };
+}
+
+export function unpackListing(r: Outcome<PackedListing>): Outcome<ListDirectoryResult> {
+  if (!r.ok) return r;
+  const { dir, names, kinds, sizes, total, truncated } = r.value;
+  const entries = names.map((name, i): DirEntry => (sizes[i]! >= 0 ? { name, kind: kinds[i]!, size: sizes[i]! } : { name, kind: kinds[i]! }));
+  return { ok: true, value: { dir, entries, total, truncated } };
 }
 
 export interface ReadFileRequest {
@@ -105,18 +147,21 @@ export async function readFile(req: ReadFileRequest): Promise<Outcome<ReadFileRe
       reason: `file is ${formatBytes(r.value.info.size)}, over the ${formatBytes(req.maxBytes)} limit: ask for a line range with start_line and end_line`,
     };
   }
+  // A whole read (at most maxBytes) uses the sync calls: inside the worker each async call costs
+  // a round through its event loop, and nothing else waits on that loop meanwhile. Ranged reads
+  // stream any size, so they stay async and cancellable.
   let file: Deno.FsFile;
   try {
-    file = await Deno.open(r.value.real, { read: true });
+    file = ranged ? await Deno.open(r.value.real, { read: true }) : Deno.openSync(r.value.real, { read: true });
   } catch (err) {
     return { ok: false, reason: `cannot open the file (${(err as Error).name})` };
   }
   try {
-    const after = await file.stat();
+    const after = ranged ? await file.stat() : file.statSync();
     if (!after.isFile || after.ino !== r.value.info.ino || after.dev !== r.value.info.dev) {
       return { ok: false, reason: "the file changed while it was being opened; try again" };
     }
-    if (!ranged) return await readWhole(file, r.value.rel, after.size, req.maxBytes);
+    if (!ranged) return readWhole(file, r.value.rel, after.size, req.maxBytes);
     return await readRange(file, r.value.rel, after.size, req);
   } finally {
     file.close();
@@ -129,11 +174,11 @@ function looksBinary(bytes: Uint8Array): boolean {
   return false;
 }
 
-async function readWhole(file: Deno.FsFile, rel: string, size: number, maxBytes: number): Promise<Outcome<ReadFileResult>> {
+function readWhole(file: Deno.FsFile, rel: string, size: number, maxBytes: number): Outcome<ReadFileResult> {
   const buf = new Uint8Array(Math.min(size, maxBytes) + 1);
   let filled = 0;
   while (filled < buf.length) {
-    const n = await file.read(buf.subarray(filled));
+    const n = file.readSync(buf.subarray(filled));
     if (n === null) break;
     filled += n;
   }

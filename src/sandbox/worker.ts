@@ -4,7 +4,7 @@
  * host and the linter binaries, and answers a closed set of operations.
  */
 /// <reference lib="deno.worker" />
-import { completePath, listDirectory, readFile } from "./files.ts";
+import { completePath, listDirectory, packListing, readFile } from "./files.ts";
 import { runLinter } from "./lint.ts";
 import { fetchRaw } from "./fetch_raw.ts";
 import { warmUp } from "../linters/ruff/mod.ts";
@@ -35,7 +35,7 @@ self.onmessage = async (event: MessageEvent) => {
 function dispatch(msg: WorkerRequest, signal: AbortSignal): Promise<unknown> | unknown {
   switch (msg.op) {
     case "listDirectory":
-      return listDirectory(msg.args.root, msg.args.path, msg.args.maxEntries);
+      return packListing(listDirectory(msg.args.root, msg.args.path, msg.args.maxEntries));
     case "readFile":
       return readFile(msg.args);
     case "completePath":

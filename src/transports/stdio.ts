@@ -1,10 +1,10 @@
 /**
- * stdio transport: the SDK's StdioServerTransport. stdout carries protocol messages
- * only; the process ends when the client closes stdin or on SIGINT/SIGTERM.
+ * stdio transport: the SDK's line framing on Deno's own stdin and stdout (DenoStdioTransport).
+ * stdout carries protocol messages only; the process ends when the client closes stdin or on
+ * SIGINT/SIGTERM.
  */
-import process from "node:process";
-import { StdioServerTransport } from "../sdk.ts";
 import type { McpServer } from "../sdk.ts";
+import { DenoStdioTransport } from "./stdio_transport.ts";
 import { log } from "../observability/log.ts";
 
 export async function serveStdio(
@@ -12,7 +12,6 @@ export async function serveStdio(
   onClose: () => Promise<void> | void,
   onInitialized?: () => void,
 ): Promise<void> {
-  const transport = new StdioServerTransport();
   let closing = false;
   const close = async (why: string) => {
     if (closing) return;
@@ -24,6 +23,7 @@ export async function serveStdio(
       await onClose();
     }
   };
+  const transport = new DenoStdioTransport({ onEnd: () => void close("stdin closed").then(() => Deno.exit(0)) });
   transport.onclose = () => void close("transport closed");
   for (const sig of ["SIGINT", "SIGTERM"] as const) {
     try {
@@ -32,7 +32,6 @@ export async function serveStdio(
       // Signals unsupported on this platform (SIGTERM on Windows): stdin EOF still ends the process.
     }
   }
-  process.stdin.on("end", () => void close("stdin closed").then(() => Deno.exit(0)));
   if (onInitialized) server.server.oninitialized = onInitialized;
   await server.connect(transport);
   log("stdio").info("serving over stdio");

@@ -1,0 +1,82 @@
+/**
+ * The benchmark end to end in its quickest mode: `deno task bench`'s own command with
+ * --quick and a temporary output folder. Checks the results' shape, never their timings.
+ */
+import * as path from "node:path";
+import { assert, assertEquals } from "../assert.ts";
+import { APP_DIR } from "./harness.ts";
+
+const SERVERS = ["ours", "filesystem", "sdk", "floor"];
+const BASELINES = ["filesystem", "sdk", "floor"];
+const ROW_IDS = [
+  "cold_start.total",
+  "cold_start.initialize",
+  "cold_start.first_call",
+  "stdio.list_directory.10",
+  "stdio.list_directory.100",
+  "stdio.list_directory.1000",
+  "stdio.list_directory.10000",
+  "stdio.read_file.10k",
+  "stdio.read_file.100k",
+  "stdio.read_file.1m",
+  "stdio.run_linter.flake8",
+  ...[1, 4, 8, 16, 32].flatMap((c) => [`http.c${c}.rps`, `http.c${c}.p99`]),
+  "rss.stdio",
+  "rss.http",
+];
+
+/** The words of the `bench` task, run with this Deno, writing to `out` as well as bench/. */
+function benchCommand(out: string): string[] {
+  const task: string = JSON.parse(Deno.readTextFileSync(path.join(APP_DIR, "deno.json"))).tasks.bench;
+  const words = task.split(/\s+/);
+  assertEquals(words[0], "deno");
+  return words.slice(1).map((w) => (w.startsWith("--allow-write=") ? `${w},${out}` : w));
+}
+
+interface Cell {
+  value: number;
+}
+
+Deno.test("deno task bench --quick writes results.json and results.md with every row, server, ratio and target", async () => {
+  const out = await Deno.makeTempDir({ prefix: "crm-bench-" });
+  try {
+    const run = await new Deno.Command(Deno.execPath(), {
+      args: [...benchCommand(out), "--quick", "--out", out],
+      cwd: APP_DIR,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const stderr = new TextDecoder().decode(run.stderr);
+    assert(run.success, `bench failed (${run.code}):\n${stderr.slice(-3000)}`);
+
+    const res = JSON.parse(await Deno.readTextFile(path.join(out, "results.json")));
+    assertEquals(res.schema, 1);
+    assertEquals(res.mode, "quick");
+    for (const key of ["cpu", "cores", "memoryGiB", "os", "deno", "node", "wrk", "flake8"]) {
+      assert(res.machine[key] !== undefined && res.machine[key] !== "", `machine.${key} is missing`);
+    }
+    assertEquals(Object.keys(res.servers).sort(), [...SERVERS].sort());
+    assertEquals(res.rows.map((r: { id: string }) => r.id).sort(), [...ROW_IDS].sort());
+    for (const row of res.rows) {
+      assertEquals(Object.keys(row.cells).sort(), [...SERVERS].sort(), row.id);
+      assertEquals(Object.keys(row.ratios).sort(), [...BASELINES].sort(), row.id);
+      const ours = row.cells.ours as Cell | null;
+      assert(ours !== null && typeof ours.value === "number", `${row.id}: no measurement of ours`);
+      const baselines = BASELINES.filter((b) => row.cells[b] !== null);
+      assert(baselines.length > 0, `${row.id}: no baseline`);
+      for (const b of baselines) assert(typeof row.ratios[b] === "number", `${row.id}: no ratio to ${b}`);
+    }
+    assertEquals(res.targets.length, 5);
+    for (const t of res.targets) {
+      assert(typeof t.name === "string" && typeof t.goal === "string" && typeof t.measured === "string", JSON.stringify(t));
+      assert(t.met === null || typeof t.met === "boolean", JSON.stringify(t));
+    }
+    for (const key of ["directMedianMs", "workerMedianMs", "pingMedianMs", "hopMedianMs", "hopShareOfCall"]) {
+      assertEquals(typeof res.workerHop[key], "number", `workerHop.${key}`);
+    }
+    const md = await Deno.readTextFile(path.join(out, "results.md"));
+    assert(md.includes("| measure |") && md.includes("**Targets**") && md.includes(String(res.machine.cpu)), md.slice(0, 500));
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
+});
