@@ -61,7 +61,6 @@ async function main(argv: string[]): Promise<void> {
     maxBytes: LIMITS.fetchMaxBytes,
     timeoutMs: config.fetchTimeoutMs,
   });
-  const server = createServer({ config, sandbox, github });
   logger.info("starting", {
     name: SERVER_NAME,
     version: VERSION,
@@ -74,6 +73,7 @@ async function main(argv: string[]): Promise<void> {
     // 100 MiB, only when ruff is enabled) start after the handshake, never on the path to the
     // first response; a tool call before then starts the worker itself.
     const afterHandshake = () => (config.linters.includes("ruff") ? void sandbox.warmUp() : sandbox.start());
+    const server = createServer({ config, sandbox, github });
     await serveStdio(server, () => sandbox.close(), () => void setTimeout(afterHandshake, WORKER_START_DELAY_MS));
   } else if (config.transport === "http") {
     const failed = await serveHttp(config, { sandbox, github });

@@ -3,7 +3,7 @@
  * with the placeholders filled in) and connects the official SDK client over stdio.
  */
 import * as path from "node:path";
-import { Client, StdioClientTransport } from "../sdk_client.ts";
+import { spawnClient, type Spawned } from "./spawn_client.ts";
 
 /** The checkout's real path. */
 export const APP_DIR = path.resolve(decodeURIComponent(new URL("../../", import.meta.url).pathname));
@@ -65,40 +65,15 @@ async function copyDir(from: string, to: string): Promise<void> {
   }
 }
 
-export interface Connected {
-  client: Client;
-  /** Everything the server wrote to stderr so far. */
-  stderr(): string;
-  close(): Promise<void>;
-}
+/** A client connected to a started server: see spawn_client.ts. */
+export type Connected = Spawned;
 
 /** Starts the server on `root` and connects the SDK client. */
-export async function connect(root: string, opts: ServerOptions = {}): Promise<Connected> {
-  const transport = new StdioClientTransport({
+export function connect(root: string, opts: ServerOptions = {}): Promise<Connected> {
+  return spawnClient({
     command: Deno.execPath(),
     args: opts.argsOverride ? [...opts.argsOverride, ...(opts.extraArgs ?? [])] : serverArgs(root, opts),
-    env: { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin", NO_COLOR: "1", ...(opts.env ?? {}) },
-    stderr: "pipe",
     cwd: APP_DIR,
+    ...(opts.env ? { env: opts.env } : {}),
   });
-  let stderrText = "";
-  const client = new Client({ name: "e2e-test", version: "1.0.0" }, { capabilities: {} });
-  const started = client.connect(transport);
-  const stream = transport.stderr;
-  stream?.on("data", (chunk: Uint8Array | string) => {
-    stderrText += typeof chunk === "string" ? chunk : new TextDecoder().decode(chunk);
-  });
-  try {
-    await started;
-  } catch (err) {
-    await transport.close().catch(() => {});
-    throw new Error(`server failed to start: ${(err as Error).message}\nstderr:\n${stderrText}`);
-  }
-  return {
-    client,
-    stderr: () => stderrText,
-    close: async () => {
-      await client.close();
-    },
-  };
 }
