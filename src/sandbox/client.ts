@@ -7,6 +7,8 @@ import { unpackListing } from "./files.ts";
 import type { LintOutcome, LintRequest } from "./lint.ts";
 import type { FetchRawRequest, FetchRawResult } from "./protocol.ts";
 import type { WorkerRequest, WorkerResponse } from "./messages.ts";
+import type { RelayAnswer, RelayRequest } from "./ruff_relay.ts";
+import { RuffEngineClient } from "../linters/ruff/engine_client.ts";
 import { fileURLToPath } from "node:url";
 import { workerPermissions } from "./permissions.ts";
 import { log } from "../observability/log.ts";
@@ -19,6 +21,8 @@ export interface SandboxOptions {
   run: readonly string[];
   /** Upper bound for any one call, after which it is cancelled. */
   callTimeoutMs?: number;
+  /** How long the built-in ruff engine stays loaded after its last check (default 5 minutes). */
+  ruffIdleMs?: number;
 }
 
 /** A failure of the sandbox itself (not a policy refusal): unexpected, logged, reported as internal. */
@@ -62,12 +66,18 @@ export class SandboxClient {
   #nextId = 1;
   #workerStarts = 0;
   #pending = new Map<number, Pending>();
+  readonly #ruff: RuffEngineClient;
+  readonly #ruffChecks = new Map<number, AbortController>();
   readonly #opts: SandboxOptions;
   readonly #timeoutMs: number;
 
   constructor(opts: SandboxOptions) {
     this.#opts = opts;
     this.#timeoutMs = opts.callTimeoutMs ?? 120_000;
+    this.#ruff = new RuffEngineClient({
+      ...(opts.ruffIdleMs !== undefined ? { idleMs: opts.ruffIdleMs } : {}),
+      onChange: (event) => log("sandbox").info(event === "started" ? "ruff engine started" : "ruff engine released"),
+    });
   }
 
   /** Workers started so far: one per process, more only after a worker died (metrics). */
@@ -95,7 +105,10 @@ export class SandboxClient {
       deno: { permissions },
     } as WorkerOptions);
     this.#workerStarts++;
-    worker.onmessage = (e: MessageEvent<WorkerResponse>) => this.#onMessage(e.data);
+    worker.onmessage = (e: MessageEvent<WorkerResponse | RelayRequest>) => {
+      if ("engine" in e.data || "engineCancel" in e.data) this.#relay(worker, e.data);
+      else this.#onMessage(e.data);
+    };
     worker.onerror = (e: ErrorEvent) => {
       e.preventDefault();
       log("sandbox").error("sandbox worker failed", { error: e.message });
@@ -104,6 +117,27 @@ export class SandboxClient {
     worker.onmessageerror = () => this.#fail(new SandboxError("sandbox worker sent an unreadable message"));
     this.#worker = worker;
     return worker;
+  }
+
+  /** A ruff check the worker hands over: run it in the engine's worker, post the answer back. */
+  #relay(worker: Worker, msg: RelayRequest): void {
+    if ("engineCancel" in msg) {
+      this.#ruffChecks.get(msg.engineCancel)?.abort();
+      return;
+    }
+    const { id, source, settings, relPath, perFileIgnores } = msg.engine;
+    const controller = new AbortController();
+    this.#ruffChecks.set(id, controller);
+    void this.#ruff.check(source, settings, relPath, perFileIgnores, controller.signal).then((outcome) => {
+      this.#ruffChecks.delete(id);
+      if (this.#worker === worker) worker.postMessage({ engineAnswer: { id, outcome } } satisfies RelayAnswer);
+    });
+  }
+
+  /** The built-in ruff engine's worker: whether it is loaded now, how often it was started. */
+  ruffStats(): { loaded: boolean; starts: number } {
+    const { loaded, starts } = this.#ruff.stats();
+    return { loaded, starts };
   }
 
   #fail(err: Error): void {
@@ -182,13 +216,14 @@ export class SandboxClient {
     return this.call("fetchRaw", req, { signal, timeoutMs: req.timeoutMs + 5_000 });
   }
 
-  /** Loads the built-in ruff engine in the background, so the first ruff call is fast. Never rejects. */
-  warmUp(): Promise<void> {
-    return this.call<"warmUp", void>("warmUp", {}).catch(() => {});
+  /** Resolves once the worker answers (started if need be); never rejects. */
+  ready(): Promise<void> {
+    return this.call<"ping", string>("ping", {}).then(() => {}, () => {});
   }
 
   /** Stops the worker; pending calls are rejected. */
   close(): void {
+    this.#ruff.close();
     this.#fail(new SandboxError("sandbox closed"));
   }
 }

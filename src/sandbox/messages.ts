@@ -9,7 +9,6 @@ export type WorkerRequest =
   | { id: number; op: "completePath"; args: CompletionRequest }
   | { id: number; op: "runLinter"; args: LintRequest }
   | { id: number; op: "fetchRaw"; args: FetchRawRequest }
-  | { id: number; op: "warmUp"; args: Record<string, never> }
   | { id: number; op: "ping"; args: Record<string, never> };
 
 export type WorkerResponse =

@@ -7,13 +7,21 @@
 import { completePath, listDirectory, packListing, readFile } from "./files.ts";
 import { runLinter } from "./lint.ts";
 import { fetchRaw } from "./fetch_raw.ts";
-import { warmUp } from "../linters/ruff/mod.ts";
+import { setDefaultRuffEngine } from "../linters/ruff/mod.ts";
+import { deliverEngineAnswer, type RelayAnswer, relayedRuffEngine } from "./ruff_relay.ts";
 import type { WorkerRequest, WorkerResponse } from "./messages.ts";
+
+// ruff checks go to the engine's own worker, which the main thread starts and releases.
+setDefaultRuffEngine(relayedRuffEngine);
 
 const inflight = new Map<number, AbortController>();
 
 self.onmessage = async (event: MessageEvent) => {
-  const msg = event.data as WorkerRequest | { cancel: number };
+  const msg = event.data as WorkerRequest | { cancel: number } | RelayAnswer;
+  if ("engineAnswer" in msg) {
+    deliverEngineAnswer(msg.engineAnswer);
+    return;
+  }
   if ("cancel" in msg) {
     inflight.get(msg.cancel)?.abort(new DOMException("cancelled", "AbortError"));
     return;
@@ -44,8 +52,6 @@ function dispatch(msg: WorkerRequest, signal: AbortSignal): Promise<unknown> | u
       return runLinter(msg.args, signal);
     case "fetchRaw":
       return fetchRaw(msg.args, signal);
-    case "warmUp":
-      return warmUp();
     case "ping":
       return "pong";
   }
