@@ -9,6 +9,7 @@ import { GITHUB_NET } from "./sandbox/permissions.ts";
 import { ALL_LINTERS, type LinterName } from "./linters/registry.ts";
 import { safePath } from "./policy/commands.ts";
 import { DEFAULT_RUFF_IDLE_MS } from "./linters/ruff/engine_client.ts";
+import { DEFAULT_MAX_OUTPUT_BYTES, MAX_MAX_OUTPUT_BYTES, MIN_MAX_OUTPUT_BYTES } from "./output/budget.ts";
 import { HTTP_ARG_OPTIONS, HTTP_USAGE, type HttpConfig, parseHttpConfig } from "./config_http.ts";
 
 export type Transport = "stdio" | "http";
@@ -56,6 +57,10 @@ export interface Config {
   readonly linterPath: string;
   /** The HTTP transport's settings (parsed in every mode, used with --transport http). */
   readonly http: HttpConfig;
+  /** Byte budget of one answer (UTF-8); longer answers are cut at a record boundary and paged. */
+  readonly maxOutputBytes: number;
+  /** The operator's --allow-secret-files: credential files (.env, keys ...) may be read. */
+  readonly allowSecretFiles: boolean;
 }
 
 /** The parsed command line before the root is checked on disk. */
@@ -95,6 +100,10 @@ Options (each also read from the environment variable shown; flags win):
   --fetch-timeout-ms N   abandon a GitHub fetch after N ms (CODE_REVIEW_FETCH_TIMEOUT_MS; default: 15000)
   --ruff-idle-ms N     release the built-in ruff engine (loaded on the first Python lint) after
                        N ms without a check, 100-86400000 (CODE_REVIEW_RUFF_IDLE_MS; default: 300000)
+  --max-output-bytes N   byte budget of one answer; longer ones are cut and paged
+                       (CODE_REVIEW_MAX_OUTPUT_BYTES; default: ${DEFAULT_MAX_OUTPUT_BYTES}, from ${MIN_MAX_OUTPUT_BYTES} to ${MAX_MAX_OUTPUT_BYTES})
+  --allow-secret-files let tools read credential files (.env, private keys, .npmrc ...)
+                       (CODE_REVIEW_ALLOW_SECRET_FILES=true; default: refused)
   --help               print this help
   --version            print the version
 
@@ -130,6 +139,8 @@ export function parseConfigArgs(argv: string[], env: EnvReader, cwd: string): Pa
         "linter-timeout-ms": { type: "string" },
         "fetch-timeout-ms": { type: "string" },
         "ruff-idle-ms": { type: "string" },
+        "max-output-bytes": { type: "string" },
+        "allow-secret-files": { type: "boolean" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "V" },
         ...HTTP_ARG_OPTIONS,
@@ -216,6 +227,23 @@ export function parseConfigArgs(argv: string[], env: EnvReader, cwd: string): Pa
     return fail(idleSrc, `expected milliseconds from 100 to 86400000, got ${JSON.stringify(idleRaw)}`);
   }
 
+  const [budgetRaw, budgetSrc] = pick("max-output-bytes", "CODE_REVIEW_MAX_OUTPUT_BYTES");
+  const maxOutputBytes = budgetRaw === undefined ? DEFAULT_MAX_OUTPUT_BYTES : Number(budgetRaw);
+  if (budgetRaw !== undefined && (!/^\d{1,9}$/.test(budgetRaw) || maxOutputBytes < MIN_MAX_OUTPUT_BYTES || maxOutputBytes > MAX_MAX_OUTPUT_BYTES)) {
+    return fail(budgetSrc, `expected bytes from ${MIN_MAX_OUTPUT_BYTES} to ${MAX_MAX_OUTPUT_BYTES}, got ${JSON.stringify(budgetRaw)}`);
+  }
+
+  let allowSecretFiles = v["allow-secret-files"] === true;
+  if (!allowSecretFiles) {
+    const raw = env("CODE_REVIEW_ALLOW_SECRET_FILES");
+    if (raw !== undefined && raw !== "") {
+      if (/^(1|true|yes)$/i.test(raw)) allowSecretFiles = true;
+      else if (!/^(0|false|no)$/i.test(raw)) {
+        return fail("CODE_REVIEW_ALLOW_SECRET_FILES", `expected true or false, got ${JSON.stringify(raw)}`);
+      }
+    }
+  }
+
   const http = parseHttpConfig({ pick, values: v as Record<string, unknown>, env, transport, host, port });
   if (!http.ok) return { ok: false, error: http.error };
 
@@ -240,6 +268,8 @@ export function parseConfigArgs(argv: string[], env: EnvReader, cwd: string): Pa
         ruffIdleMs,
         linterPath: safePath(env("PATH") ?? "") || "/usr/local/bin:/usr/bin:/bin",
         http: http.value,
+        maxOutputBytes,
+        allowSecretFiles,
       },
     },
   };
