@@ -9,7 +9,6 @@ import { LINTER_BINARIES } from "./src/sandbox/permissions.ts";
 import { GitHubRawClient } from "./src/github/raw_client.ts";
 import { createServer } from "./src/server.ts";
 import { serveStdio } from "./src/transports/stdio.ts";
-import { serveHttp } from "./src/transports/http.ts";
 import { VERSION, SERVER_NAME } from "./src/version.ts";
 import { LIMITS } from "./src/config.ts";
 import { runSubcommand, versionLine } from "./src/cli/subcommands.ts";
@@ -75,6 +74,8 @@ async function main(argv: string[]): Promise<void> {
     const server = createServer({ config, sandbox, github });
     await serveStdio(server, () => sandbox.close(), () => void setTimeout(afterHandshake, WORKER_START_DELAY_MS));
   } else if (config.transport === "http") {
+    // HTTP, auth, metrics and rate limiting (a third of start-up) are loaded only for HTTP.
+    const { serveHttp } = await import("./src/transports/http.ts");
     const failed = await serveHttp(config, { sandbox, github });
     if (failed !== undefined) die(failed);
   }
