@@ -8,7 +8,7 @@ import { parseRawBaseOverride, DEFAULT_RAW_BASE } from "./policy/urls.ts";
 import { GITHUB_NET } from "./sandbox/permissions.ts";
 import { ALL_LINTERS, type LinterName } from "./linters/registry.ts";
 import { safePath } from "./policy/commands.ts";
-import { HTTP_ARG_OPTIONS, HTTP_USAGE, type HttpConfig, parseHttpConfig } from "./config_http.ts";
+import { boolOption, HTTP_ARG_OPTIONS, HTTP_USAGE, type HttpConfig, parseHttpConfig } from "./config_http.ts";
 
 export type Transport = "stdio" | "http";
 export type LogLevel = "debug" | "info" | "warning" | "error";
@@ -49,6 +49,8 @@ export interface Config {
   readonly linterTimeoutMs: number;
   /** A GitHub fetch still running after this long is abandoned. */
   readonly fetchTimeoutMs: number;
+  /** Serve regular files that have more than one name (hard links); refused by default. */
+  readonly allowHardLinks: boolean;
   /** PATH handed to linter processes: the server's PATH less empty and relative entries. */
   readonly linterPath: string;
   /** The HTTP transport's settings (parsed in every mode, used with --transport http). */
@@ -81,6 +83,8 @@ Options (each also read from the environment variable shown; flags win):
                        (CODE_REVIEW_GITHUB_RAW_BASE; default: off)
   --linter-timeout-ms N  kill a linter after N ms (CODE_REVIEW_LINTER_TIMEOUT_MS; default: 30000)
   --fetch-timeout-ms N   abandon a GitHub fetch after N ms (CODE_REVIEW_FETCH_TIMEOUT_MS; default: 15000)
+  --allow-hard-links   serve files with more than one hard link, which may also be named
+                       outside the root (CODE_REVIEW_ALLOW_HARD_LINKS; default: refused)
   --help               print this help
   --version            print the version
 
@@ -115,6 +119,7 @@ export function parseConfigArgs(argv: string[], env: EnvReader, cwd: string): Pa
         "github-raw-base": { type: "string" },
         "linter-timeout-ms": { type: "string" },
         "fetch-timeout-ms": { type: "string" },
+        "allow-hard-links": { type: "boolean" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "V" },
         ...HTTP_ARG_OPTIONS,
@@ -195,6 +200,9 @@ export function parseConfigArgs(argv: string[], env: EnvReader, cwd: string): Pa
     timeouts[flag] = n;
   }
 
+  const hardLinks = boolOption(v as Record<string, unknown>, env, "allow-hard-links", "CODE_REVIEW_ALLOW_HARD_LINKS");
+  if (!hardLinks.ok) return { ok: false, error: hardLinks.error };
+
   const http = parseHttpConfig({ pick, values: v as Record<string, unknown>, env, transport, host, port });
   if (!http.ok) return { ok: false, error: http.error };
 
@@ -216,6 +224,7 @@ export function parseConfigArgs(argv: string[], env: EnvReader, cwd: string): Pa
         githubToken: token !== undefined && token !== "" ? token : undefined,
         linterTimeoutMs: timeouts["linter-timeout-ms"]!,
         fetchTimeoutMs: timeouts["fetch-timeout-ms"]!,
+        allowHardLinks: hardLinks.value,
         linterPath: safePath(env("PATH") ?? "") || "/usr/local/bin:/usr/bin:/bin",
         http: http.value,
       },

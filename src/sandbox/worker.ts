@@ -9,11 +9,16 @@ import { runLinter } from "./lint.ts";
 import { fetchRaw } from "./fetch_raw.ts";
 import { warmUp } from "../linters/ruff/mod.ts";
 import type { WorkerRequest, WorkerResponse } from "./messages.ts";
+import { configurePathPolicy, type PathPolicy } from "../policy/paths.ts";
 
 const inflight = new Map<number, AbortController>();
 
 self.onmessage = async (event: MessageEvent) => {
-  const msg = event.data as WorkerRequest | { cancel: number };
+  const msg = event.data as WorkerRequest | { cancel: number } | { policy: PathPolicy };
+  if ("policy" in msg) {
+    configurePathPolicy(msg.policy);
+    return;
+  }
   if ("cancel" in msg) {
     inflight.get(msg.cancel)?.abort(new DOMException("cancelled", "AbortError"));
     return;
