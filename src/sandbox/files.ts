@@ -303,12 +303,14 @@ export interface CompletionRequest {
 /**
  * Path completion: entries of the folder named by the prefix whose names start
  * with its last component; folders end with "/". Hidden entries only when asked for.
+ * The folder part comes back normalised: a value never holds "//", "/./" or "/../".
  */
 export function completePath(req: CompletionRequest): string[] {
-  const prefix = req.prefix.replace(/^\.\//, "");
-  const slash = prefix.lastIndexOf("/");
-  const dirPart = slash === -1 ? "" : prefix.slice(0, slash + 1);
-  const namePart = slash === -1 ? prefix : prefix.slice(slash + 1);
+  const slash = req.prefix.lastIndexOf("/");
+  const namePart = slash === -1 ? req.prefix : req.prefix.slice(slash + 1);
+  // The folder part as typed, normalised ("src//", "./src/./" -> "src/"), so no value holds "//".
+  let dirPart = slash === -1 ? "" : path.posix.normalize(req.prefix.slice(0, slash + 1));
+  if (dirPart === "./") dirPart = "";
   const r = resolveInsideRoot(req.root, dirPart === "" ? "." : dirPart);
   if (!r.ok || r.value.kind !== "directory") return [];
   const out: string[] = [];

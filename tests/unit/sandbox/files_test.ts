@@ -127,6 +127,26 @@ Deno.test("completePath() completes names, marks folders, hides dotfiles and lin
     assertEquals(completePath({ root, prefix: "link-outside-dir/", max: 10 }), []);
   }));
 
+Deno.test("completePath() normalises the folder typed: no value holds a double slash, \"/./\" or \"/../\"", () =>
+  withRoot((root) => {
+    const table: [string, string[]][] = [
+      ["src//", ["src/app.py"]],
+      ["src///a", ["src/app.py"]],
+      ["./src/", ["src/app.py"]],
+      [".//src/./", ["src/app.py"]],
+      ["src/../src/", ["src/app.py"]],
+      [".//s", ["src/"]],
+      [`${root}//src/`, [`${root}/src/app.py`]],
+      ["//", []],
+      ["src/../../", []],
+    ];
+    for (const [prefix, want] of table) {
+      assertEquals(completePath({ root, prefix, max: 50 }), want, prefix);
+    }
+    for (const v of completePath({ root, prefix: ".//", max: 50 })) assert(!v.includes("//") && !v.startsWith("./"), v);
+    return Promise.resolve();
+  }));
+
 Deno.test("countLines() counts a final line without newline", () => {
   assertEquals(countLines(""), 0);
   assertEquals(countLines("a"), 1);
