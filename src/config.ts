@@ -8,6 +8,7 @@ import { parseRawBaseOverride, DEFAULT_RAW_BASE } from "./policy/urls.ts";
 import { GITHUB_NET } from "./sandbox/permissions.ts";
 import { ALL_LINTERS, type LinterName } from "./linters/registry.ts";
 import { safePath } from "./policy/commands.ts";
+import { DEFAULT_MAX_OUTPUT_BYTES, MAX_MAX_OUTPUT_BYTES, MIN_MAX_OUTPUT_BYTES } from "./output/budget.ts";
 import { boolOption, HTTP_ARG_OPTIONS, HTTP_USAGE, type HttpConfig, parseHttpConfig } from "./config_http.ts";
 
 export type Transport = "stdio" | "http";
@@ -55,6 +56,10 @@ export interface Config {
   readonly linterPath: string;
   /** The HTTP transport's settings (parsed in every mode, used with --transport http). */
   readonly http: HttpConfig;
+  /** Byte budget of one answer (UTF-8); longer answers are cut at a record boundary and paged. */
+  readonly maxOutputBytes: number;
+  /** The operator's --allow-secret-files: credential files (.env, keys ...) may be read. */
+  readonly allowSecretFiles: boolean;
 }
 
 /** The parsed command line before the root is checked on disk. */
@@ -85,6 +90,10 @@ Options (each also read from the environment variable shown; flags win):
   --fetch-timeout-ms N   abandon a GitHub fetch after N ms (CODE_REVIEW_FETCH_TIMEOUT_MS; default: 15000)
   --allow-hard-links   serve files with more than one hard link, which may also be named
                        outside the root (CODE_REVIEW_ALLOW_HARD_LINKS; default: refused)
+  --max-output-bytes N   byte budget of one answer; longer ones are cut and paged
+                       (CODE_REVIEW_MAX_OUTPUT_BYTES; default: ${DEFAULT_MAX_OUTPUT_BYTES}, from ${MIN_MAX_OUTPUT_BYTES} to ${MAX_MAX_OUTPUT_BYTES})
+  --allow-secret-files let tools read credential files (.env, private keys, .npmrc ...)
+                       (CODE_REVIEW_ALLOW_SECRET_FILES=true; default: refused)
   --help               print this help
   --version            print the version
 
@@ -120,6 +129,8 @@ export function parseConfigArgs(argv: string[], env: EnvReader, cwd: string): Pa
         "linter-timeout-ms": { type: "string" },
         "fetch-timeout-ms": { type: "string" },
         "allow-hard-links": { type: "boolean" },
+        "max-output-bytes": { type: "string" },
+        "allow-secret-files": { type: "boolean" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "V" },
         ...HTTP_ARG_OPTIONS,
@@ -202,6 +213,22 @@ export function parseConfigArgs(argv: string[], env: EnvReader, cwd: string): Pa
 
   const hardLinks = boolOption(v as Record<string, unknown>, env, "allow-hard-links", "CODE_REVIEW_ALLOW_HARD_LINKS");
   if (!hardLinks.ok) return { ok: false, error: hardLinks.error };
+  const [budgetRaw, budgetSrc] = pick("max-output-bytes", "CODE_REVIEW_MAX_OUTPUT_BYTES");
+  const maxOutputBytes = budgetRaw === undefined ? DEFAULT_MAX_OUTPUT_BYTES : Number(budgetRaw);
+  if (budgetRaw !== undefined && (!/^\d{1,9}$/.test(budgetRaw) || maxOutputBytes < MIN_MAX_OUTPUT_BYTES || maxOutputBytes > MAX_MAX_OUTPUT_BYTES)) {
+    return fail(budgetSrc, `expected bytes from ${MIN_MAX_OUTPUT_BYTES} to ${MAX_MAX_OUTPUT_BYTES}, got ${JSON.stringify(budgetRaw)}`);
+  }
+
+  let allowSecretFiles = v["allow-secret-files"] === true;
+  if (!allowSecretFiles) {
+    const raw = env("CODE_REVIEW_ALLOW_SECRET_FILES");
+    if (raw !== undefined && raw !== "") {
+      if (/^(1|true|yes)$/i.test(raw)) allowSecretFiles = true;
+      else if (!/^(0|false|no)$/i.test(raw)) {
+        return fail("CODE_REVIEW_ALLOW_SECRET_FILES", `expected true or false, got ${JSON.stringify(raw)}`);
+      }
+    }
+  }
 
   const http = parseHttpConfig({ pick, values: v as Record<string, unknown>, env, transport, host, port });
   if (!http.ok) return { ok: false, error: http.error };
@@ -227,6 +254,8 @@ export function parseConfigArgs(argv: string[], env: EnvReader, cwd: string): Pa
         allowHardLinks: hardLinks.value,
         linterPath: safePath(env("PATH") ?? "") || "/usr/local/bin:/usr/bin:/bin",
         http: http.value,
+        maxOutputBytes,
+        allowSecretFiles,
       },
     },
   };

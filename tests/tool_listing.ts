@@ -26,6 +26,8 @@ export const TEST_CONFIG: Config = Object.freeze({
   allowHardLinks: false,
   linterPath: "/usr/bin:/bin",
   http: defaultHttpConfig(),
+  maxOutputBytes: 80_000,
+  allowSecretFiles: false,
 });
 
 export interface ListedTool {
