@@ -51,7 +51,13 @@ async function main(argv: string[]): Promise<void> {
   await setupLogging(config.logLevel);
   const logger = log("main");
 
-  const sandbox = new SandboxClient({ root: config.root, net: config.githubNet, run: [...LINTER_BINARIES], ruffIdleMs: config.ruffIdleMs });
+  const sandbox = new SandboxClient({
+    root: config.root,
+    net: config.githubNet,
+    run: [...LINTER_BINARIES],
+    allowHardLinks: config.allowHardLinks,
+    ruffIdleMs: config.ruffIdleMs,
+  });
   const github = new GitHubRawClient({
     fetchRaw: (req, signal) => sandbox.fetchRaw(req, signal),
     base: config.githubRawBase,

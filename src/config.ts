@@ -10,7 +10,7 @@ import { ALL_LINTERS, type LinterName } from "./linters/registry.ts";
 import { safePath } from "./policy/commands.ts";
 import { DEFAULT_RUFF_IDLE_MS } from "./linters/ruff/engine_client.ts";
 import { DEFAULT_MAX_OUTPUT_BYTES, MAX_MAX_OUTPUT_BYTES, MIN_MAX_OUTPUT_BYTES } from "./output/budget.ts";
-import { HTTP_ARG_OPTIONS, HTTP_USAGE, type HttpConfig, parseHttpConfig } from "./config_http.ts";
+import { boolOption, HTTP_ARG_OPTIONS, HTTP_USAGE, type HttpConfig, parseHttpConfig } from "./config_http.ts";
 
 export type Transport = "stdio" | "http";
 export type LogLevel = "debug" | "info" | "warning" | "error";
@@ -53,6 +53,8 @@ export interface Config {
   readonly fetchTimeoutMs: number;
   /** The built-in ruff engine is released after this long without a check. */
   readonly ruffIdleMs: number;
+  /** Serve regular files that have more than one name (hard links); refused by default. */
+  readonly allowHardLinks: boolean;
   /** PATH handed to linter processes: the server's PATH less empty and relative entries. */
   readonly linterPath: string;
   /** The HTTP transport's settings (parsed in every mode, used with --transport http). */
@@ -100,6 +102,8 @@ Options (each also read from the environment variable shown; flags win):
   --fetch-timeout-ms N   abandon a GitHub fetch after N ms (CODE_REVIEW_FETCH_TIMEOUT_MS; default: 15000)
   --ruff-idle-ms N     release the built-in ruff engine (loaded on the first Python lint) after
                        N ms without a check, 100-86400000 (CODE_REVIEW_RUFF_IDLE_MS; default: 300000)
+  --allow-hard-links   serve files with more than one hard link, which may also be named
+                       outside the root (CODE_REVIEW_ALLOW_HARD_LINKS; default: refused)
   --max-output-bytes N   byte budget of one answer; longer ones are cut and paged
                        (CODE_REVIEW_MAX_OUTPUT_BYTES; default: ${DEFAULT_MAX_OUTPUT_BYTES}, from ${MIN_MAX_OUTPUT_BYTES} to ${MAX_MAX_OUTPUT_BYTES})
   --allow-secret-files let tools read credential files (.env, private keys, .npmrc ...)
@@ -139,6 +143,7 @@ export function parseConfigArgs(argv: string[], env: EnvReader, cwd: string): Pa
         "linter-timeout-ms": { type: "string" },
         "fetch-timeout-ms": { type: "string" },
         "ruff-idle-ms": { type: "string" },
+        "allow-hard-links": { type: "boolean" },
         "max-output-bytes": { type: "string" },
         "allow-secret-files": { type: "boolean" },
         help: { type: "boolean", short: "h" },
@@ -227,6 +232,8 @@ export function parseConfigArgs(argv: string[], env: EnvReader, cwd: string): Pa
     return fail(idleSrc, `expected milliseconds from 100 to 86400000, got ${JSON.stringify(idleRaw)}`);
   }
 
+  const hardLinks = boolOption(v as Record<string, unknown>, env, "allow-hard-links", "CODE_REVIEW_ALLOW_HARD_LINKS");
+  if (!hardLinks.ok) return { ok: false, error: hardLinks.error };
   const [budgetRaw, budgetSrc] = pick("max-output-bytes", "CODE_REVIEW_MAX_OUTPUT_BYTES");
   const maxOutputBytes = budgetRaw === undefined ? DEFAULT_MAX_OUTPUT_BYTES : Number(budgetRaw);
   if (budgetRaw !== undefined && (!/^\d{1,9}$/.test(budgetRaw) || maxOutputBytes < MIN_MAX_OUTPUT_BYTES || maxOutputBytes > MAX_MAX_OUTPUT_BYTES)) {
@@ -266,6 +273,7 @@ export function parseConfigArgs(argv: string[], env: EnvReader, cwd: string): Pa
         linterTimeoutMs: timeouts["linter-timeout-ms"]!,
         fetchTimeoutMs: timeouts["fetch-timeout-ms"]!,
         ruffIdleMs,
+        allowHardLinks: hardLinks.value,
         linterPath: safePath(env("PATH") ?? "") || "/usr/local/bin:/usr/bin:/bin",
         http: http.value,
         maxOutputBytes,

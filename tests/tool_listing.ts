@@ -24,6 +24,7 @@ export const TEST_CONFIG: Config = Object.freeze({
   linterTimeoutMs: 30_000,
   fetchTimeoutMs: 15_000,
   ruffIdleMs: 300_000,
+  allowHardLinks: false,
   linterPath: "/usr/bin:/bin",
   http: defaultHttpConfig(),
   maxOutputBytes: 80_000,

@@ -23,6 +23,8 @@ export interface SandboxOptions {
   callTimeoutMs?: number;
   /** How long the built-in ruff engine stays loaded after its last check (default 5 minutes). */
   ruffIdleMs?: number;
+  /** Serve regular files with more than one hard link (--allow-hard-links). Default: refused. */
+  allowHardLinks?: boolean;
 }
 
 /** A failure of the sandbox itself (not a policy refusal): unexpected, logged, reported as internal. */
@@ -115,6 +117,8 @@ export class SandboxClient {
       this.#fail(new SandboxError(`sandbox worker failed: ${e.message}`));
     };
     worker.onmessageerror = () => this.#fail(new SandboxError("sandbox worker sent an unreadable message"));
+    // Messages arrive in order: the policy is in force before the first operation.
+    worker.postMessage({ policy: { allowHardLinks: this.#opts.allowHardLinks === true } });
     this.#worker = worker;
     return worker;
   }

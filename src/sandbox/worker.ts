@@ -10,6 +10,7 @@ import { fetchRaw } from "./fetch_raw.ts";
 import { setDefaultRuffEngine } from "../linters/ruff/mod.ts";
 import { deliverEngineAnswer, type RelayAnswer, relayedRuffEngine } from "./ruff_relay.ts";
 import type { WorkerRequest, WorkerResponse } from "./messages.ts";
+import { configurePathPolicy, type PathPolicy } from "../policy/paths.ts";
 
 // ruff checks go to the engine's own worker, which the main thread starts and releases.
 setDefaultRuffEngine(relayedRuffEngine);
@@ -17,9 +18,13 @@ setDefaultRuffEngine(relayedRuffEngine);
 const inflight = new Map<number, AbortController>();
 
 self.onmessage = async (event: MessageEvent) => {
-  const msg = event.data as WorkerRequest | { cancel: number } | RelayAnswer;
+  const msg = event.data as WorkerRequest | { cancel: number } | { policy: PathPolicy } | RelayAnswer;
   if ("engineAnswer" in msg) {
     deliverEngineAnswer(msg.engineAnswer);
+    return;
+  }
+  if ("policy" in msg) {
+    configurePathPolicy(msg.policy);
     return;
   }
   if ("cancel" in msg) {
