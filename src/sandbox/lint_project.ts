@@ -33,6 +33,7 @@ export interface LintProjectRequest {
   /** Most findings kept; the run goes on counting beyond. */
   maxDiagnostics: number;
   caps?: WalkCaps;
+  allowSecretFiles?: boolean;
 }
 
 export interface LintProjectResult {
@@ -81,6 +82,7 @@ export async function lintProject(
     root: req.root,
     target: req.target,
     caps: req.caps ?? LINT_WALK_CAPS,
+    allowSecretFiles: req.allowSecretFiles === true,
     accept: (rel) => chooser(rel) !== undefined,
     ...(signal ? { signal } : {}),
   });

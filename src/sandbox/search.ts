@@ -27,6 +27,7 @@ export interface SearchRequest {
   /** A matching line longer than this is cut around the match. */
   maxLineChars: number;
   caps?: WalkCaps;
+  allowSecretFiles?: boolean;
 }
 
 export interface SearchMatch {
@@ -129,6 +130,7 @@ export function searchCode(req: SearchRequest, signal?: AbortSignal): Outcome<Se
     target: req.path,
     ...(req.glob !== undefined ? { glob: req.glob } : {}),
     caps: req.caps ?? SEARCH_WALK_CAPS,
+    allowSecretFiles: req.allowSecretFiles === true,
     ...(signal ? { signal } : {}),
   });
   if (!walked.ok) return walked;

@@ -16,10 +16,8 @@ import {
   symlinkDecision,
   type WalkCaps,
 } from "../policy/walk.ts";
+import { secretFileRule } from "../policy/secrets.ts";
 import type { Outcome } from "./files.ts";
-
-/** Credential files are never visited (replaced by the shared rule of src/policy/secrets.ts once it lands). */
-const isSecretPath = (_rel: string): boolean => false;
 
 export interface WalkFile {
   /** Real absolute path: the one to open. */
@@ -38,6 +36,8 @@ export interface WalkOptions {
   caps: WalkCaps;
   /** Only files this accepts are counted and returned (e.g. those some linter handles). */
   accept?: (rel: string) => boolean;
+  /** The operator's --allow-secret-files: credential files are visited too. */
+  allowSecretFiles?: boolean;
   signal?: AbortSignal;
 }
 
@@ -194,7 +194,7 @@ export function walkFiles(opts: WalkOptions): Outcome<WalkResult> {
         skip("ignored", childRel);
         continue;
       }
-      if (isSecretPath(childRel)) {
+      if (secretFileRule(childRel, { allowSecretFiles: opts.allowSecretFiles === true }) !== undefined) {
         skip("secret", childRel);
         continue;
       }

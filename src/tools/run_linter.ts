@@ -125,6 +125,7 @@ async function lintMany(ctx: ToolContext, target: string, linter: LinterName | u
     // Over HTTP a project run holds one linter slot, so it runs one process at a time.
     concurrency: ctx.config.transport === "http" ? 1 : PROJECT_LIMITS.lintConcurrency,
     maxDiagnostics: PROJECT_LIMITS.lintMaxFindings,
+    allowSecretFiles: ctx.config.allowSecretFiles,
   }, (done, total, message) => void ctx.progress(done, total, message), ctx.signal);
   if (!r.ok) return cannot("lint", target, r.reason);
   const v = r.value;

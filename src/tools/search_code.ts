@@ -82,6 +82,7 @@ export const searchCode = defineTool({
       maxMatches: PROJECT_LIMITS.searchMaxMatches,
       timeBudgetMs: PROJECT_LIMITS.searchTimeBudgetMs,
       maxLineChars: PROJECT_LIMITS.searchMaxLineChars,
+      allowSecretFiles: ctx.config.allowSecretFiles,
     }, ctx.signal);
     if (!r.ok) return cannot("search", regex ? query : target, r.reason);
     const v = r.value;
