@@ -235,7 +235,7 @@ function intOption(pick: Pick, flag: string, envName: string, def: number, min: 
   return { ok: true, value: n };
 }
 
-function boolOption(values: Record<string, unknown>, env: (n: string) => string | undefined, flag: string, envName: string):
+export function boolOption(values: Record<string, unknown>, env: (n: string) => string | undefined, flag: string, envName: string):
   { ok: true; value: boolean } | { ok: false; error: string } {
   if (values[flag] === true) return { ok: true, value: true };
   const raw = env(envName);

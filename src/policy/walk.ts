@@ -75,6 +75,7 @@ export type SkipReason =
   | "symlink-directory"
   | "too-large"
   | "secret"
+  | "hard-link"
   | "not-text";
 
 /** Lower-case extension of a name's last component ("" for none; ".bashrc" has none). */
@@ -215,6 +216,7 @@ export const SKIP_WORDS: Readonly<Record<SkipReason, string>> = Object.freeze({
   "symlink-directory": "symlinked folders (not followed)",
   "too-large": "too large",
   "secret": "credential files",
+  "hard-link": "hard links (files with more than one name)",
   "not-text": "not UTF-8 text",
 });
 

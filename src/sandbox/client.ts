@@ -22,6 +22,8 @@ export interface SandboxOptions {
   run: readonly string[];
   /** Upper bound for any one call, after which it is cancelled. */
   callTimeoutMs?: number;
+  /** Serve regular files with more than one hard link (--allow-hard-links). Default: refused. */
+  allowHardLinks?: boolean;
 }
 
 /** Upper bound of one project lint (its own caps and the per-process timeouts end it sooner). */
@@ -109,6 +111,8 @@ export class SandboxClient {
       this.#fail(new SandboxError(`sandbox worker failed: ${e.message}`));
     };
     worker.onmessageerror = () => this.#fail(new SandboxError("sandbox worker sent an unreadable message"));
+    // Messages arrive in order: the policy is in force before the first operation.
+    worker.postMessage({ policy: { allowHardLinks: this.#opts.allowHardLinks === true } });
     this.#worker = worker;
     return worker;
   }

@@ -4,7 +4,7 @@
  * .gitignore files and .git/info/exclude on the way down and never leaves the root.
  */
 import * as path from "node:path";
-import { isInside, kindOf, resolveInsideRoot } from "../policy/paths.ts";
+import { hardLinkRefusal, isInside, kindOf, resolveInsideRoot } from "../policy/paths.ts";
 import {
   globMatcher,
   IgnoreRules,
@@ -210,6 +210,10 @@ export function walkFiles(opts: WalkOptions): Outcome<WalkResult> {
       try {
         const info = Deno.lstatSync(real);
         if (kindOf(info) !== "file") continue;
+        if (hardLinkRefusal(info) !== undefined) {
+          skip("hard-link", childRel);
+          continue;
+        }
         size = info.size;
       } catch {
         continue;

@@ -12,11 +12,16 @@ import { lintProject } from "./lint_project.ts";
 import { searchCode } from "./search.ts";
 import { listTree } from "./walk.ts";
 import type { WorkerProgress, WorkerRequest, WorkerResponse } from "./messages.ts";
+import { configurePathPolicy, type PathPolicy } from "../policy/paths.ts";
 
 const inflight = new Map<number, AbortController>();
 
 self.onmessage = async (event: MessageEvent) => {
-  const msg = event.data as WorkerRequest | { cancel: number };
+  const msg = event.data as WorkerRequest | { cancel: number } | { policy: PathPolicy };
+  if ("policy" in msg) {
+    configurePathPolicy(msg.policy);
+    return;
+  }
   if ("cancel" in msg) {
     inflight.get(msg.cancel)?.abort(new DOMException("cancelled", "AbortError"));
     return;
