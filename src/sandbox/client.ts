@@ -6,7 +6,10 @@ import type { CompletionRequest, ListDirectoryResult, Outcome, PackedListing, Re
 import { unpackListing } from "./files.ts";
 import type { LintOutcome, LintRequest } from "./lint.ts";
 import type { FetchRawRequest, FetchRawResult } from "./protocol.ts";
-import type { WorkerRequest, WorkerResponse } from "./messages.ts";
+import type { WorkerProgress, WorkerRequest, WorkerResponse } from "./messages.ts";
+import type { LintProjectRequest, LintProjectResult } from "./lint_project.ts";
+import type { SearchRequest, SearchResult } from "./search.ts";
+import type { TreeResult } from "./walk.ts";
 import { fileURLToPath } from "node:url";
 import { workerPermissions } from "./permissions.ts";
 import { log } from "../observability/log.ts";
@@ -23,6 +26,9 @@ export interface SandboxOptions {
   allowHardLinks?: boolean;
 }
 
+/** Upper bound of one project lint (its own caps and the per-process timeouts end it sooner). */
+const PROJECT_CALL_TIMEOUT_MS = 600_000;
+
 /** A failure of the sandbox itself (not a policy refusal): unexpected, logged, reported as internal. */
 export class SandboxError extends Error {
   override name = "SandboxError";
@@ -33,6 +39,7 @@ interface Pending {
   reject(e: Error): void;
   timer: ReturnType<typeof setTimeout>;
   cleanup(): void;
+  onProgress?: (done: number, total: number, message: string) => void;
 }
 
 type Op = WorkerRequest["op"];
@@ -97,7 +104,7 @@ export class SandboxClient {
       deno: { permissions },
     } as WorkerOptions);
     this.#workerStarts++;
-    worker.onmessage = (e: MessageEvent<WorkerResponse>) => this.#onMessage(e.data);
+    worker.onmessage = (e: MessageEvent<WorkerResponse | WorkerProgress>) => this.#onMessage(e.data);
     worker.onerror = (e: ErrorEvent) => {
       e.preventDefault();
       log("sandbox").error("sandbox worker failed", { error: e.message });
@@ -120,7 +127,11 @@ export class SandboxClient {
     this.#pending.clear();
   }
 
-  #onMessage(msg: WorkerResponse): void {
+  #onMessage(msg: WorkerResponse | WorkerProgress): void {
+    if ("progress" in msg) {
+      this.#pending.get(msg.progress)?.onProgress?.(msg.done, msg.total, msg.message);
+      return;
+    }
     const p = this.#pending.get(msg.id);
     if (!p) return;
     this.#pending.delete(msg.id);
@@ -133,7 +144,11 @@ export class SandboxClient {
     }
   }
 
-  call<O extends Op, T>(op: O, args: ArgsOf<O>, options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<T> {
+  call<O extends Op, T>(
+    op: O,
+    args: ArgsOf<O>,
+    options: { signal?: AbortSignal; timeoutMs?: number; onProgress?: Pending["onProgress"] } = {},
+  ): Promise<T> {
     const worker = this.#ensure();
     const id = this.#nextId++;
     const { signal } = options;
@@ -157,6 +172,7 @@ export class SandboxClient {
         resolve: resolve as (v: unknown) => void,
         reject,
         timer,
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
         cleanup: () => {
           clearTimeout(timer);
           signal?.removeEventListener("abort", onAbort);
@@ -184,6 +200,25 @@ export class SandboxClient {
 
   fetchRaw(req: FetchRawRequest, signal?: AbortSignal): Promise<FetchRawResult> {
     return this.call("fetchRaw", req, { signal, timeoutMs: req.timeoutMs + 5_000 });
+  }
+
+  /** Lints a folder or a glob: many files in one call, progress as they finish. */
+  lintProject(
+    req: Omit<LintProjectRequest, "root">,
+    onProgress: (done: number, total: number, message: string) => void,
+    signal?: AbortSignal,
+  ): Promise<Outcome<LintProjectResult>> {
+    return this.call("lintProject", { ...req, root: this.#opts.root }, { signal, onProgress, timeoutMs: PROJECT_CALL_TIMEOUT_MS });
+  }
+
+  /** Searches the project's files for a literal or an RE2 regular expression. */
+  searchCode(req: Omit<SearchRequest, "root">, signal?: AbortSignal): Promise<Outcome<SearchResult>> {
+    return this.call("searchCode", { ...req, root: this.#opts.root }, { signal, timeoutMs: req.timeBudgetMs + 30_000 });
+  }
+
+  /** A folder's tree down to `depth` levels, under the project's ignore rules. */
+  listTree(path: string, depth: number, includeIgnored: boolean, maxEntries: number, signal?: AbortSignal): Promise<Outcome<TreeResult>> {
+    return this.call("listTree", { root: this.#opts.root, path, depth, includeIgnored, maxEntries }, { signal });
   }
 
   /** Loads the built-in ruff engine in the background, so the first ruff call is fast. Never rejects. */
