@@ -6,9 +6,12 @@ import type { CompletionRequest, ListDirectoryResult, Outcome, PackedListing, Re
 import { unpackListing } from "./files.ts";
 import type { LintOutcome, LintRequest } from "./lint.ts";
 import type { FetchRawRequest, FetchRawResult } from "./protocol.ts";
-import type { WorkerRequest, WorkerResponse } from "./messages.ts";
 import type { RelayAnswer, RelayRequest } from "./ruff_relay.ts";
 import { RuffEngineClient } from "../linters/ruff/engine_client.ts";
+import type { WorkerProgress, WorkerRequest, WorkerResponse } from "./messages.ts";
+import type { LintProjectRequest, LintProjectResult } from "./lint_project.ts";
+import type { SearchRequest, SearchResult } from "./search.ts";
+import type { TreeResult } from "./walk.ts";
 import { fileURLToPath } from "node:url";
 import { workerPermissions } from "./permissions.ts";
 import { log } from "../observability/log.ts";
@@ -27,6 +30,9 @@ export interface SandboxOptions {
   allowHardLinks?: boolean;
 }
 
+/** Upper bound of one project lint (its own caps and the per-process timeouts end it sooner). */
+const PROJECT_CALL_TIMEOUT_MS = 600_000;
+
 /** A failure of the sandbox itself (not a policy refusal): unexpected, logged, reported as internal. */
 export class SandboxError extends Error {
   override name = "SandboxError";
@@ -37,6 +43,7 @@ interface Pending {
   reject(e: Error): void;
   timer: ReturnType<typeof setTimeout>;
   cleanup(): void;
+  onProgress?: (done: number, total: number, message: string) => void;
 }
 
 type Op = WorkerRequest["op"];
@@ -107,7 +114,7 @@ export class SandboxClient {
       deno: { permissions },
     } as WorkerOptions);
     this.#workerStarts++;
-    worker.onmessage = (e: MessageEvent<WorkerResponse | RelayRequest>) => {
+    worker.onmessage = (e: MessageEvent<WorkerResponse | WorkerProgress | RelayRequest>) => {
       if ("engine" in e.data || "engineCancel" in e.data) this.#relay(worker, e.data);
       else this.#onMessage(e.data);
     };
@@ -154,7 +161,11 @@ export class SandboxClient {
     this.#pending.clear();
   }
 
-  #onMessage(msg: WorkerResponse): void {
+  #onMessage(msg: WorkerResponse | WorkerProgress): void {
+    if ("progress" in msg) {
+      this.#pending.get(msg.progress)?.onProgress?.(msg.done, msg.total, msg.message);
+      return;
+    }
     const p = this.#pending.get(msg.id);
     if (!p) return;
     this.#pending.delete(msg.id);
@@ -167,7 +178,11 @@ export class SandboxClient {
     }
   }
 
-  call<O extends Op, T>(op: O, args: ArgsOf<O>, options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<T> {
+  call<O extends Op, T>(
+    op: O,
+    args: ArgsOf<O>,
+    options: { signal?: AbortSignal; timeoutMs?: number; onProgress?: Pending["onProgress"] } = {},
+  ): Promise<T> {
     const worker = this.#ensure();
     const id = this.#nextId++;
     const { signal } = options;
@@ -191,6 +206,7 @@ export class SandboxClient {
         resolve: resolve as (v: unknown) => void,
         reject,
         timer,
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
         cleanup: () => {
           clearTimeout(timer);
           signal?.removeEventListener("abort", onAbort);
@@ -218,6 +234,25 @@ export class SandboxClient {
 
   fetchRaw(req: FetchRawRequest, signal?: AbortSignal): Promise<FetchRawResult> {
     return this.call("fetchRaw", req, { signal, timeoutMs: req.timeoutMs + 5_000 });
+  }
+
+  /** Lints a folder or a glob: many files in one call, progress as they finish. */
+  lintProject(
+    req: Omit<LintProjectRequest, "root">,
+    onProgress: (done: number, total: number, message: string) => void,
+    signal?: AbortSignal,
+  ): Promise<Outcome<LintProjectResult>> {
+    return this.call("lintProject", { ...req, root: this.#opts.root }, { signal, onProgress, timeoutMs: PROJECT_CALL_TIMEOUT_MS });
+  }
+
+  /** Searches the project's files for a literal or an RE2 regular expression. */
+  searchCode(req: Omit<SearchRequest, "root">, signal?: AbortSignal): Promise<Outcome<SearchResult>> {
+    return this.call("searchCode", { ...req, root: this.#opts.root }, { signal, timeoutMs: req.timeBudgetMs + 30_000 });
+  }
+
+  /** A folder's tree down to `depth` levels, under the project's ignore rules. */
+  listTree(path: string, depth: number, includeIgnored: boolean, maxEntries: number, signal?: AbortSignal): Promise<Outcome<TreeResult>> {
+    return this.call("listTree", { root: this.#opts.root, path, depth, includeIgnored, maxEntries }, { signal });
   }
 
   /** Resolves once the worker answers (started if need be); never rejects. */

@@ -9,7 +9,10 @@ import { runLinter } from "./lint.ts";
 import { fetchRaw } from "./fetch_raw.ts";
 import { setDefaultRuffEngine } from "../linters/ruff/mod.ts";
 import { deliverEngineAnswer, type RelayAnswer, relayedRuffEngine } from "./ruff_relay.ts";
-import type { WorkerRequest, WorkerResponse } from "./messages.ts";
+import { lintProject } from "./lint_project.ts";
+import { searchCode } from "./search.ts";
+import { listTree } from "./walk.ts";
+import type { WorkerProgress, WorkerRequest, WorkerResponse } from "./messages.ts";
 import { configurePathPolicy, type PathPolicy } from "../policy/paths.ts";
 
 // ruff checks go to the engine's own worker, which the main thread starts and releases.
@@ -59,5 +62,13 @@ function dispatch(msg: WorkerRequest, signal: AbortSignal): Promise<unknown> | u
       return fetchRaw(msg.args, signal);
     case "ping":
       return "pong";
+    case "lintProject":
+      return lintProject(msg.args, (done, total, message) => {
+        self.postMessage({ progress: msg.id, done, total, message } satisfies WorkerProgress);
+      }, signal);
+    case "searchCode":
+      return searchCode(msg.args, signal);
+    case "listTree":
+      return listTree(msg.args.root, msg.args.path, msg.args.depth, msg.args.includeIgnored, msg.args.maxEntries);
   }
 }

@@ -63,7 +63,7 @@ Deno.test("stdio server: every tool, resource and prompt through the SDK client"
 
     await t.step("tools/list offers exactly the four tools", async () => {
       const { tools } = await s.client.listTools();
-      assertEquals(tools.map((x) => x.name).sort(), ["fetch_github_file", "list_directory", "read_file", "run_linter"]);
+      assertEquals(tools.map((x) => x.name).sort(), ["fetch_github_file", "list_directory", "read_file", "run_linter", "search_code"]);
     });
 
     await t.step("list_directory lists the root sorted, folders marked", async () => {
