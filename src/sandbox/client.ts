@@ -7,6 +7,8 @@ import { unpackListing } from "./files.ts";
 import type { LintOutcome, LintRequest } from "./lint.ts";
 import type { FetchRawRequest, FetchRawResult } from "./protocol.ts";
 import type { WorkerRequest, WorkerResponse } from "./messages.ts";
+import type { GitReviewRequest } from "./git.ts";
+import type { ReviewOutcome } from "../git/review.ts";
 import { fileURLToPath } from "node:url";
 import { workerPermissions } from "./permissions.ts";
 import { log } from "../observability/log.ts";
@@ -180,6 +182,11 @@ export class SandboxClient {
 
   fetchRaw(req: FetchRawRequest, signal?: AbortSignal): Promise<FetchRawResult> {
     return this.call("fetchRaw", req, { signal, timeoutMs: req.timeoutMs + 5_000 });
+  }
+
+  /** Reads the repository at the root: scope, commits, changed files (src/git/review.ts). */
+  gitReview(req: Omit<GitReviewRequest, "root">, signal?: AbortSignal): Promise<ReviewOutcome> {
+    return this.call("gitReview", { ...req, root: this.#opts.root }, { signal, timeoutMs: req.timeoutMs + 5_000 });
   }
 
   /** Loads the built-in ruff engine in the background, so the first ruff call is fast. Never rejects. */
