@@ -3,7 +3,9 @@ import { listDirectory } from "./list_directory.ts";
 import { readFile } from "./read_file.ts";
 import { runLinter } from "./run_linter.ts";
 import { fetchGithubFile } from "./fetch_github_file.ts";
+import { reviewChanges } from "./review_changes.ts";
+import { getDiff } from "./get_diff.ts";
 import type { ToolDef } from "./types.ts";
 
 // deno-lint-ignore no-explicit-any
-export const TOOLS: readonly ToolDef<any, any>[] = [listDirectory, readFile, runLinter, fetchGithubFile];
+export const TOOLS: readonly ToolDef<any, any>[] = [listDirectory, readFile, runLinter, fetchGithubFile, reviewChanges, getDiff];
