@@ -208,7 +208,7 @@ export function createServer(deps: ServerDeps): McpServer {
 
   for (const prompt of promptsFor(deps.config, deps.sandbox)) {
     // deno-lint-ignore no-explicit-any
-    server.registerPrompt(prompt.name, prompt.config, prompt.handler as any);
+    server.registerPrompt(prompt.name, prompt.config as any, prompt.handler as any);
   }
   return server;
 }

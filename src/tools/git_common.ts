@@ -28,7 +28,7 @@ export const pathsArg = z.array(z.string().min(1).max(LIMITS.maxPathLength)).max
   .describe("Files or folders (relative to the project root) to narrow the review to");
 
 export const cursorArg = z.string().max(2048).optional()
-  .describe("next_cursor from a previous answer, to continue exactly where it stopped (same other arguments)");
+  .describe("The cursor from a previous answer (next_cursor, or the footer of get_diff), to continue exactly where it stopped; repeat the same other arguments");
 
 /** Paths made relative to the root with "/" separators, or the first refusal. */
 export function checkPaths(root: string, paths: readonly string[] | undefined): { ok: true; value: string[] | undefined } | { ok: false; path: string; reason: string } {
