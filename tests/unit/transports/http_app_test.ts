@@ -110,7 +110,7 @@ Deno.test("stateful mode: a session belongs to the subject that opened it", asyn
       assertEquals(asBob.status, 404);
       await asBob.body?.cancel();
       const { tools } = await client.listTools();
-      assertEquals(tools.length, 4);
+      assertEquals(tools.length, 6);
       await transport.terminateSession();
       assertEquals(app.endpoint.sessionCount(), 0);
     } finally {
