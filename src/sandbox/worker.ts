@@ -9,6 +9,7 @@ import { runLinter } from "./lint.ts";
 import { fetchRaw } from "./fetch_raw.ts";
 import { setDefaultRuffEngine } from "../linters/ruff/mod.ts";
 import { deliverEngineAnswer, type RelayAnswer, relayedRuffEngine } from "./ruff_relay.ts";
+import { gitReview } from "./git.ts";
 import { lintProject } from "./lint_project.ts";
 import { searchCode } from "./search.ts";
 import { listTree } from "./walk.ts";
@@ -60,6 +61,8 @@ function dispatch(msg: WorkerRequest, signal: AbortSignal): Promise<unknown> | u
       return runLinter(msg.args, signal);
     case "fetchRaw":
       return fetchRaw(msg.args, signal);
+    case "gitReview":
+      return gitReview(msg.args, signal);
     case "ping":
       return "pong";
     case "lintProject":
