@@ -139,7 +139,7 @@ export function createServer(deps: ServerDeps): McpServer {
         title: tool.title,
         description: tool.description,
         inputSchema: objectSchema(tool.inputSchema),
-        outputSchema: objectSchema(tool.outputSchema),
+        ...(tool.outputSchema !== undefined ? { outputSchema: objectSchema(tool.outputSchema) } : {}),
         annotations: { title: tool.title, ...tool.annotations },
       },
       // deno-lint-ignore no-explicit-any

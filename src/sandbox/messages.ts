@@ -4,7 +4,7 @@ import type { LintRequest } from "./lint.ts";
 import type { FetchRawRequest } from "./protocol.ts";
 
 export type WorkerRequest =
-  | { id: number; op: "listDirectory"; args: { root: string; path: string; maxEntries: number } }
+  | { id: number; op: "listDirectory"; args: { root: string; path: string; maxEntries: number; offset?: number } }
   | { id: number; op: "readFile"; args: ReadFileRequest }
   | { id: number; op: "completePath"; args: CompletionRequest }
   | { id: number; op: "runLinter"; args: LintRequest }

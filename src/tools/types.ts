@@ -29,7 +29,13 @@ export interface ToolDef<I extends Shape = Shape, O extends Shape = Shape> {
   title: string;
   description: string;
   inputSchema: I;
-  outputSchema: O;
+  /**
+   * The structured result's shape, for tools whose answer is data (findings, listings). A tool
+   * whose payload is text (read_file, fetch_github_file) has none: it answers with text content
+   * only, its metadata in a header line, so the text reaches the model once whichever field
+   * the host reads.
+   */
+  outputSchema?: O;
   annotations: Required<Pick<ToolAnnotations, "readOnlyHint" | "destructiveHint" | "idempotentHint" | "openWorldHint">>;
   handler(args: z.infer<z.ZodObject<I>>, ctx: ToolContext): Promise<CallToolResult>;
 }
