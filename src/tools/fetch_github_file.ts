@@ -18,7 +18,7 @@ export const fetchGithubFile = defineTool({
     owner: z.string().min(1).max(39).describe("Repository owner (user or organisation), e.g. \"denoland\""),
     repo: z.string().min(1).max(100).describe("Repository name, e.g. \"deno\""),
     path: z.string().min(1).max(1024).describe("File path inside the repository, e.g. \"cli/main.rs\""),
-    ref: z.string().min(1).max(255).default("main").describe("Branch, tag or commit SHA (default \"main\")"),
+    ref: z.string().min(1).max(255).default("HEAD").describe("Branch, tag or commit SHA (default: the repository's default branch)"),
     start_line: z.number().int().min(1).optional().describe("First line to return, 1-based (default: 1)"),
     end_line: z.number().int().min(1).optional().describe("Last line to return, inclusive (default: the end of the file, or of the page)"),
     line_numbers: z.boolean().default(true).describe("Prefix each line with its number (default: true)"),
