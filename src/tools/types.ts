@@ -29,12 +29,7 @@ export interface ToolDef<I extends Shape = Shape, O extends Shape = Shape> {
   title: string;
   description: string;
   inputSchema: I;
-  /**
-   * The structured result's shape, for tools whose answer is data (findings, listings). A tool
-   * whose payload is text (read_file, fetch_github_file) has none: it answers with text content
-   * only, its metadata in a header line, so the text reaches the model once whichever field
-   * the host reads.
-   */
+  /** Absent for a text payload (file text, diffs): text content alone, so it reaches the model once. */
   outputSchema?: O;
   annotations: Required<Pick<ToolAnnotations, "readOnlyHint" | "destructiveHint" | "idempotentHint" | "openWorldHint">>;
   handler(args: z.infer<z.ZodObject<I>>, ctx: ToolContext): Promise<CallToolResult>;

@@ -27,8 +27,8 @@ Deno.test("every tool has a title, all four annotation hints and a description o
     for (const [field, schema] of Object.entries(props)) {
       assert(schema.description && schema.description.length > 10, `${tool.name}.${field}: description`);
     }
-    // A tool whose payload is text answers with text content only and declares no output
-    // schema (the text reaches the model once, whichever field its host reads); data tools have one.
+    // A tool whose payload is text (file text, diffs) answers with text content only and declares no
+    // output schema (the text reaches the model once, whichever field its host reads); data tools have one.
     assertEquals(tool.outputSchema === undefined, TEXT_PAYLOAD_TOOLS.includes(tool.name), `${tool.name}: output schema`);
     const outProps = (tool.outputSchema as { properties?: Record<string, { description?: string }> } | undefined)?.properties ?? {};
     for (const [field, schema] of Object.entries(outProps)) {
