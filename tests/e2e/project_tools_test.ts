@@ -155,6 +155,29 @@ Deno.test("project tools: lint, search and list the whole project in one call ea
       assert(allNames.some((e) => e.name === "generated/out.py" && e.ignored));
     });
 
+    await t.step("flake8 and pylint honour the project's safe settings and name the file; plugins and hooks are refused", async () => {
+      await Deno.mkdir(path.join(root, "cfg"));
+      await Deno.writeTextFile(path.join(root, "setup.cfg"), "[flake8]\nmax-line-length = 120\n[flake8:local-plugins]\nextension =\n    EVL = evil:Plugin\n");
+      await Deno.writeTextFile(path.join(root, ".pylintrc"), "[MAIN]\nload-plugins=evil_plugin_that_does_not_exist\ninit-hook='import sys; sys.exit(3)'\n[FORMAT]\nmax-line-length=120\n");
+      const long = (n: number) => `X = "${"a".repeat(n - 6)}"\n`;
+      await Deno.writeTextFile(path.join(root, "cfg", "mid.py"), '"""Doc."""\n' + long(100));
+      await Deno.writeTextFile(path.join(root, "cfg", "far.py"), '"""Doc."""\n' + long(130));
+      for (const linter of ["flake8", "pylint"]) {
+        const mid = await call(s, "run_linter", { file_path: "cfg/mid.py", linter });
+        assert(!mid.isError, text(mid));
+        const sc = mid.structuredContent as { diagnostics: Finding[]; config_file?: string };
+        assertEquals(sc.diagnostics.filter((d) => d.code === "E501" || d.code === "C0301"), [], linter);
+        assertMatch(sc.config_file ?? "", linter === "flake8" ? /^setup\.cfg \(refused, they load code: local-plugins/ : /^\.pylintrc \(refused, they load code: load-plugins, init-hook/);
+        const far = await call(s, "run_linter", { file_path: "cfg", linter });
+        assert(!far.isError, text(far));
+        const farSc = far.structuredContent as { diagnostics: Finding[]; config_files?: string[] };
+        assertEquals(farSc.diagnostics.filter((d) => d.code === "E501" || d.code === "C0301").map((d) => d.file), ["cfg/far.py"], linter);
+        assert(farSc.config_files?.some((c) => c.startsWith(`${linter}: `)), JSON.stringify(farSc.config_files));
+      }
+      await Deno.remove(path.join(root, "setup.cfg"));
+      await Deno.remove(path.join(root, ".pylintrc"));
+    });
+
     await t.step("cancelling a project lint stops it and the server goes on", async () => {
       for (let i = 0; i < 60; i++) await Deno.writeTextFile(path.join(root, "pkg", `c${i}.py`), "import os\n");
       const controller = new AbortController();
