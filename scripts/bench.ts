@@ -39,6 +39,7 @@ import {
 } from "./bench/servers.ts";
 import { histogramPercentile, mergeHistograms, type Summary, summarize } from "./bench/stats.ts";
 import { INITIALIZE_PARAMS, memoryOf, StdioRpc } from "./bench/stdio_client.ts";
+import { measureProject, projectMarkdown, type ProjectResults } from "./bench/project.ts";
 
 const flags = parseArgs({ args: Deno.args, options: { quick: { type: "boolean" }, out: { type: "string" } } });
 const QUICK = flags.values.quick === true || Deno.env.get("BENCH_QUICK") === "1";
@@ -314,6 +315,7 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   const memory: Record<string, Partial<Record<ServerId, { vmHwmKiB: number; vmRssKiB: number }>>> = {};
   let hop: HopResult | undefined;
+  let project: ProjectResults | undefined;
   const httpNotes: string[] = [];
 
   try {
@@ -446,6 +448,14 @@ async function main(): Promise<void> {
     // The sandbox worker's hop.
     say(`worker hop: ${PLAN.hopCalls} listings direct and through the worker`);
     hop = await measureWorkerHop(root);
+
+    // The whole project in one call (scripts/bench/project.ts): ours against flake8, ruff and rg.
+    const projectBase = path.join(TMP_DIR, `project-${Deno.pid}`);
+    try {
+      project = await measureProject(projectBase, QUICK ? 1 : 5, say);
+    } finally {
+      await Deno.remove(projectBase, { recursive: true }).catch(() => {});
+    }
   } finally {
     await Deno.remove(fixtureBase, { recursive: true }).catch(() => {});
   }
@@ -485,12 +495,13 @@ async function main(): Promise<void> {
     rows,
     workerHop,
     targets,
+    ...(project ? { project } : {}),
   };
   await Deno.mkdir(OUT_DIR, { recursive: true });
   await Deno.writeTextFile(path.join(OUT_DIR, "results.json"), JSON.stringify(results, null, 2) + "\n");
-  await Deno.writeTextFile(path.join(OUT_DIR, "results.md"), toMarkdown(results));
+  await Deno.writeTextFile(path.join(OUT_DIR, "results.md"), toMarkdown(results) + (project ? projectMarkdown(project) : ""));
   if (!QUICK && flags.values.out === undefined) await updateReadme(results);
-  console.log(toText(results));
+  console.log(toText(results) + (project ? projectMarkdown(project) : ""));
   say(`wrote ${path.join(OUT_DIR, "results.json")} and results.md in ${durationSeconds} s`);
 }
 
