@@ -122,12 +122,17 @@ async function call(c: StdioRpc, name: string, args: Record<string, unknown>): P
 const mib = (kib: number | null) => (kib === null ? null : Math.round((kib / 1024) * 10) / 10);
 
 /** Measures every row, `runs` times each, ours and the natives interleaved. */
-export async function measureProject(base: string, runs: number, say: (s: string) => void): Promise<ProjectResults> {
+export async function measureProject(
+  base: string,
+  runs: number,
+  say: (s: string) => void,
+  size: { pythonFiles: number; treeFiles: number } = { pythonFiles: 1000, treeFiles: 10_000 },
+): Promise<ProjectResults> {
   const project = path.join(base, "python-project");
   const tree = path.join(base, "tree");
-  say("project bench: generating 1,000 Python files and a 10,000-file tree");
-  const pythonLines = await makePythonProject(project);
-  await makeTree(tree);
+  say(`project bench: generating ${size.pythonFiles} Python files and a ${size.treeFiles}-file tree`);
+  const pythonLines = await makePythonProject(project, size.pythonFiles);
+  await makeTree(tree, size.treeFiles);
   const haveRuff = await installed("ruff");
   const rows: ProjectRow[] = [];
 
@@ -173,18 +178,18 @@ export async function measureProject(base: string, runs: number, say: (s: string
     }
   };
 
-  await measure("project.lint", `run_linter "." (built-in ruff) vs flake8 over ${pythonLines} lines in 1,000 files`, project, {
+  await measure("project.lint", `run_linter "." (built-in ruff) vs flake8 over ${pythonLines} lines in ${size.pythonFiles} files`, project, {
     name: "run_linter",
     arguments: { file_path: "." },
   }, {
     flake8: ["flake8", ["--isolated", "."]],
     "ruff (native)": haveRuff ? ["ruff", ["check", "--isolated", "--no-cache", "."]] : null,
   });
-  await measure("project.search", "search_code literal vs rg over the 1,000-file project", project, {
+  await measure("project.search", `search_code literal vs rg over the ${size.pythonFiles}-file project`, project, {
     name: "search_code",
     arguments: { query: NEEDLE, case_sensitive: true },
   }, { rg: ["rg", ["--fixed-strings", "--line-number", NEEDLE, "."]] });
-  await measure("tree.search", "search_code literal vs rg over the 10,000-file tree", tree, {
+  await measure("tree.search", `search_code literal vs rg over the ${size.treeFiles}-file tree`, tree, {
     name: "search_code",
     arguments: { query: NEEDLE, case_sensitive: true },
   }, { rg: ["rg", ["--fixed-strings", "--line-number", NEEDLE, "."]] });
@@ -206,7 +211,7 @@ export async function measureProject(base: string, runs: number, say: (s: string
       met: searchRatios.some((r) => r === null) ? null : searchRatios.every((r) => r! <= 3),
     },
   ];
-  return { fixture: { pythonFiles: 1000, pythonLines, treeFiles: 10_000 }, runs, rows, targets };
+  return { fixture: { pythonFiles: size.pythonFiles, pythonLines, treeFiles: size.treeFiles }, runs, rows, targets };
 }
 
 /** The section of results.md. */
