@@ -3,7 +3,8 @@
  * official filesystem server, a Node SDK server, a no-SDK floor), interleaved in one
  * run so the ratios hold on a noisy machine. Writes bench/results.json and
  * bench/results.md (and the README's table). `--quick` (or BENCH_QUICK=1) is a smoke run
- * that writes to bench/tmp/quick/; `--out DIR` moves the output.
+ * that writes to bench/tmp/quick/; `--out DIR` moves the output. `--project` runs only the
+ * project tools' section (scripts/bench/project.ts) and writes bench/project.json and .md.
  */
 import * as path from "node:path";
 import { parseArgs } from "node:util";
@@ -39,9 +40,9 @@ import {
 } from "./bench/servers.ts";
 import { histogramPercentile, mergeHistograms, type Summary, summarize } from "./bench/stats.ts";
 import { INITIALIZE_PARAMS, memoryOf, StdioRpc } from "./bench/stdio_client.ts";
-import { measureProject, projectMarkdown, type ProjectResults } from "./bench/project.ts";
+import { measureProject, projectMarkdown, projectOnly, type ProjectResults } from "./bench/project.ts";
 
-const flags = parseArgs({ args: Deno.args, options: { quick: { type: "boolean" }, out: { type: "string" } } });
+const flags = parseArgs({ args: Deno.args, options: { quick: { type: "boolean" }, out: { type: "string" }, project: { type: "boolean" } } });
 const QUICK = flags.values.quick === true || Deno.env.get("BENCH_QUICK") === "1";
 /** A quick run writes under bench/tmp/ unless told otherwise, so it never replaces the published results. */
 const OUT_DIR = path.resolve(flags.values.out ?? path.join(APP_DIR, QUICK ? "bench/tmp/quick" : "bench"));
@@ -566,4 +567,4 @@ function evaluateTargets(rows: Row[], hopShare: number, hop: Record<string, numb
   return out;
 }
 
-if (import.meta.main) await main();
+if (import.meta.main) await (flags.values.project ? projectOnly(OUT_DIR, QUICK, say) : main());

@@ -74,6 +74,20 @@ Deno.test("project tools: lint, search and list the whole project in one call ea
       assertEquals(sc.count, perFile.length);
     });
 
+    await t.step("a project lint reports progress as files finish", async () => {
+      const seen: { progress: number; total?: number }[] = [];
+      const r = (await s.client.callTool({ name: "run_linter", arguments: { file_path: "." } }, undefined, {
+        onprogress: (p) => seen.push({ progress: p.progress, ...(p.total !== undefined ? { total: p.total } : {}) }),
+      })) as CallToolResult;
+      assert(!r.isError, text(r));
+      const checked = (r.structuredContent as { files_checked: number }).files_checked;
+      assert(seen.length >= 2, JSON.stringify(seen));
+      const last = seen[seen.length - 1]!;
+      assertEquals(last.progress, last.total);
+      assert(last.total! >= checked);
+      for (let i = 1; i < seen.length; i++) assert(seen[i]!.progress >= seen[i - 1]!.progress, "progress never goes back");
+    });
+
     await t.step("run_linter on a folder with a named linter takes only the files it handles", async () => {
       const r = await call(s, "run_linter", { file_path: "scripts", linter: "shellcheck" });
       assert(!r.isError, text(r));
