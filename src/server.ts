@@ -12,7 +12,7 @@ import type { GitHubRawClient } from "./github/raw_client.ts";
 import { TOOLS } from "./tools/mod.ts";
 import { toolError, type ToolContext, ToolTimeoutError } from "./tools/types.ts";
 import { fileResource, reviewRulesResource } from "./resources/mod.ts";
-import { performanceReviewPrompt, securityReviewPrompt } from "./prompts/mod.ts";
+import { performanceReviewPrompt, reviewChangesPrompt, securityReviewPrompt } from "./prompts/mod.ts";
 import { log } from "./observability/log.ts";
 import { enforceBudget } from "./output/enforce.ts";
 import { SERVER_NAME, VERSION } from "./version.ts";
@@ -106,13 +106,13 @@ function objectSchema(shape: z.ZodRawShape): z.ZodObject {
   return o;
 }
 
-type Prompts = [ReturnType<typeof securityReviewPrompt>, ReturnType<typeof performanceReviewPrompt>];
+type Prompts = [ReturnType<typeof securityReviewPrompt>, ReturnType<typeof performanceReviewPrompt>, ReturnType<typeof reviewChangesPrompt>];
 const promptsBySandbox = new WeakMap<SandboxClient, { config: Config; prompts: Prompts }>();
 function promptsFor(config: Config, sandbox: SandboxClient): Prompts {
   const cached = promptsBySandbox.get(sandbox);
   if (cached?.config === config) return cached.prompts;
   const rctx = { config, sandbox };
-  const prompts: Prompts = [securityReviewPrompt(rctx), performanceReviewPrompt(rctx)];
+  const prompts: Prompts = [securityReviewPrompt(rctx), performanceReviewPrompt(rctx), reviewChangesPrompt(rctx)];
   promptsBySandbox.set(sandbox, { config, prompts });
   return prompts;
 }
@@ -125,9 +125,9 @@ export function createServer(deps: ServerDeps): McpServer {
       jsonSchemaValidator: lazyAjvValidator(),
       instructions:
         "Tools for reviewing the project at the server's root: list_directory (depth > 1 for a tree), read_file and " +
-        "search_code to explore, run_linter for mechanical findings (a file, a folder or \".\" for the whole project), fetch_github_file for upstream references. Paths are relative to the project root. " +
+        "search_code to explore, run_linter for mechanical findings (a file, a folder or \".\" for the whole project), fetch_github_file for upstream references, review_changes and get_diff to review a git change (uncommitted, or a branch against a base). Paths are relative to the project root. " +
         "The resource config://review-rules holds the rules to review against; the prompts security_review and " +
-        "performance_review give a structured review of one file.",
+        "performance_review give a structured review of one file, review_changes a review of a change.",
     },
   );
   const logger = log("tool");
@@ -139,7 +139,7 @@ export function createServer(deps: ServerDeps): McpServer {
         title: tool.title,
         description: tool.description,
         inputSchema: objectSchema(tool.inputSchema),
-        outputSchema: objectSchema(tool.outputSchema),
+        ...(tool.outputSchema ? { outputSchema: objectSchema(tool.outputSchema) } : {}),
         annotations: { title: tool.title, ...tool.annotations },
       },
       // deno-lint-ignore no-explicit-any
@@ -207,7 +207,7 @@ export function createServer(deps: ServerDeps): McpServer {
 
   for (const prompt of promptsFor(deps.config, deps.sandbox)) {
     // deno-lint-ignore no-explicit-any
-    server.registerPrompt(prompt.name, prompt.config, prompt.handler as any);
+    server.registerPrompt(prompt.name, prompt.config as any, prompt.handler as any);
   }
   return server;
 }

@@ -10,6 +10,8 @@ import type { WorkerProgress, WorkerRequest, WorkerResponse } from "./messages.t
 import type { LintProjectRequest, LintProjectResult } from "./lint_project.ts";
 import type { SearchRequest, SearchResult } from "./search.ts";
 import type { TreeResult } from "./walk.ts";
+import type { GitReviewRequest } from "./git.ts";
+import type { ReviewOutcome } from "../git/review.ts";
 import { fileURLToPath } from "node:url";
 import { workerPermissions } from "./permissions.ts";
 import { log } from "../observability/log.ts";
@@ -182,16 +184,16 @@ export class SandboxClient {
     });
   }
 
-  async listDirectory(path: string, maxEntries: number, signal?: AbortSignal): Promise<Outcome<ListDirectoryResult>> {
-    return unpackListing(await this.call<"listDirectory", Outcome<PackedListing>>("listDirectory", { root: this.#opts.root, path, maxEntries }, { signal }));
+  async listDirectory(path: string, maxEntries: number, signal?: AbortSignal, offset = 0): Promise<Outcome<ListDirectoryResult>> {
+    return unpackListing(await this.call<"listDirectory", Outcome<PackedListing>>("listDirectory", { root: this.#opts.root, path, maxEntries, offset }, { signal }));
   }
 
   readFile(req: Omit<ReadFileRequest, "root">, signal?: AbortSignal): Promise<Outcome<ReadFileResult>> {
     return this.call("readFile", { ...req, root: this.#opts.root }, { signal });
   }
 
-  completePath(prefix: string, max: number): Promise<string[]> {
-    return this.call("completePath", { root: this.#opts.root, prefix, max } satisfies CompletionRequest);
+  completePath(prefix: string, max: number, allowSecretFiles = false): Promise<string[]> {
+    return this.call("completePath", { root: this.#opts.root, prefix, max, allowSecretFiles } satisfies CompletionRequest);
   }
 
   runLinter(req: Omit<LintRequest, "root">, signal?: AbortSignal): Promise<LintOutcome> {
@@ -200,6 +202,11 @@ export class SandboxClient {
 
   fetchRaw(req: FetchRawRequest, signal?: AbortSignal): Promise<FetchRawResult> {
     return this.call("fetchRaw", req, { signal, timeoutMs: req.timeoutMs + 5_000 });
+  }
+
+  /** Reads the repository at the root: scope, commits, changed files (src/git/review.ts). */
+  gitReview(req: Omit<GitReviewRequest, "root">, signal?: AbortSignal): Promise<ReviewOutcome> {
+    return this.call("gitReview", { ...req, root: this.#opts.root }, { signal, timeoutMs: req.timeoutMs + 5_000 });
   }
 
   /** Lints a folder or a glob: many files in one call, progress as they finish. */
