@@ -40,10 +40,19 @@ import {
 } from "./bench/servers.ts";
 import { histogramPercentile, mergeHistograms, type Summary, summarize } from "./bench/stats.ts";
 import { INITIALIZE_PARAMS, memoryOf, StdioRpc } from "./bench/stdio_client.ts";
+import { runSoak, soakMarkdown } from "./bench/soak.ts";
 import { FOOTPRINT_RUFF_IDLE_MS, measureEntries, measureFootprint, medianMiB } from "./bench/footprint.ts";
 import { measureProject, projectMarkdown, projectOnly, type ProjectResults } from "./bench/project.ts";
 
-const flags = parseArgs({ args: Deno.args, options: { quick: { type: "boolean" }, out: { type: "string" }, project: { type: "boolean" } } });
+const flags = parseArgs({ args: Deno.args, options: {
+    quick: { type: "boolean" },
+    out: { type: "string" },
+    project: { type: "boolean" },
+    soak: { type: "boolean" },
+    "soak-minutes": { type: "string" },
+    "soak-clients": { type: "string" },
+  },
+});
 const QUICK = flags.values.quick === true || Deno.env.get("BENCH_QUICK") === "1";
 /** A quick run writes under bench/tmp/ unless told otherwise, so it never replaces the published results. */
 const OUT_DIR = path.resolve(flags.values.out ?? path.join(APP_DIR, QUICK ? "bench/tmp/quick" : "bench"));
@@ -635,4 +644,22 @@ function evaluateTargets(rows: Row[], hopShare: number, hop: Record<string, numb
   return out;
 }
 
-if (import.meta.main) await (flags.values.project ? projectOnly(OUT_DIR, QUICK, say) : main());
+/** `--soak`: the long mixed HTTP load of scripts/bench/soak.ts; writes soak.json and soak.md. */
+async function soakOnly(): Promise<void> {
+  const minutes = Number(flags.values["soak-minutes"] ?? 10);
+  const clients = Number(flags.values["soak-clients"] ?? 32);
+  if (!Number.isInteger(minutes) || minutes < 3) throw new Error("--soak-minutes: an integer of at least 3");
+  if (!Number.isInteger(clients) || clients < 1) throw new Error("--soak-clients: a positive integer");
+  const when = new Date().toISOString();
+  const result = await runSoak({ minutes, clients, tmpDir: TMP_DIR, say });
+  // A shortened run is a smoke test: it goes under bench/tmp/ unless --out says otherwise.
+  const dir = flags.values.out !== undefined ? OUT_DIR : minutes === 10 && clients === 32 ? path.join(APP_DIR, "bench") : path.join(TMP_DIR, "soak");
+  await Deno.mkdir(dir, { recursive: true });
+  await Deno.writeTextFile(path.join(dir, "soak.json"), JSON.stringify({ startedAt: when, ...result }, null, 2) + "\n");
+  await Deno.writeTextFile(path.join(dir, "soak.md"), soakMarkdown(result, when));
+  console.log(soakMarkdown(result, when));
+  say(`wrote ${path.join(dir, "soak.json")} and soak.md`);
+  if (!result.passed) Deno.exit(1);
+}
+
+if (import.meta.main) await (flags.values.soak ? soakOnly() : flags.values.project ? projectOnly(OUT_DIR, QUICK, say) : main());

@@ -10,7 +10,7 @@ import { APP_DIR, serverArgs } from "../../tests/e2e/harness.ts";
 import { LINT_FILE, listDir } from "./fixture.ts";
 import type { ServerSpec } from "./servers.ts";
 import { INITIALIZE_PARAMS, memoryOf, type Spawn, StdioRpc } from "./stdio_client.ts";
-import { type Summary, summarize } from "./stats.ts";
+import { summarize, type Summary } from "./stats.ts";
 
 /** The idle period given to ours here, so the release can be observed within the run. */
 export const FOOTPRINT_RUFF_IDLE_MS = 2_000;
@@ -26,14 +26,25 @@ export interface FootprintSample {
   afterReleaseKiB?: number;
 }
 
-const childEnv = (): Record<string, string> => ({ PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin", NO_COLOR: "1" });
+const childEnv = (): Record<string, string> => ({
+  PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+  NO_COLOR: "1",
+});
 
-async function call(c: StdioRpc, id: string, params: { name: string; arguments: Record<string, unknown> }): Promise<number> {
+async function call(
+  c: StdioRpc,
+  id: string,
+  params: { name: string; arguments: Record<string, unknown> },
+): Promise<number> {
   const t = performance.now();
   const a = await c.request("tools/call", params, 60_000);
   const result = a.msg.result as { isError?: boolean; content?: { text?: string }[] } | undefined;
   if (a.msg.error || !result || result.isError) {
-    throw new Error(`${id}: ${params.name} failed: ${JSON.stringify(a.msg.error ?? result?.content?.[0]?.text ?? a.msg).slice(0, 300)}`);
+    throw new Error(
+      `${id}: ${params.name} failed: ${
+        JSON.stringify(a.msg.error ?? result?.content?.[0]?.text ?? a.msg).slice(0, 300)
+      }`,
+    );
   }
   return a.at - t;
 }
@@ -60,14 +71,28 @@ async function session(spec: ServerSpec, root: string, stdio: Spawn): Promise<Fo
     if (!without) throw new Error(`${spec.id}: no /proc memory figures (Linux only)`);
     if (spec.id !== "ours") return { withoutRuffKiB: without.vmHwmKiB };
 
-    const firstRuffMs = await call(c, spec.id, { name: "run_linter", arguments: { file_path: LINT_FILE, linter: "ruff" } });
+    const firstRuffMs = await call(c, spec.id, {
+      name: "run_linter",
+      arguments: { file_path: LINT_FILE, linter: "ruff" },
+    });
     for (let i = 0; i < 5; i++) {
-      await call(c, spec.id, { name: "run_linter", arguments: { file_path: `${listDir(100)}/entry_${String(i).padStart(5, "0")}.py`, linter: "ruff" } });
+      await call(c, spec.id, {
+        name: "run_linter",
+        arguments: {
+          file_path: `${listDir(100)}/entry_${String(i).padStart(5, "0")}.py`,
+          linter: "ruff",
+        },
+      });
     }
     const withRuff = memoryOf(c.pid)!;
     await new Promise((r) => setTimeout(r, FOOTPRINT_RUFF_IDLE_MS + 2_000));
     const released = memoryOf(c.pid)!;
-    return { withoutRuffKiB: without.vmHwmKiB, withRuffKiB: withRuff.vmHwmKiB, firstRuffMs, afterReleaseKiB: released.vmRssKiB };
+    return {
+      withoutRuffKiB: without.vmHwmKiB,
+      withRuffKiB: withRuff.vmHwmKiB,
+      firstRuffMs,
+      afterReleaseKiB: released.vmRssKiB,
+    };
   } finally {
     await c.close();
   }
@@ -79,10 +104,18 @@ export interface FootprintResult {
 }
 
 /** `runs` fresh processes of ours and of the Node SDK baseline, alternating. */
-export async function measureFootprint(ours: ServerSpec, sdk: ServerSpec, root: string, runs: number): Promise<FootprintResult> {
+export async function measureFootprint(
+  ours: ServerSpec,
+  sdk: ServerSpec,
+  root: string,
+  runs: number,
+): Promise<FootprintResult> {
   const out: FootprintResult = { ours: [], sdk: [] };
   const oursStdio = ours.stdio(root);
-  const withIdle: Spawn = { ...oursStdio, args: [...oursStdio.args, "--ruff-idle-ms", String(FOOTPRINT_RUFF_IDLE_MS)] };
+  const withIdle: Spawn = {
+    ...oursStdio,
+    args: [...oursStdio.args, "--ruff-idle-ms", String(FOOTPRINT_RUFF_IDLE_MS)],
+  };
   for (let i = 0; i < runs; i++) {
     out.ours.push(await session(ours, root, withIdle));
     out.sdk.push(await session(sdk, root, sdk.stdio(root)));
@@ -102,7 +135,10 @@ export interface EntryStart {
 }
 
 /** The claude-desktop entry `config` prints for `root`, run the way the README runs the server. */
-async function printedEntry(root: string, extra: string[]): Promise<{ command: string; args: string[] }> {
+async function printedEntry(
+  root: string,
+  extra: string[],
+): Promise<{ command: string; args: string[] }> {
   const args = serverArgs(root);
   const main = args.indexOf(path.join(APP_DIR, "main.ts"));
   const out = await new Deno.Command(Deno.execPath(), {
@@ -130,11 +166,20 @@ async function startOnce(entry: { command: string; args: string[] }, cwd: string
 }
 
 /** Each printed entry (`npx` and `--no-npx`) spawned `runs` times, interleaved, from a neutral folder. */
-export async function measureEntries(root: string, runs: number, warmups: number): Promise<Record<"npx" | "direct", EntryStart>> {
-  const entries = { npx: await printedEntry(root, []), direct: await printedEntry(root, ["--no-npx"]) };
+export async function measureEntries(
+  root: string,
+  runs: number,
+  warmups: number,
+): Promise<Record<"npx" | "direct", EntryStart>> {
+  const entries = {
+    npx: await printedEntry(root, []),
+    direct: await printedEntry(root, ["--no-npx"]),
+  };
   const cwd = path.dirname(root);
   const samples: Record<"npx" | "direct", number[]> = { npx: [], direct: [] };
-  for (let i = 0; i < warmups; i++) for (const k of ["npx", "direct"] as const) await startOnce(entries[k], cwd);
+  for (let i = 0; i < warmups; i++) {
+    for (const k of ["npx", "direct"] as const) await startOnce(entries[k], cwd);
+  }
   for (let i = 0; i < runs; i++) {
     const order: ("npx" | "direct")[] = i % 2 === 0 ? ["npx", "direct"] : ["direct", "npx"];
     for (const k of order) samples[k].push(await startOnce(entries[k], cwd));
