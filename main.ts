@@ -16,7 +16,7 @@ import { LIMITS } from "./src/config.ts";
 import { runSubcommand } from "./src/cli/subcommands.ts";
 import { rootGuard } from "./src/cli/root_guard.ts";
 
-/** How long after `initialized` the sandbox worker starts: long enough for the client's tools/list. */
+/** How long after the first answer the sandbox worker starts: long enough for the client's next request (tools/list). */
 const WORKER_START_DELAY_MS = 100;
 
 function die(message: string): never {
@@ -70,11 +70,11 @@ async function main(argv: string[]): Promise<void> {
   });
   if (config.transport === "stdio") {
     // The sandbox worker (some 20 ms of main-thread work to create) and the ruff engine (over
-    // 100 MiB, only when ruff is enabled) start after the handshake, never on the path to the
-    // first response; a tool call before then starts the worker itself.
-    const afterHandshake = () => (config.linters.includes("ruff") ? void sandbox.warmUp() : sandbox.start());
-    const server = createServer({ config, sandbox, github });
-    await serveStdio(server, () => sandbox.close(), () => void setTimeout(afterHandshake, WORKER_START_DELAY_MS));
+    // 100 MiB, only when ruff is enabled) start shortly after the first answer (initialize or
+    // server/discover, or a 2026 client's first call), never on the path to it; a tool call
+    // before then starts the worker itself.
+    const afterFirstAnswer = () => (config.linters.includes("ruff") ? void sandbox.warmUp() : sandbox.start());
+    serveStdio(() => createServer({ config, sandbox, github }), () => sandbox.close(), () => void setTimeout(afterFirstAnswer, WORKER_START_DELAY_MS));
   } else if (config.transport === "http") {
     const failed = await serveHttp(config, { sandbox, github });
     if (failed !== undefined) die(failed);

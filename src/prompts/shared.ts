@@ -1,6 +1,6 @@
 import { completable } from "../sdk.ts";
 import { z } from "zod";
-import { ErrorCode, McpError } from "../sdk.ts";
+import { ProtocolError, ProtocolErrorCode } from "../sdk.ts";
 import { LIMITS } from "../config.ts";
 import { lexicalCandidate, relativeToRoot } from "../policy/paths.ts";
 import type { ResourceContext } from "../resources/types.ts";
@@ -16,7 +16,7 @@ export function filePathArg(ctx: ResourceContext) {
 /** Where the file is, relative to the root, and its file:// URI; a path outside the root is refused. */
 export function locate(ctx: ResourceContext, filePath: string): { rel: string; uri: string } {
   const c = lexicalCandidate(ctx.config.root, filePath);
-  if (!c.ok) throw new McpError(ErrorCode.InvalidParams, `Cannot review ${JSON.stringify(filePath)}: ${c.reason}`);
+  if (!c.ok) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Cannot review ${JSON.stringify(filePath)}: ${c.reason}`);
   const uri = "file://" + c.value.split("/").map(encodeURIComponent).join("/");
   return { rel: relativeToRoot(ctx.config.root, c.value), uri };
 }

@@ -99,8 +99,12 @@ export async function serveHttp(config: Config, deps: HttpDeps): Promise<string 
     responseMode: config.http.responseMode,
     auth: config.http.auth.mode,
   });
-  // Ready once the built-in ruff engine is loaded (warmUp never rejects).
-  void deps.sandbox.warmUp().then(() => app.markReady());
+  // Ready once listening, with the sandbox worker starting: readiness waits for no client
+  // message (a 2026 client sends no `initialized`) and not for the ruff engine, which loads
+  // in the background when ruff is enabled (warmUp never rejects).
+  deps.sandbox.start();
+  app.markReady();
+  if (config.linters.includes("ruff")) void deps.sandbox.warmUp();
 
   const stopped = Promise.withResolvers<void>();
   let closing = false;
