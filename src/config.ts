@@ -8,6 +8,7 @@ import { parseRawBaseOverride, DEFAULT_RAW_BASE } from "./policy/urls.ts";
 import { GITHUB_NET } from "./sandbox/permissions.ts";
 import { ALL_LINTERS, type LinterName } from "./linters/registry.ts";
 import { safePath } from "./policy/commands.ts";
+import { DEFAULT_MAX_OUTPUT_BYTES, MAX_MAX_OUTPUT_BYTES, MIN_MAX_OUTPUT_BYTES } from "./output/budget.ts";
 import { HTTP_ARG_OPTIONS, HTTP_USAGE, type HttpConfig, parseHttpConfig } from "./config_http.ts";
 
 export type Transport = "stdio" | "http";
@@ -53,6 +54,10 @@ export interface Config {
   readonly linterPath: string;
   /** The HTTP transport's settings (parsed in every mode, used with --transport http). */
   readonly http: HttpConfig;
+  /** Byte budget of one answer (UTF-8); longer answers are cut at a record boundary and paged. */
+  readonly maxOutputBytes: number;
+  /** The operator's --allow-secret-files: credential files (.env, keys ...) may be read. */
+  readonly allowSecretFiles: boolean;
 }
 
 /** The parsed command line before the root is checked on disk. */
@@ -81,6 +86,10 @@ Options (each also read from the environment variable shown; flags win):
                        (CODE_REVIEW_GITHUB_RAW_BASE; default: off)
   --linter-timeout-ms N  kill a linter after N ms (CODE_REVIEW_LINTER_TIMEOUT_MS; default: 30000)
   --fetch-timeout-ms N   abandon a GitHub fetch after N ms (CODE_REVIEW_FETCH_TIMEOUT_MS; default: 15000)
+  --max-output-bytes N   byte budget of one answer; longer ones are cut and paged
+                       (CODE_REVIEW_MAX_OUTPUT_BYTES; default: ${DEFAULT_MAX_OUTPUT_BYTES}, from ${MIN_MAX_OUTPUT_BYTES} to ${MAX_MAX_OUTPUT_BYTES})
+  --allow-secret-files let tools read credential files (.env, private keys, .npmrc ...)
+                       (CODE_REVIEW_ALLOW_SECRET_FILES=true; default: refused)
   --help               print this help
   --version            print the version
 
@@ -115,6 +124,8 @@ export function parseConfigArgs(argv: string[], env: EnvReader, cwd: string): Pa
         "github-raw-base": { type: "string" },
         "linter-timeout-ms": { type: "string" },
         "fetch-timeout-ms": { type: "string" },
+        "max-output-bytes": { type: "string" },
+        "allow-secret-files": { type: "boolean" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "V" },
         ...HTTP_ARG_OPTIONS,
@@ -195,6 +206,23 @@ export function parseConfigArgs(argv: string[], env: EnvReader, cwd: string): Pa
     timeouts[flag] = n;
   }
 
+  const [budgetRaw, budgetSrc] = pick("max-output-bytes", "CODE_REVIEW_MAX_OUTPUT_BYTES");
+  const maxOutputBytes = budgetRaw === undefined ? DEFAULT_MAX_OUTPUT_BYTES : Number(budgetRaw);
+  if (budgetRaw !== undefined && (!/^\d{1,9}$/.test(budgetRaw) || maxOutputBytes < MIN_MAX_OUTPUT_BYTES || maxOutputBytes > MAX_MAX_OUTPUT_BYTES)) {
+    return fail(budgetSrc, `expected bytes from ${MIN_MAX_OUTPUT_BYTES} to ${MAX_MAX_OUTPUT_BYTES}, got ${JSON.stringify(budgetRaw)}`);
+  }
+
+  let allowSecretFiles = v["allow-secret-files"] === true;
+  if (!allowSecretFiles) {
+    const raw = env("CODE_REVIEW_ALLOW_SECRET_FILES");
+    if (raw !== undefined && raw !== "") {
+      if (/^(1|true|yes)$/i.test(raw)) allowSecretFiles = true;
+      else if (!/^(0|false|no)$/i.test(raw)) {
+        return fail("CODE_REVIEW_ALLOW_SECRET_FILES", `expected true or false, got ${JSON.stringify(raw)}`);
+      }
+    }
+  }
+
   const http = parseHttpConfig({ pick, values: v as Record<string, unknown>, env, transport, host, port });
   if (!http.ok) return { ok: false, error: http.error };
 
@@ -218,6 +246,8 @@ export function parseConfigArgs(argv: string[], env: EnvReader, cwd: string): Pa
         fetchTimeoutMs: timeouts["fetch-timeout-ms"]!,
         linterPath: safePath(env("PATH") ?? "") || "/usr/local/bin:/usr/bin:/bin",
         http: http.value,
+        maxOutputBytes,
+        allowSecretFiles,
       },
     },
   };

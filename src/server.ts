@@ -14,6 +14,7 @@ import { toolError, type ToolContext, ToolTimeoutError } from "./tools/types.ts"
 import { fileResource, reviewRulesResource } from "./resources/mod.ts";
 import { performanceReviewPrompt, securityReviewPrompt } from "./prompts/mod.ts";
 import { log } from "./observability/log.ts";
+import { enforceBudget } from "./output/enforce.ts";
 import { SERVER_NAME, VERSION } from "./version.ts";
 import { z } from "zod";
 
@@ -187,6 +188,7 @@ export function createServer(deps: ServerDeps): McpServer {
             result = toolError(`Internal error (request ${requestId})`);
           }
         }
+        result = enforceBudget(result, deps.config.maxOutputBytes, (sizes) => logger.warn("tool answer over the output budget", { tool: tool.name, requestId, ...sizes }));
         const durationMs = Math.round((performance.now() - started) * 10) / 10;
         logger.info("tool call", { tool: tool.name, outcome, durationMs, requestId, subject });
         deps.onToolCall?.({ tool: tool.name, durationMs, outcome, requestId, ...(subject !== undefined ? { subject } : {}) });

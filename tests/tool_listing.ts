@@ -25,6 +25,8 @@ export const TEST_CONFIG: Config = Object.freeze({
   fetchTimeoutMs: 15_000,
   linterPath: "/usr/bin:/bin",
   http: defaultHttpConfig(),
+  maxOutputBytes: 80_000,
+  allowSecretFiles: false,
 });
 
 export interface ListedTool {
