@@ -53,7 +53,7 @@ async function main(argv: string[]): Promise<void> {
   await setupLogging(config.logLevel);
   const logger = log("main");
 
-  const sandbox = new SandboxClient({ root: config.root, net: config.githubNet, run: [...LINTER_BINARIES] });
+  const sandbox = new SandboxClient({ root: config.root, net: config.githubNet, run: [...LINTER_BINARIES], allowHardLinks: config.allowHardLinks });
   const github = new GitHubRawClient({
     fetchRaw: (req, signal) => sandbox.fetchRaw(req, signal),
     base: config.githubRawBase,

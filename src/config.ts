@@ -9,7 +9,7 @@ import { GITHUB_NET } from "./sandbox/permissions.ts";
 import { ALL_LINTERS, type LinterName } from "./linters/registry.ts";
 import { safePath } from "./policy/commands.ts";
 import { DEFAULT_MAX_OUTPUT_BYTES, MAX_MAX_OUTPUT_BYTES, MIN_MAX_OUTPUT_BYTES } from "./output/budget.ts";
-import { HTTP_ARG_OPTIONS, HTTP_USAGE, type HttpConfig, parseHttpConfig } from "./config_http.ts";
+import { boolOption, HTTP_ARG_OPTIONS, HTTP_USAGE, type HttpConfig, parseHttpConfig } from "./config_http.ts";
 
 export type Transport = "stdio" | "http";
 export type LogLevel = "debug" | "info" | "warning" | "error";
@@ -50,6 +50,8 @@ export interface Config {
   readonly linterTimeoutMs: number;
   /** A GitHub fetch still running after this long is abandoned. */
   readonly fetchTimeoutMs: number;
+  /** Serve regular files that have more than one name (hard links); refused by default. */
+  readonly allowHardLinks: boolean;
   /** PATH handed to linter processes: the server's PATH less empty and relative entries. */
   readonly linterPath: string;
   /** The HTTP transport's settings (parsed in every mode, used with --transport http). */
@@ -86,6 +88,8 @@ Options (each also read from the environment variable shown; flags win):
                        (CODE_REVIEW_GITHUB_RAW_BASE; default: off)
   --linter-timeout-ms N  kill a linter after N ms (CODE_REVIEW_LINTER_TIMEOUT_MS; default: 30000)
   --fetch-timeout-ms N   abandon a GitHub fetch after N ms (CODE_REVIEW_FETCH_TIMEOUT_MS; default: 15000)
+  --allow-hard-links   serve files with more than one hard link, which may also be named
+                       outside the root (CODE_REVIEW_ALLOW_HARD_LINKS; default: refused)
   --max-output-bytes N   byte budget of one answer; longer ones are cut and paged
                        (CODE_REVIEW_MAX_OUTPUT_BYTES; default: ${DEFAULT_MAX_OUTPUT_BYTES}, from ${MIN_MAX_OUTPUT_BYTES} to ${MAX_MAX_OUTPUT_BYTES})
   --allow-secret-files let tools read credential files (.env, private keys, .npmrc ...)
@@ -124,6 +128,7 @@ export function parseConfigArgs(argv: string[], env: EnvReader, cwd: string): Pa
         "github-raw-base": { type: "string" },
         "linter-timeout-ms": { type: "string" },
         "fetch-timeout-ms": { type: "string" },
+        "allow-hard-links": { type: "boolean" },
         "max-output-bytes": { type: "string" },
         "allow-secret-files": { type: "boolean" },
         help: { type: "boolean", short: "h" },
@@ -206,6 +211,8 @@ export function parseConfigArgs(argv: string[], env: EnvReader, cwd: string): Pa
     timeouts[flag] = n;
   }
 
+  const hardLinks = boolOption(v as Record<string, unknown>, env, "allow-hard-links", "CODE_REVIEW_ALLOW_HARD_LINKS");
+  if (!hardLinks.ok) return { ok: false, error: hardLinks.error };
   const [budgetRaw, budgetSrc] = pick("max-output-bytes", "CODE_REVIEW_MAX_OUTPUT_BYTES");
   const maxOutputBytes = budgetRaw === undefined ? DEFAULT_MAX_OUTPUT_BYTES : Number(budgetRaw);
   if (budgetRaw !== undefined && (!/^\d{1,9}$/.test(budgetRaw) || maxOutputBytes < MIN_MAX_OUTPUT_BYTES || maxOutputBytes > MAX_MAX_OUTPUT_BYTES)) {
@@ -244,6 +251,7 @@ export function parseConfigArgs(argv: string[], env: EnvReader, cwd: string): Pa
         githubToken: token !== undefined && token !== "" ? token : undefined,
         linterTimeoutMs: timeouts["linter-timeout-ms"]!,
         fetchTimeoutMs: timeouts["fetch-timeout-ms"]!,
+        allowHardLinks: hardLinks.value,
         linterPath: safePath(env("PATH") ?? "") || "/usr/local/bin:/usr/bin:/bin",
         http: http.value,
         maxOutputBytes,

@@ -67,7 +67,7 @@ export interface HttpConfig {
 }
 
 /** Tool names a rate limit may name (a unit test checks them against the tool list). */
-export const RATE_LIMITED_TOOLS = ["list_directory", "read_file", "run_linter", "fetch_github_file"] as const;
+export const RATE_LIMITED_TOOLS = ["list_directory", "read_file", "search_code", "run_linter", "fetch_github_file"] as const;
 
 export const HTTP_DEFAULTS = {
   maxBodyBytes: 1024 * 1024,
@@ -235,7 +235,7 @@ function intOption(pick: Pick, flag: string, envName: string, def: number, min: 
   return { ok: true, value: n };
 }
 
-function boolOption(values: Record<string, unknown>, env: (n: string) => string | undefined, flag: string, envName: string):
+export function boolOption(values: Record<string, unknown>, env: (n: string) => string | undefined, flag: string, envName: string):
   { ok: true; value: boolean } | { ok: false; error: string } {
   if (values[flag] === true) return { ok: true, value: true };
   const raw = env(envName);

@@ -123,8 +123,8 @@ export function createServer(deps: ServerDeps): McpServer {
         "server/discover": LIST_CACHE,
       },
       instructions:
-        "Tools for reviewing the project at the server's root: list_directory and read_file to explore, run_linter for " +
-        "mechanical findings, fetch_github_file for upstream references. Paths are relative to the project root. " +
+        "Tools for reviewing the project at the server's root: list_directory (depth > 1 for a tree), read_file and " +
+        "search_code to explore, run_linter for mechanical findings (a file, a folder or \".\" for the whole project), fetch_github_file for upstream references. Paths are relative to the project root. " +
         "The resource config://review-rules holds the rules to review against; the prompts security_review and " +
         "performance_review give a structured review of one file.",
     },

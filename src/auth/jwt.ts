@@ -4,7 +4,7 @@
  * issuer, this server's resource URL as audience, exp/nbf, and a required scope.
  */
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from "jose";
-import type { Authenticator, AuthOutcome } from "./types.ts";
+import type { Authenticator, AuthFailureReason, AuthOutcome } from "./types.ts";
 
 /** Asymmetric algorithms only: a JWKS holds public keys, and "none" or HMAC are never accepted. */
 export const ACCEPTED_ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"];
@@ -29,7 +29,7 @@ export function scopesOf(payload: JWTPayload): string[] {
   return [];
 }
 
-function refuse(description: string, reason: string): AuthOutcome {
+function refuse(description: string, reason: AuthFailureReason): AuthOutcome {
   return { ok: false, error: "invalid_token", description, reason };
 }
 

@@ -15,6 +15,25 @@ export interface Principal {
   method: "jwt" | "api-key";
 }
 
+/** Every reason an authenticator or the middleware gives for a refusal: a closed set, so it can label metrics. */
+export const AUTH_FAILURE_REASONS = [
+  "missing",
+  "metrics_token",
+  "unknown_key",
+  "expired",
+  "issuer",
+  "audience",
+  "not_before",
+  "claim",
+  "signature",
+  "algorithm",
+  "jwks_unavailable",
+  "malformed",
+  "unverifiable",
+  "scope",
+] as const;
+export type AuthFailureReason = typeof AUTH_FAILURE_REASONS[number];
+
 export type AuthOutcome =
   | { ok: true; principal: Principal }
   | {
@@ -23,7 +42,7 @@ export type AuthOutcome =
     /** Safe to send to the client: never the token or a key. */
     description: string;
     /** Short label for metrics, e.g. "expired", "audience". */
-    reason: string;
+    reason: AuthFailureReason;
   };
 
 /** Checks a bearer credential. Never throws for a bad credential. */

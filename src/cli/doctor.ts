@@ -139,7 +139,7 @@ async function probeRuff(): Promise<Check> {
 
 /** Starts the real sandbox worker on the root and asks it to list one entry. */
 async function probeSandbox(config: ServerSettings, root: string): Promise<{ check: Check; sandbox: SandboxClient }> {
-  const sandbox = new SandboxClient({ root, net: config.githubNet, run: [...LINTER_BINARIES], callTimeoutMs: 30_000 });
+  const sandbox = new SandboxClient({ root, net: config.githubNet, run: [...LINTER_BINARIES], callTimeoutMs: 30_000, allowHardLinks: config.allowHardLinks });
   try {
     const r = await sandbox.listDirectory(".", 1);
     if (!r.ok) return { sandbox, check: { status: "fail", label: "sandbox", detail: `cannot list the root: ${r.reason}` } };

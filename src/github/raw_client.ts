@@ -103,6 +103,28 @@ export function formatSeconds(ms: number): string {
 }
 
 /**
+ * Why a request never got an answer, in words a model can act on: the reason first,
+ * then what to do. The lower layer's text (which may be as vague as "fetch failed")
+ * follows in parentheses, shortened.
+ *
+ * @example unreachableMessage("o/r@HEAD:a.md", "raw.githubusercontent.com", "fetch failed")
+ * // "Cannot fetch \"o/r@HEAD:a.md\": GitHub (raw.githubusercontent.com) could not be reached ..."
+ */
+export function unreachableMessage(label: string, host: string, detail: string): string {
+  const d = detail.replace(/\s+/g, " ").trim();
+  let why = "the network request failed";
+  if (/NotCapable|Requires net access|PermissionDenied/i.test(d)) why = "this server is not permitted to connect there (its --allow-net does not name the host)";
+  else if (/dns|lookup|resolve|ENOTFOUND|EAI_AGAIN/i.test(d)) why = "its name did not resolve (no DNS or no network)";
+  else if (/refused|ECONNREFUSED|blocked/i.test(d)) why = "the connection was refused";
+  else if (/reset|ECONNRESET|broken pipe|closed/i.test(d)) why = "the connection was cut";
+  else if (/certificate|tls|ssl/i.test(d)) why = "the secure connection failed";
+  else if (/unreachable|no route|ENETUNREACH|EHOSTUNREACH/i.test(d)) why = "there is no route to it";
+  const shown = d.length > 120 ? d.slice(0, 120) + "..." : d;
+  return `Cannot fetch ${JSON.stringify(label)}: GitHub (${host}) could not be reached: ${why}${shown === "" ? "" : ` (${shown})`}. ` +
+    "The server may be offline or its network restricted: try again later, or go on with the review without this file.";
+}
+
+/**
  * Fetches text files from GitHub's raw host for fetch_github_file. get() never
  * throws for a failed fetch (it returns { ok: false, kind, message }); it throws only
  * the caller's abort reason. Concurrent calls for one file share one fetch.
@@ -195,11 +217,7 @@ export class GitHubRawClient {
       if (error instanceof RawFetchFailure) {
         return { ok: false, kind: error.kind, message: error.message };
       }
-      return {
-        ok: false,
-        kind: "network",
-        message: `Network error fetching ${built.key}: ${this.#redact(error)}`,
-      };
+      return { ok: false, kind: "network", message: unreachableMessage(built.key, this.#base.host, this.#redact(error)) };
     }
   }
 
@@ -230,10 +248,7 @@ export class GitHubRawClient {
             `Timed out after ${formatSeconds(this.#timeoutMs)} fetching ${label}`,
           );
         }
-        throw new RawFetchFailure(
-          "network",
-          `Network error fetching ${label}: ${this.#redact(error)}`,
-        );
+        throw new RawFetchFailure("network", unreachableMessage(label, new URL(url).host, this.#redact(error)));
       }
 
       if (res.status === 304 && stale) {

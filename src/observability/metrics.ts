@@ -7,6 +7,30 @@
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { ToolCallEvent } from "../server.ts";
 import type { RawCacheStats } from "../github/raw_client.ts";
+import { AUTH_FAILURE_REASONS } from "../auth/types.ts";
+import { ALL_LINTERS } from "../linters/registry.ts";
+import { RATE_LIMITED_TOOLS } from "../config_http.ts";
+
+/**
+ * The label values each label may take. Whatever a client can influence (method, path,
+ * tool name, reason) is mapped onto one of these, anything else onto "other", so a
+ * hostile client cannot add series: /metrics and the registry's memory stay bounded.
+ */
+export const HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"] as const;
+export const HTTP_ROUTES = ["/mcp", "/health", "/ready", "/metrics", "/.well-known/oauth-protected-resource"] as const;
+export const TOOL_OUTCOMES = ["ok", "refused", "error", "cancelled", "timeout"] as const;
+export const RATE_LIMIT_SCOPES = ["client", ...RATE_LIMITED_TOOLS] as const;
+export const OTHER = "other";
+
+/** `value` when it is one of `allowed`, else "other". */
+export function bounded(value: unknown, allowed: ReadonlySet<string>): string {
+  return typeof value === "string" && allowed.has(value) ? value : OTHER;
+}
+
+/** An HTTP status as a label: a three-digit status code, else "other". */
+export function statusLabel(status: unknown): string {
+  return typeof status === "number" && Number.isInteger(status) && status >= 100 && status <= 599 ? String(status) : OTHER;
+}
 
 /** Live numbers read at scrape time. */
 export interface MetricSources {
@@ -14,6 +38,8 @@ export interface MetricSources {
   sessions?: () => number;
   workerStarts?: () => number;
   linterQueue?: () => { running: number; waiting: number };
+  /** The tools the server registers: the only tool label values besides "other". */
+  tools?: readonly string[];
 }
 
 /** Most distinct subjects given their own label; the rest count as "other". */
@@ -38,6 +64,13 @@ function sourcedCounter(registry: Registry, name: string, help: string, read: ()
 export class Metrics {
   readonly registry = new Registry();
   readonly #subjects = new Set<string>();
+  readonly #tools: ReadonlySet<string>;
+  readonly #methods: ReadonlySet<string> = new Set(HTTP_METHODS);
+  readonly #routes: ReadonlySet<string> = new Set(HTTP_ROUTES);
+  readonly #outcomes: ReadonlySet<string> = new Set(TOOL_OUTCOMES);
+  readonly #linters: ReadonlySet<string> = new Set(ALL_LINTERS);
+  readonly #scopes: ReadonlySet<string> = new Set(RATE_LIMIT_SCOPES);
+  readonly #reasons: ReadonlySet<string> = new Set(AUTH_FAILURE_REASONS);
   readonly #toolDuration: Histogram<"tool">;
   readonly #toolCalls: Counter<"tool" | "outcome">;
   readonly #toolErrors: Counter<"tool">;
@@ -52,6 +85,7 @@ export class Metrics {
 
   constructor(sources: MetricSources = {}) {
     const registers = [this.registry];
+    this.#tools = new Set(sources.tools ?? []);
     this.#toolDuration = new Histogram({
       name: "mcp_tool_call_duration_seconds",
       help: "Tool call latency, queueing included",
@@ -113,30 +147,34 @@ export class Metrics {
 
   /** The onToolCall hook of createServer. */
   recordToolCall(e: ToolCallEvent): void {
-    this.#toolDuration.observe({ tool: e.tool }, e.durationMs / 1000);
-    this.#toolCalls.inc({ tool: e.tool, outcome: e.outcome });
-    if (e.outcome !== "ok") this.#toolErrors.inc({ tool: e.tool });
+    const tool = bounded(e.tool, this.#tools);
+    const outcome = bounded(e.outcome, this.#outcomes);
+    this.#toolDuration.observe({ tool }, e.durationMs / 1000);
+    this.#toolCalls.inc({ tool, outcome });
+    if (outcome !== "ok") this.#toolErrors.inc({ tool });
     if (e.subject !== undefined) {
+      // Subjects are authenticated identities, not client input: the first ones keep their name.
       if (this.#subjects.size < MAX_SUBJECT_LABELS) this.#subjects.add(e.subject);
-      this.#subjectCalls.inc({ subject: this.#subjects.has(e.subject) ? e.subject : "other" });
+      this.#subjectCalls.inc({ subject: this.#subjects.has(e.subject) ? e.subject : OTHER });
     }
   }
 
   recordHttp(method: string, route: string, status: number, seconds: number): void {
-    this.#httpRequests.inc({ method, route, status: String(status) });
-    this.#httpDuration.observe({ route }, seconds);
+    const r = bounded(route, this.#routes);
+    this.#httpRequests.inc({ method: bounded(method, this.#methods), route: r, status: statusLabel(status) });
+    this.#httpDuration.observe({ route: r }, seconds);
   }
 
   recordLinter(linter: string, seconds: number): void {
-    this.#linterDuration.observe({ linter }, seconds);
+    this.#linterDuration.observe({ linter: bounded(linter, this.#linters) }, seconds);
   }
 
   recordRateLimited(scope: string): void {
-    this.#rateLimited.inc({ scope });
+    this.#rateLimited.inc({ scope: bounded(scope, this.#scopes) });
   }
 
   recordAuthFailure(reason: string): void {
-    this.#authFailures.inc({ reason });
+    this.#authFailures.inc({ reason: bounded(reason, this.#reasons) });
   }
 
   /** The exposition text and its content type. */

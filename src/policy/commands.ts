@@ -46,8 +46,12 @@ export interface LinterSpec {
   maxOutputBytes: number;
   /** How to install it, completing "flake8 is not installed on this machine: install it with ...". */
   installHint: string;
-  /** The argv after the binary. Throws on a path that is not absolute (a caller bug). */
-  buildArgs(absPath: string, isolatedConfigDir?: string): string[];
+  /**
+   * The argv after the binary, for one file or (a project run) several. `configFlags` are the
+   * project's safe settings (src/linters/python_config.ts), only ever `--name=value` words.
+   * Throws on a path that is not absolute (a caller bug).
+   */
+  buildArgs(absPath: string | readonly string[], isolatedConfigDir?: string, configFlags?: readonly string[]): string[];
   /** The COMPLETE child environment, given the server's PATH; nothing else is inherited. */
   env(pathValue: string): Record<string, string>;
   /** Diagnostics for `relPath`, or a short reason when the run was a real failure. Never throws. */
@@ -72,7 +76,13 @@ export const ISOLATED_CONFIG_FILES: Readonly<Record<string, string>> = Object.fr
  *
  * @example operand("/proj/-rf.py") === "/proj/-rf.py"; operand("-rf.py") // throws
  */
-function operand(absPath: string): string {
+function operand(absPath: string): string;
+function operand(absPath: string | readonly string[]): string[];
+function operand(absPath: string | readonly string[]): string | string[] {
+  if (typeof absPath !== "string") {
+    if (absPath.length === 0) throw new TypeError("linter operands: at least one path");
+    return absPath.map((p) => operand(p));
+  }
   if (typeof absPath !== "string" || absPath.includes("\0") || !path.isAbsolute(absPath)) {
     throw new TypeError(
       `linter operand must be an absolute path without NUL bytes: ${JSON.stringify(absPath)}`,
@@ -102,6 +112,24 @@ function baseEnv(pathValue: string): Record<string, string> {
 function pythonEnv(pathValue: string): Record<string, string> {
   return { ...baseEnv(pathValue), PYTHONIOENCODING: "utf-8" };
 }
+
+/**
+ * The project's settings as flags, checked once more: each must be one `--name=value` word, so
+ * nothing can read as a path, a second option or an @argfile.
+ */
+function flags(configFlags: readonly string[] | undefined): string[] {
+  const out = [...(configFlags ?? [])];
+  for (const f of out) {
+    if (!/^--[a-z][a-z-]*=[^\0\n]*$/.test(f)) throw new TypeError(`linter config flag must be --name=value: ${JSON.stringify(f)}`);
+  }
+  return out;
+}
+
+/**
+ * flake8's `--format` for several files: the path first, then an ASCII unit separator that no
+ * path we pass contains, then FLAKE8_FORMAT; src/linters/batch.ts splits on it.
+ */
+export const FLAKE8_BATCH_FORMAT = "%(path)s\x1f" + FLAKE8_FORMAT;
 
 /** A spec that cannot be changed at run time, extensions included. */
 function frozen(spec: LinterSpec): Readonly<LinterSpec> {
@@ -137,7 +165,7 @@ export const LINTERS: Readonly<Record<SubprocessLinter, LinterSpec>> = Object.fr
         "--no-fix",
         "--output-format=json",
         "--",
-        operand(absPath),
+        ...[operand(absPath)].flat(),
       ],
       env: baseEnv,
       parse: parseRuff,
@@ -152,7 +180,13 @@ export const LINTERS: Readonly<Record<SubprocessLinter, LinterSpec>> = Object.fr
       installHint: "apt-get install flake8 (Debian/Ubuntu) or pipx install flake8",
       // --isolated: setup.cfg, tox.ini and .flake8 are not read, so neither are their
       // [flake8:local-plugins] (which import code from the project) nor their settings.
-      buildArgs: (absPath) => ["--isolated", `--format=${FLAKE8_FORMAT}`, "--", operand(absPath)],
+      buildArgs: (absPath, _dir, configFlags) => [
+        "--isolated",
+        `--format=${typeof absPath === "string" ? FLAKE8_FORMAT : FLAKE8_BATCH_FORMAT}`,
+        ...flags(configFlags),
+        "--",
+        ...[operand(absPath)].flat(),
+      ],
       env: pythonEnv,
       parse: parseFlake8,
     }),
@@ -167,12 +201,13 @@ export const LINTERS: Readonly<Record<SubprocessLinter, LinterSpec>> = Object.fr
       // An explicit --rcfile stops pylint from looking for pylintrc, .pylintrc,
       // pyproject.toml, setup.cfg or tox.ini (whose init-hook and load-plugins run code);
       // --persistent=n: no stats read from or written to the cache.
-      buildArgs: (absPath, isolatedConfigDir) => [
+      buildArgs: (absPath, isolatedConfigDir, configFlags) => [
         `--rcfile=${isolatedConfigDir ? path.join(isolatedConfigDir, "pylintrc") : "/dev/null"}`,
         "--persistent=n",
         "--output-format=json",
+        ...flags(configFlags),
         "--",
-        operand(absPath),
+        ...[operand(absPath)].flat(),
       ],
       env: pythonEnv,
       parse: parsePylint,
@@ -188,7 +223,7 @@ export const LINTERS: Readonly<Record<SubprocessLinter, LinterSpec>> = Object.fr
         "apt-get install shellcheck (Debian/Ubuntu), brew install shellcheck (macOS), or see https://github.com/koalaman/shellcheck#installing",
       // --norc: no .shellcheckrc (which can enable external-sources and disable checks);
       // no -x: sourced files, which may lie outside the project, are not opened.
-      buildArgs: (absPath) => ["--norc", "--format=json1", "--", operand(absPath)],
+      buildArgs: (absPath) => ["--norc", "--format=json1", "--", ...[operand(absPath)].flat()],
       env: baseEnv,
       parse: parseShellcheck,
     }),
@@ -204,7 +239,7 @@ export const LINTERS: Readonly<Record<SubprocessLinter, LinterSpec>> = Object.fr
       // --no-config: no deno.json(c), so no lint plugins (JavaScript run by the linter)
       // and no rule settings. No "--": deno lint ignores files placed after it and lints
       // the whole working directory instead; the absolute path cannot read as an option.
-      buildArgs: (absPath) => ["lint", "--no-config", "--json", operand(absPath)],
+      buildArgs: (absPath) => ["lint", "--no-config", "--json", ...[operand(absPath)].flat()],
       env: (pathValue) => ({ ...baseEnv(pathValue), NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" }),
       parse: parseDenoLint,
     }),

@@ -65,6 +65,41 @@ export interface Resolved {
   info: Deno.FileInfo;
 }
 
+/**
+ * What the operator decided beyond the defaults, set once per process (the sandbox
+ * worker receives it before its first operation). A hard link is a second name for
+ * the same file: one inside the root can name a file that lives outside it (a key,
+ * another user's data), and nothing on the path shows it, so by default a regular file
+ * with more than one name is refused; `--allow-hard-links` serves them.
+ */
+export interface PathPolicy {
+  allowHardLinks: boolean;
+}
+
+const policy: PathPolicy = { allowHardLinks: false };
+
+/** Sets the process-wide path policy (main.ts through the sandbox client; tests). */
+export function configurePathPolicy(p: Partial<PathPolicy>): void {
+  if (p.allowHardLinks !== undefined) policy.allowHardLinks = p.allowHardLinks;
+}
+
+/** The policy in force. */
+export function pathPolicy(): Readonly<PathPolicy> {
+  return { ...policy };
+}
+
+/**
+ * The refusal for a regular file with several names, unless the policy allows them;
+ * undefined when the file may be served. Directories always have several links.
+ *
+ * @example hardLinkRefusal({ isFile: true, nlink: 2, ... }) // "is a hard link (2 names) and may also be named outside the project root; ..."
+ */
+export function hardLinkRefusal(info: Deno.FileInfo, p: Readonly<PathPolicy> = policy): string | undefined {
+  if (p.allowHardLinks || !info.isFile || info.nlink === null || info.nlink <= 1) return undefined;
+  return `is a hard link (${info.nlink} names) and may also be named outside the project root; ` +
+    "files with several hard links are refused unless the server runs with --allow-hard-links";
+}
+
 /** Kind of a FileInfo from lstat. */
 export function kindOf(info: Deno.FileInfo): EntryKind {
   if (info.isSymlink) return "symlink";
@@ -79,11 +114,17 @@ export function kindOf(info: Deno.FileInfo): EntryKind {
 
 /**
  * The full decision: lexical check, then realpath, then containment of the real
- * path, then the kind of what it points at. Only regular files and directories pass.
+ * path, then the kind of what it points at. Only regular files and directories pass,
+ * and regular files with more than one hard link only when the policy allows them.
  *
  * @example resolveInsideRoot("/proj", "link-to-etc/passwd") // { ok: false, reason: "path resolves outside the project root (through a symlink)" }
  */
-export function resolveInsideRoot(root: string, requested: string, fs: PathFs = denoPathFs): Decision<Resolved> {
+export function resolveInsideRoot(
+  root: string,
+  requested: string,
+  fs: PathFs = denoPathFs,
+  p: Readonly<PathPolicy> = policy,
+): Decision<Resolved> {
   const lexical = lexicalCandidate(root, requested);
   if (!lexical.ok) return lexical;
   let real: string;
@@ -110,6 +151,8 @@ export function resolveInsideRoot(root: string, requested: string, fs: PathFs = 
   if (kind !== "file" && kind !== "directory") {
     return { ok: false, reason: `is a ${describeKind(kind)}, not a regular file or directory` };
   }
+  const linked = hardLinkRefusal(info, p);
+  if (linked !== undefined) return { ok: false, reason: linked };
   return { ok: true, value: { real, rel: relativeToRoot(root, real), kind, info } };
 }
 

@@ -76,11 +76,13 @@ export function fileResource(ctx: ResourceContext) {
         let prefix = value;
         if (prefix.startsWith("/")) {
           if (prefix === root) prefix = "";
-          else if (prefix.startsWith(root + "/")) prefix = prefix.slice(root.length + 1);
+          else if (prefix.startsWith(root + "/")) prefix = prefix.slice(root.length).replace(/^\/+/, "");
           else return [];
         }
         const rels = await ctx.sandbox.completePath(prefix, LIMITS.completionMaxValues);
-        return rels.map((r) => path.posix.join(root, r) + (r.endsWith("/") ? "/" : ""));
+        // Concatenation, not path.join: join keeps a folder's trailing "/", and adding one made "//".
+        const base = root.endsWith("/") ? root : root + "/";
+        return rels.map((r) => base + r);
       },
     },
   });

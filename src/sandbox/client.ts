@@ -6,7 +6,10 @@ import type { CompletionRequest, ListDirectoryResult, Outcome, PackedListing, Re
 import { unpackListing } from "./files.ts";
 import type { LintOutcome, LintRequest } from "./lint.ts";
 import type { FetchRawRequest, FetchRawResult } from "./protocol.ts";
-import type { WorkerRequest, WorkerResponse } from "./messages.ts";
+import type { WorkerProgress, WorkerRequest, WorkerResponse } from "./messages.ts";
+import type { LintProjectRequest, LintProjectResult } from "./lint_project.ts";
+import type { SearchRequest, SearchResult } from "./search.ts";
+import type { TreeResult } from "./walk.ts";
 import { fileURLToPath } from "node:url";
 import { workerPermissions } from "./permissions.ts";
 import { log } from "../observability/log.ts";
@@ -19,7 +22,12 @@ export interface SandboxOptions {
   run: readonly string[];
   /** Upper bound for any one call, after which it is cancelled. */
   callTimeoutMs?: number;
+  /** Serve regular files with more than one hard link (--allow-hard-links). Default: refused. */
+  allowHardLinks?: boolean;
 }
+
+/** Upper bound of one project lint (its own caps and the per-process timeouts end it sooner). */
+const PROJECT_CALL_TIMEOUT_MS = 600_000;
 
 /** A failure of the sandbox itself (not a policy refusal): unexpected, logged, reported as internal. */
 export class SandboxError extends Error {
@@ -31,6 +39,7 @@ interface Pending {
   reject(e: Error): void;
   timer: ReturnType<typeof setTimeout>;
   cleanup(): void;
+  onProgress?: (done: number, total: number, message: string) => void;
 }
 
 type Op = WorkerRequest["op"];
@@ -95,13 +104,15 @@ export class SandboxClient {
       deno: { permissions },
     } as WorkerOptions);
     this.#workerStarts++;
-    worker.onmessage = (e: MessageEvent<WorkerResponse>) => this.#onMessage(e.data);
+    worker.onmessage = (e: MessageEvent<WorkerResponse | WorkerProgress>) => this.#onMessage(e.data);
     worker.onerror = (e: ErrorEvent) => {
       e.preventDefault();
       log("sandbox").error("sandbox worker failed", { error: e.message });
       this.#fail(new SandboxError(`sandbox worker failed: ${e.message}`));
     };
     worker.onmessageerror = () => this.#fail(new SandboxError("sandbox worker sent an unreadable message"));
+    // Messages arrive in order: the policy is in force before the first operation.
+    worker.postMessage({ policy: { allowHardLinks: this.#opts.allowHardLinks === true } });
     this.#worker = worker;
     return worker;
   }
@@ -116,7 +127,11 @@ export class SandboxClient {
     this.#pending.clear();
   }
 
-  #onMessage(msg: WorkerResponse): void {
+  #onMessage(msg: WorkerResponse | WorkerProgress): void {
+    if ("progress" in msg) {
+      this.#pending.get(msg.progress)?.onProgress?.(msg.done, msg.total, msg.message);
+      return;
+    }
     const p = this.#pending.get(msg.id);
     if (!p) return;
     this.#pending.delete(msg.id);
@@ -129,7 +144,11 @@ export class SandboxClient {
     }
   }
 
-  call<O extends Op, T>(op: O, args: ArgsOf<O>, options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<T> {
+  call<O extends Op, T>(
+    op: O,
+    args: ArgsOf<O>,
+    options: { signal?: AbortSignal; timeoutMs?: number; onProgress?: Pending["onProgress"] } = {},
+  ): Promise<T> {
     const worker = this.#ensure();
     const id = this.#nextId++;
     const { signal } = options;
@@ -153,6 +172,7 @@ export class SandboxClient {
         resolve: resolve as (v: unknown) => void,
         reject,
         timer,
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
         cleanup: () => {
           clearTimeout(timer);
           signal?.removeEventListener("abort", onAbort);
@@ -180,6 +200,25 @@ export class SandboxClient {
 
   fetchRaw(req: FetchRawRequest, signal?: AbortSignal): Promise<FetchRawResult> {
     return this.call("fetchRaw", req, { signal, timeoutMs: req.timeoutMs + 5_000 });
+  }
+
+  /** Lints a folder or a glob: many files in one call, progress as they finish. */
+  lintProject(
+    req: Omit<LintProjectRequest, "root">,
+    onProgress: (done: number, total: number, message: string) => void,
+    signal?: AbortSignal,
+  ): Promise<Outcome<LintProjectResult>> {
+    return this.call("lintProject", { ...req, root: this.#opts.root }, { signal, onProgress, timeoutMs: PROJECT_CALL_TIMEOUT_MS });
+  }
+
+  /** Searches the project's files for a literal or an RE2 regular expression. */
+  searchCode(req: Omit<SearchRequest, "root">, signal?: AbortSignal): Promise<Outcome<SearchResult>> {
+    return this.call("searchCode", { ...req, root: this.#opts.root }, { signal, timeoutMs: req.timeBudgetMs + 30_000 });
+  }
+
+  /** A folder's tree down to `depth` levels, under the project's ignore rules. */
+  listTree(path: string, depth: number, includeIgnored: boolean, maxEntries: number, signal?: AbortSignal): Promise<Outcome<TreeResult>> {
+    return this.call("listTree", { root: this.#opts.root, path, depth, includeIgnored, maxEntries }, { signal });
   }
 
   /** Loads the built-in ruff engine in the background, so the first ruff call is fast. Never rejects. */

@@ -1,10 +1,11 @@
 /**
  * File effects, run inside the sandbox worker: every path goes through
  * resolveInsideRoot first, the real path is the one opened, and the opened file is
- * checked again (fstat) so a swap between the check and the open is noticed.
+ * checked again (fstat) so a swap between the check and the open, or a hard link made
+ * meanwhile, is noticed.
  */
 import * as path from "node:path";
-import { describeKind, type EntryKind, formatBytes, kindOf, relativeToRoot, resolveInsideRoot } from "../policy/paths.ts";
+import { describeKind, type EntryKind, formatBytes, hardLinkRefusal, kindOf, relativeToRoot, resolveInsideRoot } from "../policy/paths.ts";
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; reason: string };
 
@@ -161,6 +162,9 @@ export async function readFile(req: ReadFileRequest): Promise<Outcome<ReadFileRe
     if (!after.isFile || after.ino !== r.value.info.ino || after.dev !== r.value.info.dev) {
       return { ok: false, reason: "the file changed while it was being opened; try again" };
     }
+    // A link made between the check and the open is seen on the open file itself.
+    const linked = hardLinkRefusal(after);
+    if (linked !== undefined) return { ok: false, reason: linked };
     if (!ranged) return readWhole(file, r.value.rel, after.size, req.maxBytes);
     return await readRange(file, r.value.rel, after.size, req);
   } finally {
@@ -299,12 +303,14 @@ export interface CompletionRequest {
 /**
  * Path completion: entries of the folder named by the prefix whose names start
  * with its last component; folders end with "/". Hidden entries only when asked for.
+ * The folder part comes back normalised: a value never holds "//", "/./" or "/../".
  */
 export function completePath(req: CompletionRequest): string[] {
-  const prefix = req.prefix.replace(/^\.\//, "");
-  const slash = prefix.lastIndexOf("/");
-  const dirPart = slash === -1 ? "" : prefix.slice(0, slash + 1);
-  const namePart = slash === -1 ? prefix : prefix.slice(slash + 1);
+  const slash = req.prefix.lastIndexOf("/");
+  const namePart = slash === -1 ? req.prefix : req.prefix.slice(slash + 1);
+  // The folder part as typed, normalised ("src//", "./src/./" -> "src/"), so no value holds "//".
+  let dirPart = slash === -1 ? "" : path.posix.normalize(req.prefix.slice(0, slash + 1));
+  if (dirPart === "./") dirPart = "";
   const r = resolveInsideRoot(req.root, dirPart === "" ? "." : dirPart);
   if (!r.ok || r.value.kind !== "directory") return [];
   const out: string[] = [];

@@ -10,6 +10,16 @@ import { formatBytes, isInside, resolveInsideRoot } from "../policy/paths.ts";
 import { runCommand } from "./run_command.ts";
 import { readFile } from "./files.ts";
 import { ruffCheck } from "../linters/ruff/mod.ts";
+import {
+  type ConfigText,
+  describeConfig,
+  flake8Config,
+  FLAKE8_CONFIG_NAMES,
+  pylintConfig,
+  PYLINT_CONFIG_NAMES,
+  type PythonLinterConfig,
+} from "../linters/python_config.ts";
+import * as path from "node:path";
 
 export interface LintRequest {
   root: string;
@@ -73,10 +83,12 @@ export async function runLinter(req: LintRequest, signal?: AbortSignal): Promise
   if (!acceptsFile(req.linter, r.value.real)) {
     return { ok: false, reason: `${req.linter} does not check this kind of file (it takes ${spec.extensions.join(", ")})` };
   }
+  const cfg = req.linter === "flake8" || req.linter === "pylint" ? pythonLinterConfig(req.linter, req.root) : undefined;
+  const configFile = cfg ? describeConfig(cfg) : undefined;
   const result = await runCommand({
     op: "runCommand",
     binary: spec.binary,
-    args: spec.buildArgs(r.value.real),
+    args: spec.buildArgs(r.value.real, undefined, cfg?.flags ?? []),
     env: spec.env(req.pathEnv),
     cwd: req.root,
     timeoutMs: req.timeoutMs,
@@ -96,8 +108,34 @@ export async function runLinter(req: LintRequest, signal?: AbortSignal): Promise
   if (!parsed.ok) return { ok: false, reason: `${req.linter} failed: ${parsed.error}` };
   return {
     ok: true,
-    value: { linter: req.linter, rel: r.value.rel, diagnostics: parsed.diagnostics, durationMs: performance.now() - started },
+    value: {
+      linter: req.linter,
+      rel: r.value.rel,
+      diagnostics: parsed.diagnostics,
+      durationMs: performance.now() - started,
+      ...(configFile ? { configFile } : {}),
+    },
   };
+}
+
+/**
+ * The project's own flake8 or pylint settings (from the root's configuration files, read under
+ * the path policy), reduced to the safe flags of src/linters/python_config.ts.
+ */
+export function pythonLinterConfig(linter: "flake8" | "pylint", root: string): PythonLinterConfig {
+  const names = linter === "flake8" ? FLAKE8_CONFIG_NAMES : PYLINT_CONFIG_NAMES;
+  const files: ConfigText[] = names.map((name) => ({ name, text: readRootConfig(root, name) }));
+  return linter === "flake8" ? flake8Config(files) : pylintConfig(files);
+}
+
+function readRootConfig(root: string, name: string): string | null {
+  const r = resolveInsideRoot(root, path.join(root, name));
+  if (!r.ok || r.value.kind !== "file" || r.value.info.size > 1024 * 1024) return null;
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(Deno.readFileSync(r.value.real));
+  } catch {
+    return null;
+  }
 }
 
 function formatDuration(ms: number): string {

@@ -8,12 +8,20 @@ import { completePath, listDirectory, packListing, readFile } from "./files.ts";
 import { runLinter } from "./lint.ts";
 import { fetchRaw } from "./fetch_raw.ts";
 import { warmUp } from "../linters/ruff/mod.ts";
-import type { WorkerRequest, WorkerResponse } from "./messages.ts";
+import { lintProject } from "./lint_project.ts";
+import { searchCode } from "./search.ts";
+import { listTree } from "./walk.ts";
+import type { WorkerProgress, WorkerRequest, WorkerResponse } from "./messages.ts";
+import { configurePathPolicy, type PathPolicy } from "../policy/paths.ts";
 
 const inflight = new Map<number, AbortController>();
 
 self.onmessage = async (event: MessageEvent) => {
-  const msg = event.data as WorkerRequest | { cancel: number };
+  const msg = event.data as WorkerRequest | { cancel: number } | { policy: PathPolicy };
+  if ("policy" in msg) {
+    configurePathPolicy(msg.policy);
+    return;
+  }
   if ("cancel" in msg) {
     inflight.get(msg.cancel)?.abort(new DOMException("cancelled", "AbortError"));
     return;
@@ -48,5 +56,13 @@ function dispatch(msg: WorkerRequest, signal: AbortSignal): Promise<unknown> | u
       return warmUp();
     case "ping":
       return "pong";
+    case "lintProject":
+      return lintProject(msg.args, (done, total, message) => {
+        self.postMessage({ progress: msg.id, done, total, message } satisfies WorkerProgress);
+      }, signal);
+    case "searchCode":
+      return searchCode(msg.args, signal);
+    case "listTree":
+      return listTree(msg.args.root, msg.args.path, msg.args.depth, msg.args.includeIgnored, msg.args.maxEntries);
   }
 }

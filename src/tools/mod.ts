@@ -3,7 +3,8 @@ import { listDirectory } from "./list_directory.ts";
 import { readFile } from "./read_file.ts";
 import { runLinter } from "./run_linter.ts";
 import { fetchGithubFile } from "./fetch_github_file.ts";
+import { searchCode } from "./search_code.ts";
 import type { ToolDef } from "./types.ts";
 
 // deno-lint-ignore no-explicit-any
-export const TOOLS: readonly ToolDef<any, any>[] = [listDirectory, readFile, runLinter, fetchGithubFile];
+export const TOOLS: readonly ToolDef<any, any>[] = [listDirectory, readFile, searchCode, runLinter, fetchGithubFile];

@@ -1,8 +1,13 @@
 import { z } from "zod";
 import { LIMITS } from "../config.ts";
-import { ALL_LINTERS, defaultLinterFor, LINTABLE_EXTENSIONS } from "../linters/registry.ts";
+import { ALL_LINTERS, defaultLinterFor, type LinterName, LINTABLE_EXTENSIONS } from "../linters/registry.ts";
 import type { Diagnostic } from "../linters/types.ts";
-import { cannot, defineTool, toolError } from "./types.ts";
+import { compareFindings, describeSeverities, summarize } from "../linters/summary.ts";
+import { describeSkips, isGlob, PROJECT_LIMITS } from "../policy/walk.ts";
+import { budgetNote, fitRecords, utf8Length } from "../output/budget.ts";
+import { decodeCursor, encodeCursor, queryKey } from "../output/cursor.ts";
+import type { CallToolResult } from "../sdk.ts";
+import { cannot, defineTool, toolError, type ToolContext } from "./types.ts";
 
 const diagnostic = z.object({
   file: z.string().describe("File, relative to the project root"),
@@ -16,71 +21,219 @@ const diagnostic = z.object({
   fix: z.string().optional().describe("A suggested fix, as text (never applied)"),
 });
 
+const counted = (key: "code" | "file") =>
+  z.array(z.object({ [key]: z.string().describe(key === "code" ? "Rule code" : "File"), count: z.number().int().describe("Findings") }));
+
+const NAME = "run_linter";
+
 export const runLinter = defineTool({
-  name: "run_linter",
+  name: NAME,
   title: "Run linter",
   description:
-    "Run an allowlisted linter on one file inside the project under review and return its findings " +
-    "(file, line, column, code, severity, message). Without `linter`, the file's extension chooses: " +
-    "Python -> ruff (built in), shell -> shellcheck, JavaScript/TypeScript -> deno lint. " +
-    "Linters run with their own isolated configuration and never modify files.",
+    "Run allowlisted linters on a file, a folder or a glob inside the project (\".\" = the whole project, " +
+    "honouring .gitignore; vendored, binary and minified files skipped) and return a summary, then the findings " +
+    "sorted by severity, file and line, paged by `cursor`. Without `linter`, each file's extension chooses: " +
+    "Python -> ruff (built in), shell -> shellcheck, JavaScript/TypeScript -> deno lint. Project settings are " +
+    "honoured only where safe; linters never modify files.",
   inputSchema: {
     file_path: z.string().min(1).max(LIMITS.maxPathLength)
-      .describe("File to lint, relative to the project root (e.g. \"src/app.py\") or absolute inside it"),
+      .describe("File, folder or glob to lint, relative to the project root (e.g. \"src/app.py\", \"src\", \"**/*.sh\"); \".\" for the whole project"),
     linter: z.enum(ALL_LINTERS).optional()
-      .describe("Linter to run; omit to choose by file extension. ruff is built in; ruff-native runs an installed ruff"),
+      .describe("Linter to run (on the files it handles); omit to choose per file. ruff is built in; ruff-native runs an installed ruff"),
+    cursor: z.string().max(2048).optional()
+      .describe("next_cursor from the previous answer, to get the next page of findings (same other arguments)"),
   },
   outputSchema: {
-    linter: z.string().describe("The linter that ran"),
-    file: z.string().describe("The file, relative to the project root"),
-    diagnostics: z.array(diagnostic).describe("Findings, in the linter's order"),
-    count: z.number().int().describe("Number of findings"),
-    duration_ms: z.number().describe("How long the linter took"),
+    linter: z.string().describe("The linter that ran (several: comma-separated)"),
+    file: z.string().describe("The file, folder or glob linted, relative to the project root"),
+    diagnostics: z.array(diagnostic).describe("This page of findings: severity, then file, line and column"),
+    count: z.number().int().describe("Number of findings in all pages"),
+    duration_ms: z.number().describe("How long the linting took"),
     engine_version: z.string().optional().describe("Version of the built-in engine, for ruff"),
     config_file: z.string().optional().describe("Project configuration the linter honoured, relative to the root"),
+    files_checked: z.number().int().optional().describe("Files linted (folders and globs)"),
+    files_by_linter: z.record(z.string(), z.number().int()).optional().describe("Files per linter (folders and globs)"),
+    summary: z.object({
+      by_severity: z.object({
+        error: z.number().int().describe("Errors"),
+        warning: z.number().int().describe("Warnings"),
+        info: z.number().int().describe("Info"),
+      }).describe("Findings per severity"),
+      top_rules: counted("code").describe("Rules with the most findings"),
+      top_files: counted("file").describe("Files with the most findings"),
+    }).optional().describe("Counts over all findings, before paging"),
+    skipped: z.record(z.string(), z.number().int()).optional().describe("Files left out, per reason (ignored, vendored, binary, minified ...)"),
+    limits_reached: z.array(z.string()).optional().describe("Caps that stopped the run early, in words"),
+    failures: z.array(z.string()).optional().describe("Linter runs that failed (missing linter, timeout, bad configuration)"),
+    config_files: z.array(z.string()).optional().describe("Configuration files honoured per linter, with what was refused"),
+    offset: z.number().int().optional().describe("Index of this page's first finding"),
+    next_cursor: z.string().optional().describe("Pass as `cursor` to get the next page; absent on the last page"),
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-  async handler({ file_path, linter }, ctx) {
+  async handler(args, ctx) {
+    const { file_path, linter, cursor } = args;
+    const key = queryKey({ file_path, linter });
+    let offset = 0;
+    if (cursor !== undefined) {
+      const c = decodeCursor(NAME, key, cursor);
+      if (!c.ok) return cannot("lint", file_path, c.reason);
+      offset = typeof c.state.offset === "number" && Number.isSafeInteger(c.state.offset) && c.state.offset >= 0 ? c.state.offset : 0;
+    }
     const enabled = ctx.config.linters;
-    const chosen = linter ?? defaultLinterFor(file_path, enabled);
-    if (chosen === undefined) {
-      return cannot("lint", file_path, `no enabled linter handles this kind of file (known extensions: ${LINTABLE_EXTENSIONS.join(" ")}); name one with "linter"`);
+    if (linter !== undefined && !enabled.includes(linter)) {
+      return toolError(`Cannot lint ${JSON.stringify(file_path)}: the linter ${linter} is not enabled on this server (enabled: ${enabled.join(", ")})`);
     }
-    if (!enabled.includes(chosen)) {
-      return toolError(`Cannot lint ${JSON.stringify(file_path)}: the linter ${chosen} is not enabled on this server (enabled: ${enabled.join(", ")})`);
+    const single = !isGlob(file_path) && file_path !== "." && !file_path.endsWith("/") &&
+      (linter ?? defaultLinterFor(file_path, enabled)) !== undefined;
+    if (single) {
+      const chosen = (linter ?? defaultLinterFor(file_path, enabled))!;
+      await ctx.progress(0, 1, `running ${chosen}`);
+      const r = await ctx.sandbox.runLinter({
+        path: file_path,
+        linter: chosen,
+        pathEnv: ctx.config.linterPath,
+        timeoutMs: ctx.config.linterTimeoutMs,
+        maxOutputBytes: LIMITS.linterMaxOutputBytes,
+        maxFileBytes: LIMITS.maxFileBytes,
+      }, ctx.signal);
+      if (r.ok) {
+        await ctx.progress(1, 1, "done");
+        const v = r.value;
+        return answer(ctx, key, offset, {
+          linter: v.linter,
+          file: v.rel,
+          diagnostics: v.diagnostics,
+          count: v.diagnostics.length,
+          duration_ms: round(v.durationMs),
+          ...(v.engineVersion ? { engine_version: v.engineVersion } : {}),
+          ...(v.configFile ? { config_file: v.configFile } : {}),
+        }, false);
+      }
+      if (r.reason !== "is a directory, not a file") return cannot("lint", file_path, r.reason);
     }
-    await ctx.progress(0, 1, `running ${chosen}`);
-    const r = await ctx.sandbox.runLinter({
-      path: file_path,
-      linter: chosen,
-      pathEnv: ctx.config.linterPath,
-      timeoutMs: ctx.config.linterTimeoutMs,
-      maxOutputBytes: LIMITS.linterMaxOutputBytes,
-      maxFileBytes: LIMITS.maxFileBytes,
-    }, ctx.signal);
-    if (!r.ok) return cannot("lint", file_path, r.reason);
-    const v = r.value;
-    await ctx.progress(1, 1, "done");
-    const text = v.diagnostics.length === 0
-      ? `No issues found. (${v.linter} on ${v.rel})`
-      : `${v.linter} found ${v.diagnostics.length} issue${v.diagnostics.length === 1 ? "" : "s"} in ${v.rel}:\n` +
-        v.diagnostics.map(formatDiagnostic).join("\n");
-    return {
-      content: [{ type: "text", text }],
-      structuredContent: {
-        linter: v.linter,
-        file: v.rel,
-        diagnostics: v.diagnostics,
-        count: v.diagnostics.length,
-        duration_ms: Math.round(v.durationMs * 10) / 10,
-        ...(v.engineVersion ? { engine_version: v.engineVersion } : {}),
-        ...(v.configFile ? { config_file: v.configFile } : {}),
-      },
-    };
+    return await lintMany(ctx, file_path, linter, key, offset);
   },
 });
+
+async function lintMany(ctx: ToolContext, target: string, linter: LinterName | undefined, key: string, offset: number): Promise<CallToolResult> {
+  const r = await ctx.sandbox.lintProject({
+    target,
+    ...(linter !== undefined ? { linter } : {}),
+    enabled: ctx.config.linters,
+    pathEnv: ctx.config.linterPath,
+    timeoutMs: ctx.config.linterTimeoutMs,
+    // Over HTTP a project run holds one linter slot, so it runs one process at a time.
+    concurrency: ctx.config.transport === "http" ? 1 : PROJECT_LIMITS.lintConcurrency,
+    maxDiagnostics: PROJECT_LIMITS.lintMaxFindings,
+    allowSecretFiles: ctx.config.allowSecretFiles,
+  }, (done, total, message) => void ctx.progress(done, total, message), ctx.signal);
+  if (!r.ok) return cannot("lint", target, r.reason);
+  const v = r.value;
+  if (v.filesChecked === 0 && v.failures.length === 0) {
+    const skipped = describeSkips(v.skipped);
+    return cannot(
+      "lint",
+      target,
+      `no file here is handled by ${linter ?? "an enabled linter"} (known extensions: ${LINTABLE_EXTENSIONS.join(" ")})` +
+        (skipped ? `; skipped: ${skipped}` : ""),
+    );
+  }
+  const limits: string[] = [];
+  if (v.capped === "files") limits.push("file cap reached: lint a subfolder for the rest");
+  if (v.capped === "bytes") limits.push("total size cap reached: lint a subfolder for the rest");
+  if (v.capped === "entries") limits.push("folder-entry cap reached: lint a subfolder for the rest");
+  if (v.totalFindings > v.diagnostics.length) {
+    limits.push(`only the first ${v.diagnostics.length} of ${v.totalFindings} findings were kept: lint a subfolder for the rest`);
+  }
+  const linters = Object.keys(v.filesByLinter);
+  return answer(ctx, key, offset, {
+    linter: linters.length > 0 ? linters.join(", ") : (linter ?? ""),
+    file: v.target,
+    diagnostics: v.diagnostics,
+    count: v.totalFindings,
+    duration_ms: round(v.durationMs),
+    ...(v.engineVersion ? { engine_version: v.engineVersion } : {}),
+    files_checked: v.filesChecked,
+    files_by_linter: v.filesByLinter as Record<string, number>,
+    skipped: v.skipped as Record<string, number>,
+    ...(limits.length > 0 ? { limits_reached: limits } : {}),
+    ...(v.failures.length > 0 ? { failures: v.failures } : {}),
+    ...(v.configFiles.length > 0 ? { config_files: v.configFiles } : {}),
+  }, true);
+}
+
+interface LintAnswer {
+  linter: string;
+  file: string;
+  diagnostics: Diagnostic[];
+  count: number;
+  duration_ms: number;
+  engine_version?: string;
+  config_file?: string;
+  files_checked?: number;
+  files_by_linter?: Record<string, number>;
+  skipped?: Record<string, number>;
+  limits_reached?: string[];
+  failures?: string[];
+  config_files?: string[];
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}
 
 function formatDiagnostic(d: Diagnostic): string {
   const fix = d.fix ? `\n    fix: ${d.fix.split("\n").join("\n    ")}` : "";
   return `${d.file}:${d.line}:${d.column}: ${d.code} [${d.severity}] ${d.message}${fix}`;
+}
+
+/** The summary lines that lead the text rendering. */
+function header(a: LintAnswer, project: boolean, summary: ReturnType<typeof summarize>): string[] {
+  const lines: string[] = [];
+  if (project) {
+    const per = Object.entries(a.files_by_linter ?? {}).map(([l, n]) => `${n} with ${l}`).join(", ");
+    lines.push(`${a.file}: ${a.files_checked} file${a.files_checked === 1 ? "" : "s"} checked (${per}) in ${Math.round(a.duration_ms)} ms; ${a.count} finding${a.count === 1 ? "" : "s"}: ${describeSeverities(summary.by_severity)}`);
+    if (summary.top_rules.length > 0) lines.push(`Top rules: ${summary.top_rules.map((r) => `${r.code} (${r.count})`).join(", ")}`);
+    if (summary.top_files.length > 0) lines.push(`Top files: ${summary.top_files.map((r) => `${r.file} (${r.count})`).join(", ")}`);
+    const skipped = describeSkips(a.skipped ?? {});
+    if (skipped) lines.push(`Skipped: ${skipped}`);
+  } else if (a.count === 0) {
+    lines.push(`No issues found. (${a.linter} on ${a.file})`);
+  } else {
+    lines.push(`${a.linter} found ${a.count} issue${a.count === 1 ? "" : "s"} in ${a.file}: ${describeSeverities(summary.by_severity)}`);
+  }
+  if (a.config_file) lines.push(`Configuration: ${a.config_file}`);
+  for (const c of a.config_files ?? []) lines.push(`Configuration: ${c}`);
+  for (const l of a.limits_reached ?? []) lines.push(`Limit: ${l}`);
+  for (const f of a.failures ?? []) lines.push(`Failed: ${f}`);
+  return lines;
+}
+
+/** Sorts, summarizes and pages the findings into one answer within the output budget. */
+function answer(ctx: ToolContext, key: string, offset: number, a: LintAnswer, project: boolean): CallToolResult {
+  const sorted = [...a.diagnostics].sort(compareFindings);
+  const summary = summarize(sorted);
+  const head = header(a, project, summary).join("\n");
+  const base = { ...a, diagnostics: [] as Diagnostic[], ...(project || a.count > 0 ? { summary } : {}) };
+  const overhead = Math.max(utf8Length(JSON.stringify(base)), utf8Length(head)) + 600;
+  const budget = Math.max(1024, ctx.config.maxOutputBytes - overhead);
+  const start = Math.min(offset, sorted.length);
+  const fit = fitRecords(sorted, start, budget, (d) => Math.max(utf8Length(JSON.stringify(d)), utf8Length(formatDiagnostic(d))) + 2);
+  const page = sorted.slice(start, fit.end);
+  const next = fit.complete ? undefined : encodeCursor(NAME, key, { offset: fit.end });
+  const lines = [head];
+  if (page.length > 0) {
+    if (start > 0 || next) lines.push(`Findings ${start + 1}-${fit.end} of ${sorted.length}:`);
+    lines.push(...page.map(formatDiagnostic));
+  }
+  if (next) lines.push(budgetNote(ctx.config.maxOutputBytes, `continue with cursor="${next}"`));
+  return {
+    content: [{ type: "text", text: lines.join("\n") }],
+    structuredContent: {
+      ...base,
+      diagnostics: page,
+      ...(start > 0 || next ? { offset: start } : {}),
+      ...(next ? { next_cursor: next } : {}),
+    },
+  };
 }

@@ -8,6 +8,7 @@ import type { Config } from "../config.ts";
 import type { SandboxClient } from "../sandbox/client.ts";
 import type { GitHubRawClient } from "../github/raw_client.ts";
 import { createServer } from "../server.ts";
+import { TOOLS } from "../tools/mod.ts";
 import { log } from "../observability/log.ts";
 import { Metrics } from "../observability/metrics.ts";
 import type { Authenticator } from "../auth/types.ts";
@@ -19,7 +20,7 @@ import { toolLimits } from "./tool_limits.ts";
 import { compose, type Handler, type HttpContext, type Middleware, newContext } from "./middleware/types.ts";
 import { requestId } from "./middleware/request_id.ts";
 import { accessLog } from "./middleware/access_log.ts";
-import { hostCheck } from "./middleware/host_check.ts";
+import { hostCheck, hostSyntax } from "./middleware/host_check.ts";
 import { originCheck } from "./middleware/origin_check.ts";
 import { bearerAuth, bearerToken, type ChallengeParams, noQueryCredentials } from "./middleware/bearer_auth.ts";
 import { protocolVersion, SERVED_PROTOCOL_VERSIONS } from "./middleware/protocol_version.ts";
@@ -67,6 +68,7 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
     sessions: () => sessions.count(),
     workerStarts: () => deps.sandbox.stats().workerStarts,
     linterQueue: () => limits.queue(),
+    tools: TOOLS.map((t) => t.name),
   });
   const mcp = createMcpEndpoint({
     makeServer: () =>
@@ -160,7 +162,7 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
     }
     return guarded(c);
   };
-  const app = compose([requestId(), accessLog(logger, metrics)], routes);
+  const app = compose([requestId(), accessLog(logger, metrics), hostSyntax()], routes);
 
   const routeOf = (path: string): string => {
     if ([MCP_PATH, "/health", "/ready", "/metrics"].includes(path)) return path;

@@ -20,13 +20,13 @@ export function serveStdio(
 ): void {
   const logger = log("stdio");
   let closing = false;
-  let handle: { close(): Promise<void> } | undefined;
+  const handle: { current?: { close(): Promise<void> } } = {};
   const close = async (why: string) => {
     if (closing) return;
     closing = true;
     logger.info("shutting down", { why });
     try {
-      await handle?.close();
+      await handle.current?.close();
     } finally {
       await onClose();
     }
@@ -42,7 +42,7 @@ export function serveStdio(
       // Signals unsupported on this platform (SIGTERM on Windows): stdin EOF still ends the process.
     }
   }
-  handle = sdkServeStdio(factory, {
+  handle.current = sdkServeStdio(factory, {
     transport,
     onerror: (err) => logger.debug("stdio: a message was refused", { error: err.message }),
   });

@@ -38,6 +38,7 @@ Deno.test("stdio server: every tool, resource and prompt through the SDK client"
   await Deno.writeTextFile(path.join(outside, "secret.txt"), "TOP SECRET\n");
   await Deno.symlink(path.join(outside, "secret.txt"), path.join(root, "leak.txt"));
   await Deno.symlink(outside, path.join(root, "leakdir"));
+  await Deno.link(path.join(outside, "secret.txt"), path.join(root, "hardlink.txt"));
   await Deno.mkdir(path.join(root, "empty"));
   await new Deno.Command("mkfifo", { args: [path.join(root, "pipe")] }).output();
   await Deno.writeFile(path.join(root, "image.bin"), new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 1, 2]));
@@ -62,7 +63,7 @@ Deno.test("stdio server: every tool, resource and prompt through the SDK client"
 
     await t.step("tools/list offers exactly the four tools", async () => {
       const { tools } = await s.client.listTools();
-      assertEquals(tools.map((x) => x.name).sort(), ["fetch_github_file", "list_directory", "read_file", "run_linter"]);
+      assertEquals(tools.map((x) => x.name).sort(), ["fetch_github_file", "list_directory", "read_file", "run_linter", "search_code"]);
     });
 
     await t.step("list_directory lists the root sorted, folders marked", async () => {
@@ -133,6 +134,7 @@ Deno.test("stdio server: every tool, resource and prompt through the SDK client"
         ["../outside/secret.txt", /outside the project root/],
         [path.join(path.dirname(root), "outside/secret.txt"), /outside the project root/],
         ["pipe", /named pipe/],
+        ["hardlink.txt", /is a hard link \(2 names\)/],
         ["image.bin", /binary/],
         ["src/a\u0000b", /NUL byte/],
         ["~/.bashrc", /not expanded/],
@@ -194,6 +196,16 @@ Deno.test("stdio server: every tool, resource and prompt through the SDK client"
       assertEquals((r.structuredContent as { cache: string }).cache, "miss");
       const again = await call(s, "fetch_github_file", gfile(FAKE_FILES.text));
       assertEquals((again.structuredContent as { cache: string }).cache, "hit");
+    });
+
+    await t.step("fetch_github_file without a ref fetches the default branch (HEAD), not main", async () => {
+      const r = await call(s, "fetch_github_file", { owner: FAKE_OWNER, repo: FAKE_REPO, path: FAKE_FILES.text });
+      assert(!r.isError, text(r));
+      assertEquals(text(r), FAKE_README_TEXT);
+      const sc = r.structuredContent as { ref: string; url: string };
+      assertEquals(sc.ref, "HEAD");
+      assertEquals(new URL(sc.url).pathname, `/${FAKE_OWNER}/${FAKE_REPO}/HEAD/${FAKE_FILES.text}`);
+      assertEquals(gh.requests.at(-1)?.path, `/${FAKE_OWNER}/${FAKE_REPO}/HEAD/${FAKE_FILES.text}`);
     });
 
     await t.step("fetch_github_file reports 404, foreign redirects, oversize and timeouts as tool errors", async () => {
@@ -285,6 +297,26 @@ Deno.test("stdio server: every tool, resource and prompt through the SDK client"
       assertEquals(r.completion.values, [`${root}/src/clean.py`]);
       const out = await s.client.complete({ ref: { type: "ref/prompt", name: "security_review" }, argument: { name: "file_path", value: "leakdir/" } });
       assertEquals(out.completion.values, []);
+    });
+
+    await t.step("completion never returns a double slash, for folders or for a doubled slash typed", async () => {
+      const asked: [{ type: "ref/prompt"; name: string } | { type: "ref/resource"; uri: string }, string, string][] = [
+        [{ type: "ref/resource", uri: "file://{path}" }, "path", `${root}/`],
+        [{ type: "ref/resource", uri: "file://{path}" }, "path", `${root}/s`],
+        [{ type: "ref/resource", uri: "file://{path}" }, "path", `${root}//src//`],
+        [{ type: "ref/resource", uri: "file://{path}" }, "path", root],
+        [{ type: "ref/prompt", name: "security_review" }, "file_path", ""],
+        [{ type: "ref/prompt", name: "security_review" }, "file_path", "src//"],
+        [{ type: "ref/prompt", name: "security_review" }, "file_path", ".//src/./"],
+        [{ type: "ref/prompt", name: "performance_review" }, "file_path", "s"],
+      ];
+      for (const [ref, name, value] of asked) {
+        const r = await s.client.complete({ ref, argument: { name, value } });
+        assert(r.completion.values.length > 0, value);
+        for (const v of r.completion.values) assert(!v.includes("//") && !v.includes("/./"), `${value} -> ${v}`);
+      }
+      const dirs = await s.client.complete({ ref: { type: "ref/resource", uri: "file://{path}" }, argument: { name: "path", value: `${root}/s` } });
+      assert(dirs.completion.values.includes(`${root}/src/`), dirs.completion.values.join(" "));
     });
 
     await t.step("stderr carries JSON lines only and never the token", () => {

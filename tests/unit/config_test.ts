@@ -67,6 +67,25 @@ Deno.test("parseConfigArgs() turns every bad value into one line naming its sour
   }
 });
 
+Deno.test("parseConfigArgs() refuses hard links by default; --allow-hard-links or CODE_REVIEW_ALLOW_HARD_LINKS allows them", () => {
+  const table: [string[], Record<string, string>, boolean][] = [
+    [[], {}, false],
+    [["--allow-hard-links"], {}, true],
+    [[], { CODE_REVIEW_ALLOW_HARD_LINKS: "true" }, true],
+    [[], { CODE_REVIEW_ALLOW_HARD_LINKS: "1" }, true],
+    [[], { CODE_REVIEW_ALLOW_HARD_LINKS: "false" }, false],
+    [["--allow-hard-links"], { CODE_REVIEW_ALLOW_HARD_LINKS: "false" }, true],
+  ];
+  for (const [argv, env, want] of table) {
+    const r = parseConfigArgs(argv, envOf(env), "/cwd");
+    assert(r.ok, JSON.stringify([argv, env]));
+    assertEquals(r.value.config.allowHardLinks, want, JSON.stringify([argv, env]));
+  }
+  const bad = parseConfigArgs([], envOf({ CODE_REVIEW_ALLOW_HARD_LINKS: "sometimes" }), "/cwd");
+  assert(!bad.ok);
+  assertMatch(bad.error, /^CODE_REVIEW_ALLOW_HARD_LINKS: expected true or false/);
+});
+
 Deno.test("parseConfigArgs() accepts a loopback raw base and narrows the network permission to it", () => {
   const r = parseConfigArgs(["--github-raw-base", "http://127.0.0.1:8765"], noEnv, "/cwd");
   assert(r.ok);

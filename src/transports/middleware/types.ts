@@ -38,7 +38,28 @@ export function compose(middleware: readonly Middleware[], handler: Handler): Ha
   };
 }
 
+/** Stands for the host of a request whose URL cannot be parsed (a malformed Host header). */
+export const UNPARSABLE_HOST_URL = "http://host.invalid";
+
+/**
+ * The request's URL. A server that builds it from a malformed Host header (Deno.serve does)
+ * hands over a string no URL parser accepts: then the path alone is kept, under
+ * UNPARSABLE_HOST_URL, so a hostile Host can neither throw here nor change the route.
+ */
+export function requestUrl(raw: string): URL {
+  try {
+    return new URL(raw);
+  } catch {
+    const path = raw.match(/^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*(\/[^#]*)?/)?.[1] ?? "/";
+    try {
+      return new URL(path, UNPARSABLE_HOST_URL);
+    } catch {
+      return new URL("/", UNPARSABLE_HOST_URL);
+    }
+  }
+}
+
 /** A context for a request, as the HTTP app and tests build it. */
 export function newContext(req: Request, remoteAddr: string, route = "other"): HttpContext {
-  return { req, url: new URL(req.url), remoteAddr, started: performance.now(), requestId: "", route };
+  return { req, url: requestUrl(req.url), remoteAddr, started: performance.now(), requestId: "", route };
 }

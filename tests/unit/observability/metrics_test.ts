@@ -7,6 +7,7 @@ Deno.test("Metrics renders tool histograms, outcomes, HTTP statuses and sourced 
     sessions: () => 4,
     workerStarts: () => 1,
     linterQueue: () => ({ running: 2, waiting: 5 }),
+    tools: ["read_file"],
   });
   m.recordToolCall({ tool: "read_file", durationMs: 12, outcome: "ok", requestId: "r", subject: "alice" });
   m.recordToolCall({ tool: "read_file", durationMs: 300, outcome: "refused", requestId: "r" });

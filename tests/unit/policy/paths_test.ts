@@ -1,6 +1,6 @@
 import { assert, assertEquals, assertMatch } from "../../assert.ts";
 import * as path from "node:path";
-import { formatBytes, isInside, lexicalCandidate, resolveInsideRoot } from "../../../src/policy/paths.ts";
+import { denoPathFs, formatBytes, hardLinkRefusal, isInside, lexicalCandidate, resolveInsideRoot } from "../../../src/policy/paths.ts";
 import { makeTree, type Tree } from "../../fixtures/tree.ts";
 
 Deno.test("isInside() decides by whole path components", () => {
@@ -115,6 +115,49 @@ Deno.test("resolveInsideRoot() on a real tree", async (t) => {
   } finally {
     await tree.cleanup();
   }
+});
+
+Deno.test("resolveInsideRoot() refuses every regular file with more than one hard link, and only those, unless allowed", async () => {
+  const tree: Tree = await makeTree();
+  try {
+    const root = tree.root;
+    await Deno.link(path.join(tree.outside, "secret.txt"), path.join(root, "src", "notes.txt"));
+    await Deno.link(path.join(tree.sibling, "secret.txt"), path.join(root, "sibling-copy.txt"));
+    await Deno.writeTextFile(path.join(root, "one.txt"), "1\n");
+    await Deno.link(path.join(root, "one.txt"), path.join(root, "two.txt"));
+    await Deno.link(path.join(root, "one.txt"), path.join(root, "src", "three.txt"));
+    await Deno.symlink(path.join(root, "src", "notes.txt"), path.join(root, "link-to-hard-link"));
+    const table: [string, number][] = [
+      ["src/notes.txt", 2],
+      ["sibling-copy.txt", 2],
+      ["one.txt", 3],
+      ["two.txt", 3],
+      ["src/three.txt", 3],
+      ["link-to-hard-link", 2],
+      [path.join(root, "src", "notes.txt"), 2],
+    ];
+    for (const [input, names] of table) {
+      const r = resolveInsideRoot(root, input);
+      assert(!r.ok, input);
+      assertEquals(r.reason, `is a hard link (${names} names) and may also be named outside the project root; ` +
+        "files with several hard links are refused unless the server runs with --allow-hard-links", input);
+      const allowed = resolveInsideRoot(root, input, denoPathFs, { allowHardLinks: true });
+      assert(allowed.ok, input);
+    }
+    // Directories always have several links; files with one name pass.
+    for (const ok of [".", "src", "empty", "src/app.py", "link-inside"]) assert(resolveInsideRoot(root, ok).ok, ok);
+  } finally {
+    await tree.cleanup();
+  }
+});
+
+Deno.test("hardLinkRefusal() looks only at regular files, and a missing link count counts as one", () => {
+  const info = (o: Partial<Deno.FileInfo>) => ({ isFile: true, isDirectory: false, isSymlink: false, nlink: 1, ...o }) as Deno.FileInfo;
+  assertEquals(hardLinkRefusal(info({ nlink: 1 })), undefined);
+  assertEquals(hardLinkRefusal(info({ nlink: null })), undefined);
+  assertEquals(hardLinkRefusal(info({ isFile: false, isDirectory: true, nlink: 7 })), undefined);
+  assertMatch(hardLinkRefusal(info({ nlink: 2 }))!, /^is a hard link \(2 names\)/);
+  assertEquals(hardLinkRefusal(info({ nlink: 2 }), { allowHardLinks: true }), undefined);
 });
 
 Deno.test("formatBytes() prints binary units", () => {

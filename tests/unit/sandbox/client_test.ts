@@ -60,3 +60,27 @@ Deno.test("SandboxClient reports a failure inside the worker as a SandboxError, 
     await tree.cleanup();
   }
 });
+
+Deno.test("SandboxClient hands the hard-link policy to its worker: refused by default, served with allowHardLinks", async () => {
+  const tree = await makeTree();
+  await Deno.link(`${tree.outside}/secret.txt`, `${tree.root}/linked.txt`);
+  try {
+    for (const allowHardLinks of [false, true]) {
+      const sandbox = new SandboxClient({ root: tree.root, net: "127.0.0.1:9", run: [], allowHardLinks });
+      try {
+        const r = await sandbox.readFile({ path: "linked.txt", maxBytes: 1024, maxOutputBytes: 1024 });
+        if (allowHardLinks) {
+          assert(r.ok);
+          assertEquals(r.value.text, "outside secret\n");
+        } else {
+          assert(!r.ok);
+          assertMatch(r.reason, /^is a hard link \(2 names\)/);
+        }
+      } finally {
+        sandbox.close();
+      }
+    }
+  } finally {
+    await tree.cleanup();
+  }
+});

@@ -1,6 +1,7 @@
 import { assert, assertEquals, assertMatch } from "../../assert.ts";
 import * as path from "node:path";
 import { completePath, countLines, listDirectory, readFile } from "../../../src/sandbox/files.ts";
+import { configurePathPolicy } from "../../../src/policy/paths.ts";
 import { makeTree } from "../../fixtures/tree.ts";
 
 const MiB = 1024 * 1024;
@@ -126,6 +127,26 @@ Deno.test("completePath() completes names, marks folders, hides dotfiles and lin
     assertEquals(completePath({ root, prefix: "link-outside-dir/", max: 10 }), []);
   }));
 
+Deno.test("completePath() normalises the folder typed: no value holds a double slash, \"/./\" or \"/../\"", () =>
+  withRoot((root) => {
+    const table: [string, string[]][] = [
+      ["src//", ["src/app.py"]],
+      ["src///a", ["src/app.py"]],
+      ["./src/", ["src/app.py"]],
+      [".//src/./", ["src/app.py"]],
+      ["src/../src/", ["src/app.py"]],
+      [".//s", ["src/"]],
+      [`${root}//src/`, [`${root}/src/app.py`]],
+      ["//", []],
+      ["src/../../", []],
+    ];
+    for (const [prefix, want] of table) {
+      assertEquals(completePath({ root, prefix, max: 50 }), want, prefix);
+    }
+    for (const v of completePath({ root, prefix: ".//", max: 50 })) assert(!v.includes("//") && !v.startsWith("./"), v);
+    return Promise.resolve();
+  }));
+
 Deno.test("countLines() counts a final line without newline", () => {
   assertEquals(countLines(""), 0);
   assertEquals(countLines("a"), 1);
@@ -133,3 +154,33 @@ Deno.test("countLines() counts a final line without newline", () => {
   assertEquals(countLines("a\nb"), 2);
   assertEquals(countLines("\n\n"), 2);
 });
+
+Deno.test("readFile() refuses a hard link to a file outside the root unless the policy allows hard links", () =>
+  withRoot(async (root) => {
+    const outsideFile = path.join(path.dirname(root), "outside", "secret.txt");
+    await Deno.link(outsideFile, path.join(root, "innocent.txt"));
+    // A second name inside the root is refused too: the count of names is what the policy sees.
+    await Deno.writeTextFile(path.join(root, "a.txt"), "a\n");
+    await Deno.link(path.join(root, "a.txt"), path.join(root, "b.txt"));
+    for (const p of ["innocent.txt", "a.txt", "b.txt"]) {
+      for (const range of [{}, { startLine: 1, endLine: 1 }]) {
+        const r = await readFile({ root, path: p, maxBytes: MiB, maxOutputBytes: MiB, ...range });
+        assert(!r.ok, p);
+        assertMatch(r.reason, /^is a hard link \(2 names\) .*--allow-hard-links/);
+      }
+    }
+    const plain = await readFile({ root, path: "src/app.py", maxBytes: MiB, maxOutputBytes: MiB });
+    assert(plain.ok, "a file with one name is served");
+    configurePathPolicy({ allowHardLinks: true });
+    try {
+      const r = await readFile({ root, path: "innocent.txt", maxBytes: MiB, maxOutputBytes: MiB });
+      assert(r.ok);
+      assertEquals(r.value.text, "outside secret\n");
+    } finally {
+      configurePathPolicy({ allowHardLinks: false });
+    }
+    // Listing and completion still show the names: only opening the file is refused.
+    const listed = listDirectory(root, ".", 100);
+    assert(listed.ok);
+    assert(listed.value.entries.some((e) => e.name === "innocent.txt"));
+  }));

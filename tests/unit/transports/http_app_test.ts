@@ -12,6 +12,7 @@ import type { Config } from "../../../src/config.ts";
 import type { Authenticator } from "../../../src/auth/types.ts";
 import { TEST_CONFIG } from "../../tool_listing.ts";
 import { Client, StreamableHTTPClientTransport } from "../../sdk_client.ts";
+import { TOOLS } from "../../../src/tools/mod.ts";
 
 const ROOT = path.resolve(decodeURIComponent(new URL("../../fixtures/project", import.meta.url).pathname));
 const MCP = "http://127.0.0.1:8000/mcp";
@@ -110,7 +111,7 @@ Deno.test("stateful mode: a session belongs to the subject that opened it", asyn
       assertEquals(asBob.status, 404);
       await asBob.body?.cancel();
       const { tools } = await client.listTools();
-      assertEquals(tools.length, 4);
+      assertEquals(tools.length, TOOLS.length);
       await transport.terminateSession();
       assertEquals(app.endpoint.sessionCount(), 0);
     } finally {

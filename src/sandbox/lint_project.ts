@@ -1,0 +1,268 @@
+/**
+ * run_linter on a folder or a glob, inside the worker: the project walk chooses the files, each
+ * goes to its linter, the built-in ruff checks files in the worker itself, and each subprocess
+ * linter takes many files per process with a bounded number of processes at once. Progress is
+ * reported as files finish; an abort kills the running processes and ends the run at once.
+ */
+import type { Diagnostic } from "../linters/types.ts";
+import { defaultLinterFor, type LinterName, linterAccepts } from "../linters/registry.ts";
+import { LINTERS, type SubprocessLinter } from "../policy/commands.ts";
+import { formatBytes, isInside } from "../policy/paths.ts";
+import { hasMinifiedLine, LINT_WALK_CAPS, looksBinary, type WalkCaps } from "../policy/walk.ts";
+import { describeConfig } from "../linters/python_config.ts";
+import { EMPTY_OUTPUT, FINDINGS_CODE, splitByFile } from "../linters/batch.ts";
+import { ruffCheck, RUFF_ENGINE_VERSION } from "../linters/ruff/mod.ts";
+import { readFile } from "./files.ts";
+import type { Outcome } from "./files.ts";
+import { runCommand } from "./run_command.ts";
+import { type SkipCounts, walkFiles } from "./walk.ts";
+import { pythonLinterConfig } from "./lint.ts";
+
+export interface LintProjectRequest {
+  root: string;
+  /** A folder or a glob ("." for the whole project). */
+  target: string;
+  /** Only this linter, on the files it handles; otherwise each file's default among `enabled`. */
+  linter?: LinterName;
+  enabled: readonly LinterName[];
+  pathEnv: string;
+  /** A process still running after this long (per batch of up to 10 files) is killed. */
+  timeoutMs: number;
+  /** Subprocesses running at once (1 over HTTP: one linter slot at a time). */
+  concurrency: number;
+  /** Most findings kept; the run goes on counting beyond. */
+  maxDiagnostics: number;
+  caps?: WalkCaps;
+  allowSecretFiles?: boolean;
+}
+
+export interface LintProjectResult {
+  target: string;
+  diagnostics: Diagnostic[];
+  /** Findings found, kept or not. */
+  totalFindings: number;
+  filesChecked: number;
+  /** Files per linter that ran. */
+  filesByLinter: Partial<Record<LinterName, number>>;
+  skipped: SkipCounts;
+  capped?: "files" | "bytes" | "entries";
+  /** Runs that failed (a linter missing, a timeout, a broken configuration), one line each. */
+  failures: string[];
+  /** Configuration files honoured, with what was refused in them. */
+  configFiles: string[];
+  engineVersion?: string;
+  durationMs: number;
+}
+
+export type ProgressReport = (done: number, total: number, message: string) => void;
+
+/** Files per subprocess: pylint is slow per file, the others are quick. */
+const BATCH_SIZE: Readonly<Record<SubprocessLinter, number>> = {
+  "ruff-native": 200,
+  flake8: 50,
+  pylint: 20,
+  shellcheck: 50,
+  "deno-lint": 100,
+};
+const BATCH_OUTPUT_BYTES = 16 * 1024 * 1024;
+
+function abortIf(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new DOMException("cancelled", "AbortError");
+}
+
+export async function lintProject(
+  req: LintProjectRequest,
+  report: ProgressReport,
+  signal?: AbortSignal,
+): Promise<Outcome<LintProjectResult>> {
+  const started = performance.now();
+  const chooser = (rel: string): LinterName | undefined =>
+    req.linter !== undefined ? (linterAccepts(req.linter, rel) ? req.linter : undefined) : defaultLinterFor(rel, req.enabled);
+  const walked = walkFiles({
+    root: req.root,
+    target: req.target,
+    caps: req.caps ?? LINT_WALK_CAPS,
+    allowSecretFiles: req.allowSecretFiles === true,
+    accept: (rel) => chooser(rel) !== undefined,
+    ...(signal ? { signal } : {}),
+  });
+  if (!walked.ok) return walked;
+  abortIf(signal);
+  const w = walked.value;
+  const skipped: SkipCounts = { ...w.skipped };
+  const bump = (k: keyof SkipCounts) => (skipped[k] = (skipped[k] ?? 0) + 1);
+  const byLinter = new Map<LinterName, typeof w.files>();
+  for (const f of w.files) {
+    const l = chooser(f.rel)!;
+    let list = byLinter.get(l);
+    if (!list) byLinter.set(l, list = []);
+    list.push(f);
+  }
+  const result: LintProjectResult = {
+    target: w.target,
+    diagnostics: [],
+    totalFindings: 0,
+    filesChecked: 0,
+    filesByLinter: {},
+    skipped,
+    ...(w.capped ? { capped: w.capped } : {}),
+    failures: [],
+    configFiles: [],
+    durationMs: 0,
+  };
+  const total = w.files.length;
+  let done = 0;
+  let lastReport = 0;
+  const progress = (force = false) => {
+    const now = performance.now();
+    if (force || now - lastReport > 200) {
+      lastReport = now;
+      report(done, total, `${done} of ${total} files checked`);
+    }
+  };
+  const keep = (ds: readonly Diagnostic[]) => {
+    result.totalFindings += ds.length;
+    for (const d of ds) if (result.diagnostics.length < req.maxDiagnostics) result.diagnostics.push(d);
+  };
+  const checked = (l: LinterName, n: number) => {
+    result.filesChecked += n;
+    result.filesByLinter[l] = (result.filesByLinter[l] ?? 0) + n;
+    done += n;
+    progress();
+  };
+  progress(true);
+
+  // Subprocess linters: batches started first, so they run while the built-in ruff works here.
+  const batches: { linter: SubprocessLinter; files: typeof w.files; flags: string[] }[] = [];
+  for (const [l, files] of byLinter) {
+    if (l === "ruff") continue;
+    const spec = LINTERS[l];
+    let flags: string[] = [];
+    if (l === "flake8" || l === "pylint") {
+      const cfg = pythonLinterConfig(l, req.root);
+      flags = cfg.flags;
+      const described = describeConfig(cfg);
+      if (described) result.configFiles.push(`${l}: ${described}`);
+    }
+    const size = BATCH_SIZE[l];
+    for (let i = 0; i < files.length; i += size) batches.push({ linter: l, files: files.slice(i, i + size), flags });
+    void spec;
+  }
+  const failuresSeen = new Set<string>();
+  const fail = (line: string) => {
+    if (!failuresSeen.has(line) && failuresSeen.size < 50) {
+      failuresSeen.add(line);
+      result.failures.push(line);
+    }
+  };
+  let next = 0;
+  const runBatches = async () => {
+    while (next < batches.length) {
+      abortIf(signal);
+      const b = batches[next++]!;
+      await runBatch(req, b.linter, b.files, b.flags, signal, keep, fail);
+      abortIf(signal);
+      checked(b.linter, b.files.length);
+    }
+  };
+  const pool = Array.from({ length: Math.max(1, Math.min(req.concurrency, batches.length)) }, runBatches);
+  const pooled = Promise.all(pool);
+  pooled.catch(() => {});
+
+  const ruffFiles = byLinter.get("ruff") ?? [];
+  if (ruffFiles.length > 0) {
+    result.engineVersion = RUFF_ENGINE_VERSION;
+    const configs = new Map<string, Promise<string | null>>();
+    const readConfig = (p: string) => {
+      let c = configs.get(p);
+      if (!c) configs.set(p, c = readConfigText(req.root, p));
+      return c;
+    };
+    const ruffConfigs = new Set<string>();
+    for (const f of ruffFiles) {
+      abortIf(signal);
+      let bytes: Uint8Array;
+      try {
+        bytes = Deno.readFileSync(f.abs);
+      } catch {
+        continue;
+      }
+      if (looksBinary(bytes)) {
+        bump("binary");
+        continue;
+      }
+      let text: string;
+      try {
+        text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+      } catch {
+        bump("not-text");
+        continue;
+      }
+      if (hasMinifiedLine(text)) {
+        bump("minified");
+        continue;
+      }
+      const r = await ruffCheck({ absPath: f.abs, relPath: f.rel, root: req.root, source: text, readTextFile: readConfig });
+      if (r.configFile) ruffConfigs.add(r.configFile);
+      if (r.ok) keep(r.diagnostics);
+      else fail(`ruff on ${f.rel}: ${r.error}`);
+      checked("ruff", 1);
+    }
+    for (const c of ruffConfigs) result.configFiles.push(`ruff: ${c}`);
+  }
+  await pooled;
+  progress(true);
+  result.durationMs = performance.now() - started;
+  return { ok: true, value: result };
+}
+
+async function runBatch(
+  req: LintProjectRequest,
+  linter: SubprocessLinter,
+  files: readonly { abs: string; rel: string }[],
+  flags: string[],
+  signal: AbortSignal | undefined,
+  keep: (ds: readonly Diagnostic[]) => void,
+  fail: (line: string) => void,
+): Promise<void> {
+  const spec = LINTERS[linter];
+  const absPaths = files.map((f) => f.abs);
+  const timeoutMs = req.timeoutMs * Math.min(5, Math.ceil(files.length / 10));
+  const where = files.length === 1 ? files[0]!.rel : `${files.length} files from ${files[0]!.rel}`;
+  const r = await runCommand({
+    op: "runCommand",
+    binary: spec.binary,
+    args: spec.buildArgs(absPaths, undefined, flags),
+    env: spec.env(req.pathEnv),
+    cwd: req.root,
+    timeoutMs,
+    maxOutputBytes: BATCH_OUTPUT_BYTES,
+  }, signal);
+  if (signal?.aborted) return;
+  if (r.notFound) return fail(`${linter} is not installed on this machine: install it with ${spec.installHint}`);
+  if (r.timedOut) return fail(`${linter} did not finish on ${where} within ${Math.round(timeoutMs / 1000)} s and was stopped`);
+  if (r.truncated) return fail(`${linter} printed more than ${formatBytes(BATCH_OUTPUT_BYTES)} on ${where} and was stopped`);
+  const split = r.stdout.trim() === "" && linter === "flake8" ? { ok: true as const, parts: new Map<string, string>() } : splitByFile(linter, r.stdout, req.root, absPaths);
+  if (!split.ok) {
+    // The whole run's own verdict (a usage error, a crash) says more than the split's.
+    const whole = spec.parse(r.stdout, r.stderr, r.code, where);
+    return fail(`${linter} failed on ${where}: ${whole.ok ? split.error : whole.error}`);
+  }
+  if (split.parts.size === 0 && r.code !== 0) {
+    const whole = spec.parse(r.stdout, r.stderr, r.code, where);
+    if (!whole.ok) return fail(`${linter} failed on ${where}: ${whole.error}`);
+  }
+  for (const f of files) {
+    const part = split.parts.get(f.abs);
+    const parsed = spec.parse(part ?? EMPTY_OUTPUT[linter], "", part === undefined ? 0 : (linter === "pylint" ? (r.code ?? 0) | FINDINGS_CODE.pylint : FINDINGS_CODE[linter]), f.rel);
+    if (parsed.ok) keep(parsed.diagnostics);
+    else fail(`${linter} on ${f.rel}: ${parsed.error}`);
+  }
+}
+
+/** Reads a configuration file for the ruff engine; null when absent, outside the root or not a text file. */
+async function readConfigText(root: string, absPath: string): Promise<string | null> {
+  if (!isInside(root, absPath)) return null;
+  const r = await readFile({ root, path: absPath, maxBytes: 1024 * 1024, maxOutputBytes: 1024 * 1024 });
+  return r.ok ? r.value.text : null;
+}

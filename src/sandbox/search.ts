@@ -1,0 +1,231 @@
+/**
+ * search_code's effect, inside the worker: literal text or a regular expression across the files
+ * the project walk chooses. Regular expressions run on RE2 (re2js), which matches in linear time
+ * and cannot backtrack, so no pattern can hang the worker; the whole search also has a time
+ * budget, and the answer says when it stopped early and why.
+ */
+import { RE2JS } from "re2js";
+import { hasMinifiedLine, looksBinary, SEARCH_WALK_CAPS, type WalkCaps } from "../policy/walk.ts";
+import type { Outcome } from "./files.ts";
+import { type SkipCounts, walkFiles } from "./walk.ts";
+
+export interface SearchRequest {
+  root: string;
+  query: string;
+  regex: boolean;
+  caseSensitive: boolean;
+  /** Folder, file or glob to search; "." for the whole project. */
+  path: string;
+  /** Only files matching this glob ("*.py", "src/**\/*.ts"). */
+  glob?: string;
+  /** Lines of context before and after each match, 0 to 5. */
+  contextLines: number;
+  /** Most matching lines collected; the search stops there. */
+  maxMatches: number;
+  /** Wall-clock budget of the whole search. */
+  timeBudgetMs: number;
+  /** A matching line longer than this is cut around the match. */
+  maxLineChars: number;
+  caps?: WalkCaps;
+  allowSecretFiles?: boolean;
+}
+
+export interface SearchMatch {
+  file: string;
+  line: number;
+  /** 1-based, in UTF-16 code units of the line (as JavaScript counts). */
+  column: number;
+  text: string;
+  before?: string[];
+  after?: string[];
+}
+
+export interface SearchResult {
+  target: string;
+  matches: SearchMatch[];
+  filesSearched: number;
+  filesWithMatches: number;
+  skipped: SkipCounts;
+  /** Why the search stopped before covering every file, if it did. */
+  stopped?: "time" | "matches" | "files" | "bytes" | "entries";
+  durationMs: number;
+}
+
+/** A matcher over a whole text: the start and end of each match, in order. */
+type Finder = (text: string) => Iterable<[number, number]>;
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** The finder for a query, or the reason the pattern is refused. */
+export function compileQuery(query: string, regex: boolean, caseSensitive: boolean): Outcome<Finder> {
+  if (!regex && caseSensitive) {
+    return {
+      ok: true,
+      value: function* (text) {
+        for (let i = text.indexOf(query); i !== -1; i = text.indexOf(query, i + query.length)) {
+          yield [i, i + query.length];
+        }
+      },
+    };
+  }
+  if (!regex) {
+    // An escaped literal has no alternation or repetition, so even a backtracking engine is linear on it.
+    const re = new RegExp(escapeRegExp(query), "giu");
+    return {
+      ok: true,
+      value: function* (text) {
+        re.lastIndex = 0;
+        for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+          yield [m.index, m.index + m[0].length];
+          if (m[0].length === 0) re.lastIndex++;
+        }
+      },
+    };
+  }
+  let pattern: RE2JS;
+  try {
+    pattern = RE2JS.compile(query, RE2JS.MULTILINE | (caseSensitive ? 0 : RE2JS.CASE_INSENSITIVE));
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    return {
+      ok: false,
+      reason: `not a valid regular expression for RE2 (${msg}); lookaround and backreferences are not supported`,
+    };
+  }
+  return {
+    ok: true,
+    value: function* (text) {
+      const m = pattern.matcher(text);
+      let from = 0;
+      while (from <= text.length && m.find(from)) {
+        const s = m.start(), e = m.end();
+        yield [s, e];
+        from = e > s ? e : e + 1;
+      }
+    },
+  };
+}
+
+/** The line cut to `max` characters around [start, end), with "…" where it was cut. */
+export function cutLine(line: string, start: number, end: number, max: number): string {
+  if (line.length <= max) return line;
+  const width = Math.max(end - start, 0);
+  const before = Math.max(0, Math.floor((max - Math.min(width, max)) / 2));
+  const from = Math.max(0, Math.min(start - before, line.length - max));
+  const to = Math.min(line.length, from + max);
+  return (from > 0 ? "…" : "") + line.slice(from, to) + (to < line.length ? "…" : "");
+}
+
+const decoder = new TextDecoder("utf-8", { fatal: true });
+
+export function searchCode(req: SearchRequest, signal?: AbortSignal): Outcome<SearchResult> {
+  const started = performance.now();
+  const deadline = started + req.timeBudgetMs;
+  const finder = compileQuery(req.query, req.regex, req.caseSensitive);
+  if (!finder.ok) return finder;
+  const walked = walkFiles({
+    root: req.root,
+    target: req.path,
+    ...(req.glob !== undefined ? { glob: req.glob } : {}),
+    caps: req.caps ?? SEARCH_WALK_CAPS,
+    allowSecretFiles: req.allowSecretFiles === true,
+    ...(signal ? { signal } : {}),
+  });
+  if (!walked.ok) return walked;
+  const w = walked.value;
+  const skipped: SkipCounts = { ...w.skipped };
+  const bump = (k: keyof SkipCounts) => (skipped[k] = (skipped[k] ?? 0) + 1);
+  const matches: SearchMatch[] = [];
+  let filesSearched = 0;
+  let filesWithMatches = 0;
+  let stopped: SearchResult["stopped"] = w.capped;
+  outer: for (const f of w.files) {
+    if (signal?.aborted) throw new DOMException("cancelled", "AbortError");
+    if (performance.now() > deadline) {
+      stopped = "time";
+      break;
+    }
+    let bytes: Uint8Array;
+    try {
+      bytes = Deno.readFileSync(f.abs);
+    } catch {
+      continue;
+    }
+    if (looksBinary(bytes)) {
+      bump("binary");
+      continue;
+    }
+    let text: string;
+    try {
+      text = decoder.decode(bytes);
+    } catch {
+      bump("not-text");
+      continue;
+    }
+    if (hasMinifiedLine(text)) {
+      bump("minified");
+      continue;
+    }
+    filesSearched++;
+    let lines: string[] | undefined;
+    let lineNo = 1;
+    let lineStart = 0;
+    let scanned = 0;
+    let lastLine = 0;
+    let found = false;
+    for (const [s, e] of finder.value(text)) {
+      // Advance the line count to the match's start.
+      for (let i = text.indexOf("\n", scanned); i !== -1 && i < s; i = text.indexOf("\n", i + 1)) {
+        lineNo++;
+        lineStart = i + 1;
+      }
+      scanned = s;
+      if (lineNo === lastLine) continue; // one record per matching line
+      lastLine = lineNo;
+      found = true;
+      const nl = text.indexOf("\n", lineStart);
+      let lineText = text.slice(lineStart, nl === -1 ? text.length : nl);
+      if (lineText.endsWith("\r")) lineText = lineText.slice(0, -1);
+      const col = s - lineStart;
+      const m: SearchMatch = {
+        file: f.rel,
+        line: lineNo,
+        column: col + 1,
+        text: cutLine(lineText, col, Math.min(e - lineStart, lineText.length), req.maxLineChars),
+      };
+      if (req.contextLines > 0) {
+        lines ??= text.split("\n").map((l) => (l.endsWith("\r") ? l.slice(0, -1) : l));
+        const idx = lineNo - 1;
+        m.before = lines.slice(Math.max(0, idx - req.contextLines), idx).map((l) => cutLine(l, 0, 0, req.maxLineChars));
+        m.after = lines.slice(idx + 1, idx + 1 + req.contextLines).map((l) => cutLine(l, 0, 0, req.maxLineChars));
+        if (m.after.length > 0 && m.after[m.after.length - 1] === "" && idx + 1 + m.after.length === lines.length) m.after.pop();
+      }
+      matches.push(m);
+      if (matches.length >= req.maxMatches) {
+        filesWithMatches++;
+        stopped = "matches";
+        break outer;
+      }
+      if ((matches.length & 255) === 0 && performance.now() > deadline) {
+        filesWithMatches++;
+        stopped = "time";
+        break outer;
+      }
+    }
+    if (found) filesWithMatches++;
+  }
+  return {
+    ok: true,
+    value: {
+      target: w.target,
+      matches,
+      filesSearched,
+      filesWithMatches,
+      skipped,
+      ...(stopped !== undefined ? { stopped } : {}),
+      durationMs: performance.now() - started,
+    },
+  };
+}

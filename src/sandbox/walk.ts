@@ -1,0 +1,320 @@
+/**
+ * The project walk, inside the worker: the files a project-wide operation visits, in a stable
+ * order (names sorted in every folder), chosen by the pure rules of src/policy/walk.ts. It reads
+ * .gitignore files and .git/info/exclude on the way down and never leaves the root.
+ */
+import * as path from "node:path";
+import { hardLinkRefusal, isInside, kindOf, resolveInsideRoot } from "../policy/paths.ts";
+import {
+  globMatcher,
+  IgnoreRules,
+  isBinaryName,
+  isGlob,
+  isMinifiedName,
+  isSkippedDir,
+  type SkipReason,
+  symlinkDecision,
+  type WalkCaps,
+} from "../policy/walk.ts";
+import { secretFileRule } from "../policy/secrets.ts";
+import type { Outcome } from "./files.ts";
+
+export interface WalkFile {
+  /** Real absolute path: the one to open. */
+  abs: string;
+  /** Path relative to the root, "/" separators. */
+  rel: string;
+  size: number;
+}
+
+export interface WalkOptions {
+  root: string;
+  /** A file, a folder or a glob, relative to the root or absolute inside it; "." is the whole project. */
+  target: string;
+  /** Only files whose path matches this glob as well (search_code's `glob`). */
+  glob?: string;
+  caps: WalkCaps;
+  /** Only files this accepts are counted and returned (e.g. those some linter handles). */
+  accept?: (rel: string) => boolean;
+  /** The operator's --allow-secret-files: credential files are visited too. */
+  allowSecretFiles?: boolean;
+  signal?: AbortSignal;
+}
+
+export type SkipCounts = Partial<Record<SkipReason, number>>;
+
+export interface WalkResult {
+  /** The target as resolved: a folder or file relative to the root, or the glob. */
+  target: string;
+  files: WalkFile[];
+  totalBytes: number;
+  skipped: SkipCounts;
+  /** The first cap reached, if any: the walk stopped there. */
+  capped?: "files" | "bytes" | "entries";
+  /** Some of the skipped files, for the answer's notes (at most a few per reason). */
+  examples: Partial<Record<SkipReason, string[]>>;
+}
+
+const MAX_EXAMPLES = 3;
+
+/** Reads a small text file (.gitignore, exclude); "" when absent or unreadable. */
+function readSmallText(abs: string): string {
+  try {
+    const info = Deno.lstatSync(abs);
+    if (!info.isFile || info.size > 256 * 1024) return "";
+    return Deno.readTextFileSync(abs);
+  } catch {
+    return "";
+  }
+}
+
+/** The ignore rules in force in folder `rel` ("" for the root): exclude, then each .gitignore on the way down. */
+export function rulesFor(root: string, rel: string): IgnoreRules {
+  let rules = IgnoreRules.empty();
+  const exclude = readSmallText(path.join(root, ".git", "info", "exclude"));
+  if (exclude !== "") rules = rules.with("", exclude);
+  const parts = rel === "" || rel === "." ? [] : rel.split("/");
+  let base = "";
+  for (let i = 0; i <= parts.length; i++) {
+    const text = readSmallText(path.join(root, base, ".gitignore"));
+    if (text !== "") rules = rules.with(base, text);
+    if (i < parts.length) base += parts[i] + "/";
+  }
+  return rules;
+}
+
+/** The fixed folder a glob starts from: "src/**\/*.py" -> "src"; "*.py" -> "". */
+function globBase(glob: string): string {
+  const parts = glob.replace(/^\.\//, "").split("/");
+  const fixed: string[] = [];
+  for (const p of parts.slice(0, -1)) {
+    if (isGlob(p)) break;
+    fixed.push(p);
+  }
+  return fixed.join("/");
+}
+
+/**
+ * The files under a target, in path order, with what was skipped and why. A file named
+ * directly is visited whatever the ignore rules say (the model asked for it).
+ */
+export function walkFiles(opts: WalkOptions): Outcome<WalkResult> {
+  const { root, caps } = opts;
+  const result: WalkResult = { target: ".", files: [], totalBytes: 0, skipped: {}, examples: {} };
+  const skip = (reason: SkipReason, rel: string) => {
+    result.skipped[reason] = (result.skipped[reason] ?? 0) + 1;
+    const ex = result.examples[reason] ??= [];
+    if (ex.length < MAX_EXAMPLES) ex.push(rel);
+  };
+  let pathFilter: ((rel: string) => boolean) | undefined;
+  let startRequested = opts.target;
+  const targetIsGlob = isGlob(opts.target) && !resolveInsideRoot(root, opts.target).ok;
+  if (targetIsGlob) {
+    const glob = opts.target.replace(/^\.\//, "");
+    if (path.isAbsolute(glob)) return { ok: false, reason: "a glob must be relative to the project root" };
+    pathFilter = globMatcher(glob);
+    startRequested = globBase(glob) || ".";
+  }
+  const extra = opts.glob ? globMatcher(opts.glob) : undefined;
+  const start = resolveInsideRoot(root, startRequested);
+  if (!start.ok) {
+    if (targetIsGlob && start.reason === "no such file or directory") {
+      return { ok: true, value: { ...result, target: opts.target } };
+    }
+    return start;
+  }
+  result.target = targetIsGlob ? opts.target : start.value.rel;
+  if (start.value.kind === "file") {
+    const rel = start.value.rel;
+    if (opts.accept && !opts.accept(rel)) return { ok: true, value: result };
+    if (start.value.info.size > caps.maxFileBytes) skip("too-large", rel);
+    else {
+      result.files.push({ abs: start.value.real, rel, size: start.value.info.size });
+      result.totalBytes = start.value.info.size;
+    }
+    return { ok: true, value: result };
+  }
+
+  let entriesSeen = 0;
+  const startRel = start.value.rel === "." ? "" : start.value.rel;
+  const visitDir = (abs: string, rel: string, parentRules: IgnoreRules): boolean => {
+    if (opts.signal?.aborted) return false;
+    const base = rel === "" ? "" : rel + "/";
+    const gi = readSmallText(path.join(abs, ".gitignore"));
+    const rules = gi !== "" && rel !== startRel ? parentRules.with(base, gi) : parentRules;
+    let names: Deno.DirEntry[];
+    try {
+      names = [...Deno.readDirSync(abs)];
+    } catch {
+      return true;
+    }
+    names.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of names) {
+      if (++entriesSeen > caps.maxEntries) {
+        result.capped = "entries";
+        return false;
+      }
+      const childRel = base + e.name;
+      const childAbs = abs + (abs.endsWith(path.sep) ? "" : path.sep) + e.name;
+      let isDir = e.isDirectory;
+      let real = childAbs;
+      if (e.isSymlink) {
+        let inside = false;
+        try {
+          real = Deno.realPathSync(childAbs);
+          inside = isInside(root, real);
+          if (inside) isDir = Deno.statSync(real).isDirectory;
+        } catch {
+          continue; // a dangling link: nothing to visit
+        }
+        const d = symlinkDecision(inside, isDir);
+        if (d !== "visit") {
+          skip(d, childRel);
+          continue;
+        }
+      } else if (!e.isFile && !e.isDirectory) {
+        continue; // FIFOs, sockets, devices: never opened
+      }
+      if (isDir) {
+        if (isSkippedDir(e.name)) {
+          skip("vendored", childRel + "/");
+          continue;
+        }
+        if (rules.ignores(childRel, true)) {
+          skip("ignored", childRel + "/");
+          continue;
+        }
+        if (!visitDir(childAbs, childRel, rules)) return false;
+        continue;
+      }
+      if (pathFilter && !pathFilter(childRel)) continue;
+      if (extra && !extra(childRel)) continue;
+      if (opts.accept && !opts.accept(childRel)) continue;
+      if (rules.ignores(childRel, false)) {
+        skip("ignored", childRel);
+        continue;
+      }
+      if (secretFileRule(childRel, { allowSecretFiles: opts.allowSecretFiles === true }) !== undefined) {
+        skip("secret", childRel);
+        continue;
+      }
+      if (isBinaryName(e.name)) {
+        skip("binary", childRel);
+        continue;
+      }
+      if (isMinifiedName(e.name)) {
+        skip("minified", childRel);
+        continue;
+      }
+      let size: number;
+      try {
+        const info = Deno.lstatSync(real);
+        if (kindOf(info) !== "file") continue;
+        if (hardLinkRefusal(info) !== undefined) {
+          skip("hard-link", childRel);
+          continue;
+        }
+        size = info.size;
+      } catch {
+        continue;
+      }
+      if (size > caps.maxFileBytes) {
+        skip("too-large", childRel);
+        continue;
+      }
+      if (result.files.length >= caps.maxFiles) {
+        result.capped = "files";
+        return false;
+      }
+      if (result.totalBytes + size > caps.maxTotalBytes) {
+        result.capped = "bytes";
+        return false;
+      }
+      result.files.push({ abs: real, rel: childRel, size });
+      result.totalBytes += size;
+    }
+    return true;
+  };
+  visitDir(start.value.real, startRel, rulesFor(root, startRel));
+  return { ok: true, value: result };
+}
+
+export interface TreeEntry {
+  /** Path relative to the listed folder, "/" separators. */
+  path: string;
+  kind: ReturnType<typeof kindOf>;
+  size?: number;
+  /** Depth below the listed folder, 1 for its own entries. */
+  depth: number;
+  /** True when the ignore rules would hide it (shown only with includeIgnored). */
+  ignored?: boolean;
+}
+
+export interface TreeResult {
+  dir: string;
+  entries: TreeEntry[];
+  /** Entries hidden by the ignore rules (not counted with includeIgnored). */
+  hidden: number;
+  truncated: boolean;
+}
+
+/** A folder's tree down to `depth` levels, folders first in name order, capped at maxEntries. */
+export function listTree(
+  root: string,
+  requested: string,
+  depth: number,
+  includeIgnored: boolean,
+  maxEntries: number,
+): Outcome<TreeResult> {
+  const r = resolveInsideRoot(root, requested);
+  if (!r.ok) return r;
+  if (r.value.kind !== "directory") return { ok: false, reason: "is a file, not a directory" };
+  const startRel = r.value.rel === "." ? "" : r.value.rel;
+  const out: TreeResult = { dir: r.value.rel, entries: [], hidden: 0, truncated: false };
+  const walk = (abs: string, rel: string, level: number, rules: IgnoreRules): boolean => {
+    const base = rel === "" ? "" : rel + "/";
+    const gi = level > 1 ? readSmallText(path.join(abs, ".gitignore")) : "";
+    const here = gi !== "" ? rules.with(base, gi) : rules;
+    let names: Deno.DirEntry[];
+    try {
+      names = [...Deno.readDirSync(abs)];
+    } catch {
+      return true;
+    }
+    names.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of names) {
+      const childRel = base + e.name;
+      const shown = startRel === "" ? childRel : childRel.slice(startRel.length + 1);
+      const hiddenByRules = (e.isDirectory && isSkippedDir(e.name)) || here.ignores(childRel, e.isDirectory);
+      if (hiddenByRules && !includeIgnored) {
+        out.hidden++;
+        continue;
+      }
+      if (out.entries.length >= maxEntries) {
+        out.truncated = true;
+        return false;
+      }
+      const childAbs = abs + (abs.endsWith(path.sep) ? "" : path.sep) + e.name;
+      let entry: TreeEntry;
+      if (e.isDirectory) entry = { path: shown, kind: "directory", depth: level };
+      else if (e.isSymlink) entry = { path: shown, kind: "symlink", depth: level };
+      else {
+        try {
+          const info = Deno.lstatSync(childAbs);
+          const kind = kindOf(info);
+          entry = kind === "file" ? { path: shown, kind, size: info.size, depth: level } : { path: shown, kind, depth: level };
+        } catch {
+          continue;
+        }
+      }
+      if (hiddenByRules) entry.ignored = true;
+      out.entries.push(entry);
+      if (e.isDirectory && level < depth && e.name !== ".git") {
+        if (!walk(childAbs, childRel, level + 1, here)) return false;
+      }
+    }
+    return true;
+  };
+  walk(r.value.real, startRel, 1, rulesFor(root, startRel));
+  return { ok: true, value: out };
+}
