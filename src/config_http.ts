@@ -67,7 +67,7 @@ export interface HttpConfig {
 }
 
 /** Tool names a rate limit may name (a unit test checks them against the tool list). */
-export const RATE_LIMITED_TOOLS = ["list_directory", "read_file", "search_code", "run_linter", "fetch_github_file"] as const;
+export const RATE_LIMITED_TOOLS = ["list_directory", "read_file", "search_code", "run_linter", "fetch_github_file", "review_changes", "get_diff"] as const;
 
 export const HTTP_DEFAULTS = {
   maxBodyBytes: 1024 * 1024,

@@ -12,7 +12,7 @@ import type { GitHubRawClient } from "./github/raw_client.ts";
 import { TOOLS } from "./tools/mod.ts";
 import { toolError, type ToolContext, ToolTimeoutError } from "./tools/types.ts";
 import { fileResource, reviewRulesResource } from "./resources/mod.ts";
-import { performanceReviewPrompt, securityReviewPrompt } from "./prompts/mod.ts";
+import { performanceReviewPrompt, reviewChangesPrompt, securityReviewPrompt } from "./prompts/mod.ts";
 import { log } from "./observability/log.ts";
 import { enforceBudget } from "./output/enforce.ts";
 import { SERVER_NAME, VERSION } from "./version.ts";
@@ -97,13 +97,13 @@ function objectSchema<S extends z.ZodRawShape>(shape: S): z.ZodObject<S> {
   return o;
 }
 
-type Prompts = [ReturnType<typeof securityReviewPrompt>, ReturnType<typeof performanceReviewPrompt>];
+type Prompts = [ReturnType<typeof securityReviewPrompt>, ReturnType<typeof performanceReviewPrompt>, ReturnType<typeof reviewChangesPrompt>];
 const promptsBySandbox = new WeakMap<SandboxClient, { config: Config; prompts: Prompts }>();
 function promptsFor(config: Config, sandbox: SandboxClient): Prompts {
   const cached = promptsBySandbox.get(sandbox);
   if (cached?.config === config) return cached.prompts;
   const rctx = { config, sandbox };
-  const prompts: Prompts = [securityReviewPrompt(rctx), performanceReviewPrompt(rctx)];
+  const prompts: Prompts = [securityReviewPrompt(rctx), performanceReviewPrompt(rctx), reviewChangesPrompt(rctx)];
   promptsBySandbox.set(sandbox, { config, prompts });
   return prompts;
 }
@@ -124,9 +124,9 @@ export function createServer(deps: ServerDeps): McpServer {
       },
       instructions:
         "Tools for reviewing the project at the server's root: list_directory (depth > 1 for a tree), read_file and " +
-        "search_code to explore, run_linter for mechanical findings (a file, a folder or \".\" for the whole project), fetch_github_file for upstream references. Paths are relative to the project root. " +
+        "search_code to explore, run_linter for mechanical findings (a file, a folder or \".\" for the whole project), fetch_github_file for upstream references, review_changes and get_diff to review a git change (uncommitted, or a branch against a base). Paths are relative to the project root. " +
         "The resource config://review-rules holds the rules to review against; the prompts security_review and " +
-        "performance_review give a structured review of one file.",
+        "performance_review give a structured review of one file, review_changes a review of a change.",
     },
   );
   const logger = log("tool");
@@ -138,7 +138,7 @@ export function createServer(deps: ServerDeps): McpServer {
         title: tool.title,
         description: tool.description,
         inputSchema: objectSchema(tool.inputSchema),
-        outputSchema: objectSchema(tool.outputSchema),
+        ...(tool.outputSchema ? { outputSchema: objectSchema(tool.outputSchema) } : {}),
         annotations: { title: tool.title, ...tool.annotations },
       },
       async (args, sdk): Promise<CallToolResult> => {
@@ -208,12 +208,17 @@ export function createServer(deps: ServerDeps): McpServer {
   const rules = reviewRulesResource(rctx);
   server.registerResource(rules.name, rules.uri, rules.metadata, (uri) => rules.read(uri));
 
-  const [security, performanceReview] = promptsFor(deps.config, deps.sandbox);
+  const [security, performanceReview, reviewChanges] = promptsFor(deps.config, deps.sandbox);
   server.registerPrompt(security.name, { ...security.config, argsSchema: objectSchema(security.config.argsSchema) }, (a) => security.handler(a));
   server.registerPrompt(
     performanceReview.name,
     { ...performanceReview.config, argsSchema: objectSchema(performanceReview.config.argsSchema) },
     (a) => performanceReview.handler(a),
+  );
+  server.registerPrompt(
+    reviewChanges.name,
+    { ...reviewChanges.config, argsSchema: objectSchema(reviewChanges.config.argsSchema) },
+    (a) => reviewChanges.handler(a),
   );
   return server;
 }

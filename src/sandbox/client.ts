@@ -10,6 +10,8 @@ import type { WorkerProgress, WorkerRequest, WorkerResponse } from "./messages.t
 import type { LintProjectRequest, LintProjectResult } from "./lint_project.ts";
 import type { SearchRequest, SearchResult } from "./search.ts";
 import type { TreeResult } from "./walk.ts";
+import type { GitReviewRequest } from "./git.ts";
+import type { ReviewOutcome } from "../git/review.ts";
 import { fileURLToPath } from "node:url";
 import { workerPermissions } from "./permissions.ts";
 import { log } from "../observability/log.ts";
@@ -200,6 +202,11 @@ export class SandboxClient {
 
   fetchRaw(req: FetchRawRequest, signal?: AbortSignal): Promise<FetchRawResult> {
     return this.call("fetchRaw", req, { signal, timeoutMs: req.timeoutMs + 5_000 });
+  }
+
+  /** Reads the repository at the root: scope, commits, changed files (src/git/review.ts). */
+  gitReview(req: Omit<GitReviewRequest, "root">, signal?: AbortSignal): Promise<ReviewOutcome> {
+    return this.call("gitReview", { ...req, root: this.#opts.root }, { signal, timeoutMs: req.timeoutMs + 5_000 });
   }
 
   /** Lints a folder or a glob: many files in one call, progress as they finish. */

@@ -2,6 +2,7 @@
 import type { CompletionRequest, ReadFileRequest } from "./files.ts";
 import type { LintRequest } from "./lint.ts";
 import type { FetchRawRequest } from "./protocol.ts";
+import type { GitReviewRequest } from "./git.ts";
 import type { LintProjectRequest } from "./lint_project.ts";
 import type { SearchRequest } from "./search.ts";
 
@@ -11,6 +12,7 @@ export type WorkerRequest =
   | { id: number; op: "completePath"; args: CompletionRequest }
   | { id: number; op: "runLinter"; args: LintRequest }
   | { id: number; op: "fetchRaw"; args: FetchRawRequest }
+  | { id: number; op: "gitReview"; args: GitReviewRequest }
   | { id: number; op: "warmUp"; args: Record<string, never> }
   | { id: number; op: "ping"; args: Record<string, never> }
   | { id: number; op: "lintProject"; args: LintProjectRequest }

@@ -7,6 +7,7 @@
 import { completePath, listDirectory, packListing, readFile } from "./files.ts";
 import { runLinter } from "./lint.ts";
 import { fetchRaw } from "./fetch_raw.ts";
+import { gitReview } from "./git.ts";
 import { warmUp } from "../linters/ruff/mod.ts";
 import { lintProject } from "./lint_project.ts";
 import { searchCode } from "./search.ts";
@@ -52,6 +53,8 @@ function dispatch(msg: WorkerRequest, signal: AbortSignal): Promise<unknown> | u
       return runLinter(msg.args, signal);
     case "fetchRaw":
       return fetchRaw(msg.args, signal);
+    case "gitReview":
+      return gitReview(msg.args, signal);
     case "warmUp":
       return warmUp();
     case "ping":

@@ -4,7 +4,9 @@ import { readFile } from "./read_file.ts";
 import { runLinter } from "./run_linter.ts";
 import { fetchGithubFile } from "./fetch_github_file.ts";
 import { searchCode } from "./search_code.ts";
+import { reviewChanges } from "./review_changes.ts";
+import { getDiff } from "./get_diff.ts";
 import type { ToolDef } from "./types.ts";
 
 // deno-lint-ignore no-explicit-any
-export const TOOLS: readonly ToolDef<any, any>[] = [listDirectory, readFile, searchCode, runLinter, fetchGithubFile];
+export const TOOLS: readonly ToolDef<any, any>[] = [listDirectory, readFile, searchCode, runLinter, fetchGithubFile, reviewChanges, getDiff];

@@ -29,7 +29,8 @@ export interface ToolDef<I extends Shape = Shape, O extends Shape = Shape> {
   title: string;
   description: string;
   inputSchema: I;
-  outputSchema: O;
+  /** Absent for a text payload (file text, diffs): text content alone, so it reaches the model once. */
+  outputSchema?: O;
   annotations: Required<Pick<ToolAnnotations, "readOnlyHint" | "destructiveHint" | "idempotentHint" | "openWorldHint">>;
   handler(args: z.infer<z.ZodObject<I>>, ctx: ToolContext): Promise<CallToolResult>;
 }

@@ -1,5 +1,6 @@
 /**
- * `--transport http`: serves the HTTP app with Deno.serve on the configured address,
+ * `--transport http`: serves the HTTP app (http_listener.ts: node:http, which bounds slow
+ * and idle connections) on the configured address,
  * after checking that the process holds the HTTP permissions (README's HTTP command),
  * and shuts down gracefully on SIGTERM/SIGINT: stop accepting, let calls in flight
  * finish within --shutdown-timeout-ms, abort the rest, exit 0.
@@ -14,6 +15,7 @@ import { apiKeyAuthenticator, loadApiKeys } from "../auth/api_keys.ts";
 import { jwtAuthenticator } from "../auth/jwt.ts";
 import type { Authenticator } from "../auth/types.ts";
 import { createHttpApp, type HttpApp, MCP_PATH } from "./http_app.ts";
+import { type HttpListener, listen, ListenError } from "./http_listener.ts";
 
 export interface HttpDeps {
   sandbox: SandboxClient;
@@ -74,24 +76,19 @@ export async function serveHttp(config: Config, deps: HttpDeps): Promise<string 
   if (!authenticator.ok) return authenticator.error;
 
   const app = createHttpApp({ config, sandbox: deps.sandbox, github: deps.github, ...(authenticator.value ? { authenticator: authenticator.value } : {}) });
-  let server: Deno.HttpServer<Deno.NetAddr>;
+  let server: HttpListener;
   try {
-    server = Deno.serve({
+    server = await listen((req, remoteAddr) => app.handler(req, remoteAddr), {
       hostname: config.host,
       port: config.port,
-      // Replaces Deno's default, which prints to stdout.
-      onListen: () => {},
-      onError: (err) => {
-        logger.error("unhandled error serving a request", { error: err instanceof Error ? err.message : String(err) });
-        return new Response(null, { status: 500 });
-      },
-    }, (req, info) => app.handler(req, info.remoteAddr.hostname));
+      // The adapter's own failures only: the client's bytes never reach an error-level line.
+      onError: (what, err) => logger.error("HTTP adapter failure", { what, error: err instanceof Error ? err.name : "unknown" }),
+    });
   } catch (err) {
-    if (err instanceof Deno.errors.NotCapable || err instanceof Deno.errors.PermissionDenied) {
-      return `--port: Deno may not listen on ${listenNet(config.host, config.port)}: add it to --allow-net`;
-    }
-    if (err instanceof Deno.errors.AddrInUse) return `--port: ${listenNet(config.host, config.port)} is already in use`;
-    return `--host: cannot listen on ${listenNet(config.host, config.port)}: ${(err as Error).message.replace(/\s+/g, " ")}`;
+    if (!(err instanceof ListenError)) throw err;
+    if (err.kind === "permission") return `--port: Deno may not listen on ${listenNet(config.host, config.port)}: add it to --allow-net`;
+    if (err.kind === "in-use") return `--port: ${listenNet(config.host, config.port)} is already in use`;
+    return `--host: ${err.message}`;
   }
   logger.info("listening", {
     url: `http://${bracketHost(config.host)}:${config.port}${MCP_PATH}`,
@@ -131,7 +128,7 @@ export async function serveHttp(config: Config, deps: HttpDeps): Promise<string 
  */
 export async function shutdown(
   why: string,
-  server: Deno.HttpServer,
+  server: HttpListener,
   app: HttpApp,
   sandbox: SandboxClient,
   boundMs: number,
@@ -156,6 +153,7 @@ export async function shutdown(
   const grace = sleep(1000);
   await Promise.race([serverDone, grace.done]);
   grace.cancel();
+  server.closeAll();
   sandbox.close();
   logger.info("stopped", { why });
 }

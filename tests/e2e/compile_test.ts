@@ -54,7 +54,7 @@ async function assertConfined(command: string, args: string[], s: { root: string
   try {
     assertEquals(server.client.getServerVersion()?.name, SERVER_NAME);
     const { tools } = await server.client.listTools();
-    assertEquals(tools.map((t) => t.name).sort(), ["fetch_github_file", "list_directory", "read_file", "run_linter", "search_code"]);
+    assertEquals(tools.map((t) => t.name).sort(), ["fetch_github_file", "get_diff", "list_directory", "read_file", "review_changes", "run_linter", "search_code"]);
     const listed = await callTool(server, "list_directory", { dir_path: "." });
     assert(!listed.isError, resultText(listed));
     assert(resultText(listed).includes("src/"), "lists the project, not the folder it started in");

@@ -18,9 +18,9 @@ export async function callTool(client: Client, name: string, args: Record<string
 
 /** Runs the pass as test steps; `root` is the project's real path. */
 export async function exerciseEverything(t: Deno.TestContext, client: Client, root: string): Promise<void> {
-  await t.step("tools/list offers the four tools", async () => {
+  await t.step("tools/list offers the six tools", async () => {
     const { tools } = await client.listTools();
-    assertEquals(tools.map((x) => x.name).sort(), ["fetch_github_file", "list_directory", "read_file", "run_linter", "search_code"]);
+    assertEquals(tools.map((x) => x.name).sort(), ["fetch_github_file", "get_diff", "list_directory", "read_file", "review_changes", "run_linter", "search_code"]);
   });
 
   await t.step("list_directory and read_file work and refuse paths outside the root", async () => {

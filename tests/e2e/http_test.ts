@@ -105,6 +105,57 @@ Deno.test("HTTP, stateless with SSE answers: every tool, request ids, hostile re
       assertEquals(health.status, 200, "probes are not host-checked");
     });
 
+    await t.step("a malformed Host header is 400 with an ordinary access-log line and metrics sample, never a 500 or an error line", async () => {
+      const hosts = ["[::1]evil.example:8000", `localhost:${70000 + server.port}`, "[::1", "a b", "evil.example/x", "localhost:80:80"];
+      const before = await (await fetch(`${server.base}/metrics`)).text();
+      const sampleOf = (text: string) => sample(text, 'mcp_http_requests_total{method="POST",route="/mcp",status="400"}') ?? 0;
+      for (const host of hosts) {
+        const r = await rawHttp(server.port, httpRequest("POST", "/mcp", { host, ...MCP_HEADERS }, JSON.stringify(INITIALIZE)));
+        assertEquals(r.status, 400, host);
+        assertMatch(r.body, /the Host header is not a valid host\[:port\]/);
+      }
+      const after = await (await fetch(`${server.base}/metrics`)).text();
+      assertEquals(sampleOf(after) - sampleOf(before), hosts.length);
+      await waitFor(() => logLines(server.stderr()).filter((l) => l["message"] === "http request" && l["status"] === 400).length >= hosts.length, "the access-log lines");
+      for (const l of logLines(server.stderr())) {
+        assert(!["ERROR", "FATAL"].includes(String(l["level"])), JSON.stringify(l));
+        assert(!JSON.stringify(l).includes("evil.example"), JSON.stringify(l));
+      }
+    });
+
+    await t.step("a connection whose body is still arriving is closed with the 413, as the answer says", async () => {
+      const conn = await Deno.connect({ hostname: "127.0.0.1", port: server.port });
+      const head = `POST /mcp HTTP/1.1\r\nhost: 127.0.0.1:${server.port}\r\ncontent-type: application/json\r\naccept: application/json, text/event-stream\r\ncontent-length: 10000000\r\n\r\n{`;
+      await conn.write(new TextEncoder().encode(head));
+      let sending = true;
+      const trickle = (async () => {
+        while (sending) {
+          await new Promise((r) => setTimeout(r, 50));
+          if (!sending || (await conn.write(new TextEncoder().encode(" ")).then(() => false, () => true))) break;
+        }
+      })();
+      // Bounded: if the server never closes, the timer does and the assertion below fails.
+      let closedByTimer = false;
+      const timer = setTimeout(() => {
+        closedByTimer = true;
+        conn.close();
+      }, 15_000);
+      let text = "";
+      const buf = new Uint8Array(4096);
+      for (;;) {
+        const n = await conn.read(buf).catch(() => null);
+        if (n === null) break;
+        text += new TextDecoder().decode(buf.subarray(0, n));
+      }
+      sending = false;
+      await trickle;
+      clearTimeout(timer);
+      if (!closedByTimer) conn.close();
+      assertMatch(text, /^HTTP\/1\.1 413/);
+      assertMatch(text, /connection: close/i);
+      assert(!closedByTimer, "the server kept the connection open after its 413");
+    });
+
     await t.step("bodies over --max-body-bytes are 413, declared or streamed", async () => {
       const big = JSON.stringify({ ...INITIALIZE, params: { ...INITIALIZE.params, pad: "x".repeat(70_000) } });
       const declared = await rawPost(server.mcpUrl, big);

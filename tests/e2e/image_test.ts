@@ -128,7 +128,7 @@ Deno.test("container image: FROM scratch, ldd's libraries only, user 65532, read
     assertEquals(r.healthy, true, serverLog);
     assertEquals(r.unauthenticatedStatus, 401);
     assertEquals(r.server.name, "code-review-mcp");
-    assertEquals(r.tools, ["fetch_github_file", "list_directory", "read_file", "run_linter", "search_code"]);
+    assertEquals(r.tools, ["fetch_github_file", "get_diff", "list_directory", "read_file", "review_changes", "run_linter", "search_code"]);
     assertEquals(r.listed.isError, false, r.listed.text);
     assert(r.listed.text.includes("src/"), r.listed.text);
     assertEquals(r.outside.isError, true);

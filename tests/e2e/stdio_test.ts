@@ -61,9 +61,9 @@ Deno.test("stdio server: every tool, resource and prompt through the SDK client"
       assert(caps?.tools && caps?.resources && caps?.prompts && caps?.completions);
     });
 
-    await t.step("tools/list offers exactly the four tools", async () => {
+    await t.step("tools/list offers exactly the six tools", async () => {
       const { tools } = await s.client.listTools();
-      assertEquals(tools.map((x) => x.name).sort(), ["fetch_github_file", "list_directory", "read_file", "run_linter", "search_code"]);
+      assertEquals(tools.map((x) => x.name).sort(), ["fetch_github_file", "get_diff", "list_directory", "read_file", "review_changes", "run_linter", "search_code"]);
     });
 
     await t.step("list_directory lists the root sorted, folders marked", async () => {
@@ -277,13 +277,18 @@ Deno.test("stdio server: every tool, resource and prompt through the SDK client"
 
     await t.step("prompts security_review and performance_review name the file and how to read it", async () => {
       const { prompts } = await s.client.listPrompts();
-      assertEquals(prompts.map((p) => p.name).sort(), ["performance_review", "security_review"]);
+      assertEquals(prompts.map((p) => p.name).sort(), ["performance_review", "review_changes", "security_review"]);
       const sec = await s.client.getPrompt({ name: "security_review", arguments: { file_path: "src/app.py", context: "a CLI" } });
       const secText = (sec.messages[0]!.content as { text: string }).text;
       for (const w of ["read_file", "Critical", "injection", "Remediation", "a CLI"]) assertMatch(secText, new RegExp(w, "i"));
       const perf = await s.client.getPrompt({ name: "performance_review", arguments: { file_path: "src/app.py" } });
       const perfText = (perf.messages[0]!.content as { text: string }).text;
       for (const w of ["N\\+1", "cache", "stream", "async"]) assertMatch(perfText, new RegExp(w, "i"));
+      const rc = await s.client.getPrompt({ name: "review_changes", arguments: { base: "main", focus: "error handling" } });
+      const rcText = (rc.messages[0]!.content as { text: string }).text;
+      for (const w of ["review_changes", "get_diff", "read_file", "config://review-rules", "Severity", "fix", "error handling", "main"]) {
+        assertMatch(rcText, new RegExp(w, "i"));
+      }
       const bad = await s.client.getPrompt({ name: "security_review", arguments: { file_path: "../x" } }).then(() => null, (e) => e as Error);
       assert(bad);
     });

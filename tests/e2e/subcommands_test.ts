@@ -59,7 +59,7 @@ Deno.test("config prints an entry for every client, with absolute paths, and the
     const server = await spawnClient({ command: Deno.execPath(), args: entry.args.slice(2), cwd: "/" });
     try {
       assertEquals(server.client.getServerVersion()?.name, "code-review-mcp");
-      assertEquals((await server.client.listTools()).tools.length, 4);
+      assertEquals((await server.client.listTools()).tools.length, 7);
     } finally {
       await server.close();
     }

@@ -75,7 +75,10 @@ export function jsonBody(maxBytes: number, timeoutMs = BODY_TIMEOUT_MS): Middlew
       }
       return jsonRpcError(400, -32700, "Parse error: the request body could not be read");
     }
-    if (bytes === null) return jsonRpcError(413, -32000, `Payload Too Large: the body must not exceed ${maxBytes} bytes`);
+    if (bytes === null) {
+      // The rest of the body is never read: the connection cannot carry another request.
+      return jsonRpcError(413, -32000, `Payload Too Large: the body must not exceed ${maxBytes} bytes`, { headers: { connection: "close" } });
+    }
     let parsed: unknown;
     try {
       parsed = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));

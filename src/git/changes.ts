@@ -1,0 +1,326 @@
+/**
+ * Which files changed: a base tree (HEAD's, or the merge base's) against the working tree,
+ * through the index. The index's stat data decides which files are unchanged, so those are
+ * neither read nor hashed; only files whose stat differs are hashed, as git itself does.
+ * Tree entry names are checked before they become paths; symlinks are read as links.
+ */
+import git from "isomorphic-git";
+import * as path from "node:path";
+import { checkBudget, GitLimitError } from "./fs_view.ts";
+import type { RepoCtx } from "./log.ts";
+
+export const MODE_FILE = 0o100644;
+export const MODE_EXEC = 0o100755;
+export const MODE_LINK = 0o120000;
+export const MODE_GITLINK = 0o160000;
+
+export interface Side {
+  oid: string | null;
+  mode: number;
+  /** Where the content is read from: a blob, or the working tree file. */
+  source: "blob" | "worktree";
+  size?: number;
+}
+
+export type ChangeStatus = "added" | "modified" | "deleted" | "renamed" | "type-changed";
+
+export interface Change {
+  path: string;
+  oldPath?: string;
+  status: ChangeStatus;
+  old?: Side;
+  new?: Side;
+  untracked?: boolean;
+}
+
+/**
+ * A tree entry name may become a path only when it is one plain component: not empty, `.`, `..`,
+ * `.git` (any case), and without a slash, backslash or NUL.
+ *
+ * @example safeEntryName("../outside") === false; safeEntryName("src") === true
+ */
+export function safeEntryName(name: string): boolean {
+  if (name === "" || name === "." || name === "..") return false;
+  if (/[/\\\0]/.test(name)) return false;
+  if (name.toLowerCase() === ".git") return false;
+  return true;
+}
+
+/** Does `p` fall under one of the filters (a file or a folder, "/"-separated, relative)? */
+export function matchesFilters(p: string, filters: readonly string[] | undefined): boolean {
+  if (!filters || filters.length === 0) return true;
+  return filters.some((f) => f === "" || f === "." || p === f || p.startsWith(f + "/"));
+}
+
+function mayContain(dir: string, filters: readonly string[] | undefined): boolean {
+  if (!filters || filters.length === 0) return true;
+  return filters.some((f) => f === "" || f === "." || f === dir || f.startsWith(dir + "/") || dir.startsWith(f + "/"));
+}
+
+export interface Limits {
+  /** Most entries taken from trees, the index or the working tree in one operation. */
+  maxEntries: number;
+  /** Most untracked files listed. */
+  maxUntracked: number;
+  /** Largest working tree file hashed to compare it (bytes). */
+  maxHashBytes: number;
+}
+
+export interface ChangeSet {
+  changes: Change[];
+  warnings: string[];
+}
+
+/** Flattens a tree into path -> side, skipping unsafe names (reported) and pruning by filters. */
+export async function flattenTree(r: RepoCtx, treeOid: string, filters: readonly string[] | undefined, limits: Limits, warnings: string[]): Promise<Map<string, Side>> {
+  const out = new Map<string, Side>();
+  const stack: Array<[string, string]> = [[treeOid, ""]];
+  let seen = 0;
+  while (stack.length > 0) {
+    const [oid, prefix] = stack.pop()!;
+    checkBudget(r.budget);
+    const { tree } = await git.readTree({ fs: r.fs, dir: r.dir, gitdir: r.gitdir, oid, cache: r.cache });
+    for (const e of tree) {
+      if (++seen > limits.maxEntries) throw new GitLimitError(`the tree has more than ${limits.maxEntries} entries`);
+      if (!safeEntryName(e.path)) {
+        warnings.push(`skipped a tree entry with an unsafe name ${JSON.stringify(e.path)} (in ${prefix || "the top folder"})`);
+        continue;
+      }
+      const p = prefix + e.path;
+      const mode = parseInt(e.mode, 8);
+      if (e.type === "tree") {
+        if (mayContain(p, filters)) stack.push([e.oid, p + "/"]);
+      } else if (matchesFilters(p, filters)) {
+        out.set(p, { oid: e.oid, mode, source: "blob" });
+      }
+    }
+  }
+  return out;
+}
+
+interface IndexEntry {
+  oid: string;
+  mode: number;
+  mtimeMs: number;
+  size: number;
+  ino: number;
+}
+
+/** The index's entries with their stat data, via the library's STAGE walker (nothing is written). */
+export async function readIndex(r: RepoCtx, limits: Limits): Promise<Map<string, IndexEntry>> {
+  const out = new Map<string, IndexEntry>();
+  await git.walk({
+    fs: r.fs,
+    dir: r.dir,
+    gitdir: r.gitdir,
+    cache: r.cache,
+    trees: [git.STAGE()],
+    map: async (filepath, entries) => {
+      const e = entries[0];
+      if (!e || filepath === ".") return true;
+      if ((await e.type()) === "tree") return true;
+      if (out.size >= limits.maxEntries) throw new GitLimitError(`the index has more than ${limits.maxEntries} entries`);
+      if (!filepath.split("/").every(safeEntryName)) return null;
+      const st = await e.stat();
+      out.set(filepath, {
+        oid: await e.oid(),
+        mode: st.mode,
+        mtimeMs: st.mtimeSeconds * 1000 + Math.floor(st.mtimeNanoseconds / 1e6),
+        size: st.size,
+        ino: st.ino,
+      });
+      return null;
+    },
+  });
+  return out;
+}
+
+function modeOf(info: Deno.FileInfo): number {
+  if (info.isSymlink) return MODE_LINK;
+  return ((info.mode ?? 0) & 0o111) !== 0 ? MODE_EXEC : MODE_FILE;
+}
+
+/** Reads a working tree entry as git stores it: a file's bytes, a symlink's target (never followed). */
+export function readWorktree(root: string, rel: string, maxBytes: number): { bytes: Uint8Array; mode: number } | { tooLarge: number } | null {
+  const abs = path.join(root, rel);
+  let info: Deno.FileInfo;
+  try {
+    info = Deno.lstatSync(abs);
+  } catch {
+    return null;
+  }
+  if (info.isSymlink) return { bytes: new TextEncoder().encode(Deno.readLinkSync(abs)), mode: MODE_LINK };
+  if (!info.isFile) return null;
+  if (info.size > maxBytes) return { tooLarge: info.size };
+  const file = Deno.openSync(abs, { read: true });
+  try {
+    const after = file.statSync();
+    if (!after.isFile || after.ino !== info.ino) return null;
+    const buf = new Uint8Array(Math.min(after.size, maxBytes) + 1);
+    let filled = 0;
+    while (filled < buf.length) {
+      const n = file.readSync(buf.subarray(filled));
+      if (n === null) break;
+      filled += n;
+    }
+    if (filled > maxBytes) return { tooLarge: filled };
+    return { bytes: buf.subarray(0, filled), mode: modeOf(info) };
+  } finally {
+    file.close();
+  }
+}
+
+async function hashWorktree(root: string, rel: string, limits: Limits): Promise<Side | null> {
+  const w = readWorktree(root, rel, limits.maxHashBytes);
+  if (w === null) return null;
+  if ("tooLarge" in w) return { oid: null, mode: MODE_FILE, source: "worktree", size: w.tooLarge };
+  const { oid } = await git.hashBlob({ object: w.bytes });
+  return { oid, mode: w.mode, source: "worktree", size: w.bytes.length };
+}
+
+/**
+ * The working tree's side for every indexed path: stat data equal to the index's (and the file
+ * older than the index itself, against the "racy git" case) means unchanged, without reading it.
+ */
+async function worktreeSides(r: RepoCtx, index: Map<string, IndexEntry>, filters: readonly string[] | undefined, limits: Limits): Promise<Map<string, Side>> {
+  let indexMtime = Infinity;
+  try {
+    indexMtime = Deno.lstatSync(path.join(r.gitdir, "index")).mtime?.getTime() ?? Infinity;
+  } catch { /* no index yet */ }
+  const out = new Map<string, Side>();
+  for (const [p, e] of index) {
+    if (!matchesFilters(p, filters)) continue;
+    checkBudget(r.budget);
+    if (e.mode === MODE_GITLINK) {
+      out.set(p, { oid: e.oid, mode: e.mode, source: "blob" });
+      continue;
+    }
+    let info: Deno.FileInfo;
+    try {
+      info = Deno.lstatSync(path.join(r.dir, p));
+    } catch {
+      continue; // deleted in the working tree
+    }
+    if (!info.isFile && !info.isSymlink) continue; // a folder or something else now: the file is gone
+    const mtime = info.mtime?.getTime() ?? -1;
+    const same = info.size === e.size && mtime === e.mtimeMs && (e.ino === 0 || e.ino === (info.ino ?? 0) % 2 ** 32) &&
+      modeOf(info) === e.mode && mtime < indexMtime;
+    if (same) {
+      out.set(p, { oid: e.oid, mode: e.mode, source: "blob", size: e.size });
+      continue;
+    }
+    const side = await hashWorktree(r.dir, p, limits);
+    if (side) out.set(p, side);
+  }
+  return out;
+}
+
+/** Untracked, not ignored files (and symlinks) under the root, in path order, bounded. */
+async function untracked(r: RepoCtx, index: Map<string, IndexEntry>, filters: readonly string[] | undefined, limits: Limits, warnings: string[]): Promise<string[]> {
+  const trackedDirs = new Set<string>();
+  for (const p of index.keys()) {
+    for (let i = p.indexOf("/"); i !== -1; i = p.indexOf("/", i + 1)) trackedDirs.add(p.slice(0, i));
+  }
+  const out: string[] = [];
+  const ignored = (rel: string) => git.isIgnored({ fs: r.fs, dir: r.dir, gitdir: r.gitdir, filepath: rel });
+  const walk = async (relDir: string): Promise<boolean> => {
+    checkBudget(r.budget);
+    let entries: Deno.DirEntry[];
+    try {
+      entries = [...Deno.readDirSync(relDir === "" ? r.dir : path.join(r.dir, relDir))];
+    } catch {
+      return true;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      if (e.name === ".git") continue;
+      const rel = relDir === "" ? e.name : `${relDir}/${e.name}`;
+      if (e.isDirectory) {
+        if (!mayContain(rel, filters)) continue;
+        if (!trackedDirs.has(rel) && await ignored(rel)) continue;
+        if (!await walk(rel)) return false;
+      } else if (e.isFile || e.isSymlink) {
+        if (index.has(rel) || !matchesFilters(rel, filters)) continue;
+        if (await ignored(rel)) continue;
+        if (out.length >= limits.maxUntracked) {
+          warnings.push(`untracked files listed up to ${limits.maxUntracked}; narrow with "paths" or set include_untracked to false`);
+          return false;
+        }
+        out.push(rel);
+      }
+    }
+    return true;
+  };
+  await walk("");
+  return out;
+}
+
+function kindOfMode(mode: number): "file" | "link" | "gitlink" {
+  if (mode === MODE_LINK) return "link";
+  if (mode === MODE_GITLINK) return "gitlink";
+  return "file";
+}
+
+/**
+ * The changes from `baseTree` (null: an empty base, as for a repository without commits) to the
+ * working tree, untracked files included when asked, exact renames paired.
+ */
+export async function changesSince(
+  r: RepoCtx,
+  baseTree: string | null,
+  opts: { filters?: readonly string[]; includeUntracked: boolean; limits: Limits },
+): Promise<ChangeSet> {
+  const warnings: string[] = [];
+  const oldSide = baseTree ? await flattenTree(r, baseTree, opts.filters, opts.limits, warnings) : new Map<string, Side>();
+  const index = await readIndex(r, opts.limits);
+  const newSide = await worktreeSides(r, index, opts.filters, opts.limits);
+  const extra = opts.includeUntracked ? await untracked(r, index, opts.filters, opts.limits, warnings) : [];
+  const untrackedSet = new Set(extra);
+  for (const p of extra) {
+    const side = await hashWorktree(r.dir, p, opts.limits);
+    if (side) newSide.set(p, side);
+  }
+  const paths = new Set([...oldSide.keys(), ...newSide.keys()]);
+  const changes: Change[] = [];
+  for (const p of [...paths].sort()) {
+    const o = oldSide.get(p);
+    const n = newSide.get(p);
+    if (o && n) {
+      if (o.oid === n.oid && o.mode === n.mode) continue;
+      const status: ChangeStatus = kindOfMode(o.mode) !== kindOfMode(n.mode) ? "type-changed" : "modified";
+      changes.push({ path: p, status, old: o, new: n });
+    } else if (o) {
+      changes.push({ path: p, status: "deleted", old: o });
+    } else if (n) {
+      changes.push({ path: p, status: "added", new: n, ...(untrackedSet.has(p) ? { untracked: true } : {}) });
+    }
+  }
+  return { changes: pairRenames(changes), warnings };
+}
+
+/** Pairs a deleted and an added file with identical content into one rename. */
+export function pairRenames(changes: Change[]): Change[] {
+  const deletedByOid = new Map<string, Change[]>();
+  for (const c of changes) {
+    if (c.status === "deleted" && c.old?.oid) {
+      const list = deletedByOid.get(c.old.oid) ?? [];
+      list.push(c);
+      deletedByOid.set(c.old.oid, list);
+    }
+  }
+  if (deletedByOid.size === 0) return changes;
+  const consumed = new Set<Change>();
+  const out: Change[] = [];
+  for (const c of changes) {
+    if (c.status === "added" && c.new?.oid) {
+      const d = deletedByOid.get(c.new.oid)?.find((x) => !consumed.has(x));
+      if (d) {
+        consumed.add(d);
+        out.push({ path: c.path, oldPath: d.path, status: "renamed", old: d.old!, new: c.new });
+        continue;
+      }
+    }
+    out.push(c);
+  }
+  return out.filter((c) => !consumed.has(c));
+}

@@ -1,0 +1,126 @@
+/**
+ * The file system isomorphic-git sees: read-only (every write is dropped, so statusMatrix-style
+ * index refreshes never reach the disk), confined to the repository root, and bounded: each call
+ * checks the operation's cancellation signal, deadline and call count, loose objects are
+ * inflated under a size cap before the library sees them, and pack files over a size cap are
+ * refused rather than read into memory.
+ */
+import * as nodeFs from "node:fs";
+import * as path from "node:path";
+import { inflateSync } from "node:zlib";
+import { isInside } from "../policy/paths.ts";
+
+/** Bounds on one git operation: a thrown GitLimitError ends it with a clear reason. */
+export interface GitBudget {
+  signal: AbortSignal;
+  /** performance.now() after which every call fails. */
+  deadline: number;
+  /** Most file system calls in one operation. */
+  maxCalls: number;
+  /** Largest inflated object (bytes). */
+  maxObjectBytes: number;
+  /** Largest pack file read into memory (bytes). */
+  maxPackBytes: number;
+  calls: number;
+}
+
+/** A limit was reached; the message says which, in words meant for the model. */
+export class GitLimitError extends Error {
+  override name = "GitLimitError";
+}
+
+export function makeBudget(signal: AbortSignal, o: Partial<Omit<GitBudget, "signal" | "calls">> = {}): GitBudget {
+  return {
+    signal,
+    deadline: o.deadline ?? performance.now() + 60_000,
+    maxCalls: o.maxCalls ?? 2_000_000,
+    maxObjectBytes: o.maxObjectBytes ?? 32 * 1024 * 1024,
+    maxPackBytes: o.maxPackBytes ?? 1024 * 1024 * 1024,
+    calls: 0,
+  };
+}
+
+/** Throws when the operation was cancelled, ran out of time or made too many calls. */
+export function checkBudget(b: GitBudget): void {
+  if (b.signal.aborted) throw new DOMException("cancelled", "AbortError");
+  if (++b.calls > b.maxCalls) throw new GitLimitError(`the repository walk stopped after ${b.maxCalls} file system calls`);
+  if ((b.calls & 63) === 0 && performance.now() > b.deadline) {
+    throw new GitLimitError("the repository walk ran out of time");
+  }
+}
+
+const LOOSE_OBJECT = /[/\\]objects[/\\][0-9a-f]{2}[/\\][0-9a-f]{38}$/;
+const PACK_FILE = /[/\\]objects[/\\]pack[/\\][^/\\]+\.pack$/;
+
+function enoent(p: string): Error {
+  return Object.assign(new Error(`ENOENT: no such file or directory, '${p}'`), { code: "ENOENT" });
+}
+
+/**
+ * Inflates a loose object's bytes with an output cap: an inflation bomb stops at the cap
+ * instead of filling memory. Returns the inflated size.
+ *
+ * @example checkLooseObject(deflate(bigBlob), 1024) // throws GitLimitError
+ */
+export function checkLooseObject(deflated: Uint8Array, maxObjectBytes: number): number {
+  try {
+    return inflateSync(deflated, { maxOutputLength: maxObjectBytes + 64 }).length;
+  } catch (err) {
+    if (err instanceof RangeError || (err as { code?: string }).code === "ERR_BUFFER_TOO_LARGE") {
+      throw new GitLimitError(`a git object inflates to more than ${maxObjectBytes} bytes; it was not read`);
+    }
+    throw err;
+  }
+}
+
+/** An `fs` for isomorphic-git over `root`, read-only and bounded by `budget`. */
+export function readOnlyFs(root: string, budget: GitBudget) {
+  const inside = (p: string): string => {
+    const abs = path.resolve(p);
+    if (!isInside(root, abs)) throw Object.assign(new Error(`EACCES: outside the repository, '${p}'`), { code: "EACCES" });
+    return abs;
+  };
+  const dropped = () => Promise.resolve();
+  return {
+    promises: {
+      async readFile(p: string, opts?: { encoding?: string } | string) {
+        checkBudget(budget);
+        const abs = inside(p);
+        const st = await nodeFs.promises.lstat(abs);
+        // Never follow a link inside .git (a ref or object pointing out of the root); the work tree is read elsewhere.
+        if (!st.isFile()) throw enoent(p);
+        if (PACK_FILE.test(abs) && st.size > budget.maxPackBytes) {
+          throw new GitLimitError(`a pack file is ${st.size} bytes, over the ${budget.maxPackBytes}-byte limit`);
+        }
+        const data = await nodeFs.promises.readFile(abs);
+        if (LOOSE_OBJECT.test(abs)) checkLooseObject(data, budget.maxObjectBytes);
+        const encoding = typeof opts === "string" ? opts : opts?.encoding;
+        return encoding ? data.toString(encoding as BufferEncoding) : data;
+      },
+      async readdir(p: string) {
+        checkBudget(budget);
+        return await nodeFs.promises.readdir(inside(p));
+      },
+      async stat(p: string) {
+        checkBudget(budget);
+        // lstat: a symlink is reported as itself, never followed.
+        return await nodeFs.promises.lstat(inside(p));
+      },
+      async lstat(p: string) {
+        checkBudget(budget);
+        return await nodeFs.promises.lstat(inside(p));
+      },
+      async readlink(p: string) {
+        checkBudget(budget);
+        return await nodeFs.promises.readlink(inside(p));
+      },
+      writeFile: dropped,
+      mkdir: dropped,
+      rmdir: dropped,
+      rm: dropped,
+      unlink: dropped,
+      symlink: dropped,
+      chmod: dropped,
+    },
+  };
+}

@@ -1,0 +1,158 @@
+/**
+ * History reading for a review's scope: HEAD (branch or detached), the base a user names
+ * (branch, tag or commit), their merge base, and the commits in between. Every commit walk
+ * is bounded in count; time and cancellation are bounded by the file system view's budget.
+ */
+import git from "isomorphic-git";
+import { checkBudget, type GitBudget, GitLimitError } from "./fs_view.ts";
+
+// deno-lint-ignore no-explicit-any
+export type GitFs = any;
+
+export interface RepoCtx {
+  fs: GitFs;
+  dir: string;
+  gitdir: string;
+  cache: Record<string, unknown>;
+  budget: GitBudget;
+}
+
+export interface HeadInfo {
+  /** null when the repository has no commits yet. */
+  oid: string | null;
+  /** Branch name, or null when HEAD is detached. */
+  branch: string | null;
+}
+
+export async function readHead(r: RepoCtx): Promise<HeadInfo> {
+  const branch = (await git.currentBranch({ fs: r.fs, dir: r.dir, gitdir: r.gitdir, fullname: false })) ?? null;
+  try {
+    const oid = await git.resolveRef({ fs: r.fs, dir: r.dir, gitdir: r.gitdir, ref: "HEAD" });
+    return { oid, branch };
+  } catch (err) {
+    if ((err as Error).name === "NotFoundError") return { oid: null, branch };
+    throw err;
+  }
+}
+
+/** Follows annotated tags down to the commit they name. */
+async function peelToCommit(r: RepoCtx, oid: string): Promise<string | null> {
+  for (let i = 0; i < 10; i++) {
+    const o = await git.readObject({ fs: r.fs, dir: r.dir, gitdir: r.gitdir, oid, cache: r.cache, format: "parsed" });
+    if (o.type === "commit") return oid;
+    if (o.type !== "tag") return null;
+    oid = (o.object as { object: string }).object;
+  }
+  return null;
+}
+
+/** Resolves a branch, tag, remote branch or (abbreviated) commit id to a commit id, or null. */
+export async function resolveCommitish(r: RepoCtx, name: string): Promise<string | null> {
+  const candidates = [name, `refs/remotes/${name}`];
+  for (const ref of candidates) {
+    try {
+      const oid = await git.resolveRef({ fs: r.fs, dir: r.dir, gitdir: r.gitdir, ref });
+      return await peelToCommit(r, oid);
+    } catch { /* next form */ }
+  }
+  if (/^[0-9a-f]{4,40}$/i.test(name)) {
+    try {
+      const oid = await git.expandOid({ fs: r.fs, dir: r.dir, gitdir: r.gitdir, oid: name.toLowerCase(), cache: r.cache });
+      return await peelToCommit(r, oid);
+    } catch { /* unknown or ambiguous */ }
+  }
+  return null;
+}
+
+export async function mergeBase(r: RepoCtx, a: string, b: string): Promise<string | null> {
+  const bases = await git.findMergeBase({ fs: r.fs, dir: r.dir, gitdir: r.gitdir, oids: [a, b], cache: r.cache });
+  return (bases[0] as string | undefined) ?? null;
+}
+
+export interface CommitLine {
+  id: string;
+  subject: string;
+}
+
+export interface Range {
+  commits: CommitLine[];
+  /** Commits in the range, counted up to the walk limit. */
+  total: number;
+  /** True when the walk stopped at its limit, so total is a lower bound. */
+  capped: boolean;
+}
+
+interface CommitInfo {
+  parents: string[];
+  time: number;
+  subject: string;
+}
+
+async function readCommitInfo(r: RepoCtx, oid: string): Promise<CommitInfo> {
+  checkBudget(r.budget);
+  const c = await git.readCommit({ fs: r.fs, dir: r.dir, gitdir: r.gitdir, oid, cache: r.cache });
+  return { parents: c.commit.parent, time: c.commit.committer.timestamp, subject: c.commit.message.split("\n")[0] ?? "" };
+}
+
+/**
+ * Commits reachable from `head` but not from `base` (git's `base..head`), newest first, by a
+ * walk painted from both ends in commit-date order. At most `maxWalk` commits are read.
+ */
+export async function commitsBetween(r: RepoCtx, head: string, base: string, maxShown: number, maxWalk = 20_000): Promise<Range> {
+  const info = new Map<string, CommitInfo>();
+  const flags = new Map<string, number>(); // 1 = from head, 2 = from base (uninteresting)
+  const queue: string[] = [];
+  const get = async (oid: string) => {
+    let i = info.get(oid);
+    if (!i) {
+      i = await readCommitInfo(r, oid);
+      info.set(oid, i);
+    }
+    return i;
+  };
+  const push = async (oid: string, flag: number) => {
+    const old = flags.get(oid) ?? 0;
+    if ((old | flag) === old) return;
+    flags.set(oid, old | flag);
+    await get(oid);
+    queue.push(oid);
+  };
+  await push(head, 1);
+  await push(base, 2);
+  const picked: string[] = [];
+  let capped = false;
+  while (queue.length > 0) {
+    // Is anything still interesting? If every queued commit is uninteresting, stop.
+    if (queue.every((o) => (flags.get(o)! & 2) !== 0)) break;
+    if (info.size >= maxWalk) {
+      capped = true;
+      break;
+    }
+    queue.sort((a, b) => info.get(b)!.time - info.get(a)!.time);
+    const oid = queue.shift()!;
+    const f = flags.get(oid)!;
+    // A commit reachable from base passes "uninteresting" on to its parents.
+    for (const p of info.get(oid)!.parents) await push(p, f & 2 ? 2 : 1);
+  }
+  for (const [oid, f] of flags) if (f === 1) picked.push(oid);
+  picked.sort((a, b) => info.get(b)!.time - info.get(a)!.time);
+  return {
+    commits: picked.slice(0, maxShown).map((id) => ({ id: id.slice(0, 7), subject: info.get(id)!.subject })),
+    total: picked.length,
+    capped,
+  };
+}
+
+/** Commits reachable from head when there is no base (a new branch's own history), bounded. */
+export async function recentCommits(r: RepoCtx, head: string, maxShown: number): Promise<CommitLine[]> {
+  const out: CommitLine[] = [];
+  let oid: string | undefined = head;
+  while (oid && out.length < maxShown) {
+    const i = await readCommitInfo(r, oid);
+    out.push({ id: oid.slice(0, 7), subject: i.subject });
+    oid = i.parents[0];
+  }
+  return out;
+}
+
+export { GitLimitError };

@@ -1,0 +1,216 @@
+/**
+ * A change as a review sees it: the scope (HEAD, base, merge base), the commits in range, and
+ * each changed file with its status and line counts, plus either the new-side lines the change
+ * touched (for tagging findings) or its unified diff text. Pure logic over a RepoCtx; the
+ * sandbox worker supplies the file system view and the bounds.
+ */
+import git from "isomorphic-git";
+import { type Change, changesSince, type Limits, MODE_GITLINK, MODE_LINK, readWorktree, type Side } from "./changes.ts";
+import { decodeText, hunkHeader, isBinary, lineDiff, renderHunks } from "./diff.ts";
+import { checkBudget, GitLimitError } from "./fs_view.ts";
+import { commitsBetween, type CommitLine, mergeBase, readHead, type RepoCtx, resolveCommitish } from "./log.ts";
+
+export interface ReviewOptions {
+  base?: string;
+  /** Files or folders, relative to the root, "/"-separated, already checked to be inside it. */
+  paths?: string[];
+  includeUntracked: boolean;
+  mode: "summary" | "diff";
+  contextLines: number;
+  /** diff mode: the first file to render, and roughly how many bytes of diff text to produce. */
+  start: number;
+  maxBytes: number;
+  /** Largest version of one file that is diffed (bytes). */
+  maxFileBytes: number;
+  /** Most diff text for one file (bytes); the rest is left to read_file. */
+  maxFileDiffBytes: number;
+  maxCommits: number;
+  limits: Limits;
+}
+
+export interface FileRecord {
+  path: string;
+  old_path?: string;
+  status: "added" | "modified" | "deleted" | "renamed" | "type-changed";
+  kind: "text" | "binary" | "symlink" | "submodule" | "too-large";
+  untracked?: boolean;
+  added: number | null;
+  removed: number | null;
+  old_size?: number;
+  new_size?: number;
+  /** Notes: non-UTF-8 text decoded with replacement, CRLF line endings, mode change, caps. */
+  notes?: string[];
+  /** summary mode: new-side lines (1-based) this change added or modified. */
+  added_lines?: number[];
+  /** diff mode: the unified diff text of this file (hunks with old and new line numbers). */
+  diff?: string;
+}
+
+export interface ReviewData {
+  head: { id: string | null; branch: string | null };
+  base?: { name: string; id: string };
+  merge_base?: string | null;
+  commits: CommitLine[];
+  commits_total: number;
+  commits_capped: boolean;
+  /** summary mode: every changed file; diff mode: the files from `start` on, as far as maxBytes reached. */
+  files: FileRecord[];
+  files_total: number;
+  /** diff mode: index of the first file returned. */
+  start: number;
+  warnings: string[];
+}
+
+export type ReviewOutcome = { ok: true; value: ReviewData } | { ok: false; reason: string; notRepo?: boolean };
+
+async function commitTree(r: RepoCtx, oid: string): Promise<string> {
+  const c = await git.readCommit({ fs: r.fs, dir: r.dir, gitdir: r.gitdir, oid, cache: r.cache });
+  return c.commit.tree;
+}
+
+async function readSide(r: RepoCtx, side: Side, rel: string, maxBytes: number): Promise<Uint8Array | { tooLarge: number } | null> {
+  checkBudget(r.budget);
+  if (side.source === "worktree") {
+    const w = readWorktree(r.dir, rel, maxBytes);
+    if (w === null) return null;
+    return "tooLarge" in w ? w : w.bytes;
+  }
+  if (side.oid === null) return { tooLarge: side.size ?? 0 };
+  if (side.size !== undefined && side.size > maxBytes) return { tooLarge: side.size };
+  const { blob } = await git.readBlob({ fs: r.fs, dir: r.dir, gitdir: r.gitdir, oid: side.oid, cache: r.cache });
+  if (blob.length > maxBytes) return { tooLarge: blob.length };
+  return blob;
+}
+
+const EMPTY = new Uint8Array(0);
+
+/** Computes one file's record: kind, counts, and either touched lines or diff text. */
+async function fileRecord(r: RepoCtx, c: Change, o: ReviewOptions): Promise<FileRecord> {
+  const rec: FileRecord = {
+    path: c.path,
+    ...(c.oldPath ? { old_path: c.oldPath } : {}),
+    status: c.status,
+    kind: "text",
+    ...(c.untracked ? { untracked: true } : {}),
+    added: null,
+    removed: null,
+  };
+  const notes: string[] = [];
+  const modes = [c.old?.mode, c.new?.mode];
+  if (modes.includes(MODE_GITLINK)) {
+    rec.kind = "submodule";
+    rec.notes = [`submodule commit ${c.old?.oid?.slice(0, 7) ?? "none"} -> ${c.new?.oid?.slice(0, 7) ?? "none"}`];
+    return rec;
+  }
+  if (modes.includes(MODE_LINK)) rec.kind = "symlink";
+  if (c.old && c.new && c.old.mode !== c.new.mode && c.status !== "type-changed") {
+    notes.push(`mode ${c.old.mode.toString(8)} -> ${c.new.mode.toString(8)}`);
+  }
+  let oldBytes: Awaited<ReturnType<typeof readSide>>;
+  let newBytes: Awaited<ReturnType<typeof readSide>>;
+  try {
+    oldBytes = c.old ? await readSide(r, c.old, c.oldPath ?? c.path, o.maxFileBytes) : EMPTY;
+    newBytes = c.new ? await readSide(r, c.new, c.path, o.maxFileBytes) : EMPTY;
+  } catch (err) {
+    // An object over the inflation cap is this file's problem, not the whole review's.
+    if (!(err instanceof GitLimitError) || !err.message.includes("inflates")) throw err;
+    rec.kind = "too-large";
+    rec.notes = [...notes, err.message];
+    return rec;
+  }
+  const sizeOf = (b: typeof oldBytes) => b === null ? undefined : b instanceof Uint8Array ? b.length : b.tooLarge;
+  const os = c.old ? sizeOf(oldBytes) : undefined;
+  const ns = c.new ? sizeOf(newBytes) : undefined;
+  if (os !== undefined) rec.old_size = os;
+  if (ns !== undefined) rec.new_size = ns;
+  if (!(oldBytes instanceof Uint8Array) || !(newBytes instanceof Uint8Array)) {
+    rec.kind = "too-large";
+    notes.push(`over the ${o.maxFileBytes}-byte diff limit: read it with read_file and a line range`);
+    rec.notes = notes;
+    return rec;
+  }
+  if (rec.kind !== "symlink" && (isBinary(oldBytes) || isBinary(newBytes))) {
+    rec.kind = "binary";
+    rec.notes = notes.length > 0 ? notes : undefined;
+    if (!rec.notes) delete rec.notes;
+    return rec;
+  }
+  const oldT = decodeText(oldBytes);
+  const newT = decodeText(newBytes);
+  if (oldT.replaced || newT.replaced) notes.push("not valid UTF-8: invalid bytes shown as U+FFFD");
+  if (newT.text.includes("\r\n") || oldT.text.includes("\r\n")) notes.push("CRLF line endings (CRs not shown)");
+  if (rec.kind === "symlink") notes.push(`link target ${JSON.stringify(oldT.text)} -> ${JSON.stringify(newT.text)} (links are never followed)`);
+  const d = lineDiff(oldT.text, newT.text, o.mode === "diff" ? o.contextLines : 0);
+  rec.added = d.added;
+  rec.removed = d.removed;
+  if (d.gaveUp) notes.push("the diff took too long: shown as wholly replaced");
+  if (o.mode === "summary") rec.added_lines = d.addedLines;
+  else {
+    let text = renderHunks(d.hunks);
+    const bytes = new TextEncoder().encode(text);
+    if (bytes.length > o.maxFileDiffBytes) {
+      let cut = new TextDecoder().decode(bytes.subarray(0, o.maxFileDiffBytes));
+      cut = cut.slice(0, Math.max(0, cut.lastIndexOf("\n")));
+      const shownHunks = d.hunks.filter((h) => cut.includes(hunkHeader(h)));
+      const last = shownHunks[shownHunks.length - 1] ?? d.hunks[0]!;
+      text = cut;
+      notes.push(
+        `diff cut at ${o.maxFileDiffBytes} bytes (per-file cap); read the rest of the new version with read_file ` +
+          `${JSON.stringify(c.path)} from start_line ${last.newStart}, or narrow get_diff with paths`,
+      );
+    }
+    rec.diff = text;
+  }
+  if (notes.length > 0) rec.notes = notes;
+  return rec;
+}
+
+/** Reads a review's scope and files; refusals (unknown base, no commits) come back as reasons. */
+export async function review(r: RepoCtx, o: ReviewOptions): Promise<ReviewOutcome> {
+  const head = await readHead(r);
+  let baseTree: string | null = null;
+  let base: ReviewData["base"];
+  let mb: string | null | undefined;
+  let range = { commits: [] as CommitLine[], total: 0, capped: false };
+  if (o.base !== undefined) {
+    const baseId = await resolveCommitish(r, o.base);
+    if (baseId === null) return { ok: false, reason: `no branch, tag or commit named ${JSON.stringify(o.base)} in this repository` };
+    if (head.oid === null) return { ok: false, reason: "the repository has no commits yet, so there is nothing to compare with a base" };
+    base = { name: o.base, id: baseId.slice(0, 7) };
+    mb = await mergeBase(r, head.oid, baseId);
+    if (mb === null) return { ok: false, reason: `HEAD and ${JSON.stringify(o.base)} have no common history` };
+    baseTree = await commitTree(r, mb);
+    range = await commitsBetween(r, head.oid, mb, o.maxCommits);
+  } else if (head.oid !== null) {
+    baseTree = await commitTree(r, head.oid);
+  }
+  const set = await changesSince(r, baseTree, { filters: o.paths, includeUntracked: o.includeUntracked, limits: o.limits });
+  const files: FileRecord[] = [];
+  let bytes = 0;
+  const start = o.mode === "diff" ? Math.min(o.start, set.changes.length) : 0;
+  for (let i = start; i < set.changes.length; i++) {
+    if (r.budget.signal.aborted) throw new DOMException("cancelled", "AbortError");
+    const rec = await fileRecord(r, set.changes[i]!, o);
+    files.push(rec);
+    if (o.mode === "diff") {
+      bytes += (rec.diff?.length ?? 0) + 200;
+      if (bytes >= o.maxBytes) break;
+    }
+  }
+  return {
+    ok: true,
+    value: {
+      head: { id: head.oid?.slice(0, 7) ?? null, branch: head.branch },
+      ...(base ? { base, merge_base: mb?.slice(0, 7) ?? null } : {}),
+      commits: range.commits,
+      commits_total: range.total,
+      commits_capped: range.capped,
+      files,
+      files_total: set.changes.length,
+      start,
+      warnings: set.warnings,
+    },
+  };
+}
+
+export { GitLimitError };

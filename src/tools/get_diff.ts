@@ -1,0 +1,95 @@
+/**
+ * get_diff: the unified diff of the same scope as review_changes, as text only (a text
+ * payload reaches the model once, whichever field its host reads). Hunks carry old and new
+ * line numbers; binary files are named with their sizes; one file's diff is capped so it
+ * cannot crowd out the others; pages continue by cursor. Diff text is sanitized: credentials
+ * redacted, invisible Unicode shown as escapes.
+ */
+import { z } from "zod";
+import { budgetNote, fitRecords, utf8Length } from "../output/budget.ts";
+import { decodeCursor, encodeCursor, queryKey } from "../output/cursor.ts";
+import { sanitizeNote, sanitizeText } from "../output/sanitize.ts";
+import type { FileRecord } from "../git/review.ts";
+import { cannot, defineTool } from "./types.ts";
+import { baseArg, checkPaths, cursorArg, gitRequest, pathsArg, scopeLine, STATUS_LETTER } from "./git_common.ts";
+
+export const getDiff = defineTool({
+  name: "get_diff",
+  title: "Get diff",
+  description:
+    "The unified diff of a change: uncommitted changes against HEAD (no base), or everything since the merge base " +
+    "with `base` (e.g. \"main\") plus uncommitted changes. Hunks show old and new line numbers; binary files are " +
+    "named with sizes; each file's diff is capped. Paged: pass the cursor from the footer to continue.",
+  inputSchema: {
+    base: baseArg,
+    paths: pathsArg,
+    context_lines: z.number().int().min(0).max(50).default(3).describe("Unchanged lines shown around each change (0-50, default 3)"),
+    cursor: cursorArg,
+  },
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  async handler(args, ctx) {
+    const { base, paths, context_lines, cursor } = args;
+    const key = queryKey({ base, paths, context_lines });
+    let start = 0;
+    if (cursor !== undefined) {
+      const d = decodeCursor("get_diff", key, cursor);
+      if (!d.ok) return cannot("continue", "cursor", d.reason);
+      start = typeof d.state.i === "number" && Number.isInteger(d.state.i) && d.state.i >= 0 ? d.state.i : 0;
+    }
+    const checked = checkPaths(ctx.config.root, paths);
+    if (!checked.ok) return cannot("diff", checked.path, checked.reason);
+    const budget = ctx.config.maxOutputBytes;
+    const perFile = Math.max(2048, Math.floor(budget / 4));
+    const r = await ctx.sandbox.gitReview(gitRequest({
+      base,
+      paths: checked.value,
+      includeUntracked: true,
+      mode: "diff",
+      contextLines: context_lines,
+      start,
+      maxBytes: budget,
+      maxFileDiffBytes: perFile,
+    }), ctx.signal);
+    if (!r.ok) return cannot("diff", base ?? ".", r.reason);
+    const v = r.value;
+    let redactions = 0;
+    const notes: string[] = [];
+    const blocks = v.files.map((f) => {
+      const s = sanitizeText(renderFile(f));
+      redactions += s.redactions.length;
+      const note = sanitizeNote(s);
+      if (note) notes.push(`${f.path}: ${note}`);
+      return s.text;
+    });
+    const header = `Diff: ${scopeLine(v)}; ${v.files_total} changed file(s)`;
+    const overhead = utf8Length(header) + 800 + notes.reduce((a, n) => a + utf8Length(n) + 1, 0);
+    const fit = fitRecords(blocks, 0, Math.max(1024, budget - overhead), (b) => utf8Length(b) + 1);
+    const shown = blocks.slice(0, fit.end);
+    const end = v.start + fit.end;
+    const footer: string[] = [];
+    if (v.files_total === 0) footer.push("No changes.");
+    else footer.push(`[Files ${v.start + 1}-${end} of ${v.files_total}]`);
+    if (end < v.files_total) {
+      const next = encodeCursor("get_diff", key, { i: end });
+      footer.push(budgetNote(budget, `${v.files_total - end} more file(s): call get_diff again with the same arguments and cursor "${next}"`));
+    }
+    for (const n of notes) footer.push(`Note: ${n}`);
+    if (redactions > 0) footer.push("Credential-shaped strings are replaced by markers; the files themselves are unchanged.");
+    for (const w of v.warnings) footer.push(`Note: ${w}`);
+    return { content: [{ type: "text", text: [header, "", ...shown, ...footer].join("\n") }] };
+  },
+});
+
+function renderFile(f: FileRecord): string {
+  const name = f.old_path ? `${f.old_path} -> ${f.path}` : f.path;
+  const counts = f.added === null ? "" : ` +${f.added} -${f.removed}`;
+  const head = `--- ${STATUS_LETTER[f.status]} ${name}${counts}${f.untracked ? " (untracked)" : ""}`;
+  const lines = [head];
+  if (f.kind === "binary" || f.kind === "too-large" || f.kind === "submodule") {
+    const sizes = f.kind === "submodule" ? "" : ` (${f.old_size ?? "-"} -> ${f.new_size ?? "-"} bytes)`;
+    lines.push(`${f.kind === "binary" ? "Binary file, not shown" : f.kind === "submodule" ? "Submodule" : "Not diffed"}${sizes}`);
+  }
+  for (const n of f.notes ?? []) lines.push(`# ${n}`);
+  if (f.diff) lines.push(f.diff);
+  return lines.join("\n") + "\n";
+}

@@ -1,0 +1,277 @@
+/**
+ * The socket side of the HTTP transport: a fetch-style handler served by Deno's
+ * node:http server, because Deno.serve can neither close a connection nor bound one.
+ * node:http bounds what a slow or idle client can hold: headers (and a connection that
+ * sends nothing) within headersTimeoutMs, a whole request within requestTimeoutMs, an
+ * idle keep-alive connection for keepAliveTimeoutMs; and an answer that says
+ * `Connection: close` (408, 413, refusals before the body is read) closes it at once,
+ * whatever the client is still sending.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Socket } from "node:net";
+import { hostSyntaxValid } from "./middleware/host_check.ts";
+
+/** How long a client may take at each stage of a connection. */
+export interface ConnectionTimeouts {
+  /** From the connection's first byte (or its opening) to the end of the request headers. */
+  headersTimeoutMs: number;
+  /** From the first byte to the end of the request body; a backstop behind the body reader's own 408. */
+  requestTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this long. */
+  keepAliveTimeoutMs: number;
+  /** How often the timeouts above are checked (their resolution). */
+  checkIntervalMs: number;
+}
+
+/** The bounds the server runs with (README, "Protection"; deploy/ configures the proxy alike). */
+export const CONNECTION_TIMEOUTS: Readonly<ConnectionTimeouts> = Object.freeze({
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 45_000,
+  keepAliveTimeoutMs: 5_000,
+  checkIntervalMs: 1_000,
+});
+
+/** Bytes of request body buffered ahead of the reader before the socket is paused. */
+const BODY_HIGH_WATER_MARK = 64 * 1024;
+
+/** Headers about this one connection (RFC 9110 7.6.1), set by node:http, not by the app. */
+const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding", "upgrade", "proxy-connection", "te", "trailer"]);
+
+export type FetchHandler = (req: Request, remoteAddr: string) => Promise<Response>;
+
+export interface ListenOptions {
+  hostname: string;
+  port: number;
+  timeouts?: Partial<ConnectionTimeouts>;
+  /** Told about a failure of the adapter itself (never the client's bytes). */
+  onError?: (what: string, err: unknown) => void;
+}
+
+export interface HttpListener {
+  /** The bound address (port 0 resolved). */
+  readonly addr: { hostname: string; port: number };
+  /** Stops accepting and closes idle connections; resolves when every connection has ended. */
+  shutdown(): Promise<void>;
+  /** Closes every connection now, busy or not. */
+  closeAll(): void;
+}
+
+/** Why listening failed, in the terms http.ts turns into a one-line error. */
+export class ListenError extends Error {
+  constructor(readonly kind: "permission" | "in-use" | "other", message: string) {
+    super(message);
+  }
+}
+
+/** "::ffff:127.0.0.1" -> "127.0.0.1": an IPv4 peer as itself. */
+export function peerAddress(socket: Socket | undefined): string {
+  const a = socket?.remoteAddress ?? "";
+  return a.startsWith("::ffff:") && a.includes(".") ? a.slice("::ffff:".length) : a;
+}
+
+/**
+ * The URL a handler sees: the request target's path and query under the Host the
+ * client named when that Host is well formed, else under a placeholder; the Host
+ * header itself stays in the headers for the host check to judge.
+ */
+export function requestUrlOf(target: string | undefined, host: string | undefined): string {
+  const base = host !== undefined && hostSyntaxValid(host) ? `http://${host}` : "http://host.invalid";
+  let pathAndQuery = "/";
+  if (target !== undefined && target.startsWith("/")) pathAndQuery = target;
+  else if (target !== undefined && /^https?:\/\//i.test(target)) {
+    // Absolute form (RFC 9112 3.2.2): keep only its path and query.
+    try {
+      const u = new URL(target);
+      pathAndQuery = u.pathname + u.search;
+    } catch {
+      pathAndQuery = "/";
+    }
+  }
+  try {
+    // Concatenated, not resolved against the base: "//evil.example/x" is a path here, not an authority.
+    return new URL(base + pathAndQuery).href;
+  } catch {
+    return `${base}/`;
+  }
+}
+
+/**
+ * The request body as a web stream that pauses the socket when the reader falls
+ * behind. Cancelling it stops reading without destroying the socket, so the answer
+ * (a 408 or 413 with Connection: close) can still be written before it closes.
+ */
+function bodyOf(req: IncomingMessage): ReadableStream<Uint8Array> {
+  let settled = false;
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      req.on("data", (chunk: Uint8Array) => {
+        if (settled) return;
+        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        if ((controller.desiredSize ?? 0) <= 0) req.pause();
+      });
+      req.on("end", () => {
+        if (settled) return;
+        settled = true;
+        controller.close();
+      });
+      const fail = (err: unknown) => {
+        if (settled) return;
+        settled = true;
+        controller.error(err instanceof Error ? err : new Error("the request body was cut off"));
+      };
+      req.on("error", fail);
+      req.on("close", () => fail(new Error("the client closed the connection before the body ended")));
+    },
+    pull() {
+      req.resume();
+    },
+    cancel() {
+      settled = true;
+      req.pause();
+    },
+  }, { highWaterMark: BODY_HIGH_WATER_MARK, size: (c) => c.byteLength });
+}
+
+/** A web Request for a node request: method, headers as sent, URL from requestUrlOf, body streamed. */
+export function toRequest(req: IncomingMessage, signal: AbortSignal): Request {
+  const headers = new Headers();
+  const raw = req.rawHeaders;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    try {
+      headers.append(raw[i]!, raw[i + 1]!);
+    } catch {
+      // A value fetch's Headers will not hold (node:http already refused invalid names): dropped.
+    }
+  }
+  const method = req.method ?? "GET";
+  const hasBody = method !== "GET" && method !== "HEAD";
+  return new Request(requestUrlOf(req.url, req.headers.host), {
+    method,
+    headers,
+    signal,
+    ...(hasBody ? { body: bodyOf(req), duplex: "half" } : {}),
+  } as RequestInit);
+}
+
+/** Writes a web Response to node, streaming its body with back-pressure; stops when the client goes. */
+async function writeResponse(req: IncomingMessage, res: ServerResponse, response: Response, method: string): Promise<void> {
+  const headers: Record<string, string | string[]> = {};
+  response.headers.forEach((value, name) => {
+    if (name !== "set-cookie" && !HOP_BY_HOP.has(name)) headers[name] = value;
+  });
+  // Connection management belongs to this layer: an app may ask to close (408, 413, drain),
+  // never to keep alive against the client's own "Connection: close".
+  if (/(^|,)\s*close\s*(,|$)/i.test(response.headers.get("connection") ?? "")) headers["connection"] = "close";
+  // Answered before the body was all in (a refusal, a 413, a 408): the rest is never read, so
+  // the connection closes with this answer instead of waiting for a client that may trickle forever.
+  if (!req.complete) headers["connection"] = "close";
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length > 0) headers["set-cookie"] = cookies;
+  res.writeHead(response.status, response.statusText || undefined, headers);
+  if (response.body === null || method === "HEAD") {
+    await response.body?.cancel().catch(() => {});
+    res.end();
+    return;
+  }
+  // Headers go out now: a server-sent event stream may not write its first event for a while.
+  res.flushHeaders();
+  const reader = response.body.getReader();
+  const gone = new Promise<void>((resolve) => res.once("close", resolve));
+  const onClose = () => void reader.cancel().catch(() => {});
+  res.once("close", onClose);
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (res.destroyed) return;
+      if (!res.write(value)) {
+        await Promise.race([new Promise<void>((resolve) => res.once("drain", resolve)), gone]);
+      }
+    }
+    res.end();
+  } catch {
+    // The body failed or the client went away: nothing more can be said on this connection.
+    res.destroy();
+  } finally {
+    res.off("close", onClose);
+  }
+}
+
+/** Serves `handler` on hostname:port; rejects with ListenError when the address cannot be bound. */
+export async function listen(handler: FetchHandler, o: ListenOptions): Promise<HttpListener> {
+  const t = { ...CONNECTION_TIMEOUTS, ...o.timeouts };
+  const server: Server = createServer({
+    headersTimeout: t.headersTimeoutMs,
+    requestTimeout: t.requestTimeoutMs,
+    keepAliveTimeout: t.keepAliveTimeoutMs,
+    connectionsCheckingInterval: t.checkIntervalMs,
+  }, (req, res) => {
+    const aborted = new AbortController();
+    res.once("close", () => {
+      if (!res.writableFinished) aborted.abort(new DOMException("the client closed the connection", "AbortError"));
+    });
+    let request: Request;
+    try {
+      request = toRequest(req, aborted.signal);
+    } catch (err) {
+      o.onError?.("building the request", err);
+      res.writeHead(400, { "content-type": "text/plain", connection: "close" });
+      res.end("Bad Request\n");
+      return;
+    }
+    handler(request, peerAddress(req.socket)).then(
+      (response) => writeResponse(req, res, response, request.method),
+      (err) => {
+        o.onError?.("handling a request", err);
+        if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain", connection: "close" });
+        res.end();
+      },
+    ).catch((err) => {
+      o.onError?.("writing a response", err);
+      res.destroy();
+    });
+  });
+  // A request too malformed to parse, or too slow: node answers 400/408 and closes (its default).
+  await new Promise<void>((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException) => {
+      server.off("listening", onListening);
+      reject(listenError(err, o.hostname, o.port));
+    };
+    const onListening = () => {
+      server.off("error", onError);
+      resolve();
+    };
+    server.once("error", onError);
+    server.once("listening", onListening);
+    try {
+      server.listen(o.port, o.hostname);
+    } catch (err) {
+      server.off("error", onError);
+      server.off("listening", onListening);
+      reject(listenError(err as NodeJS.ErrnoException, o.hostname, o.port));
+    }
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address !== null ? address.port : o.port;
+  const closed = new Promise<void>((resolve) => server.once("close", () => resolve()));
+  return {
+    addr: { hostname: o.hostname, port },
+    shutdown() {
+      server.close();
+      server.closeIdleConnections();
+      return closed;
+    },
+    closeAll() {
+      server.closeAllConnections();
+    },
+  };
+}
+
+function listenError(err: NodeJS.ErrnoException, hostname: string, port: number): ListenError {
+  const where = `${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}`;
+  if (err instanceof Deno.errors.NotCapable || err instanceof Deno.errors.PermissionDenied || err?.code === "EACCES" || err?.code === "EPERM") {
+    return new ListenError("permission", `cannot listen on ${where}: permission denied`);
+  }
+  if (err instanceof Deno.errors.AddrInUse || err?.code === "EADDRINUSE") return new ListenError("in-use", `${where} is already in use`);
+  return new ListenError("other", `cannot listen on ${where}: ${String(err?.message ?? err).replace(/\s+/g, " ")}`);
+}

@@ -1,0 +1,172 @@
+/**
+ * End to end over stdio: review_changes and get_diff on fixture repositories built with the
+ * real git, the server started with the README's exact flags, driven by the official SDK client.
+ */
+import { assert, assertEquals, assertMatch } from "../assert.ts";
+import * as path from "node:path";
+import type { CallToolResult } from "../../src/sdk.ts";
+import { connect, type Connected } from "./harness.ts";
+import { branchRepo, emptyRepo, git, tempDir, write } from "../fixtures/git_repo.ts";
+
+function text(r: CallToolResult): string {
+  return r.content.map((c) => (c.type === "text" ? c.text : "")).join("\n");
+}
+
+async function call(s: Connected, name: string, args: Record<string, unknown>): Promise<CallToolResult> {
+  return (await s.client.callTool({ name, arguments: args })) as CallToolResult;
+}
+
+interface Finding {
+  tag: string;
+  file: string;
+  line: number;
+  code: string;
+}
+
+Deno.test("review_changes tags a finding on an added line new and an old one in the same file existing", async () => {
+  const f = await emptyRepo();
+  const s = await (async () => {
+    write(f.root, "app.py", "import os\n\n\ndef main():\n    return 1\n");
+    git(f.root, "add", "-A");
+    git(f.root, "commit", "-qm", "initial");
+    write(f.root, "app.py", "import os\nimport sys\n\n\ndef main():\n    return 1\n");
+    return await connect(f.root);
+  })();
+  try {
+    const r = await call(s, "review_changes", {});
+    assert(!r.isError, text(r));
+    const sc = r.structuredContent as { scope: string; files: { path: string; status: string; added: number }[]; findings: Finding[]; findings_summary: { new: number; existing: number } };
+    assertMatch(sc.scope, /on main; uncommitted changes against HEAD/);
+    assertEquals(sc.files.map((x) => [x.path, x.status, x.added]), [["app.py", "modified", 1]]);
+    const f401 = sc.findings.filter((d) => d.code === "F401").map((d) => [d.line, d.tag]);
+    assertEquals(f401, [[2, "new"], [1, "existing"]]);
+    assert(sc.findings_summary.new >= 1 && sc.findings_summary.existing >= 1);
+    // New findings come first.
+    const tags = sc.findings.map((d) => d.tag);
+    assertEquals(tags, [...tags].sort((a, b) => (a === b ? 0 : a === "new" ? -1 : 1)));
+    assertMatch(text(r), /new +app\.py:2:\d+: F401/);
+
+    const d = await call(s, "get_diff", {});
+    assert(!d.isError, text(d));
+    assertEquals(d.structuredContent, undefined);
+    assertMatch(text(d), /@@ -1,4 \+1,5 @@\n import os\n\+import sys\n/);
+  } finally {
+    await s.close();
+    await f.cleanup();
+  }
+});
+
+Deno.test("review_changes and get_diff with base: a branch against main", async () => {
+  const f = await branchRepo();
+  const s = await connect(f.root);
+  try {
+    const r = await call(s, "review_changes", { base: "main" });
+    assert(!r.isError, text(r));
+    const sc = r.structuredContent as { scope: string; commits: { subject: string }[]; commits_total: number; files: { path: string }[] };
+    assertMatch(sc.scope, /on feature; base main \([0-9a-f]{7}\), merge base [0-9a-f]{7}/);
+    assertEquals(sc.commits.map((c) => c.subject), ["feature 3", "feature 2", "feature 1"]);
+    assertEquals(sc.files.map((x) => x.path), ["f1.txt", "f2.txt", "f3.txt"]);
+    const d = await call(s, "get_diff", { base: "main", paths: ["f1.txt"], context_lines: 0 });
+    assert(!d.isError, text(d));
+    assertMatch(text(d), /--- A f1\.txt \+1 -0 \(untracked\)|--- A f1\.txt \+1 -0/);
+    assertMatch(text(d), /@@ -0,0 \+1,1 @@\n\+feature 1 edited/);
+    const bad = await call(s, "review_changes", { base: "nope" });
+    assert(bad.isError);
+    assertMatch(text(bad), /^Cannot review changes in "nope": no branch, tag or commit named "nope"/);
+  } finally {
+    await s.close();
+    await f.cleanup();
+  }
+});
+
+Deno.test("paging review_changes and get_diff by cursor returns every changed file exactly once", async () => {
+  const f = await emptyRepo();
+  const names: string[] = [];
+  for (let i = 0; i < 120; i++) {
+    const name = `pkg/module_with_a_rather_long_name_${String(i).padStart(3, "0")}.txt`;
+    names.push(name);
+    write(f.root, name, `line one of ${i}\n`);
+  }
+  git(f.root, "add", "-A");
+  git(f.root, "commit", "-qm", "initial");
+  for (const n of names) write(f.root, n, `line one of ${n}\nand a second line that makes the diff longer: ${"x".repeat(60)}\n`);
+  const s = await connect(f.root, { extraArgs: ["--max-output-bytes", "4096"] });
+  try {
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const r = await call(s, "review_changes", cursor ? { cursor } : {});
+      assert(!r.isError, text(r));
+      const sc = r.structuredContent as { files: { path: string }[]; next_cursor?: string };
+      seen.push(...sc.files.map((x) => x.path));
+      cursor = sc.next_cursor;
+      pages++;
+      assert(pages < 100);
+    } while (cursor);
+    assert(pages > 1, "expected more than one page");
+    assertEquals(seen, names);
+
+    const diffSeen: string[] = [];
+    cursor = undefined;
+    pages = 0;
+    do {
+      const r = await call(s, "get_diff", cursor ? { cursor } : {});
+      assert(!r.isError, text(r));
+      const t = text(r);
+      for (const m of t.matchAll(/^--- M (\S+)/gm)) diffSeen.push(m[1]!);
+      cursor = t.match(/cursor "([^"]+)"/)?.[1];
+      pages++;
+      assert(pages < 200);
+    } while (cursor);
+    assert(pages > 1);
+    assertEquals(diffSeen, names);
+    const wrong = await call(s, "get_diff", { context_lines: 1, cursor: "bogus" });
+    assert(wrong.isError);
+  } finally {
+    await s.close();
+    await f.cleanup();
+  }
+});
+
+Deno.test("review_changes: no repository is a tool error; a hostile config never runs a command", async () => {
+  const t = await tempDir();
+  const plain = path.join(t.dir, "plain");
+  Deno.mkdirSync(plain);
+  const s = await connect(plain);
+  try {
+    const r = await call(s, "review_changes", {});
+    assert(r.isError);
+    assertMatch(text(r), /^Cannot review changes in "\.": not a git repository/);
+  } finally {
+    await s.close();
+  }
+  const f = await emptyRepo();
+  const marker = path.join(t.dir, "MARKER");
+  write(f.root, "a.txt", "a\n");
+  git(f.root, "add", "-A");
+  git(f.root, "commit", "-qm", "one");
+  write(f.root, "a.txt", "b\n");
+  write(f.root, ".gitattributes", "* filter=evil diff=evil\n");
+  Deno.writeTextFileSync(
+    path.join(f.root, ".git", "config"),
+    Deno.readTextFileSync(path.join(f.root, ".git", "config")) +
+      `[core]\n\tfsmonitor = touch ${marker}\n[diff]\n\texternal = touch ${marker}\n[filter "evil"]\n\tclean = touch ${marker}\n`,
+  );
+  const s2 = await connect(f.root);
+  try {
+    assert(!(await call(s2, "review_changes", {})).isError);
+    assert(!(await call(s2, "get_diff", {})).isError);
+    let exists = true;
+    try {
+      Deno.statSync(marker);
+    } catch {
+      exists = false;
+    }
+    assertEquals(exists, false);
+  } finally {
+    await s2.close();
+    await f.cleanup();
+    await t.cleanup();
+  }
+});

@@ -1,0 +1,294 @@
+import { assert, assertEquals, assertMatch } from "../../assert.ts";
+import * as path from "node:path";
+import { gitReview, type GitReviewRequest } from "../../../src/sandbox/git.ts";
+import type { FileRecord, ReviewData } from "../../../src/git/review.ts";
+import { branchRepo, emptyRepo, everyCaseRepo, git, tempDir, treeContent, write, writeBomb, writeLoose } from "../../fixtures/git_repo.ts";
+
+function request(root: string, over: Partial<GitReviewRequest> = {}): GitReviewRequest {
+  return {
+    root,
+    includeUntracked: true,
+    mode: "summary",
+    contextLines: 3,
+    start: 0,
+    maxBytes: 1_000_000,
+    maxFileBytes: 1024 * 1024,
+    maxFileDiffBytes: 64 * 1024,
+    maxCommits: 50,
+    limits: { maxEntries: 100_000, maxUntracked: 1000, maxHashBytes: 32 * 1024 * 1024 },
+    timeoutMs: 30_000,
+    maxObjectBytes: 32 * 1024 * 1024,
+    ...over,
+  };
+}
+
+async function reviewOk(root: string, over: Partial<GitReviewRequest> = {}): Promise<ReviewData> {
+  const r = await gitReview(request(root, over), new AbortController().signal);
+  if (!r.ok) throw new Error(`expected a review, got: ${r.reason}`);
+  return r.value;
+}
+
+function byPath(files: FileRecord[]): Record<string, FileRecord> {
+  return Object.fromEntries(files.map((f) => [f.path, f]));
+}
+
+/** What `git status` itself calls changed, as a set of paths (the oracle for our status). */
+function gitStatusPaths(root: string): string[] {
+  const out = git(root, "status", "--porcelain=v1", "-z", "--untracked-files=all");
+  const paths: string[] = [];
+  const parts = out.split("\0").filter((p) => p !== "");
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i]!;
+    paths.push(p.slice(3));
+    if (p[0] === "R") i++; // the rename's source follows
+  }
+  return paths.sort();
+}
+
+Deno.test("review() reports every kind of uncommitted change with status, kind and line counts", async () => {
+  const f = await everyCaseRepo();
+  try {
+    const v = await reviewOk(f.root);
+    const files = byPath(v.files);
+    assertEquals(v.head.branch, "main");
+    assertEquals(Object.keys(files).sort(), gitStatusPaths(f.root).filter((p) => p !== "old_name.txt"));
+    assertEquals([files["src/app.py"]!.status, files["src/app.py"]!.added, files["src/app.py"]!.removed], ["modified", 2, 1]);
+    assertEquals(files["src/app.py"]!.added_lines, [2, 6]);
+    assertEquals(files["gone.txt"]!.status, "deleted");
+    assertEquals([files["new_name.txt"]!.status, files["new_name.txt"]!.old_path], ["renamed", "old_name.txt"]);
+    assertEquals(files["staged.txt"]!.status, "added");
+    assertEquals([files["untracked.txt"]!.status, files["untracked.txt"]!.untracked], ["added", true]);
+    assertEquals(files["image.bin"]!.kind, "binary");
+    assertEquals([files["image.bin"]!.old_size, files["image.bin"]!.new_size], [10, 11]);
+    assertEquals([files["crlf.txt"]!.added, files["crlf.txt"]!.removed], [1, 1]);
+    assert(files["crlf.txt"]!.notes?.some((n) => n.includes("CRLF")));
+    assertEquals([files["nonl.txt"]!.added, files["nonl.txt"]!.removed, files["nonl.txt"]!.added_lines], [1, 1, [2]]);
+    assert(files["latin1.txt"]!.notes?.some((n) => n.includes("not valid UTF-8")));
+    assertEquals(files["link"]!.kind, "symlink");
+    assert(files["link"]!.notes?.some((n) => n.includes("/etc/passwd") && n.includes("never followed")));
+    assertEquals(files["debug.log"], undefined);
+    assertEquals(files["build/out.txt"], undefined);
+    assertEquals(files["src/keep.txt"], undefined);
+  } finally {
+    await f.cleanup();
+  }
+});
+
+Deno.test("review() leaves untracked files out when asked, and narrows to paths", async () => {
+  const f = await everyCaseRepo();
+  try {
+    const v = await reviewOk(f.root, { includeUntracked: false });
+    assertEquals(v.files.find((x) => x.path === "untracked.txt"), undefined);
+    const narrowed = await reviewOk(f.root, { paths: ["src"] });
+    assertEquals(narrowed.files.map((x) => x.path), ["src/app.py"]);
+  } finally {
+    await f.cleanup();
+  }
+});
+
+Deno.test("review() reads packed objects and packed refs after git gc, and a detached HEAD", async () => {
+  const f = await everyCaseRepo();
+  try {
+    const before = await reviewOk(f.root);
+    git(f.root, "gc", "-q", "--prune=now");
+    assert(Deno.statSync(path.join(f.root, ".git", "packed-refs")).isFile);
+    const after = await reviewOk(f.root);
+    assertEquals(after.files.map((x) => [x.path, x.status, x.added, x.removed]), before.files.map((x) => [x.path, x.status, x.added, x.removed]));
+    git(f.root, "checkout", "-q", "--detach");
+    const detached = await reviewOk(f.root);
+    assertEquals(detached.head.branch, null);
+    assertEquals(detached.files.length, before.files.length);
+  } finally {
+    await f.cleanup();
+  }
+});
+
+Deno.test("review() on a repository without commits shows staged and untracked files as added", async () => {
+  const f = await emptyRepo();
+  try {
+    write(f.root, "a.py", "x = 1\n");
+    git(f.root, "add", "a.py");
+    write(f.root, "b.txt", "b\n");
+    const v = await reviewOk(f.root);
+    assertEquals(v.head, { id: null, branch: "main" });
+    assertEquals(v.files.map((x) => [x.path, x.status]), [["a.py", "added"], ["b.txt", "added"]]);
+    const r = await gitReview(request(f.root, { base: "main" }), new AbortController().signal);
+    assert(!r.ok);
+  } finally {
+    await f.cleanup();
+  }
+});
+
+Deno.test("review() with a base: merge base several commits back, the branch's commits, and the edits on top", async () => {
+  const f = await branchRepo();
+  try {
+    const v = await reviewOk(f.root, { base: "main" });
+    assertEquals(v.head.branch, "feature");
+    assertEquals(v.merge_base, git(f.root, "merge-base", "HEAD", "main").trim().slice(0, 7));
+    assertEquals(v.commits.map((c) => c.subject), ["feature 3", "feature 2", "feature 1"]);
+    assertEquals(v.commits_total, 3);
+    assertEquals(v.files.map((x) => [x.path, x.status]), [["f1.txt", "added"], ["f2.txt", "added"], ["f3.txt", "added"]]);
+    assertEquals(byPath(v.files)["f1.txt"]!.added_lines, [1]);
+    // a.txt changed on main only: not part of this branch's change.
+    assertEquals(v.files.find((x) => x.path === "a.txt"), undefined);
+    const byTag = await reviewOk(f.root, { base: git(f.root, "rev-parse", "main").trim().slice(0, 8) });
+    assertEquals(byTag.files.length, 3);
+    const unknown = await gitReview(request(f.root, { base: "no-such-branch" }), new AbortController().signal);
+    assert(!unknown.ok);
+    assertMatch(unknown.reason, /no branch, tag or commit named "no-such-branch"/);
+  } finally {
+    await f.cleanup();
+  }
+});
+
+Deno.test("review() in diff mode gives unified hunks with old and new line numbers, paged from a start", async () => {
+  const f = await everyCaseRepo();
+  try {
+    const v = await reviewOk(f.root, { mode: "diff" });
+    const app = byPath(v.files)["src/app.py"]!;
+    assertEquals(app.diff, "@@ -1,5 +1,6 @@\n import os\n+import sys\n \n \n def main():\n-    return 1\n+    return 2");
+    assertEquals(byPath(v.files)["image.bin"]!.diff, undefined);
+    const rest = await reviewOk(f.root, { mode: "diff", start: 3 });
+    assertEquals(rest.start, 3);
+    assertEquals(rest.files[0]!.path, v.files[3]!.path);
+    const capped = await reviewOk(f.root, { mode: "diff", maxFileDiffBytes: 40, paths: ["src/app.py"] });
+    assert(capped.files[0]!.notes?.some((n) => n.includes("per-file cap") && n.includes("read_file")));
+  } finally {
+    await f.cleanup();
+  }
+});
+
+Deno.test("review() refuses what is not the repository's own top folder, with what to do", async () => {
+  const t = await tempDir();
+  try {
+    const outside = path.join(t.dir, "outside");
+    Deno.mkdirSync(outside);
+    git(outside, "init", "-q");
+    const table: Array<[string, (root: string) => void, RegExp]> = [
+      ["no repository", () => {}, /not a git repository/],
+      [".git symlink out", (root) => Deno.symlinkSync(path.join(outside, ".git"), path.join(root, ".git")), /symbolic link leading outside the project root.*--root/],
+      ["gitdir: file out", (root) => Deno.writeTextFileSync(path.join(root, ".git"), `gitdir: ${outside}/.git\n`), /gitdir points outside the project root.*--root/],
+    ];
+    for (const [name, setup, re] of table) {
+      const root = path.join(t.dir, name.replaceAll(/\W/g, "_"));
+      Deno.mkdirSync(root);
+      setup(root);
+      const r = await gitReview(request(root), new AbortController().signal);
+      assert(!r.ok, name);
+      assertMatch(r.reason, re, name);
+    }
+    const sub = path.join(outside, "sub");
+    Deno.mkdirSync(sub);
+    const r = await gitReview(request(sub), new AbortController().signal);
+    assert(!r.ok);
+    assertMatch(r.reason, new RegExp(`subfolder of the repository at ${outside}; start the server with --root ${outside}`));
+  } finally {
+    await t.cleanup();
+  }
+});
+
+Deno.test("review() never runs the repository's configured commands (fsmonitor, diff.external, filters, hooks)", async () => {
+  const f = await everyCaseRepo();
+  try {
+    const marker = path.join(path.dirname(f.root), "MARKER");
+    const cmd = `touch ${marker}`;
+    const config = Deno.readTextFileSync(path.join(f.root, ".git", "config")) +
+      `[core]\n\tfsmonitor = ${cmd}\n\thooksPath = hooks\n[diff]\n\texternal = ${cmd}\n` +
+      `[filter "evil"]\n\tclean = ${cmd}\n\tsmudge = ${cmd}\n\tprocess = ${cmd}\n[diff "evil"]\n\ttextconv = ${cmd}\n`;
+    Deno.writeTextFileSync(path.join(f.root, ".git", "config"), config);
+    write(f.root, ".gitattributes", "* filter=evil diff=evil\n");
+    for (const hook of ["pre-commit", "post-checkout", "post-index-change", "fsmonitor-watchman"]) {
+      for (const dir of [path.join(f.root, ".git", "hooks"), path.join(f.root, "hooks")]) {
+        write(dir, hook, `#!/bin/sh\n${cmd}\n`);
+        Deno.chmodSync(path.join(dir, hook), 0o755);
+      }
+    }
+    const indexBefore = Deno.readFileSync(path.join(f.root, ".git", "index"));
+    await reviewOk(f.root);
+    await reviewOk(f.root, { mode: "diff" });
+    let exists = true;
+    try {
+      Deno.statSync(marker);
+    } catch {
+      exists = false;
+    }
+    assertEquals(exists, false);
+    assertEquals(Deno.readFileSync(path.join(f.root, ".git", "index")), indexBefore);
+  } finally {
+    await f.cleanup();
+  }
+});
+
+Deno.test("review() never resolves crafted tree entries named ../outside, /abs, .. or .git", async () => {
+  const table: Array<[string, RegExp]> = [
+    ["../outside", /unsafe name/],
+    ["/abs", /unsafe name/],
+    ["..", /unsafe/],
+    [".git", /unsafe/],
+    [".GIT", /unsafe/],
+  ];
+  for (const [name, re] of table) {
+    const f = await emptyRepo();
+    try {
+      const r = f.root;
+      write(r, "ok.txt", "fine\n");
+      git(r, "add", "-A");
+      git(r, "commit", "-qm", "one");
+      const blob = writeLoose(r, "blob", new TextEncoder().encode("pwned\n"));
+      const ok = git(r, "rev-parse", "HEAD:ok.txt").trim();
+      const tree = writeLoose(r, "tree", treeContent([{ mode: "100644", name, oid: blob }, { mode: "100644", name: "ok.txt", oid: ok }]));
+      const commit = git(r, "commit-tree", tree, "-p", "HEAD", "-m", "crafted").trim();
+      git(r, "update-ref", "refs/heads/main", commit);
+      const out = await gitReview(request(r), new AbortController().signal);
+      // Either the whole tree is refused, or the entry is skipped with a warning: never a path.
+      const said = out.ok ? out.value.warnings.join("\n") : out.reason;
+      assertMatch(said, re, `${name}: ${said}`);
+      if (out.ok) assert(out.value.files.every((x) => x.path === "ok.txt" || !x.path.toLowerCase().includes(".git")), name);
+      let escaped = true;
+      try {
+        Deno.statSync(path.join(path.dirname(r), "outside"));
+      } catch {
+        escaped = false;
+      }
+      assertEquals(escaped, false, name);
+    } finally {
+      await f.cleanup();
+    }
+  }
+});
+
+Deno.test("review() refuses an inflation bomb without inflating it past the cap", async () => {
+  const f = await emptyRepo();
+  try {
+    const r = f.root;
+    const bomb = await writeBomb(r, 256 * 1024 * 1024);
+    assert(Deno.statSync(path.join(r, ".git", "objects", bomb.slice(0, 2), bomb.slice(2))).size < 2 * 1024 * 1024);
+    const tree = writeLoose(r, "tree", treeContent([{ mode: "100644", name: "bomb.bin", oid: bomb }]));
+    const commit = git(r, "commit-tree", tree, "-m", "bomb").trim();
+    git(r, "update-ref", "refs/heads/main", commit);
+    write(r, "bomb.bin", "small now\n");
+    const v = await reviewOk(r, { maxObjectBytes: 8 * 1024 * 1024, mode: "diff" });
+    const rec = v.files.find((x) => x.path === "bomb.bin")!;
+    assertEquals(rec.kind, "too-large");
+    assert(rec.notes?.some((n) => n.includes("inflates to more than")), JSON.stringify(rec));
+  } finally {
+    await f.cleanup();
+  }
+});
+
+Deno.test("review() stops when cancelled", async () => {
+  const f = await everyCaseRepo();
+  try {
+    const c = new AbortController();
+    c.abort();
+    let name = "";
+    try {
+      await gitReview(request(f.root), c.signal);
+    } catch (err) {
+      name = (err as Error).name;
+    }
+    assertEquals(name, "AbortError");
+  } finally {
+    await f.cleanup();
+  }
+});
