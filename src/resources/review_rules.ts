@@ -35,6 +35,12 @@ Built-in ruff defaults derived from these rules: select ${ruffLint.select.join("
 line-length ${DEFAULT_RUFF_SETTINGS["line-length"]}; docstring convention ${ruffLint.pydocstyle.convention}.
 `;
 
+/** The rules in force: the project's own file when it has a readable one, else the defaults. */
+export async function readReviewRules(ctx: ResourceContext, signal?: AbortSignal): Promise<string> {
+  const r = await ctx.sandbox.readFile({ path: PROJECT_RULES_FILE, maxBytes: LIMITS.maxFileBytes, maxOutputBytes: LIMITS.maxReadOutputBytes }, signal);
+  return r.ok ? r.value.text : DEFAULT_RULES;
+}
+
 export function reviewRulesResource(ctx: ResourceContext) {
   return {
     name: "review-rules",
@@ -45,9 +51,7 @@ export function reviewRulesResource(ctx: ResourceContext) {
       mimeType: "text/markdown",
     },
     async read(uri: URL): Promise<ReadResourceResult> {
-      const r = await ctx.sandbox.readFile({ path: PROJECT_RULES_FILE, maxBytes: LIMITS.maxFileBytes, maxOutputBytes: LIMITS.maxReadOutputBytes });
-      const text = r.ok ? r.value.text : DEFAULT_RULES;
-      return { contents: [{ uri: uri.href, mimeType: "text/markdown", text }] };
+      return { contents: [{ uri: uri.href, mimeType: "text/markdown", text: await readReviewRules(ctx) }] };
     },
   };
 }

@@ -61,7 +61,8 @@ export async function exerciseEverything(t: Deno.TestContext, client: Client, ro
     const rules = await client.readResource({ uri: "config://review-rules" });
     assert((rules.contents[0] as { text: string }).text.length > 0);
     const p = await client.getPrompt({ name: "security_review", arguments: { file_path: "src/app.py" } });
-    assertMatch((p.messages[0]!.content as { text: string }).text, /read_file/);
+    assertMatch((p.messages[0]!.content as { text: string }).text, /attached below/);
+    assertEquals(p.messages[1]!.content.type, "resource");
     const c = await client.complete({ ref: { type: "ref/prompt", name: "performance_review" }, argument: { name: "file_path", value: "src/a" } });
     assertEquals(c.completion.values, ["src/app.py"]);
   });

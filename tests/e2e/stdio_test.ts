@@ -280,7 +280,7 @@ Deno.test("stdio server: every tool, resource and prompt through the SDK client"
       assertEquals(prompts.map((p) => p.name).sort(), ["performance_review", "review_changes", "security_review"]);
       const sec = await s.client.getPrompt({ name: "security_review", arguments: { file_path: "src/app.py", context: "a CLI" } });
       const secText = (sec.messages[0]!.content as { text: string }).text;
-      for (const w of ["read_file", "Critical", "injection", "Remediation", "a CLI"]) assertMatch(secText, new RegExp(w, "i"));
+      for (const w of ["attached", "Critical", "injection", "Remediation", "a CLI"]) assertMatch(secText, new RegExp(w, "i"));
       const perf = await s.client.getPrompt({ name: "performance_review", arguments: { file_path: "src/app.py" } });
       const perfText = (perf.messages[0]!.content as { text: string }).text;
       for (const w of ["N\\+1", "cache", "stream", "async"]) assertMatch(perfText, new RegExp(w, "i"));
@@ -291,6 +291,49 @@ Deno.test("stdio server: every tool, resource and prompt through the SDK client"
       }
       const bad = await s.client.getPrompt({ name: "security_review", arguments: { file_path: "../x" } }).then(() => null, (e) => e as Error);
       assert(bad);
+    });
+
+    await t.step("both review prompts embed the file with line numbers and the review rules, and refuse what read_file refuses", async () => {
+      const source = await Deno.readTextFile(path.join(root, "src/app.py"));
+      for (const name of ["security_review", "performance_review"]) {
+        const p = await s.client.getPrompt({ name, arguments: { file_path: "src/app.py" } });
+        assertEquals(p.messages.map((m) => [m.role, m.content.type]), [["user", "text"], ["user", "resource"], ["user", "resource"]], name);
+        const file = (p.messages[1]!.content as { resource: { uri: string; text: string; mimeType: string } }).resource;
+        assertEquals(file.uri, `file://${root}/src/app.py`);
+        assertEquals(file.mimeType, "text/x-python");
+        const lines = source.endsWith("\n") ? source.slice(0, -1).split("\n") : source.split("\n");
+        const width = String(lines.length).length;
+        assertEquals(file.text, lines.map((l, i) => `${String(i + 1).padStart(width)}\t${l}\n`).join(""));
+        const rules = (p.messages[2]!.content as { resource: { uri: string; text: string } }).resource;
+        assertEquals(rules.uri, "config://review-rules");
+        const served = await s.client.readResource({ uri: "config://review-rules" });
+        assertEquals(rules.text, (served.contents[0] as { text: string }).text);
+        const intro = (p.messages[0]!.content as { text: string }).text;
+        assertMatch(intro, /attached below as the resource file:\/\//);
+        assertMatch(intro, /config:\/\/review-rules/);
+        const refused: [string, RegExp][] = [
+          ["nope.py", /Cannot review "nope\.py": no such file or directory$/],
+          ["../outside/secret.txt", /Cannot review "\.\.\/outside\/secret\.txt": path is outside the project root/],
+          ["leak.txt", /Cannot review "leak\.txt": path resolves outside the project root/],
+          ["hardlink.txt", /Cannot review "hardlink\.txt": is a hard link/],
+          ["image.bin", /Cannot review "image\.bin": is a binary file/],
+          ["src", /Cannot review "src": /],
+        ];
+        for (const [file_path, want] of refused) {
+          const err = await s.client.getPrompt({ name, arguments: { file_path } }).then(() => null, (e) => e as Error);
+          assert(err !== null, `${name} ${file_path} was not refused`);
+          assertMatch(err.message, want);
+          assert(!err.message.includes("TOP SECRET"));
+        }
+      }
+      const big = await s.client.getPrompt({ name: "performance_review", arguments: { file_path: "big.txt" } });
+      const bigFile = (big.messages[1]!.content as { resource: { text: string } }).resource.text;
+      assertMatch(bigFile, /^ *1\tline 1 x/);
+      const intro = (big.messages[0]!.content as { text: string }).text;
+      const shown = Number(intro.match(/Only lines 1-(\d+) are attached \(the answer budget/)?.[1]);
+      assert(shown > 0 && shown < 30_000, intro);
+      assertMatch(intro, new RegExp(`start_line ${shown + 1}`));
+      assert(bigFile.trimEnd().split("\n").length === shown);
     });
 
     await t.step("completion completes prompt paths and resource paths inside the root", async () => {
