@@ -96,12 +96,9 @@ export async function serveHttp(config: Config, deps: HttpDeps): Promise<string 
     responseMode: config.http.responseMode,
     auth: config.http.auth.mode,
   });
-  // Ready once listening, with the sandbox worker starting: readiness waits for no client
-  // message (a 2026 client sends no `initialized`) and not for the ruff engine, which loads
-  // in the background when ruff is enabled (warmUp never rejects).
-  deps.sandbox.start();
-  app.markReady();
-  if (config.linters.includes("ruff")) void deps.sandbox.warmUp();
+  // Ready once the sandbox worker answers (ready() never rejects): no client message is awaited
+  // (a 2026 client sends no `initialized`), and the ruff engine loads on first use.
+  void deps.sandbox.ready().then(() => app.markReady());
 
   const stopped = Promise.withResolvers<void>();
   let closing = false;
