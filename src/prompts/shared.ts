@@ -14,7 +14,7 @@ import { cutText, formatBudget, utf8Length } from "../output/budget.ts";
 export function filePathArg(ctx: ResourceContext) {
   return completable(
     z.string().min(1).max(LIMITS.maxPathLength).describe("File to review, relative to the project root (e.g. \"src/app.py\")"),
-    (value: string) => ctx.sandbox.completePath(value, LIMITS.completionMaxValues),
+    (value: string) => ctx.sandbox.completePath(value, LIMITS.completionMaxValues, ctx.config.allowSecretFiles),
   );
 }
 

@@ -7,13 +7,12 @@ import type { LintProjectRequest } from "./lint_project.ts";
 import type { SearchRequest } from "./search.ts";
 
 export type WorkerRequest =
-  | { id: number; op: "listDirectory"; args: { root: string; path: string; maxEntries: number } }
+  | { id: number; op: "listDirectory"; args: { root: string; path: string; maxEntries: number; offset?: number } }
   | { id: number; op: "readFile"; args: ReadFileRequest }
   | { id: number; op: "completePath"; args: CompletionRequest }
   | { id: number; op: "runLinter"; args: LintRequest }
   | { id: number; op: "fetchRaw"; args: FetchRawRequest }
   | { id: number; op: "gitReview"; args: GitReviewRequest }
-  | { id: number; op: "warmUp"; args: Record<string, never> }
   | { id: number; op: "ping"; args: Record<string, never> }
   | { id: number; op: "lintProject"; args: LintProjectRequest }
   | { id: number; op: "searchCode"; args: SearchRequest }
