@@ -3,7 +3,8 @@
  * official filesystem server, a Node SDK server, a no-SDK floor), interleaved in one
  * run so the ratios hold on a noisy machine. Writes bench/results.json and
  * bench/results.md (and the README's table). `--quick` (or BENCH_QUICK=1) is a smoke run
- * that writes to bench/tmp/quick/; `--out DIR` moves the output.
+ * that writes to bench/tmp/quick/; `--out DIR` moves the output. `--project` runs only the
+ * project tools' section (scripts/bench/project.ts) and writes bench/project.json and .md.
  */
 import * as path from "node:path";
 import { parseArgs } from "node:util";
@@ -39,8 +40,9 @@ import {
 } from "./bench/servers.ts";
 import { histogramPercentile, mergeHistograms, type Summary, summarize } from "./bench/stats.ts";
 import { INITIALIZE_PARAMS, memoryOf, StdioRpc } from "./bench/stdio_client.ts";
+import { measureProject, projectMarkdown, projectOnly, type ProjectResults } from "./bench/project.ts";
 
-const flags = parseArgs({ args: Deno.args, options: { quick: { type: "boolean" }, out: { type: "string" } } });
+const flags = parseArgs({ args: Deno.args, options: { quick: { type: "boolean" }, out: { type: "string" }, project: { type: "boolean" } } });
 const QUICK = flags.values.quick === true || Deno.env.get("BENCH_QUICK") === "1";
 /** A quick run writes under bench/tmp/ unless told otherwise, so it never replaces the published results. */
 const OUT_DIR = path.resolve(flags.values.out ?? path.join(APP_DIR, QUICK ? "bench/tmp/quick" : "bench"));
@@ -314,6 +316,7 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   const memory: Record<string, Partial<Record<ServerId, { vmHwmKiB: number; vmRssKiB: number }>>> = {};
   let hop: HopResult | undefined;
+  let project: ProjectResults | undefined;
   const httpNotes: string[] = [];
 
   try {
@@ -446,6 +449,15 @@ async function main(): Promise<void> {
     // The sandbox worker's hop.
     say(`worker hop: ${PLAN.hopCalls} listings direct and through the worker`);
     hop = await measureWorkerHop(root);
+
+    // The whole project in one call (scripts/bench/project.ts): ours against flake8, ruff and rg.
+    const projectBase = path.join(TMP_DIR, `project-${Deno.pid}`);
+    try {
+      // A quick run is a smoke test: a tenth of the fixture, one run each.
+      project = await measureProject(projectBase, QUICK ? 1 : 5, say, QUICK ? { pythonFiles: 100, treeFiles: 1000 } : undefined);
+    } finally {
+      await Deno.remove(projectBase, { recursive: true }).catch(() => {});
+    }
   } finally {
     await Deno.remove(fixtureBase, { recursive: true }).catch(() => {});
   }
@@ -485,12 +497,13 @@ async function main(): Promise<void> {
     rows,
     workerHop,
     targets,
+    ...(project ? { project } : {}),
   };
   await Deno.mkdir(OUT_DIR, { recursive: true });
   await Deno.writeTextFile(path.join(OUT_DIR, "results.json"), JSON.stringify(results, null, 2) + "\n");
-  await Deno.writeTextFile(path.join(OUT_DIR, "results.md"), toMarkdown(results));
+  await Deno.writeTextFile(path.join(OUT_DIR, "results.md"), toMarkdown(results) + (project ? projectMarkdown(project) : ""));
   if (!QUICK && flags.values.out === undefined) await updateReadme(results);
-  console.log(toText(results));
+  console.log(toText(results) + (project ? projectMarkdown(project) : ""));
   say(`wrote ${path.join(OUT_DIR, "results.json")} and results.md in ${durationSeconds} s`);
 }
 
@@ -554,4 +567,4 @@ function evaluateTargets(rows: Row[], hopShare: number, hop: Record<string, numb
   return out;
 }
 
-if (import.meta.main) await main();
+if (import.meta.main) await (flags.values.project ? projectOnly(OUT_DIR, QUICK, say) : main());
