@@ -6,6 +6,7 @@ import { assert, assertEquals, assertMatch } from "../assert.ts";
 import * as path from "node:path";
 import type { CallToolResult } from "../../src/sdk.ts";
 import { connect, type Connected } from "./harness.ts";
+import { assertEveryHostSeesPayload } from "../host_views.ts";
 import { branchRepo, emptyRepo, git, tempDir, write } from "../fixtures/git_repo.ts";
 
 function text(r: CallToolResult): string {
@@ -45,11 +46,14 @@ Deno.test("review_changes tags a finding on an added line new and an old one in 
     const tags = sc.findings.map((d) => d.tag);
     assertEquals(tags, [...tags].sort((a, b) => (a === b ? 0 : a === "new" ? -1 : 1)));
     assertMatch(text(r), /new +app\.py:2:\d+: F401/);
+    // status and kind are shown as letters and markers; the text does not yet name each finding's linter.
+    assertEveryHostSeesPayload(r, { facts: ["app.py", "F401"], conveyedOtherwise: ["status", "kind", "linter"] });
 
     const d = await call(s, "get_diff", {});
     assert(!d.isError, text(d));
     assertEquals(d.structuredContent, undefined);
     assertMatch(text(d), /@@ -1,4 \+1,5 @@\n import os\n\+import sys\n/);
+    assertEveryHostSeesPayload(d, { textPayload: true, facts: ["+import sys\n"] });
   } finally {
     await s.close();
     await f.cleanup();
