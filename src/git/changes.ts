@@ -69,6 +69,8 @@ export interface Limits {
 export interface ChangeSet {
   changes: Change[];
   warnings: string[];
+  /** Index entries, and working tree files read and hashed because their stat data differed. */
+  stats: { indexed: number; hashed: number };
 }
 
 /** Flattens a tree into path -> side, skipping unsafe names (reported) and pruning by filters. */
@@ -182,7 +184,13 @@ async function hashWorktree(root: string, rel: string, limits: Limits): Promise<
  * The working tree's side for every indexed path: stat data equal to the index's (and the file
  * older than the index itself, against the "racy git" case) means unchanged, without reading it.
  */
-async function worktreeSides(r: RepoCtx, index: Map<string, IndexEntry>, filters: readonly string[] | undefined, limits: Limits): Promise<Map<string, Side>> {
+async function worktreeSides(
+  r: RepoCtx,
+  index: Map<string, IndexEntry>,
+  filters: readonly string[] | undefined,
+  limits: Limits,
+  stats: ChangeSet["stats"],
+): Promise<Map<string, Side>> {
   let indexMtime = Infinity;
   try {
     indexMtime = Deno.lstatSync(path.join(r.gitdir, "index")).mtime?.getTime() ?? Infinity;
@@ -209,6 +217,7 @@ async function worktreeSides(r: RepoCtx, index: Map<string, IndexEntry>, filters
       out.set(p, { oid: e.oid, mode: e.mode, source: "blob", size: e.size });
       continue;
     }
+    stats.hashed++;
     const side = await hashWorktree(r.dir, p, limits);
     if (side) out.set(p, side);
   }
@@ -273,7 +282,8 @@ export async function changesSince(
   const warnings: string[] = [];
   const oldSide = baseTree ? await flattenTree(r, baseTree, opts.filters, opts.limits, warnings) : new Map<string, Side>();
   const index = await readIndex(r, opts.limits);
-  const newSide = await worktreeSides(r, index, opts.filters, opts.limits);
+  const stats = { indexed: index.size, hashed: 0 };
+  const newSide = await worktreeSides(r, index, opts.filters, opts.limits, stats);
   const extra = opts.includeUntracked ? await untracked(r, index, opts.filters, opts.limits, warnings) : [];
   const untrackedSet = new Set(extra);
   for (const p of extra) {
@@ -295,7 +305,7 @@ export async function changesSince(
       changes.push({ path: p, status: "added", new: n, ...(untrackedSet.has(p) ? { untracked: true } : {}) });
     }
   }
-  return { changes: pairRenames(changes), warnings };
+  return { changes: pairRenames(changes), warnings, stats };
 }
 
 /** Pairs a deleted and an added file with identical content into one rename. */

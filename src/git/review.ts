@@ -8,6 +8,7 @@ import git from "isomorphic-git";
 import { type Change, changesSince, type Limits, MODE_GITLINK, MODE_LINK, readWorktree, type Side } from "./changes.ts";
 import { decodeText, hunkHeader, isBinary, lineDiff, renderHunks } from "./diff.ts";
 import { checkBudget, GitLimitError } from "./fs_view.ts";
+import { secretFileRule } from "../policy/secrets.ts";
 import { commitsBetween, type CommitLine, mergeBase, readHead, type RepoCtx, resolveCommitish } from "./log.ts";
 
 export interface ReviewOptions {
@@ -26,6 +27,8 @@ export interface ReviewOptions {
   maxFileDiffBytes: number;
   maxCommits: number;
   limits: Limits;
+  /** The operator's --allow-secret-files: credential files' diffs are shown. */
+  allowSecretFiles?: boolean;
 }
 
 export interface FileRecord {
@@ -44,6 +47,8 @@ export interface FileRecord {
   added_lines?: number[];
   /** diff mode: the unified diff text of this file (hunks with old and new line numbers). */
   diff?: string;
+  /** True for a credential file: listed with its counts, its content never shown. */
+  secret?: boolean;
 }
 
 export interface ReviewData {
@@ -59,6 +64,8 @@ export interface ReviewData {
   /** diff mode: index of the first file returned. */
   start: number;
   warnings: string[];
+  /** Index entries, and tracked files hashed because their stat data differed from the index's. */
+  stats: { indexed: number; hashed: number };
 }
 
 export type ReviewOutcome = { ok: true; value: ReviewData } | { ok: false; reason: string; notRepo?: boolean };
@@ -144,7 +151,11 @@ async function fileRecord(r: RepoCtx, c: Change, o: ReviewOptions): Promise<File
   rec.added = d.added;
   rec.removed = d.removed;
   if (d.gaveUp) notes.push("the diff took too long: shown as wholly replaced");
-  if (o.mode === "summary") rec.added_lines = d.addedLines;
+  const rule = secretFileRule(c.path, { allowSecretFiles: o.allowSecretFiles === true });
+  if (rule !== undefined) {
+    rec.secret = true;
+    notes.push(`credential file (rule "${rule}"): its content is not shown; the operator can allow it with --allow-secret-files`);
+  } else if (o.mode === "summary") rec.added_lines = d.addedLines;
   else {
     let text = renderHunks(d.hunks);
     const bytes = new TextEncoder().encode(text);
@@ -209,6 +220,7 @@ export async function review(r: RepoCtx, o: ReviewOptions): Promise<ReviewOutcom
       files_total: set.changes.length,
       start,
       warnings: set.warnings,
+      stats: set.stats,
     },
   };
 }

@@ -90,14 +90,14 @@ export const reviewChanges = defineTool({
     const checked = checkPaths(ctx.config.root, paths);
     if (!checked.ok) return cannot("review", checked.path, checked.reason);
     await ctx.progress(0, 2, "reading the repository");
-    const r = await ctx.sandbox.gitReview(gitRequest({ base, paths: checked.value, includeUntracked: include_untracked, mode: "summary" }), ctx.signal);
+    const r = await ctx.sandbox.gitReview(gitRequest({ base, paths: checked.value, includeUntracked: include_untracked, mode: "summary", allowSecretFiles: ctx.config.allowSecretFiles }), ctx.signal);
     if (!r.ok) return cannot("review changes in", base ?? ".", r.reason);
     const v = r.value;
     await ctx.progress(1, 2, "running linters on the changed files");
     const notes = [...v.warnings];
     if (v.commits_capped) notes.push(`commit walk stopped at its limit: at least ${v.commits_total} commits in range`);
     const lint = await lintChanged(v.files, ctx, notes);
-    const files: FileOut[] = v.files.map(({ added_lines: _l, diff: _d, ...rest }) => rest);
+    const files: FileOut[] = v.files.map(({ added_lines: _l, diff: _d, secret: _s, ...rest }) => rest);
     const records: Rec[] = [
       ...files.map((value): Rec => ({ type: "file", value })),
       ...lint.findings.map((value): Rec => ({ type: "finding", value })),
@@ -172,7 +172,7 @@ type Summary = {
 
 /** Runs the enabled linters on the changed text files they handle and tags each finding. */
 async function lintChanged(files: readonly FileRecord[], ctx: ToolContext, notes: string[]): Promise<{ findings: Finding[]; summary: Summary }> {
-  const candidates = files.filter((f) => f.status !== "deleted" && f.kind === "text")
+  const candidates = files.filter((f) => f.status !== "deleted" && f.kind === "text" && f.secret !== true)
     .map((f) => ({ f, linter: defaultLinterFor(f.path, ctx.config.linters) }))
     .filter((x) => x.linter !== undefined);
   if (candidates.length > GIT_LIMITS.maxLintFiles) {

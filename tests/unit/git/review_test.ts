@@ -292,3 +292,42 @@ Deno.test("review() stops when cancelled", async () => {
     await f.cleanup();
   }
 });
+
+Deno.test("review() recognises unchanged files from the index's stat data: only changed files are read and hashed", async () => {
+  const f = await emptyRepo();
+  try {
+    for (let i = 0; i < 40; i++) write(f.root, `d/f${i}.txt`, `file ${i}\n`);
+    git(f.root, "add", "-A");
+    git(f.root, "commit", "-qm", "many");
+    // Files older than the index (no "racy git" case), and an index that records their stat data.
+    const past = new Date(Date.now() - 3600_000);
+    for (let i = 0; i < 40; i++) Deno.utimeSync(path.join(f.root, `d/f${i}.txt`), past, past);
+    git(f.root, "update-index", "--refresh");
+    write(f.root, "d/f3.txt", "changed\n");
+    write(f.root, "d/f7.txt", "changed too\n");
+    const v = await reviewOk(f.root);
+    assertEquals(v.files.map((x) => x.path), ["d/f3.txt", "d/f7.txt"]);
+    assertEquals(v.stats, { indexed: 40, hashed: 2 });
+  } finally {
+    await f.cleanup();
+  }
+});
+
+Deno.test("review() lists a changed credential file but never shows its content", async () => {
+  const f = await emptyRepo();
+  try {
+    write(f.root, ".env", "TOKEN=old\n");
+    git(f.root, "add", "-A");
+    git(f.root, "commit", "-qm", "env");
+    write(f.root, ".env", "TOKEN=supersecretvalue\n");
+    const v = await reviewOk(f.root, { mode: "diff" });
+    const env = v.files[0]!;
+    assertEquals([env.path, env.status, env.secret, env.diff], [".env", "modified", true, undefined]);
+    assert(env.notes?.some((n) => n.includes("credential file") && n.includes("--allow-secret-files")));
+    assert(!JSON.stringify(v).includes("supersecretvalue"));
+    const allowed = await reviewOk(f.root, { mode: "diff", allowSecretFiles: true });
+    assert(allowed.files[0]!.diff?.includes("supersecretvalue"));
+  } finally {
+    await f.cleanup();
+  }
+});
