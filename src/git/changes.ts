@@ -5,6 +5,8 @@
  * Tree entry names are checked before they become paths; symlinks are read as links.
  */
 import git from "isomorphic-git";
+import { GitIndexManager } from "isomorphic-git/managers";
+import { FileSystem } from "isomorphic-git/models";
 import * as path from "node:path";
 import { checkBudget, GitLimitError } from "./fs_view.ts";
 import type { RepoCtx } from "./log.ts";
@@ -73,29 +75,48 @@ export interface ChangeSet {
   stats: { indexed: number; hashed: number };
 }
 
+/** Runs `fn` over `items` with at most `limit` in flight (the library's reads are async: overlap them). */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
 /** Flattens a tree into path -> side, skipping unsafe names (reported) and pruning by filters. */
 export async function flattenTree(r: RepoCtx, treeOid: string, filters: readonly string[] | undefined, limits: Limits, warnings: string[]): Promise<Map<string, Side>> {
   const out = new Map<string, Side>();
-  const stack: Array<[string, string]> = [[treeOid, ""]];
+  let level: Array<[string, string]> = [[treeOid, ""]];
   let seen = 0;
-  while (stack.length > 0) {
-    const [oid, prefix] = stack.pop()!;
-    checkBudget(r.budget);
-    const { tree } = await git.readTree({ fs: r.fs, dir: r.dir, gitdir: r.gitdir, oid, cache: r.cache });
-    for (const e of tree) {
-      if (++seen > limits.maxEntries) throw new GitLimitError(`the tree has more than ${limits.maxEntries} entries`);
-      if (!safeEntryName(e.path)) {
-        warnings.push(`skipped a tree entry with an unsafe name ${JSON.stringify(e.path)} (in ${prefix || "the top folder"})`);
-        continue;
-      }
-      const p = prefix + e.path;
-      const mode = parseInt(e.mode, 8);
-      if (e.type === "tree") {
-        if (mayContain(p, filters)) stack.push([e.oid, p + "/"]);
-      } else if (matchesFilters(p, filters)) {
-        out.set(p, { oid: e.oid, mode, source: "blob" });
+  while (level.length > 0) {
+    const trees = await mapLimit(level, 16, async ([oid]) => {
+      checkBudget(r.budget);
+      return (await git.readTree({ fs: r.fs, dir: r.dir, gitdir: r.gitdir, oid, cache: r.cache })).tree;
+    });
+    const nextLevel: Array<[string, string]> = [];
+    for (let t = 0; t < trees.length; t++) {
+      const prefix = level[t]![1];
+      for (const e of trees[t]!) {
+        if (++seen > limits.maxEntries) throw new GitLimitError(`the tree has more than ${limits.maxEntries} entries`);
+        if (!safeEntryName(e.path)) {
+          warnings.push(`skipped a tree entry with an unsafe name ${JSON.stringify(e.path)} (in ${prefix || "the top folder"})`);
+          continue;
+        }
+        const p = prefix + e.path;
+        if (e.type === "tree") {
+          if (mayContain(p, filters)) nextLevel.push([e.oid, p + "/"]);
+        } else if (matchesFilters(p, filters)) {
+          out.set(p, { oid: e.oid, mode: parseInt(e.mode, 8), source: "blob" });
+        }
       }
     }
+    level = nextLevel;
   }
   return out;
 }
@@ -108,33 +129,37 @@ interface IndexEntry {
   ino: number;
 }
 
-/** The index's entries with their stat data, via the library's STAGE walker (nothing is written). */
+/**
+ * The index's entries with their stat data, parsed by the library's index manager (read
+ * through the read-only view: nothing is written back). Unmerged paths keep their first stage.
+ */
 export async function readIndex(r: RepoCtx, limits: Limits): Promise<Map<string, IndexEntry>> {
   const out = new Map<string, IndexEntry>();
-  await git.walk({
-    fs: r.fs,
-    dir: r.dir,
-    gitdir: r.gitdir,
-    cache: r.cache,
-    trees: [git.STAGE()],
-    map: async (filepath, entries) => {
-      const e = entries[0];
-      if (!e || filepath === ".") return true;
-      if ((await e.type()) === "tree") return true;
+  checkBudget(r.budget);
+  await GitIndexManager.acquire({ fs: new FileSystem(r.fs), gitdir: r.gitdir, cache: r.cache }, (index: { entries: RawIndexEntry[] }) => {
+    for (const e of index.entries) {
       if (out.size >= limits.maxEntries) throw new GitLimitError(`the index has more than ${limits.maxEntries} entries`);
-      if (!filepath.split("/").every(safeEntryName)) return null;
-      const st = await e.stat();
-      out.set(filepath, {
-        oid: await e.oid(),
-        mode: st.mode,
-        mtimeMs: st.mtimeSeconds * 1000 + Math.floor(st.mtimeNanoseconds / 1e6),
-        size: st.size,
-        ino: st.ino,
+      if (!e.path.split("/").every(safeEntryName)) continue;
+      out.set(e.path, {
+        oid: e.oid,
+        mode: e.mode,
+        mtimeMs: e.mtimeSeconds * 1000 + Math.floor(e.mtimeNanoseconds / 1e6),
+        size: e.size,
+        ino: e.ino,
       });
-      return null;
-    },
+    }
   });
   return out;
+}
+
+interface RawIndexEntry {
+  path: string;
+  oid: string;
+  mode: number;
+  mtimeSeconds: number;
+  mtimeNanoseconds: number;
+  size: number;
+  ino: number;
 }
 
 function modeOf(info: Deno.FileInfo): number {

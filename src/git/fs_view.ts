@@ -49,6 +49,8 @@ export function checkBudget(b: GitBudget): void {
   }
 }
 
+/** zlib's deflate cannot expand data more than about 1032:1 (RFC 1951 limits); with margin. */
+const MAX_DEFLATE_RATIO = 1100;
 const LOOSE_OBJECT = /[/\\]objects[/\\][0-9a-f]{2}[/\\][0-9a-f]{38}$/;
 const PACK_FILE = /[/\\]objects[/\\]pack[/\\][^/\\]+\.pack$/;
 
@@ -93,7 +95,8 @@ export function readOnlyFs(root: string, budget: GitBudget) {
           throw new GitLimitError(`a pack file is ${st.size} bytes, over the ${budget.maxPackBytes}-byte limit`);
         }
         const data = await nodeFs.promises.readFile(abs);
-        if (LOOSE_OBJECT.test(abs)) checkLooseObject(data, budget.maxObjectBytes);
+        // Deflate expands at most 1032-fold: only a file that could pass the cap is inflated to check.
+        if (LOOSE_OBJECT.test(abs) && data.length * MAX_DEFLATE_RATIO > budget.maxObjectBytes) checkLooseObject(data, budget.maxObjectBytes);
         const encoding = typeof opts === "string" ? opts : opts?.encoding;
         return encoding ? data.toString(encoding as BufferEncoding) : data;
       },

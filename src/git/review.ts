@@ -5,7 +5,7 @@
  * sandbox worker supplies the file system view and the bounds.
  */
 import git from "isomorphic-git";
-import { type Change, changesSince, type Limits, MODE_GITLINK, MODE_LINK, readWorktree, type Side } from "./changes.ts";
+import { type Change, changesSince, type Limits, mapLimit, MODE_GITLINK, MODE_LINK, readWorktree, type Side } from "./changes.ts";
 import { decodeText, hunkHeader, isBinary, lineDiff, renderHunks } from "./diff.ts";
 import { checkBudget, GitLimitError } from "./fs_view.ts";
 import { secretFileRule } from "../policy/secrets.ts";
@@ -199,13 +199,17 @@ export async function review(r: RepoCtx, o: ReviewOptions): Promise<ReviewOutcom
   const files: FileRecord[] = [];
   let bytes = 0;
   const start = o.mode === "diff" ? Math.min(o.start, set.changes.length) : 0;
-  for (let i = start; i < set.changes.length; i++) {
+  // Files in small parallel batches (their reads are async); diff mode stops once the page is full.
+  const BATCH = 8;
+  outer: for (let i = start; i < set.changes.length; i += BATCH) {
     if (r.budget.signal.aborted) throw new DOMException("cancelled", "AbortError");
-    const rec = await fileRecord(r, set.changes[i]!, o);
-    files.push(rec);
-    if (o.mode === "diff") {
-      bytes += (rec.diff?.length ?? 0) + 200;
-      if (bytes >= o.maxBytes) break;
+    const recs = await mapLimit(set.changes.slice(i, i + BATCH), BATCH, (c) => fileRecord(r, c, o));
+    for (const rec of recs) {
+      files.push(rec);
+      if (o.mode === "diff") {
+        bytes += (rec.diff?.length ?? 0) + 200;
+        if (bytes >= o.maxBytes) break outer;
+      }
     }
   }
   return {
