@@ -39,6 +39,7 @@ import {
 } from "./bench/servers.ts";
 import { histogramPercentile, mergeHistograms, type Summary, summarize } from "./bench/stats.ts";
 import { INITIALIZE_PARAMS, memoryOf, StdioRpc } from "./bench/stdio_client.ts";
+import { type GitBenchResult, gitMarkdown, measureGitReview } from "./bench/git_review.ts";
 
 const flags = parseArgs({ args: Deno.args, options: { quick: { type: "boolean" }, out: { type: "string" } } });
 const QUICK = flags.values.quick === true || Deno.env.get("BENCH_QUICK") === "1";
@@ -314,6 +315,7 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   const memory: Record<string, Partial<Record<ServerId, { vmHwmKiB: number; vmRssKiB: number }>>> = {};
   let hop: HopResult | undefined;
+  let gitBench: GitBenchResult | undefined;
   const httpNotes: string[] = [];
 
   try {
@@ -446,6 +448,9 @@ async function main(): Promise<void> {
     // The sandbox worker's hop.
     say(`worker hop: ${PLAN.hopCalls} listings direct and through the worker`);
     hop = await measureWorkerHop(root);
+
+    // Git review (issue 9): review_changes and get_diff against native git on 5,000 files.
+    gitBench = await measureGitReview(path.join(fixtureBase, "git"), QUICK ? 3 : 30, say);
   } finally {
     await Deno.remove(fixtureBase, { recursive: true }).catch(() => {});
   }
@@ -464,7 +469,7 @@ async function main(): Promise<void> {
 
   const targets = evaluateTargets(rows, workerHop.hopShareOfCall, workerHop);
   const durationSeconds = Math.round((performance.now() - started) / 100) / 10;
-  const results: Results = {
+  const results: Results & { git?: GitBenchResult } = {
     schema: 1,
     mode: QUICK ? "quick" : "full",
     startedAt,
@@ -485,10 +490,11 @@ async function main(): Promise<void> {
     rows,
     workerHop,
     targets,
+    ...(gitBench ? { git: gitBench } : {}),
   };
   await Deno.mkdir(OUT_DIR, { recursive: true });
   await Deno.writeTextFile(path.join(OUT_DIR, "results.json"), JSON.stringify(results, null, 2) + "\n");
-  await Deno.writeTextFile(path.join(OUT_DIR, "results.md"), toMarkdown(results));
+  await Deno.writeTextFile(path.join(OUT_DIR, "results.md"), toMarkdown(results) + (gitBench ? gitMarkdown(gitBench) : ""));
   if (!QUICK && flags.values.out === undefined) await updateReadme(results);
   console.log(toText(results));
   say(`wrote ${path.join(OUT_DIR, "results.json")} and results.md in ${durationSeconds} s`);
