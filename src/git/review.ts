@@ -83,6 +83,9 @@ async function readSide(r: RepoCtx, side: Side, rel: string, maxBytes: number): 
     return "tooLarge" in w ? w : w.bytes;
   }
   if (side.oid === null) return { tooLarge: side.size ?? 0 };
+  if (r.budget.oversized.has(side.oid)) {
+    throw new GitLimitError(`the packed object ${side.oid.slice(0, 7)} inflates to more than ${r.budget.maxObjectBytes} bytes; it was not read`);
+  }
   if (side.size !== undefined && side.size > maxBytes) return { tooLarge: side.size };
   const { blob } = await git.readBlob({ fs: r.fs, dir: r.dir, gitdir: r.gitdir, oid: side.oid, cache: r.cache });
   if (blob.length > maxBytes) return { tooLarge: blob.length };

@@ -331,3 +331,28 @@ Deno.test("review() lists a changed credential file but never shows its content"
     await f.cleanup();
   }
 });
+
+Deno.test("review() never inflates an oversized packed blob: the pack is scanned first and the file shown as too large", async () => {
+  const f = await emptyRepo();
+  try {
+    const r = f.root;
+    write(r, "small.txt", "small\n");
+    const big = await Deno.open(path.join(r, "big.bin"), { write: true, create: true });
+    const zeros = new Uint8Array(1024 * 1024);
+    for (let i = 0; i < 64; i++) await big.write(zeros);
+    big.close();
+    git(r, "add", "-A");
+    git(r, "commit", "-qm", "big");
+    git(r, "gc", "-q", "--prune=now");
+    assert([...Deno.readDirSync(path.join(r, ".git", "objects", "pack"))].some((e) => e.name.endsWith(".pack")));
+    write(r, "big.bin", "small now\n");
+    write(r, "small.txt", "changed\n");
+    const v = await reviewOk(r, { maxObjectBytes: 8 * 1024 * 1024, mode: "diff" });
+    const rec = byPath(v.files)["big.bin"]!;
+    assertEquals(rec.kind, "too-large");
+    assert(rec.notes?.some((n) => n.includes("packed object") && n.includes("inflates to more than")), JSON.stringify(rec));
+    assertEquals(byPath(v.files)["small.txt"]!.diff, "@@ -1,1 +1,1 @@\n-small\n+changed");
+  } finally {
+    await f.cleanup();
+  }
+});
