@@ -6,7 +6,8 @@
  * Positions follow src/linters/types.ts: lines and columns are 1-based; an end
  * column, when present, is exclusive (the column just after the flagged text).
  */
-import type { Diagnostic, ParseResult, Severity } from "./types.ts";
+import { denoLintRuleUrl, flake8RuleUrl, pylintRuleUrl, pylintSeverity, pythonCodeSeverity, ruffRuleUrl, shellcheckRuleUrl, shellcheckSeverity } from "./severity.ts";
+import type { Diagnostic, ParseResult } from "./types.ts";
 
 /** The same signature for every parser, so a linter spec can point at one directly. */
 export type OutputParser = (
@@ -51,6 +52,7 @@ export function parseFlake8(
         code: ruleCode,
         severity: pythonCodeSeverity(ruleCode),
         message: text.trim(),
+        ...withUrl(flake8RuleUrl(ruleCode)),
       });
     } else if (line.trim() === "") {
       continue;
@@ -116,6 +118,7 @@ export function parsePylint(
       code: id,
       severity: pylintSeverity(str(item.type)),
       message: symbol && symbol !== id ? `${message} (${symbol})` : message,
+      ...withUrl(pylintRuleUrl(str(item.type), symbol)),
     };
     const endLine = num(item.endLine);
     const endColumn = num(item.endColumn);
@@ -178,6 +181,7 @@ export function parseShellcheck(
       code: `SC${ruleCode}`,
       severity: shellcheckSeverity(str(c.level)),
       message,
+      ...withUrl(shellcheckRuleUrl(`SC${ruleCode}`)),
     };
     const endLine = num(c.endLine);
     const endColumn = num(c.endColumn);
@@ -243,6 +247,7 @@ export function parseDenoLint(
       code: ruleCode,
       severity: "warning",
       message,
+      ...withUrl(denoLintRuleUrl(ruleCode)),
     };
     const endLine = num(end?.line);
     const endCol = num(end?.col);
@@ -317,6 +322,7 @@ export function parseRuff(
       code: ruleCode,
       severity: ruleCode === "syntax-error" ? "error" : pythonCodeSeverity(ruleCode),
       message,
+      ...withUrl(str(item.url) ?? ruffRuleUrl(ruleCode)),
     };
     const endLine = num(endLoc?.row);
     const endColumn = num(endLoc?.column);
@@ -338,39 +344,11 @@ export function parseRuff(
   return { ok: true, diagnostics };
 }
 
-/**
- * Severity of a flake8/ruff rule code. Errors: what stops the code from running as
- * written (syntax errors E9, F63 comparisons, F7 misplaced statements, F82 undefined
- * names, pylint-in-ruff PLE). Warnings: other pycodestyle/pyflakes/bugbear/bandit
- * findings. Everything else (complexity, naming, docstrings, style plugins): info.
- *
- * @example pythonCodeSeverity("F821") === "error"; pythonCodeSeverity("E501") === "warning"; pythonCodeSeverity("C901") === "info"
- */
-export function pythonCodeSeverity(code: string): Severity {
-  const c = code.toUpperCase();
-  if (/^(E9|F63|F7|F82|PLE)/.test(c) || c.includes("SYNTAX")) return "error";
-  if (/^(E|W|F|B|S|PLW)\d/.test(c)) return "warning";
-  return "info";
-}
+export { pythonCodeSeverity };
 
-/** pylint message types: fatal/error, warning, then convention/refactor/info. */
-function pylintSeverity(type: string | undefined): Severity {
-  switch (type) {
-    case "fatal":
-    case "error":
-      return "error";
-    case "warning":
-      return "warning";
-    default:
-      return "info";
-  }
-}
-
-/** shellcheck levels: error, warning, then info/style. */
-function shellcheckSeverity(level: string | undefined): Severity {
-  if (level === "error") return "error";
-  if (level === "warning") return "warning";
-  return "info";
+/** `{ url }` when there is one, for spreading into a Diagnostic. */
+function withUrl(url: string | undefined): { url?: string } {
+  return url !== undefined && /^https:\/\//.test(url) ? { url } : {};
 }
 
 /**

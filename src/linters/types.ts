@@ -3,7 +3,7 @@
  * linter's JSON, or the built-in ruff engine), so that tools and tests see one format.
  */
 
-/** Severity as the model sees it; each parser maps its linter's own levels onto these. */
+/** Severity as the model sees it; one table for every linter (linters/severity.ts). */
 export type Severity = "error" | "warning" | "info";
 
 /** One finding. Lines and columns are 1-based, as linters print them. */
@@ -20,6 +20,8 @@ export interface Diagnostic {
   message: string;
   /** A suggested fix as text, when the linter offers one. Never applied. */
   fix?: string;
+  /** The rule's documentation, when the linter has a page for it (linters/severity.ts). */
+  url?: string;
 }
 
 /** What a parser returns: findings, or a reason the output could not be understood. */

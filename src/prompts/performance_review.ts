@@ -1,6 +1,6 @@
 import type { GetPromptResult } from "../sdk.ts";
 import type { ResourceContext } from "../resources/types.ts";
-import { filePathArg, howToRead, locate } from "./shared.ts";
+import { filePathArg, reviewMaterial } from "./shared.ts";
 
 export function performanceReviewPrompt(ctx: ResourceContext) {
   return {
@@ -10,11 +10,11 @@ export function performanceReviewPrompt(ctx: ResourceContext) {
       description: "Review one file of the project for performance problems, each finding with impact, location and a concrete improvement.",
       argsSchema: { file_path: filePathArg(ctx) },
     },
-    handler({ file_path }: { file_path: string }): GetPromptResult {
-      const { rel, uri } = locate(ctx, file_path);
+    async handler({ file_path }: { file_path: string }): Promise<GetPromptResult> {
+      const { rel, howToRead, messages } = await reviewMaterial(ctx, file_path);
       const text = `Perform a performance review of \`${rel}\`.
 
-${howToRead(rel, uri)}
+${howToRead}
 
 Look for:
 1. N+1 queries: a database or network call inside a loop that one batched query could replace.
@@ -30,7 +30,7 @@ For each finding give:
 - Improvement: the concrete change, with a short code sketch where it helps
 
 Order findings by impact. Do not suggest micro-optimisations without a measurable effect.`;
-      return { description: `Performance review of ${rel}`, messages: [{ role: "user", content: { type: "text", text } }] };
+      return { description: `Performance review of ${rel}`, messages: [{ role: "user", content: { type: "text", text } }, ...messages] };
     },
   };
 }

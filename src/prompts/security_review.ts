@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { GetPromptResult } from "../sdk.ts";
 import type { ResourceContext } from "../resources/types.ts";
-import { filePathArg, howToRead, locate } from "./shared.ts";
+import { filePathArg, reviewMaterial } from "./shared.ts";
 
 export function securityReviewPrompt(ctx: ResourceContext) {
   return {
@@ -14,11 +14,11 @@ export function securityReviewPrompt(ctx: ResourceContext) {
         context: z.string().max(4000).optional().describe("What the code does or what to focus on (optional)"),
       },
     },
-    handler({ file_path, context }: { file_path: string; context?: string | undefined }): GetPromptResult {
-      const { rel, uri } = locate(ctx, file_path);
+    async handler({ file_path, context }: { file_path: string; context?: string | undefined }): Promise<GetPromptResult> {
+      const { rel, howToRead, messages } = await reviewMaterial(ctx, file_path);
       const text = `Perform a security review of \`${rel}\`.
 
-${howToRead(rel, uri)}
+${howToRead}
 ${context ? `\nContext from the requester: ${context}\n` : ""}
 Examine in particular:
 1. Input validation: untrusted input (requests, files, environment, command-line arguments) checked for type, length, range and format before use.
@@ -34,7 +34,7 @@ For each finding give:
 - Remediation: the concrete change that fixes it
 
 Order findings by severity. If you find nothing in a category, say so briefly. Do not invent findings you cannot point to in the code.`;
-      return { description: `Security review of ${rel}`, messages: [{ role: "user", content: { type: "text", text } }] };
+      return { description: `Security review of ${rel}`, messages: [{ role: "user", content: { type: "text", text } }, ...messages] };
     },
   };
 }

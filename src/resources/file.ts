@@ -9,6 +9,7 @@ import { ErrorCode, McpError, type ReadResourceResult } from "../sdk.ts";
 import * as path from "node:path";
 import { LIMITS } from "../config.ts";
 import type { ResourceContext } from "./types.ts";
+import { renderFilePage } from "../output/file_page.ts";
 
 /**
  * `file://{path}` as advertised, but matching every file: URI: RFC 6570 simple
@@ -79,7 +80,7 @@ export function fileResource(ctx: ResourceContext) {
           else if (prefix.startsWith(root + "/")) prefix = prefix.slice(root.length).replace(/^\/+/, "");
           else return [];
         }
-        const rels = await ctx.sandbox.completePath(prefix, LIMITS.completionMaxValues);
+        const rels = await ctx.sandbox.completePath(prefix, LIMITS.completionMaxValues, ctx.config.allowSecretFiles);
         // Concatenation, not path.join: join keeps a folder's trailing "/", and adding one made "//".
         const base = root.endsWith("/") ? root : root + "/";
         return rels.map((r) => base + r);
@@ -91,18 +92,41 @@ export function fileResource(ctx: ResourceContext) {
     template,
     metadata: {
       title: "Project file",
-      description: "A text file inside the project under review, as file:///absolute/path (the same policy as read_file).",
+      description: "A text file inside the project under review, as file:///absolute/path (the same policy as read_file; " +
+        "a file over the output budget is cut, with a note saying how to read on).",
       mimeType: "text/plain",
     },
     async read(uri: URL): Promise<ReadResourceResult> {
       const parsed = parseFileUri(uri.href);
       if (!parsed.ok) throw new McpError(ErrorCode.InvalidParams, `Cannot read ${JSON.stringify(uri.href)}: ${parsed.reason}`);
-      const r = await ctx.sandbox.readFile({ path: parsed.path, maxBytes: LIMITS.maxFileBytes, maxOutputBytes: LIMITS.maxReadOutputBytes });
+      const budget = ctx.config.maxOutputBytes;
+      const r = await ctx.sandbox.readFile({
+        path: parsed.path,
+        maxBytes: LIMITS.maxFileBytes,
+        maxOutputBytes: budget,
+        startLine: 1,
+        countAllLines: true,
+        allowSecretFiles: ctx.config.allowSecretFiles,
+      });
       if (!r.ok) {
         const code = r.reason === "no such file or directory" ? -32002 : ErrorCode.InvalidParams;
         throw new McpError(code, `Cannot read ${JSON.stringify(parsed.path)}: ${r.reason}`);
       }
-      return { contents: [{ uri: uri.href, mimeType: mimeTypeFor(r.value.rel), text: r.value.text }] };
+      const v = r.value;
+      // The file's own text (no header, no line numbers), within the budget, secrets redacted.
+      const page = renderFilePage({
+        label: v.rel,
+        text: v.text,
+        firstLine: 1,
+        ...(v.totalLines !== undefined ? { totalLines: v.totalLines } : {}),
+        lineNumbers: false,
+        budgetBytes: budget,
+        ...(v.lineCut ? { lineCut: true } : {}),
+        truncated: v.truncated,
+        noHeader: true,
+        continueWith: (line) => `the read_file tool with file_path ${JSON.stringify(v.rel)} and start_line=${line}`,
+      });
+      return { contents: [{ uri: uri.href, mimeType: mimeTypeFor(v.rel), text: page.text }] };
     },
   };
 }

@@ -27,13 +27,23 @@ built-in ruff engine checks when the project has no ruff configuration of its ow
 6. Lines are at most 100 characters. (E501, line-length = 100)
 7. Imports are ordered: standard library, then third-party, then local. (I001)
 8. No unused imports. (F401)
+9. No security holes: no SQL built from strings (S608), no \`shell=True\` (S602, S604), no
+   hard-coded passwords or keys (S105, S106), no \`eval\` or \`pickle\` of untrusted data (S307, S301).
+   \`assert\` is for tests only. (ruff S, flake8-bandit; S101 outside tests)
 
 Every finding names its severity (Critical, High, Medium, Low), its location (file and
 line), what is wrong, and how to fix it.
 
 Built-in ruff defaults derived from these rules: select ${ruffLint.select.join(", ")};
-line-length ${DEFAULT_RUFF_SETTINGS["line-length"]}; docstring convention ${ruffLint.pydocstyle.convention}.
+line-length ${DEFAULT_RUFF_SETTINGS["line-length"]}; docstring convention ${ruffLint.pydocstyle.convention};
+S101 ignored in test files.
 `;
+
+/** The rules in force: the project's own file when it has a readable one, else the defaults. */
+export async function readReviewRules(ctx: ResourceContext, signal?: AbortSignal): Promise<string> {
+  const r = await ctx.sandbox.readFile({ path: PROJECT_RULES_FILE, maxBytes: LIMITS.maxFileBytes, maxOutputBytes: LIMITS.maxReadOutputBytes }, signal);
+  return r.ok ? r.value.text : DEFAULT_RULES;
+}
 
 export function reviewRulesResource(ctx: ResourceContext) {
   return {
@@ -45,9 +55,7 @@ export function reviewRulesResource(ctx: ResourceContext) {
       mimeType: "text/markdown",
     },
     async read(uri: URL): Promise<ReadResourceResult> {
-      const r = await ctx.sandbox.readFile({ path: PROJECT_RULES_FILE, maxBytes: LIMITS.maxFileBytes, maxOutputBytes: LIMITS.maxReadOutputBytes });
-      const text = r.ok ? r.value.text : DEFAULT_RULES;
-      return { contents: [{ uri: uri.href, mimeType: "text/markdown", text }] };
+      return { contents: [{ uri: uri.href, mimeType: "text/markdown", text: await readReviewRules(ctx) }] };
     },
   };
 }

@@ -184,16 +184,16 @@ export class SandboxClient {
     });
   }
 
-  async listDirectory(path: string, maxEntries: number, signal?: AbortSignal): Promise<Outcome<ListDirectoryResult>> {
-    return unpackListing(await this.call<"listDirectory", Outcome<PackedListing>>("listDirectory", { root: this.#opts.root, path, maxEntries }, { signal }));
+  async listDirectory(path: string, maxEntries: number, signal?: AbortSignal, offset = 0): Promise<Outcome<ListDirectoryResult>> {
+    return unpackListing(await this.call<"listDirectory", Outcome<PackedListing>>("listDirectory", { root: this.#opts.root, path, maxEntries, offset }, { signal }));
   }
 
   readFile(req: Omit<ReadFileRequest, "root">, signal?: AbortSignal): Promise<Outcome<ReadFileResult>> {
     return this.call("readFile", { ...req, root: this.#opts.root }, { signal });
   }
 
-  completePath(prefix: string, max: number): Promise<string[]> {
-    return this.call("completePath", { root: this.#opts.root, prefix, max } satisfies CompletionRequest);
+  completePath(prefix: string, max: number, allowSecretFiles = false): Promise<string[]> {
+    return this.call("completePath", { root: this.#opts.root, prefix, max, allowSecretFiles } satisfies CompletionRequest);
   }
 
   runLinter(req: Omit<LintRequest, "root">, signal?: AbortSignal): Promise<LintOutcome> {

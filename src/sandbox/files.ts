@@ -5,7 +5,20 @@
  * meanwhile, is noticed.
  */
 import * as path from "node:path";
-import { describeKind, type EntryKind, formatBytes, hardLinkRefusal, kindOf, relativeToRoot, resolveInsideRoot } from "../policy/paths.ts";
+import { describeKind, type EntryKind, formatBytes, hardLinkRefusal, kindOf, lexicalCandidate, relativeToRoot, resolveInsideRoot } from "../policy/paths.ts";
+import { secretFileReason, secretFileRule } from "../policy/secrets.ts";
+import { LIMITS } from "../config.ts";
+
+/**
+ * The refusal for a credential file (policy/secrets.ts), judged on the path as asked and on
+ * the real path it resolves to, so neither a symlink to `.env` nor `.git/../.env` gets by.
+ */
+export function secretFileRefusal(root: string, requested: string, realRel: string, allowSecretFiles: boolean): string | undefined {
+  const lexical = lexicalCandidate(root, requested);
+  const asked = lexical.ok ? relativeToRoot(root, lexical.value) : requested;
+  const rule = secretFileRule(realRel, { allowSecretFiles }) ?? secretFileRule(asked, { allowSecretFiles });
+  return rule === undefined ? undefined : secretFileReason(rule);
+}
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; reason: string };
 
@@ -28,11 +41,14 @@ export interface ListDirectoryResult {
 /** Most entries read from one folder before giving up on sorting them all. */
 const MAX_SCAN_ENTRIES = 100_000;
 
-/** Lists a folder inside the root, sorted by name, capped at maxEntries. */
-export function listDirectory(root: string, requested: string, maxEntries: number): Outcome<ListDirectoryResult> {
+/** Lists a folder inside the root, sorted by name: maxEntries entries from `offset` on. */
+export function listDirectory(root: string, requested: string, maxEntries: number, offset = 0): Outcome<ListDirectoryResult> {
   const r = resolveInsideRoot(root, requested);
   if (!r.ok) return r;
   if (r.value.kind !== "directory") return { ok: false, reason: "is a file, not a directory" };
+  // Listing credential files' names is fine; the .git folder's internals are not listed.
+  const refused = secretFileRefusal(root, requested, r.value.rel, true);
+  if (refused !== undefined) return { ok: false, reason: refused };
   const raw: Deno.DirEntry[] = [];
   let scanCapped = false;
   try {
@@ -47,7 +63,8 @@ export function listDirectory(root: string, requested: string, maxEntries: numbe
     return { ok: false, reason: `cannot list the directory (${(err as Error).name})` };
   }
   raw.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const shown = raw.slice(0, maxEntries);
+  const from = Math.max(0, Math.min(offset, raw.length));
+  const shown = raw.slice(from, from + maxEntries);
   const dirPrefix = r.value.real.endsWith(path.sep) ? r.value.real : r.value.real + path.sep;
   const entries: DirEntry[] = shown.map((e) => {
     // The entry's own type answers for folders and symlinks, which show no size: no lstat.
@@ -65,7 +82,7 @@ export function listDirectory(root: string, requested: string, maxEntries: numbe
   });
   return {
     ok: true,
-    value: { dir: r.value.rel, entries, total: raw.length, truncated: scanCapped || raw.length > maxEntries },
+    value: { dir: r.value.rel, entries, total: raw.length, truncated: scanCapped || raw.length > from + maxEntries },
   };
 }
 
@@ -115,6 +132,10 @@ export interface ReadFileRequest {
   maxOutputBytes: number;
   startLine?: number;
   endLine?: number;
+  /** For a line range: scan on to the end of the file so that totalLines is always known. */
+  countAllLines?: boolean;
+  /** The operator's --allow-secret-files; otherwise credential files are refused (policy/secrets.ts). */
+  allowSecretFiles?: boolean;
 }
 
 export interface ReadFileResult {
@@ -128,6 +149,8 @@ export interface ReadFileResult {
   size: number;
   /** True when a line range was cut short by the output cap. */
   truncated: boolean;
+  /** True when the only line returned was longer than the cap and is cut to it. */
+  lineCut?: boolean;
 }
 
 const CHUNK = 64 * 1024;
@@ -140,6 +163,8 @@ const SNIFF_BYTES = 8192;
 export async function readFile(req: ReadFileRequest): Promise<Outcome<ReadFileResult>> {
   const r = resolveInsideRoot(req.root, req.path);
   if (!r.ok) return r;
+  const refused = secretFileRefusal(req.root, req.path, r.value.rel, req.allowSecretFiles === true);
+  if (refused !== undefined) return { ok: false, reason: refused };
   if (r.value.kind !== "file") return { ok: false, reason: "is a directory, not a file" };
   const ranged = req.startLine !== undefined || req.endLine !== undefined;
   if (!ranged && r.value.info.size > req.maxBytes) {
@@ -209,86 +234,133 @@ export function countLines(text: string): number {
   return text.endsWith("\n") ? n : n + 1;
 }
 
+/** A byte that continues a UTF-8 sequence (10xxxxxx). */
+const isContinuation = (b: number) => (b & 0xc0) === 0x80;
+
+/** Drops an incomplete UTF-8 sequence at the end of `bytes` (left by a cut at a byte count). */
+export function trimIncompleteUtf8(bytes: Uint8Array): Uint8Array {
+  let i = bytes.length - 1;
+  let back = 0;
+  while (i >= 0 && back < 3 && isContinuation(bytes[i]!)) {
+    i--;
+    back++;
+  }
+  if (i < 0) return bytes;
+  const lead = bytes[i]!;
+  const need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+  return bytes.length - i < need ? bytes.subarray(0, i) : bytes;
+}
+
+function concat(parts: Uint8Array[], total: number): Uint8Array {
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/**
+ * Streams the file in chunks, keeping the bytes of lines start..end up to maxOutputBytes and
+ * counting newlines as bytes (nothing outside the range is decoded). A first line longer than
+ * the cap is kept cut to the cap (lineCut). With countAllLines the scan goes on to the end of
+ * the file (at most LIMITS.maxLineRangeScanBytes), so the total is known.
+ */
 async function readRange(file: Deno.FsFile, rel: string, size: number, req: ReadFileRequest): Promise<Outcome<ReadFileResult>> {
   const start = req.startLine ?? 1;
   const end = req.endLine ?? Number.MAX_SAFE_INTEGER;
-  const decoder = new TextDecoder("utf-8", { fatal: true });
+  const cap = Math.max(1, req.maxOutputBytes);
   const buf = new Uint8Array(CHUNK);
-  const out: string[] = [];
-  let outBytes = 0;
-  let line = 1; // the line the next character belongs to
+  const kept: Uint8Array[] = [];
+  let keptBytes = 0;
+  let pending: Uint8Array[] = []; // the current line, while it is inside the range
+  let pendingBytes = 0;
+  let line = 1; // the line the next byte belongs to
   let first = true;
+  let collecting = true;
   let truncated = false;
-  let reachedEof = false;
+  let lineCut = false;
   let lastReturned = 0;
-  let pending = ""; // the current, unfinished line, when it is inside the range
-  let sawText = false;
-  let endsWithNewline = false;
-  const encoder = new TextEncoder();
+  let scanned = 0;
+  let lastByte = -1;
+  let reachedEof = false;
   outer: while (true) {
     const n = await file.read(buf);
     if (n === null) {
       reachedEof = true;
-      try {
-        decoder.decode(); // flush: an incomplete sequence at the end is invalid text
-      } catch {
-        return { ok: false, reason: "is not valid UTF-8 text (binary file?)" };
-      }
       break;
     }
     const bytes = buf.subarray(0, n);
     if (first && looksBinary(bytes)) return { ok: false, reason: "is a binary file" };
     first = false;
-    let chunk: string;
-    try {
-      chunk = decoder.decode(bytes, { stream: true });
-    } catch {
-      return { ok: false, reason: "is not valid UTF-8 text (binary file?)" };
-    }
-    if (chunk.length > 0) {
-      sawText = true;
-      endsWithNewline = chunk.endsWith("\n");
-    }
+    scanned += n;
+    lastByte = bytes[n - 1]!;
     let pos = 0;
-    while (pos < chunk.length) {
-      const nl = chunk.indexOf("\n", pos);
-      const piece = nl === -1 ? chunk.slice(pos) : chunk.slice(pos, nl + 1);
-      if (line >= start && line <= end) {
-        pending += piece;
-        if (nl !== -1) {
-          const lineBytes = encoder.encode(pending).length;
-          if (outBytes + lineBytes > req.maxOutputBytes && out.length > 0) {
-            truncated = true;
-            break outer;
+    while (pos < n) {
+      const nl = bytes.indexOf(0x0a, pos);
+      const segEnd = nl === -1 ? n : nl + 1;
+      if (collecting && line >= start && line <= end) {
+        const seg = bytes.subarray(pos, segEnd);
+        const room = cap - keptBytes - pendingBytes;
+        if (seg.length <= room) {
+          pending.push(seg.slice());
+          pendingBytes += seg.length;
+          if (nl !== -1) {
+            kept.push(...pending);
+            keptBytes += pendingBytes;
+            pending = [];
+            pendingBytes = 0;
+            lastReturned = line;
           }
-          out.push(pending);
-          outBytes += lineBytes;
-          lastReturned = line;
-          pending = "";
+        } else {
+          if (keptBytes === 0) {
+            // A single line longer than the cap: keep its beginning, cut to the cap.
+            pending.push(seg.slice(0, room));
+            kept.push(...pending);
+            keptBytes += pendingBytes + room;
+            lastReturned = line;
+            lineCut = true;
+          }
+          pending = [];
+          pendingBytes = 0;
+          collecting = false;
+          truncated = true;
         }
       }
       if (nl === -1) break;
       line++;
       pos = nl + 1;
-      if (line > end) break outer;
+      if (line > end) collecting = false;
     }
+    if (!collecting && req.countAllLines !== true) break outer;
+    if (scanned >= LIMITS.maxLineRangeScanBytes) break outer;
   }
-  if (reachedEof && pending !== "") {
-    out.push(pending);
+  if (reachedEof && collecting && pendingBytes > 0) {
+    kept.push(...pending);
+    keptBytes += pendingBytes;
     lastReturned = line;
   }
-  const totalLines = reachedEof ? (!sawText ? 0 : endsWithNewline ? line - 1 : line) : undefined;
-  const text = out.join("");
+  let bytes = concat(kept, keptBytes);
+  if (lineCut) bytes = trimIncompleteUtf8(bytes);
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return { ok: false, reason: "is not valid UTF-8 text (binary file?)" };
+  }
+  const totalLines = reachedEof ? (scanned === 0 ? 0 : lastByte === 0x0a ? line - 1 : line) : undefined;
   return {
     ok: true,
     value: {
       rel,
       text,
-      startLine: out.length === 0 ? 0 : start,
-      endLine: out.length === 0 ? 0 : lastReturned,
-      ...(totalLines !== undefined ? { totalLines: Math.max(totalLines, 0) } : {}),
+      startLine: keptBytes === 0 ? 0 : start,
+      endLine: keptBytes === 0 ? 0 : lastReturned,
+      ...(totalLines !== undefined ? { totalLines } : {}),
       size,
       truncated,
+      ...(lineCut ? { lineCut } : {}),
     },
   };
 }
@@ -298,6 +370,8 @@ export interface CompletionRequest {
   /** What the user typed so far, relative to the root. */
   prefix: string;
   max: number;
+  /** The operator's --allow-secret-files; otherwise credential files are not offered. */
+  allowSecretFiles?: boolean;
 }
 
 /**
@@ -318,6 +392,7 @@ export function completePath(req: CompletionRequest): string[] {
     for (const e of Deno.readDirSync(r.value.real)) {
       if (!e.name.startsWith(namePart)) continue;
       if (e.name.startsWith(".") && !namePart.startsWith(".")) continue;
+      if (secretFileRule(dirPart + e.name, { allowSecretFiles: req.allowSecretFiles === true }) !== undefined) continue;
       let isDir = e.isDirectory;
       if (e.isSymlink) {
         const t = resolveInsideRoot(req.root, path.join(r.value.real, e.name));

@@ -8,7 +8,8 @@ import { type LinterName, linterAccepts, RUFF_EXTENSIONS } from "../linters/regi
 import { LINTERS, acceptsFile } from "../policy/commands.ts";
 import { formatBytes, isInside, resolveInsideRoot } from "../policy/paths.ts";
 import { runCommand } from "./run_command.ts";
-import { readFile } from "./files.ts";
+import { readFile, secretFileRefusal } from "./files.ts";
+import { contentFindings } from "../linters/content_findings.ts";
 import { ruffCheck } from "../linters/ruff/mod.ts";
 import {
   type ConfigText,
@@ -31,6 +32,8 @@ export interface LintRequest {
   maxOutputBytes: number;
   /** Largest file the built-in engine reads. */
   maxFileBytes: number;
+  /** The operator's --allow-secret-files; otherwise credential files are refused. */
+  allowSecretFiles?: boolean;
 }
 
 export type LintOutcome =
@@ -51,13 +54,21 @@ export type LintOutcome =
 export async function runLinter(req: LintRequest, signal?: AbortSignal): Promise<LintOutcome> {
   const r = resolveInsideRoot(req.root, req.path);
   if (!r.ok) return r;
+  const refused = secretFileRefusal(req.root, req.path, r.value.rel, req.allowSecretFiles === true);
+  if (refused !== undefined) return { ok: false, reason: refused };
   if (r.value.kind !== "file") return { ok: false, reason: "is a directory, not a file" };
   const started = performance.now();
   if (req.linter === "ruff") {
     if (!linterAccepts("ruff", r.value.real)) {
       return { ok: false, reason: `ruff does not check this kind of file (it takes ${RUFF_EXTENSIONS.join(", ")})` };
     }
-    const text = await readFile({ root: req.root, path: r.value.real, maxBytes: req.maxFileBytes, maxOutputBytes: req.maxFileBytes });
+    const text = await readFile({
+      root: req.root,
+      path: r.value.real,
+      maxBytes: req.maxFileBytes,
+      maxOutputBytes: req.maxFileBytes,
+      allowSecretFiles: req.allowSecretFiles === true,
+    });
     if (!text.ok) return text;
     const result = await ruffCheck({
       absPath: r.value.real,
@@ -72,7 +83,7 @@ export async function runLinter(req: LintRequest, signal?: AbortSignal): Promise
       value: {
         linter: "ruff",
         rel: r.value.rel,
-        diagnostics: result.diagnostics,
+        diagnostics: [...result.diagnostics, ...contentFindings(text.value.text, r.value.rel)],
         durationMs: performance.now() - started,
         engineVersion: result.engineVersion,
         ...(result.configFile ? { configFile: result.configFile } : {}),
@@ -106,12 +117,13 @@ export async function runLinter(req: LintRequest, signal?: AbortSignal): Promise
   if (signal?.aborted) return { ok: false, reason: "cancelled" };
   const parsed = spec.parse(result.stdout, result.stderr, result.code, r.value.rel);
   if (!parsed.ok) return { ok: false, reason: `${req.linter} failed: ${parsed.error}` };
+  const own = await ownFindings(req, r.value.real, r.value.rel);
   return {
     ok: true,
     value: {
       linter: req.linter,
       rel: r.value.rel,
-      diagnostics: parsed.diagnostics,
+      diagnostics: [...parsed.diagnostics, ...own],
       durationMs: performance.now() - started,
       ...(configFile ? { configFile } : {}),
     },
@@ -136,6 +148,18 @@ function readRootConfig(root: string, name: string): string | null {
   } catch {
     return null;
   }
+}
+
+/** The server's own findings (secrets, invisible Unicode) on a file a subprocess linter checked. */
+async function ownFindings(req: LintRequest, absPath: string, rel: string): Promise<Diagnostic[]> {
+  const text = await readFile({
+    root: req.root,
+    path: absPath,
+    maxBytes: req.maxFileBytes,
+    maxOutputBytes: req.maxFileBytes,
+    allowSecretFiles: req.allowSecretFiles === true,
+  });
+  return text.ok ? contentFindings(text.value.text, rel) : [];
 }
 
 function formatDuration(ms: number): string {

@@ -4,6 +4,7 @@
  * linter takes many files per process with a bounded number of processes at once. Progress is
  * reported as files finish; an abort kills the running processes and ends the run at once.
  */
+import { contentFindings } from "../linters/content_findings.ts";
 import type { Diagnostic } from "../linters/types.ts";
 import { defaultLinterFor, type LinterName, linterAccepts } from "../linters/registry.ts";
 import { LINTERS, type SubprocessLinter } from "../policy/commands.ts";
@@ -204,7 +205,7 @@ export async function lintProject(
       }
       const r = await ruffCheck({ absPath: f.abs, relPath: f.rel, root: req.root, source: text, readTextFile: readConfig });
       if (r.configFile) ruffConfigs.add(r.configFile);
-      if (r.ok) keep(r.diagnostics);
+      if (r.ok) keep([...r.diagnostics, ...contentFindings(text, f.rel)]);
       else fail(`ruff on ${f.rel}: ${r.error}`);
       checked("ruff", 1);
     }
@@ -255,7 +256,7 @@ async function runBatch(
   for (const f of files) {
     const part = split.parts.get(f.abs);
     const parsed = spec.parse(part ?? EMPTY_OUTPUT[linter], "", part === undefined ? 0 : (linter === "pylint" ? (r.code ?? 0) | FINDINGS_CODE.pylint : FINDINGS_CODE[linter]), f.rel);
-    if (parsed.ok) keep(parsed.diagnostics);
+    if (parsed.ok) keep([...parsed.diagnostics, ...ownFindings(f.abs, f.rel)]);
     else fail(`${linter} on ${f.rel}: ${parsed.error}`);
   }
 }
@@ -265,4 +266,13 @@ async function readConfigText(root: string, absPath: string): Promise<string | n
   if (!isInside(root, absPath)) return null;
   const r = await readFile({ root, path: absPath, maxBytes: 1024 * 1024, maxOutputBytes: 1024 * 1024 });
   return r.ok ? r.value.text : null;
+}
+
+/** The server's own findings (secrets, invisible Unicode) on a file a subprocess linter checked; none for an unreadable one. */
+function ownFindings(abs: string, rel: string): Diagnostic[] {
+  try {
+    return contentFindings(new TextDecoder("utf-8", { fatal: true }).decode(Deno.readFileSync(abs)), rel);
+  } catch {
+    return [];
+  }
 }

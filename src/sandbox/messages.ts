@@ -7,7 +7,7 @@ import type { LintProjectRequest } from "./lint_project.ts";
 import type { SearchRequest } from "./search.ts";
 
 export type WorkerRequest =
-  | { id: number; op: "listDirectory"; args: { root: string; path: string; maxEntries: number } }
+  | { id: number; op: "listDirectory"; args: { root: string; path: string; maxEntries: number; offset?: number } }
   | { id: number; op: "readFile"; args: ReadFileRequest }
   | { id: number; op: "completePath"; args: CompletionRequest }
   | { id: number; op: "runLinter"; args: LintRequest }

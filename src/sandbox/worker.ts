@@ -44,7 +44,7 @@ self.onmessage = async (event: MessageEvent) => {
 function dispatch(msg: WorkerRequest, signal: AbortSignal): Promise<unknown> | unknown {
   switch (msg.op) {
     case "listDirectory":
-      return packListing(listDirectory(msg.args.root, msg.args.path, msg.args.maxEntries));
+      return packListing(listDirectory(msg.args.root, msg.args.path, msg.args.maxEntries, msg.args.offset));
     case "readFile":
       return readFile(msg.args);
     case "completePath":

@@ -1,8 +1,10 @@
 import { z } from "zod";
 import { LIMITS } from "../config.ts";
 import { formatBytes } from "../policy/paths.ts";
+import { renderFilePage, sliceLines } from "../output/file_page.ts";
 import { defineTool, toolError } from "./types.ts";
 
+/** A text payload, like read_file: text content only, metadata in the header, paged to the budget. */
 export const fetchGithubFile = defineTool({
   name: "fetch_github_file",
   title: "Fetch GitHub file",
@@ -10,41 +12,39 @@ export const fetchGithubFile = defineTool({
     "Fetch one raw file from a GitHub repository (https://raw.githubusercontent.com/{owner}/{repo}/{ref}/{path}), " +
     "for example a reference implementation or an upstream version of a file under review. Public repositories " +
     "always; private ones when the server has a GITHUB_TOKEN. " +
-    `Text files up to ${formatBytes(LIMITS.fetchMaxBytes)}; results are cached for a few minutes.`,
+    `Text files up to ${formatBytes(LIMITS.fetchMaxBytes)}, cached for a few minutes; lines come numbered, in pages ` +
+    "that fit the output budget (the answer says which start_line continues).",
   inputSchema: {
     owner: z.string().min(1).max(39).describe("Repository owner (user or organisation), e.g. \"denoland\""),
     repo: z.string().min(1).max(100).describe("Repository name, e.g. \"deno\""),
     path: z.string().min(1).max(1024).describe("File path inside the repository, e.g. \"cli/main.rs\""),
     ref: z.string().min(1).max(255).default("HEAD").describe("Branch, tag or commit SHA (default: the repository's default branch)"),
-  },
-  outputSchema: {
-    owner: z.string().describe("Repository owner"),
-    repo: z.string().describe("Repository name"),
-    ref: z.string().describe("Branch, tag or commit (HEAD: the default branch)"),
-    path: z.string().describe("File path inside the repository"),
-    url: z.string().describe("The raw URL that was fetched"),
-    content: z.string().describe("The file's text"),
-    size: z.number().int().describe("Size in bytes"),
-    etag: z.string().optional().describe("The server's ETag, when it sent one"),
-    cache: z.enum(["miss", "hit", "revalidated"]).describe("Whether the answer came from the cache"),
+    start_line: z.number().int().min(1).optional().describe("First line to return, 1-based (default: 1)"),
+    end_line: z.number().int().min(1).optional().describe("Last line to return, inclusive (default: the end of the file, or of the page)"),
+    line_numbers: z.boolean().default(true).describe("Prefix each line with its number (default: true)"),
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
-  async handler({ owner, repo, path, ref }, ctx) {
+  async handler({ owner, repo, path, ref, start_line, end_line, line_numbers }, ctx) {
+    const label = `${owner}/${repo}@${ref}:${path}`;
+    if (start_line !== undefined && end_line !== undefined && end_line < start_line) {
+      return toolError(`Cannot fetch ${JSON.stringify(label)}: end_line (${end_line}) is before start_line (${start_line})`);
+    }
     const r = await ctx.github.get({ owner, repo, ref, path }, ctx.signal);
     if (!r.ok) return toolError(r.message);
-    return {
-      content: [{ type: "text", text: r.text === "" ? "(empty file)" : r.text }],
-      structuredContent: {
-        owner,
-        repo,
-        ref,
-        path,
-        url: r.url,
-        content: r.text,
-        size: r.bytes,
-        ...(r.etag ? { etag: r.etag } : {}),
-        cache: r.cached,
-      },
-    };
+    const first = start_line ?? 1;
+    const slice = sliceLines(r.text, first, end_line);
+    if (first > Math.max(slice.totalLines, 1)) {
+      return toolError(`Cannot fetch ${JSON.stringify(label)}: start_line ${first} is past the end of the file, which has ${slice.totalLines} lines`);
+    }
+    const page = renderFilePage({
+      label: `${label} (${formatBytes(r.bytes)}${r.cached === "miss" ? "" : `, cache ${r.cached}`})`,
+      text: slice.text,
+      firstLine: first,
+      totalLines: slice.totalLines,
+      lineNumbers: line_numbers !== false,
+      budgetBytes: ctx.config.maxOutputBytes,
+      continueWith: (line) => `start_line=${line}`,
+    });
+    return { content: [{ type: "text", text: page.text }] };
   },
 });

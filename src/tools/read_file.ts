@@ -1,65 +1,60 @@
 import { z } from "zod";
 import { LIMITS } from "../config.ts";
-import { formatBytes } from "../policy/paths.ts";
+import { renderFilePage } from "../output/file_page.ts";
 import { cannot, defineTool, toolError } from "./types.ts";
 
+/**
+ * read_file's payload is the file's text, so it comes as text content alone (no structured
+ * copy: hosts that read structuredContent would see only metadata, and the wire would carry
+ * the text twice). Its metadata is the header line; the page fits the output budget.
+ */
 export const readFile = defineTool({
   name: "read_file",
   title: "Read file",
   description:
-    "Read a text file inside the project under review. Give start_line and end_line (1-based, inclusive) to read " +
-    `part of a file; files over ${formatBytes(LIMITS.maxFileBytes)} can only be read by line range. ` +
-    "Binary files are refused.",
+    "Read a text file inside the project under review. Lines come numbered (\"  12<TAB>code\") so findings can cite them; " +
+    "a header gives the lines shown and the file's total_lines. A long file comes in pages that fit the server's output " +
+    "budget: the answer says which start_line continues. start_line/end_line (1-based, inclusive) read a part. " +
+    "Binary files and credential files (.env, private keys ...) are refused; secrets in the text are redacted.",
   inputSchema: {
     file_path: z.string().min(1).max(LIMITS.maxPathLength)
       .describe("File to read, relative to the project root (e.g. \"src/app.py\") or absolute inside it"),
     start_line: z.number().int().min(1).optional().describe("First line to return, 1-based (default: 1)"),
-    end_line: z.number().int().min(1).optional().describe("Last line to return, inclusive (default: the end of the file)"),
-  },
-  outputSchema: {
-    path: z.string().describe("The file, relative to the project root"),
-    content: z.string().describe("The text that was read"),
-    start_line: z.number().int().describe("First line returned (0 when nothing was returned)"),
-    end_line: z.number().int().describe("Last line returned (0 when nothing was returned)"),
-    total_lines: z.number().int().optional().describe("Lines in the whole file, when the read reached its end"),
-    size: z.number().int().describe("File size in bytes"),
-    truncated: z.boolean().describe("True when the range was cut short by the output limit"),
+    end_line: z.number().int().min(1).optional().describe("Last line to return, inclusive (default: the end of the file, or of the page)"),
+    line_numbers: z.boolean().default(true).describe("Prefix each line with its number (default: true)"),
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-  async handler({ file_path, start_line, end_line }, ctx) {
+  async handler({ file_path, start_line, end_line, line_numbers }, ctx) {
     if (start_line !== undefined && end_line !== undefined && end_line < start_line) {
       return toolError(`Cannot read ${JSON.stringify(file_path)}: end_line (${end_line}) is before start_line (${start_line})`);
     }
+    const budget = ctx.config.maxOutputBytes;
+    const first = start_line ?? 1;
     const r = await ctx.sandbox.readFile({
       path: file_path,
       maxBytes: LIMITS.maxFileBytes,
-      maxOutputBytes: LIMITS.maxReadOutputBytes,
-      ...(start_line !== undefined ? { startLine: start_line } : {}),
+      maxOutputBytes: budget,
+      startLine: first,
       ...(end_line !== undefined ? { endLine: end_line } : {}),
+      countAllLines: true,
+      allowSecretFiles: ctx.config.allowSecretFiles,
     }, ctx.signal);
     if (!r.ok) return cannot("read", file_path, r.reason);
     const v = r.value;
-    const content: { type: "text"; text: string }[] = [{ type: "text", text: v.text === "" ? (v.size === 0 ? "(empty file)" : "(no lines in that range)") : v.text }];
-    if (v.truncated) {
-      content.push({
-        type: "text",
-        text: `[Output stopped at line ${v.endLine} (limit ${formatBytes(LIMITS.maxReadOutputBytes)}); continue with start_line=${v.endLine + 1}]`,
-      });
-    } else if (start_line !== undefined || end_line !== undefined) {
-      const total = v.totalLines !== undefined ? ` of ${v.totalLines}` : "";
-      content.push({ type: "text", text: `[Lines ${v.startLine}-${v.endLine}${total} of ${v.rel}]` });
+    if (v.totalLines !== undefined && first > Math.max(v.totalLines, 1)) {
+      return cannot("read", file_path, `start_line ${first} is past the end of the file, which has ${v.totalLines} line${v.totalLines === 1 ? "" : "s"}`);
     }
-    return {
-      content,
-      structuredContent: {
-        path: v.rel,
-        content: v.text,
-        start_line: v.startLine,
-        end_line: v.endLine,
-        ...(v.totalLines !== undefined ? { total_lines: v.totalLines } : {}),
-        size: v.size,
-        truncated: v.truncated,
-      },
-    };
+    const page = renderFilePage({
+      label: v.rel,
+      text: v.text,
+      firstLine: v.startLine === 0 ? first : v.startLine,
+      ...(v.totalLines !== undefined ? { totalLines: v.totalLines } : {}),
+      lineNumbers: line_numbers !== false,
+      budgetBytes: budget,
+      ...(v.lineCut ? { lineCut: true } : {}),
+      truncated: v.truncated,
+      continueWith: (line) => `start_line=${line}`,
+    });
+    return { content: [{ type: "text", text: page.text }] };
   },
 });

@@ -6,6 +6,7 @@ import { compareFindings, describeSeverities, summarize } from "../linters/summa
 import { describeSkips, isGlob, PROJECT_LIMITS } from "../policy/walk.ts";
 import { budgetNote, fitRecords, utf8Length } from "../output/budget.ts";
 import { decodeCursor, encodeCursor, queryKey } from "../output/cursor.ts";
+import { sanitizeText } from "../output/sanitize.ts";
 import type { CallToolResult } from "../sdk.ts";
 import { cannot, defineTool, toolError, type ToolContext } from "./types.ts";
 
@@ -15,10 +16,11 @@ const diagnostic = z.object({
   column: z.number().int().describe("Column, 1-based"),
   end_line: z.number().int().optional().describe("End line, when known"),
   end_column: z.number().int().optional().describe("End column, when known"),
-  code: z.string().describe("Rule code, e.g. F401 or SC2086"),
-  severity: z.enum(["error", "warning", "info"]).describe("Severity"),
-  message: z.string().describe("What the linter says"),
+  code: z.string().describe("Rule code, e.g. F401, SC2086, hardcoded-secret, bidi-control"),
+  severity: z.enum(["error", "warning", "info"]).describe("Severity, on one scale for every linter (see the README)"),
+  message: z.string().describe("What the linter says (secrets redacted)"),
   fix: z.string().optional().describe("A suggested fix, as text (never applied)"),
+  url: z.string().optional().describe("The rule's documentation, when the linter has a page for it"),
 });
 
 const counted = (key: "code" | "file") =>
@@ -32,6 +34,7 @@ export const runLinter = defineTool({
   description:
     "Run allowlisted linters on a file, a folder or a glob inside the project (\".\" = the whole project, " +
     "honouring .gitignore; vendored, binary and minified files skipped) and return a summary, then the findings " +
+    "(with documentation urls, plus the server's own for hard-coded secrets and invisible/bidi Unicode) " +
     "sorted by severity, file and line, paged by `cursor`. Without `linter`, each file's extension chooses: " +
     "Python -> ruff (built in), shell -> shellcheck, JavaScript/TypeScript -> deno lint. Project settings are " +
     "honoured only where safe; linters never modify files.",
@@ -67,6 +70,7 @@ export const runLinter = defineTool({
     failures: z.array(z.string()).optional().describe("Linter runs that failed (missing linter, timeout, bad configuration)"),
     config_files: z.array(z.string()).optional().describe("Configuration files honoured per linter, with what was refused"),
     offset: z.number().int().optional().describe("Index of this page's first finding"),
+    redactions: z.number().int().optional().describe("Secrets redacted from the findings' messages and fixes"),
     next_cursor: z.string().optional().describe("Pass as `cursor` to get the next page; absent on the last page"),
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
@@ -95,6 +99,7 @@ export const runLinter = defineTool({
         timeoutMs: ctx.config.linterTimeoutMs,
         maxOutputBytes: LIMITS.linterMaxOutputBytes,
         maxFileBytes: LIMITS.maxFileBytes,
+        allowSecretFiles: ctx.config.allowSecretFiles,
       }, ctx.signal);
       if (r.ok) {
         await ctx.progress(1, 1, "done");
@@ -184,7 +189,21 @@ function round(ms: number): number {
 
 function formatDiagnostic(d: Diagnostic): string {
   const fix = d.fix ? `\n    fix: ${d.fix.split("\n").join("\n    ")}` : "";
-  return `${d.file}:${d.line}:${d.column}: ${d.code} [${d.severity}] ${d.message}${fix}`;
+  const url = d.url ? `\n    docs: ${d.url}` : "";
+  return `${d.file}:${d.line}:${d.column}: ${d.code} [${d.severity}] ${d.message}${fix}${url}`;
+}
+
+/** A finding's message and fix with secrets redacted and invisible code points escaped. */
+function sanitizeDiagnostic(d: Diagnostic): { diagnostic: Diagnostic; redactions: number } {
+  const message = sanitizeText(d.message);
+  const out: Diagnostic = { ...d, message: message.text };
+  let redactions = message.redactions.length;
+  if (d.fix !== undefined) {
+    const fix = sanitizeText(d.fix);
+    out.fix = fix.text;
+    redactions += fix.redactions.length;
+  }
+  return { diagnostic: out, redactions };
 }
 
 /** The summary lines that lead the text rendering. */
@@ -198,9 +217,9 @@ function header(a: LintAnswer, project: boolean, summary: ReturnType<typeof summ
     const skipped = describeSkips(a.skipped ?? {});
     if (skipped) lines.push(`Skipped: ${skipped}`);
   } else if (a.count === 0) {
-    lines.push(`No issues found. (${a.linter} on ${a.file})`);
+    lines.push(`No issues found. (${a.linter}${a.engine_version ? ` ${a.engine_version}` : ""} on ${a.file})`);
   } else {
-    lines.push(`${a.linter} found ${a.count} issue${a.count === 1 ? "" : "s"} in ${a.file}: ${describeSeverities(summary.by_severity)}`);
+    lines.push(`${a.linter}${a.engine_version ? ` ${a.engine_version}` : ""} found ${a.count} issue${a.count === 1 ? "" : "s"} in ${a.file}: ${describeSeverities(summary.by_severity)}`);
   }
   if (a.config_file) lines.push(`Configuration: ${a.config_file}`);
   for (const c of a.config_files ?? []) lines.push(`Configuration: ${c}`);
@@ -211,7 +230,13 @@ function header(a: LintAnswer, project: boolean, summary: ReturnType<typeof summ
 
 /** Sorts, summarizes and pages the findings into one answer within the output budget. */
 function answer(ctx: ToolContext, key: string, offset: number, a: LintAnswer, project: boolean): CallToolResult {
-  const sorted = [...a.diagnostics].sort(compareFindings);
+  // Sanitized before fitting, so that what is measured is what is sent.
+  let redactions = 0;
+  const sorted = a.diagnostics.map((d) => {
+    const s = sanitizeDiagnostic(d);
+    redactions += s.redactions;
+    return s.diagnostic;
+  }).sort(compareFindings);
   const summary = summarize(sorted);
   const head = header(a, project, summary).join("\n");
   const base = { ...a, diagnostics: [] as Diagnostic[], ...(project || a.count > 0 ? { summary } : {}) };
@@ -227,6 +252,7 @@ function answer(ctx: ToolContext, key: string, offset: number, a: LintAnswer, pr
     lines.push(...page.map(formatDiagnostic));
   }
   if (next) lines.push(budgetNote(ctx.config.maxOutputBytes, `continue with cursor="${next}"`));
+  if (redactions > 0) lines.push(`[${redactions} secret${redactions === 1 ? "" : "s"} redacted from messages and fixes]`);
   return {
     content: [{ type: "text", text: lines.join("\n") }],
     structuredContent: {
@@ -234,6 +260,7 @@ function answer(ctx: ToolContext, key: string, offset: number, a: LintAnswer, pr
       diagnostics: page,
       ...(start > 0 || next ? { offset: start } : {}),
       ...(next ? { next_cursor: next } : {}),
+      ...(redactions > 0 ? { redactions } : {}),
     },
   };
 }

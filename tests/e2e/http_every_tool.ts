@@ -6,6 +6,7 @@
 import { assert, assertEquals, assertMatch } from "../assert.ts";
 import type { CallToolResult } from "../../src/sdk.ts";
 import type { Client } from "../sdk_client.ts";
+import { assertEveryHostSeesPayload } from "../host_views.ts";
 import { FAKE_FILES, FAKE_OWNER, FAKE_README_TEXT, FAKE_REF, FAKE_REPO } from "../fixtures/fake_github.ts";
 
 export function textOf(r: unknown): string {
@@ -27,8 +28,10 @@ export async function exerciseEverything(t: Deno.TestContext, client: Client, ro
     const ls = await callTool(client, "list_directory", { dir_path: "." });
     assert(!ls.isError, textOf(ls));
     assert(textOf(ls).includes("src/"));
+    assertEveryHostSeesPayload(ls, { facts: ["src"], conveyedOtherwise: ["type"] });
     const rf = await callTool(client, "read_file", { file_path: "docs/notes.md", start_line: 3, end_line: 4 });
-    assertEquals((rf.structuredContent as { content: string }).content, "Line 3\nLine 4\n");
+    assertMatch(textOf(rf), /\n3\tLine 3\n4\tLine 4\n$/);
+    assertEveryHostSeesPayload(rf, { textPayload: true, facts: ["3\tLine 3\n4\tLine 4\n"] });
     const out = await callTool(client, "read_file", { file_path: "../outside.txt" });
     assert(out.isError);
     assertMatch(textOf(out), /outside the project root/);
@@ -38,6 +41,7 @@ export async function exerciseEverything(t: Deno.TestContext, client: Client, ro
     const ruff = await callTool(client, "run_linter", { file_path: "src/app.py" });
     assert(!ruff.isError, textOf(ruff));
     assert((ruff.structuredContent as { diagnostics: { code: string }[] }).diagnostics.some((d) => d.code === "F401"));
+    assertEveryHostSeesPayload(ruff, { facts: ["F401"] });
     const flake8 = await callTool(client, "run_linter", { file_path: "src/app.py", linter: "flake8" });
     assert(!flake8.isError, textOf(flake8));
     assertEquals((flake8.structuredContent as { linter: string }).linter, "flake8");
@@ -47,10 +51,11 @@ export async function exerciseEverything(t: Deno.TestContext, client: Client, ro
 
   await t.step("fetch_github_file fetches, then serves from the cache; 404 is a tool error", async () => {
     const args = { owner: FAKE_OWNER, repo: FAKE_REPO, ref: FAKE_REF, path: FAKE_FILES.text };
-    const first = await callTool(client, "fetch_github_file", args);
-    assertEquals(textOf(first), FAKE_README_TEXT);
+    const first = await callTool(client, "fetch_github_file", { ...args, line_numbers: false });
+    assert(textOf(first).endsWith(`]\n${FAKE_README_TEXT}`), textOf(first));
+    assertEveryHostSeesPayload(first, { textPayload: true, facts: [FAKE_README_TEXT] });
     const again = await callTool(client, "fetch_github_file", args);
-    assertEquals((again.structuredContent as { cache: string }).cache, "hit");
+    assertMatch(textOf(again), /, cache hit\): lines 1-/);
     const nf = await callTool(client, "fetch_github_file", { ...args, path: FAKE_FILES.missing });
     assert(nf.isError);
   });
@@ -61,7 +66,8 @@ export async function exerciseEverything(t: Deno.TestContext, client: Client, ro
     const rules = await client.readResource({ uri: "config://review-rules" });
     assert((rules.contents[0] as { text: string }).text.length > 0);
     const p = await client.getPrompt({ name: "security_review", arguments: { file_path: "src/app.py" } });
-    assertMatch((p.messages[0]!.content as { text: string }).text, /read_file/);
+    assertMatch((p.messages[0]!.content as { text: string }).text, /attached below/);
+    assertEquals(p.messages[1]!.content.type, "resource");
     const c = await client.complete({ ref: { type: "ref/prompt", name: "performance_review" }, argument: { name: "file_path", value: "src/a" } });
     assertEquals(c.completion.values, ["src/app.py"]);
   });

@@ -156,6 +156,49 @@ Deno.test("HTTP, stateless with SSE answers: every tool, request ids, hostile re
       assert(!closedByTimer, "the server kept the connection open after its 413");
     });
 
+    await t.step("slow headers, silence and an idle keep-alive connection are all closed by the server", async () => {
+      // Each probe is bounded by a client-side deadline far above the server's bounds
+      // (CONNECTION_TIMEOUTS: 10 s for headers, 5 s idle); reaching it fails the step.
+      const probe = async (opening: string, trickle?: string) => {
+        const conn = await Deno.connect({ hostname: "127.0.0.1", port: server.port });
+        let byTimer = false;
+        const timer = setTimeout(() => {
+          byTimer = true;
+          conn.close();
+        }, 30_000);
+        let sending = trickle !== undefined;
+        const writer = (async () => {
+          if (opening !== "") await conn.write(new TextEncoder().encode(opening)).catch(() => {});
+          while (sending) {
+            await new Promise((r) => setTimeout(r, 200));
+            if (!sending || (await conn.write(new TextEncoder().encode(trickle!)).then(() => false, () => true))) break;
+          }
+        })();
+        let text = "";
+        const buf = new Uint8Array(8192);
+        for (;;) {
+          const n = await conn.read(buf).catch(() => null);
+          if (n === null) break;
+          text += new TextDecoder().decode(buf.subarray(0, n));
+        }
+        sending = false;
+        await writer;
+        clearTimeout(timer);
+        if (!byTimer) conn.close();
+        return { text, closedByServer: !byTimer };
+      };
+      const [silent, slowHeaders, idle] = await Promise.all([
+        probe(""),
+        probe(`GET /health HTTP/1.1\r\nhost: 127.0.0.1:${server.port}\r\n`, "x"),
+        probe(`GET /health HTTP/1.1\r\nhost: 127.0.0.1:${server.port}\r\n\r\n`),
+      ]);
+      assert(silent.closedByServer, "a connection that sends nothing stayed open");
+      assert(slowHeaders.closedByServer, "a connection trickling its headers stayed open");
+      assertMatch(slowHeaders.text, /^(HTTP\/1\.1 408|$)/);
+      assert(idle.closedByServer, "an idle keep-alive connection stayed open");
+      assertMatch(idle.text, /^HTTP\/1\.1 200/);
+    });
+
     await t.step("bodies over --max-body-bytes are 413, declared or streamed", async () => {
       const big = JSON.stringify({ ...INITIALIZE, params: { ...INITIALIZE.params, pad: "x".repeat(70_000) } });
       const declared = await rawPost(server.mcpUrl, big);

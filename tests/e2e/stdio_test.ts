@@ -6,6 +6,8 @@ import { assert, assertEquals, assertMatch } from "../assert.ts";
 import * as path from "node:path";
 import type { CallToolResult } from "../../src/sdk.ts";
 import { connect, type Connected, makeProject } from "./harness.ts";
+import { assertEveryHostSeesPayload } from "../host_views.ts";
+import { numberLines } from "../../src/output/line_numbers.ts";
 import {
   FAKE_FILES,
   FAKE_OWNER,
@@ -75,20 +77,31 @@ Deno.test("stdio server: every tool, resource and prompt through the SDK client"
       assert(text(r).includes("src/"));
       assertEquals(sc.entries.find((e) => e.name === "src")?.type, "directory");
       assertEquals(sc.entries.find((e) => e.name === "leak.txt")?.type, "symlink");
+      assertEveryHostSeesPayload(r, { facts: ["src", "leak.txt"], conveyedOtherwise: ["type"] });
     });
 
     await t.step("list_directory says so for an empty folder", async () => {
       const r = await call(s, "list_directory", { dir_path: "empty" });
-      assertEquals(text(r), "(empty directory)");
+      assertEquals(text(r), "[empty: empty directory]");
+      assertEveryHostSeesPayload(r);
     });
 
-    await t.step("list_directory caps a large folder and says it truncated", async () => {
+    await t.step("list_directory pages a large folder with a cursor, every entry exactly once", async () => {
       const r = await call(s, "list_directory", { dir_path: "many" });
-      const sc = r.structuredContent as { entries: unknown[]; total: number; truncated: boolean };
+      const sc = r.structuredContent as { entries: { name: string }[]; total: number; truncated: boolean; next_cursor?: string };
       assertEquals(sc.entries.length, 1000);
       assertEquals(sc.total, 1005);
-      assert(sc.truncated);
-      assertMatch(text(r), /5 more entries not shown/);
+      assert(sc.truncated && sc.next_cursor);
+      assertMatch(text(r), /5 more entries; continue with cursor="/);
+      assertEveryHostSeesPayload(r, { conveyedOtherwise: ["type"] });
+      const r2 = await call(s, "list_directory", { dir_path: "many", cursor: sc.next_cursor });
+      const sc2 = r2.structuredContent as { entries: { name: string }[]; offset: number; truncated: boolean; next_cursor?: string };
+      assertEquals([sc2.offset, sc2.entries.length, sc2.truncated, sc2.next_cursor], [1000, 5, false, undefined]);
+      const names = [...sc.entries, ...sc2.entries].map((e) => e.name);
+      assertEquals(names, Array.from({ length: 1005 }, (_, i) => `f${String(i).padStart(4, "0")}.txt`));
+      const wrong = await call(s, "list_directory", { dir_path: "src", cursor: sc.next_cursor });
+      assert(wrong.isError);
+      assertMatch(text(wrong), /other arguments/);
     });
 
     await t.step("list_directory refuses paths outside the root and symlinked folders leading out", async () => {
@@ -102,29 +115,32 @@ Deno.test("stdio server: every tool, resource and prompt through the SDK client"
     await t.step("read_file returns a whole file with its line count", async () => {
       const r = await call(s, "read_file", { file_path: "src/clean.py" });
       assert(!r.isError, text(r));
-      const sc = r.structuredContent as { content: string; total_lines: number; path: string };
-      assertEquals(sc.content, await Deno.readTextFile(path.join(root, "src/clean.py")));
-      assertEquals(sc.total_lines, 6);
-      assertEquals(sc.path, "src/clean.py");
+      const content = await Deno.readTextFile(path.join(root, "src/clean.py"));
+      assertEquals(text(r), `[src/clean.py: lines 1-6 of 6]\n${numberLines(content, 1, 6)}`);
+      assertEveryHostSeesPayload(r, { textPayload: true, facts: ["of 6]", numberLines(content, 1, 6)] });
+      const plain = await call(s, "read_file", { file_path: "src/clean.py", line_numbers: false });
+      assertEquals(text(plain), `[src/clean.py: lines 1-6 of 6]\n${content}`);
     });
 
     await t.step("read_file returns a line range", async () => {
       const r = await call(s, "read_file", { file_path: "docs/notes.md", start_line: 3, end_line: 4 });
-      const sc = r.structuredContent as { content: string; start_line: number; end_line: number };
-      assertEquals(sc.content, "Line 3\nLine 4\n");
-      assertEquals([sc.start_line, sc.end_line], [3, 4]);
+      assertMatch(text(r), /^\[docs\/notes\.md: lines 3-4 of \d+\]\n3\tLine 3\n4\tLine 4\n$/);
+      assertEveryHostSeesPayload(r, { textPayload: true, facts: ["3\tLine 3\n4\tLine 4\n"] });
+      const past = await call(s, "read_file", { file_path: "docs/notes.md", start_line: 500 });
+      assert(past.isError);
+      assertMatch(text(past), /^Cannot read "docs\/notes\.md": start_line 500 is past the end of the file, which has \d+ lines$/);
     });
 
-    await t.step("read_file refuses a file over 1 MiB but serves a line range of it", async () => {
+    await t.step("read_file pages a file over the budget and serves any line range of it", async () => {
       const whole = await call(s, "read_file", { file_path: "big.txt" });
-      assert(whole.isError);
-      assertMatch(text(whole), /over the 1 MiB limit: ask for a line range/);
+      assert(!whole.isError, text(whole));
+      assert(new TextEncoder().encode(text(whole)).length <= 80_000);
+      const m = /\[big\.txt: lines 1-(\d+) of 30000\]/.exec(text(whole));
+      assert(m, text(whole).slice(0, 200));
+      assertMatch(text(whole), new RegExp(`continue with start_line=${Number(m[1]) + 1}\\]`));
       const part = await call(s, "read_file", { file_path: "big.txt", start_line: 29_999, end_line: 30_005 });
       assert(!part.isError, text(part));
-      const sc = part.structuredContent as { content: string; total_lines: number; end_line: number };
-      assertEquals(sc.content, `${bigLines[29_998]}\n${bigLines[29_999]}\n`);
-      assertEquals(sc.total_lines, 30_000);
-      assertEquals(sc.end_line, 30_000);
+      assertEquals(text(part), `[big.txt: lines 29999-30000 of 30000]\n29999\t${bigLines[29_998]}\n30000\t${bigLines[29_999]}\n`);
     });
 
     await t.step("read_file refuses symlinks out, FIFOs, binary files, traversal and NUL bytes", async () => {
@@ -157,6 +173,7 @@ Deno.test("stdio server: every tool, resource and prompt through the SDK client"
       const codes = sc.diagnostics.map((d) => d.code);
       for (const c of ["F401", "B006", "E722"]) assert(codes.includes(c), `${c} in ${codes}`);
       assert(sc.engine_version);
+      assertEveryHostSeesPayload(r, { facts: ["F401", "https://docs.astral.sh/ruff/rules/?q=F401"] });
     });
 
     await t.step("run_linter runs the real flake8 on a dirty and a clean file", async () => {
@@ -164,8 +181,10 @@ Deno.test("stdio server: every tool, resource and prompt through the SDK client"
       assert(!dirty.isError, text(dirty));
       const codes = (dirty.structuredContent as { diagnostics: { code: string; line: number }[] }).diagnostics.map((d) => d.code);
       assert(codes.includes("F401") && codes.includes("E722"), String(codes));
+      assertEveryHostSeesPayload(dirty, { facts: ["F401", "E722"] });
       const clean = await call(s, "run_linter", { file_path: "src/clean.py", linter: "flake8" });
       assertMatch(text(clean), /^No issues found\./);
+      assertEveryHostSeesPayload(clean);
     });
 
     await t.step("run_linter runs the real shellcheck on a dirty and a clean script", async () => {
@@ -174,6 +193,7 @@ Deno.test("stdio server: every tool, resource and prompt through the SDK client"
       const sc = dirty.structuredContent as { linter: string; diagnostics: { code: string }[] };
       assertEquals(sc.linter, "shellcheck");
       assert(sc.diagnostics.some((d) => d.code === "SC2086"), JSON.stringify(sc.diagnostics));
+      assertEveryHostSeesPayload(dirty, { facts: ["SC2086", "https://www.shellcheck.net/wiki/SC2086"] });
       const clean = await call(s, "run_linter", { file_path: "scripts/clean.sh" });
       assertMatch(text(clean), /^No issues found\./);
     });
@@ -192,19 +212,20 @@ Deno.test("stdio server: every tool, resource and prompt through the SDK client"
     await t.step("fetch_github_file fetches a file, then serves it from the cache", async () => {
       const r = await call(s, "fetch_github_file", gfile(FAKE_FILES.text));
       assert(!r.isError, text(r));
-      assertEquals(text(r), FAKE_README_TEXT);
-      assertEquals((r.structuredContent as { cache: string }).cache, "miss");
+      const n = FAKE_README_TEXT.split("\n").length - (FAKE_README_TEXT.endsWith("\n") ? 1 : 0);
+      const label = `${FAKE_OWNER}/${FAKE_REPO}@${FAKE_REF}:${FAKE_FILES.text}`;
+      assertEquals(text(r).split("\n")[0], `[${label} (${new TextEncoder().encode(FAKE_README_TEXT).length} B): lines 1-${n} of ${n}]`);
+      assert(text(r).endsWith(numberLines(FAKE_README_TEXT, 1, n)), text(r));
+      assertEveryHostSeesPayload(r, { textPayload: true, facts: [numberLines(FAKE_README_TEXT, 1, n)] });
       const again = await call(s, "fetch_github_file", gfile(FAKE_FILES.text));
-      assertEquals((again.structuredContent as { cache: string }).cache, "hit");
+      assertMatch(text(again).split("\n")[0]!, /, cache hit\): lines/);
     });
 
     await t.step("fetch_github_file without a ref fetches the default branch (HEAD), not main", async () => {
       const r = await call(s, "fetch_github_file", { owner: FAKE_OWNER, repo: FAKE_REPO, path: FAKE_FILES.text });
       assert(!r.isError, text(r));
-      assertEquals(text(r), FAKE_README_TEXT);
-      const sc = r.structuredContent as { ref: string; url: string };
-      assertEquals(sc.ref, "HEAD");
-      assertEquals(new URL(sc.url).pathname, `/${FAKE_OWNER}/${FAKE_REPO}/HEAD/${FAKE_FILES.text}`);
+      assert(text(r).startsWith(`[${FAKE_OWNER}/${FAKE_REPO}@HEAD:${FAKE_FILES.text} (`), text(r));
+      assert(text(r).endsWith(numberLines(FAKE_README_TEXT, 1)), text(r));
       assertEquals(gh.requests.at(-1)?.path, `/${FAKE_OWNER}/${FAKE_REPO}/HEAD/${FAKE_FILES.text}`);
     });
 
@@ -215,9 +236,9 @@ Deno.test("stdio server: every tool, resource and prompt through the SDK client"
       const redir = await call(s, "fetch_github_file", gfile(FAKE_FILES.foreignRedirect));
       assert(redir.isError);
       assertMatch(text(redir), /Refused redirect to evil\.example/);
-      const same = await call(s, "fetch_github_file", gfile(FAKE_FILES.sameHostRedirect));
+      const same = await call(s, "fetch_github_file", { ...gfile(FAKE_FILES.sameHostRedirect), line_numbers: false });
       assert(!same.isError, text(same));
-      assertEquals(text(same), FAKE_README_TEXT);
+      assert(text(same).endsWith(`]\n${FAKE_README_TEXT}`), text(same));
       const big = await call(s, "fetch_github_file", gfile(FAKE_FILES.oversize));
       assert(big.isError);
       assertMatch(text(big), /larger than 5 MiB/);
@@ -232,7 +253,7 @@ Deno.test("stdio server: every tool, resource and prompt through the SDK client"
     await t.step("fetch_github_file sends GITHUB_TOKEN for a private file and never logs it", async () => {
       const r = await call(s, "fetch_github_file", { owner: FAKE_OWNER, repo: FAKE_PRIVATE_REPO, ref: FAKE_REF, path: FAKE_FILES.private });
       assert(!r.isError, text(r));
-      assertEquals(text(r), FAKE_PRIVATE_TEXT);
+      assert(text(r).includes(numberLines(FAKE_PRIVATE_TEXT, 1)), text(r));
       assert(!s.stderr().includes(FAKE_TOKEN), "token in logs");
     });
 
@@ -280,7 +301,7 @@ Deno.test("stdio server: every tool, resource and prompt through the SDK client"
       assertEquals(prompts.map((p) => p.name).sort(), ["performance_review", "review_changes", "security_review"]);
       const sec = await s.client.getPrompt({ name: "security_review", arguments: { file_path: "src/app.py", context: "a CLI" } });
       const secText = (sec.messages[0]!.content as { text: string }).text;
-      for (const w of ["read_file", "Critical", "injection", "Remediation", "a CLI"]) assertMatch(secText, new RegExp(w, "i"));
+      for (const w of ["attached", "Critical", "injection", "Remediation", "a CLI"]) assertMatch(secText, new RegExp(w, "i"));
       const perf = await s.client.getPrompt({ name: "performance_review", arguments: { file_path: "src/app.py" } });
       const perfText = (perf.messages[0]!.content as { text: string }).text;
       for (const w of ["N\\+1", "cache", "stream", "async"]) assertMatch(perfText, new RegExp(w, "i"));
@@ -291,6 +312,49 @@ Deno.test("stdio server: every tool, resource and prompt through the SDK client"
       }
       const bad = await s.client.getPrompt({ name: "security_review", arguments: { file_path: "../x" } }).then(() => null, (e) => e as Error);
       assert(bad);
+    });
+
+    await t.step("both review prompts embed the file with line numbers and the review rules, and refuse what read_file refuses", async () => {
+      const source = await Deno.readTextFile(path.join(root, "src/app.py"));
+      for (const name of ["security_review", "performance_review"]) {
+        const p = await s.client.getPrompt({ name, arguments: { file_path: "src/app.py" } });
+        assertEquals(p.messages.map((m) => [m.role, m.content.type]), [["user", "text"], ["user", "resource"], ["user", "resource"]], name);
+        const file = (p.messages[1]!.content as { resource: { uri: string; text: string; mimeType: string } }).resource;
+        assertEquals(file.uri, `file://${root}/src/app.py`);
+        assertEquals(file.mimeType, "text/x-python");
+        const lines = source.endsWith("\n") ? source.slice(0, -1).split("\n") : source.split("\n");
+        const width = String(lines.length).length;
+        assertEquals(file.text, lines.map((l, i) => `${String(i + 1).padStart(width)}\t${l}\n`).join(""));
+        const rules = (p.messages[2]!.content as { resource: { uri: string; text: string } }).resource;
+        assertEquals(rules.uri, "config://review-rules");
+        const served = await s.client.readResource({ uri: "config://review-rules" });
+        assertEquals(rules.text, (served.contents[0] as { text: string }).text);
+        const intro = (p.messages[0]!.content as { text: string }).text;
+        assertMatch(intro, /attached below as the resource file:\/\//);
+        assertMatch(intro, /config:\/\/review-rules/);
+        const refused: [string, RegExp][] = [
+          ["nope.py", /Cannot review "nope\.py": no such file or directory$/],
+          ["../outside/secret.txt", /Cannot review "\.\.\/outside\/secret\.txt": path is outside the project root/],
+          ["leak.txt", /Cannot review "leak\.txt": path resolves outside the project root/],
+          ["hardlink.txt", /Cannot review "hardlink\.txt": is a hard link/],
+          ["image.bin", /Cannot review "image\.bin": is a binary file/],
+          ["src", /Cannot review "src": /],
+        ];
+        for (const [file_path, want] of refused) {
+          const err = await s.client.getPrompt({ name, arguments: { file_path } }).then(() => null, (e) => e as Error);
+          assert(err !== null, `${name} ${file_path} was not refused`);
+          assertMatch(err.message, want);
+          assert(!err.message.includes("TOP SECRET"));
+        }
+      }
+      const big = await s.client.getPrompt({ name: "performance_review", arguments: { file_path: "big.txt" } });
+      const bigFile = (big.messages[1]!.content as { resource: { text: string } }).resource.text;
+      assertMatch(bigFile, /^ *1\tline 1 x/);
+      const intro = (big.messages[0]!.content as { text: string }).text;
+      const shown = Number(intro.match(/Only lines 1-(\d+) are attached \(the answer budget/)?.[1]);
+      assert(shown > 0 && shown < 30_000, intro);
+      assertMatch(intro, new RegExp(`start_line ${shown + 1}`));
+      assert(bigFile.trimEnd().split("\n").length === shown);
     });
 
     await t.step("completion completes prompt paths and resource paths inside the root", async () => {

@@ -33,13 +33,20 @@ export const RUFF_CONFIG_NAMES = [".ruff.toml", "ruff.toml", "pyproject.toml"] a
  * The selection used when a project has no ruff configuration. It mirrors the review rules
  * (config://review-rules): pycodestyle E/W, pyflakes F, bugbear B (mutable defaults), isort I,
  * pyupgrade UP (f-strings), pydocstyle D with the pep257 convention (no contradictory D rules),
- * lines up to 100 characters.
+ * the security rules S (flake8-bandit: SQL built from strings, shell=True, hard-coded passwords;
+ * S101 `assert` only outside tests), lines up to 100 characters.
  */
 export const DEFAULT_RUFF_SETTINGS: Readonly<RuffSettings> = deepFreeze({
   "line-length": 100,
   lint: {
-    select: ["E", "F", "W", "B", "I", "UP", "D"],
+    select: ["E", "F", "W", "B", "I", "UP", "D", "S"],
     pydocstyle: { convention: "pep257" },
+    "per-file-ignores": {
+      "**/test_*.py": ["S101"],
+      "**/*_test.py": ["S101"],
+      "**/tests/**": ["S101"],
+      "**/conftest.py": ["S101"],
+    },
   },
 });
 

@@ -3,6 +3,7 @@
  * needs no installed binary and no run permission. Loads on first use (or warmUp()), needs
  * no permission to load, and maps ruff's findings onto the shared Diagnostic shape.
  */
+import { pythonCodeSeverity, ruffRuleUrl } from "../severity.ts";
 import {
   type Diagnostic as RuffDiagnostic,
   initSync,
@@ -229,19 +230,9 @@ function stableKey(value: unknown): string {
   });
 }
 
-/**
- * Severity of a ruff code: "error" for what breaks or very likely misbehaves at run time
- * (syntax errors, E9 I/O and parse errors, pyflakes F such as undefined names, pylint PLE);
- * "info" for documentation and import order (pydocstyle D, isort I); "warning" for the rest.
- */
+/** Severity of a ruff code: the one table every linter shares (linters/severity.ts). */
 export function severityOf(code: string): Severity {
-  if (
-    code === SYNTAX_ERROR_CODE || /^E9\d/.test(code) || /^F\d/.test(code) || /^PLE\d/.test(code)
-  ) {
-    return "error";
-  }
-  if (/^[DI]\d/.test(code)) return "info";
-  return "warning";
+  return code === SYNTAX_ERROR_CODE ? "error" : pythonCodeSeverity(code);
 }
 
 function toDiagnostic(d: RuffDiagnostic, file: string): Diagnostic {
@@ -256,6 +247,8 @@ function toDiagnostic(d: RuffDiagnostic, file: string): Diagnostic {
     severity: severityOf(code),
     message: d.message,
   };
+  const url = ruffRuleUrl(code);
+  if (url !== undefined) diagnostic.url = url;
   const fix = describeFix(d.fix);
   if (fix !== undefined) diagnostic.fix = fix;
   return diagnostic;

@@ -42,7 +42,7 @@ export function compose(middleware: readonly Middleware[], handler: Handler): Ha
 export const UNPARSABLE_HOST_URL = "http://host.invalid";
 
 /**
- * The request's URL. A server that builds it from a malformed Host header (Deno.serve does)
+ * The request's URL. A server that builds it from a malformed Host header (as Deno.serve did)
  * hands over a string no URL parser accepts: then the path alone is kept, under
  * UNPARSABLE_HOST_URL, so a hostile Host can neither throw here nor change the route.
  */

@@ -15,3 +15,10 @@ Deno.test("the review rules state the line length the ruff defaults enforce", ()
   assertMatch(DEFAULT_RULES, new RegExp(`at most ${DEFAULT_RUFF_SETTINGS["line-length"]} characters`));
   assertMatch(DEFAULT_RULES, /line-length 100/);
 });
+
+Deno.test("the default selection and the review rules both carry the security rules (S)", () => {
+  const select = (DEFAULT_RUFF_SETTINGS.lint as { select: string[] }).select;
+  assert(select.includes("S"), `${select}`);
+  for (const code of ["S608", "S602", "S105"]) assert(DEFAULT_RULES.includes(code), code);
+  assertMatch(DEFAULT_RULES, /select E, F, W, B, I, UP, D, S;/);
+});

@@ -8,7 +8,9 @@ import * as path from "node:path";
 import { TOOLS } from "../../../src/tools/mod.ts";
 import { toolsListEntries } from "../../tool_listing.ts";
 
-const TEXT_PAYLOAD_TOOLS = ["get_diff"];
+/** Tools whose payload is text (file text, diffs): no output schema, metadata in a header line. */
+const TEXT_PAYLOAD_TOOLS = ["read_file", "fetch_github_file", "get_diff"];
+
 const SNAPSHOT_DIR = path.resolve(decodeURIComponent(new URL("../../snapshots/tools/", import.meta.url).pathname));
 
 Deno.test("every tool has a title, all four annotation hints and a description on every input field", async () => {
@@ -25,13 +27,10 @@ Deno.test("every tool has a title, all four annotation hints and a description o
     for (const [field, schema] of Object.entries(props)) {
       assert(schema.description && schema.description.length > 10, `${tool.name}.${field}: description`);
     }
-    // Text payloads (diffs) come as text content alone; every other tool returns structure.
-    if (TEXT_PAYLOAD_TOOLS.includes(tool.name)) {
-      assertEquals(tool.outputSchema, undefined, `${tool.name}: a text payload has no output schema`);
-      continue;
-    }
-    assert(tool.outputSchema, `${tool.name}: output schema`);
-    const outProps = (tool.outputSchema as { properties?: Record<string, { description?: string }> }).properties ?? {};
+    // A tool whose payload is text (file text, diffs) answers with text content only and declares no
+    // output schema (the text reaches the model once, whichever field its host reads); data tools have one.
+    assertEquals(tool.outputSchema === undefined, TEXT_PAYLOAD_TOOLS.includes(tool.name), `${tool.name}: output schema`);
+    const outProps = (tool.outputSchema as { properties?: Record<string, { description?: string }> } | undefined)?.properties ?? {};
     for (const [field, schema] of Object.entries(outProps)) {
       assert(schema.description, `${tool.name} output ${field}: description`);
     }

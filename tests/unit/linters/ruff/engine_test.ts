@@ -1,3 +1,4 @@
+import { pythonCodeSeverity } from "../../../../src/linters/severity.ts";
 import assert from "node:assert/strict";
 import { Workspace } from "@astral-sh/ruff-wasm-web";
 import {
@@ -48,6 +49,7 @@ Deno.test("checkSource() reports a mutable default argument (B006) with the fix 
       severity: "warning",
       message: "Do not use mutable data structures for argument defaults",
       fix: undefined,
+      url: "https://docs.astral.sh/ruff/rules/?q=B006",
     },
   );
   assert.equal(
@@ -70,7 +72,7 @@ Deno.test("checkSource() reports a bare except (E722) and nothing else in that f
   assert.equal(e722.message, "Do not use bare `except`");
 });
 
-Deno.test("checkSource() reports an unused import (F401) as an error with a removal fix", async () => {
+Deno.test("checkSource() reports an unused import (F401) as a warning with a removal fix", async () => {
   const result = await checkSource(
     known("unused_import.py"),
     DEFAULT_RUFF_SETTINGS,
@@ -78,7 +80,7 @@ Deno.test("checkSource() reports an unused import (F401) as an error with a remo
   );
   assert.deepEqual(codesOf(result), ["F401"]);
   const [f401] = diagnosticsOf(result);
-  assert.equal(f401.severity, "error");
+  assert.equal(f401.severity, "warning");
   assert.deepEqual([f401.line, f401.column, f401.end_line, f401.end_column], [3, 8, 3, 10]);
   assert.equal(f401.fix, "Remove unused import: `os`\n- delete 3:1-4:1");
 });
@@ -194,26 +196,31 @@ Deno.test("checkSource() handles a 1 MiB file", async () => {
   assert.ok(elapsed < 20_000, `took ${elapsed} ms`);
 });
 
-Deno.test("severityOf() maps ruff codes onto error, warning and info", () => {
+Deno.test("severityOf() maps ruff codes onto the one severity table every linter shares", () => {
   const table: [string, string][] = [
     [SYNTAX_ERROR_CODE, "error"],
     ["E999", "error"],
     ["E902", "error"],
-    ["F401", "error"],
+    ["F401", "warning"],
     ["F821", "error"],
     ["PLE0101", "error"],
     ["E501", "warning"],
     ["E722", "warning"],
     ["W291", "warning"],
     ["B006", "warning"],
-    ["UP031", "warning"],
-    ["FBT001", "warning"],
+    ["S608", "warning"],
+    ["S602", "warning"],
+    ["UP031", "info"],
+    ["FBT001", "info"],
     ["D103", "info"],
     ["I001", "info"],
-    ["DJ001", "warning"],
-    ["ISC001", "warning"],
+    ["DJ001", "info"],
+    ["ISC001", "info"],
   ];
-  for (const [code, severity] of table) assert.equal(severityOf(code), severity, code);
+  for (const [code, severity] of table) {
+    assert.equal(severityOf(code), severity, code);
+    if (code !== SYNTAX_ERROR_CODE) assert.equal(pythonCodeSeverity(code), severity, `flake8 agrees on ${code}`);
+  }
 });
 
 Deno.test("describeFix() describes deletions, insertions and replacements, and elides long text", () => {
@@ -232,4 +239,12 @@ Deno.test("describeFix() describes deletions, insertions and replacements, and e
   assert.equal(lines[1], "- delete 1:1-2:1");
   assert.equal(lines[2], '- insert at 3:5: "x\\n"');
   assert.match(lines[3], /^- replace 4:1-4:3 with "y{400}" \(\+100 more characters\)$/);
+});
+
+Deno.test("checkSource() with the defaults flags an f-string SQL query and shell=True; assert only outside tests", async () => {
+  const src = '"""Mod."""\nimport sqlite3\nimport subprocess\n\n\ndef q(conn: sqlite3.Connection, name: str) -> list:\n' +
+    '    """Q."""\n    assert name\n    subprocess.call(f"ls {name}", shell=True)\n' +
+    "    return conn.execute(f\"SELECT * FROM users WHERE name = '{name}'\").fetchall()\n";
+  assert.deepEqual(codesOf(await checkSource(src, DEFAULT_RUFF_SETTINGS, "src/app.py")), ["S101", "S602", "S608"]);
+  assert.deepEqual(codesOf(await checkSource(src, DEFAULT_RUFF_SETTINGS, "tests/test_app.py")), ["S602", "S608"]);
 });
