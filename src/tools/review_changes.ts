@@ -141,9 +141,9 @@ function renderHead(h: { scope: string; commits: { id: string; subject: string }
   const s = h.findings_summary;
   if (s.files_linted > 0) {
     const sev = Object.entries(s.by_severity).map(([k, c]) => `${k} ${c.new} new/${c.existing} existing`).join(", ");
-    const rules = s.by_rule.slice(0, 20).map((r) => `${r.code} ${r.new}/${r.existing}`).join(", ");
+    const rules = s.by_rule.map((r) => `${r.code} ${r.new}/${r.existing}`).join(", ");
     out.push(`Findings in ${s.files_linted} linted file(s): ${s.new} new, ${s.existing} existing${sev ? ` (${sev})` : ""}`);
-    if (rules) out.push(`By rule (new/existing): ${rules}${s.by_rule.length > 20 ? ", ..." : ""}`);
+    if (rules) out.push(`By rule (new/existing): ${rules}`);
   }
   for (const n of notes) out.push(`Note: ${n}`);
   return out.join("\n");
@@ -159,7 +159,7 @@ function renderRecord(rec: Rec): string {
     return `  ${STATUS_LETTER[f.status]} ${name}${lines}${kind}${extra.length > 0 ? ` (${extra.join("; ")})` : ""}`;
   }
   const d = rec.value;
-  return `  ${d.tag === "new" ? "new     " : "existing"} ${d.file}:${d.line}:${d.column}: ${d.code} [${d.severity}] ${d.message}`;
+  return `  ${d.tag === "new" ? "new     " : "existing"} ${d.file}:${d.line}:${d.column}: ${d.code} [${d.severity}] ${d.message} (${d.linter})`;
 }
 
 type Summary = {
