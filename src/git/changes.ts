@@ -162,6 +162,24 @@ interface RawIndexEntry {
   ino: number;
 }
 
+/** True when the folders leading to `rel` are real folders, no symlink among them (cached per folder). */
+function parentIsReal(root: string, rel: string, cache: Map<string, boolean>): boolean {
+  const slash = rel.lastIndexOf("/");
+  if (slash === -1) return true;
+  const dir = rel.slice(0, slash);
+  let ok = cache.get(dir);
+  if (ok === undefined) {
+    const abs = path.join(root, dir);
+    try {
+      ok = Deno.realPathSync(abs) === abs;
+    } catch {
+      ok = false;
+    }
+    cache.set(dir, ok);
+  }
+  return ok;
+}
+
 function modeOf(info: Deno.FileInfo): number {
   if (info.isSymlink) return MODE_LINK;
   return ((info.mode ?? 0) & 0o111) !== 0 ? MODE_EXEC : MODE_FILE;
@@ -172,6 +190,9 @@ export function readWorktree(root: string, rel: string, maxBytes: number): { byt
   const abs = path.join(root, rel);
   let info: Deno.FileInfo;
   try {
+    // A path beyond a symlinked folder is not in the work tree (git says the same): never read through one.
+    const dir = path.dirname(abs);
+    if (dir !== root && Deno.realPathSync(dir) !== dir) return null;
     info = Deno.lstatSync(abs);
   } catch {
     return null;
@@ -221,6 +242,7 @@ async function worktreeSides(
     indexMtime = Deno.lstatSync(path.join(r.gitdir, "index")).mtime?.getTime() ?? Infinity;
   } catch { /* no index yet */ }
   const out = new Map<string, Side>();
+  const realDirs = new Map<string, boolean>();
   for (const [p, e] of index) {
     if (!matchesFilters(p, filters)) continue;
     checkBudget(r.budget);
@@ -230,6 +252,7 @@ async function worktreeSides(
     }
     let info: Deno.FileInfo;
     try {
+      if (!parentIsReal(r.dir, p, realDirs)) continue; // beyond a symlinked folder: not in the work tree
       info = Deno.lstatSync(path.join(r.dir, p));
     } catch {
       continue; // deleted in the working tree

@@ -356,3 +356,22 @@ Deno.test("review() never inflates an oversized packed blob: the pack is scanned
     await f.cleanup();
   }
 });
+
+Deno.test("review() never reads through a folder replaced by a symlink leading out of the root", async () => {
+  const f = await emptyRepo();
+  try {
+    const r = f.root;
+    write(r, "sub/x.txt", "tracked\n");
+    git(r, "add", "-A");
+    git(r, "commit", "-qm", "sub");
+    const outside = path.join(path.dirname(r), "elsewhere");
+    write(outside, "x.txt", "SECRET OUTSIDE\n");
+    Deno.removeSync(path.join(r, "sub"), { recursive: true });
+    Deno.symlinkSync(outside, path.join(r, "sub"));
+    const v = await reviewOk(r, { mode: "diff" });
+    assertEquals(v.files.map((x) => [x.path, x.status, x.kind]), [["sub", "added", "symlink"], ["sub/x.txt", "deleted", "text"]]);
+    assert(!JSON.stringify(v).includes("SECRET OUTSIDE"));
+  } finally {
+    await f.cleanup();
+  }
+});
