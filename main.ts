@@ -9,11 +9,9 @@ import { LINTER_BINARIES } from "./src/sandbox/permissions.ts";
 import { GitHubRawClient } from "./src/github/raw_client.ts";
 import { createServer } from "./src/server.ts";
 import { serveStdio } from "./src/transports/stdio.ts";
-import { serveHttp } from "./src/transports/http.ts";
 import { VERSION, SERVER_NAME } from "./src/version.ts";
-import { RUFF_ENGINE_VERSION } from "./src/linters/ruff/version.ts";
 import { LIMITS } from "./src/config.ts";
-import { runSubcommand } from "./src/cli/subcommands.ts";
+import { runSubcommand, versionLine } from "./src/cli/subcommands.ts";
 import { rootGuard } from "./src/cli/root_guard.ts";
 
 /** How long after `initialized` the sandbox worker starts: long enough for the client's tools/list. */
@@ -42,7 +40,7 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (parsed.value.version) {
-    console.log(`${SERVER_NAME} ${VERSION} (ruff engine ${RUFF_ENGINE_VERSION}, deno ${Deno.version.deno})`);
+    console.log(versionLine());
     return;
   }
   const mustNameRoot = rootGuard(argv, denoEnvReader);
@@ -53,7 +51,13 @@ async function main(argv: string[]): Promise<void> {
   await setupLogging(config.logLevel);
   const logger = log("main");
 
-  const sandbox = new SandboxClient({ root: config.root, net: config.githubNet, run: [...LINTER_BINARIES], allowHardLinks: config.allowHardLinks });
+  const sandbox = new SandboxClient({
+    root: config.root,
+    net: config.githubNet,
+    run: [...LINTER_BINARIES],
+    allowHardLinks: config.allowHardLinks,
+    ruffIdleMs: config.ruffIdleMs,
+  });
   const github = new GitHubRawClient({
     fetchRaw: (req, signal) => sandbox.fetchRaw(req, signal),
     base: config.githubRawBase,
@@ -69,13 +73,15 @@ async function main(argv: string[]): Promise<void> {
     linters: config.linters.join(","),
   });
   if (config.transport === "stdio") {
-    // The sandbox worker (some 20 ms of main-thread work to create) and the ruff engine (over
-    // 100 MiB, only when ruff is enabled) start after the handshake, never on the path to the
-    // first response; a tool call before then starts the worker itself.
-    const afterHandshake = () => (config.linters.includes("ruff") ? void sandbox.warmUp() : sandbox.start());
+    // The sandbox worker (some 20 ms of main-thread work to create) starts after the handshake,
+    // never on the path to the first response; a tool call before then starts it itself. The
+    // ruff engine (over 100 MiB) loads only on the first Python lint, in a worker of its own.
+    const afterHandshake = () => sandbox.start();
     const server = createServer({ config, sandbox, github });
     await serveStdio(server, () => sandbox.close(), () => void setTimeout(afterHandshake, WORKER_START_DELAY_MS));
   } else if (config.transport === "http") {
+    // HTTP, auth, metrics and rate limiting (a third of start-up) are loaded only for HTTP.
+    const { serveHttp } = await import("./src/transports/http.ts");
     const failed = await serveHttp(config, { sandbox, github });
     if (failed !== undefined) die(failed);
   }

@@ -3,7 +3,8 @@
  * official filesystem server, a Node SDK server, a no-SDK floor), interleaved in one
  * run so the ratios hold on a noisy machine. Writes bench/results.json and
  * bench/results.md (and the README's table). `--quick` (or BENCH_QUICK=1) is a smoke run
- * that writes to bench/tmp/quick/; `--out DIR` moves the output.
+ * that writes to bench/tmp/quick/; `--out DIR` moves the output. `--project` runs only the
+ * project tools' section (scripts/bench/project.ts) and writes bench/project.json and .md.
  */
 import * as path from "node:path";
 import { parseArgs } from "node:util";
@@ -40,8 +41,9 @@ import {
 import { histogramPercentile, mergeHistograms, type Summary, summarize } from "./bench/stats.ts";
 import { INITIALIZE_PARAMS, memoryOf, StdioRpc } from "./bench/stdio_client.ts";
 import { type GitBenchResult, gitMarkdown, measureGitReview } from "./bench/git_review.ts";
+import { measureProject, projectMarkdown, projectOnly, type ProjectResults } from "./bench/project.ts";
 
-const flags = parseArgs({ args: Deno.args, options: { quick: { type: "boolean" }, out: { type: "string" } } });
+const flags = parseArgs({ args: Deno.args, options: { quick: { type: "boolean" }, out: { type: "string" }, project: { type: "boolean" } } });
 const QUICK = flags.values.quick === true || Deno.env.get("BENCH_QUICK") === "1";
 /** A quick run writes under bench/tmp/ unless told otherwise, so it never replaces the published results. */
 const OUT_DIR = path.resolve(flags.values.out ?? path.join(APP_DIR, QUICK ? "bench/tmp/quick" : "bench"));
@@ -316,6 +318,7 @@ async function main(): Promise<void> {
   const memory: Record<string, Partial<Record<ServerId, { vmHwmKiB: number; vmRssKiB: number }>>> = {};
   let hop: HopResult | undefined;
   let gitBench: GitBenchResult | undefined;
+  let project: ProjectResults | undefined;
   const httpNotes: string[] = [];
 
   try {
@@ -449,6 +452,15 @@ async function main(): Promise<void> {
     say(`worker hop: ${PLAN.hopCalls} listings direct and through the worker`);
     hop = await measureWorkerHop(root);
 
+    // The whole project in one call (scripts/bench/project.ts): ours against flake8, ruff and rg.
+    const projectBase = path.join(TMP_DIR, `project-${Deno.pid}`);
+    try {
+      // A quick run is a smoke test: a tenth of the fixture, one run each.
+      project = await measureProject(projectBase, QUICK ? 1 : 5, say, QUICK ? { pythonFiles: 100, treeFiles: 1000 } : undefined);
+    } finally {
+      await Deno.remove(projectBase, { recursive: true }).catch(() => {});
+    }
+
     // Git review (issue 9): review_changes and get_diff against native git on 5,000 files.
     gitBench = await measureGitReview(path.join(fixtureBase, "git"), QUICK ? 3 : 30, say);
   } finally {
@@ -490,13 +502,14 @@ async function main(): Promise<void> {
     rows,
     workerHop,
     targets,
+    ...(project ? { project } : {}),
     ...(gitBench ? { git: gitBench } : {}),
   };
   await Deno.mkdir(OUT_DIR, { recursive: true });
   await Deno.writeTextFile(path.join(OUT_DIR, "results.json"), JSON.stringify(results, null, 2) + "\n");
-  await Deno.writeTextFile(path.join(OUT_DIR, "results.md"), toMarkdown(results) + (gitBench ? gitMarkdown(gitBench) : ""));
+  await Deno.writeTextFile(path.join(OUT_DIR, "results.md"), toMarkdown(results) + (project ? projectMarkdown(project) : "") + (gitBench ? gitMarkdown(gitBench) : ""));
   if (!QUICK && flags.values.out === undefined) await updateReadme(results);
-  console.log(toText(results));
+  console.log(toText(results) + (project ? projectMarkdown(project) : "") + (gitBench ? gitMarkdown(gitBench) : ""));
   say(`wrote ${path.join(OUT_DIR, "results.json")} and results.md in ${durationSeconds} s`);
 }
 
@@ -560,4 +573,4 @@ function evaluateTargets(rows: Row[], hopShare: number, hop: Record<string, numb
   return out;
 }
 
-if (import.meta.main) await main();
+if (import.meta.main) await (flags.values.project ? projectOnly(OUT_DIR, QUICK, say) : main());

@@ -8,6 +8,7 @@ import { parseRawBaseOverride, DEFAULT_RAW_BASE } from "./policy/urls.ts";
 import { GITHUB_NET } from "./sandbox/permissions.ts";
 import { ALL_LINTERS, type LinterName } from "./linters/registry.ts";
 import { safePath } from "./policy/commands.ts";
+import { DEFAULT_RUFF_IDLE_MS } from "./linters/ruff/engine_client.ts";
 import { DEFAULT_MAX_OUTPUT_BYTES, MAX_MAX_OUTPUT_BYTES, MIN_MAX_OUTPUT_BYTES } from "./output/budget.ts";
 import { boolOption, HTTP_ARG_OPTIONS, HTTP_USAGE, type HttpConfig, parseHttpConfig } from "./config_http.ts";
 
@@ -50,6 +51,8 @@ export interface Config {
   readonly linterTimeoutMs: number;
   /** A GitHub fetch still running after this long is abandoned. */
   readonly fetchTimeoutMs: number;
+  /** The built-in ruff engine is released after this long without a check. */
+  readonly ruffIdleMs: number;
   /** Serve regular files that have more than one name (hard links); refused by default. */
   readonly allowHardLinks: boolean;
   /** PATH handed to linter processes: the server's PATH less empty and relative entries. */
@@ -72,9 +75,18 @@ export interface ParsedArgs {
 export type ParseOutcome = { ok: true; value: ParsedArgs } | { ok: false; error: string };
 
 export const USAGE = `Usage: code-review-mcp [options]
+       code-review-mcp SUBCOMMAND [arguments]
 
 A Model Context Protocol server that lets an AI assistant review one project:
 read files, list folders, run an allowlisted linter, fetch files from GitHub.
+
+Subcommands (each takes --help):
+  config CLIENT        print a ready entry that starts this server from an MCP client
+                       (claude-desktop, claude-code, claude-mcp-add, vscode, cursor)
+  doctor               say whether the server could work here, and if not, why
+  healthcheck          exit 0 when the local HTTP server answers /health
+  help [SUBCOMMAND]    print this help, or a subcommand's
+  version              print the version
 
 Options (each also read from the environment variable shown; flags win):
   --root DIR           project root (CODE_REVIEW_ROOT; default: the current folder)
@@ -88,6 +100,8 @@ Options (each also read from the environment variable shown; flags win):
                        (CODE_REVIEW_GITHUB_RAW_BASE; default: off)
   --linter-timeout-ms N  kill a linter after N ms (CODE_REVIEW_LINTER_TIMEOUT_MS; default: 30000)
   --fetch-timeout-ms N   abandon a GitHub fetch after N ms (CODE_REVIEW_FETCH_TIMEOUT_MS; default: 15000)
+  --ruff-idle-ms N     release the built-in ruff engine (loaded on the first Python lint) after
+                       N ms without a check, 100-86400000 (CODE_REVIEW_RUFF_IDLE_MS; default: 300000)
   --allow-hard-links   serve files with more than one hard link, which may also be named
                        outside the root (CODE_REVIEW_ALLOW_HARD_LINKS; default: refused)
   --max-output-bytes N   byte budget of one answer; longer ones are cut and paged
@@ -128,6 +142,7 @@ export function parseConfigArgs(argv: string[], env: EnvReader, cwd: string): Pa
         "github-raw-base": { type: "string" },
         "linter-timeout-ms": { type: "string" },
         "fetch-timeout-ms": { type: "string" },
+        "ruff-idle-ms": { type: "string" },
         "allow-hard-links": { type: "boolean" },
         "max-output-bytes": { type: "string" },
         "allow-secret-files": { type: "boolean" },
@@ -211,6 +226,12 @@ export function parseConfigArgs(argv: string[], env: EnvReader, cwd: string): Pa
     timeouts[flag] = n;
   }
 
+  const [idleRaw, idleSrc] = pick("ruff-idle-ms", "CODE_REVIEW_RUFF_IDLE_MS");
+  const ruffIdleMs = idleRaw === undefined ? DEFAULT_RUFF_IDLE_MS : Number(idleRaw);
+  if (idleRaw !== undefined && (!/^\d{1,8}$/.test(idleRaw) || ruffIdleMs < 100 || ruffIdleMs > 86_400_000)) {
+    return fail(idleSrc, `expected milliseconds from 100 to 86400000, got ${JSON.stringify(idleRaw)}`);
+  }
+
   const hardLinks = boolOption(v as Record<string, unknown>, env, "allow-hard-links", "CODE_REVIEW_ALLOW_HARD_LINKS");
   if (!hardLinks.ok) return { ok: false, error: hardLinks.error };
   const [budgetRaw, budgetSrc] = pick("max-output-bytes", "CODE_REVIEW_MAX_OUTPUT_BYTES");
@@ -251,6 +272,7 @@ export function parseConfigArgs(argv: string[], env: EnvReader, cwd: string): Pa
         githubToken: token !== undefined && token !== "" ? token : undefined,
         linterTimeoutMs: timeouts["linter-timeout-ms"]!,
         fetchTimeoutMs: timeouts["fetch-timeout-ms"]!,
+        ruffIdleMs,
         allowHardLinks: hardLinks.value,
         linterPath: safePath(env("PATH") ?? "") || "/usr/local/bin:/usr/bin:/bin",
         http: http.value,

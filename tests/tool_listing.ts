@@ -23,6 +23,7 @@ export const TEST_CONFIG: Config = Object.freeze({
   githubToken: undefined,
   linterTimeoutMs: 30_000,
   fetchTimeoutMs: 15_000,
+  ruffIdleMs: 300_000,
   allowHardLinks: false,
   linterPath: "/usr/bin:/bin",
   http: defaultHttpConfig(),

@@ -48,6 +48,8 @@ export interface Results {
   rows: Row[];
   workerHop: Record<string, number>;
   targets: Target[];
+  /** The project-wide tools against native linters and ripgrep (scripts/bench/project.ts). */
+  project?: import("./project.ts").ProjectResults;
 }
 
 export function makeRow(

@@ -8,6 +8,7 @@ import { APP_DIR, serverArgs } from "../../tests/e2e/harness.ts";
 import { httpServerArgs } from "../../tests/e2e/http_harness.ts";
 import { type FileSize, LINT_FILE, listDir, textFile } from "./fixture.ts";
 import type { Spawn } from "./stdio_client.ts";
+import { MAX_MAX_OUTPUT_BYTES } from "../../src/output/budget.ts";
 
 export const SERVER_IDS = ["ours", "filesystem", "sdk", "floor"] as const;
 export type ServerId = typeof SERVER_IDS[number];
@@ -49,6 +50,12 @@ const none: CallFor = () => undefined;
 const RATE_LIMIT_MAX = 1_000_000;
 
 /**
+ * Ours answers whole files up to 1 MiB like the baselines do, so the answer budget is raised to
+ * its maximum (the default, 80 KB, would page the 100 KiB and 1 MiB reads).
+ */
+const BUDGET_ARGS = ["--max-output-bytes", String(MAX_MAX_OUTPUT_BYTES)];
+
+/**
  * Ours: over stdio the README's command with its placeholders filled in; over HTTP the
  * e2e harness's command (the permission module's HTTP flags, as the README's HTTP command
  * shows them, with the listen port moved to a free one). Stateless and SSE: the defaults.
@@ -56,10 +63,10 @@ const RATE_LIMIT_MAX = 1_000_000;
  */
 export const oursSpec: ServerSpec = {
   id: "ours",
-  stdio: (root) => ({ cmd: Deno.execPath(), args: serverArgs(root), cwd: APP_DIR, env: childEnv() }),
+  stdio: (root) => ({ cmd: Deno.execPath(), args: serverArgs(root, { extraArgs: BUDGET_ARGS }), cwd: APP_DIR, env: childEnv() }),
   http: (root, port) => ({
     cmd: Deno.execPath(),
-    args: httpServerArgs(root, port, { extraArgs: ["--rate-limits", `client=${RATE_LIMIT_MAX},tool=${RATE_LIMIT_MAX}`] }),
+    args: httpServerArgs(root, port, { extraArgs: ["--rate-limits", `client=${RATE_LIMIT_MAX},tool=${RATE_LIMIT_MAX}`, ...BUDGET_ARGS] }),
     cwd: APP_DIR,
     env: childEnv(),
     url: `http://127.0.0.1:${port}/mcp`,

@@ -13,6 +13,9 @@ import type { Target } from "./targets.ts";
  */
 export const WORKER_MODULE = "src/sandbox/worker.ts";
 
+/** The ruff engine's own worker (started by the main thread on the first Python lint): the same reason. */
+export const RUFF_WORKER_MODULE = "src/linters/ruff/engine_worker.ts";
+
 /** The program compiled: the server's entry point, relative to the checkout. */
 export const ENTRY_MODULE = "main.ts";
 
@@ -34,6 +37,8 @@ export function compileArgs(target: Target, output: string, npmCache: string): s
     ...denoCompileFlags(),
     "--include",
     WORKER_MODULE,
+    "--include",
+    RUFF_WORKER_MODULE,
     ...NPM_EXCLUDES.flatMap((p) => ["--exclude", path.join(npmCache, "registry.npmjs.org", p)]),
     ENTRY_MODULE,
   ];

@@ -22,7 +22,11 @@ export function currentRunner(): Runner {
   return { kind: "deno-run", appDir: fileURLToPath(new URL("../../", import.meta.url)).replace(/[\\/]$/, "") };
 }
 
-/** Makes the root absolute, resolving symlinks where Deno may look (permissions name real paths). */
+/**
+ * The root's real path (symlinks resolved: Deno's permissions and the server's sandbox name
+ * real paths, so an entry naming `/tmp/p` where /tmp is a link would not start). A root that
+ * does not exist, is not a folder, or cannot be checked under this process's permissions is refused.
+ */
 export async function absoluteRoot(rootArg: string, cwd: string): Promise<{ ok: true; root: string } | { ok: false; error: string }> {
   const abs = path.resolve(cwd, rootArg);
   try {
@@ -31,8 +35,13 @@ export async function absoluteRoot(rootArg: string, cwd: string): Promise<{ ok: 
     return { ok: true, root: real };
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) return { ok: false, error: `--root: ${JSON.stringify(rootArg)} does not exist` };
-    // Not readable under this process's permissions: the absolute path is still the user's intent.
-    return { ok: true, root: abs };
+    if (err instanceof Deno.errors.NotCapable || err instanceof Deno.errors.PermissionDenied) {
+      return {
+        ok: false,
+        error: `--root: cannot check ${JSON.stringify(abs)}: Deno may not read it (run \`deno task start config ...\`, or name it in --allow-read)`,
+      };
+    }
+    return { ok: false, error: `--root: cannot resolve ${JSON.stringify(rootArg)}: ${(err as Error).message.replace(/\s+/g, " ")}` };
   }
 }
 

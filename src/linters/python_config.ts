@@ -92,7 +92,7 @@ export function foldContinuations(text: string): string {
     const continues = /^[ \t]+\S/.test(raw) && out.length > 0 && !/^\s*[[;#]/.test(raw);
     const commentOnly = /^\s*[;#]/.test(raw);
     if (continues && !/^\s*\[/.test(out[out.length - 1]!)) {
-      out[out.length - 1] = out[out.length - 1]!.replace(/\s[#;].*$/, "") + " " + raw.trim().replace(/\s[#;].*$/, "");
+      out[out.length - 1] = out[out.length - 1]!.replace(/\s[#;].*$/, "").trimEnd() + " " + raw.trim().replace(/\s[#;].*$/, "");
     }
     else if (commentOnly && /^[ \t]/.test(raw)) continue;
     else out.push(raw);

@@ -6,6 +6,8 @@ import type { CompletionRequest, ListDirectoryResult, Outcome, PackedListing, Re
 import { unpackListing } from "./files.ts";
 import type { LintOutcome, LintRequest } from "./lint.ts";
 import type { FetchRawRequest, FetchRawResult } from "./protocol.ts";
+import type { RelayAnswer, RelayRequest } from "./ruff_relay.ts";
+import { RuffEngineClient } from "../linters/ruff/engine_client.ts";
 import type { WorkerProgress, WorkerRequest, WorkerResponse } from "./messages.ts";
 import type { LintProjectRequest, LintProjectResult } from "./lint_project.ts";
 import type { SearchRequest, SearchResult } from "./search.ts";
@@ -24,6 +26,8 @@ export interface SandboxOptions {
   run: readonly string[];
   /** Upper bound for any one call, after which it is cancelled. */
   callTimeoutMs?: number;
+  /** How long the built-in ruff engine stays loaded after its last check (default 5 minutes). */
+  ruffIdleMs?: number;
   /** Serve regular files with more than one hard link (--allow-hard-links). Default: refused. */
   allowHardLinks?: boolean;
 }
@@ -73,12 +77,18 @@ export class SandboxClient {
   #nextId = 1;
   #workerStarts = 0;
   #pending = new Map<number, Pending>();
+  readonly #ruff: RuffEngineClient;
+  readonly #ruffChecks = new Map<number, AbortController>();
   readonly #opts: SandboxOptions;
   readonly #timeoutMs: number;
 
   constructor(opts: SandboxOptions) {
     this.#opts = opts;
     this.#timeoutMs = opts.callTimeoutMs ?? 120_000;
+    this.#ruff = new RuffEngineClient({
+      ...(opts.ruffIdleMs !== undefined ? { idleMs: opts.ruffIdleMs } : {}),
+      onChange: (event) => log("sandbox").info(event === "started" ? "ruff engine started" : "ruff engine released"),
+    });
   }
 
   /** Workers started so far: one per process, more only after a worker died (metrics). */
@@ -106,7 +116,10 @@ export class SandboxClient {
       deno: { permissions },
     } as WorkerOptions);
     this.#workerStarts++;
-    worker.onmessage = (e: MessageEvent<WorkerResponse | WorkerProgress>) => this.#onMessage(e.data);
+    worker.onmessage = (e: MessageEvent<WorkerResponse | WorkerProgress | RelayRequest>) => {
+      if ("engine" in e.data || "engineCancel" in e.data) this.#relay(worker, e.data);
+      else this.#onMessage(e.data);
+    };
     worker.onerror = (e: ErrorEvent) => {
       e.preventDefault();
       log("sandbox").error("sandbox worker failed", { error: e.message });
@@ -117,6 +130,27 @@ export class SandboxClient {
     worker.postMessage({ policy: { allowHardLinks: this.#opts.allowHardLinks === true } });
     this.#worker = worker;
     return worker;
+  }
+
+  /** A ruff check the worker hands over: run it in the engine's worker, post the answer back. */
+  #relay(worker: Worker, msg: RelayRequest): void {
+    if ("engineCancel" in msg) {
+      this.#ruffChecks.get(msg.engineCancel)?.abort();
+      return;
+    }
+    const { id, source, settings, relPath, perFileIgnores } = msg.engine;
+    const controller = new AbortController();
+    this.#ruffChecks.set(id, controller);
+    void this.#ruff.check(source, settings, relPath, perFileIgnores, controller.signal).then((outcome) => {
+      this.#ruffChecks.delete(id);
+      if (this.#worker === worker) worker.postMessage({ engineAnswer: { id, outcome } } satisfies RelayAnswer);
+    });
+  }
+
+  /** The built-in ruff engine's worker: whether it is loaded now, how often it was started. */
+  ruffStats(): { loaded: boolean; starts: number } {
+    const { loaded, starts } = this.#ruff.stats();
+    return { loaded, starts };
   }
 
   #fail(err: Error): void {
@@ -228,13 +262,14 @@ export class SandboxClient {
     return this.call("listTree", { root: this.#opts.root, path, depth, includeIgnored, maxEntries }, { signal });
   }
 
-  /** Loads the built-in ruff engine in the background, so the first ruff call is fast. Never rejects. */
-  warmUp(): Promise<void> {
-    return this.call<"warmUp", void>("warmUp", {}).catch(() => {});
+  /** Resolves once the worker answers (started if need be); never rejects. */
+  ready(): Promise<void> {
+    return this.call<"ping", string>("ping", {}).then(() => {}, () => {});
   }
 
   /** Stops the worker; pending calls are rejected. */
   close(): void {
+    this.#ruff.close();
     this.#fail(new SandboxError("sandbox closed"));
   }
 }

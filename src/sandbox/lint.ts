@@ -76,6 +76,7 @@ export async function runLinter(req: LintRequest, signal?: AbortSignal): Promise
       root: req.root,
       source: text.value.text,
       readTextFile: (p: string) => readConfigText(req.root, p),
+      signal,
     });
     if (!result.ok) return { ok: false, reason: result.error };
     return {

@@ -118,7 +118,7 @@ export async function lintProject(
     const now = performance.now();
     if (force || now - lastReport > 200) {
       lastReport = now;
-      report(done, total, `${done} of ${total} files checked`);
+      report(done, total, `${done} of ${total} files done`);
     }
   };
   const keep = (ds: readonly Diagnostic[]) => {
@@ -212,6 +212,7 @@ export async function lintProject(
     for (const c of ruffConfigs) result.configFiles.push(`ruff: ${c}`);
   }
   await pooled;
+  done = total; // files skipped on reading (binary, minified) are done too
   progress(true);
   result.durationMs = performance.now() - started;
   return { ok: true, value: result };

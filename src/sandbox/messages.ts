@@ -13,7 +13,6 @@ export type WorkerRequest =
   | { id: number; op: "runLinter"; args: LintRequest }
   | { id: number; op: "fetchRaw"; args: FetchRawRequest }
   | { id: number; op: "gitReview"; args: GitReviewRequest }
-  | { id: number; op: "warmUp"; args: Record<string, never> }
   | { id: number; op: "ping"; args: Record<string, never> }
   | { id: number; op: "lintProject"; args: LintProjectRequest }
   | { id: number; op: "searchCode"; args: SearchRequest }

@@ -16,6 +16,7 @@ export const ENV_VARS = [
   "CODE_REVIEW_GITHUB_RAW_BASE",
   "CODE_REVIEW_LINTER_TIMEOUT_MS",
   "CODE_REVIEW_FETCH_TIMEOUT_MS",
+  "CODE_REVIEW_RUFF_IDLE_MS",
   "CODE_REVIEW_MAX_OUTPUT_BYTES",
   "CODE_REVIEW_ALLOW_SECRET_FILES",
   "CODE_REVIEW_ALLOW_HARD_LINKS",
@@ -97,8 +98,12 @@ export function urlNet(url: string): string {
  * The `deno run` permission flags, in a fixed order. With `http`, the same set plus
  * the listen address, the JWKS host, the API keys file and the HTTP variables.
  *
+ * `--quiet` keeps Deno's own notices off stderr, which carries JSON lines only: above all
+ * "Failed to resolve 'ruff' for allow-run", printed at start wherever an allowlisted linter is
+ * not installed (most machines lack the native ruff), and npm download progress on a first run.
+ *
  * @example denoRunFlags({ read: ["."] })
- * // ["--no-prompt", "--unstable-worker-options", "--allow-read=.",
+ * // ["--quiet", "--no-prompt", "--unstable-worker-options", "--allow-read=.",
  * //  "--allow-net=raw.githubusercontent.com:443", "--allow-run=flake8,...", "--allow-env=CODE_REVIEW_ROOT,..."]
  */
 export function denoRunFlags(options: RunFlagsOptions): string[] {
@@ -114,6 +119,7 @@ export function denoRunFlags(options: RunFlagsOptions): string[] {
     if (p.includes(",")) throw new Error(`denoRunFlags: a read path cannot contain a comma: ${p}`);
   }
   return [
+    "--quiet",
     "--no-prompt",
     "--unstable-worker-options",
     `--allow-read=${read.join(",")}`,
@@ -144,6 +150,7 @@ export const LISTEN_HOSTS = ["127.0.0.1", "localhost", "[::1]", "0.0.0.0", "[::]
  */
 export function denoCompileFlags(): string[] {
   return [
+    "--quiet",
     "--no-prompt",
     "--unstable-worker-options",
     "--allow-read",
@@ -151,6 +158,25 @@ export function denoCompileFlags(): string[] {
     `--allow-run=${LINTER_BINARIES.join(",")}`,
     `--allow-env=${[...ENV_VARS, ...HTTP_ENV_VARS].join(",")}`,
   ];
+}
+
+/**
+ * The flags of `deno task start` (and `start:http`), which takes its root on the command line
+ * after the flags were written: read is not scoped, as in a compiled binary, and the sandbox
+ * worker, narrowed at start to the root's real path, confines every read; the rest is the
+ * `deno run` set. The task names the root itself (CODE_REVIEW_ROOT=., the checkout, unless
+ * --root says otherwise), so the root guard's rule holds: an unscoped read always has a named root.
+ */
+export function denoTaskFlags(http?: { host: string; port: number }): string[] {
+  return denoRunFlags({ read: ["."], ...(http ? { http } : {}) }).map((f) => (f.startsWith("--allow-read=") ? "--allow-read" : f));
+}
+
+/** The deno.json tasks that start the server: stdio, and HTTP on 127.0.0.1:8000. */
+export function startTasks(): { start: string; "start:http": string } {
+  return {
+    start: `CODE_REVIEW_ROOT=. deno run ${denoTaskFlags().join(" ")} main.ts`,
+    "start:http": `CODE_REVIEW_ROOT=. deno run ${denoTaskFlags({ host: "127.0.0.1", port: 8000 }).join(" ")} main.ts --transport http`,
+  };
 }
 
 /** Where the container image keeps the project (mounted read-only) and the app, and its port. */

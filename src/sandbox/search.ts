@@ -7,7 +7,7 @@
 import { RE2JS } from "re2js";
 import { hasMinifiedLine, looksBinary, SEARCH_WALK_CAPS, type WalkCaps } from "../policy/walk.ts";
 import type { Outcome } from "./files.ts";
-import { type SkipCounts, walkFiles } from "./walk.ts";
+import { readWalkedFile, type SkipCounts, walkFiles } from "./walk.ts";
 
 export interface SearchRequest {
   root: string;
@@ -130,6 +130,7 @@ export function searchCode(req: SearchRequest, signal?: AbortSignal): Outcome<Se
     target: req.path,
     ...(req.glob !== undefined ? { glob: req.glob } : {}),
     caps: req.caps ?? SEARCH_WALK_CAPS,
+    statFiles: false,
     allowSecretFiles: req.allowSecretFiles === true,
     ...(signal ? { signal } : {}),
   });
@@ -141,17 +142,24 @@ export function searchCode(req: SearchRequest, signal?: AbortSignal): Outcome<Se
   let filesSearched = 0;
   let filesWithMatches = 0;
   let stopped: SearchResult["stopped"] = w.capped;
+  const caps = req.caps ?? SEARCH_WALK_CAPS;
+  let totalBytes = 0;
   outer: for (const f of w.files) {
     if (signal?.aborted) throw new DOMException("cancelled", "AbortError");
     if (performance.now() > deadline) {
       stopped = "time";
       break;
     }
-    let bytes: Uint8Array;
-    try {
-      bytes = Deno.readFileSync(f.abs);
-    } catch {
+    const bytes = readWalkedFile(f.abs, caps.maxFileBytes);
+    if (bytes === null) continue;
+    if (typeof bytes === "string") {
+      bump(bytes);
       continue;
+    }
+    totalBytes += bytes.length;
+    if (totalBytes > caps.maxTotalBytes) {
+      stopped = "bytes";
+      break;
     }
     if (looksBinary(bytes)) {
       bump("binary");

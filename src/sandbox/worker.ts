@@ -7,18 +7,26 @@
 import { completePath, listDirectory, packListing, readFile } from "./files.ts";
 import { runLinter } from "./lint.ts";
 import { fetchRaw } from "./fetch_raw.ts";
+import { setDefaultRuffEngine } from "../linters/ruff/mod.ts";
+import { deliverEngineAnswer, type RelayAnswer, relayedRuffEngine } from "./ruff_relay.ts";
 import { gitReview } from "./git.ts";
-import { warmUp } from "../linters/ruff/mod.ts";
 import { lintProject } from "./lint_project.ts";
 import { searchCode } from "./search.ts";
 import { listTree } from "./walk.ts";
 import type { WorkerProgress, WorkerRequest, WorkerResponse } from "./messages.ts";
 import { configurePathPolicy, type PathPolicy } from "../policy/paths.ts";
 
+// ruff checks go to the engine's own worker, which the main thread starts and releases.
+setDefaultRuffEngine(relayedRuffEngine);
+
 const inflight = new Map<number, AbortController>();
 
 self.onmessage = async (event: MessageEvent) => {
-  const msg = event.data as WorkerRequest | { cancel: number } | { policy: PathPolicy };
+  const msg = event.data as WorkerRequest | { cancel: number } | { policy: PathPolicy } | RelayAnswer;
+  if ("engineAnswer" in msg) {
+    deliverEngineAnswer(msg.engineAnswer);
+    return;
+  }
   if ("policy" in msg) {
     configurePathPolicy(msg.policy);
     return;
@@ -55,8 +63,6 @@ function dispatch(msg: WorkerRequest, signal: AbortSignal): Promise<unknown> | u
       return fetchRaw(msg.args, signal);
     case "gitReview":
       return gitReview(msg.args, signal);
-    case "warmUp":
-      return warmUp();
     case "ping":
       return "pong";
     case "lintProject":

@@ -96,8 +96,8 @@ export async function serveHttp(config: Config, deps: HttpDeps): Promise<string 
     responseMode: config.http.responseMode,
     auth: config.http.auth.mode,
   });
-  // Ready once the built-in ruff engine is loaded (warmUp never rejects).
-  void deps.sandbox.warmUp().then(() => app.markReady());
+  // Ready once the sandbox worker answers (ready() never rejects); the ruff engine loads on first use.
+  void deps.sandbox.ready().then(() => app.markReady());
 
   const stopped = Promise.withResolvers<void>();
   let closing = false;

@@ -74,9 +74,19 @@ Deno.test("deno task bench --quick writes results.json and results.md with every
     for (const key of ["directMedianMs", "workerMedianMs", "pingMedianMs", "hopMedianMs", "hopShareOfCall"]) {
       assertEquals(typeof res.workerHop[key], "number", `workerHop.${key}`);
     }
+    // The project tools against native flake8 and ripgrep (both must be installed: the run fails otherwise).
+    assertEquals(res.project.rows.map((r: { id: string }) => r.id), ["project.lint", "project.search", "tree.search"]);
+    for (const row of res.project.rows) {
+      assertEquals(typeof row.ours.median, "number", row.id);
+      const native = row.id === "project.lint" ? "flake8" : "rg";
+      assertEquals(typeof row.ratios[native], "number", `${row.id}: ratio to ${native}`);
+      assertEquals(typeof row.peakMiB.ours, "number", `${row.id}: peak memory`);
+    }
+    assertEquals(res.project.targets.length, 2);
+    const md = await Deno.readTextFile(path.join(out, "results.md"));
+    assert(md.includes("## The whole project in one call"), "results.md has the project section");
     assertEquals([res.git.files, res.git.changed], [5000, 50]);
     for (const key of ["reviewChangesVsStatus", "getDiffVsDiff"]) assertEquals(typeof res.git.ratios[key], "number", `git.ratios.${key}`);
-    const md = await Deno.readTextFile(path.join(out, "results.md"));
     assert(md.includes("## Git review: 5000 files, 50 changed"), md.slice(-800));
     assert(md.includes("| measure |") && md.includes("**Targets**") && md.includes(String(res.machine.cpu)), md.slice(0, 500));
   } finally {

@@ -74,6 +74,20 @@ Deno.test("project tools: lint, search and list the whole project in one call ea
       assertEquals(sc.count, perFile.length);
     });
 
+    await t.step("a project lint reports progress as files finish", async () => {
+      const seen: { progress: number; total?: number }[] = [];
+      const r = (await s.client.callTool({ name: "run_linter", arguments: { file_path: "." } }, undefined, {
+        onprogress: (p) => seen.push({ progress: p.progress, ...(p.total !== undefined ? { total: p.total } : {}) }),
+      })) as CallToolResult;
+      assert(!r.isError, text(r));
+      const checked = (r.structuredContent as { files_checked: number }).files_checked;
+      assert(seen.length >= 2, JSON.stringify(seen));
+      const last = seen[seen.length - 1]!;
+      assertEquals(last.progress, last.total);
+      assert(last.total! >= checked);
+      for (let i = 1; i < seen.length; i++) assert(seen[i]!.progress >= seen[i - 1]!.progress, "progress never goes back");
+    });
+
     await t.step("run_linter on a folder with a named linter takes only the files it handles", async () => {
       const r = await call(s, "run_linter", { file_path: "scripts", linter: "shellcheck" });
       assert(!r.isError, text(r));
@@ -153,6 +167,29 @@ Deno.test("project tools: lint, search and list the whole project in one call ea
       const all = await call(s, "list_directory", { dir_path: ".", depth: 2, include_ignored: true });
       const allNames = (all.structuredContent as { entries: { name: string; ignored?: boolean }[] }).entries;
       assert(allNames.some((e) => e.name === "generated/out.py" && e.ignored));
+    });
+
+    await t.step("flake8 and pylint honour the project's safe settings and name the file; plugins and hooks are refused", async () => {
+      await Deno.mkdir(path.join(root, "cfg"));
+      await Deno.writeTextFile(path.join(root, "setup.cfg"), "[flake8]\nmax-line-length = 120\n[flake8:local-plugins]\nextension =\n    EVL = evil:Plugin\n");
+      await Deno.writeTextFile(path.join(root, ".pylintrc"), "[MAIN]\nload-plugins=evil_plugin_that_does_not_exist\ninit-hook='import sys; sys.exit(3)'\n[FORMAT]\nmax-line-length=120\n");
+      const long = (n: number) => `X = "${"a".repeat(n - 6)}"\n`;
+      await Deno.writeTextFile(path.join(root, "cfg", "mid.py"), '"""Doc."""\n' + long(100));
+      await Deno.writeTextFile(path.join(root, "cfg", "far.py"), '"""Doc."""\n' + long(130));
+      for (const linter of ["flake8", "pylint"]) {
+        const mid = await call(s, "run_linter", { file_path: "cfg/mid.py", linter });
+        assert(!mid.isError, text(mid));
+        const sc = mid.structuredContent as { diagnostics: Finding[]; config_file?: string };
+        assertEquals(sc.diagnostics.filter((d) => d.code === "E501" || d.code === "C0301"), [], linter);
+        assertMatch(sc.config_file ?? "", linter === "flake8" ? /^setup\.cfg \(refused, they load code: local-plugins/ : /^\.pylintrc \(refused, they load code: load-plugins, init-hook/);
+        const far = await call(s, "run_linter", { file_path: "cfg", linter });
+        assert(!far.isError, text(far));
+        const farSc = far.structuredContent as { diagnostics: Finding[]; config_files?: string[] };
+        assertEquals(farSc.diagnostics.filter((d) => d.code === "E501" || d.code === "C0301").map((d) => d.file), ["cfg/far.py"], linter);
+        assert(farSc.config_files?.some((c) => c.startsWith(`${linter}: `)), JSON.stringify(farSc.config_files));
+      }
+      await Deno.remove(path.join(root, "setup.cfg"));
+      await Deno.remove(path.join(root, ".pylintrc"));
     });
 
     await t.step("cancelling a project lint stops it and the server goes on", async () => {

@@ -42,7 +42,7 @@ Deno.test("config prints an entry for every client, with absolute paths, and the
       assertEquals(r.code, 0, r.stderr);
       assertMatch(r.stderr, new RegExp(`# ${client}: `));
       if (client === "claude-mcp-add") {
-        assert(r.stdout.startsWith(`claude mcp add code-review -- npx -y ${DENO_NPM_SPEC} run --no-prompt `), r.stdout);
+        assert(r.stdout.startsWith(`claude mcp add code-review -- npx -y ${DENO_NPM_SPEC} run --quiet --no-prompt `), r.stdout);
         assert(r.stdout.trim().endsWith(`--root ${project.root}`));
         continue;
       }

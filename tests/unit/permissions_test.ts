@@ -7,12 +7,14 @@ import * as path from "node:path";
 import {
   denoCompileFlags,
   denoRunFlags,
+  denoTaskFlags,
   ENV_VARS,
   GITHUB_NET,
   HTTP_ENV_VARS,
   LINTER_BINARIES,
   LISTEN_HOSTS,
   listenNet,
+  startTasks,
   urlNet,
   workerPermissions,
 } from "../../src/sandbox/permissions.ts";
@@ -30,9 +32,15 @@ Deno.test("README's deno run command carries exactly the permission module's fla
   assertEquals(words.slice(4 + expected.length), [`${APP_PLACEHOLDER}/main.ts`, "--root", PROJECT_PLACEHOLDER]);
 });
 
-Deno.test("deno.json's start task runs main.ts with the module's flags for the current folder", () => {
+Deno.test("deno.json's start tasks are the module's: unscoped read like a binary, the checkout as the named default root", () => {
   const config = JSON.parse(Deno.readTextFileSync(path.join(APP_DIR, "deno.json")));
-  assertEquals(config.tasks.start, `deno run ${denoRunFlags({ read: ["."] }).join(" ")} main.ts`);
+  const tasks = startTasks();
+  assertEquals(config.tasks.start, tasks.start);
+  assertEquals(config.tasks["start:http"], tasks["start:http"]);
+  assert(tasks.start.startsWith("CODE_REVIEW_ROOT=. deno run --quiet "));
+  const flags = denoTaskFlags();
+  assertEquals(flags, denoRunFlags({ read: ["."] }).map((f) => (f.startsWith("--allow-read=") ? "--allow-read" : f)));
+  for (const f of flags) assert(!/^(-A|--allow-all|--allow-(net|run|env|write|ffi|sys|import)$)/.test(f), f);
 });
 
 Deno.test("README's client entries use the same flags", () => {
@@ -83,12 +91,6 @@ Deno.test("README's JWT command adds the JWKS host to --allow-net and names the 
   const parsed = parseConfigArgs(args, () => undefined, "/");
   assert(parsed.ok, parsed.ok ? "" : parsed.error);
   assertEquals(parsed.value.config.http.auth.mode, "jwt");
-});
-
-Deno.test("deno.json's start:http task runs main.ts over HTTP with the module's HTTP flags", () => {
-  const config = JSON.parse(Deno.readTextFileSync(path.join(APP_DIR, "deno.json")));
-  const flags = denoRunFlags({ read: ["."], http: { host: "127.0.0.1", port: 8000 } });
-  assertEquals(config.tasks["start:http"], `deno run ${flags.join(" ")} main.ts --transport http`);
 });
 
 Deno.test("the HTTP flags add the listen address, the JWKS host, the keys file and the HTTP variables only", () => {

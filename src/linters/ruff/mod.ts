@@ -1,12 +1,13 @@
 /**
  * ruff for run_linter: configuration discovery plus the built-in engine, in one call the
- * sandbox worker makes with its own sandboxed file reader. Re-exports what --version,
+ * sandbox worker makes with its own sandboxed file reader; the engine itself runs in a worker
+ * of its own, loaded on the first check and released when idle (engine_client.ts). Re-exports what --version,
  * structured output and config://review-rules need.
  */
 import { relative, sep } from "node:path";
 import type { ParseResult } from "../types.ts";
 import { loadRuffConfig, type ReadTextFile } from "./config.ts";
-import { runEngine } from "./engine.ts";
+import { ruffEngine, type RuffEngine } from "./engine_client.ts";
 import { RUFF_ENGINE_VERSION } from "./version.ts";
 
 export {
@@ -25,6 +26,14 @@ export {
   SYNTAX_ERROR_CODE,
   warmUp,
 } from "./engine.ts";
+export { DEFAULT_RUFF_IDLE_MS, ruffEngine, RuffEngineClient, type RuffEngine } from "./engine_client.ts";
+
+let defaultEngine: RuffEngine = ruffEngine.check;
+
+/** Where checks run unless a request names its engine: the sandbox worker relays them to the main thread. */
+export function setDefaultRuffEngine(engine: RuffEngine): void {
+  defaultEngine = engine;
+}
 
 export interface RuffCheckRequest {
   /** Real absolute path of the checked file (already validated by the path policy). */
@@ -37,6 +46,10 @@ export interface RuffCheckRequest {
   source: string;
   /** Reads configuration files; null when absent. Must apply the same sandbox and path policy as read_file. */
   readTextFile: ReadTextFile;
+  /** Where the check runs: the engine's own worker unless given (tests pass the in-process engine). */
+  engine?: RuffEngine;
+  /** Cancels the check. */
+  signal?: AbortSignal;
 }
 
 /** A check's findings (or error), the configuration file used (relative to the root) and the engine version. */
@@ -58,7 +71,8 @@ export async function ruffCheck(request: RuffCheckRequest): Promise<RuffCheckRes
   const { settings, perFileIgnores, configFile } = loaded.config;
   // per-file-ignores match the normalised path from the root, whatever spelling the model used.
   const matchPath = relative(request.root, request.absPath).split(sep).join("/");
-  const outcome = await runEngine(request.source, settings, matchPath, perFileIgnores);
+  const engine = request.engine ?? defaultEngine;
+  const outcome = await engine(request.source, settings, matchPath, perFileIgnores, request.signal);
   const result: RuffCheckResult = outcome.ok
     ? {
       ok: true,

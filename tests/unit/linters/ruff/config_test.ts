@@ -10,6 +10,7 @@ import {
   ruffCheck,
   type RuffCheckResult,
 } from "../../../../src/linters/ruff/mod.ts";
+import { runEngine } from "../../../../src/linters/ruff/engine.ts";
 import { codesOf, diagnosticsOf, errorOf, fixture, recordingReader } from "./helpers.ts";
 
 /** Runs ruffCheck on projects/<project>/<file> with that project as the root. */
@@ -26,6 +27,7 @@ async function check(
     root,
     source: await Deno.readTextFile(absPath),
     readTextFile: recordingReader(reads),
+    engine: runEngine,
   });
 }
 

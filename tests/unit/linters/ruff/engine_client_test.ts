@@ -1,0 +1,80 @@
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import { ruffWorkerPermissions, RuffEngineClient } from "../../../../src/linters/ruff/engine_client.ts";
+
+const SOURCE = "import os\n\n\ndef f(a=[]):\n    return a\n";
+
+async function until(what: string, done: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+Deno.test("RuffEngineClient starts no worker until the first check, then answers from its worker", async () => {
+  const events: string[] = [];
+  const client = new RuffEngineClient({ onChange: (e) => events.push(e) });
+  try {
+    assert.deepEqual(client.stats(), { loaded: false, starts: 0, pending: 0 });
+    const outcome = await client.check(SOURCE, { lint: { select: ["B006", "F401"] } }, "a.py");
+    assert.equal(outcome.ok, true);
+    assert.deepEqual(outcome.ok && outcome.diagnostics.map((d) => d.code), ["F401", "B006"]);
+    assert.equal(client.stats().loaded, true);
+    assert.deepEqual(events, ["started"]);
+    // A second check reuses the worker.
+    await client.check("x = 1\n", {}, "b.py");
+    assert.equal(client.stats().starts, 1);
+  } finally {
+    client.close();
+  }
+  assert.deepEqual(events, ["started", "released"]);
+});
+
+Deno.test("RuffEngineClient releases the engine after the idle period and starts it again on the next check", async () => {
+  const events: string[] = [];
+  const client = new RuffEngineClient({ idleMs: 100, onChange: (e) => events.push(e) });
+  try {
+    assert.equal((await client.check(SOURCE, {}, "a.py")).ok, true);
+    await until("the idle release", () => !client.stats().loaded);
+    assert.deepEqual(events, ["started", "released"]);
+    assert.equal((await client.check(SOURCE, {}, "a.py")).ok, true);
+    assert.equal(client.stats().starts, 2);
+  } finally {
+    client.close();
+  }
+});
+
+Deno.test("RuffEngineClient reports settings the engine rejects as an outcome, never a rejection", async () => {
+  const client = new RuffEngineClient();
+  try {
+    const outcome = await client.check("x = 1\n", { lint: { select: ["NOPE999"] } }, "a.py");
+    assert.equal(outcome.ok, false);
+    assert.equal(!outcome.ok && outcome.kind, "settings");
+  } finally {
+    client.close();
+  }
+});
+
+Deno.test("RuffEngineClient answers a cancelled check as cancelled and stops the worker it alone was using", async () => {
+  const client = new RuffEngineClient();
+  try {
+    const controller = new AbortController();
+    const pending = client.check(SOURCE, {}, "a.py", [], controller.signal);
+    controller.abort();
+    const outcome = await pending;
+    assert.equal(outcome.ok, false);
+    assert.match(!outcome.ok ? outcome.error : "", /cancelled/);
+    assert.equal(client.stats().loaded, false);
+    assert.equal((await client.check(SOURCE, {}, "a.py")).ok, true);
+  } finally {
+    client.close();
+  }
+});
+
+Deno.test("ruffWorkerPermissions() grants reading the engine's own modules only, and nothing in a compiled binary", () => {
+  const engineDir = fileURLToPath(new URL("../../../../src/linters/ruff/", import.meta.url));
+  const denied = { write: false, net: false, run: false, env: false, ffi: false, sys: false, import: false };
+  assert.deepEqual(ruffWorkerPermissions(false), { read: [engineDir], ...denied });
+  assert.deepEqual(ruffWorkerPermissions(true), { read: false, ...denied });
+});
