@@ -121,6 +121,7 @@ export const runLinter = defineTool({
 });
 
 async function lintMany(ctx: ToolContext, target: string, linter: LinterName | undefined, key: string, offset: number): Promise<CallToolResult> {
+  let lastTotal: number | undefined;
   const r = await ctx.sandbox.lintProject({
     target,
     ...(linter !== undefined ? { linter } : {}),
@@ -131,8 +132,13 @@ async function lintMany(ctx: ToolContext, target: string, linter: LinterName | u
     concurrency: ctx.config.transport === "http" ? 1 : PROJECT_LIMITS.lintConcurrency,
     maxDiagnostics: PROJECT_LIMITS.lintMaxFindings,
     allowSecretFiles: ctx.config.allowSecretFiles,
-  }, (done, total, message) => void ctx.progress(done, total, message), ctx.signal);
+  }, (done, total, message) => {
+    lastTotal = total;
+    void ctx.progress(done, total, message);
+  }, ctx.signal);
   if (!r.ok) return cannot("lint", target, r.reason);
+  // The last notification is awaited here, so it reaches the client before the result does.
+  if (lastTotal !== undefined) await ctx.progress(lastTotal, lastTotal, "done");
   const v = r.value;
   if (v.filesChecked === 0 && v.failures.length === 0) {
     const skipped = describeSkips(v.skipped);
