@@ -16,7 +16,7 @@ import {
   symlinkDecision,
   type WalkCaps,
 } from "../policy/walk.ts";
-import { secretFileRule } from "../policy/secrets.ts";
+import { secretFileReason, secretFileRule } from "../policy/secrets.ts";
 import type { Outcome } from "./files.ts";
 
 export interface WalkFile {
@@ -318,6 +318,8 @@ export function listTree(
 ): Outcome<TreeResult> {
   const r = resolveInsideRoot(root, requested);
   if (!r.ok) return r;
+  // The .git folder's internals are read through the git tools only (policy/secrets.ts).
+  if (secretFileRule(r.value.rel, { allowSecretFiles: true }) !== undefined) return { ok: false, reason: secretFileReason("git-internals") };
   if (r.value.kind !== "directory") return { ok: false, reason: "is a file, not a directory" };
   const startRel = r.value.rel === "." ? "" : r.value.rel;
   const out: TreeResult = { dir: r.value.rel, entries: [], hidden: 0, truncated: false };

@@ -138,8 +138,11 @@ Deno.test("secrets stay on the machine: credential files refused, a hard-coded k
       const git = await call(s, "read_file", { file_path: ".git/config" });
       assert(git.isError);
       assertMatch(text(git), /rule "git-internals"/);
-      const ls = await call(s, "list_directory", { dir_path: ".git" });
-      assert(ls.isError);
+      for (const args of [{ dir_path: ".git" }, { dir_path: ".git", depth: 3 }, { dir_path: ".git/refs", depth: 2 }]) {
+        const ls = await call(s, "list_directory", args);
+        assert(ls.isError, JSON.stringify(args));
+        assertMatch(text(ls), /rule "git-internals"/);
+      }
     });
 
     await t.step("completion does not offer credential files", async () => {
