@@ -129,8 +129,15 @@ export function walkFiles(opts: WalkOptions): Outcome<WalkResult> {
     return start;
   }
   result.target = targetIsGlob ? opts.target : start.value.rel;
+  // The .git folder's internals are read through the git tools only, whatever the walk starts at.
+  if (secretFileRule(start.value.rel, { allowSecretFiles: true }) !== undefined) return { ok: false, reason: secretFileReason("git-internals") };
   if (start.value.kind === "file") {
     const rel = start.value.rel;
+    // A credential file named directly is left out as it would be in a walk (policy/secrets.ts).
+    if (secretFileRule(rel, { allowSecretFiles: opts.allowSecretFiles === true }) !== undefined) {
+      skip("secret", rel);
+      return { ok: true, value: result };
+    }
     if (opts.accept && !opts.accept(rel)) return { ok: true, value: result };
     if (start.value.info.size > caps.maxFileBytes) skip("too-large", rel);
     else {

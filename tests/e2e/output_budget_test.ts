@@ -145,6 +145,16 @@ Deno.test("secrets stay on the machine: credential files refused, a hard-coded k
       }
     });
 
+    await t.step("search_code never looks inside a credential file, even named directly", async () => {
+      for (const args of [{ query: "API_KEY" }, { query: "API_KEY", path: ".env" }, { query: "core", path: ".git" }, { query: "core", path: ".git/config" }]) {
+        const r = await call(s, "search_code", args);
+        assert(!text(r).includes("sk_live_"), JSON.stringify(args));
+        const sc = r.structuredContent as { matches?: { file: string }[] } | undefined;
+        for (const m of sc?.matches ?? []) assert(!m.file.startsWith(".env") || m.file === ".env.example", `${JSON.stringify(args)}: ${m.file}`);
+        for (const m of sc?.matches ?? []) assert(!m.file.startsWith(".git/"), `${JSON.stringify(args)}: ${m.file}`);
+      }
+    });
+
     await t.step("completion does not offer credential files", async () => {
       const c = await s.client.complete({ ref: { type: "ref/resource", uri: "file://{path}" }, argument: { name: "path", value: `${p.root}/.en` } });
       assertEquals(c.completion.values, [`${p.root}/.env.example`]);
