@@ -167,19 +167,40 @@ async function writeResponse(req: IncomingMessage, res: ServerResponse, response
   if (!req.complete) headers["connection"] = "close";
   const cookies = response.headers.getSetCookie();
   if (cookies.length > 0) headers["set-cookie"] = cookies;
-  res.writeHead(response.status, response.statusText || undefined, headers);
+  const head = () => {
+    if (response.statusText) res.writeHead(response.status, response.statusText, headers);
+    else res.writeHead(response.status, headers);
+  };
   if (response.body === null || method === "HEAD") {
     await response.body?.cancel().catch(() => {});
+    head();
     res.end();
     return;
   }
-  // Headers go out now: a server-sent event stream may not write its first event for a while.
-  res.flushHeaders();
   const reader = response.body.getReader();
   const gone = new Promise<void>((resolve) => res.once("close", resolve));
   const onClose = () => void reader.cancel().catch(() => {});
   res.once("close", onClose);
   try {
+    if (/^text\/event-stream/i.test(response.headers.get("content-type") ?? "")) {
+      // Headers go out now: a server-sent event stream may not write its first event for a while.
+      head();
+      res.flushHeaders();
+    } else {
+      // Most answers are one chunk: sent whole, with a Content-Length, in one write.
+      const first = await reader.read();
+      const second = first.done ? first : await reader.read();
+      if (second.done) {
+        const body = first.done ? new Uint8Array() : first.value;
+        if (headers["content-length"] === undefined) headers["content-length"] = String(body.byteLength);
+        head();
+        res.end(body);
+        return;
+      }
+      head();
+      res.write(first.value!);
+      if (!res.write(second.value)) await Promise.race([new Promise<void>((resolve) => res.once("drain", resolve)), gone]);
+    }
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
