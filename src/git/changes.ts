@@ -5,6 +5,8 @@
  * Tree entry names are checked before they become paths; symlinks are read as links.
  */
 import git from "isomorphic-git";
+import { GitIndexManager } from "isomorphic-git/managers";
+import { FileSystem } from "isomorphic-git/models";
 import * as path from "node:path";
 import { checkBudget, GitLimitError } from "./fs_view.ts";
 import type { RepoCtx } from "./log.ts";
@@ -69,31 +71,52 @@ export interface Limits {
 export interface ChangeSet {
   changes: Change[];
   warnings: string[];
+  /** Index entries, and working tree files read and hashed because their stat data differed. */
+  stats: { indexed: number; hashed: number };
+}
+
+/** Runs `fn` over `items` with at most `limit` in flight (the library's reads are async: overlap them). */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
 }
 
 /** Flattens a tree into path -> side, skipping unsafe names (reported) and pruning by filters. */
 export async function flattenTree(r: RepoCtx, treeOid: string, filters: readonly string[] | undefined, limits: Limits, warnings: string[]): Promise<Map<string, Side>> {
   const out = new Map<string, Side>();
-  const stack: Array<[string, string]> = [[treeOid, ""]];
+  let level: Array<[string, string]> = [[treeOid, ""]];
   let seen = 0;
-  while (stack.length > 0) {
-    const [oid, prefix] = stack.pop()!;
-    checkBudget(r.budget);
-    const { tree } = await git.readTree({ fs: r.fs, dir: r.dir, gitdir: r.gitdir, oid, cache: r.cache });
-    for (const e of tree) {
-      if (++seen > limits.maxEntries) throw new GitLimitError(`the tree has more than ${limits.maxEntries} entries`);
-      if (!safeEntryName(e.path)) {
-        warnings.push(`skipped a tree entry with an unsafe name ${JSON.stringify(e.path)} (in ${prefix || "the top folder"})`);
-        continue;
-      }
-      const p = prefix + e.path;
-      const mode = parseInt(e.mode, 8);
-      if (e.type === "tree") {
-        if (mayContain(p, filters)) stack.push([e.oid, p + "/"]);
-      } else if (matchesFilters(p, filters)) {
-        out.set(p, { oid: e.oid, mode, source: "blob" });
+  while (level.length > 0) {
+    const trees = await mapLimit(level, 16, async ([oid]) => {
+      checkBudget(r.budget);
+      return (await git.readTree({ fs: r.fs, dir: r.dir, gitdir: r.gitdir, oid, cache: r.cache })).tree;
+    });
+    const nextLevel: Array<[string, string]> = [];
+    for (let t = 0; t < trees.length; t++) {
+      const prefix = level[t]![1];
+      for (const e of trees[t]!) {
+        if (++seen > limits.maxEntries) throw new GitLimitError(`the tree has more than ${limits.maxEntries} entries`);
+        if (!safeEntryName(e.path)) {
+          warnings.push(`skipped a tree entry with an unsafe name ${JSON.stringify(e.path)} (in ${prefix || "the top folder"})`);
+          continue;
+        }
+        const p = prefix + e.path;
+        if (e.type === "tree") {
+          if (mayContain(p, filters)) nextLevel.push([e.oid, p + "/"]);
+        } else if (matchesFilters(p, filters)) {
+          out.set(p, { oid: e.oid, mode: parseInt(e.mode, 8), source: "blob" });
+        }
       }
     }
+    level = nextLevel;
   }
   return out;
 }
@@ -106,33 +129,55 @@ interface IndexEntry {
   ino: number;
 }
 
-/** The index's entries with their stat data, via the library's STAGE walker (nothing is written). */
+/**
+ * The index's entries with their stat data, parsed by the library's index manager (read
+ * through the read-only view: nothing is written back). Unmerged paths keep their first stage.
+ */
 export async function readIndex(r: RepoCtx, limits: Limits): Promise<Map<string, IndexEntry>> {
   const out = new Map<string, IndexEntry>();
-  await git.walk({
-    fs: r.fs,
-    dir: r.dir,
-    gitdir: r.gitdir,
-    cache: r.cache,
-    trees: [git.STAGE()],
-    map: async (filepath, entries) => {
-      const e = entries[0];
-      if (!e || filepath === ".") return true;
-      if ((await e.type()) === "tree") return true;
+  checkBudget(r.budget);
+  await GitIndexManager.acquire({ fs: new FileSystem(r.fs), gitdir: r.gitdir, cache: r.cache }, (index: { entries: RawIndexEntry[] }) => {
+    for (const e of index.entries) {
       if (out.size >= limits.maxEntries) throw new GitLimitError(`the index has more than ${limits.maxEntries} entries`);
-      if (!filepath.split("/").every(safeEntryName)) return null;
-      const st = await e.stat();
-      out.set(filepath, {
-        oid: await e.oid(),
-        mode: st.mode,
-        mtimeMs: st.mtimeSeconds * 1000 + Math.floor(st.mtimeNanoseconds / 1e6),
-        size: st.size,
-        ino: st.ino,
+      if (!e.path.split("/").every(safeEntryName)) continue;
+      out.set(e.path, {
+        oid: e.oid,
+        mode: e.mode,
+        mtimeMs: e.mtimeSeconds * 1000 + Math.floor(e.mtimeNanoseconds / 1e6),
+        size: e.size,
+        ino: e.ino,
       });
-      return null;
-    },
+    }
   });
   return out;
+}
+
+interface RawIndexEntry {
+  path: string;
+  oid: string;
+  mode: number;
+  mtimeSeconds: number;
+  mtimeNanoseconds: number;
+  size: number;
+  ino: number;
+}
+
+/** True when the folders leading to `rel` are real folders, no symlink among them (cached per folder). */
+function parentIsReal(root: string, rel: string, cache: Map<string, boolean>): boolean {
+  const slash = rel.lastIndexOf("/");
+  if (slash === -1) return true;
+  const dir = rel.slice(0, slash);
+  let ok = cache.get(dir);
+  if (ok === undefined) {
+    const abs = path.join(root, dir);
+    try {
+      ok = Deno.realPathSync(abs) === abs;
+    } catch {
+      ok = false;
+    }
+    cache.set(dir, ok);
+  }
+  return ok;
 }
 
 function modeOf(info: Deno.FileInfo): number {
@@ -145,6 +190,9 @@ export function readWorktree(root: string, rel: string, maxBytes: number): { byt
   const abs = path.join(root, rel);
   let info: Deno.FileInfo;
   try {
+    // A path beyond a symlinked folder is not in the work tree (git says the same): never read through one.
+    const dir = path.dirname(abs);
+    if (dir !== root && Deno.realPathSync(dir) !== dir) return null;
     info = Deno.lstatSync(abs);
   } catch {
     return null;
@@ -182,12 +230,19 @@ async function hashWorktree(root: string, rel: string, limits: Limits): Promise<
  * The working tree's side for every indexed path: stat data equal to the index's (and the file
  * older than the index itself, against the "racy git" case) means unchanged, without reading it.
  */
-async function worktreeSides(r: RepoCtx, index: Map<string, IndexEntry>, filters: readonly string[] | undefined, limits: Limits): Promise<Map<string, Side>> {
+async function worktreeSides(
+  r: RepoCtx,
+  index: Map<string, IndexEntry>,
+  filters: readonly string[] | undefined,
+  limits: Limits,
+  stats: ChangeSet["stats"],
+): Promise<Map<string, Side>> {
   let indexMtime = Infinity;
   try {
     indexMtime = Deno.lstatSync(path.join(r.gitdir, "index")).mtime?.getTime() ?? Infinity;
   } catch { /* no index yet */ }
   const out = new Map<string, Side>();
+  const realDirs = new Map<string, boolean>();
   for (const [p, e] of index) {
     if (!matchesFilters(p, filters)) continue;
     checkBudget(r.budget);
@@ -197,6 +252,7 @@ async function worktreeSides(r: RepoCtx, index: Map<string, IndexEntry>, filters
     }
     let info: Deno.FileInfo;
     try {
+      if (!parentIsReal(r.dir, p, realDirs)) continue; // beyond a symlinked folder: not in the work tree
       info = Deno.lstatSync(path.join(r.dir, p));
     } catch {
       continue; // deleted in the working tree
@@ -209,6 +265,7 @@ async function worktreeSides(r: RepoCtx, index: Map<string, IndexEntry>, filters
       out.set(p, { oid: e.oid, mode: e.mode, source: "blob", size: e.size });
       continue;
     }
+    stats.hashed++;
     const side = await hashWorktree(r.dir, p, limits);
     if (side) out.set(p, side);
   }
@@ -273,7 +330,8 @@ export async function changesSince(
   const warnings: string[] = [];
   const oldSide = baseTree ? await flattenTree(r, baseTree, opts.filters, opts.limits, warnings) : new Map<string, Side>();
   const index = await readIndex(r, opts.limits);
-  const newSide = await worktreeSides(r, index, opts.filters, opts.limits);
+  const stats = { indexed: index.size, hashed: 0 };
+  const newSide = await worktreeSides(r, index, opts.filters, opts.limits, stats);
   const extra = opts.includeUntracked ? await untracked(r, index, opts.filters, opts.limits, warnings) : [];
   const untrackedSet = new Set(extra);
   for (const p of extra) {
@@ -295,7 +353,7 @@ export async function changesSince(
       changes.push({ path: p, status: "added", new: n, ...(untrackedSet.has(p) ? { untracked: true } : {}) });
     }
   }
-  return { changes: pairRenames(changes), warnings };
+  return { changes: pairRenames(changes), warnings, stats };
 }
 
 /** Pairs a deleted and an added file with identical content into one rename. */

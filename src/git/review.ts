@@ -5,9 +5,10 @@
  * sandbox worker supplies the file system view and the bounds.
  */
 import git from "isomorphic-git";
-import { type Change, changesSince, type Limits, MODE_GITLINK, MODE_LINK, readWorktree, type Side } from "./changes.ts";
+import { type Change, changesSince, type Limits, mapLimit, MODE_GITLINK, MODE_LINK, readWorktree, type Side } from "./changes.ts";
 import { decodeText, hunkHeader, isBinary, lineDiff, renderHunks } from "./diff.ts";
 import { checkBudget, GitLimitError } from "./fs_view.ts";
+import { secretFileRule } from "../policy/secrets.ts";
 import { commitsBetween, type CommitLine, mergeBase, readHead, type RepoCtx, resolveCommitish } from "./log.ts";
 
 export interface ReviewOptions {
@@ -26,6 +27,8 @@ export interface ReviewOptions {
   maxFileDiffBytes: number;
   maxCommits: number;
   limits: Limits;
+  /** The operator's --allow-secret-files: credential files' diffs are shown. */
+  allowSecretFiles?: boolean;
 }
 
 export interface FileRecord {
@@ -44,6 +47,8 @@ export interface FileRecord {
   added_lines?: number[];
   /** diff mode: the unified diff text of this file (hunks with old and new line numbers). */
   diff?: string;
+  /** True for a credential file: listed with its counts, its content never shown. */
+  secret?: boolean;
 }
 
 export interface ReviewData {
@@ -59,6 +64,8 @@ export interface ReviewData {
   /** diff mode: index of the first file returned. */
   start: number;
   warnings: string[];
+  /** Index entries, and tracked files hashed because their stat data differed from the index's. */
+  stats: { indexed: number; hashed: number };
 }
 
 export type ReviewOutcome = { ok: true; value: ReviewData } | { ok: false; reason: string; notRepo?: boolean };
@@ -76,6 +83,9 @@ async function readSide(r: RepoCtx, side: Side, rel: string, maxBytes: number): 
     return "tooLarge" in w ? w : w.bytes;
   }
   if (side.oid === null) return { tooLarge: side.size ?? 0 };
+  if (r.budget.oversized.has(side.oid)) {
+    throw new GitLimitError(`the packed object ${side.oid.slice(0, 7)} inflates to more than ${r.budget.maxObjectBytes} bytes; it was not read`);
+  }
   if (side.size !== undefined && side.size > maxBytes) return { tooLarge: side.size };
   const { blob } = await git.readBlob({ fs: r.fs, dir: r.dir, gitdir: r.gitdir, oid: side.oid, cache: r.cache });
   if (blob.length > maxBytes) return { tooLarge: blob.length };
@@ -144,7 +154,11 @@ async function fileRecord(r: RepoCtx, c: Change, o: ReviewOptions): Promise<File
   rec.added = d.added;
   rec.removed = d.removed;
   if (d.gaveUp) notes.push("the diff took too long: shown as wholly replaced");
-  if (o.mode === "summary") rec.added_lines = d.addedLines;
+  const rule = secretFileRule(c.path, { allowSecretFiles: o.allowSecretFiles === true });
+  if (rule !== undefined) {
+    rec.secret = true;
+    notes.push(`credential file (rule "${rule}"): its content is not shown; the operator can allow it with --allow-secret-files`);
+  } else if (o.mode === "summary") rec.added_lines = d.addedLines;
   else {
     let text = renderHunks(d.hunks);
     const bytes = new TextEncoder().encode(text);
@@ -188,13 +202,17 @@ export async function review(r: RepoCtx, o: ReviewOptions): Promise<ReviewOutcom
   const files: FileRecord[] = [];
   let bytes = 0;
   const start = o.mode === "diff" ? Math.min(o.start, set.changes.length) : 0;
-  for (let i = start; i < set.changes.length; i++) {
+  // Files in small parallel batches (their reads are async); diff mode stops once the page is full.
+  const BATCH = 8;
+  outer: for (let i = start; i < set.changes.length; i += BATCH) {
     if (r.budget.signal.aborted) throw new DOMException("cancelled", "AbortError");
-    const rec = await fileRecord(r, set.changes[i]!, o);
-    files.push(rec);
-    if (o.mode === "diff") {
-      bytes += (rec.diff?.length ?? 0) + 200;
-      if (bytes >= o.maxBytes) break;
+    const recs = await mapLimit(set.changes.slice(i, i + BATCH), BATCH, (c) => fileRecord(r, c, o));
+    for (const rec of recs) {
+      files.push(rec);
+      if (o.mode === "diff") {
+        bytes += (rec.diff?.length ?? 0) + 200;
+        if (bytes >= o.maxBytes) break outer;
+      }
     }
   }
   return {
@@ -209,6 +227,7 @@ export async function review(r: RepoCtx, o: ReviewOptions): Promise<ReviewOutcom
       files_total: set.changes.length,
       start,
       warnings: set.warnings,
+      stats: set.stats,
     },
   };
 }

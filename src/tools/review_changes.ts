@@ -90,14 +90,14 @@ export const reviewChanges = defineTool({
     const checked = checkPaths(ctx.config.root, paths);
     if (!checked.ok) return cannot("review", checked.path, checked.reason);
     await ctx.progress(0, 2, "reading the repository");
-    const r = await ctx.sandbox.gitReview(gitRequest({ base, paths: checked.value, includeUntracked: include_untracked, mode: "summary" }), ctx.signal);
+    const r = await ctx.sandbox.gitReview(gitRequest({ base, paths: checked.value, includeUntracked: include_untracked, mode: "summary", allowSecretFiles: ctx.config.allowSecretFiles }), ctx.signal);
     if (!r.ok) return cannot("review changes in", base ?? ".", r.reason);
     const v = r.value;
     await ctx.progress(1, 2, "running linters on the changed files");
     const notes = [...v.warnings];
     if (v.commits_capped) notes.push(`commit walk stopped at its limit: at least ${v.commits_total} commits in range`);
     const lint = await lintChanged(v.files, ctx, notes);
-    const files: FileOut[] = v.files.map(({ added_lines: _l, diff: _d, ...rest }) => rest);
+    const files: FileOut[] = v.files.map(({ added_lines: _l, diff: _d, secret: _s, ...rest }) => rest);
     const records: Rec[] = [
       ...files.map((value): Rec => ({ type: "file", value })),
       ...lint.findings.map((value): Rec => ({ type: "finding", value })),
@@ -141,9 +141,9 @@ function renderHead(h: { scope: string; commits: { id: string; subject: string }
   const s = h.findings_summary;
   if (s.files_linted > 0) {
     const sev = Object.entries(s.by_severity).map(([k, c]) => `${k} ${c.new} new/${c.existing} existing`).join(", ");
-    const rules = s.by_rule.slice(0, 20).map((r) => `${r.code} ${r.new}/${r.existing}`).join(", ");
+    const rules = s.by_rule.map((r) => `${r.code} ${r.new}/${r.existing}`).join(", ");
     out.push(`Findings in ${s.files_linted} linted file(s): ${s.new} new, ${s.existing} existing${sev ? ` (${sev})` : ""}`);
-    if (rules) out.push(`By rule (new/existing): ${rules}${s.by_rule.length > 20 ? ", ..." : ""}`);
+    if (rules) out.push(`By rule (new/existing): ${rules}`);
   }
   for (const n of notes) out.push(`Note: ${n}`);
   return out.join("\n");
@@ -159,7 +159,7 @@ function renderRecord(rec: Rec): string {
     return `  ${STATUS_LETTER[f.status]} ${name}${lines}${kind}${extra.length > 0 ? ` (${extra.join("; ")})` : ""}`;
   }
   const d = rec.value;
-  return `  ${d.tag === "new" ? "new     " : "existing"} ${d.file}:${d.line}:${d.column}: ${d.code} [${d.severity}] ${d.message}`;
+  return `  ${d.tag === "new" ? "new     " : "existing"} ${d.file}:${d.line}:${d.column}: ${d.code} [${d.severity}] ${d.message} (${d.linter})`;
 }
 
 type Summary = {
@@ -172,7 +172,7 @@ type Summary = {
 
 /** Runs the enabled linters on the changed text files they handle and tags each finding. */
 async function lintChanged(files: readonly FileRecord[], ctx: ToolContext, notes: string[]): Promise<{ findings: Finding[]; summary: Summary }> {
-  const candidates = files.filter((f) => f.status !== "deleted" && f.kind === "text")
+  const candidates = files.filter((f) => f.status !== "deleted" && f.kind === "text" && f.secret !== true)
     .map((f) => ({ f, linter: defaultLinterFor(f.path, ctx.config.linters) }))
     .filter((x) => x.linter !== undefined);
   if (candidates.length > GIT_LIMITS.maxLintFiles) {

@@ -7,6 +7,7 @@ import * as path from "node:path";
 import type { CallToolResult } from "../../src/sdk.ts";
 import { connect, type Connected } from "./harness.ts";
 import { branchRepo, emptyRepo, git, tempDir, write } from "../fixtures/git_repo.ts";
+import { assertEveryHostSeesPayload } from "../host_views.ts";
 
 function text(r: CallToolResult): string {
   return r.content.map((c) => (c.type === "text" ? c.text : "")).join("\n");
@@ -45,10 +46,11 @@ Deno.test("review_changes tags a finding on an added line new and an old one in 
     const tags = sc.findings.map((d) => d.tag);
     assertEquals(tags, [...tags].sort((a, b) => (a === b ? 0 : a === "new" ? -1 : 1)));
     assertMatch(text(r), /new +app\.py:2:\d+: F401/);
+    assertEveryHostSeesPayload(r, { facts: ["app.py", "F401"], conveyedOtherwise: ["status", "kind"] });
 
     const d = await call(s, "get_diff", {});
     assert(!d.isError, text(d));
-    assertEquals(d.structuredContent, undefined);
+    assertEveryHostSeesPayload(d, { textPayload: true, facts: ["+import sys"] });
     assertMatch(text(d), /@@ -1,4 \+1,5 @@\n import os\n\+import sys\n/);
   } finally {
     await s.close();
@@ -66,6 +68,7 @@ Deno.test("review_changes and get_diff with base: a branch against main", async 
     assertMatch(sc.scope, /on feature; base main \([0-9a-f]{7}\), merge base [0-9a-f]{7}/);
     assertEquals(sc.commits.map((c) => c.subject), ["feature 3", "feature 2", "feature 1"]);
     assertEquals(sc.files.map((x) => x.path), ["f1.txt", "f2.txt", "f3.txt"]);
+    assertEveryHostSeesPayload(r, { facts: ["feature 3", "f3.txt"], conveyedOtherwise: ["status", "kind"] });
     const d = await call(s, "get_diff", { base: "main", paths: ["f1.txt"], context_lines: 0 });
     assert(!d.isError, text(d));
     assertMatch(text(d), /--- A f1\.txt \+1 -0 \(untracked\)|--- A f1\.txt \+1 -0/);
