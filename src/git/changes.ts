@@ -105,7 +105,7 @@ export async function flattenTree(r: RepoCtx, treeOid: string, filters: readonly
       for (const e of trees[t]!) {
         if (++seen > limits.maxEntries) throw new GitLimitError(`the tree has more than ${limits.maxEntries} entries`);
         if (!safeEntryName(e.path)) {
-          warnings.push(`skipped a tree entry with an unsafe name ${JSON.stringify(e.path)} (in ${prefix || "the top folder"})`);
+          if (warnings.length < 20) warnings.push(`skipped a tree entry with an unsafe name ${JSON.stringify(e.path.slice(0, 100))} (in ${prefix.slice(0, 200) || "the top folder"})`);
           continue;
         }
         const p = prefix + e.path;
