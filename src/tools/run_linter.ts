@@ -217,11 +217,12 @@ function header(a: LintAnswer, project: boolean, summary: ReturnType<typeof summ
   const lines: string[] = [];
   if (project) {
     const per = Object.entries(a.files_by_linter ?? {}).map(([l, n]) => `${n} with ${l}`).join(", ");
-    lines.push(`${a.file}: ${a.files_checked} file${a.files_checked === 1 ? "" : "s"} checked (${per}) in ${Math.round(a.duration_ms)} ms; ${a.count} finding${a.count === 1 ? "" : "s"}: ${describeSeverities(summary.by_severity)}`);
+    lines.push(`${a.file}: ${a.files_checked} file${a.files_checked === 1 ? "" : "s"} checked by ${a.linter} (${per}) in ${Math.round(a.duration_ms)} ms; ${a.count} finding${a.count === 1 ? "" : "s"}: ${describeSeverities(summary.by_severity)}`);
     if (summary.top_rules.length > 0) lines.push(`Top rules: ${summary.top_rules.map((r) => `${r.code} (${r.count})`).join(", ")}`);
     if (summary.top_files.length > 0) lines.push(`Top files: ${summary.top_files.map((r) => `${r.file} (${r.count})`).join(", ")}`);
     const skipped = describeSkips(a.skipped ?? {});
     if (skipped) lines.push(`Skipped: ${skipped}`);
+    if (a.engine_version) lines.push(`Built-in ruff engine ${a.engine_version}`);
   } else if (a.count === 0) {
     lines.push(`No issues found. (${a.linter}${a.engine_version ? ` ${a.engine_version}` : ""} on ${a.file})`);
   } else {

@@ -6,6 +6,7 @@ import { assert, assertEquals, assertMatch } from "../assert.ts";
 import * as path from "node:path";
 import type { CallToolResult } from "../../src/sdk.ts";
 import { connect, type Connected, makeProject } from "./harness.ts";
+import { assertEveryHostSeesPayload } from "../host_views.ts";
 
 function text(r: CallToolResult): string {
   return r.content.map((c) => (c.type === "text" ? c.text : "")).join("\n");
@@ -136,6 +137,7 @@ Deno.test("project tools: lint, search and list the whole project in one call ea
       const m = sc.matches.find((x) => x.file === "pkg/users.py")!;
       assertEquals(m.column, 5);
       assertEquals(m.text, "def get_user(uid):");
+      assertEveryHostSeesPayload(r, { facts: ["pkg/users.py", "def get_user(uid):"] });
     });
 
     await t.step("search_code: regex, case, glob and context lines", async () => {
