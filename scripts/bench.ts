@@ -42,6 +42,7 @@ import { histogramPercentile, mergeHistograms, type Summary, summarize } from ".
 import { INITIALIZE_PARAMS, memoryOf, StdioRpc } from "./bench/stdio_client.ts";
 import { runSoak, soakMarkdown } from "./bench/soak.ts";
 import { FOOTPRINT_RUFF_IDLE_MS, measureEntries, measureFootprint, medianMiB } from "./bench/footprint.ts";
+import { type GitBenchResult, gitMarkdown, measureGitReview } from "./bench/git_review.ts";
 import { measureProject, projectMarkdown, projectOnly, type ProjectResults } from "./bench/project.ts";
 
 const flags = parseArgs({ args: Deno.args, options: {
@@ -332,6 +333,7 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   const memory: Record<string, Partial<Record<ServerId, { vmHwmKiB: number; vmRssKiB: number }>>> = {};
   let hop: HopResult | undefined;
+  let gitBench: GitBenchResult | undefined;
   let project: ProjectResults | undefined;
   const httpNotes: string[] = [];
 
@@ -478,6 +480,9 @@ async function main(): Promise<void> {
     } finally {
       await Deno.remove(projectBase, { recursive: true }).catch(() => {});
     }
+
+    // Git review (issue 9): review_changes and get_diff against native git on 5,000 files.
+    gitBench = await measureGitReview(path.join(fixtureBase, "git"), QUICK ? 3 : 30, say);
   } finally {
     await Deno.remove(fixtureBase, { recursive: true }).catch(() => {});
   }
@@ -496,7 +501,7 @@ async function main(): Promise<void> {
 
   const targets = evaluateTargets(rows, workerHop.hopShareOfCall, workerHop);
   const durationSeconds = Math.round((performance.now() - started) / 100) / 10;
-  const results: Results = {
+  const results: Results & { git?: GitBenchResult } = {
     schema: 1,
     mode: QUICK ? "quick" : "full",
     startedAt,
@@ -518,12 +523,13 @@ async function main(): Promise<void> {
     workerHop,
     targets,
     ...(project ? { project } : {}),
+    ...(gitBench ? { git: gitBench } : {}),
   };
   await Deno.mkdir(OUT_DIR, { recursive: true });
   await Deno.writeTextFile(path.join(OUT_DIR, "results.json"), JSON.stringify(results, null, 2) + "\n");
-  await Deno.writeTextFile(path.join(OUT_DIR, "results.md"), toMarkdown(results) + (project ? projectMarkdown(project) : ""));
+  await Deno.writeTextFile(path.join(OUT_DIR, "results.md"), toMarkdown(results) + (project ? projectMarkdown(project) : "") + (gitBench ? gitMarkdown(gitBench) : ""));
   if (!QUICK && flags.values.out === undefined) await updateReadme(results);
-  console.log(toText(results) + (project ? projectMarkdown(project) : ""));
+  console.log(toText(results) + (project ? projectMarkdown(project) : "") + (gitBench ? gitMarkdown(gitBench) : ""));
   say(`wrote ${path.join(OUT_DIR, "results.json")} and results.md in ${durationSeconds} s`);
 }
 

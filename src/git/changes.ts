@@ -5,8 +5,11 @@
  * Tree entry names are checked before they become paths; symlinks are read as links.
  */
 import git from "isomorphic-git";
+import { GitIndexManager } from "isomorphic-git/managers";
+import { FileSystem } from "isomorphic-git/models";
 import * as path from "node:path";
 import { checkBudget, GitLimitError } from "./fs_view.ts";
+import { hardLinkRefusal } from "../policy/paths.ts";
 import type { RepoCtx } from "./log.ts";
 
 export const MODE_FILE = 0o100644;
@@ -69,33 +72,81 @@ export interface Limits {
 export interface ChangeSet {
   changes: Change[];
   warnings: string[];
+  /** Index entries, and working tree files read and hashed because their stat data differed. */
+  stats: { indexed: number; hashed: number };
+}
+
+/** Runs `fn` over `items` with at most `limit` in flight (the library's reads are async: overlap them). */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
 }
 
 /** Flattens a tree into path -> side, skipping unsafe names (reported) and pruning by filters. */
 export async function flattenTree(r: RepoCtx, treeOid: string, filters: readonly string[] | undefined, limits: Limits, warnings: string[]): Promise<Map<string, Side>> {
   const out = new Map<string, Side>();
-  const stack: Array<[string, string]> = [[treeOid, ""]];
+  let level: Array<[string, string]> = [[treeOid, ""]];
   let seen = 0;
-  while (stack.length > 0) {
-    const [oid, prefix] = stack.pop()!;
-    checkBudget(r.budget);
-    const { tree } = await git.readTree({ fs: r.fs, dir: r.dir, gitdir: r.gitdir, oid, cache: r.cache });
-    for (const e of tree) {
-      if (++seen > limits.maxEntries) throw new GitLimitError(`the tree has more than ${limits.maxEntries} entries`);
-      if (!safeEntryName(e.path)) {
-        warnings.push(`skipped a tree entry with an unsafe name ${JSON.stringify(e.path)} (in ${prefix || "the top folder"})`);
-        continue;
-      }
-      const p = prefix + e.path;
-      const mode = parseInt(e.mode, 8);
-      if (e.type === "tree") {
-        if (mayContain(p, filters)) stack.push([e.oid, p + "/"]);
-      } else if (matchesFilters(p, filters)) {
-        out.set(p, { oid: e.oid, mode, source: "blob" });
+  while (level.length > 0) {
+    const trees = await mapLimit(level, 16, async ([oid]) => {
+      checkBudget(r.budget);
+      return (await git.readTree({ fs: r.fs, dir: r.dir, gitdir: r.gitdir, oid, cache: r.cache })).tree;
+    });
+    const nextLevel: Array<[string, string]> = [];
+    for (let t = 0; t < trees.length; t++) {
+      const prefix = level[t]![1];
+      for (const e of trees[t]!) {
+        if (++seen > limits.maxEntries) throw new GitLimitError(`the tree has more than ${limits.maxEntries} entries`);
+        if (!safeEntryName(e.path)) {
+          if (warnings.length < 20) warnings.push(`skipped a tree entry with an unsafe name ${JSON.stringify(e.path.slice(0, 100))} (in ${prefix.slice(0, 200) || "the top folder"})`);
+          continue;
+        }
+        const p = prefix + e.path;
+        if (e.type === "tree") {
+          if (mayContain(p, filters)) nextLevel.push([e.oid, p + "/"]);
+        } else if (matchesFilters(p, filters)) {
+          out.set(p, { oid: e.oid, mode: parseInt(e.mode, 8), source: "blob" });
+        }
       }
     }
+    level = nextLevel;
   }
   return out;
+}
+
+/**
+ * Trees are immutable by id, so a flattened tree is kept for the next call (a review is often
+ * asked for again, page after page): the last few, when not too large.
+ */
+const flatCache = new Map<string, { map: Map<string, Side>; warnings: string[] }>();
+const FLAT_CACHE_ENTRIES = 4;
+const FLAT_CACHE_MAX_PATHS = 50_000;
+
+async function flattenTreeCached(r: RepoCtx, treeOid: string, filters: readonly string[] | undefined, limits: Limits, warnings: string[]): Promise<Map<string, Side>> {
+  const key = `${r.gitdir}\0${treeOid}\0${JSON.stringify(filters ?? [])}`;
+  const hit = flatCache.get(key);
+  if (hit) {
+    flatCache.delete(key);
+    flatCache.set(key, hit); // most recently used last
+    warnings.push(...hit.warnings);
+    return hit.map;
+  }
+  const own: string[] = [];
+  const map = await flattenTree(r, treeOid, filters, limits, own);
+  warnings.push(...own);
+  if (map.size <= FLAT_CACHE_MAX_PATHS) {
+    flatCache.set(key, { map, warnings: own });
+    if (flatCache.size > FLAT_CACHE_ENTRIES) flatCache.delete(flatCache.keys().next().value!);
+  }
+  return map;
 }
 
 interface IndexEntry {
@@ -106,33 +157,55 @@ interface IndexEntry {
   ino: number;
 }
 
-/** The index's entries with their stat data, via the library's STAGE walker (nothing is written). */
+/**
+ * The index's entries with their stat data, parsed by the library's index manager (read
+ * through the read-only view: nothing is written back). Unmerged paths keep their first stage.
+ */
 export async function readIndex(r: RepoCtx, limits: Limits): Promise<Map<string, IndexEntry>> {
   const out = new Map<string, IndexEntry>();
-  await git.walk({
-    fs: r.fs,
-    dir: r.dir,
-    gitdir: r.gitdir,
-    cache: r.cache,
-    trees: [git.STAGE()],
-    map: async (filepath, entries) => {
-      const e = entries[0];
-      if (!e || filepath === ".") return true;
-      if ((await e.type()) === "tree") return true;
+  checkBudget(r.budget);
+  await GitIndexManager.acquire({ fs: new FileSystem(r.fs), gitdir: r.gitdir, cache: r.cache }, (index: { entries: RawIndexEntry[] }) => {
+    for (const e of index.entries) {
       if (out.size >= limits.maxEntries) throw new GitLimitError(`the index has more than ${limits.maxEntries} entries`);
-      if (!filepath.split("/").every(safeEntryName)) return null;
-      const st = await e.stat();
-      out.set(filepath, {
-        oid: await e.oid(),
-        mode: st.mode,
-        mtimeMs: st.mtimeSeconds * 1000 + Math.floor(st.mtimeNanoseconds / 1e6),
-        size: st.size,
-        ino: st.ino,
+      if (!e.path.split("/").every(safeEntryName)) continue;
+      out.set(e.path, {
+        oid: e.oid,
+        mode: e.mode,
+        mtimeMs: e.mtimeSeconds * 1000 + Math.floor(e.mtimeNanoseconds / 1e6),
+        size: e.size,
+        ino: e.ino,
       });
-      return null;
-    },
+    }
   });
   return out;
+}
+
+interface RawIndexEntry {
+  path: string;
+  oid: string;
+  mode: number;
+  mtimeSeconds: number;
+  mtimeNanoseconds: number;
+  size: number;
+  ino: number;
+}
+
+/** True when the folders leading to `rel` are real folders, no symlink among them (cached per folder). */
+function parentIsReal(root: string, rel: string, cache: Map<string, boolean>): boolean {
+  const slash = rel.lastIndexOf("/");
+  if (slash === -1) return true;
+  const dir = rel.slice(0, slash);
+  let ok = cache.get(dir);
+  if (ok === undefined) {
+    const abs = path.join(root, dir);
+    try {
+      ok = Deno.realPathSync(abs) === abs;
+    } catch {
+      ok = false;
+    }
+    cache.set(dir, ok);
+  }
+  return ok;
 }
 
 function modeOf(info: Deno.FileInfo): number {
@@ -141,21 +214,32 @@ function modeOf(info: Deno.FileInfo): number {
 }
 
 /** Reads a working tree entry as git stores it: a file's bytes, a symlink's target (never followed). */
-export function readWorktree(root: string, rel: string, maxBytes: number): { bytes: Uint8Array; mode: number } | { tooLarge: number } | null {
+export function readWorktree(
+  root: string,
+  rel: string,
+  maxBytes: number,
+): { bytes: Uint8Array; mode: number } | { tooLarge: number; hardLink?: string } | null {
   const abs = path.join(root, rel);
   let info: Deno.FileInfo;
   try {
+    // A path beyond a symlinked folder is not in the work tree (git says the same): never read through one.
+    const dir = path.dirname(abs);
+    if (dir !== root && Deno.realPathSync(dir) !== dir) return null;
     info = Deno.lstatSync(abs);
   } catch {
     return null;
   }
   if (info.isSymlink) return { bytes: new TextEncoder().encode(Deno.readLinkSync(abs)), mode: MODE_LINK };
   if (!info.isFile) return null;
+  // A second name for a file that may live outside the root: never read, as read_file refuses it.
+  const linked = hardLinkRefusal(info);
+  if (linked !== undefined) return { tooLarge: info.size, hardLink: linked };
   if (info.size > maxBytes) return { tooLarge: info.size };
   const file = Deno.openSync(abs, { read: true });
   try {
     const after = file.statSync();
     if (!after.isFile || after.ino !== info.ino) return null;
+    if (hardLinkRefusal(after) !== undefined) return { tooLarge: after.size, hardLink: hardLinkRefusal(after)! };
     const buf = new Uint8Array(Math.min(after.size, maxBytes) + 1);
     let filled = 0;
     while (filled < buf.length) {
@@ -182,12 +266,19 @@ async function hashWorktree(root: string, rel: string, limits: Limits): Promise<
  * The working tree's side for every indexed path: stat data equal to the index's (and the file
  * older than the index itself, against the "racy git" case) means unchanged, without reading it.
  */
-async function worktreeSides(r: RepoCtx, index: Map<string, IndexEntry>, filters: readonly string[] | undefined, limits: Limits): Promise<Map<string, Side>> {
+async function worktreeSides(
+  r: RepoCtx,
+  index: Map<string, IndexEntry>,
+  filters: readonly string[] | undefined,
+  limits: Limits,
+  stats: ChangeSet["stats"],
+): Promise<Map<string, Side>> {
   let indexMtime = Infinity;
   try {
     indexMtime = Deno.lstatSync(path.join(r.gitdir, "index")).mtime?.getTime() ?? Infinity;
   } catch { /* no index yet */ }
   const out = new Map<string, Side>();
+  const realDirs = new Map<string, boolean>();
   for (const [p, e] of index) {
     if (!matchesFilters(p, filters)) continue;
     checkBudget(r.budget);
@@ -197,6 +288,7 @@ async function worktreeSides(r: RepoCtx, index: Map<string, IndexEntry>, filters
     }
     let info: Deno.FileInfo;
     try {
+      if (!parentIsReal(r.dir, p, realDirs)) continue; // beyond a symlinked folder: not in the work tree
       info = Deno.lstatSync(path.join(r.dir, p));
     } catch {
       continue; // deleted in the working tree
@@ -209,6 +301,7 @@ async function worktreeSides(r: RepoCtx, index: Map<string, IndexEntry>, filters
       out.set(p, { oid: e.oid, mode: e.mode, source: "blob", size: e.size });
       continue;
     }
+    stats.hashed++;
     const side = await hashWorktree(r.dir, p, limits);
     if (side) out.set(p, side);
   }
@@ -271,9 +364,10 @@ export async function changesSince(
   opts: { filters?: readonly string[]; includeUntracked: boolean; limits: Limits },
 ): Promise<ChangeSet> {
   const warnings: string[] = [];
-  const oldSide = baseTree ? await flattenTree(r, baseTree, opts.filters, opts.limits, warnings) : new Map<string, Side>();
+  const oldSide = baseTree ? await flattenTreeCached(r, baseTree, opts.filters, opts.limits, warnings) : new Map<string, Side>();
   const index = await readIndex(r, opts.limits);
-  const newSide = await worktreeSides(r, index, opts.filters, opts.limits);
+  const stats = { indexed: index.size, hashed: 0 };
+  const newSide = await worktreeSides(r, index, opts.filters, opts.limits, stats);
   const extra = opts.includeUntracked ? await untracked(r, index, opts.filters, opts.limits, warnings) : [];
   const untrackedSet = new Set(extra);
   for (const p of extra) {
@@ -295,7 +389,7 @@ export async function changesSince(
       changes.push({ path: p, status: "added", new: n, ...(untrackedSet.has(p) ? { untracked: true } : {}) });
     }
   }
-  return { changes: pairRenames(changes), warnings };
+  return { changes: pairRenames(changes), warnings, stats };
 }
 
 /** Pairs a deleted and an added file with identical content into one rename. */

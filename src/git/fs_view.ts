@@ -9,6 +9,8 @@ import * as nodeFs from "node:fs";
 import * as path from "node:path";
 import { inflateSync } from "node:zlib";
 import { isInside } from "../policy/paths.ts";
+import { GitLimitError } from "./errors.ts";
+import { MAX_DEFLATE_RATIO, scanPack } from "./pack_guard.ts";
 
 /** Bounds on one git operation: a thrown GitLimitError ends it with a clear reason. */
 export interface GitBudget {
@@ -22,14 +24,15 @@ export interface GitBudget {
   /** Largest pack file read into memory (bytes). */
   maxPackBytes: number;
   calls: number;
+  /** Blobs found over maxObjectBytes in the packs (shown as too large, never inflated). */
+  oversized: Set<string>;
+  /** Packs read and scanned by preloadPacks, handed to the library when it asks for them. */
+  packs: Map<string, Uint8Array>;
 }
 
-/** A limit was reached; the message says which, in words meant for the model. */
-export class GitLimitError extends Error {
-  override name = "GitLimitError";
-}
+export { GitLimitError };
 
-export function makeBudget(signal: AbortSignal, o: Partial<Omit<GitBudget, "signal" | "calls">> = {}): GitBudget {
+export function makeBudget(signal: AbortSignal, o: Partial<Omit<GitBudget, "signal" | "calls" | "oversized" | "packs">> = {}): GitBudget {
   return {
     signal,
     deadline: o.deadline ?? performance.now() + 60_000,
@@ -37,6 +40,8 @@ export function makeBudget(signal: AbortSignal, o: Partial<Omit<GitBudget, "sign
     maxObjectBytes: o.maxObjectBytes ?? 32 * 1024 * 1024,
     maxPackBytes: o.maxPackBytes ?? 1024 * 1024 * 1024,
     calls: 0,
+    oversized: new Set(),
+    packs: new Map(),
   };
 }
 
@@ -73,6 +78,45 @@ export function checkLooseObject(deflated: Uint8Array, maxObjectBytes: number): 
   }
 }
 
+/** Packs already scanned (by path, size, mtime, inode), with their oversized blobs: a pack is scanned once per worker. */
+const scannedPacks = new Map<string, { key: string; oversized: Set<string> }>();
+
+function checkPack(abs: string, st: nodeFs.Stats, data: Uint8Array, budget: GitBudget): void {
+  const key = `${st.size}:${st.mtimeMs}:${st.ino}:${budget.maxObjectBytes}`;
+  let known = scannedPacks.get(abs);
+  if (known?.key !== key) {
+    const idx = nodeFs.readFileSync(abs.replace(/\.pack$/, ".idx"));
+    known = { key, oversized: scanPack(data, idx, budget.maxObjectBytes) };
+    if (scannedPacks.size > 64) scannedPacks.clear();
+    scannedPacks.set(abs, known);
+  }
+  for (const oid of known.oversized) budget.oversized.add(oid);
+}
+
+/**
+ * Reads and scans every pack of the repository before the library touches an object, so an
+ * oversized blob is known before anything asks for it (the library then gets the same bytes).
+ */
+export async function preloadPacks(gitdir: string, budget: GitBudget): Promise<void> {
+  const dir = path.join(gitdir, "objects", "pack");
+  let names: string[];
+  try {
+    names = await nodeFs.promises.readdir(dir);
+  } catch {
+    return; // no packs
+  }
+  for (const name of names.filter((n) => n.endsWith(".pack"))) {
+    checkBudget(budget);
+    const abs = path.join(dir, name);
+    const st = await nodeFs.promises.lstat(abs);
+    if (!st.isFile()) continue;
+    if (st.size > budget.maxPackBytes) throw new GitLimitError(`a pack file is ${st.size} bytes, over the ${budget.maxPackBytes}-byte limit`);
+    const data = await nodeFs.promises.readFile(abs);
+    checkPack(abs, st, data, budget);
+    budget.packs.set(abs, data);
+  }
+}
+
 /** An `fs` for isomorphic-git over `root`, read-only and bounded by `budget`. */
 export function readOnlyFs(root: string, budget: GitBudget) {
   const inside = (p: string): string => {
@@ -86,6 +130,11 @@ export function readOnlyFs(root: string, budget: GitBudget) {
       async readFile(p: string, opts?: { encoding?: string } | string) {
         checkBudget(budget);
         const abs = inside(p);
+        const preloaded = budget.packs.get(abs);
+        if (preloaded) {
+          budget.packs.delete(abs); // the library keeps it for the rest of the operation
+          return preloaded;
+        }
         const st = await nodeFs.promises.lstat(abs);
         // Never follow a link inside .git (a ref or object pointing out of the root); the work tree is read elsewhere.
         if (!st.isFile()) throw enoent(p);
@@ -93,7 +142,9 @@ export function readOnlyFs(root: string, budget: GitBudget) {
           throw new GitLimitError(`a pack file is ${st.size} bytes, over the ${budget.maxPackBytes}-byte limit`);
         }
         const data = await nodeFs.promises.readFile(abs);
-        if (LOOSE_OBJECT.test(abs)) checkLooseObject(data, budget.maxObjectBytes);
+        if (PACK_FILE.test(abs)) checkPack(abs, st, data, budget);
+        // Deflate expands at most 1032-fold: only a file that could pass the cap is inflated to check.
+        if (LOOSE_OBJECT.test(abs) && data.length * MAX_DEFLATE_RATIO > budget.maxObjectBytes) checkLooseObject(data, budget.maxObjectBytes);
         const encoding = typeof opts === "string" ? opts : opts?.encoding;
         return encoding ? data.toString(encoding as BufferEncoding) : data;
       },

@@ -5,7 +5,7 @@
  */
 import process from "node:process";
 import { openRepo } from "../git/repo.ts";
-import { GitLimitError, makeBudget, readOnlyFs } from "../git/fs_view.ts";
+import { GitLimitError, makeBudget, preloadPacks, readOnlyFs } from "../git/fs_view.ts";
 import type { ReviewOptions, ReviewOutcome } from "../git/review.ts";
 
 /**
@@ -46,6 +46,7 @@ export async function gitReview(req: GitReviewRequest, signal: AbortSignal): Pro
   const r = { fs: readOnlyFs(req.root, budget), dir: repo.dir, gitdir: repo.gitdir, cache: {}, budget };
   try {
     const { review } = await loadReview();
+    await preloadPacks(repo.gitdir, budget);
     return await review(r, req);
   } catch (err) {
     if (err instanceof GitLimitError) return { ok: false, reason: err.message };

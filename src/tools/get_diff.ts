@@ -49,6 +49,7 @@ export const getDiff = defineTool({
       start,
       maxBytes: budget,
       maxFileDiffBytes: perFile,
+      allowSecretFiles: ctx.config.allowSecretFiles,
     }), ctx.signal);
     if (!r.ok) return cannot("diff", base ?? ".", r.reason);
     const v = r.value;

@@ -52,6 +52,7 @@ export function gitRequest(o: {
   start?: number;
   maxBytes?: number;
   maxFileDiffBytes?: number;
+  allowSecretFiles: boolean;
 }): Omit<GitReviewRequest, "root"> {
   return {
     ...(o.base !== undefined ? { base: o.base } : {}),
@@ -67,6 +68,7 @@ export function gitRequest(o: {
     limits: { maxEntries: GIT_LIMITS.maxEntries, maxUntracked: GIT_LIMITS.maxUntracked, maxHashBytes: GIT_LIMITS.maxHashBytes },
     timeoutMs: GIT_LIMITS.timeoutMs,
     maxObjectBytes: GIT_LIMITS.maxObjectBytes,
+    allowSecretFiles: o.allowSecretFiles,
   };
 }
 

@@ -20,13 +20,12 @@ const FRAME_BYTES = 1024;
 
 type Entry = { name: string; type: string; size?: number; ignored?: boolean; depth?: number };
 
+/** One line per entry; in a tree its whole path below the folder, so both host views carry the same names. */
 function entryLine(e: Entry): string {
-  const indent = "  ".repeat((e.depth ?? 1) - 1);
-  const name = e.depth !== undefined ? e.name.slice(e.name.lastIndexOf("/") + 1) : e.name;
   const mark = e.ignored ? "  [ignored]" : "";
-  if (e.type === "directory") return `${indent}${name}/${mark}`;
-  if (e.type === "file") return `${indent}${name}  (${formatBytes(e.size ?? 0)})${mark}`;
-  return `${indent}${name}  [${e.type}]${mark}`;
+  if (e.type === "directory") return `${e.name}/${mark}`;
+  if (e.type === "file") return `${e.name}  (${formatBytes(e.size ?? 0)})${mark}`;
+  return `${e.name}  [${e.type}]${mark}`;
 }
 
 export const listDirectory = defineTool({

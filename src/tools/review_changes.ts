@@ -4,6 +4,7 @@
  * each tagged `new` (on a line this change added or modified) or `existing`, summarised first.
  */
 import { z } from "zod";
+import PQueue from "p-queue";
 import { defaultLinterFor } from "../linters/registry.ts";
 import type { Diagnostic } from "../linters/types.ts";
 import type { FileRecord } from "../git/review.ts";
@@ -90,14 +91,14 @@ export const reviewChanges = defineTool({
     const checked = checkPaths(ctx.config.root, paths);
     if (!checked.ok) return cannot("review", checked.path, checked.reason);
     await ctx.progress(0, 2, "reading the repository");
-    const r = await ctx.sandbox.gitReview(gitRequest({ base, paths: checked.value, includeUntracked: include_untracked, mode: "summary" }), ctx.signal);
+    const r = await ctx.sandbox.gitReview(gitRequest({ base, paths: checked.value, includeUntracked: include_untracked, mode: "summary", allowSecretFiles: ctx.config.allowSecretFiles }), ctx.signal);
     if (!r.ok) return cannot("review changes in", base ?? ".", r.reason);
     const v = r.value;
     await ctx.progress(1, 2, "running linters on the changed files");
     const notes = [...v.warnings];
     if (v.commits_capped) notes.push(`commit walk stopped at its limit: at least ${v.commits_total} commits in range`);
     const lint = await lintChanged(v.files, ctx, notes);
-    const files: FileOut[] = v.files.map(({ added_lines: _l, diff: _d, ...rest }) => rest);
+    const files: FileOut[] = v.files.map(({ added_lines: _l, diff: _d, secret: _s, ...rest }) => rest);
     const records: Rec[] = [
       ...files.map((value): Rec => ({ type: "file", value })),
       ...lint.findings.map((value): Rec => ({ type: "finding", value })),
@@ -141,9 +142,9 @@ function renderHead(h: { scope: string; commits: { id: string; subject: string }
   const s = h.findings_summary;
   if (s.files_linted > 0) {
     const sev = Object.entries(s.by_severity).map(([k, c]) => `${k} ${c.new} new/${c.existing} existing`).join(", ");
-    const rules = s.by_rule.slice(0, 20).map((r) => `${r.code} ${r.new}/${r.existing}`).join(", ");
+    const rules = s.by_rule.map((r) => `${r.code} ${r.new}/${r.existing}`).join(", ");
     out.push(`Findings in ${s.files_linted} linted file(s): ${s.new} new, ${s.existing} existing${sev ? ` (${sev})` : ""}`);
-    if (rules) out.push(`By rule (new/existing): ${rules}${s.by_rule.length > 20 ? ", ..." : ""}`);
+    if (rules) out.push(`By rule (new/existing): ${rules}`);
   }
   for (const n of notes) out.push(`Note: ${n}`);
   return out.join("\n");
@@ -159,7 +160,7 @@ function renderRecord(rec: Rec): string {
     return `  ${STATUS_LETTER[f.status]} ${name}${lines}${kind}${extra.length > 0 ? ` (${extra.join("; ")})` : ""}`;
   }
   const d = rec.value;
-  return `  ${d.tag === "new" ? "new     " : "existing"} ${d.file}:${d.line}:${d.column}: ${d.code} [${d.severity}] ${d.message}`;
+  return `  ${d.tag === "new" ? "new     " : "existing"} ${d.file}:${d.line}:${d.column}: ${d.code} [${d.severity}] ${d.message} (${d.linter})`;
 }
 
 type Summary = {
@@ -172,7 +173,7 @@ type Summary = {
 
 /** Runs the enabled linters on the changed text files they handle and tags each finding. */
 async function lintChanged(files: readonly FileRecord[], ctx: ToolContext, notes: string[]): Promise<{ findings: Finding[]; summary: Summary }> {
-  const candidates = files.filter((f) => f.status !== "deleted" && f.kind === "text")
+  const candidates = files.filter((f) => f.status !== "deleted" && f.kind === "text" && f.secret !== true)
     .map((f) => ({ f, linter: defaultLinterFor(f.path, ctx.config.linters) }))
     .filter((x) => x.linter !== undefined);
   if (candidates.length > GIT_LIMITS.maxLintFiles) {
@@ -180,22 +181,32 @@ async function lintChanged(files: readonly FileRecord[], ctx: ToolContext, notes
   }
   const findings: Finding[] = [];
   let linted = 0;
-  for (const { f, linter } of candidates.slice(0, GIT_LIMITS.maxLintFiles)) {
-    const r = await ctx.sandbox.runLinter({
-      path: f.path,
+  // A few linters at once over stdio; over HTTP the call holds one linter slot, so one at a time.
+  const queue = new PQueue({ concurrency: ctx.config.transport === "http" ? 1 : 4 });
+  const results = await Promise.all(candidates.slice(0, GIT_LIMITS.maxLintFiles).map(({ f, linter }) =>
+    queue.add(async () => ({
+      f,
       linter: linter!,
-      pathEnv: ctx.config.linterPath,
-      timeoutMs: ctx.config.linterTimeoutMs,
-      maxOutputBytes: LIMITS.linterMaxOutputBytes,
-      maxFileBytes: LIMITS.maxFileBytes,
-    }, ctx.signal);
+      r: await ctx.sandbox.runLinter({
+        path: f.path,
+        linter: linter!,
+        pathEnv: ctx.config.linterPath,
+        timeoutMs: ctx.config.linterTimeoutMs,
+        maxOutputBytes: LIMITS.linterMaxOutputBytes,
+        maxFileBytes: LIMITS.maxFileBytes,
+      }, ctx.signal),
+    }))
+  ));
+  for (const x of results) {
+    if (!x) continue;
+    const { f, linter, r } = x;
     if (!r.ok) {
       notes.push(`${linter} could not check ${f.path}: ${r.reason}`);
       continue;
     }
     linted++;
     const changed = new Set(f.added_lines ?? []);
-    for (const d of r.value.diagnostics) findings.push(tagged(d, changed, linter!));
+    for (const d of r.value.diagnostics) findings.push(tagged(d, changed, linter));
   }
   findings.sort((a, b) => (a.tag === b.tag ? 0 : a.tag === "new" ? -1 : 1) || a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
   const by_severity: Summary["by_severity"] = {};

@@ -121,6 +121,7 @@ export const runLinter = defineTool({
 });
 
 async function lintMany(ctx: ToolContext, target: string, linter: LinterName | undefined, key: string, offset: number): Promise<CallToolResult> {
+  let lastTotal: number | undefined;
   const r = await ctx.sandbox.lintProject({
     target,
     ...(linter !== undefined ? { linter } : {}),
@@ -131,8 +132,13 @@ async function lintMany(ctx: ToolContext, target: string, linter: LinterName | u
     concurrency: ctx.config.transport === "http" ? 1 : PROJECT_LIMITS.lintConcurrency,
     maxDiagnostics: PROJECT_LIMITS.lintMaxFindings,
     allowSecretFiles: ctx.config.allowSecretFiles,
-  }, (done, total, message) => void ctx.progress(done, total, message), ctx.signal);
+  }, (done, total, message) => {
+    lastTotal = total;
+    void ctx.progress(done, total, message);
+  }, ctx.signal);
   if (!r.ok) return cannot("lint", target, r.reason);
+  // The last notification is awaited here, so it reaches the client before the result does.
+  if (lastTotal !== undefined) await ctx.progress(lastTotal, lastTotal, "done");
   const v = r.value;
   if (v.filesChecked === 0 && v.failures.length === 0) {
     const skipped = describeSkips(v.skipped);
@@ -211,11 +217,12 @@ function header(a: LintAnswer, project: boolean, summary: ReturnType<typeof summ
   const lines: string[] = [];
   if (project) {
     const per = Object.entries(a.files_by_linter ?? {}).map(([l, n]) => `${n} with ${l}`).join(", ");
-    lines.push(`${a.file}: ${a.files_checked} file${a.files_checked === 1 ? "" : "s"} checked (${per}) in ${Math.round(a.duration_ms)} ms; ${a.count} finding${a.count === 1 ? "" : "s"}: ${describeSeverities(summary.by_severity)}`);
+    lines.push(`${a.file}: ${a.files_checked} file${a.files_checked === 1 ? "" : "s"} checked by ${a.linter} (${per}) in ${Math.round(a.duration_ms)} ms; ${a.count} finding${a.count === 1 ? "" : "s"}: ${describeSeverities(summary.by_severity)}`);
     if (summary.top_rules.length > 0) lines.push(`Top rules: ${summary.top_rules.map((r) => `${r.code} (${r.count})`).join(", ")}`);
     if (summary.top_files.length > 0) lines.push(`Top files: ${summary.top_files.map((r) => `${r.file} (${r.count})`).join(", ")}`);
     const skipped = describeSkips(a.skipped ?? {});
     if (skipped) lines.push(`Skipped: ${skipped}`);
+    if (a.engine_version) lines.push(`Built-in ruff engine ${a.engine_version}`);
   } else if (a.count === 0) {
     lines.push(`No issues found. (${a.linter}${a.engine_version ? ` ${a.engine_version}` : ""} on ${a.file})`);
   } else {

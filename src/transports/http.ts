@@ -15,7 +15,7 @@ import { apiKeyAuthenticator, loadApiKeys } from "../auth/api_keys.ts";
 import { jwtAuthenticator } from "../auth/jwt.ts";
 import type { Authenticator } from "../auth/types.ts";
 import { createHttpApp, type HttpApp, MCP_PATH } from "./http_app.ts";
-import { type HttpListener, listen, ListenError } from "./http_listener.ts";
+import type { HttpListener } from "./http_listener.ts";
 
 export interface HttpDeps {
   sandbox: SandboxClient;
@@ -76,6 +76,8 @@ export async function serveHttp(config: Config, deps: HttpDeps): Promise<string 
   if (!authenticator.ok) return authenticator.error;
 
   const app = createHttpApp({ config, sandbox: deps.sandbox, github: deps.github, ...(authenticator.value ? { authenticator: authenticator.value } : {}) });
+  // node:http loads only here: a stdio start never pays for it.
+  const { listen, ListenError } = await import("./http_listener.ts");
   let server: HttpListener;
   try {
     server = await listen((req, remoteAddr) => app.handler(req, remoteAddr), {
@@ -96,7 +98,8 @@ export async function serveHttp(config: Config, deps: HttpDeps): Promise<string 
     responseMode: config.http.responseMode,
     auth: config.http.auth.mode,
   });
-  // Ready once the sandbox worker answers (ready() never rejects); the ruff engine loads on first use.
+  // Ready once the sandbox worker answers (ready() never rejects): no client message is awaited
+  // (a 2026 client sends no `initialized`), and the ruff engine loads on first use.
   void deps.sandbox.ready().then(() => app.markReady());
 
   const stopped = Promise.withResolvers<void>();

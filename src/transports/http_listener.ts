@@ -71,11 +71,14 @@ export function peerAddress(socket: Socket | undefined): string {
 
 /**
  * The URL a handler sees: the request target's path and query under the Host the
- * client named when that Host is well formed, else under a placeholder; the Host
+ * client named when that Host is well formed (the local address when it sent none),
+ * else under a placeholder; the Host
  * header itself stays in the headers for the host check to judge.
  */
-export function requestUrlOf(target: string | undefined, host: string | undefined): string {
-  const base = host !== undefined && hostSyntaxValid(host) ? `http://${host}` : "http://host.invalid";
+export function requestUrlOf(target: string | undefined, host: string | undefined, local?: string): string {
+  // No Host at all (HTTP/1.0; node refuses an HTTP/1.1 request without one): the address it reached.
+  const named = host ?? local;
+  const base = named !== undefined && hostSyntaxValid(named) ? `http://${named}` : "http://host.invalid";
   let pathAndQuery = "/";
   if (target !== undefined && target.startsWith("/")) pathAndQuery = target;
   else if (target !== undefined && /^https?:\/\//i.test(target)) {
@@ -145,7 +148,9 @@ export function toRequest(req: IncomingMessage, signal: AbortSignal): Request {
   }
   const method = req.method ?? "GET";
   const hasBody = method !== "GET" && method !== "HEAD";
-  return new Request(requestUrlOf(req.url, req.headers.host), {
+  const s = req.socket;
+  const local = s?.localAddress === undefined ? undefined : `${s.localAddress.includes(":") ? `[${s.localAddress}]` : s.localAddress}:${s.localPort}`;
+  return new Request(requestUrlOf(req.url, req.headers.host, local), {
     method,
     headers,
     signal,
@@ -167,19 +172,40 @@ async function writeResponse(req: IncomingMessage, res: ServerResponse, response
   if (!req.complete) headers["connection"] = "close";
   const cookies = response.headers.getSetCookie();
   if (cookies.length > 0) headers["set-cookie"] = cookies;
-  res.writeHead(response.status, response.statusText || undefined, headers);
+  const head = () => {
+    if (response.statusText) res.writeHead(response.status, response.statusText, headers);
+    else res.writeHead(response.status, headers);
+  };
   if (response.body === null || method === "HEAD") {
     await response.body?.cancel().catch(() => {});
+    head();
     res.end();
     return;
   }
-  // Headers go out now: a server-sent event stream may not write its first event for a while.
-  res.flushHeaders();
   const reader = response.body.getReader();
   const gone = new Promise<void>((resolve) => res.once("close", resolve));
   const onClose = () => void reader.cancel().catch(() => {});
   res.once("close", onClose);
   try {
+    if (/^text\/event-stream/i.test(response.headers.get("content-type") ?? "")) {
+      // Headers go out now: a server-sent event stream may not write its first event for a while.
+      head();
+      res.flushHeaders();
+    } else {
+      // Most answers are one chunk: sent whole, with a Content-Length, in one write.
+      const first = await reader.read();
+      const second = first.done ? first : await reader.read();
+      if (second.done) {
+        const body = first.done ? new Uint8Array() : first.value;
+        if (headers["content-length"] === undefined) headers["content-length"] = String(body.byteLength);
+        head();
+        res.end(body);
+        return;
+      }
+      head();
+      res.write(first.value!);
+      if (!res.write(second.value)) await Promise.race([new Promise<void>((resolve) => res.once("drain", resolve)), gone]);
+    }
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;

@@ -98,6 +98,9 @@ Deno.test("deno task bench --quick writes results.json and results.md with every
     assertEquals(res.project.targets.length, 2);
     const md = await Deno.readTextFile(path.join(out, "results.md"));
     assert(md.includes("## The whole project in one call"), "results.md has the project section");
+    assertEquals([res.git.files, res.git.changed], [5000, 50]);
+    for (const key of ["reviewChangesVsStatus", "getDiffVsDiff"]) assertEquals(typeof res.git.ratios[key], "number", `git.ratios.${key}`);
+    assert(md.includes("## Git review: 5000 files, 50 changed"), md.slice(-800));
     assert(md.includes("| measure |") && md.includes("**Targets**") && md.includes(String(res.machine.cpu)), md.slice(0, 500));
   } finally {
     await Deno.remove(out, { recursive: true });

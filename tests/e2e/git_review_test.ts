@@ -7,6 +7,7 @@ import * as path from "node:path";
 import type { CallToolResult } from "../../src/sdk.ts";
 import { connect, type Connected } from "./harness.ts";
 import { branchRepo, emptyRepo, git, tempDir, write } from "../fixtures/git_repo.ts";
+import { assertEveryHostSeesPayload } from "../host_views.ts";
 
 function text(r: CallToolResult): string {
   return r.content.map((c) => (c.type === "text" ? c.text : "")).join("\n");
@@ -27,9 +28,11 @@ Deno.test("review_changes tags a finding on an added line new and an old one in 
   const f = await emptyRepo();
   const s = await (async () => {
     write(f.root, "app.py", "import os\n\n\ndef main():\n    return 1\n");
+    write(f.root, "run.sh", "#!/bin/sh\necho $1\n");
     git(f.root, "add", "-A");
     git(f.root, "commit", "-qm", "initial");
     write(f.root, "app.py", "import os\nimport sys\n\n\ndef main():\n    return 1\n");
+    write(f.root, "run.sh", "#!/bin/sh\necho $1\nrm $2\n");
     return await connect(f.root);
   })();
   try {
@@ -37,18 +40,21 @@ Deno.test("review_changes tags a finding on an added line new and an old one in 
     assert(!r.isError, text(r));
     const sc = r.structuredContent as { scope: string; files: { path: string; status: string; added: number }[]; findings: Finding[]; findings_summary: { new: number; existing: number } };
     assertMatch(sc.scope, /on main; uncommitted changes against HEAD/);
-    assertEquals(sc.files.map((x) => [x.path, x.status, x.added]), [["app.py", "modified", 1]]);
+    assertEquals(sc.files.map((x) => [x.path, x.status, x.added]), [["app.py", "modified", 1], ["run.sh", "modified", 1]]);
     const f401 = sc.findings.filter((d) => d.code === "F401").map((d) => [d.line, d.tag]);
     assertEquals(f401, [[2, "new"], [1, "existing"]]);
+    const sc2086 = sc.findings.filter((d) => d.code === "SC2086").map((d) => [d.file, d.line, d.tag]);
+    assertEquals(sc2086, [["run.sh", 3, "new"], ["run.sh", 2, "existing"]]);
     assert(sc.findings_summary.new >= 1 && sc.findings_summary.existing >= 1);
     // New findings come first.
     const tags = sc.findings.map((d) => d.tag);
     assertEquals(tags, [...tags].sort((a, b) => (a === b ? 0 : a === "new" ? -1 : 1)));
     assertMatch(text(r), /new +app\.py:2:\d+: F401/);
+    assertEveryHostSeesPayload(r, { facts: ["app.py", "F401"], conveyedOtherwise: ["status", "kind"] });
 
     const d = await call(s, "get_diff", {});
     assert(!d.isError, text(d));
-    assertEquals(d.structuredContent, undefined);
+    assertEveryHostSeesPayload(d, { textPayload: true, facts: ["+import sys"] });
     assertMatch(text(d), /@@ -1,4 \+1,5 @@\n import os\n\+import sys\n/);
   } finally {
     await s.close();
@@ -66,6 +72,7 @@ Deno.test("review_changes and get_diff with base: a branch against main", async 
     assertMatch(sc.scope, /on feature; base main \([0-9a-f]{7}\), merge base [0-9a-f]{7}/);
     assertEquals(sc.commits.map((c) => c.subject), ["feature 3", "feature 2", "feature 1"]);
     assertEquals(sc.files.map((x) => x.path), ["f1.txt", "f2.txt", "f3.txt"]);
+    assertEveryHostSeesPayload(r, { facts: ["feature 3", "f3.txt"], conveyedOtherwise: ["status", "kind"] });
     const d = await call(s, "get_diff", { base: "main", paths: ["f1.txt"], context_lines: 0 });
     assert(!d.isError, text(d));
     assertMatch(text(d), /--- A f1\.txt \+1 -0 \(untracked\)|--- A f1\.txt \+1 -0/);

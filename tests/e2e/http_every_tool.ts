@@ -49,6 +49,22 @@ export async function exerciseEverything(t: Deno.TestContext, client: Client, ro
     assert((sh.structuredContent as { diagnostics: { code: string }[] }).diagnostics.some((d) => d.code === "SC2086"));
   });
 
+  await t.step("the whole project in one call: run_linter \".\", search_code, list_directory with depth", async () => {
+    const lint = await callTool(client, "run_linter", { file_path: "." });
+    assert(!lint.isError, textOf(lint));
+    const sc = lint.structuredContent as { files_checked: number; diagnostics: { file: string; code: string }[] };
+    assert(sc.files_checked >= 5, textOf(lint));
+    assert(sc.diagnostics.some((d) => d.file === "scripts/dirty.sh" && d.code === "SC2086"));
+    assertEveryHostSeesPayload(lint, { facts: ["SC2086", "F401"] });
+    const found = await callTool(client, "search_code", { query: "import", glob: "*.py" });
+    assert(!found.isError, textOf(found));
+    assert((found.structuredContent as { matches: { file: string }[] }).matches.some((m) => m.file === "src/app.py"));
+    assertEveryHostSeesPayload(found, { facts: ["src/app.py"] });
+    const tree = await callTool(client, "list_directory", { dir_path: ".", depth: 2 });
+    assert(!tree.isError, textOf(tree));
+    assertEveryHostSeesPayload(tree, { facts: ["app.py"], conveyedOtherwise: ["type"] });
+  });
+
   await t.step("fetch_github_file fetches, then serves from the cache; 404 is a tool error", async () => {
     const args = { owner: FAKE_OWNER, repo: FAKE_REPO, ref: FAKE_REF, path: FAKE_FILES.text };
     const first = await callTool(client, "fetch_github_file", { ...args, line_numbers: false });

@@ -6,6 +6,7 @@ import { assert, assertEquals, assertMatch } from "../assert.ts";
 import * as path from "node:path";
 import type { CallToolResult } from "../../src/sdk.ts";
 import { connect, type Connected, makeProject } from "./harness.ts";
+import { assertEveryHostSeesPayload } from "../host_views.ts";
 
 function text(r: CallToolResult): string {
   return r.content.map((c) => (c.type === "text" ? c.text : "")).join("\n");
@@ -81,11 +82,14 @@ Deno.test("project tools: lint, search and list the whole project in one call ea
       })) as CallToolResult;
       assert(!r.isError, text(r));
       const checked = (r.structuredContent as { files_checked: number }).files_checked;
-      assert(seen.length >= 2, JSON.stringify(seen));
-      const last = seen[seen.length - 1]!;
-      assertEquals(last.progress, last.total);
-      assert(last.total! >= checked);
-      for (let i = 1; i < seen.length; i++) assert(seen[i]!.progress >= seen[i - 1]!.progress, "progress never goes back");
+      // The SDK client hands notifications to their handler a tick after it reads them, so one that
+      // arrives in the same read as the result is dropped: only the first is certain to be seen.
+      assert(seen.length >= 1, JSON.stringify(seen));
+      assertEquals(seen[0]!.progress, 0);
+      assert(seen[0]!.total! >= checked, JSON.stringify(seen));
+      for (let i = 1; i < seen.length; i++) {
+        assert(seen[i]!.progress >= seen[i - 1]!.progress && seen[i]!.progress <= seen[i]!.total!, JSON.stringify(seen));
+      }
     });
 
     await t.step("run_linter on a folder with a named linter takes only the files it handles", async () => {
@@ -133,6 +137,7 @@ Deno.test("project tools: lint, search and list the whole project in one call ea
       const m = sc.matches.find((x) => x.file === "pkg/users.py")!;
       assertEquals(m.column, 5);
       assertEquals(m.text, "def get_user(uid):");
+      assertEveryHostSeesPayload(r, { facts: ["pkg/users.py", "def get_user(uid):"] });
     });
 
     await t.step("search_code: regex, case, glob and context lines", async () => {

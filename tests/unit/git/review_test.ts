@@ -51,12 +51,15 @@ Deno.test("review() reports every kind of uncommitted change with status, kind a
     const v = await reviewOk(f.root);
     const files = byPath(v.files);
     assertEquals(v.head.branch, "main");
-    assertEquals(Object.keys(files).sort(), gitStatusPaths(f.root).filter((p) => p !== "old_name.txt"));
+    assertEquals(Object.keys(files).sort(), gitStatusPaths(f.root).filter((p) => p !== "old_name.txt" && p !== "similar_old.py"));
     assertEquals([files["src/app.py"]!.status, files["src/app.py"]!.added, files["src/app.py"]!.removed], ["modified", 2, 1]);
     assertEquals(files["src/app.py"]!.added_lines, [2, 6]);
     assertEquals(files["gone.txt"]!.status, "deleted");
     assertEquals([files["new_name.txt"]!.status, files["new_name.txt"]!.old_path], ["renamed", "old_name.txt"]);
     assertEquals(files["staged.txt"]!.status, "added");
+    assertEquals([files["kind.txt"]!.status, files["kind.txt"]!.kind], ["type-changed", "symlink"]);
+    const similar = files["similar_new.py"]!;
+    assertEquals([similar.status, similar.old_path, similar.added, similar.removed, similar.added_lines], ["renamed", "similar_old.py", 1, 1, [6]]);
     assertEquals([files["untracked.txt"]!.status, files["untracked.txt"]!.untracked], ["added", true]);
     assertEquals(files["image.bin"]!.kind, "binary");
     assertEquals([files["image.bin"]!.old_size, files["image.bin"]!.new_size], [10, 11]);
@@ -289,6 +292,116 @@ Deno.test("review() stops when cancelled", async () => {
     }
     assertEquals(name, "AbortError");
   } finally {
+    await f.cleanup();
+  }
+});
+
+Deno.test("review() recognises unchanged files from the index's stat data: only changed files are read and hashed", async () => {
+  const f = await emptyRepo();
+  try {
+    for (let i = 0; i < 40; i++) write(f.root, `d/f${i}.txt`, `file ${i}\n`);
+    git(f.root, "add", "-A");
+    git(f.root, "commit", "-qm", "many");
+    // Files older than the index (no "racy git" case), and an index that records their stat data.
+    const past = new Date(Date.now() - 3600_000);
+    for (let i = 0; i < 40; i++) Deno.utimeSync(path.join(f.root, `d/f${i}.txt`), past, past);
+    git(f.root, "update-index", "--refresh");
+    write(f.root, "d/f3.txt", "changed\n");
+    write(f.root, "d/f7.txt", "changed too\n");
+    const v = await reviewOk(f.root);
+    assertEquals(v.files.map((x) => x.path), ["d/f3.txt", "d/f7.txt"]);
+    assertEquals(v.stats, { indexed: 40, hashed: 2 });
+  } finally {
+    await f.cleanup();
+  }
+});
+
+Deno.test("review() lists a changed credential file but never shows its content", async () => {
+  const f = await emptyRepo();
+  try {
+    write(f.root, ".env", "TOKEN=old\n");
+    git(f.root, "add", "-A");
+    git(f.root, "commit", "-qm", "env");
+    write(f.root, ".env", "TOKEN=supersecretvalue\n");
+    const v = await reviewOk(f.root, { mode: "diff" });
+    const env = v.files[0]!;
+    assertEquals([env.path, env.status, env.secret, env.diff], [".env", "modified", true, undefined]);
+    assert(env.notes?.some((n) => n.includes("credential file") && n.includes("--allow-secret-files")));
+    assert(!JSON.stringify(v).includes("supersecretvalue"));
+    const allowed = await reviewOk(f.root, { mode: "diff", allowSecretFiles: true });
+    assert(allowed.files[0]!.diff?.includes("supersecretvalue"));
+  } finally {
+    await f.cleanup();
+  }
+});
+
+Deno.test("review() never inflates an oversized packed blob: the pack is scanned first and the file shown as too large", async () => {
+  const f = await emptyRepo();
+  try {
+    const r = f.root;
+    write(r, "small.txt", "small\n");
+    const big = await Deno.open(path.join(r, "big.bin"), { write: true, create: true });
+    const zeros = new Uint8Array(1024 * 1024);
+    for (let i = 0; i < 64; i++) await big.write(zeros);
+    big.close();
+    git(r, "add", "-A");
+    git(r, "commit", "-qm", "big");
+    git(r, "gc", "-q", "--prune=now");
+    assert([...Deno.readDirSync(path.join(r, ".git", "objects", "pack"))].some((e) => e.name.endsWith(".pack")));
+    write(r, "big.bin", "small now\n");
+    write(r, "small.txt", "changed\n");
+    const v = await reviewOk(r, { maxObjectBytes: 8 * 1024 * 1024, mode: "diff" });
+    const rec = byPath(v.files)["big.bin"]!;
+    assertEquals(rec.kind, "too-large");
+    assert(rec.notes?.some((n) => n.includes("packed object") && n.includes("inflates to more than")), JSON.stringify(rec));
+    assertEquals(byPath(v.files)["small.txt"]!.diff, "@@ -1,1 +1,1 @@\n-small\n+changed");
+  } finally {
+    await f.cleanup();
+  }
+});
+
+Deno.test("review() never reads through a folder replaced by a symlink leading out of the root", async () => {
+  const f = await emptyRepo();
+  try {
+    const r = f.root;
+    write(r, "sub/x.txt", "tracked\n");
+    git(r, "add", "-A");
+    git(r, "commit", "-qm", "sub");
+    const outside = path.join(path.dirname(r), "elsewhere");
+    write(outside, "x.txt", "SECRET OUTSIDE\n");
+    Deno.removeSync(path.join(r, "sub"), { recursive: true });
+    Deno.symlinkSync(outside, path.join(r, "sub"));
+    const v = await reviewOk(r, { mode: "diff" });
+    assertEquals(v.files.map((x) => [x.path, x.status, x.kind]), [["sub", "added", "symlink"], ["sub/x.txt", "deleted", "text"]]);
+    assert(!JSON.stringify(v).includes("SECRET OUTSIDE"));
+  } finally {
+    await f.cleanup();
+  }
+});
+
+Deno.test("review() never shows a work tree file that is a hard link (it may name a file outside the root), tracked or untracked", async () => {
+  const f = await emptyRepo();
+  try {
+    const r = f.root;
+    write(r, "tracked.txt", "old\n");
+    git(r, "add", "-A");
+    git(r, "commit", "-qm", "tracked");
+    const outside = path.join(path.dirname(r), "elsewhere-hard");
+    write(outside, "secret.txt", "SECRET OUTSIDE\n");
+    Deno.removeSync(path.join(r, "tracked.txt"));
+    Deno.linkSync(path.join(outside, "secret.txt"), path.join(r, "tracked.txt"));
+    Deno.linkSync(path.join(outside, "secret.txt"), path.join(r, "untracked.txt"));
+    for (const mode of ["summary", "diff"] as const) {
+      const v = await reviewOk(r, { mode });
+      const files = byPath(v.files);
+      for (const p of ["tracked.txt", "untracked.txt"]) {
+        assert(files[p] !== undefined, `${mode}: ${p} is listed`);
+        assert(files[p]!.notes?.some((n) => n.includes("hard link") && n.includes("--allow-hard-links")), `${mode} ${p}: ${JSON.stringify(files[p])}`);
+      }
+      assert(!JSON.stringify(v).includes("SECRET OUTSIDE"), mode);
+    }
+  } finally {
+    Deno.removeSync(path.join(path.dirname(f.root), "elsewhere-hard"), { recursive: true });
     await f.cleanup();
   }
 });

@@ -184,3 +184,39 @@ Deno.test("readFile() refuses a hard link to a file outside the root unless the 
     assert(listed.ok);
     assert(listed.value.entries.some((e) => e.name === "innocent.txt"));
   }));
+
+Deno.test("readFile() with countAllLines knows the total even when the page stops early", () =>
+  withRoot(async (root) => {
+    await Deno.writeTextFile(path.join(root, "c.txt"), "0123456789\n".repeat(1000));
+    const r = await readFile({ root, path: "c.txt", maxBytes: MiB, maxOutputBytes: 55, startLine: 1, countAllLines: true });
+    assert(r.ok);
+    assertEquals([r.value.endLine, r.value.totalLines, r.value.truncated], [5, 1000, true]);
+  }));
+
+Deno.test("readFile() cuts a single line longer than the cap at a character boundary", () =>
+  withRoot(async (root) => {
+    await Deno.writeTextFile(path.join(root, "one.js"), "é".repeat(100_000));
+    const r = await readFile({ root, path: "one.js", maxBytes: MiB, maxOutputBytes: 1001, startLine: 1, countAllLines: true });
+    assert(r.ok);
+    assertEquals([r.value.text, r.value.lineCut, r.value.totalLines], ["é".repeat(500), true, 1]);
+  }));
+
+Deno.test("readFile() refuses credential files and .git internals unless the operator allows them", () =>
+  withRoot(async (root) => {
+    await Deno.writeTextFile(path.join(root, ".env"), "KEY=1\n");
+    await Deno.mkdir(path.join(root, ".git"));
+    await Deno.writeTextFile(path.join(root, ".git", "config"), "[core]\n");
+    await Deno.symlink(path.join(root, ".env"), path.join(root, "innocent.txt"));
+    for (const p of [".env", "innocent.txt", "src/../.env"]) {
+      const r = await readFile({ root, path: p, maxBytes: MiB, maxOutputBytes: MiB });
+      assert(!r.ok, p);
+      assertMatch(r.reason, /rule "dotenv"/);
+    }
+    const g = await readFile({ root, path: ".git/config", maxBytes: MiB, maxOutputBytes: MiB, allowSecretFiles: true });
+    assert(!g.ok);
+    assertMatch(g.reason, /rule "git-internals"/);
+    const allowed = await readFile({ root, path: ".env", maxBytes: MiB, maxOutputBytes: MiB, allowSecretFiles: true });
+    assert(allowed.ok);
+    assertEquals(completePath({ root, prefix: ".e", max: 10 }), []);
+    assertEquals(completePath({ root, prefix: ".e", max: 10, allowSecretFiles: true }), [".env"]);
+  }));
