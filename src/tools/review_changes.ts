@@ -4,7 +4,6 @@
  * each tagged `new` (on a line this change added or modified) or `existing`, summarised first.
  */
 import { z } from "zod";
-import PQueue from "p-queue";
 import { defaultLinterFor } from "../linters/registry.ts";
 import type { Diagnostic } from "../linters/types.ts";
 import type { FileRecord } from "../git/review.ts";
@@ -182,6 +181,8 @@ async function lintChanged(files: readonly FileRecord[], ctx: ToolContext, notes
   const findings: Finding[] = [];
   let linted = 0;
   // A few linters at once over stdio; over HTTP the call holds one linter slot, so one at a time.
+  // Imported here, not at the top: start-up loads every tool module, and p-queue is some 4 ms of it.
+  const { default: PQueue } = await import("p-queue");
   const queue = new PQueue({ concurrency: ctx.config.transport === "http" ? 1 : 4 });
   const results = await Promise.all(candidates.slice(0, GIT_LIMITS.maxLintFiles).map(({ f, linter }) =>
     queue.add(async () => ({
