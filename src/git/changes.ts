@@ -9,6 +9,7 @@ import { GitIndexManager } from "isomorphic-git/managers";
 import { FileSystem } from "isomorphic-git/models";
 import * as path from "node:path";
 import { checkBudget, GitLimitError } from "./fs_view.ts";
+import { hardLinkRefusal } from "../policy/paths.ts";
 import type { RepoCtx } from "./log.ts";
 
 export const MODE_FILE = 0o100644;
@@ -186,7 +187,11 @@ function modeOf(info: Deno.FileInfo): number {
 }
 
 /** Reads a working tree entry as git stores it: a file's bytes, a symlink's target (never followed). */
-export function readWorktree(root: string, rel: string, maxBytes: number): { bytes: Uint8Array; mode: number } | { tooLarge: number } | null {
+export function readWorktree(
+  root: string,
+  rel: string,
+  maxBytes: number,
+): { bytes: Uint8Array; mode: number } | { tooLarge: number; hardLink?: string } | null {
   const abs = path.join(root, rel);
   let info: Deno.FileInfo;
   try {
@@ -199,11 +204,15 @@ export function readWorktree(root: string, rel: string, maxBytes: number): { byt
   }
   if (info.isSymlink) return { bytes: new TextEncoder().encode(Deno.readLinkSync(abs)), mode: MODE_LINK };
   if (!info.isFile) return null;
+  // A second name for a file that may live outside the root: never read, as read_file refuses it.
+  const linked = hardLinkRefusal(info);
+  if (linked !== undefined) return { tooLarge: info.size, hardLink: linked };
   if (info.size > maxBytes) return { tooLarge: info.size };
   const file = Deno.openSync(abs, { read: true });
   try {
     const after = file.statSync();
     if (!after.isFile || after.ino !== info.ino) return null;
+    if (hardLinkRefusal(after) !== undefined) return { tooLarge: after.size, hardLink: hardLinkRefusal(after)! };
     const buf = new Uint8Array(Math.min(after.size, maxBytes) + 1);
     let filled = 0;
     while (filled < buf.length) {

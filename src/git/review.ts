@@ -75,7 +75,7 @@ async function commitTree(r: RepoCtx, oid: string): Promise<string> {
   return c.commit.tree;
 }
 
-async function readSide(r: RepoCtx, side: Side, rel: string, maxBytes: number): Promise<Uint8Array | { tooLarge: number } | null> {
+async function readSide(r: RepoCtx, side: Side, rel: string, maxBytes: number): Promise<Uint8Array | { tooLarge: number; hardLink?: string } | null> {
   checkBudget(r.budget);
   if (side.source === "worktree") {
     const w = readWorktree(r.dir, rel, maxBytes);
@@ -135,7 +135,8 @@ async function fileRecord(r: RepoCtx, c: Change, o: ReviewOptions): Promise<File
   if (ns !== undefined) rec.new_size = ns;
   if (!(oldBytes instanceof Uint8Array) || !(newBytes instanceof Uint8Array)) {
     rec.kind = "too-large";
-    notes.push(`over the ${o.maxFileBytes}-byte diff limit: read it with read_file and a line range`);
+    const hardLink = [oldBytes, newBytes].map((b) => (b !== null && !(b instanceof Uint8Array) ? b.hardLink : undefined)).find((h) => h !== undefined);
+    notes.push(hardLink !== undefined ? `not shown: the work tree file ${hardLink}` : `over the ${o.maxFileBytes}-byte diff limit: read it with read_file and a line range`);
     rec.notes = notes;
     return rec;
   }

@@ -16,7 +16,7 @@ import {
   symlinkDecision,
   type WalkCaps,
 } from "../policy/walk.ts";
-import { secretFileRule } from "../policy/secrets.ts";
+import { secretFileReason, secretFileRule } from "../policy/secrets.ts";
 import type { Outcome } from "./files.ts";
 
 export interface WalkFile {
@@ -129,8 +129,15 @@ export function walkFiles(opts: WalkOptions): Outcome<WalkResult> {
     return start;
   }
   result.target = targetIsGlob ? opts.target : start.value.rel;
+  // The .git folder's internals are read through the git tools only, whatever the walk starts at.
+  if (secretFileRule(start.value.rel, { allowSecretFiles: true }) !== undefined) return { ok: false, reason: secretFileReason("git-internals") };
   if (start.value.kind === "file") {
     const rel = start.value.rel;
+    // A credential file named directly is left out as it would be in a walk (policy/secrets.ts).
+    if (secretFileRule(rel, { allowSecretFiles: opts.allowSecretFiles === true }) !== undefined) {
+      skip("secret", rel);
+      return { ok: true, value: result };
+    }
     if (opts.accept && !opts.accept(rel)) return { ok: true, value: result };
     if (start.value.info.size > caps.maxFileBytes) skip("too-large", rel);
     else {
@@ -318,6 +325,8 @@ export function listTree(
 ): Outcome<TreeResult> {
   const r = resolveInsideRoot(root, requested);
   if (!r.ok) return r;
+  // The .git folder's internals are read through the git tools only (policy/secrets.ts).
+  if (secretFileRule(r.value.rel, { allowSecretFiles: true }) !== undefined) return { ok: false, reason: secretFileReason("git-internals") };
   if (r.value.kind !== "directory") return { ok: false, reason: "is a file, not a directory" };
   const startRel = r.value.rel === "." ? "" : r.value.rel;
   const out: TreeResult = { dir: r.value.rel, entries: [], hidden: 0, truncated: false };

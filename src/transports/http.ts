@@ -98,7 +98,8 @@ export async function serveHttp(config: Config, deps: HttpDeps): Promise<string 
     responseMode: config.http.responseMode,
     auth: config.http.auth.mode,
   });
-  // Ready once the sandbox worker answers (ready() never rejects); the ruff engine loads on first use.
+  // Ready once the sandbox worker answers (ready() never rejects): no client message is awaited
+  // (a 2026 client sends no `initialized`), and the ruff engine loads on first use.
   void deps.sandbox.ready().then(() => app.markReady());
 
   const stopped = Promise.withResolvers<void>();

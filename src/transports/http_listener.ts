@@ -71,11 +71,14 @@ export function peerAddress(socket: Socket | undefined): string {
 
 /**
  * The URL a handler sees: the request target's path and query under the Host the
- * client named when that Host is well formed, else under a placeholder; the Host
+ * client named when that Host is well formed (the local address when it sent none),
+ * else under a placeholder; the Host
  * header itself stays in the headers for the host check to judge.
  */
-export function requestUrlOf(target: string | undefined, host: string | undefined): string {
-  const base = host !== undefined && hostSyntaxValid(host) ? `http://${host}` : "http://host.invalid";
+export function requestUrlOf(target: string | undefined, host: string | undefined, local?: string): string {
+  // No Host at all (HTTP/1.0; node refuses an HTTP/1.1 request without one): the address it reached.
+  const named = host ?? local;
+  const base = named !== undefined && hostSyntaxValid(named) ? `http://${named}` : "http://host.invalid";
   let pathAndQuery = "/";
   if (target !== undefined && target.startsWith("/")) pathAndQuery = target;
   else if (target !== undefined && /^https?:\/\//i.test(target)) {
@@ -145,7 +148,9 @@ export function toRequest(req: IncomingMessage, signal: AbortSignal): Request {
   }
   const method = req.method ?? "GET";
   const hasBody = method !== "GET" && method !== "HEAD";
-  return new Request(requestUrlOf(req.url, req.headers.host), {
+  const s = req.socket;
+  const local = s?.localAddress === undefined ? undefined : `${s.localAddress.includes(":") ? `[${s.localAddress}]` : s.localAddress}:${s.localPort}`;
+  return new Request(requestUrlOf(req.url, req.headers.host, local), {
     method,
     headers,
     signal,

@@ -138,8 +138,21 @@ Deno.test("secrets stay on the machine: credential files refused, a hard-coded k
       const git = await call(s, "read_file", { file_path: ".git/config" });
       assert(git.isError);
       assertMatch(text(git), /rule "git-internals"/);
-      const ls = await call(s, "list_directory", { dir_path: ".git" });
-      assert(ls.isError);
+      for (const args of [{ dir_path: ".git" }, { dir_path: ".git", depth: 3 }, { dir_path: ".git/refs", depth: 2 }]) {
+        const ls = await call(s, "list_directory", args);
+        assert(ls.isError, JSON.stringify(args));
+        assertMatch(text(ls), /rule "git-internals"/);
+      }
+    });
+
+    await t.step("search_code never looks inside a credential file, even named directly", async () => {
+      for (const args of [{ query: "API_KEY" }, { query: "API_KEY", path: ".env" }, { query: "core", path: ".git" }, { query: "core", path: ".git/config" }]) {
+        const r = await call(s, "search_code", args);
+        assert(!text(r).includes("sk_live_"), JSON.stringify(args));
+        const sc = r.structuredContent as { matches?: { file: string }[] } | undefined;
+        for (const m of sc?.matches ?? []) assert(!m.file.startsWith(".env") || m.file === ".env.example", `${JSON.stringify(args)}: ${m.file}`);
+        for (const m of sc?.matches ?? []) assert(!m.file.startsWith(".git/"), `${JSON.stringify(args)}: ${m.file}`);
+      }
     });
 
     await t.step("completion does not offer credential files", async () => {

@@ -375,3 +375,30 @@ Deno.test("review() never reads through a folder replaced by a symlink leading o
     await f.cleanup();
   }
 });
+
+Deno.test("review() never shows a work tree file that is a hard link (it may name a file outside the root), tracked or untracked", async () => {
+  const f = await emptyRepo();
+  try {
+    const r = f.root;
+    write(r, "tracked.txt", "old\n");
+    git(r, "add", "-A");
+    git(r, "commit", "-qm", "tracked");
+    const outside = path.join(path.dirname(r), "elsewhere-hard");
+    write(outside, "secret.txt", "SECRET OUTSIDE\n");
+    Deno.removeSync(path.join(r, "tracked.txt"));
+    Deno.linkSync(path.join(outside, "secret.txt"), path.join(r, "tracked.txt"));
+    Deno.linkSync(path.join(outside, "secret.txt"), path.join(r, "untracked.txt"));
+    for (const mode of ["summary", "diff"] as const) {
+      const v = await reviewOk(r, { mode });
+      const files = byPath(v.files);
+      for (const p of ["tracked.txt", "untracked.txt"]) {
+        assert(files[p] !== undefined, `${mode}: ${p} is listed`);
+        assert(files[p]!.notes?.some((n) => n.includes("hard link") && n.includes("--allow-hard-links")), `${mode} ${p}: ${JSON.stringify(files[p])}`);
+      }
+      assert(!JSON.stringify(v).includes("SECRET OUTSIDE"), mode);
+    }
+  } finally {
+    Deno.removeSync(path.join(path.dirname(f.root), "elsewhere-hard"), { recursive: true });
+    await f.cleanup();
+  }
+});

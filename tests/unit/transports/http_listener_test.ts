@@ -164,6 +164,16 @@ Deno.test("listener: a complete POST is served and the connection stays usable f
     assertMatch(r.text, /"path":"\/after","host":"localhost:1"/);
   }));
 
+Deno.test("listener: an HTTP/1.0 request without Host is served under the address it reached; HTTP/1.1 without Host is 400", () =>
+  withListener(async (l) => {
+    const old = await exchange(l.addr.port, "GET /x HTTP/1.0\r\n\r\n");
+    assertEquals(old.statuses.length, 1);
+    assertMatch(old.text, /"path":"\/x","host":null/);
+    const missing = await exchange(l.addr.port, "GET /x HTTP/1.1\r\nConnection: close\r\n\r\n");
+    assertEquals(missing.statuses, [400]);
+    assert(missing.closedByServer);
+  }));
+
 Deno.test("listener: a malformed Host reaches the handler as a header, under a placeholder URL, with the path intact", () =>
   withListener(async (l) => {
     for (const host of ["[::1]evil.example:8000", "localhost:99999", "a/b", "x?y"]) {
@@ -180,12 +190,17 @@ Deno.test("requestUrlOf() keeps the request target's path and query and never le
     ["/mcp", "evil.example/health?", "http://host.invalid/mcp"],
     ["/mcp", "user@evil.example", "http://host.invalid/mcp"],
     ["/mcp", undefined, "http://host.invalid/mcp"],
+    ["/mcp", "", "http://host.invalid/mcp"],
     ["http://other.example/metrics?x", "localhost", "http://localhost/metrics?x"],
     ["*", "localhost", "http://localhost/"],
     [undefined, "localhost", "http://localhost/"],
     ["//evil.example/x", "localhost", "http://localhost//evil.example/x"],
   ];
   for (const [target, host, want] of table) assertEquals(requestUrlOf(target, host), want, `${target} ${host}`);
+  // Without a Host (HTTP/1.0), the address the connection reached stands for it; a Host always wins.
+  assertEquals(requestUrlOf("/mcp", undefined, "127.0.0.1:8000"), "http://127.0.0.1:8000/mcp");
+  assertEquals(requestUrlOf("/mcp", undefined, "[::1]:8000"), "http://[::1]:8000/mcp");
+  assertEquals(requestUrlOf("/mcp", "[::1]evil.example", "127.0.0.1:8000"), "http://host.invalid/mcp");
 });
 
 Deno.test("peerAddress() shows an IPv4-mapped peer as IPv4", () => {
