@@ -106,7 +106,7 @@ export async function flattenTree(r: RepoCtx, treeOid: string, filters: readonly
       for (const e of trees[t]!) {
         if (++seen > limits.maxEntries) throw new GitLimitError(`the tree has more than ${limits.maxEntries} entries`);
         if (!safeEntryName(e.path)) {
-          warnings.push(`skipped a tree entry with an unsafe name ${JSON.stringify(e.path)} (in ${prefix || "the top folder"})`);
+          if (warnings.length < 20) warnings.push(`skipped a tree entry with an unsafe name ${JSON.stringify(e.path.slice(0, 100))} (in ${prefix.slice(0, 200) || "the top folder"})`);
           continue;
         }
         const p = prefix + e.path;
@@ -120,6 +120,33 @@ export async function flattenTree(r: RepoCtx, treeOid: string, filters: readonly
     level = nextLevel;
   }
   return out;
+}
+
+/**
+ * Trees are immutable by id, so a flattened tree is kept for the next call (a review is often
+ * asked for again, page after page): the last few, when not too large.
+ */
+const flatCache = new Map<string, { map: Map<string, Side>; warnings: string[] }>();
+const FLAT_CACHE_ENTRIES = 4;
+const FLAT_CACHE_MAX_PATHS = 50_000;
+
+async function flattenTreeCached(r: RepoCtx, treeOid: string, filters: readonly string[] | undefined, limits: Limits, warnings: string[]): Promise<Map<string, Side>> {
+  const key = `${r.gitdir}\0${treeOid}\0${JSON.stringify(filters ?? [])}`;
+  const hit = flatCache.get(key);
+  if (hit) {
+    flatCache.delete(key);
+    flatCache.set(key, hit); // most recently used last
+    warnings.push(...hit.warnings);
+    return hit.map;
+  }
+  const own: string[] = [];
+  const map = await flattenTree(r, treeOid, filters, limits, own);
+  warnings.push(...own);
+  if (map.size <= FLAT_CACHE_MAX_PATHS) {
+    flatCache.set(key, { map, warnings: own });
+    if (flatCache.size > FLAT_CACHE_ENTRIES) flatCache.delete(flatCache.keys().next().value!);
+  }
+  return map;
 }
 
 interface IndexEntry {
@@ -337,7 +364,7 @@ export async function changesSince(
   opts: { filters?: readonly string[]; includeUntracked: boolean; limits: Limits },
 ): Promise<ChangeSet> {
   const warnings: string[] = [];
-  const oldSide = baseTree ? await flattenTree(r, baseTree, opts.filters, opts.limits, warnings) : new Map<string, Side>();
+  const oldSide = baseTree ? await flattenTreeCached(r, baseTree, opts.filters, opts.limits, warnings) : new Map<string, Side>();
   const index = await readIndex(r, opts.limits);
   const stats = { indexed: index.size, hashed: 0 };
   const newSide = await worktreeSides(r, index, opts.filters, opts.limits, stats);

@@ -51,12 +51,15 @@ Deno.test("review() reports every kind of uncommitted change with status, kind a
     const v = await reviewOk(f.root);
     const files = byPath(v.files);
     assertEquals(v.head.branch, "main");
-    assertEquals(Object.keys(files).sort(), gitStatusPaths(f.root).filter((p) => p !== "old_name.txt"));
+    assertEquals(Object.keys(files).sort(), gitStatusPaths(f.root).filter((p) => p !== "old_name.txt" && p !== "similar_old.py"));
     assertEquals([files["src/app.py"]!.status, files["src/app.py"]!.added, files["src/app.py"]!.removed], ["modified", 2, 1]);
     assertEquals(files["src/app.py"]!.added_lines, [2, 6]);
     assertEquals(files["gone.txt"]!.status, "deleted");
     assertEquals([files["new_name.txt"]!.status, files["new_name.txt"]!.old_path], ["renamed", "old_name.txt"]);
     assertEquals(files["staged.txt"]!.status, "added");
+    assertEquals([files["kind.txt"]!.status, files["kind.txt"]!.kind], ["type-changed", "symlink"]);
+    const similar = files["similar_new.py"]!;
+    assertEquals([similar.status, similar.old_path, similar.added, similar.removed, similar.added_lines], ["renamed", "similar_old.py", 1, 1, [6]]);
     assertEquals([files["untracked.txt"]!.status, files["untracked.txt"]!.untracked], ["added", true]);
     assertEquals(files["image.bin"]!.kind, "binary");
     assertEquals([files["image.bin"]!.old_size, files["image.bin"]!.new_size], [10, 11]);
