@@ -405,3 +405,20 @@ Deno.test("review() never shows a work tree file that is a hard link (it may nam
     await f.cleanup();
   }
 });
+
+Deno.test("review() with a base after main was merged into the branch: only the branch's own commits and changes", async () => {
+  const f = await branchRepo();
+  try {
+    git(f.root, "stash", "-q");
+    git(f.root, "merge", "-q", "--no-edit", "main");
+    git(f.root, "stash", "pop", "-q");
+    const v = await reviewOk(f.root, { base: "main" });
+    assertEquals(v.merge_base, git(f.root, "rev-parse", "main").trim().slice(0, 7));
+    const expected = git(f.root, "log", "--format=%s", "main..HEAD").trim().split("\n");
+    assertEquals(v.commits.map((c) => c.subject).sort(), expected.sort());
+    assertEquals(v.commits_total, 4);
+    assertEquals(v.files.map((x) => x.path), ["f1.txt", "f2.txt", "f3.txt"]);
+  } finally {
+    await f.cleanup();
+  }
+});
