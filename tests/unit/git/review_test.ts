@@ -422,3 +422,20 @@ Deno.test("review() with a base after main was merged into the branch: only the 
     await f.cleanup();
   }
 });
+
+Deno.test("review() refuses a HEAD that points outside the repository, and never reads there", async () => {
+  const f = await emptyRepo();
+  try {
+    write(f.root, "a.txt", "a\n");
+    git(f.root, "add", "-A");
+    git(f.root, "commit", "-qm", "one");
+    write(path.dirname(f.root), "stolen", "0123456789012345678901234567890123456789\n");
+    Deno.writeTextFileSync(path.join(f.root, ".git", "HEAD"), "ref: refs/heads/../../../../stolen\n");
+    const r = await gitReview(request(f.root), new AbortController().signal);
+    assert(!r.ok, JSON.stringify(r));
+    assertMatch(r.reason, /outside the project root/);
+    assert(!JSON.stringify(r).includes("0123456789"));
+  } finally {
+    await f.cleanup();
+  }
+});
