@@ -85,6 +85,10 @@ export async function serveHttp(config: Config, deps: HttpDeps): Promise<string 
       port: config.port,
       // The adapter's own failures only: the client's bytes never reach an error-level line.
       onError: (what, err) => logger.error("HTTP adapter failure", { what, error: err instanceof Error ? err.name : "unknown" }),
+      onConnectionRefused: ({ status, reason, remoteAddr }) => {
+        app.metrics.recordHttp("other", "other", status, 0);
+        logger.info("http connection refused", { status, reason, remote: remoteAddr });
+      },
     });
   } catch (err) {
     if (!(err instanceof ListenError)) throw err;

@@ -2,7 +2,7 @@
  * The HTTP application as one fetch handler, without a socket (http.ts serves it;
  * tests call it in process). Routes: /health and /ready (no auth, no secrets),
  * /.well-known/oauth-protected-resource (JWT mode), /metrics, /mcp. Order of checks
- * on /mcp: Host, Origin, query credentials, auth, protocol version, method, body, Mcp-Method, rate.
+ * on /mcp: Host, Origin, query credentials, auth, method, body, protocol version, Mcp-Method, rate.
  */
 import type { Config } from "../config.ts";
 import type { SandboxClient } from "../sandbox/client.ts";
@@ -111,9 +111,9 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
   const mcpChain = compose([
     notDraining,
     ...authMw,
-    protocolVersion(SERVED_PROTOCOL_VERSIONS),
     mcpMethods,
     jsonBody(http.maxBodyBytes),
+    protocolVersion(SERVED_PROTOCOL_VERSIONS),
     mcpMethodHeader(),
     rateLimit({ limits: http.rateLimits, onLimited: (s) => metrics.recordRateLimited(s) }),
   ], (c) => mcp.handle(c));

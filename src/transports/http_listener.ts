@@ -7,7 +7,7 @@
  * `Connection: close` (408, 413, refusals before the body is read) closes it at once,
  * whatever the client is still sending.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse, STATUS_CODES } from "node:http";
 import type { Socket } from "node:net";
 import { hostSyntaxValid } from "./middleware/host_check.ts";
 
@@ -45,6 +45,24 @@ export interface ListenOptions {
   timeouts?: Partial<ConnectionTimeouts>;
   /** Told about a failure of the adapter itself (never the client's bytes). */
   onError?: (what: string, err: unknown) => void;
+  /** Told about every connection refused before a request could be formed (logs, metrics). */
+  onConnectionRefused?: (refusal: ConnectionRefusal) => void;
+}
+
+/** Why a connection got no request through: a closed set, fit for a metric label. */
+export type RefusalReason = "timeout" | "malformed" | "headers_too_large";
+
+export interface ConnectionRefusal {
+  status: 400 | 408 | 431;
+  reason: RefusalReason;
+  remoteAddr: string;
+}
+
+/** The answer node:http's parser errors deserve (as node's own default handler gives them). */
+export function refusalFor(code: string | undefined): { status: 400 | 408 | 431; reason: RefusalReason } {
+  if (code === "ERR_HTTP_REQUEST_TIMEOUT") return { status: 408, reason: "timeout" };
+  if (code === "HPE_HEADER_OVERFLOW") return { status: 431, reason: "headers_too_large" };
+  return { status: 400, reason: "malformed" };
 }
 
 export interface HttpListener {
@@ -257,7 +275,19 @@ export async function listen(handler: FetchHandler, o: ListenOptions): Promise<H
       res.destroy();
     });
   });
-  // A request too malformed to parse, or too slow: node answers 400/408 and closes (its default).
+  // A request too malformed to parse, too large or too slow: answered as node's default handler
+  // answers it (400, 431, 408, then closed), and reported, so slow or broken clients show in
+  // the logs and metrics like any other refusal.
+  server.on("clientError", (err: NodeJS.ErrnoException, socket: Socket) => {
+    const busy = (socket as Socket & { _httpMessage?: unknown })._httpMessage;
+    if (err.code === "ECONNRESET" || !socket.writable || busy) {
+      socket.destroy();
+      return;
+    }
+    const { status, reason } = refusalFor(err.code);
+    socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    o.onConnectionRefused?.({ status, reason, remoteAddr: peerAddress(socket) });
+  });
   await new Promise<void>((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) => {
       server.off("listening", onListening);

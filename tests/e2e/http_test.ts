@@ -217,6 +217,10 @@ Deno.test("HTTP, stateless with SSE answers: every tool, request ids, hostile re
       assertMatch(slowHeaders.text, /^(HTTP\/1\.1 408|$)/);
       assert(idle.closedByServer, "an idle keep-alive connection stayed open");
       assertMatch(idle.text, /^HTTP\/1\.1 200/);
+      // The two refused connections show in the logs and the metrics like any other refusal.
+      await waitFor(() => logLines(server.stderr()).filter((l) => l["message"] === "http connection refused" && l["status"] === 408).length >= 2, "the refusals' log lines");
+      const text = await (await fetch(`${server.base}/metrics`)).text();
+      assert((sample(text, 'mcp_http_requests_total{method="other",route="other",status="408"}') ?? 0) >= 2, "408 samples");
     });
 
     await t.step("bodies over --max-body-bytes are 413, declared or streamed", async () => {
