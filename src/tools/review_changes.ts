@@ -111,8 +111,18 @@ export const reviewChanges = defineTool({
       files_total: v.files_total,
       findings_summary: lint.summary,
     };
-    const headText = renderHead(head, notes);
-    const overhead = Math.max(utf8Length(JSON.stringify({ ...head, notes })), utf8Length(headText)) + 600;
+    let headText = renderHead(head, notes);
+    const headBytes = () => Math.max(utf8Length(JSON.stringify({ ...head, notes })), utf8Length(headText));
+    // The summary part takes at most half the budget: fewer commits shown (still counted), then fewer rules.
+    while (headBytes() > ctx.config.maxOutputBytes / 2 && (head.commits.length > 0 || head.findings_summary.by_rule.length > 10)) {
+      if (head.commits.length > 0) head.commits = head.commits.slice(0, Math.floor(head.commits.length / 2));
+      else {
+        notes.push(`counts shown for the 10 rules with most findings of ${head.findings_summary.by_rule.length}`);
+        head.findings_summary = { ...head.findings_summary, by_rule: head.findings_summary.by_rule.slice(0, 10) };
+      }
+      headText = renderHead(head, notes);
+    }
+    const overhead = headBytes() + 600;
     const budget = Math.max(1024, ctx.config.maxOutputBytes - overhead);
     const fit = fitRecords(records, Math.min(start, records.length), budget, (rec) =>
       Math.max(utf8Length(JSON.stringify(rec.value)) + 1, utf8Length(renderRecord(rec)) + 1));
