@@ -14,7 +14,7 @@ import { LIMITS } from "./src/config.ts";
 import { runSubcommand, versionLine } from "./src/cli/subcommands.ts";
 import { rootGuard } from "./src/cli/root_guard.ts";
 
-/** How long after `initialized` the sandbox worker starts: long enough for the client's tools/list. */
+/** How long after the first answer the sandbox worker starts: long enough for the client's next request (tools/list). */
 const WORKER_START_DELAY_MS = 100;
 
 function die(message: string): never {
@@ -73,12 +73,12 @@ async function main(argv: string[]): Promise<void> {
     linters: config.linters.join(","),
   });
   if (config.transport === "stdio") {
-    // The sandbox worker (some 20 ms of main-thread work to create) starts after the handshake,
-    // never on the path to the first response; a tool call before then starts it itself. The
-    // ruff engine (over 100 MiB) loads only on the first Python lint, in a worker of its own.
-    const afterHandshake = () => sandbox.start();
-    const server = createServer({ config, sandbox, github });
-    await serveStdio(server, () => sandbox.close(), () => void setTimeout(afterHandshake, WORKER_START_DELAY_MS));
+    // The sandbox worker (some 20 ms of main-thread work to create) starts shortly after the first
+    // answer (initialize, server/discover, or a 2026 client's first call), never on the path to
+    // it; a tool call before then starts it itself. The ruff engine (over 100 MiB) loads only on
+    // the first Python lint, in a worker of its own.
+    const afterFirstAnswer = () => sandbox.start();
+    serveStdio(() => createServer({ config, sandbox, github }), () => sandbox.close(), () => void setTimeout(afterFirstAnswer, WORKER_START_DELAY_MS));
   } else if (config.transport === "http") {
     // HTTP, auth, metrics and rate limiting (a third of start-up) are loaded only for HTTP.
     const { serveHttp } = await import("./src/transports/http.ts");

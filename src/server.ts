@@ -4,8 +4,8 @@
  * duration, and a catch-all that turns an unexpected failure into
  * "Internal error (request <id>)" while the stack goes to the log only.
  */
-import { AjvJsonSchemaValidator, McpServer } from "./sdk.ts";
-import type { CallToolResult, JsonSchemaType, JsonSchemaValidator, jsonSchemaValidator } from "./sdk.ts";
+import { McpServer } from "./sdk.ts";
+import type { CallToolResult, ServerContext } from "./sdk.ts";
 import type { Config } from "./config.ts";
 import type { SandboxClient } from "./sandbox/client.ts";
 import type { GitHubRawClient } from "./github/raw_client.ts";
@@ -62,37 +62,26 @@ export function newRequestId(): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-interface Extra {
-  signal: AbortSignal;
-  authInfo?: { clientId?: string; extra?: Record<string, unknown> };
-  requestInfo?: { headers?: Record<string, string | string[] | undefined> };
-  _meta?: { progressToken?: string | number };
-  sendNotification: (n: { method: "notifications/progress"; params: { progressToken: string | number; progress: number; total?: number; message?: string } }) => Promise<void>;
+/** The authenticated subject (HTTP with auth), from the SDK's typed context. */
+function subjectOf(ctx: ServerContext): string | undefined {
+  const auth = ctx.http?.authInfo;
+  const s = auth?.extra?.["subject"];
+  return typeof s === "string" ? s : auth?.clientId;
 }
 
-function subjectOf(extra: Extra): string | undefined {
-  const s = extra.authInfo?.extra?.["subject"];
-  if (typeof s === "string") return s;
-  return extra.authInfo?.clientId;
-}
-
-function requestIdOf(extra: Extra): string {
-  const header = extra.requestInfo?.headers?.["x-request-id"];
-  const v = Array.isArray(header) ? header[0] : header;
+/** The HTTP layer's X-Request-Id (suffixed per call), or a fresh id (stdio). */
+function requestIdOf(ctx: ServerContext): string {
+  const v = ctx.http?.req?.headers.get("x-request-id") ?? undefined;
   return v !== undefined && REQUEST_ID_RE.test(v) ? `${v}.${newRequestId().slice(0, 4)}` : newRequestId();
 }
 
 /**
- * The SDK's Ajv validator, built on first use. Built eagerly it compiles Ajv's meta-schemas
- * (some 10 ms) for every McpServer, at start-up and per request in stateless HTTP, although
- * the SDK uses it only to check elicitation answers, which this server never asks for.
+ * Cache lifetimes advertised to 2026-07-28 clients for the static lists (the tool,
+ * resource, template and prompt lists never change while the server runs). `public`:
+ * the lists are the same for every caller, credentials or not.
  */
-function lazyAjvValidator(): jsonSchemaValidator {
-  let ajv: AjvJsonSchemaValidator | undefined;
-  return {
-    getValidator: <T>(schema: JsonSchemaType): JsonSchemaValidator<T> => (ajv ??= new AjvJsonSchemaValidator()).getValidator<T>(schema),
-  };
-}
+export const LIST_CACHE_TTL_MS = 5 * 60 * 1000;
+const LIST_CACHE = { ttlMs: LIST_CACHE_TTL_MS, cacheScope: "public" } as const;
 
 /**
  * Zod objects and prompt definitions built once and shared by every McpServer. Stateless HTTP
@@ -100,9 +89,11 @@ function lazyAjvValidator(): jsonSchemaValidator {
  * into an object on every registration) was most of createServer's cost and garbage.
  */
 const objectSchemas = new WeakMap<z.ZodRawShape, z.ZodObject>();
-function objectSchema(shape: z.ZodRawShape): z.ZodObject {
-  let o = objectSchemas.get(shape);
-  if (o === undefined) objectSchemas.set(shape, o = z.object(shape));
+function objectSchema<S extends z.ZodRawShape>(shape: S): z.ZodObject<S> {
+  const cached = objectSchemas.get(shape) as z.ZodObject<S> | undefined;
+  if (cached !== undefined) return cached;
+  const o = z.object(shape);
+  objectSchemas.set(shape, o);
   return o;
 }
 
@@ -121,8 +112,16 @@ export function createServer(deps: ServerDeps): McpServer {
   const server = new McpServer(
     { name: SERVER_NAME, version: VERSION, title: "Code review" },
     {
+      // Logging is deprecated in 2026-07-28 but still served: to 2025 clients after
+      // logging/setLevel, to 2026 clients at the level their request's _meta carries.
       capabilities: { logging: {} },
-      jsonSchemaValidator: lazyAjvValidator(),
+      cacheHints: {
+        "tools/list": LIST_CACHE,
+        "prompts/list": LIST_CACHE,
+        "resources/list": LIST_CACHE,
+        "resources/templates/list": LIST_CACHE,
+        "server/discover": LIST_CACHE,
+      },
       instructions:
         "Tools for reviewing the project at the server's root: list_directory (depth > 1 for a tree), read_file and " +
         "search_code to explore, run_linter for mechanical findings (a file, a folder or \".\" for the whole project), fetch_github_file for upstream references, review_changes and get_diff to review a git change (uncommitted, or a branch against a base). Paths are relative to the project root. " +
@@ -142,22 +141,22 @@ export function createServer(deps: ServerDeps): McpServer {
         ...(tool.outputSchema ? { outputSchema: objectSchema(tool.outputSchema) } : {}),
         annotations: { title: tool.title, ...tool.annotations },
       },
-      // deno-lint-ignore no-explicit-any
-      (async (args: any, extra: Extra): Promise<CallToolResult> => {
-        const requestId = requestIdOf(extra);
-        const subject = subjectOf(extra);
+      async (args, sdk): Promise<CallToolResult> => {
+        const requestId = requestIdOf(sdk);
+        const subject = subjectOf(sdk);
+        const signal = sdk.mcpReq.signal;
         const started = performance.now();
-        const progressToken = extra._meta?.progressToken;
+        const progressToken = sdk.mcpReq._meta?.progressToken;
         const ctx: ToolContext = {
           config: deps.config,
           sandbox: deps.sandbox,
           github: deps.github,
           requestId,
-          signal: extra.signal,
+          signal,
           ...(subject !== undefined ? { subject } : {}),
           progress: async (progress, total, message) => {
             if (progressToken === undefined) return;
-            await extra.sendNotification({
+            await sdk.mcpReq.notify({
               method: "notifications/progress",
               params: { progressToken, progress, ...(total !== undefined ? { total } : {}), ...(message ? { message } : {}) },
             }).catch(() => {});
@@ -174,7 +173,7 @@ export function createServer(deps: ServerDeps): McpServer {
           if (err instanceof ToolTimeoutError) {
             outcome = "timeout";
             result = toolError(`Timed out after ${err.timeoutMs / 1000} s (request ${requestId})`);
-          } else if (extra.signal.aborted || (err instanceof DOMException && err.name === "AbortError")) {
+          } else if (signal.aborted || (err instanceof DOMException && err.name === "AbortError")) {
             outcome = "cancelled";
             result = toolError(`Cancelled (request ${requestId})`);
           } else {
@@ -193,9 +192,13 @@ export function createServer(deps: ServerDeps): McpServer {
         const durationMs = Math.round((performance.now() - started) * 10) / 10;
         logger.info("tool call", { tool: tool.name, outcome, durationMs, requestId, subject });
         deps.onToolCall?.({ tool: tool.name, durationMs, outcome, requestId, ...(subject !== undefined ? { subject } : {}) });
+        // The client's log (deprecated, still served): sent only at or above the level it asked for.
+        if (!signal.aborted) {
+          await sdk.mcpReq.log(outcome === "error" ? "error" : "debug", { tool: tool.name, outcome, durationMs, requestId }, "tool")
+            .catch(() => {});
+        }
         return result;
-        // deno-lint-ignore no-explicit-any
-      }) as any,
+      },
     );
   }
 
@@ -205,9 +208,17 @@ export function createServer(deps: ServerDeps): McpServer {
   const rules = reviewRulesResource(rctx);
   server.registerResource(rules.name, rules.uri, rules.metadata, (uri) => rules.read(uri));
 
-  for (const prompt of promptsFor(deps.config, deps.sandbox)) {
-    // deno-lint-ignore no-explicit-any
-    server.registerPrompt(prompt.name, prompt.config as any, prompt.handler as any);
-  }
+  const [security, performanceReview, reviewChanges] = promptsFor(deps.config, deps.sandbox);
+  server.registerPrompt(security.name, { ...security.config, argsSchema: objectSchema(security.config.argsSchema) }, (a) => security.handler(a));
+  server.registerPrompt(
+    performanceReview.name,
+    { ...performanceReview.config, argsSchema: objectSchema(performanceReview.config.argsSchema) },
+    (a) => performanceReview.handler(a),
+  );
+  server.registerPrompt(
+    reviewChanges.name,
+    { ...reviewChanges.config, argsSchema: objectSchema(reviewChanges.config.argsSchema) },
+    (a) => reviewChanges.handler(a),
+  );
   return server;
 }

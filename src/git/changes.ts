@@ -9,6 +9,7 @@ import { GitIndexManager } from "isomorphic-git/managers";
 import { FileSystem } from "isomorphic-git/models";
 import * as path from "node:path";
 import { checkBudget, GitLimitError } from "./fs_view.ts";
+import { hardLinkRefusal } from "../policy/paths.ts";
 import type { RepoCtx } from "./log.ts";
 
 export const MODE_FILE = 0o100644;
@@ -105,7 +106,7 @@ export async function flattenTree(r: RepoCtx, treeOid: string, filters: readonly
       for (const e of trees[t]!) {
         if (++seen > limits.maxEntries) throw new GitLimitError(`the tree has more than ${limits.maxEntries} entries`);
         if (!safeEntryName(e.path)) {
-          warnings.push(`skipped a tree entry with an unsafe name ${JSON.stringify(e.path)} (in ${prefix || "the top folder"})`);
+          if (warnings.length < 20) warnings.push(`skipped a tree entry with an unsafe name ${JSON.stringify(e.path.slice(0, 100))} (in ${prefix.slice(0, 200) || "the top folder"})`);
           continue;
         }
         const p = prefix + e.path;
@@ -119,6 +120,33 @@ export async function flattenTree(r: RepoCtx, treeOid: string, filters: readonly
     level = nextLevel;
   }
   return out;
+}
+
+/**
+ * Trees are immutable by id, so a flattened tree is kept for the next call (a review is often
+ * asked for again, page after page): the last few, when not too large.
+ */
+const flatCache = new Map<string, { map: Map<string, Side>; warnings: string[] }>();
+const FLAT_CACHE_ENTRIES = 4;
+const FLAT_CACHE_MAX_PATHS = 50_000;
+
+async function flattenTreeCached(r: RepoCtx, treeOid: string, filters: readonly string[] | undefined, limits: Limits, warnings: string[]): Promise<Map<string, Side>> {
+  const key = `${r.gitdir}\0${treeOid}\0${JSON.stringify(filters ?? [])}`;
+  const hit = flatCache.get(key);
+  if (hit) {
+    flatCache.delete(key);
+    flatCache.set(key, hit); // most recently used last
+    warnings.push(...hit.warnings);
+    return hit.map;
+  }
+  const own: string[] = [];
+  const map = await flattenTree(r, treeOid, filters, limits, own);
+  warnings.push(...own);
+  if (map.size <= FLAT_CACHE_MAX_PATHS) {
+    flatCache.set(key, { map, warnings: own });
+    if (flatCache.size > FLAT_CACHE_ENTRIES) flatCache.delete(flatCache.keys().next().value!);
+  }
+  return map;
 }
 
 interface IndexEntry {
@@ -186,7 +214,11 @@ function modeOf(info: Deno.FileInfo): number {
 }
 
 /** Reads a working tree entry as git stores it: a file's bytes, a symlink's target (never followed). */
-export function readWorktree(root: string, rel: string, maxBytes: number): { bytes: Uint8Array; mode: number } | { tooLarge: number } | null {
+export function readWorktree(
+  root: string,
+  rel: string,
+  maxBytes: number,
+): { bytes: Uint8Array; mode: number } | { tooLarge: number; hardLink?: string } | null {
   const abs = path.join(root, rel);
   let info: Deno.FileInfo;
   try {
@@ -199,11 +231,15 @@ export function readWorktree(root: string, rel: string, maxBytes: number): { byt
   }
   if (info.isSymlink) return { bytes: new TextEncoder().encode(Deno.readLinkSync(abs)), mode: MODE_LINK };
   if (!info.isFile) return null;
+  // A second name for a file that may live outside the root: never read, as read_file refuses it.
+  const linked = hardLinkRefusal(info);
+  if (linked !== undefined) return { tooLarge: info.size, hardLink: linked };
   if (info.size > maxBytes) return { tooLarge: info.size };
   const file = Deno.openSync(abs, { read: true });
   try {
     const after = file.statSync();
     if (!after.isFile || after.ino !== info.ino) return null;
+    if (hardLinkRefusal(after) !== undefined) return { tooLarge: after.size, hardLink: hardLinkRefusal(after)! };
     const buf = new Uint8Array(Math.min(after.size, maxBytes) + 1);
     let filled = 0;
     while (filled < buf.length) {
@@ -328,7 +364,7 @@ export async function changesSince(
   opts: { filters?: readonly string[]; includeUntracked: boolean; limits: Limits },
 ): Promise<ChangeSet> {
   const warnings: string[] = [];
-  const oldSide = baseTree ? await flattenTree(r, baseTree, opts.filters, opts.limits, warnings) : new Map<string, Side>();
+  const oldSide = baseTree ? await flattenTreeCached(r, baseTree, opts.filters, opts.limits, warnings) : new Map<string, Side>();
   const index = await readIndex(r, opts.limits);
   const stats = { indexed: index.size, hashed: 0 };
   const newSide = await worktreeSides(r, index, opts.filters, opts.limits, stats);

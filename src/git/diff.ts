@@ -3,7 +3,7 @@
  * removed lines, the new-side line numbers this change added or modified, and unified
  * hunks with old and new line numbers. Binary content is recognised and never diffed.
  */
-import { structuredPatch } from "diff";
+import { diffLines, structuredPatch } from "diff";
 
 /** Git's own rule: a NUL byte in the first 8000 bytes makes a file binary. */
 export function isBinary(bytes: Uint8Array): boolean {
@@ -107,4 +107,20 @@ export function renderHunks(hunks: readonly Hunk[]): string {
     for (const l of h.lines) out.push(l.endsWith("\r") ? l.slice(0, -1) : l);
   }
   return out.join("\n");
+}
+
+/**
+ * How alike two texts are, by lines (git's rename rule in spirit): twice the unchanged lines
+ * over all lines, from 0 (nothing shared) to 1 (identical). 0 when the library gives up.
+ *
+ * @example similarity("a\nb\nc\nd\n", "a\nb\nc\nx\n") === 0.75
+ */
+export function similarity(a: string, b: string, timeoutMs = 200): number {
+  const total = lineCount(a) + lineCount(b);
+  if (total === 0) return 1;
+  const parts = diffLines(a, b, { timeout: timeoutMs });
+  if (parts === undefined) return 0;
+  let same = 0;
+  for (const p of parts) if (!p.added && !p.removed) same += p.count ?? lineCount(p.value);
+  return (2 * same) / total;
 }

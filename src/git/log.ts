@@ -91,7 +91,10 @@ interface CommitInfo {
 async function readCommitInfo(r: RepoCtx, oid: string): Promise<CommitInfo> {
   checkBudget(r.budget);
   const c = await git.readCommit({ fs: r.fs, dir: r.dir, gitdir: r.gitdir, oid, cache: r.cache });
-  return { parents: c.commit.parent, time: c.commit.committer.timestamp, subject: c.commit.message.split("\n")[0] ?? "" };
+  const first = c.commit.message.split("\n")[0] ?? "";
+  // A subject is a line: a hostile one cannot take the answer's budget.
+  const subject = first.length > 200 ? first.slice(0, 200) + "…" : first;
+  return { parents: c.commit.parent, time: c.commit.committer.timestamp, subject };
 }
 
 /**

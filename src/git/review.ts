@@ -6,7 +6,7 @@
  */
 import git from "isomorphic-git";
 import { type Change, changesSince, type Limits, mapLimit, MODE_GITLINK, MODE_LINK, readWorktree, type Side } from "./changes.ts";
-import { decodeText, hunkHeader, isBinary, lineDiff, renderHunks } from "./diff.ts";
+import { decodeText, hunkHeader, isBinary, lineDiff, renderHunks, similarity } from "./diff.ts";
 import { checkBudget, GitLimitError } from "./fs_view.ts";
 import { secretFileRule } from "../policy/secrets.ts";
 import { commitsBetween, type CommitLine, mergeBase, readHead, type RepoCtx, resolveCommitish } from "./log.ts";
@@ -75,7 +75,7 @@ async function commitTree(r: RepoCtx, oid: string): Promise<string> {
   return c.commit.tree;
 }
 
-async function readSide(r: RepoCtx, side: Side, rel: string, maxBytes: number): Promise<Uint8Array | { tooLarge: number } | null> {
+async function readSide(r: RepoCtx, side: Side, rel: string, maxBytes: number): Promise<Uint8Array | { tooLarge: number; hardLink?: string } | null> {
   checkBudget(r.budget);
   if (side.source === "worktree") {
     const w = readWorktree(r.dir, rel, maxBytes);
@@ -135,7 +135,8 @@ async function fileRecord(r: RepoCtx, c: Change, o: ReviewOptions): Promise<File
   if (ns !== undefined) rec.new_size = ns;
   if (!(oldBytes instanceof Uint8Array) || !(newBytes instanceof Uint8Array)) {
     rec.kind = "too-large";
-    notes.push(`over the ${o.maxFileBytes}-byte diff limit: read it with read_file and a line range`);
+    const hardLink = [oldBytes, newBytes].map((b) => (b !== null && !(b instanceof Uint8Array) ? b.hardLink : undefined)).find((h) => h !== undefined);
+    notes.push(hardLink !== undefined ? `not shown: the work tree file ${hardLink}` : `over the ${o.maxFileBytes}-byte diff limit: read it with read_file and a line range`);
     rec.notes = notes;
     return rec;
   }
@@ -179,6 +180,59 @@ async function fileRecord(r: RepoCtx, c: Change, o: ReviewOptions): Promise<File
   return rec;
 }
 
+/** Most deleted × added pairs compared for renames, and the largest file compared. */
+const RENAME_MAX_PAIRS = 400;
+const RENAME_MAX_BYTES = 256 * 1024;
+
+/**
+ * Pairs a deleted and an added text file whose contents are at least half alike into a rename
+ * (exact renames are paired already), best matches first, within a bounded number of pairs.
+ */
+async function pairSimilarRenames(r: RepoCtx, changes: Change[]): Promise<Change[]> {
+  const plain = (m: number | undefined) => m !== undefined && m !== MODE_LINK && m !== MODE_GITLINK;
+  const dels = changes.filter((c) => c.status === "deleted" && plain(c.old?.mode));
+  const adds = changes.filter((c) => c.status === "added" && plain(c.new?.mode));
+  if (dels.length === 0 || adds.length === 0 || dels.length * adds.length > RENAME_MAX_PAIRS) return changes;
+  const text = async (side: Side, rel: string): Promise<string | null> => {
+    try {
+      const b = await readSide(r, side, rel, RENAME_MAX_BYTES);
+      if (!(b instanceof Uint8Array) || isBinary(b)) return null;
+      return decodeText(b).text;
+    } catch (err) {
+      if (err instanceof GitLimitError && err.message.includes("inflates")) return null;
+      throw err;
+    }
+  };
+  const oldTexts = await mapLimit(dels, 8, (c) => text(c.old!, c.path));
+  const newTexts = await mapLimit(adds, 8, (c) => text(c.new!, c.path));
+  const pairs: Array<{ d: number; a: number; score: number }> = [];
+  for (let d = 0; d < dels.length; d++) {
+    for (let a = 0; a < adds.length; a++) {
+      const x = oldTexts[d];
+      const y = newTexts[a];
+      if (x == null || y == null) continue;
+      if (Math.min(x.length, y.length) < 0.5 * Math.max(x.length, y.length)) continue;
+      const score = similarity(x, y);
+      if (score >= 0.5) pairs.push({ d, a, score });
+    }
+  }
+  pairs.sort((p, q) => q.score - p.score);
+  const usedD = new Set<number>();
+  const usedA = new Set<number>();
+  const renamed = new Map<Change, Change>();
+  const dropped = new Set<Change>();
+  for (const p of pairs) {
+    if (usedD.has(p.d) || usedA.has(p.a)) continue;
+    usedD.add(p.d);
+    usedA.add(p.a);
+    const del = dels[p.d]!;
+    const add = adds[p.a]!;
+    renamed.set(add, { path: add.path, oldPath: del.path, status: "renamed", old: del.old!, new: add.new!, ...(add.untracked ? { untracked: true } : {}) });
+    dropped.add(del);
+  }
+  return changes.filter((c) => !dropped.has(c)).map((c) => renamed.get(c) ?? c);
+}
+
 /** Reads a review's scope and files; refusals (unknown base, no commits) come back as reasons. */
 export async function review(r: RepoCtx, o: ReviewOptions): Promise<ReviewOutcome> {
   const head = await readHead(r);
@@ -199,6 +253,7 @@ export async function review(r: RepoCtx, o: ReviewOptions): Promise<ReviewOutcom
     baseTree = await commitTree(r, head.oid);
   }
   const set = await changesSince(r, baseTree, { filters: o.paths, includeUntracked: o.includeUntracked, limits: o.limits });
+  set.changes = await pairSimilarRenames(r, set.changes);
   const files: FileRecord[] = [];
   let bytes = 0;
   const start = o.mode === "diff" ? Math.min(o.start, set.changes.length) : 0;

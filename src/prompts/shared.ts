@@ -1,6 +1,6 @@
 import { completable } from "../sdk.ts";
 import { z } from "zod";
-import { ErrorCode, type GetPromptResult, McpError } from "../sdk.ts";
+import { type GetPromptResult, ProtocolError, ProtocolErrorCode } from "../sdk.ts";
 import { LIMITS } from "../config.ts";
 import { lexicalCandidate } from "../policy/paths.ts";
 import type { ResourceContext } from "../resources/types.ts";
@@ -41,7 +41,7 @@ function fileUri(root: string, rel: string): string {
 }
 
 function refuse(filePath: string, reason: string): never {
-  throw new McpError(ErrorCode.InvalidParams, `Cannot review ${JSON.stringify(filePath)}: ${reason}`);
+  throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Cannot review ${JSON.stringify(filePath)}: ${reason}`);
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import { ResourceTemplate } from "../sdk.ts";
 import { UriTemplate } from "../sdk.ts";
-import { ErrorCode, McpError, type ReadResourceResult } from "../sdk.ts";
+import { ProtocolError, ProtocolErrorCode, type ReadResourceResult, ResourceNotFoundError } from "../sdk.ts";
 import * as path from "node:path";
 import { LIMITS } from "../config.ts";
 import type { ResourceContext } from "./types.ts";
@@ -98,7 +98,7 @@ export function fileResource(ctx: ResourceContext) {
     },
     async read(uri: URL): Promise<ReadResourceResult> {
       const parsed = parseFileUri(uri.href);
-      if (!parsed.ok) throw new McpError(ErrorCode.InvalidParams, `Cannot read ${JSON.stringify(uri.href)}: ${parsed.reason}`);
+      if (!parsed.ok) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Cannot read ${JSON.stringify(uri.href)}: ${parsed.reason}`);
       const budget = ctx.config.maxOutputBytes;
       const r = await ctx.sandbox.readFile({
         path: parsed.path,
@@ -109,8 +109,10 @@ export function fileResource(ctx: ResourceContext) {
         allowSecretFiles: ctx.config.allowSecretFiles,
       });
       if (!r.ok) {
-        const code = r.reason === "no such file or directory" ? -32002 : ErrorCode.InvalidParams;
-        throw new McpError(code, `Cannot read ${JSON.stringify(parsed.path)}: ${r.reason}`);
+        const message = `Cannot read ${JSON.stringify(parsed.path)}: ${r.reason}`;
+        // Not found: -32602 with data { uri } on every protocol revision (SEP-2164); other refusals plain -32602.
+        if (r.reason === "no such file or directory") throw new ResourceNotFoundError(uri.href, message);
+        throw new ProtocolError(ProtocolErrorCode.InvalidParams, message);
       }
       const v = r.value;
       // The file's own text (no header, no line numbers), within the budget, secrets redacted.

@@ -4,6 +4,7 @@
  * each tagged `new` (on a line this change added or modified) or `existing`, summarised first.
  */
 import { z } from "zod";
+import PQueue from "p-queue";
 import { defaultLinterFor } from "../linters/registry.ts";
 import type { Diagnostic } from "../linters/types.ts";
 import type { FileRecord } from "../git/review.ts";
@@ -180,22 +181,32 @@ async function lintChanged(files: readonly FileRecord[], ctx: ToolContext, notes
   }
   const findings: Finding[] = [];
   let linted = 0;
-  for (const { f, linter } of candidates.slice(0, GIT_LIMITS.maxLintFiles)) {
-    const r = await ctx.sandbox.runLinter({
-      path: f.path,
+  // A few linters at once over stdio; over HTTP the call holds one linter slot, so one at a time.
+  const queue = new PQueue({ concurrency: ctx.config.transport === "http" ? 1 : 4 });
+  const results = await Promise.all(candidates.slice(0, GIT_LIMITS.maxLintFiles).map(({ f, linter }) =>
+    queue.add(async () => ({
+      f,
       linter: linter!,
-      pathEnv: ctx.config.linterPath,
-      timeoutMs: ctx.config.linterTimeoutMs,
-      maxOutputBytes: LIMITS.linterMaxOutputBytes,
-      maxFileBytes: LIMITS.maxFileBytes,
-    }, ctx.signal);
+      r: await ctx.sandbox.runLinter({
+        path: f.path,
+        linter: linter!,
+        pathEnv: ctx.config.linterPath,
+        timeoutMs: ctx.config.linterTimeoutMs,
+        maxOutputBytes: LIMITS.linterMaxOutputBytes,
+        maxFileBytes: LIMITS.maxFileBytes,
+      }, ctx.signal),
+    }))
+  ));
+  for (const x of results) {
+    if (!x) continue;
+    const { f, linter, r } = x;
     if (!r.ok) {
       notes.push(`${linter} could not check ${f.path}: ${r.reason}`);
       continue;
     }
     linted++;
     const changed = new Set(f.added_lines ?? []);
-    for (const d of r.value.diagnostics) findings.push(tagged(d, changed, linter!));
+    for (const d of r.value.diagnostics) findings.push(tagged(d, changed, linter));
   }
   findings.sort((a, b) => (a.tag === b.tag ? 0 : a.tag === "new" ? -1 : 1) || a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
   const by_severity: Summary["by_severity"] = {};

@@ -85,6 +85,10 @@ export async function serveHttp(config: Config, deps: HttpDeps): Promise<string 
       port: config.port,
       // The adapter's own failures only: the client's bytes never reach an error-level line.
       onError: (what, err) => logger.error("HTTP adapter failure", { what, error: err instanceof Error ? err.name : "unknown" }),
+      onConnectionRefused: ({ status, reason, remoteAddr }) => {
+        app.metrics.recordHttp("other", "other", status, 0);
+        logger.info("http connection refused", { status, reason, remote: remoteAddr });
+      },
     });
   } catch (err) {
     if (!(err instanceof ListenError)) throw err;
@@ -98,7 +102,8 @@ export async function serveHttp(config: Config, deps: HttpDeps): Promise<string 
     responseMode: config.http.responseMode,
     auth: config.http.auth.mode,
   });
-  // Ready once the sandbox worker answers (ready() never rejects); the ruff engine loads on first use.
+  // Ready once the sandbox worker answers (ready() never rejects): no client message is awaited
+  // (a 2026 client sends no `initialized`), and the ruff engine loads on first use.
   void deps.sandbox.ready().then(() => app.markReady());
 
   const stopped = Promise.withResolvers<void>();

@@ -2,14 +2,13 @@
  * The HTTP application as one fetch handler, without a socket (http.ts serves it;
  * tests call it in process). Routes: /health and /ready (no auth, no secrets),
  * /.well-known/oauth-protected-resource (JWT mode), /metrics, /mcp. Order of checks
- * on /mcp: Host, Origin, query credentials, auth, protocol version, method, body, rate.
+ * on /mcp: Host, Origin, query credentials, auth, method, body, protocol version, Mcp-Method, rate.
  */
 import type { Config } from "../config.ts";
 import type { SandboxClient } from "../sandbox/client.ts";
 import type { GitHubRawClient } from "../github/raw_client.ts";
 import { createServer } from "../server.ts";
 import { TOOLS } from "../tools/mod.ts";
-import { SUPPORTED_PROTOCOL_VERSIONS } from "../sdk.ts";
 import { log } from "../observability/log.ts";
 import { Metrics } from "../observability/metrics.ts";
 import type { Authenticator } from "../auth/types.ts";
@@ -24,8 +23,9 @@ import { accessLog } from "./middleware/access_log.ts";
 import { hostCheck, hostSyntax } from "./middleware/host_check.ts";
 import { originCheck } from "./middleware/origin_check.ts";
 import { bearerAuth, bearerToken, type ChallengeParams, noQueryCredentials } from "./middleware/bearer_auth.ts";
-import { protocolVersion } from "./middleware/protocol_version.ts";
+import { protocolVersion, SERVED_PROTOCOL_VERSIONS } from "./middleware/protocol_version.ts";
 import { jsonBody } from "./middleware/json_body.ts";
+import { mcpMethodHeader } from "./middleware/mcp_method.ts";
 import { rateLimit } from "./middleware/rate_limit.ts";
 
 export const MCP_PATH = "/mcp";
@@ -111,9 +111,10 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
   const mcpChain = compose([
     notDraining,
     ...authMw,
-    protocolVersion(SUPPORTED_PROTOCOL_VERSIONS),
     mcpMethods,
     jsonBody(http.maxBodyBytes),
+    protocolVersion(SERVED_PROTOCOL_VERSIONS),
+    mcpMethodHeader(),
     rateLimit({ limits: http.rateLimits, onLimited: (s) => metrics.recordRateLimited(s) }),
   ], (c) => mcp.handle(c));
 

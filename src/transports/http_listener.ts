@@ -7,7 +7,7 @@
  * `Connection: close` (408, 413, refusals before the body is read) closes it at once,
  * whatever the client is still sending.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse, STATUS_CODES } from "node:http";
 import type { Socket } from "node:net";
 import { hostSyntaxValid } from "./middleware/host_check.ts";
 
@@ -45,6 +45,24 @@ export interface ListenOptions {
   timeouts?: Partial<ConnectionTimeouts>;
   /** Told about a failure of the adapter itself (never the client's bytes). */
   onError?: (what: string, err: unknown) => void;
+  /** Told about every connection refused before a request could be formed (logs, metrics). */
+  onConnectionRefused?: (refusal: ConnectionRefusal) => void;
+}
+
+/** Why a connection got no request through: a closed set, fit for a metric label. */
+export type RefusalReason = "timeout" | "malformed" | "headers_too_large";
+
+export interface ConnectionRefusal {
+  status: 400 | 408 | 431;
+  reason: RefusalReason;
+  remoteAddr: string;
+}
+
+/** The answer node:http's parser errors deserve (as node's own default handler gives them). */
+export function refusalFor(code: string | undefined): { status: 400 | 408 | 431; reason: RefusalReason } {
+  if (code === "ERR_HTTP_REQUEST_TIMEOUT") return { status: 408, reason: "timeout" };
+  if (code === "HPE_HEADER_OVERFLOW") return { status: 431, reason: "headers_too_large" };
+  return { status: 400, reason: "malformed" };
 }
 
 export interface HttpListener {
@@ -71,11 +89,14 @@ export function peerAddress(socket: Socket | undefined): string {
 
 /**
  * The URL a handler sees: the request target's path and query under the Host the
- * client named when that Host is well formed, else under a placeholder; the Host
+ * client named when that Host is well formed (the local address when it sent none),
+ * else under a placeholder; the Host
  * header itself stays in the headers for the host check to judge.
  */
-export function requestUrlOf(target: string | undefined, host: string | undefined): string {
-  const base = host !== undefined && hostSyntaxValid(host) ? `http://${host}` : "http://host.invalid";
+export function requestUrlOf(target: string | undefined, host: string | undefined, local?: string): string {
+  // No Host at all (HTTP/1.0; node refuses an HTTP/1.1 request without one): the address it reached.
+  const named = host ?? local;
+  const base = named !== undefined && hostSyntaxValid(named) ? `http://${named}` : "http://host.invalid";
   let pathAndQuery = "/";
   if (target !== undefined && target.startsWith("/")) pathAndQuery = target;
   else if (target !== undefined && /^https?:\/\//i.test(target)) {
@@ -145,7 +166,9 @@ export function toRequest(req: IncomingMessage, signal: AbortSignal): Request {
   }
   const method = req.method ?? "GET";
   const hasBody = method !== "GET" && method !== "HEAD";
-  return new Request(requestUrlOf(req.url, req.headers.host), {
+  const s = req.socket;
+  const local = s?.localAddress === undefined ? undefined : `${s.localAddress.includes(":") ? `[${s.localAddress}]` : s.localAddress}:${s.localPort}`;
+  return new Request(requestUrlOf(req.url, req.headers.host, local), {
     method,
     headers,
     signal,
@@ -252,7 +275,19 @@ export async function listen(handler: FetchHandler, o: ListenOptions): Promise<H
       res.destroy();
     });
   });
-  // A request too malformed to parse, or too slow: node answers 400/408 and closes (its default).
+  // A request too malformed to parse, too large or too slow: answered as node's default handler
+  // answers it (400, 431, 408, then closed), and reported, so slow or broken clients show in
+  // the logs and metrics like any other refusal.
+  server.on("clientError", (err: NodeJS.ErrnoException, socket: Socket) => {
+    const busy = (socket as Socket & { _httpMessage?: unknown })._httpMessage;
+    if (err.code === "ECONNRESET" || !socket.writable || busy) {
+      socket.destroy();
+      return;
+    }
+    const { status, reason } = refusalFor(err.code);
+    socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    o.onConnectionRefused?.({ status, reason, remoteAddr: peerAddress(socket) });
+  });
   await new Promise<void>((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) => {
       server.off("listening", onListening);

@@ -1,14 +1,18 @@
 /**
- * /mcp over the SDK's web-standard Streamable HTTP transport. Stateless (default): a
- * fresh McpServer and transport per POST, as the SDK recommends, sharing the sandbox
- * worker and GitHub client, so any replica answers any request; GET and DELETE are
- * 405. Stateful: sessions in memory (sessions.ts), GET streams and DELETE.
+ * /mcp, serving both protocol eras from one endpoint. A 2026-07-28 request (its `_meta`
+ * envelope names the version) goes to the SDK's createMcpHandler: stateless, a fresh
+ * McpServer per request, so any replica answers any request. A 2025-era request (an
+ * `initialize`, or anything without the envelope) is served statelessly by the SDK's
+ * fallback (default), or with --stateful by sessions in memory (sessions.ts) with GET
+ * streams and DELETE. All share the sandbox worker and the GitHub client.
  */
 import type { Logger } from "@logtape/logtape";
 import {
   type AuthInfo,
-  isInitializeRequest,
+  createMcpHandler,
+  isLegacyRequest,
   type McpServer,
+  type McpServerFactory,
   WebStandardStreamableHTTPServerTransport,
 } from "../sdk.ts";
 import type { ResponseMode } from "../config_http.ts";
@@ -46,12 +50,16 @@ export interface McpEndpoint {
   closeAll(): Promise<void>;
 }
 
-/** The request the SDK sees: same URL, method and headers, minus credentials, plus the request id. */
-function sdkRequest(c: HttpContext): Request {
+/**
+ * The request the SDK sees: same URL, method and headers, minus credentials, plus the
+ * request id; its signal aborts when the client drops a streamed answer (the body is read
+ * already, by jsonBody, and travels as parsedBody).
+ */
+function sdkRequest(c: HttpContext, signal?: AbortSignal): Request {
   const headers = new Headers(c.req.headers);
   for (const h of HIDDEN_HEADERS) headers.delete(h);
   headers.set("x-request-id", c.requestId);
-  return new Request(c.url, { method: c.req.method, headers });
+  return new Request(c.url, { method: c.req.method, headers, ...(signal ? { signal } : {}) });
 }
 
 function authInfoOf(c: HttpContext): AuthInfo | undefined {
@@ -68,11 +76,13 @@ function authInfoOf(c: HttpContext): AuthInfo | undefined {
 }
 
 function isInitialize(body: unknown): boolean {
-  return Array.isArray(body) ? body.some((m) => isInitializeRequest(m)) : isInitializeRequest(body);
+  const one = (m: unknown) => typeof m === "object" && m !== null && (m as { method?: unknown }).method === "initialize";
+  return Array.isArray(body) ? body.some(one) : one(body);
 }
 
 export function createMcpEndpoint(o: McpEndpointOptions): McpEndpoint {
   const store = new SessionStore(o.sessions ?? SESSION_LIMITS);
+  /** Servers the SDK made for one request each (both eras), until they close. */
   const perRequest = new Set<McpServer>();
   let inflight = 0;
   let idleWaiters: (() => void)[] = [];
@@ -84,6 +94,24 @@ export function createMcpEndpoint(o: McpEndpointOptions): McpEndpoint {
       idleWaiters = [];
     }
   };
+
+  const factory = (_: Parameters<McpServerFactory>[0]): McpServer => {
+    const server = o.makeServer();
+    perRequest.add(server);
+    server.server.onclose = () => perRequest.delete(server);
+    return server;
+  };
+  const onerror = (err: Error) => o.logger.debug("the MCP handler refused a request", { error: err.message });
+  // "sse": every answer streams, so a client that drops it cancels the call (its body is
+  // cancelled, which aborts the request's signal); "json": one JSON body, progress dropped.
+  const handler = createMcpHandler(factory, {
+    // 2025-era requests never reach it: routed below (isLegacyRequest) to our own wiring,
+    // which honours --response-mode json and --stateful.
+    legacy: "reject",
+    responseMode: o.responseMode === "json" ? "json" : "sse",
+    maxRequestBodySize: o.maxBodyBytes,
+    onerror,
+  });
 
   const transportFor = (sessionIdGenerator?: () => string, onsessioninitialized?: (id: string) => void) => {
     const t = new WebStandardStreamableHTTPServerTransport({
@@ -109,21 +137,42 @@ export function createMcpEndpoint(o: McpEndpointOptions): McpEndpoint {
     });
   };
 
+  /** Whether the SDK would serve this request as 2025-era traffic (its own classification). */
+  const isLegacy = (c: HttpContext) => isLegacyRequest(sdkRequest(c), c.body, { maxRequestBodySize: o.maxBodyBytes });
+
+  /** A 2026-07-28 request: the SDK's handler, stateless, whatever the mode. */
+  const modern = async (c: HttpContext): Promise<Response> => {
+    const dropped = new AbortController();
+    begin();
+    try {
+      const authInfo = authInfoOf(c);
+      const res = await handler.fetch(sdkRequest(c, dropped.signal), { parsedBody: c.body, ...(authInfo ? { authInfo } : {}) });
+      // Once the answer has ended, aborting is a no-op; before that, it cancels the call.
+      return track(res, () => {
+        dropped.abort();
+        end();
+      });
+    } catch (err) {
+      end();
+      throw err;
+    }
+  };
+
+  /** Stateless mode: a 2025-era POST gets a fresh McpServer and transport, as the SDK recommends. */
   const stateless = async (c: HttpContext): Promise<Response> => {
     if (c.req.method !== "POST") {
       return jsonRpcError(405, -32000, "Method not allowed: this server is stateless (no GET stream, no sessions to delete)", {
         headers: { allow: "POST" },
       });
     }
-    const server = o.makeServer();
+    if (!(await isLegacy(c))) return modern(c);
+    const server = factory({ era: "legacy" });
     const transport = transportFor(undefined);
-    perRequest.add(server);
     begin();
     let closed = false;
     const close = () => {
       if (closed) return;
       closed = true;
-      perRequest.delete(server);
       void server.close().catch(() => {});
       end();
     };
@@ -138,7 +187,9 @@ export function createMcpEndpoint(o: McpEndpointOptions): McpEndpoint {
     }
   };
 
+  /** Stateful mode: 2026-07-28 requests stay stateless; 2025 clients get sessions. */
   const stateful = async (c: HttpContext): Promise<Response> => {
+    if (c.req.method === "POST" && !(await isLegacy(c))) return modern(c);
     const owner = c.principal?.subject ?? "";
     const id = c.req.headers.get("mcp-session-id");
     const isPost = c.req.method === "POST";
@@ -198,7 +249,7 @@ export function createMcpEndpoint(o: McpEndpointOptions): McpEndpoint {
     },
     async closeAll() {
       const servers = [...perRequest, ...store.all().map((s) => s.server)];
-      await Promise.all(servers.map((s) => s.close().catch(() => {})));
+      await Promise.all([handler.close().catch(() => {}), ...servers.map((s) => s.close().catch(() => {}))]);
     },
   };
 }

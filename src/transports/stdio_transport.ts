@@ -23,6 +23,8 @@ export interface DenoStdioOptions {
   maxLineBytes?: number;
   /** Called once when the input ends (the client closed stdin); the transport closes too. */
   onEnd?: () => void;
+  /** Called once, after the first message is written (the first answer: start deferred work then). */
+  onFirstSend?: () => void;
 }
 
 const NEWLINE = 10;
@@ -35,6 +37,7 @@ export class DenoStdioTransport implements Transport {
   readonly #output: ByteSink;
   readonly #maxLineBytes: number;
   readonly #onEnd: (() => void) | undefined;
+  #onFirstSend: (() => void) | undefined;
   readonly #decoder = new TextDecoder();
   readonly #encoder = new TextEncoder();
   #pending: Uint8Array[] = [];
@@ -47,6 +50,7 @@ export class DenoStdioTransport implements Transport {
     this.#output = options.output ?? Deno.stdout;
     this.#maxLineBytes = options.maxLineBytes ?? STDIO_DEFAULT_MAX_BUFFER_SIZE;
     this.#onEnd = options.onEnd;
+    this.#onFirstSend = options.onFirstSend;
   }
 
   start(): Promise<void> {
@@ -110,6 +114,9 @@ export class DenoStdioTransport implements Transport {
     try {
       const bytes = this.#encoder.encode(serializeMessage(message));
       for (let off = 0; off < bytes.length;) off += this.#output.writeSync(bytes.subarray(off));
+      const first = this.#onFirstSend;
+      this.#onFirstSend = undefined;
+      first?.();
       return Promise.resolve();
     } catch (err) {
       return Promise.reject(err);

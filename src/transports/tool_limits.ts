@@ -9,8 +9,8 @@ import type { ToolAround } from "../server.ts";
 import { toolError, type ToolContext, ToolTimeoutError } from "../tools/types.ts";
 import type { CallToolResult } from "../sdk.ts";
 
-/** Tools that start a linter process and so take a slot. */
-const QUEUED_TOOLS = new Set(["run_linter"]);
+/** Tools that start a linter process and so take a slot (review_changes lints the changed files). */
+const QUEUED_TOOLS = new Set(["run_linter", "review_changes"]);
 
 export interface ToolLimitsOptions {
   maxConcurrentLinters: number;

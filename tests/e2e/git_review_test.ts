@@ -28,9 +28,11 @@ Deno.test("review_changes tags a finding on an added line new and an old one in 
   const f = await emptyRepo();
   const s = await (async () => {
     write(f.root, "app.py", "import os\n\n\ndef main():\n    return 1\n");
+    write(f.root, "run.sh", "#!/bin/sh\necho $1\n");
     git(f.root, "add", "-A");
     git(f.root, "commit", "-qm", "initial");
     write(f.root, "app.py", "import os\nimport sys\n\n\ndef main():\n    return 1\n");
+    write(f.root, "run.sh", "#!/bin/sh\necho $1\nrm $2\n");
     return await connect(f.root);
   })();
   try {
@@ -38,9 +40,11 @@ Deno.test("review_changes tags a finding on an added line new and an old one in 
     assert(!r.isError, text(r));
     const sc = r.structuredContent as { scope: string; files: { path: string; status: string; added: number }[]; findings: Finding[]; findings_summary: { new: number; existing: number } };
     assertMatch(sc.scope, /on main; uncommitted changes against HEAD/);
-    assertEquals(sc.files.map((x) => [x.path, x.status, x.added]), [["app.py", "modified", 1]]);
+    assertEquals(sc.files.map((x) => [x.path, x.status, x.added]), [["app.py", "modified", 1], ["run.sh", "modified", 1]]);
     const f401 = sc.findings.filter((d) => d.code === "F401").map((d) => [d.line, d.tag]);
     assertEquals(f401, [[2, "new"], [1, "existing"]]);
+    const sc2086 = sc.findings.filter((d) => d.code === "SC2086").map((d) => [d.file, d.line, d.tag]);
+    assertEquals(sc2086, [["run.sh", 3, "new"], ["run.sh", 2, "existing"]]);
     assert(sc.findings_summary.new >= 1 && sc.findings_summary.existing >= 1);
     // New findings come first.
     const tags = sc.findings.map((d) => d.tag);

@@ -123,6 +123,26 @@ Deno.test("HTTP, stateless with SSE answers: every tool, request ids, hostile re
       }
     });
 
+    await t.step("made-up methods, paths and headers add no metric series", async () => {
+      const methods = ["PROPFIND", "MKCOL", "PURGE", "LINK", "UNLOCK", "SEARCH", "REPORT", "M-SEARCH", "NOTIFY", "SUBSCRIBE", "XYZZY", "FOO1"];
+      const batch = async (n: number) => {
+        for (let i = 0; i < methods.length; i++) {
+          const method = methods[(i + n) % methods.length]!;
+          await rawHttp(server.port, httpRequest(method, `/x${n}-${i}/${"a".repeat(n)}`, { host: `127.0.0.1:${server.port}` }));
+          await rawHttp(server.port, httpRequest(method, "/mcp", { host: `127.0.0.1:${server.port}`, "x-request-id": `r${n}-${i}` }));
+          await rawHttp(server.port, httpRequest("GET", `/metrics?${n}=${i}`, { host: `h${n}-${i}.example` }));
+        }
+      };
+      const series = async () =>
+        (await (await fetch(`${server.base}/metrics`)).text()).split("\n").filter((l) => l !== "" && !l.startsWith("#")).map((l) => l.slice(0, l.lastIndexOf(" ")));
+      await batch(0);
+      const before = await series();
+      for (let n = 1; n <= 5; n++) await batch(n);
+      const after = await series();
+      assertEquals(after.filter((s) => !before.includes(s)), [], "new series appeared");
+      for (const l of after) assert(!/XYZZY|PROPFIND|\/x\d|h\d-\d/.test(l), l);
+    });
+
     await t.step("a connection whose body is still arriving is closed with the 413, as the answer says", async () => {
       const conn = await Deno.connect({ hostname: "127.0.0.1", port: server.port });
       const head = `POST /mcp HTTP/1.1\r\nhost: 127.0.0.1:${server.port}\r\ncontent-type: application/json\r\naccept: application/json, text/event-stream\r\ncontent-length: 10000000\r\n\r\n{`;
@@ -197,6 +217,10 @@ Deno.test("HTTP, stateless with SSE answers: every tool, request ids, hostile re
       assertMatch(slowHeaders.text, /^(HTTP\/1\.1 408|$)/);
       assert(idle.closedByServer, "an idle keep-alive connection stayed open");
       assertMatch(idle.text, /^HTTP\/1\.1 200/);
+      // The two refused connections show in the logs and the metrics like any other refusal.
+      await waitFor(() => logLines(server.stderr()).filter((l) => l["message"] === "http connection refused" && l["status"] === 408).length >= 2, "the refusals' log lines");
+      const text = await (await fetch(`${server.base}/metrics`)).text();
+      assert((sample(text, 'mcp_http_requests_total{method="other",route="other",status="408"}') ?? 0) >= 2, "408 samples");
     });
 
     await t.step("bodies over --max-body-bytes are 413, declared or streamed", async () => {

@@ -347,6 +347,15 @@ Deno.test("stdio server: every tool, resource and prompt through the SDK client"
           assert(!err.message.includes("TOP SECRET"));
         }
       }
+      // The embedded text is shaped as read_file shapes it: credentials redacted, invisible characters shown.
+      await Deno.writeTextFile(path.join(root, "src/keys.py"), 'AWS_KEY = "AKIA2E0A8F3B244C9986"\nname = "a\u202eb"\n');
+      const keys = await s.client.getPrompt({ name: "security_review", arguments: { file_path: "src/keys.py" } });
+      const keysText = (keys.messages[1]!.content as { resource: { text: string } }).resource.text;
+      assert(!keysText.includes("AKIA2E0A8F3B244C9986"), keysText);
+      assertMatch(keysText, /^1\tAWS_KEY = "\[REDACTED [a-z-]+\]"\n2\tname = "a.*U\+202E.*b"\n$/);
+      assertMatch((keys.messages[0]!.content as { text: string }).text, /In the attached text: /);
+      await Deno.remove(path.join(root, "src/keys.py"));
+
       const big = await s.client.getPrompt({ name: "performance_review", arguments: { file_path: "big.txt" } });
       const bigFile = (big.messages[1]!.content as { resource: { text: string } }).resource.text;
       assertMatch(bigFile, /^ *1\tline 1 x/);

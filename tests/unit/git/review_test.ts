@@ -51,12 +51,15 @@ Deno.test("review() reports every kind of uncommitted change with status, kind a
     const v = await reviewOk(f.root);
     const files = byPath(v.files);
     assertEquals(v.head.branch, "main");
-    assertEquals(Object.keys(files).sort(), gitStatusPaths(f.root).filter((p) => p !== "old_name.txt"));
+    assertEquals(Object.keys(files).sort(), gitStatusPaths(f.root).filter((p) => p !== "old_name.txt" && p !== "similar_old.py"));
     assertEquals([files["src/app.py"]!.status, files["src/app.py"]!.added, files["src/app.py"]!.removed], ["modified", 2, 1]);
     assertEquals(files["src/app.py"]!.added_lines, [2, 6]);
     assertEquals(files["gone.txt"]!.status, "deleted");
     assertEquals([files["new_name.txt"]!.status, files["new_name.txt"]!.old_path], ["renamed", "old_name.txt"]);
     assertEquals(files["staged.txt"]!.status, "added");
+    assertEquals([files["kind.txt"]!.status, files["kind.txt"]!.kind], ["type-changed", "symlink"]);
+    const similar = files["similar_new.py"]!;
+    assertEquals([similar.status, similar.old_path, similar.added, similar.removed, similar.added_lines], ["renamed", "similar_old.py", 1, 1, [6]]);
     assertEquals([files["untracked.txt"]!.status, files["untracked.txt"]!.untracked], ["added", true]);
     assertEquals(files["image.bin"]!.kind, "binary");
     assertEquals([files["image.bin"]!.old_size, files["image.bin"]!.new_size], [10, 11]);
@@ -372,6 +375,33 @@ Deno.test("review() never reads through a folder replaced by a symlink leading o
     assertEquals(v.files.map((x) => [x.path, x.status, x.kind]), [["sub", "added", "symlink"], ["sub/x.txt", "deleted", "text"]]);
     assert(!JSON.stringify(v).includes("SECRET OUTSIDE"));
   } finally {
+    await f.cleanup();
+  }
+});
+
+Deno.test("review() never shows a work tree file that is a hard link (it may name a file outside the root), tracked or untracked", async () => {
+  const f = await emptyRepo();
+  try {
+    const r = f.root;
+    write(r, "tracked.txt", "old\n");
+    git(r, "add", "-A");
+    git(r, "commit", "-qm", "tracked");
+    const outside = path.join(path.dirname(r), "elsewhere-hard");
+    write(outside, "secret.txt", "SECRET OUTSIDE\n");
+    Deno.removeSync(path.join(r, "tracked.txt"));
+    Deno.linkSync(path.join(outside, "secret.txt"), path.join(r, "tracked.txt"));
+    Deno.linkSync(path.join(outside, "secret.txt"), path.join(r, "untracked.txt"));
+    for (const mode of ["summary", "diff"] as const) {
+      const v = await reviewOk(r, { mode });
+      const files = byPath(v.files);
+      for (const p of ["tracked.txt", "untracked.txt"]) {
+        assert(files[p] !== undefined, `${mode}: ${p} is listed`);
+        assert(files[p]!.notes?.some((n) => n.includes("hard link") && n.includes("--allow-hard-links")), `${mode} ${p}: ${JSON.stringify(files[p])}`);
+      }
+      assert(!JSON.stringify(v).includes("SECRET OUTSIDE"), mode);
+    }
+  } finally {
+    Deno.removeSync(path.join(path.dirname(f.root), "elsewhere-hard"), { recursive: true });
     await f.cleanup();
   }
 });

@@ -6,7 +6,14 @@
  * reaching it means the server never closed, and the test fails.
  */
 import { assert, assertEquals, assertMatch } from "../../assert.ts";
-import { type HttpListener, listen, peerAddress, requestUrlOf } from "../../../src/transports/http_listener.ts";
+import {
+  type ConnectionRefusal,
+  type HttpListener,
+  listen,
+  peerAddress,
+  refusalFor,
+  requestUrlOf,
+} from "../../../src/transports/http_listener.ts";
 import { compose } from "../../../src/transports/middleware/types.ts";
 import { newContext } from "../../../src/transports/middleware/types.ts";
 import { jsonBody } from "../../../src/transports/middleware/json_body.ts";
@@ -88,10 +95,16 @@ const app = compose([
   jsonBody(MAX_BODY, BODY_TIMEOUT_MS),
 ], (c) => Promise.resolve(new Response(JSON.stringify({ ok: true, path: c.url.pathname, host: c.req.headers.get("host") }), { headers: { "content-type": "application/json" } })));
 
-async function withListener(fn: (l: HttpListener) => Promise<void>): Promise<void> {
-  const l = await listen((req, remote) => app(newContext(req, remote)), { hostname: "127.0.0.1", port: 0, timeouts: TIMEOUTS });
+async function withListener(fn: (l: HttpListener, refused: ConnectionRefusal[]) => Promise<void>): Promise<void> {
+  const refused: ConnectionRefusal[] = [];
+  const l = await listen((req, remote) => app(newContext(req, remote)), {
+    hostname: "127.0.0.1",
+    port: 0,
+    timeouts: TIMEOUTS,
+    onConnectionRefused: (r) => refused.push(r),
+  });
   try {
-    await fn(l);
+    await fn(l, refused);
   } finally {
     l.closeAll();
     await l.shutdown();
@@ -101,8 +114,8 @@ async function withListener(fn: (l: HttpListener) => Promise<void>): Promise<voi
 const post = (path: string, length: number, extra = "") =>
   `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n${extra}\r\n`;
 
-Deno.test("listener: a client that never finishes its headers, or sends nothing, is answered 408 and closed", () =>
-  withListener(async (l) => {
+Deno.test("listener: a client that never finishes its headers, or sends nothing, is answered 408, closed and reported", () =>
+  withListener(async (l, refused) => {
     for (const [what, opening, trickle] of [
       ["nothing at all", "", undefined],
       ["half a request line", "GET /health HT", undefined],
@@ -113,6 +126,22 @@ Deno.test("listener: a client that never finishes its headers, or sends nothing,
       assert(r.closedByServer, `${what}: the server never closed the connection`);
       assert(r.statuses.every((s) => s === 408), `${what}: ${r.text.slice(0, 80)}`);
     }
+    assertEquals(refused.map((r) => [r.status, r.reason, r.remoteAddr]), Array(4).fill([408, "timeout", "127.0.0.1"]));
+  }));
+
+Deno.test("listener: bytes that are not HTTP and a made-up method are 400, oversized headers 431, each closed and reported", () =>
+  withListener(async (l, refused) => {
+    for (const opening of ["\x00\x01GARBAGE / HTTP/9.9\r\n\r\n", "XYZZY /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", "GET /mcp HTTP/1.1\r\nBad Header\r\n\r\n"]) {
+      const r = await exchange(l.addr.port, opening);
+      assert(r.closedByServer, JSON.stringify(opening));
+      assertEquals(r.statuses, [400], JSON.stringify(opening));
+    }
+    assertEquals(refused.map((r) => [r.status, r.reason]), Array(3).fill([400, "malformed"]));
+    const big = await exchange(l.addr.port, `GET /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ${"a".repeat(64 * 1024)}\r\n\r\n`);
+    assert(big.closedByServer);
+    assertEquals(big.statuses, [431]);
+    assertEquals(refused.at(-1)?.reason, "headers_too_large");
+    assertEquals(refusalFor("HPE_HEADER_OVERFLOW"), { status: 431, reason: "headers_too_large" });
   }));
 
 Deno.test("listener: an idle keep-alive connection is closed after its answer", () =>
@@ -164,6 +193,16 @@ Deno.test("listener: a complete POST is served and the connection stays usable f
     assertMatch(r.text, /"path":"\/after","host":"localhost:1"/);
   }));
 
+Deno.test("listener: an HTTP/1.0 request without Host is served under the address it reached; HTTP/1.1 without Host is 400", () =>
+  withListener(async (l) => {
+    const old = await exchange(l.addr.port, "GET /x HTTP/1.0\r\n\r\n");
+    assertEquals(old.statuses.length, 1);
+    assertMatch(old.text, /"path":"\/x","host":null/);
+    const missing = await exchange(l.addr.port, "GET /x HTTP/1.1\r\nConnection: close\r\n\r\n");
+    assertEquals(missing.statuses, [400]);
+    assert(missing.closedByServer);
+  }));
+
 Deno.test("listener: a malformed Host reaches the handler as a header, under a placeholder URL, with the path intact", () =>
   withListener(async (l) => {
     for (const host of ["[::1]evil.example:8000", "localhost:99999", "a/b", "x?y"]) {
@@ -180,12 +219,17 @@ Deno.test("requestUrlOf() keeps the request target's path and query and never le
     ["/mcp", "evil.example/health?", "http://host.invalid/mcp"],
     ["/mcp", "user@evil.example", "http://host.invalid/mcp"],
     ["/mcp", undefined, "http://host.invalid/mcp"],
+    ["/mcp", "", "http://host.invalid/mcp"],
     ["http://other.example/metrics?x", "localhost", "http://localhost/metrics?x"],
     ["*", "localhost", "http://localhost/"],
     [undefined, "localhost", "http://localhost/"],
     ["//evil.example/x", "localhost", "http://localhost//evil.example/x"],
   ];
   for (const [target, host, want] of table) assertEquals(requestUrlOf(target, host), want, `${target} ${host}`);
+  // Without a Host (HTTP/1.0), the address the connection reached stands for it; a Host always wins.
+  assertEquals(requestUrlOf("/mcp", undefined, "127.0.0.1:8000"), "http://127.0.0.1:8000/mcp");
+  assertEquals(requestUrlOf("/mcp", undefined, "[::1]:8000"), "http://[::1]:8000/mcp");
+  assertEquals(requestUrlOf("/mcp", "[::1]evil.example", "127.0.0.1:8000"), "http://host.invalid/mcp");
 });
 
 Deno.test("peerAddress() shows an IPv4-mapped peer as IPv4", () => {

@@ -3,7 +3,8 @@ import { assert, assertEquals, assertMatch } from "../../assert.ts";
 import { compose, type HttpContext, type Middleware, newContext } from "../../../src/transports/middleware/types.ts";
 import { hostAllowed, hostCheck } from "../../../src/transports/middleware/host_check.ts";
 import { originAllowed, originCheck } from "../../../src/transports/middleware/origin_check.ts";
-import { protocolVersion } from "../../../src/transports/middleware/protocol_version.ts";
+import { protocolVersion, SERVED_PROTOCOL_VERSIONS } from "../../../src/transports/middleware/protocol_version.ts";
+import { HEADER_MISMATCH, mcpMethodHeader } from "../../../src/transports/middleware/mcp_method.ts";
 import { jsonBody } from "../../../src/transports/middleware/json_body.ts";
 import { bearerAuth, bearerToken, noQueryCredentials } from "../../../src/transports/middleware/bearer_auth.ts";
 import { rateLimit } from "../../../src/transports/middleware/rate_limit.ts";
@@ -84,6 +85,45 @@ Deno.test("protocolVersion() refuses an unsupported MCP-Protocol-Version with 40
     const { res } = await run(mw, new Request("http://localhost/mcp", { headers }));
     assertEquals(res.status, status, String(v));
     await res.body?.cancel();
+  }
+});
+
+Deno.test("the served protocol versions put 2026-07-28 first and keep every 2025 revision", async () => {
+  assertEquals(SERVED_PROTOCOL_VERSIONS[0], "2026-07-28");
+  for (const v of ["2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"]) assert(SERVED_PROTOCOL_VERSIONS.includes(v), v);
+  const mw = protocolVersion(SERVED_PROTOCOL_VERSIONS);
+  for (const [v, status] of [["2026-07-28", 200], ["2025-11-25", 200], ["2026-07-29", 400]] as const) {
+    const { res } = await run(mw, new Request("http://localhost/mcp", { headers: { "mcp-protocol-version": v } }));
+    assertEquals(res.status, status, v);
+    await res.body?.cancel();
+  }
+});
+
+Deno.test("mcpMethodHeader() refuses an Mcp-Method that disagrees with the body with 400 and -32020, passes agreement and absence", async () => {
+  const mw = mcpMethodHeader();
+  const table: [string | null, unknown, number][] = [
+    ["tools/list", { jsonrpc: "2.0", id: 7, method: "tools/list" }, 200],
+    [null, { jsonrpc: "2.0", id: 7, method: "tools/list" }, 200],
+    ["tools/call", { jsonrpc: "2.0", id: 7, method: "tools/list" }, 400],
+    ["tools/list", { jsonrpc: "2.0", method: "notifications/initialized" }, 400],
+    // A response or a batch has no single method to compare with: the SDK judges those.
+    ["tools/list", { jsonrpc: "2.0", id: 7, result: {} }, 200],
+    ["tools/list", [{ jsonrpc: "2.0", id: 7, method: "ping" }], 200],
+  ];
+  for (const [header, body, status] of table) {
+    const req = new Request("http://localhost/mcp", { method: "POST", headers: header === null ? {} : { "mcp-method": header } });
+    const c = newContext(req, "127.0.0.1");
+    c.body = body;
+    const res = await mw(c, () => Promise.resolve(new Response("passed")));
+    assertEquals(res.status, status, `${header} ${JSON.stringify(body)}`);
+    if (status === 400) {
+      const answer = await res.json() as { error: { code: number; message: string }; id: unknown };
+      assertEquals(answer.error.code, HEADER_MISMATCH);
+      assertMatch(answer.error.message, /^Header mismatch: the Mcp-Method header names/);
+      assertEquals(answer.id, (body as { id?: unknown }).id ?? null);
+    } else {
+      await res.body?.cancel();
+    }
   }
 });
 
