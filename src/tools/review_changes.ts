@@ -61,7 +61,7 @@ export const reviewChanges = defineTool({
   outputSchema: {
     scope: z.string().describe("HEAD's short id and branch, the base and the merge base, in one line"),
     commits: z.array(z.object({ id: z.string().describe("Short id"), subject: z.string().describe("First line of the message") }))
-      .describe(`Commits in the range, newest first (at most ${GIT_LIMITS.maxCommits})`),
+      .describe(`Commits in the range, newest first (at most ${GIT_LIMITS.maxCommits}; on the first page only)`),
     commits_total: z.number().int().describe("Commits in the range"),
     files_total: z.number().int().describe("Changed files"),
     findings_summary: z.object({
@@ -102,15 +102,26 @@ export const reviewChanges = defineTool({
       ...files.map((value): Rec => ({ type: "file", value })),
       ...lint.findings.map((value): Rec => ({ type: "finding", value })),
     ];
+    // Later pages continue the files and findings; the commits were listed on the first.
     const head = {
       scope: scopeLine(v),
-      commits: v.commits,
+      commits: start === 0 ? v.commits : [],
       commits_total: v.commits_total,
       files_total: v.files_total,
       findings_summary: lint.summary,
     };
-    const headText = renderHead(head, notes);
-    const overhead = Math.max(utf8Length(JSON.stringify({ ...head, notes })), utf8Length(headText)) + 600;
+    let headText = renderHead(head, notes);
+    const headBytes = () => Math.max(utf8Length(JSON.stringify({ ...head, notes })), utf8Length(headText));
+    // The summary part takes at most half the budget: fewer commits shown (still counted), then fewer rules.
+    while (headBytes() > ctx.config.maxOutputBytes / 2 && (head.commits.length > 0 || head.findings_summary.by_rule.length > 10)) {
+      if (head.commits.length > 0) head.commits = head.commits.slice(0, Math.floor(head.commits.length / 2));
+      else {
+        notes.push(`counts shown for the 10 rules with most findings of ${head.findings_summary.by_rule.length}`);
+        head.findings_summary = { ...head.findings_summary, by_rule: head.findings_summary.by_rule.slice(0, 10) };
+      }
+      headText = renderHead(head, notes);
+    }
+    const overhead = headBytes() + 600;
     const budget = Math.max(1024, ctx.config.maxOutputBytes - overhead);
     const fit = fitRecords(records, Math.min(start, records.length), budget, (rec) =>
       Math.max(utf8Length(JSON.stringify(rec.value)) + 1, utf8Length(renderRecord(rec)) + 1));
@@ -133,7 +144,8 @@ export const reviewChanges = defineTool({
 
 function renderHead(h: { scope: string; commits: { id: string; subject: string }[]; commits_total: number; files_total: number; findings_summary: Summary }, notes: string[]): string {
   const out = [`Scope: ${h.scope}`];
-  if (h.commits_total > 0) {
+  if (h.commits_total > 0 && h.commits.length === 0) out.push(`Commits: ${h.commits_total} (listed on the first page)`);
+  else if (h.commits_total > 0) {
     out.push(`Commits (${h.commits_total}${h.commits_total > h.commits.length ? `, newest ${h.commits.length} shown` : ""}):`);
     for (const c of h.commits) out.push(`  ${c.id} ${c.subject}`);
   }
