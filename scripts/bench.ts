@@ -42,6 +42,7 @@ import { histogramPercentile, mergeHistograms, type Summary, summarize } from ".
 import { INITIALIZE_PARAMS, memoryOf, StdioRpc } from "./bench/stdio_client.ts";
 import { type GitBenchResult, gitMarkdown, measureGitReview } from "./bench/git_review.ts";
 import { measureProject, projectMarkdown, projectOnly, type ProjectResults } from "./bench/project.ts";
+import { erasMarkdown, type ErasResults, measureEras } from "./bench/eras.ts";
 
 const flags = parseArgs({ args: Deno.args, options: { quick: { type: "boolean" }, out: { type: "string" }, project: { type: "boolean" } } });
 const QUICK = flags.values.quick === true || Deno.env.get("BENCH_QUICK") === "1";
@@ -318,6 +319,7 @@ async function main(): Promise<void> {
   const memory: Record<string, Partial<Record<ServerId, { vmHwmKiB: number; vmRssKiB: number }>>> = {};
   let hop: HopResult | undefined;
   let gitBench: GitBenchResult | undefined;
+  let eras: ErasResults | undefined;
   let project: ProjectResults | undefined;
   const httpNotes: string[] = [];
 
@@ -463,6 +465,13 @@ async function main(): Promise<void> {
 
     // Git review (issue 9): review_changes and get_diff against native git on 5,000 files.
     gitBench = await measureGitReview(path.join(fixtureBase, "git"), QUICK ? 3 : 30, say);
+
+    // Both protocol eras (issue 12): cold start and HTTP throughput, with the v2 SDK baseline.
+    eras = await measureEras(root, {
+      coldStarts: QUICK ? 2 : 20,
+      httpSeconds: PLAN.httpSeconds,
+      concurrency: QUICK ? [4] : [1, 8, 32],
+    }, say);
   } finally {
     await Deno.remove(fixtureBase, { recursive: true }).catch(() => {});
   }
@@ -504,12 +513,14 @@ async function main(): Promise<void> {
     targets,
     ...(project ? { project } : {}),
     ...(gitBench ? { git: gitBench } : {}),
+    ...(eras ? { eras } : {}),
   };
   await Deno.mkdir(OUT_DIR, { recursive: true });
   await Deno.writeTextFile(path.join(OUT_DIR, "results.json"), JSON.stringify(results, null, 2) + "\n");
-  await Deno.writeTextFile(path.join(OUT_DIR, "results.md"), toMarkdown(results) + (project ? projectMarkdown(project) : "") + (gitBench ? gitMarkdown(gitBench) : ""));
+  const sections = (project ? projectMarkdown(project) : "") + (gitBench ? gitMarkdown(gitBench) : "") + (eras ? erasMarkdown(eras) : "");
+  await Deno.writeTextFile(path.join(OUT_DIR, "results.md"), toMarkdown(results) + sections);
   if (!QUICK && flags.values.out === undefined) await updateReadme(results);
-  console.log(toText(results) + (project ? projectMarkdown(project) : "") + (gitBench ? gitMarkdown(gitBench) : ""));
+  console.log(toText(results) + sections);
   say(`wrote ${path.join(OUT_DIR, "results.json")} and results.md in ${durationSeconds} s`);
 }
 

@@ -24,13 +24,14 @@ const MARKER = "BENCH_JSON ";
  * line. wrk runs response() and done() in different Lua states, so the count of bad answers
  * travels in a file.
  */
-function luaScript(body: string, expect: string, badFile: string): string {
+function luaScript(body: string, expect: string, badFile: string, headers: Record<string, string>): string {
+  const extra = Object.entries(headers).map(([k, v]) => `wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}`).join("\n");
   return `
 wrk.method = "POST"
 wrk.body = ${JSON.stringify(body)}
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Accept"] = "application/json, text/event-stream"
-wrk.headers["MCP-Protocol-Version"] = "2025-06-18"
+${extra}
 local bad = 0
 local sample = ""
 function response(status, headers, body)
@@ -62,11 +63,17 @@ export interface WrkScript {
   badFile: string;
 }
 
-/** Writes the Lua script for `body`, whose good answers contain `expect`. */
-export async function writeLuaScript(dir: string, name: string, body: string, expect: string): Promise<WrkScript> {
+/** Writes the Lua script for `body`, whose good answers contain `expect` (a 2025 request unless `headers` say otherwise). */
+export async function writeLuaScript(
+  dir: string,
+  name: string,
+  body: string,
+  expect: string,
+  headers: Record<string, string> = { "MCP-Protocol-Version": "2025-06-18" },
+): Promise<WrkScript> {
   const file = path.join(dir, `${name}.lua`);
   const badFile = path.join(dir, `${name}.bad`);
-  await Deno.writeTextFile(file, luaScript(body, expect, badFile));
+  await Deno.writeTextFile(file, luaScript(body, expect, badFile, headers));
   return { file, badFile };
 }
 

@@ -141,7 +141,7 @@ export async function installBaselines(log: (s: string) => void): Promise<void> 
   } catch {
     // first install
   }
-  for (const f of ["package.json", "package-lock.json", "list_dir.mjs", "floor_server.mjs", "sdk_server.mjs"]) {
+  for (const f of ["package.json", "package-lock.json", "list_dir.mjs", "floor_server.mjs", "sdk_server.mjs", "sdk_v2_server.mjs"]) {
     await Deno.copyFile(path.join(BASELINES_DIR, f), path.join(INSTALL_DIR, f));
   }
   if (stamp !== lock) {
@@ -154,7 +154,7 @@ export async function installBaselines(log: (s: string) => void): Promise<void> 
 /** Versions of what was installed, for the results. */
 export async function baselineVersions(): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
-  for (const pkg of ["@modelcontextprotocol/server-filesystem", "@modelcontextprotocol/sdk", "zod"]) {
+  for (const pkg of ["@modelcontextprotocol/server-filesystem", "@modelcontextprotocol/sdk", "@modelcontextprotocol/server", "zod"]) {
     const meta = JSON.parse(await Deno.readTextFile(path.join(INSTALL_DIR, "node_modules", pkg, "package.json")));
     out[pkg] = meta.version;
   }

@@ -51,6 +51,9 @@ export async function gitReview(req: GitReviewRequest, signal: AbortSignal): Pro
   } catch (err) {
     if (err instanceof GitLimitError) return { ok: false, reason: err.message };
     const name = (err as Error).name;
+    if ((err as { code?: string }).code === "EACCES") {
+      return { ok: false, reason: "the repository refers to a path outside the project root (a ref or object path); it was not read" };
+    }
     if (name === "UnsafeFilepathError") {
       return { ok: false, reason: `the repository holds a tree entry with an unsafe name (${(err as Error).message}); it was not read` };
     }

@@ -62,7 +62,7 @@ export const reviewChanges = defineTool({
   outputSchema: {
     scope: z.string().describe("HEAD's short id and branch, the base and the merge base, in one line"),
     commits: z.array(z.object({ id: z.string().describe("Short id"), subject: z.string().describe("First line of the message") }))
-      .describe(`Commits in the range, newest first (at most ${GIT_LIMITS.maxCommits})`),
+      .describe(`Commits in the range, newest first (at most ${GIT_LIMITS.maxCommits}; on the first page only)`),
     commits_total: z.number().int().describe("Commits in the range"),
     files_total: z.number().int().describe("Changed files"),
     findings_summary: z.object({
@@ -103,9 +103,10 @@ export const reviewChanges = defineTool({
       ...files.map((value): Rec => ({ type: "file", value })),
       ...lint.findings.map((value): Rec => ({ type: "finding", value })),
     ];
+    // Later pages continue the files and findings; the commits were listed on the first.
     const head = {
       scope: scopeLine(v),
-      commits: v.commits,
+      commits: start === 0 ? v.commits : [],
       commits_total: v.commits_total,
       files_total: v.files_total,
       findings_summary: lint.summary,
@@ -134,7 +135,8 @@ export const reviewChanges = defineTool({
 
 function renderHead(h: { scope: string; commits: { id: string; subject: string }[]; commits_total: number; files_total: number; findings_summary: Summary }, notes: string[]): string {
   const out = [`Scope: ${h.scope}`];
-  if (h.commits_total > 0) {
+  if (h.commits_total > 0 && h.commits.length === 0) out.push(`Commits: ${h.commits_total} (listed on the first page)`);
+  else if (h.commits_total > 0) {
     out.push(`Commits (${h.commits_total}${h.commits_total > h.commits.length ? `, newest ${h.commits.length} shown` : ""}):`);
     for (const c of h.commits) out.push(`  ${c.id} ${c.subject}`);
   }

@@ -10,6 +10,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse, STATUS_CODES } from "node:http";
 import type { Socket } from "node:net";
 import { hostSyntaxValid } from "./middleware/host_check.ts";
+import { UNPARSABLE_HOST_URL } from "./middleware/types.ts";
 
 /** How long a client may take at each stage of a connection. */
 export interface ConnectionTimeouts {
@@ -96,7 +97,7 @@ export function peerAddress(socket: Socket | undefined): string {
 export function requestUrlOf(target: string | undefined, host: string | undefined, local?: string): string {
   // No Host at all (HTTP/1.0; node refuses an HTTP/1.1 request without one): the address it reached.
   const named = host ?? local;
-  const base = named !== undefined && hostSyntaxValid(named) ? `http://${named}` : "http://host.invalid";
+  const base = named !== undefined && hostSyntaxValid(named) ? `http://${named}` : UNPARSABLE_HOST_URL;
   let pathAndQuery = "/";
   if (target !== undefined && target.startsWith("/")) pathAndQuery = target;
   else if (target !== undefined && /^https?:\/\//i.test(target)) {

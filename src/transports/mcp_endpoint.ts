@@ -102,13 +102,14 @@ export function createMcpEndpoint(o: McpEndpointOptions): McpEndpoint {
     return server;
   };
   const onerror = (err: Error) => o.logger.debug("the MCP handler refused a request", { error: err.message });
-  // "sse": every answer streams, so a client that drops it cancels the call (its body is
-  // cancelled, which aborts the request's signal); "json": one JSON body, progress dropped.
+  // "sse" (ours) is the SDK's "auto": one JSON body, upgraded to a stream when the call sends
+  // progress or a log line first; "json": one JSON body, progress dropped. A client that goes
+  // away (the connection closes, or a stream's body is cancelled) cancels the call.
   const handler = createMcpHandler(factory, {
     // 2025-era requests never reach it: routed below (isLegacyRequest) to our own wiring,
     // which honours --response-mode json and --stateful.
     legacy: "reject",
-    responseMode: o.responseMode === "json" ? "json" : "sse",
+    responseMode: o.responseMode === "json" ? "json" : "auto",
     maxRequestBodySize: o.maxBodyBytes,
     onerror,
   });
@@ -146,7 +147,8 @@ export function createMcpEndpoint(o: McpEndpointOptions): McpEndpoint {
     begin();
     try {
       const authInfo = authInfoOf(c);
-      const res = await handler.fetch(sdkRequest(c, dropped.signal), { parsedBody: c.body, ...(authInfo ? { authInfo } : {}) });
+      const gone = AbortSignal.any([c.req.signal, dropped.signal]);
+      const res = await handler.fetch(sdkRequest(c, gone), { parsedBody: c.body, ...(authInfo ? { authInfo } : {}) });
       // Once the answer has ended, aborting is a no-op; before that, it cancels the call.
       return track(res, () => {
         dropped.abort();

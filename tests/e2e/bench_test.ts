@@ -88,6 +88,13 @@ Deno.test("deno task bench --quick writes results.json and results.md with every
     assertEquals([res.git.files, res.git.changed], [5000, 50]);
     for (const key of ["reviewChangesVsStatus", "getDiffVsDiff"]) assertEquals(typeof res.git.ratios[key], "number", `git.ratios.${key}`);
     assert(md.includes("## Git review: 5000 files, 50 changed"), md.slice(-800));
+    // Both protocol eras: cold start and HTTP for ours and the v2 SDK baseline in each era, the v1 baseline in 2025.
+    const cells = (xs: { server: string; era: string }[]) => xs.map((x) => `${x.server}/${x.era}`).sort();
+    const eraCells = ["ours/2025", "ours/2026", "sdk/2025", "sdk_v2/2025", "sdk_v2/2026"];
+    assertEquals(cells(res.eras.cold), eraCells);
+    assertEquals([...new Set(cells(res.eras.http))], eraCells);
+    for (const h of res.eras.http) assertEquals(h.errors, 0, `${h.server}/${h.era} over HTTP had errors`);
+    assert(md.includes("## Both protocol eras"), "results.md has the eras section");
     assert(md.includes("| measure |") && md.includes("**Targets**") && md.includes(String(res.machine.cpu)), md.slice(0, 500));
   } finally {
     await Deno.remove(out, { recursive: true });

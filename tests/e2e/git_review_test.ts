@@ -136,7 +136,7 @@ Deno.test("paging review_changes and get_diff by cursor returns every changed fi
   }
 });
 
-Deno.test("review_changes: no repository is a tool error; a hostile config never runs a command", async () => {
+Deno.test("review_changes: no repository is a tool error; a .git link or gitdir file out is refused; a hostile config never runs a command", async () => {
   const t = await tempDir();
   const plain = path.join(t.dir, "plain");
   Deno.mkdirSync(plain);
@@ -147,6 +147,27 @@ Deno.test("review_changes: no repository is a tool error; a hostile config never
     assertMatch(text(r), /^Cannot review changes in "\.": not a git repository/);
   } finally {
     await s.close();
+  }
+  // Under the README's flags the worker cannot even look outside the root: still a clear refusal.
+  const outside = path.join(t.dir, "outside");
+  Deno.mkdirSync(outside);
+  git(outside, "init", "-q");
+  const hostile: Array<[string, (root: string) => void, RegExp]> = [
+    ["linked", (root) => Deno.symlinkSync(path.join(outside, ".git"), path.join(root, ".git")), /"\.git" is a symbolic link leading outside the project root.*--root/],
+    ["gitdir", (root) => Deno.writeTextFileSync(path.join(root, ".git"), `gitdir: ${outside}/.git\n`), /gitdir points outside the project root.*--root/],
+  ];
+  for (const [name, setup, re] of hostile) {
+    const root = path.join(t.dir, name);
+    Deno.mkdirSync(root);
+    setup(root);
+    const sh = await connect(root);
+    try {
+      const r = await call(sh, "get_diff", {});
+      assert(r.isError, name);
+      assertMatch(text(r), re, name);
+    } finally {
+      await sh.close();
+    }
   }
   const f = await emptyRepo();
   const marker = path.join(t.dir, "MARKER");

@@ -52,7 +52,7 @@ export interface McpSession {
 
 export type Target =
   | { transport: "stdio"; command: string; args: string[]; cwd: string; env?: Record<string, string> }
-  | { transport: "http"; url: URL };
+  | { transport: "http"; url: URL; headers?: Record<string, string> };
 
 function v2Options(kind: ClientKind) {
   return kind === "v2-2026" ? { capabilities: {}, versionNegotiation: { mode: { pin: "2026-07-28" } } } : { capabilities: {} };
@@ -78,7 +78,7 @@ export async function connectClient(kind: ClientKind, target: Target): Promise<M
       t.stderr?.on("data", onStderr);
       await started;
     } else {
-      await client.connect(new V1Http(target.url));
+      await client.connect(new V1Http(target.url, { requestInit: { headers: target.headers ?? {} } }));
     }
     return {
       kind,
@@ -113,7 +113,7 @@ export async function connectClient(kind: ClientKind, target: Target): Promise<M
     t.stderr?.on("data", onStderr);
     await started;
   } else {
-    await client.connect(new V2Http(target.url));
+    await client.connect(new V2Http(target.url, { requestInit: { headers: target.headers ?? {} } }));
   }
   return {
     kind,

@@ -238,3 +238,35 @@ Deno.test("logging (deprecated) is kept: a 2025 client after logging/setLevel, a
     }
   });
 });
+
+Deno.test("auth info and request headers reach the tool handler in both eras (HTTP with an API key)", async () => {
+  await withFixtures(async (root, fakeGitHub) => {
+    const key = "interop-key-0123456789abcdef";
+    for (const stateful of [false, true]) {
+      const server = await startHttpServer(root, { fakeGitHub, env: { CODE_REVIEW_API_KEYS: `alice:${key}` }, extraArgs: stateful ? ["--stateful"] : [] });
+      try {
+        for (const kind of CLIENT_KINDS) {
+          const requestId = `interop-${kind}-${stateful ? "stateful" : "stateless"}`;
+          const s = await connectClient(kind, {
+            transport: "http",
+            url: server.mcpUrl,
+            headers: { authorization: `Bearer ${key}`, "x-request-id": requestId },
+          });
+          try {
+            const r = await s.callTool("read_file", { file_path: "src/app.py" });
+            assert(!r.isError, text(r));
+          } finally {
+            await s.close();
+          }
+          const logged = () =>
+            server.stderr().split("\n").filter((l) => l.includes('"tool call"')).map((l) => JSON.parse(l) as Record<string, unknown>)
+              .find((l) => String(l["requestId"]).startsWith(`${requestId}.`));
+          await eventually(() => logged() !== undefined, `${requestId}: a tool call logged under the client's X-Request-Id`);
+          assertEquals(logged()!["subject"], "alice", `${requestId}: the key's subject reached the handler`);
+        }
+      } finally {
+        await server.stop();
+      }
+    }
+  });
+});

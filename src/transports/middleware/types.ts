@@ -52,7 +52,8 @@ export function requestUrl(raw: string): URL {
   } catch {
     const path = raw.match(/^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*(\/[^#]*)?/)?.[1] ?? "/";
     try {
-      return new URL(path, UNPARSABLE_HOST_URL);
+      // Concatenated, not resolved: "//evil.example/x" stays a path.
+      return new URL(UNPARSABLE_HOST_URL + path);
     } catch {
       return new URL("/", UNPARSABLE_HOST_URL);
     }

@@ -405,3 +405,37 @@ Deno.test("review() never shows a work tree file that is a hard link (it may nam
     await f.cleanup();
   }
 });
+
+Deno.test("review() with a base after main was merged into the branch: only the branch's own commits and changes", async () => {
+  const f = await branchRepo();
+  try {
+    git(f.root, "stash", "-q");
+    git(f.root, "merge", "-q", "--no-edit", "main");
+    git(f.root, "stash", "pop", "-q");
+    const v = await reviewOk(f.root, { base: "main" });
+    assertEquals(v.merge_base, git(f.root, "rev-parse", "main").trim().slice(0, 7));
+    const expected = git(f.root, "log", "--format=%s", "main..HEAD").trim().split("\n");
+    assertEquals(v.commits.map((c) => c.subject).sort(), expected.sort());
+    assertEquals(v.commits_total, 4);
+    assertEquals(v.files.map((x) => x.path), ["f1.txt", "f2.txt", "f3.txt"]);
+  } finally {
+    await f.cleanup();
+  }
+});
+
+Deno.test("review() refuses a HEAD that points outside the repository, and never reads there", async () => {
+  const f = await emptyRepo();
+  try {
+    write(f.root, "a.txt", "a\n");
+    git(f.root, "add", "-A");
+    git(f.root, "commit", "-qm", "one");
+    write(path.dirname(f.root), "stolen", "0123456789012345678901234567890123456789\n");
+    Deno.writeTextFileSync(path.join(f.root, ".git", "HEAD"), "ref: refs/heads/../../../../stolen\n");
+    const r = await gitReview(request(f.root), new AbortController().signal);
+    assert(!r.ok, JSON.stringify(r));
+    assertMatch(r.reason, /outside the project root/);
+    assert(!JSON.stringify(r).includes("0123456789"));
+  } finally {
+    await f.cleanup();
+  }
+});

@@ -87,6 +87,7 @@ Deno.test("requestUrl() keeps only the path of a URL that Deno.serve built from 
     ["http://a b/health", "/health", ""],
     ["http://[::1", "/", ""],
     ["not a url", "/", ""],
+    ["http://[::1]x//evil.example/p", "//evil.example/p", ""],
   ];
   for (const [raw, pathname, search] of table) {
     const u = requestUrl(raw);
