@@ -40,11 +40,21 @@ import {
 } from "./bench/servers.ts";
 import { histogramPercentile, mergeHistograms, type Summary, summarize } from "./bench/stats.ts";
 import { INITIALIZE_PARAMS, memoryOf, StdioRpc } from "./bench/stdio_client.ts";
+import { runSoak, soakMarkdown } from "./bench/soak.ts";
+import { FOOTPRINT_RUFF_IDLE_MS, measureEntries, measureFootprint, medianMiB } from "./bench/footprint.ts";
 import { type GitBenchResult, gitMarkdown, measureGitReview } from "./bench/git_review.ts";
 import { measureProject, projectMarkdown, projectOnly, type ProjectResults } from "./bench/project.ts";
 import { erasMarkdown, type ErasResults, measureEras } from "./bench/eras.ts";
 
-const flags = parseArgs({ args: Deno.args, options: { quick: { type: "boolean" }, out: { type: "string" }, project: { type: "boolean" } } });
+const flags = parseArgs({ args: Deno.args, options: {
+    quick: { type: "boolean" },
+    out: { type: "string" },
+    project: { type: "boolean" },
+    soak: { type: "boolean" },
+    "soak-minutes": { type: "string" },
+    "soak-clients": { type: "string" },
+  },
+});
 const QUICK = flags.values.quick === true || Deno.env.get("BENCH_QUICK") === "1";
 /** A quick run writes under bench/tmp/ unless told otherwise, so it never replaces the published results. */
 const OUT_DIR = path.resolve(flags.values.out ?? path.join(APP_DIR, QUICK ? "bench/tmp/quick" : "bench"));
@@ -61,6 +71,9 @@ const PLAN = QUICK
     httpSeconds: 1,
     httpWarmupSeconds: 0,
     hopCalls: 50,
+    footprintRuns: 1,
+    entryRuns: 2,
+    entryWarmups: 0,
   }
   : {
     coldStarts: 30,
@@ -72,6 +85,9 @@ const PLAN = QUICK
     httpSeconds: 3,
     httpWarmupSeconds: 1,
     hopCalls: 3000,
+    footprintRuns: 5,
+    entryRuns: 15,
+    entryWarmups: 2,
   };
 const HTTP_CONCURRENCY = [1, 4, 8, 16, 32] as const;
 
@@ -336,11 +352,15 @@ async function main(): Promise<void> {
     rows.push(makeRow({ id: "cold_start.initialize", section: "Cold start over stdio", label: "spawn → initialize result", unit: "ms", better: "lower", cells: coldCells((c) => c.initMs) }));
     rows.push(makeRow({ id: "cold_start.first_call", section: "Cold start over stdio", label: "spawn → … → first list_directory result", unit: "ms", better: "lower", cells: coldCells((c) => c.firstCallMs) }));
 
+    // Footprint: sessions with and without ruff, the engine's cold load and idle release; config's entries.
+    say(`footprint: ${PLAN.footprintRuns} sessions of ours and of the Node SDK baseline`);
+    await footprintRows(rows, root);
+
     // 2 and 5. Steady state over stdio, every server alive, calls interleaved.
     say("steady state over stdio");
     const clients = new Map<ServerId, StdioRpc>();
     for (const s of specs) clients.set(s.id, await startStdio(s, root));
-    // Ours loads its ruff engine after initialize; let that finish before measuring.
+    // Ours starts its sandbox worker after initialize; let that finish before measuring.
     await new Promise((r) => setTimeout(r, QUICK ? 200 : 2000));
     try {
       const latencyRow = (id: string, section: string, label: string, samples: Map<ServerId, number[]>, note?: string) => {
@@ -524,6 +544,39 @@ async function main(): Promise<void> {
   say(`wrote ${path.join(OUT_DIR, "results.json")} and results.md in ${durationSeconds} s`);
 }
 
+/** The footprint rows (see scripts/bench/footprint.ts) and the client entries' start-up. */
+async function footprintRows(rows: Row[], root: string): Promise<void> {
+  const fp = await measureFootprint(oursSpec, sdkSpec, root, PLAN.footprintRuns);
+  const section = "Footprint of one stdio session (VmHWM: peak of the process, all its threads)";
+  const kib = (xs: (number | undefined)[]) => xs.filter((x): x is number => x !== undefined);
+  rows.push(makeRow({
+    id: "footprint.no_ruff",
+    section,
+    label: "a session that never lints Python: list 10 000, read 1 MiB, flake8",
+    unit: "MiB",
+    better: "lower",
+    cells: { ours: { value: medianMiB(kib(fp.ours.map((s) => s.withoutRuffKiB))) }, sdk: { value: medianMiB(kib(fp.sdk.map((s) => s.withoutRuffKiB))) } },
+    note: "(the SDK baseline lists folders only: it has no read_file or linter)",
+  }));
+  rows.push(makeRow({ id: "footprint.ruff", section, label: "the same session, then ruff on six Python files", unit: "MiB", better: "lower", cells: { ours: { value: medianMiB(kib(fp.ours.map((s) => s.withRuffKiB))) } } }));
+  rows.push(makeRow({
+    id: "footprint.released",
+    section,
+    label: `current memory (VmRSS) once the ruff engine is released (--ruff-idle-ms ${FOOTPRINT_RUFF_IDLE_MS})`,
+    unit: "MiB",
+    better: "lower",
+    cells: { ours: { value: medianMiB(kib(fp.ours.map((s) => s.afterReleaseKiB))) } },
+  }));
+  const first = summarize(kib(fp.ours.map((s) => s.firstRuffMs)));
+  rows.push(makeRow({ id: "footprint.first_ruff", section, label: "first ruff answer of a fresh process (engine loaded on demand)", unit: "ms", better: "lower", cells: { ours: { value: first.median, summary: first } } }));
+
+  say(`config entries: ${PLAN.entryRuns} starts each, through npx and with --no-npx`);
+  const entries = await measureEntries(root, PLAN.entryRuns, PLAN.entryWarmups);
+  const es = "Client entries printed by `config` (spawn of the exact command → initialize result)";
+  rows.push(makeRow({ id: "entry.npx", section: es, label: "`npx -y deno@2.9.6 run …` (the default entry)", unit: "ms", better: "lower", cells: { ours: { value: entries.npx.summary.median, summary: entries.npx.summary } } }));
+  rows.push(makeRow({ id: "entry.direct", section: es, label: "`/path/to/deno run …` (`config --no-npx`)", unit: "ms", better: "lower", cells: { ours: { value: entries.direct.summary.median, summary: entries.direct.summary } } }));
+}
+
 const README_START = "<!-- bench-results:start -->";
 const README_END = "<!-- bench-results:end -->";
 
@@ -567,6 +620,30 @@ function evaluateTargets(rows: Row[], hopShare: number, hop: Record<string, numb
     measured: http.every((r) => r === null) ? "not measured (no HTTP transport)" : http.map((r, i) => `${[1, 8, 32][i]}: ${r?.toFixed(2) ?? "n/a"}×`).join(", "),
     met: http.some((r) => r === null) ? null : http.every((r) => r! >= 2),
   });
+  const noRuff = ratio("footprint.no_ruff", "sdk");
+  out.push({
+    name: "memory without ruff",
+    goal: "a session that never lints Python peaks at ≤ 1× the Node SDK baseline",
+    measured: noRuff === null ? "n/a" : `${noRuff.toFixed(2)}× (${cell("footprint.no_ruff", "ours")?.value} MiB vs ${cell("footprint.no_ruff", "sdk")?.value} MiB)`,
+    met: noRuff === null ? null : noRuff <= 1,
+  });
+  const firstRuff = cell("footprint.first_ruff", "ours")?.value ?? null;
+  out.push({
+    name: "first ruff answer",
+    goal: "< 1000 ms after a cold start (the engine loads on the first Python lint)",
+    measured: firstRuff === null ? "n/a" : `${firstRuff.toFixed(0)} ms (median)`,
+    met: firstRuff === null ? null : firstRuff < 1000,
+  });
+  const npx = cell("entry.npx", "ours")?.value ?? null;
+  const direct = cell("entry.direct", "ours")?.value ?? null;
+  if (npx !== null && direct !== null) {
+    out.push({
+      name: "config entry start-up",
+      goal: "npx in front of Deno costs no more than the server itself, or an entry without it is offered",
+      measured: `npx entry ${npx.toFixed(0)} ms, --no-npx entry ${direct.toFixed(0)} ms: npx adds ${(npx - direct).toFixed(0)} ms`,
+      met: npx - direct <= direct || direct < npx,
+    });
+  }
   const rssStdio = ratio("rss.stdio", "sdk");
   const rssHttp = ratio("rss.http", "sdk");
   out.push({
@@ -584,4 +661,22 @@ function evaluateTargets(rows: Row[], hopShare: number, hop: Record<string, numb
   return out;
 }
 
-if (import.meta.main) await (flags.values.project ? projectOnly(OUT_DIR, QUICK, say) : main());
+/** `--soak`: the long mixed HTTP load of scripts/bench/soak.ts; writes soak.json and soak.md. */
+async function soakOnly(): Promise<void> {
+  const minutes = Number(flags.values["soak-minutes"] ?? 10);
+  const clients = Number(flags.values["soak-clients"] ?? 32);
+  if (!Number.isInteger(minutes) || minutes < 3) throw new Error("--soak-minutes: an integer of at least 3");
+  if (!Number.isInteger(clients) || clients < 1) throw new Error("--soak-clients: a positive integer");
+  const when = new Date().toISOString();
+  const result = await runSoak({ minutes, clients, tmpDir: TMP_DIR, say });
+  // A shortened run is a smoke test: it goes under bench/tmp/ unless --out says otherwise.
+  const dir = flags.values.out !== undefined ? OUT_DIR : minutes === 10 && clients === 32 ? path.join(APP_DIR, "bench") : path.join(TMP_DIR, "soak");
+  await Deno.mkdir(dir, { recursive: true });
+  await Deno.writeTextFile(path.join(dir, "soak.json"), JSON.stringify({ startedAt: when, ...result }, null, 2) + "\n");
+  await Deno.writeTextFile(path.join(dir, "soak.md"), soakMarkdown(result, when));
+  console.log(soakMarkdown(result, when));
+  say(`wrote ${path.join(dir, "soak.json")} and soak.md`);
+  if (!result.passed) Deno.exit(1);
+}
+
+if (import.meta.main) await (flags.values.soak ? soakOnly() : flags.values.project ? projectOnly(OUT_DIR, QUICK, say) : main());

@@ -16,19 +16,8 @@ export type Transport = "stdio" | "http";
 export type LogLevel = "debug" | "info" | "warning" | "error";
 const LOG_LEVELS: readonly LogLevel[] = ["debug", "info", "warning", "error"];
 
-/** Limits on everything unbounded. Constants here, so tests and docs can cite them. */
-export const LIMITS = {
-  maxFileBytes: 1024 * 1024,
-  maxReadOutputBytes: 1024 * 1024,
-  maxListEntries: 1000,
-  maxLineRangeScanBytes: 512 * 1024 * 1024,
-  linterTimeoutMs: 30_000,
-  linterMaxOutputBytes: 4 * 1024 * 1024,
-  fetchMaxBytes: 5 * 1024 * 1024,
-  fetchTimeoutMs: 15_000,
-  maxPathLength: 4096,
-  completionMaxValues: 100,
-} as const;
+import { LIMITS } from "./limits.ts";
+export { LIMITS };
 
 export interface Config {
   /** Real path of the project root (symlinks resolved once at startup). */

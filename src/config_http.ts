@@ -3,7 +3,10 @@
  * Config. Kept apart from config.ts so the stdio core stays small; same rules: flag,
  * then environment, then default, and every bad value is one line naming its source.
  */
-import { createHash } from "node:crypto";
+// SHA-256 from @noble/hashes rather than node:crypto: Deno's node:crypto costs some 10 ms of
+// every start-up (measured), and the flags are parsed in every mode.
+import { sha256 } from "@noble/hashes/sha2.js";
+import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
 
 export type ResponseMode = "sse" | "json";
 
@@ -149,7 +152,7 @@ export function isLoopbackHost(host: string): boolean {
 
 /** Hex SHA-256, for keys and tokens compared later in constant time. */
 export function sha256Hex(text: string): string {
-  return createHash("sha256").update(text, "utf8").digest("hex");
+  return bytesToHex(sha256(utf8ToBytes(text)));
 }
 
 /** The host as it appears in a Host header or URL: IPv6 literals bracketed. */

@@ -17,8 +17,12 @@ export interface Launch {
   args: string[];
 }
 
-/** What runs: a compiled binary (its own path), or main.ts of a checkout under `deno run`. */
-export type Runner = { kind: "binary"; execPath: string } | { kind: "deno-run"; appDir: string };
+/**
+ * What runs: a compiled binary (its own path), or main.ts of a checkout under `deno run`,
+ * started through `npx -y deno@2.9.6` or, with `deno`, by that Deno binary's absolute path
+ * (npx's own start-up costs more than the server's: see the README's Performance section).
+ */
+export type Runner = { kind: "binary"; execPath: string } | { kind: "deno-run"; appDir: string; deno?: string };
 
 /**
  * The launch for a project at `root` (an absolute path). A binary carries its permissions
@@ -31,10 +35,9 @@ export type Runner = { kind: "binary"; execPath: string } | { kind: "deno-run"; 
 export function launchFor(runner: Runner, root: string): Launch {
   if (runner.kind === "binary") return { command: runner.execPath, args: ["--root", root] };
   const flags = denoRunFlags({ read: [root, path.join(runner.appDir, "src")] });
-  return {
-    command: "npx",
-    args: ["-y", DENO_NPM_SPEC, "run", ...flags, path.join(runner.appDir, "main.ts"), "--root", root],
-  };
+  const run = ["run", ...flags, path.join(runner.appDir, "main.ts"), "--root", root];
+  if (runner.deno !== undefined) return { command: runner.deno, args: run };
+  return { command: "npx", args: ["-y", DENO_NPM_SPEC, ...run] };
 }
 
 /** The text to paste for `client`: a JSON document, or a shell line for `claude mcp add`. */

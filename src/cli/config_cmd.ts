@@ -7,19 +7,24 @@ import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import type { EnvReader } from "../config.ts";
-import { type ClientName, CLIENTS, clientConfigLocation, clientEntry, launchFor, type Runner } from "./client_entries.ts";
+import { type ClientName, CLIENTS, clientConfigLocation, clientEntry, DENO_NPM_SPEC, launchFor, type Runner } from "./client_entries.ts";
 
-export const CONFIG_USAGE = `Usage: code-review-mcp config CLIENT [--root DIR] [--name NAME]
+export const CONFIG_USAGE = `Usage: code-review-mcp config CLIENT [--root DIR] [--name NAME] [--no-npx]
 
 Prints an entry that starts this server for one project, with absolute paths.
 CLIENT: ${CLIENTS.join(", ")}
-  --root DIR   the project (CODE_REVIEW_ROOT; default: the current folder)
-  --name NAME  the server's name in the client (default: code-review)`;
+  --root DIR   the project (CODE_REVIEW_ROOT; default: the current folder); it must exist,
+               and the entry names its real path
+  --name NAME  the server's name in the client (default: code-review)
+  --no-npx     start Deno by the absolute path of the one running now instead of through
+               \`npx -y ${DENO_NPM_SPEC}\`, which adds about half a second to every start
+               (keep that Deno where it is: a permanent install, not npx's cache)`;
 
-/** The program now running: a compiled binary, or this checkout's main.ts. */
-export function currentRunner(): Runner {
+/** The program now running: a compiled binary, or this checkout's main.ts (with this Deno, for --no-npx). */
+export function currentRunner(noNpx = false): Runner {
   if (Deno.build.standalone === true) return { kind: "binary", execPath: Deno.execPath() };
-  return { kind: "deno-run", appDir: fileURLToPath(new URL("../../", import.meta.url)).replace(/[\\/]$/, "") };
+  const appDir = fileURLToPath(new URL("../../", import.meta.url)).replace(/[\\/]$/, "");
+  return noNpx ? { kind: "deno-run", appDir, deno: Deno.execPath() } : { kind: "deno-run", appDir };
 }
 
 /**
@@ -53,7 +58,7 @@ export async function configCommand(argv: string[], env: EnvReader, cwd: string)
       args: argv,
       strict: true,
       allowPositionals: true,
-      options: { root: { type: "string" }, name: { type: "string" }, help: { type: "boolean", short: "h" } },
+      options: { root: { type: "string" }, name: { type: "string" }, "no-npx": { type: "boolean" }, help: { type: "boolean", short: "h" } },
     });
   } catch (err) {
     console.error(`code-review-mcp config: ${(err as Error).message.replace(/\s+/g, " ")}`);
@@ -84,7 +89,7 @@ export async function configCommand(argv: string[], env: EnvReader, cwd: string)
     return 2;
   }
   const c = client as ClientName;
-  console.log(clientEntry(c, name, launchFor(currentRunner(), root.root)));
+  console.log(clientEntry(c, name, launchFor(currentRunner(parsed.values["no-npx"] === true), root.root)));
   console.error(`# ${c}: ${clientConfigLocation(c, Deno.build.os)}`);
   return 0;
 }

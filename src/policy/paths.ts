@@ -5,7 +5,7 @@
  * inside `/proj` and a symlink inside the root that points outside is refused.
  */
 import * as path from "node:path";
-import { LIMITS } from "../config.ts";
+import { LIMITS } from "../limits.ts";
 
 export type Decision<T> = { ok: true; value: T } | { ok: false; reason: string };
 

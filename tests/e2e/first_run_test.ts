@@ -114,6 +114,12 @@ Deno.test("config writes the root's real path, reached through a symlink, and th
     } finally {
       await started.close();
     }
+    // --no-npx: the Deno running now, by its absolute path, and the same arguments after it.
+    const direct = await run(["task", "start", "config", "claude-desktop", "--no-npx", "--root", link]);
+    assertEquals(direct.code, 0, direct.stderr);
+    const directEntry = JSON.parse(direct.stdout).mcpServers["code-review"];
+    assertEquals(directEntry.command, Deno.execPath());
+    assertEquals(directEntry.args, entry.args.slice(entry.args.indexOf("run")));
     const missing = await run(["task", "start", "config", "claude-desktop", "--root", path.join(project.root, "nope")]);
     assertEquals(missing.code, 2);
     assertMatch(missing.stderr, /code-review-mcp config: --root: ".*nope" does not exist/);

@@ -198,3 +198,31 @@ Deno.test("review_changes: no repository is a tool error; a .git link or gitdir 
     await t.cleanup();
   }
 });
+
+Deno.test("review_changes keeps 50 long commit subjects within the smallest budget by showing fewer (still counted)", async () => {
+  const f = await emptyRepo();
+  try {
+    write(f.root, "a.txt", "0\n");
+    git(f.root, "add", "-A");
+    git(f.root, "commit", "-qm", "base");
+    git(f.root, "branch", "base");
+    for (let i = 1; i <= 60; i++) {
+      write(f.root, "a.txt", `${i}\n`);
+      git(f.root, "commit", "-qam", `commit ${i} ${"with a very long subject ".repeat(8)}`);
+    }
+    const s = await connect(f.root, { extraArgs: ["--max-output-bytes", "4096"] });
+    try {
+      const r = await call(s, "review_changes", { base: "base" });
+      assert(!r.isError, text(r));
+      const sc = r.structuredContent as { commits: unknown[]; commits_total: number; files: { path: string }[] };
+      assertEquals(sc.commits_total, 60);
+      assert(sc.commits.length > 0 && sc.commits.length < 50, String(sc.commits.length));
+      assertEquals(sc.files.map((x) => x.path), ["a.txt"]);
+      assertMatch(text(r), /Commits \(60, newest \d+ shown\)/);
+    } finally {
+      await s.close();
+    }
+  } finally {
+    await f.cleanup();
+  }
+});

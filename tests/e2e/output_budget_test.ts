@@ -133,6 +133,8 @@ Deno.test("secrets stay on the machine: credential files refused, a hard-coded k
       assertMatch(text(r), /^Cannot read "\.env": is a credential file \(rule "dotenv"\).*--allow-secret-files/);
       const res = await s.client.readResource({ uri: `file://${p.root}/.env` }).then(() => null, (e) => e as Error);
       assert(res && /rule "dotenv"/.test(res.message), String(res));
+      const prompt = await s.client.getPrompt({ name: "security_review", arguments: { file_path: ".env" } }).then(() => null, (e) => e as Error);
+      assert(prompt && /rule "dotenv"/.test(prompt.message), String(prompt));
       const ok = await call(s, "read_file", { file_path: ".env.example" });
       assert(!ok.isError, text(ok));
       const git = await call(s, "read_file", { file_path: ".git/config" });

@@ -7,6 +7,7 @@ import * as path from "node:path";
 import { APP_DIR, makeProject, serverArgs } from "./harness.ts";
 import { spawnClient } from "./spawn_client.ts";
 import { CLIENTS, DENO_NPM_SPEC } from "../../src/cli/client_entries.ts";
+import { V8_FLAGS } from "../../src/sandbox/permissions.ts";
 import { startFakeGitHub } from "../fixtures/fake_github.ts";
 
 const decode = (b: Uint8Array) => new TextDecoder().decode(b);
@@ -42,7 +43,7 @@ Deno.test("config prints an entry for every client, with absolute paths, and the
       assertEquals(r.code, 0, r.stderr);
       assertMatch(r.stderr, new RegExp(`# ${client}: `));
       if (client === "claude-mcp-add") {
-        assert(r.stdout.startsWith(`claude mcp add code-review -- npx -y ${DENO_NPM_SPEC} run --quiet --no-prompt `), r.stdout);
+        assert(r.stdout.startsWith(`claude mcp add code-review -- npx -y ${DENO_NPM_SPEC} run --quiet ${V8_FLAGS} --no-prompt `), r.stdout);
         assert(r.stdout.trim().endsWith(`--root ${project.root}`));
         continue;
       }

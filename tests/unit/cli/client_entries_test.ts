@@ -18,6 +18,12 @@ Deno.test("launchFor() a deno-run checkout is word for word the README's command
   assertEquals([l.command, ...l.args], readmeCommand());
 });
 
+Deno.test("launchFor() with a Deno path (config --no-npx) is the README's command with that Deno in place of npx", () => {
+  const l = launchFor({ kind: "deno-run", appDir: APP_PLACEHOLDER, deno: "/usr/local/bin/deno" }, PROJECT_PLACEHOLDER);
+  const words = readmeCommand();
+  assertEquals([l.command, ...l.args], ["/usr/local/bin/deno", ...words.slice(words.indexOf("run"))]);
+});
+
 Deno.test("launchFor() a binary passes only the root: its permissions are inside it", () => {
   assertEquals(binary, { command: "/opt/crm/code-review-mcp", args: ["--root", "/home/me/proj"] });
 });
