@@ -137,7 +137,6 @@ export async function lintProject(
   const batches: { linter: SubprocessLinter; files: typeof w.files; flags: string[] }[] = [];
   for (const [l, files] of byLinter) {
     if (l === "ruff") continue;
-    const spec = LINTERS[l];
     let flags: string[] = [];
     if (l === "flake8" || l === "pylint") {
       const cfg = pythonLinterConfig(l, req.root);
@@ -147,7 +146,6 @@ export async function lintProject(
     }
     const size = BATCH_SIZE[l];
     for (let i = 0; i < files.length; i += size) batches.push({ linter: l, files: files.slice(i, i + size), flags });
-    void spec;
   }
   const failuresSeen = new Set<string>();
   const fail = (line: string) => {

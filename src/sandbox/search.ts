@@ -7,7 +7,7 @@
 import { RE2JS } from "re2js";
 import { hasMinifiedLine, looksBinary, SEARCH_WALK_CAPS, type WalkCaps } from "../policy/walk.ts";
 import type { Outcome } from "./files.ts";
-import { readWalkedFile, type SkipCounts, walkFiles } from "./walk.ts";
+import { readAhead, type SkipCounts, walkFiles } from "./walk.ts";
 
 export interface SearchRequest {
   root: string;
@@ -120,7 +120,7 @@ export function cutLine(line: string, start: number, end: number, max: number): 
 
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
-export function searchCode(req: SearchRequest, signal?: AbortSignal): Outcome<SearchResult> {
+export async function searchCode(req: SearchRequest, signal?: AbortSignal): Promise<Outcome<SearchResult>> {
   const started = performance.now();
   const deadline = started + req.timeBudgetMs;
   const finder = compileQuery(req.query, req.regex, req.caseSensitive);
@@ -144,13 +144,12 @@ export function searchCode(req: SearchRequest, signal?: AbortSignal): Outcome<Se
   let stopped: SearchResult["stopped"] = w.capped;
   const caps = req.caps ?? SEARCH_WALK_CAPS;
   let totalBytes = 0;
-  outer: for (const f of w.files) {
+  outer: for await (const [f, bytes] of readAhead(w.files, caps.maxFileBytes)) {
     if (signal?.aborted) throw new DOMException("cancelled", "AbortError");
     if (performance.now() > deadline) {
       stopped = "time";
       break;
     }
-    const bytes = readWalkedFile(f.abs, caps.maxFileBytes);
     if (bytes === null) continue;
     if (typeof bytes === "string") {
       bump(bytes);

@@ -296,6 +296,57 @@ export function readWalkedFile(abs: string, maxFileBytes: number): Uint8Array | 
   }
 }
 
+/** readWalkedFile, asynchronously: under the worker's narrowed permissions, reads in flight overlap. */
+export async function readWalkedFileAsync(abs: string, maxFileBytes: number): Promise<Uint8Array | SkipReason | null> {
+  let file: Deno.FsFile;
+  try {
+    file = await Deno.open(abs, { read: true });
+  } catch {
+    return null;
+  }
+  try {
+    const info = await file.stat();
+    if (!info.isFile) return null;
+    if (hardLinkRefusal(info) !== undefined) return "hard-link";
+    if (info.size > maxFileBytes) return "too-large";
+    const buf = new Uint8Array(info.size);
+    let filled = 0;
+    while (filled < buf.length) {
+      const n = await file.read(buf.subarray(filled));
+      if (n === null) break;
+      filled += n;
+    }
+    return filled === buf.length ? buf : buf.subarray(0, filled);
+  } catch {
+    return null;
+  } finally {
+    file.close();
+  }
+}
+
+/**
+ * The files' contents in the files' order, with up to `ahead` reads in flight: each read costs a
+ * permission check and system calls that overlap when several are pending. Stops early when the
+ * consumer stops iterating.
+ */
+export async function* readAhead(
+  files: readonly WalkFile[],
+  maxFileBytes: number,
+  ahead = 8,
+): AsyncGenerator<[WalkFile, Uint8Array | SkipReason | null]> {
+  const pending: Promise<Uint8Array | SkipReason | null>[] = [];
+  let next = 0;
+  const fill = () => {
+    while (pending.length < ahead && next < files.length) pending.push(readWalkedFileAsync(files[next++]!.abs, maxFileBytes));
+  };
+  fill();
+  for (let i = 0; i < files.length; i++) {
+    const bytes = await pending.shift()!;
+    fill();
+    yield [files[i]!, bytes];
+  }
+}
+
 export interface TreeEntry {
   /** Path relative to the listed folder, "/" separators. */
   path: string;

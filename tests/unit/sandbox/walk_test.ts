@@ -158,19 +158,19 @@ Deno.test("cutLine() keeps the match in view and marks both cuts", () => {
 });
 
 Deno.test("searchCode(): one record per matching line, context, caps and the time budget stated", () =>
-  withProject({ "a.py": "one\nfoo foo\nthree\nfoo\n", "b.txt": "foo\n", "skip.log": "foo\n", ".gitignore": "*.log\n" }, (root) => {
+  withProject({ "a.py": "one\nfoo foo\nthree\nfoo\n", "b.txt": "foo\n", "skip.log": "foo\n", ".gitignore": "*.log\n" }, async (root) => {
     const base = { root, query: "foo", regex: false, caseSensitive: true, path: ".", contextLines: 1, maxMatches: 100, timeBudgetMs: 10_000, maxLineChars: 300 };
-    const r = searchCode(base);
+    const r = await searchCode(base);
     assert(r.ok);
     assertEquals(r.value.matches.map((m) => `${m.file}:${m.line}:${m.column}`), ["a.py:2:1", "a.py:4:1", "b.txt:1:1"]);
     assertEquals(r.value.matches[0]!.before, ["one"]);
     assertEquals(r.value.matches[0]!.after, ["three"]);
     assertEquals(r.value.matches[1]!.after, []);
     assertEquals(r.value.stopped, undefined);
-    const capped = searchCode({ ...base, maxMatches: 2 });
+    const capped = await searchCode({ ...base, maxMatches: 2 });
     assert(capped.ok);
     assertEquals([capped.value.matches.length, capped.value.stopped], [2, "matches"]);
-    const late = searchCode({ ...base, timeBudgetMs: 0 });
+    const late = await searchCode({ ...base, timeBudgetMs: 0 });
     assert(late.ok);
     assertEquals(late.value.stopped, "time");
   }));
