@@ -11,6 +11,8 @@ import * as path from "node:path";
 import { checkBudget, GitLimitError } from "./fs_view.ts";
 import { hardLinkRefusal } from "../policy/paths.ts";
 import type { RepoCtx } from "./log.ts";
+import { readSmallText, rulesFor } from "../sandbox/walk.ts";
+import type { IgnoreRules } from "../policy/walk.ts";
 
 export const MODE_FILE = 0o100644;
 export const MODE_EXEC = 0o100755;
@@ -308,33 +310,40 @@ async function worktreeSides(
   return out;
 }
 
-/** Untracked, not ignored files (and symlinks) under the root, in path order, bounded. */
-async function untracked(r: RepoCtx, index: Map<string, IndexEntry>, filters: readonly string[] | undefined, limits: Limits, warnings: string[]): Promise<string[]> {
+/**
+ * Untracked, not ignored files (and symlinks) under the root, in path order, bounded. Ignore
+ * rules are the project walk's (.git/info/exclude, then each .gitignore on the way down, read
+ * once per folder), so an ignored folder is never entered unless it holds tracked files.
+ */
+function untracked(r: RepoCtx, index: Map<string, IndexEntry>, filters: readonly string[] | undefined, limits: Limits, warnings: string[]): string[] {
   const trackedDirs = new Set<string>();
   for (const p of index.keys()) {
     for (let i = p.indexOf("/"); i !== -1; i = p.indexOf("/", i + 1)) trackedDirs.add(p.slice(0, i));
   }
   const out: string[] = [];
-  const ignored = (rel: string) => git.isIgnored({ fs: r.fs, dir: r.dir, gitdir: r.gitdir, filepath: rel });
-  const walk = async (relDir: string): Promise<boolean> => {
+  const walk = (relDir: string, parentRules: IgnoreRules): boolean => {
     checkBudget(r.budget);
+    const abs = relDir === "" ? r.dir : path.join(r.dir, relDir);
     let entries: Deno.DirEntry[];
     try {
-      entries = [...Deno.readDirSync(relDir === "" ? r.dir : path.join(r.dir, relDir))];
+      entries = [...Deno.readDirSync(abs)];
     } catch {
       return true;
     }
+    const rules = relDir !== "" && entries.some((e) => e.name === ".gitignore" && e.isFile)
+      ? parentRules.with(relDir + "/", readSmallText(path.join(abs, ".gitignore")))
+      : parentRules;
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const e of entries) {
       if (e.name === ".git") continue;
       const rel = relDir === "" ? e.name : `${relDir}/${e.name}`;
       if (e.isDirectory) {
         if (!mayContain(rel, filters)) continue;
-        if (!trackedDirs.has(rel) && await ignored(rel)) continue;
-        if (!await walk(rel)) return false;
+        if (!trackedDirs.has(rel) && rules.ignores(rel, true)) continue;
+        if (!walk(rel, rules)) return false;
       } else if (e.isFile || e.isSymlink) {
         if (index.has(rel) || !matchesFilters(rel, filters)) continue;
-        if (await ignored(rel)) continue;
+        if (rules.ignores(rel, false)) continue;
         if (out.length >= limits.maxUntracked) {
           warnings.push(`untracked files listed up to ${limits.maxUntracked}; narrow with "paths" or set include_untracked to false`);
           return false;
@@ -344,7 +353,7 @@ async function untracked(r: RepoCtx, index: Map<string, IndexEntry>, filters: re
     }
     return true;
   };
-  await walk("");
+  walk("", rulesFor(r.dir, ""));
   return out;
 }
 
@@ -368,7 +377,7 @@ export async function changesSince(
   const index = await readIndex(r, opts.limits);
   const stats = { indexed: index.size, hashed: 0 };
   const newSide = await worktreeSides(r, index, opts.filters, opts.limits, stats);
-  const extra = opts.includeUntracked ? await untracked(r, index, opts.filters, opts.limits, warnings) : [];
+  const extra = opts.includeUntracked ? untracked(r, index, opts.filters, opts.limits, warnings) : [];
   const untrackedSet = new Set(extra);
   for (const p of extra) {
     const side = await hashWorktree(r.dir, p, opts.limits);

@@ -63,7 +63,7 @@ export interface WalkResult {
 const MAX_EXAMPLES = 3;
 
 /** Reads a small text file (.gitignore, exclude); "" when absent or unreadable. */
-function readSmallText(abs: string): string {
+export function readSmallText(abs: string): string {
   try {
     const info = Deno.lstatSync(abs);
     if (!info.isFile || info.size > 256 * 1024) return "";

@@ -439,3 +439,34 @@ Deno.test("review() refuses a HEAD that points outside the repository, and never
     await f.cleanup();
   }
 });
+
+Deno.test("review() lists untracked files exactly as git status does under nested .gitignore, negations, folder-only patterns and info/exclude", async () => {
+  const f = await emptyRepo();
+  try {
+    write(f.root, ".gitignore", "*.log\n!keep.log\nbuild/\n/top_only.txt\n");
+    write(f.root, "tracked_build/build/tracked.txt", "t\n");
+    git(f.root, "add", "-f", ".gitignore", "tracked_build/build/tracked.txt");
+    git(f.root, "commit", "-qm", "base");
+    write(f.root, ".git/info/exclude", "secret_dir/\n");
+    write(f.root, "a.log", "x\n");
+    write(f.root, "keep.log", "x\n");
+    write(f.root, "build/out.js", "x\n");
+    write(f.root, "build/.gitignore", "!*\n"); // a parent folder excluded: nothing inside comes back
+    write(f.root, "src/build", "a file named build is not a folder\n");
+    write(f.root, "src/top_only.txt", "only the root's is ignored\n");
+    write(f.root, "top_only.txt", "x\n");
+    write(f.root, "src/.gitignore", "*.tmp\n!important.tmp\n");
+    write(f.root, "src/a.tmp", "x\n");
+    write(f.root, "src/important.tmp", "x\n");
+    write(f.root, "src/deep/b.tmp", "x\n");
+    write(f.root, "secret_dir/x.txt", "x\n");
+    write(f.root, "tracked_build/build/new.txt", "x\n");
+    for (let i = 0; i < 300; i++) write(f.root, `build/many/${i}.txt`, "x\n");
+    const v = await reviewOk(f.root);
+    assertEquals(v.files.map((x) => x.path).sort(), gitStatusPaths(f.root));
+    assert(v.files.some((x) => x.path === "keep.log") && v.files.some((x) => x.path === "src/important.tmp"));
+    assert(!v.files.some((x) => x.path.startsWith("build/")));
+  } finally {
+    await f.cleanup();
+  }
+});
