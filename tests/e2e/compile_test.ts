@@ -8,70 +8,17 @@
 import { assert, assertEquals, assertMatch } from "../assert.ts";
 import * as path from "node:path";
 import { Buffer } from "node:buffer";
-import { APP_DIR, makeProject } from "./harness.ts";
-import { callTool, resultText, spawnClient } from "./spawn_client.ts";
+import { APP_DIR } from "./harness.ts";
+import { assertConfined, runDeno, scene } from "./confinement.ts";
 import { freePort } from "./http_harness.ts";
 import { Client, StreamableHTTPClientTransport } from "../sdk_client.ts";
 import { denoCompileFlags, ENV_VARS, GITHUB_NET, HTTP_ENV_VARS, LINTER_BINARIES, LISTEN_HOSTS } from "../../src/sandbox/permissions.ts";
 import { compileArgs } from "../../scripts/lib/compile_args.ts";
-import { binaryFileName, bundleFileName, hostTarget } from "../../scripts/lib/targets.ts";
-import { resolveMcpConfig } from "../../scripts/lib/mcpb_config.ts";
-import { denoInfo, findRuntime, inspectDenortBin } from "../../scripts/lib/denort.ts";
-import { SERVER_NAME, VERSION } from "../../src/version.ts";
+import { binaryFileName, hostTarget } from "../../scripts/lib/targets.ts";
+import { denoInfo } from "../../scripts/lib/denort.ts";
+import { SERVER_NAME } from "../../src/version.ts";
 
 const MAIN = path.join(APP_DIR, "main.ts");
-const decode = (b: Uint8Array) => new TextDecoder().decode(b);
-
-/** A project with a secret beside it (not inside), a symlink to it, and a "cwd" folder elsewhere. */
-async function scene() {
-  const project = await makeProject();
-  const base = path.dirname(project.root);
-  const outside = path.join(base, "outside");
-  await Deno.mkdir(outside);
-  const secret = path.join(outside, "secret.txt");
-  await Deno.writeTextFile(secret, "TOP SECRET\n");
-  await Deno.symlink(secret, path.join(project.root, "leak.txt"));
-  return { root: project.root, outside, secret, cleanup: project.cleanup };
-}
-
-async function runDeno(args: string[], opts: { cwd: string; env?: Record<string, string> }) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args,
-    cwd: opts.cwd,
-    env: { NO_COLOR: "1", ...(opts.env ?? {}) },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  // Deno's own notice when an --allow-run name is not installed here (ruff) is not ours.
-  const stderr = decode(out.stderr).split("\n").filter((l) => !l.startsWith("Info Failed to resolve")).join("\n");
-  return { code: out.code, stdout: decode(out.stdout), stderr };
-}
-
-/** The tool calls every confined server must pass, whatever starts it. */
-async function assertConfined(command: string, args: string[], s: { root: string; outside: string; secret: string }) {
-  const server = await spawnClient({ command, args, cwd: s.outside });
-  try {
-    assertEquals(server.client.getServerVersion()?.name, SERVER_NAME);
-    const { tools } = await server.client.listTools();
-    assertEquals(tools.map((t) => t.name).sort(), ["fetch_github_file", "get_diff", "list_directory", "read_file", "review_changes", "run_linter", "search_code"]);
-    const listed = await callTool(server, "list_directory", { dir_path: "." });
-    assert(!listed.isError, resultText(listed));
-    assert(resultText(listed).includes("src/"), "lists the project, not the folder it started in");
-    assert(!resultText(listed).includes("secret.txt"));
-    const inside = await callTool(server, "read_file", { file_path: "src/app.py" });
-    assert(!inside.isError, resultText(inside));
-    for (const file_path of ["../outside/secret.txt", s.secret, "leak.txt", "secret.txt"]) {
-      const r = await callTool(server, "read_file", { file_path });
-      assert(r.isError, `${file_path} was readable`);
-      assert(!resultText(r).includes("TOP SECRET"), file_path);
-    }
-    const lint = await callTool(server, "run_linter", { file_path: "src/app.py", linter: "ruff" });
-    assert(!lint.isError, `the built-in ruff runs in the worker: ${resultText(lint)}\n${server.stderr()}`);
-  } finally {
-    await server.close();
-  }
-}
 
 Deno.test("compile script stops with one line naming what it needs when no runtime is available", async () => {
   const tmp = await Deno.makeTempDir();
@@ -230,78 +177,4 @@ Deno.test("compiled-mode run serves Streamable HTTP with an API key on a port ch
     await stderr;
     await s.cleanup();
   }
-});
-
-// ---- the real binary: only where a runtime for this machine's target exists ----
-
-const host = hostTarget();
-const denortBin = await inspectDenortBin(Deno.env.get("DENORT_BIN"));
-const runtime = host && !(denortBin && "error" in denortBin)
-  ? await findRuntime(host.triple, {
-    ...(denortBin ? { denortBin } : {}),
-    denoDir: (await denoInfo()).denoDir,
-    denoVersion: Deno.version.deno,
-    // Tests never reach beyond loopback: only a runtime already on this machine counts.
-    hostReachable: () => Promise.resolve(false),
-  })
-  : undefined;
-const RUNTIME_NOTE = runtime
-  ? `runtime from ${runtime.kind}`
-  : `SKIPPED HERE: needs denort ${Deno.version.deno} for ${Deno.build.target} (DENORT_BIN or Deno's cache)`;
-
-Deno.test({
-  name: `compiled binary and its .mcpb: --version, initialize, tools/list, reads outside the root refused from another folder, config, doctor [${RUNTIME_NOTE}]`,
-  ignore: runtime === undefined,
-  fn: async () => {
-    const t = host!;
-    const s = await scene();
-    const dist = await Deno.makeTempDir();
-    try {
-      const built = await runDeno(
-        ["run", "--allow-read", `--allow-write=${dist}`, "--allow-run", "--allow-env", "--allow-net=dl.deno.land:443", "scripts/compile.ts", "--target", t.triple, "--out", dist],
-        { cwd: APP_DIR, env: { ...Deno.env.toObject(), CODE_REVIEW_COMPILE_OFFLINE: "1" } },
-      );
-      assertEquals(built.code, 0, built.stderr);
-      const binary = path.join(dist, binaryFileName(t));
-      const version = await new Deno.Command(binary, { args: ["--version"], stdout: "piped" }).output();
-      assert(decode(version.stdout).startsWith(`${SERVER_NAME} ${VERSION} `));
-      await assertConfined(binary, ["--root", s.root], s);
-
-      const noRoot = await new Deno.Command(binary, { cwd: s.root, stdin: "null", stdout: "piped", stderr: "piped" }).output();
-      assertEquals(noRoot.code, 2);
-      assertMatch(decode(noRoot.stderr), /--root: required/);
-
-      const config = await new Deno.Command(binary, { args: ["config", "claude-desktop", "--root", s.root], stdout: "piped" }).output();
-      assertEquals(JSON.parse(decode(config.stdout)), { mcpServers: { "code-review": { command: binary, args: ["--root", s.root] } } });
-
-      const doctor = await new Deno.Command(binary, { args: ["doctor", "--root", s.root], stdout: "piped" }).output();
-      const report = decode(doctor.stdout);
-      assertEquals(doctor.code, 0, report);
-      assertMatch(report, /compiled binary/);
-      assertMatch(report, /ok {4}sandbox: worker started/);
-      assertMatch(report, /ok {4}linter ruff: built in/);
-
-      // The Claude Desktop bundle of this binary, unpacked and started as the manifest says.
-      const packed = await runDeno(
-        ["run", "--allow-read", `--allow-write=${dist}`, "--allow-env=SOURCE_DATE_EPOCH", "scripts/pack_mcpb.ts", "--target", t.triple, "--binaries", dist, "--out", dist],
-        { cwd: APP_DIR },
-      );
-      assertEquals(packed.code, 0, packed.stderr);
-      const ext = path.join(dist, "ext");
-      const unzip = await new Deno.Command("python3", { args: ["-m", "zipfile", "-e", path.join(dist, bundleFileName(t)), ext] }).output();
-      assert(unzip.success);
-      const manifest = JSON.parse(await Deno.readTextFile(path.join(ext, "manifest.json")));
-      const program = path.join(ext, manifest.server.entry_point);
-      await Deno.chmod(program, 0o755); // python's zipfile does not restore modes; Claude Desktop does
-      const launch = resolveMcpConfig(manifest.server.mcp_config, t.platform, {
-        dirname: ext,
-        userConfig: { project_root: s.root, github_token: "" },
-        home: Deno.env.get("HOME") ?? "/",
-      });
-      await assertConfined(launch.command, launch.args, s);
-    } finally {
-      await s.cleanup();
-      await Deno.remove(dist, { recursive: true });
-    }
-  },
 });
