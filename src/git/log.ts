@@ -46,8 +46,43 @@ async function peelToCommit(r: RepoCtx, oid: string): Promise<string | null> {
   return null;
 }
 
-/** Resolves a branch, tag, remote branch or (abbreviated) commit id to a commit id, or null. */
+/** Most ancestry steps one name may take ("HEAD~100000" is not a walk we do). */
+const MAX_ANCESTRY_STEPS = 10_000;
+
+/**
+ * Resolves a branch, tag, remote branch or (abbreviated) commit id, optionally followed by git's
+ * ancestry suffixes (`~N` first parents, `^` or `^N` the Nth parent), to a commit id, or null.
+ *
+ * @example resolveCommitish(r, "HEAD~3"), resolveCommitish(r, "main^2"), resolveCommitish(r, "v1.0~1^")
+ */
 export async function resolveCommitish(r: RepoCtx, name: string): Promise<string | null> {
+  const m = /^(.*?)((?:[~^][0-9]*)+)$/.exec(name);
+  if (m === null || m[1] === "") return await resolvePlain(r, name);
+  let oid = await resolvePlain(r, m[1]!);
+  const steps = [...m[2]!.matchAll(/([~^])([0-9]*)/g)];
+  let walked = 0;
+  for (const [, op, digits] of steps) {
+    if (oid === null) return null;
+    const n = digits === "" ? 1 : Number(digits);
+    if (!Number.isSafeInteger(n) || (walked += op === "~" ? n : 1) > MAX_ANCESTRY_STEPS) return null;
+    if (op === "^") {
+      if (n === 0) continue;
+      oid = await parentOf(r, oid, n - 1);
+    } else {
+      for (let i = 0; i < n && oid !== null; i++) oid = await parentOf(r, oid, 0);
+    }
+  }
+  return oid;
+}
+
+/** The commit's parent at `index` (0 = first parent), or null when it has none there. */
+async function parentOf(r: RepoCtx, oid: string, index: number): Promise<string | null> {
+  checkBudget(r.budget);
+  const { commit } = await git.readCommit({ fs: r.fs, dir: r.dir, gitdir: r.gitdir, oid, cache: r.cache });
+  return commit.parent[index] ?? null;
+}
+
+async function resolvePlain(r: RepoCtx, name: string): Promise<string | null> {
   const candidates = [name, `refs/remotes/${name}`];
   for (const ref of candidates) {
     try {

@@ -22,7 +22,7 @@ export const GIT_LIMITS = {
 } as const;
 
 export const baseArg = z.string().min(1).max(256).regex(/^[^\0\s]+$/, "a branch, tag or commit without spaces").optional()
-  .describe("Branch, tag or commit to compare with (e.g. \"main\"): everything since the merge base of HEAD and it, plus uncommitted changes. Omit for the uncommitted changes only");
+  .describe("Branch, tag or commit to compare with (e.g. \"main\", \"HEAD~3\"): everything since the merge base of HEAD and it, plus uncommitted changes. Omit for the uncommitted changes only");
 
 export const pathsArg = z.array(z.string().min(1).max(LIMITS.maxPathLength)).max(100).optional()
   .describe("Files or folders (relative to the project root) to narrow the review to");

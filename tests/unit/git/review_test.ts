@@ -470,3 +470,21 @@ Deno.test("review() lists untracked files exactly as git status does under neste
     await f.cleanup();
   }
 });
+
+Deno.test("review() takes git's ancestry suffixes in base (HEAD~N, ^, ^2) and refuses ones that lead nowhere", async () => {
+  const f = await branchRepo();
+  try {
+    const log = git(f.root, "rev-list", "--first-parent", "HEAD").trim().split("\n");
+    for (const [base, expected] of [["HEAD~1", log[1]], ["HEAD^", log[1]], ["HEAD~1^", log[2]], ["HEAD^0", log[0]], [`${log[0]!.slice(0, 8)}~2`, log[2]]] as const) {
+      if (expected === undefined) continue;
+      const v = await reviewOk(f.root, { base });
+      assertEquals(v.merge_base, expected!.slice(0, v.merge_base!.length), base);
+    }
+    for (const base of ["HEAD~99999", "HEAD^3", "nosuch~1"]) {
+      const r = await gitReview(request(f.root, { base }), new AbortController().signal);
+      assert(!r.ok, base);
+    }
+  } finally {
+    await f.cleanup();
+  }
+});
