@@ -148,11 +148,16 @@ export async function commitsBetween(r: RepoCtx, head: string, base: string, max
     }
     return i;
   };
+  // The oldest commit ever painted interesting only: the walk may not stop while an
+  // uninteresting commit as new as it is still queued, since painting it could reach it
+  // (commits made in the same second, or clocks that disagree).
+  let oldestInteresting = Infinity;
   const push = async (oid: string, flag: number) => {
     const old = flags.get(oid) ?? 0;
     if ((old | flag) === old) return;
     flags.set(oid, old | flag);
-    await get(oid);
+    const i = await get(oid);
+    if ((old | flag) === 1) oldestInteresting = Math.min(oldestInteresting, i.time);
     queue.push(oid);
   };
   await push(head, 1);
@@ -160,8 +165,8 @@ export async function commitsBetween(r: RepoCtx, head: string, base: string, max
   const picked: string[] = [];
   let capped = false;
   while (queue.length > 0) {
-    // Is anything still interesting? If every queued commit is uninteresting, stop.
-    if (queue.every((o) => (flags.get(o)! & 2) !== 0)) break;
+    // Stop once every queued commit is uninteresting and older than any interesting one.
+    if (queue.every((o) => (flags.get(o)! & 2) !== 0 && info.get(o)!.time < oldestInteresting)) break;
     if (info.size >= maxWalk) {
       capped = true;
       break;

@@ -2,7 +2,7 @@ import { assert, assertEquals, assertMatch } from "../../assert.ts";
 import * as path from "node:path";
 import { gitReview, type GitReviewRequest } from "../../../src/sandbox/git.ts";
 import type { FileRecord, ReviewData } from "../../../src/git/review.ts";
-import { branchRepo, emptyRepo, everyCaseRepo, git, tempDir, treeContent, write, writeBomb, writeLoose } from "../../fixtures/git_repo.ts";
+import { branchRepo, emptyRepo, everyCaseRepo, git, gitWithEnv, tempDir, treeContent, write, writeBomb, writeLoose } from "../../fixtures/git_repo.ts";
 
 function request(root: string, over: Partial<GitReviewRequest> = {}): GitReviewRequest {
   return {
@@ -484,6 +484,39 @@ Deno.test("review() takes git's ancestry suffixes in base (HEAD~N, ^, ^2) and re
       const r = await gitReview(request(f.root, { base }), new AbortController().signal);
       assert(!r.ok, base);
     }
+  } finally {
+    await f.cleanup();
+  }
+});
+
+Deno.test("review() with a base lists exactly git's base..HEAD when every commit has the same time (the paint must finish before the walk stops)", async () => {
+  const f = await emptyRepo();
+  const when = { GIT_COMMITTER_DATE: "2026-01-01T00:00:00Z", GIT_AUTHOR_DATE: "2026-01-01T00:00:00Z" };
+  const g = (...args: string[]) => gitWithEnv(f.root, when, ...args);
+  try {
+    write(f.root, "a.txt", "a\n");
+    g("add", "-A");
+    g("commit", "-qm", "root");
+    g("branch", "feature");
+    for (let i = 1; i <= 6; i++) {
+      write(f.root, "m.txt", `m${i}\n`);
+      g("add", "-A");
+      g("commit", "-qm", `main ${i}`);
+    }
+    g("checkout", "-q", "feature");
+    for (let i = 1; i <= 2; i++) {
+      write(f.root, `f${i}.txt`, `f${i}\n`);
+      g("add", "-A");
+      g("commit", "-qm", `feature ${i}`);
+    }
+    g("merge", "-q", "--no-edit", "main");
+    write(f.root, "f3.txt", "f3\n");
+    g("add", "-A");
+    g("commit", "-qm", "feature 3");
+    const v = await reviewOk(f.root, { base: "main" });
+    const expected = git(f.root, "log", "--format=%s", "main..HEAD").trim().split("\n");
+    assertEquals(v.commits.map((c) => c.subject).sort(), expected.sort());
+    assertEquals(v.commits_total, expected.length);
   } finally {
     await f.cleanup();
   }
