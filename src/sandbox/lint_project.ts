@@ -16,7 +16,7 @@ import { ruffCheck, RUFF_ENGINE_VERSION } from "../linters/ruff/mod.ts";
 import { readFile } from "./files.ts";
 import type { Outcome } from "./files.ts";
 import { runCommand } from "./run_command.ts";
-import { type SkipCounts, walkFiles } from "./walk.ts";
+import { readWalkedFile, type SkipCounts, walkFiles } from "./walk.ts";
 import { pythonLinterConfig } from "./lint.ts";
 
 export interface LintProjectRequest {
@@ -180,10 +180,12 @@ export async function lintProject(
     const ruffConfigs = new Set<string>();
     for (const f of ruffFiles) {
       abortIf(signal);
-      let bytes: Uint8Array;
-      try {
-        bytes = Deno.readFileSync(f.abs);
-      } catch {
+      // Read through the open file's own checks (a regular file, one link, within the cap): the
+      // file may have changed since the walk listed it.
+      const bytes = readWalkedFile(f.abs, (req.caps ?? LINT_WALK_CAPS).maxFileBytes);
+      if (bytes === null) continue;
+      if (typeof bytes === "string") {
+        bump(bytes);
         continue;
       }
       if (looksBinary(bytes)) {
