@@ -99,12 +99,7 @@ export function isBinaryName(name: string): boolean {
   return BINARY_EXTENSIONS.has(extOf(name));
 }
 
-/** True when the bytes hold a NUL in their first 8 KiB, as git and ripgrep decide. */
-export function looksBinary(bytes: Uint8Array): boolean {
-  const n = Math.min(bytes.length, 8192);
-  for (let i = 0; i < n; i++) if (bytes[i] === 0) return true;
-  return false;
-}
+export { looksBinary } from "./content.ts";
 
 /** True for `*.min.js`-style names, skipped without reading. */
 export function isMinifiedName(name: string): boolean {
