@@ -182,7 +182,7 @@ export async function lintProject(
       abortIf(signal);
       // Read through the open file's own checks (a regular file, one link, within the cap): the
       // file may have changed since the walk listed it.
-      const bytes = readWalkedFile(f.abs, (req.caps ?? LINT_WALK_CAPS).maxFileBytes);
+      const bytes = await readWalkedFile(f.abs, (req.caps ?? LINT_WALK_CAPS).maxFileBytes);
       if (bytes === null) continue;
       if (typeof bytes === "string") {
         bump(bytes);
