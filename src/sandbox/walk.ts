@@ -4,7 +4,7 @@
  * .gitignore files and .git/info/exclude on the way down and never leaves the root.
  */
 import * as path from "node:path";
-import { hardLinkRefusal, isInside, kindOf, resolveInsideRoot } from "../policy/paths.ts";
+import { hardLinkRefusal, isInside, kindOf, relativeToRoot, resolveInsideRoot } from "../policy/paths.ts";
 import {
   globMatcher,
   IgnoreRules,
@@ -187,6 +187,11 @@ export function walkFiles(opts: WalkOptions): Outcome<WalkResult> {
         const d = symlinkDecision(inside, isDir);
         if (d !== "visit") {
           skip(d, childRel);
+          continue;
+        }
+        // A link is judged by what it leads to as well: `notes.txt -> .env` or `-> .git/config` is refused as read_file refuses it.
+        if (secretFileRule(relativeToRoot(root, real), { allowSecretFiles: opts.allowSecretFiles === true }) !== undefined) {
+          skip("secret", childRel);
           continue;
         }
       } else if (!e.isFile && !e.isDirectory) {

@@ -174,3 +174,33 @@ Deno.test("searchCode(): one record per matching line, context, caps and the tim
     assert(late.ok);
     assertEquals(late.value.stopped, "time");
   }));
+
+Deno.test("walkFiles()/searchCode(): a symlink inside the root to a credential file or to .git internals is skipped as the target would be", () =>
+  withProject({
+    ".env": "DB_PASSWORD=hunter2-from-env\n",
+    "deploy/id_ed25519": "hunter2-from-key\n",
+    ".git/config": "[remote]\n\turl = hunter2-from-git\n",
+    "a.py": "x = 1\n",
+  }, async (root) => {
+    // Link name (harmless-looking) -> target (what read_file refuses).
+    const hostile: [string, string][] = [
+      ["notes.txt", ".env"],
+      ["docs/readme.md", "deploy/id_ed25519"],
+      ["cfg.ini", ".git/config"],
+    ];
+    for (const [link, target] of hostile) {
+      await Deno.mkdir(path.dirname(path.join(root, link)), { recursive: true });
+      await Deno.symlink(path.join(root, target), path.join(root, link));
+    }
+    const r = walkFiles({ root, target: ".", caps: CAPS });
+    assert(r.ok);
+    assertEquals(r.value.files.map((f) => f.rel), ["a.py"]);
+    assertEquals(r.value.skipped.secret, 2 + hostile.length); // .env, the key and each link
+    const s = await searchCode({ root, query: "hunter2", regex: false, caseSensitive: true, path: ".", contextLines: 0, maxMatches: 100, timeBudgetMs: 10_000, maxLineChars: 300 });
+    assert(s.ok);
+    assertEquals(s.value.matches, []);
+    // The operator's --allow-secret-files lets credential files through, never .git internals.
+    const allowed = walkFiles({ root, target: ".", caps: CAPS, allowSecretFiles: true });
+    assert(allowed.ok);
+    assertEquals(allowed.value.files.map((f) => f.rel).filter((f) => f === "cfg.ini"), []);
+  }));
