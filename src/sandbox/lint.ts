@@ -168,7 +168,7 @@ function formatDuration(ms: number): string {
 }
 
 /** Reads a configuration file for the ruff engine; null when absent, outside the root or not a text file. */
-async function readConfigText(root: string, absPath: string): Promise<string | null> {
+export async function readConfigText(root: string, absPath: string): Promise<string | null> {
   if (!isInside(root, absPath)) return null;
   const r = await readFile({ root, path: absPath, maxBytes: 1024 * 1024, maxOutputBytes: 1024 * 1024 });
   return r.ok ? r.value.text : null;

@@ -8,16 +8,15 @@ import { contentFindings } from "../linters/content_findings.ts";
 import type { Diagnostic } from "../linters/types.ts";
 import { defaultLinterFor, type LinterName, linterAccepts } from "../linters/registry.ts";
 import { LINTERS, type SubprocessLinter } from "../policy/commands.ts";
-import { formatBytes, isInside } from "../policy/paths.ts";
+import { formatBytes } from "../policy/paths.ts";
 import { LINT_WALK_CAPS, walkedText, type WalkCaps } from "../policy/walk.ts";
 import { describeConfig } from "../linters/python_config.ts";
 import { EMPTY_OUTPUT, FINDINGS_CODE, splitByFile } from "../linters/batch.ts";
 import { ruffCheck, RUFF_ENGINE_VERSION } from "../linters/ruff/mod.ts";
-import { readFile } from "./files.ts";
 import type { Outcome } from "./files.ts";
 import { runCommand } from "./run_command.ts";
 import { readWalkedFile, type SkipCounts, walkFiles } from "./walk.ts";
-import { pythonLinterConfig } from "./lint.ts";
+import { pythonLinterConfig, readConfigText } from "./lint.ts";
 
 export interface LintProjectRequest {
   root: string;
@@ -250,13 +249,6 @@ async function runBatch(
     if (parsed.ok) keep([...parsed.diagnostics, ...ownFindings(f.abs, f.rel)]);
     else fail(`${linter} on ${f.rel}: ${parsed.error}`);
   }
-}
-
-/** Reads a configuration file for the ruff engine; null when absent, outside the root or not a text file. */
-async function readConfigText(root: string, absPath: string): Promise<string | null> {
-  if (!isInside(root, absPath)) return null;
-  const r = await readFile({ root, path: absPath, maxBytes: 1024 * 1024, maxOutputBytes: 1024 * 1024 });
-  return r.ok ? r.value.text : null;
 }
 
 /** The server's own findings (secrets, invisible Unicode) on a file a subprocess linter checked; none for an unreadable one. */
