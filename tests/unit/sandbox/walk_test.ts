@@ -206,7 +206,7 @@ Deno.test("walkFiles()/searchCode(): a symlink inside the root to a credential f
   }));
 
 const PEM_BODY = ["MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun", "VTLw7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u+qKhbwKfBstIs+bMY2Zkp18gnTxK"];
-const GHP = "ghp_" + "Zq3Xv9Lk2Mn8Rt5Wy7Bc4Df6Gh1Jp0Ks9Lm2N"; // 40 characters, shape of a GitHub token
+const GHP = "ghp_" + "Zq3Xv9Lk2Mn8Rt5Wy7Bc4Df6Gh1Jp0Ks9Lm2"; // 40 characters, shape of a GitHub token
 
 Deno.test("searchCode(): a line shown alone never carries a secret the whole text would redact (PEM body lines, a token cut at the window's edge)", () =>
   withProject({
