@@ -521,3 +521,25 @@ Deno.test("review() with a base lists exactly git's base..HEAD when every commit
     await f.cleanup();
   }
 });
+
+Deno.test("review(): a credential file renamed to an innocent name (or the reverse) never shows the credential side's content", async () => {
+  // Hostile renames: [from, to]; each side's content shares most lines so the rename is paired.
+  const table: [string, string][] = [[".env", "settings.txt"], ["notes.txt", "id_ed25519"]];
+  for (const [from, to] of table) {
+    const f = await emptyRepo();
+    try {
+      write(f.root, from, "A=1\nB=2\nC=3\nD=4\nTOKEN=supersecretvalue\n");
+      git(f.root, "add", "-A");
+      git(f.root, "commit", "-qm", "one");
+      git(f.root, "mv", from, to);
+      write(f.root, to, "A=1\nB=2\nC=3\nD=4\nTOKEN=othersecretvalue\n");
+      git(f.root, "add", "-A");
+      const v = await reviewOk(f.root, { mode: "diff" });
+      const rec = v.files.find((x) => x.path === to)!;
+      assertEquals([rec.old_path, rec.status, rec.secret], [from, "renamed", true], `${from} -> ${to}`);
+      assert(!JSON.stringify(v).includes("secretvalue"), `${from} -> ${to}: ${JSON.stringify(v)}`);
+    } finally {
+      await f.cleanup();
+    }
+  }
+});
