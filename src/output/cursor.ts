@@ -80,3 +80,14 @@ export function decodeCursor(tool: string, key: string, cursor: string): Decoded
   }
   return { ok: true, state: c.s as Record<string, unknown> };
 }
+
+/**
+ * The position a decoded cursor carries in `field`: a non-negative safe integer, or 0 (start over)
+ * when it is missing or malformed.
+ *
+ * @example cursorPosition({ offset: 40 }, "offset") === 40; cursorPosition({ offset: -1 }, "offset") === 0
+ */
+export function cursorPosition(state: Record<string, unknown>, field: string): number {
+  const v = state[field];
+  return typeof v === "number" && Number.isSafeInteger(v) && v >= 0 ? v : 0;
+}

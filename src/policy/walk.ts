@@ -7,6 +7,7 @@
  */
 import ignore, { type Ignore } from "ignore";
 import picomatch from "picomatch";
+import { looksBinary } from "./content.ts";
 
 /** Folders skipped by name wherever they are: installed dependencies, environments, build output, caches. */
 export const SKIPPED_DIRS: ReadonlySet<string> = new Set([
@@ -99,12 +100,7 @@ export function isBinaryName(name: string): boolean {
   return BINARY_EXTENSIONS.has(extOf(name));
 }
 
-/** True when the bytes hold a NUL in their first 8 KiB, as git and ripgrep decide. */
-export function looksBinary(bytes: Uint8Array): boolean {
-  const n = Math.min(bytes.length, 8192);
-  for (let i = 0; i < n; i++) if (bytes[i] === 0) return true;
-  return false;
-}
+export { looksBinary };
 
 /** True for `*.min.js`-style names, skipped without reading. */
 export function isMinifiedName(name: string): boolean {
@@ -126,6 +122,25 @@ export function hasMinifiedLine(text: string): boolean {
     start = nl + 1;
   }
   return false;
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * The text of a walked file's bytes, or why the file is skipped: a NUL early on, not UTF-8, or
+ * a minified line (what search_code and a project lint both leave out after reading).
+ *
+ * @example walkedText(new TextEncoder().encode("a = 1\n")) === "a = 1\n"
+ */
+export function walkedText(bytes: Uint8Array): string | { skip: "binary" | "not-text" | "minified" } {
+  if (looksBinary(bytes)) return { skip: "binary" };
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    return { skip: "not-text" };
+  }
+  return hasMinifiedLine(text) ? { skip: "minified" } : text;
 }
 
 /** One .gitignore (or exclude file) and the folder its patterns are relative to. */

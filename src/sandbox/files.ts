@@ -7,6 +7,7 @@
 import * as path from "node:path";
 import { describeKind, type EntryKind, formatBytes, hardLinkRefusal, kindOf, lexicalCandidate, relativeToRoot, resolveInsideRoot } from "../policy/paths.ts";
 import { secretFileReason, secretFileRule } from "../policy/secrets.ts";
+import { looksBinary } from "../policy/content.ts";
 import { LIMITS } from "../limits.ts";
 
 /**
@@ -154,7 +155,6 @@ export interface ReadFileResult {
 }
 
 const CHUNK = 64 * 1024;
-const SNIFF_BYTES = 8192;
 
 /**
  * Reads a text file inside the root, whole (up to maxBytes) or as a line range
@@ -195,12 +195,6 @@ export async function readFile(req: ReadFileRequest): Promise<Outcome<ReadFileRe
   } finally {
     file.close();
   }
-}
-
-function looksBinary(bytes: Uint8Array): boolean {
-  const n = Math.min(bytes.length, SNIFF_BYTES);
-  for (let i = 0; i < n; i++) if (bytes[i] === 0) return true;
-  return false;
 }
 
 function readWhole(file: Deno.FsFile, rel: string, size: number, maxBytes: number): Outcome<ReadFileResult> {

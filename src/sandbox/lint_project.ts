@@ -9,7 +9,7 @@ import type { Diagnostic } from "../linters/types.ts";
 import { defaultLinterFor, type LinterName, linterAccepts } from "../linters/registry.ts";
 import { LINTERS, type SubprocessLinter } from "../policy/commands.ts";
 import { formatBytes, isInside } from "../policy/paths.ts";
-import { hasMinifiedLine, LINT_WALK_CAPS, looksBinary, type WalkCaps } from "../policy/walk.ts";
+import { LINT_WALK_CAPS, walkedText, type WalkCaps } from "../policy/walk.ts";
 import { describeConfig } from "../linters/python_config.ts";
 import { EMPTY_OUTPUT, FINDINGS_CODE, splitByFile } from "../linters/batch.ts";
 import { ruffCheck, RUFF_ENGINE_VERSION } from "../linters/ruff/mod.ts";
@@ -182,25 +182,15 @@ export async function lintProject(
       abortIf(signal);
       // Read through the open file's own checks (a regular file, one link, within the cap): the
       // file may have changed since the walk listed it.
-      const bytes = readWalkedFile(f.abs, (req.caps ?? LINT_WALK_CAPS).maxFileBytes);
+      const bytes = await readWalkedFile(f.abs, (req.caps ?? LINT_WALK_CAPS).maxFileBytes);
       if (bytes === null) continue;
       if (typeof bytes === "string") {
         bump(bytes);
         continue;
       }
-      if (looksBinary(bytes)) {
-        bump("binary");
-        continue;
-      }
-      let text: string;
-      try {
-        text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-      } catch {
-        bump("not-text");
-        continue;
-      }
-      if (hasMinifiedLine(text)) {
-        bump("minified");
+      const text = walkedText(bytes);
+      if (typeof text !== "string") {
+        bump(text.skip);
         continue;
       }
       const r = await ruffCheck({ absPath: f.abs, relPath: f.rel, root: req.root, source: text, readTextFile: readConfig });

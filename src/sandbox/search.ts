@@ -5,7 +5,7 @@
  * budget, and the answer says when it stopped early and why.
  */
 import { RE2JS } from "re2js";
-import { hasMinifiedLine, looksBinary, SEARCH_WALK_CAPS, type WalkCaps } from "../policy/walk.ts";
+import { SEARCH_WALK_CAPS, walkedText, type WalkCaps } from "../policy/walk.ts";
 import type { Outcome } from "./files.ts";
 import { readAhead, type SkipCounts, walkFiles } from "./walk.ts";
 
@@ -177,8 +177,6 @@ export function privateKeyLines(text: string): Set<number> {
 /** What a search shows for a line inside a private key block. */
 export const PRIVATE_KEY_LINE = "[REDACTED private-key]";
 
-const decoder = new TextDecoder("utf-8", { fatal: true });
-
 export async function searchCode(req: SearchRequest, signal?: AbortSignal): Promise<Outcome<SearchResult>> {
   const started = performance.now();
   const deadline = started + req.timeBudgetMs;
@@ -219,19 +217,9 @@ export async function searchCode(req: SearchRequest, signal?: AbortSignal): Prom
       stopped = "bytes";
       break;
     }
-    if (looksBinary(bytes)) {
-      bump("binary");
-      continue;
-    }
-    let text: string;
-    try {
-      text = decoder.decode(bytes);
-    } catch {
-      bump("not-text");
-      continue;
-    }
-    if (hasMinifiedLine(text)) {
-      bump("minified");
+    const text = walkedText(bytes);
+    if (typeof text !== "string") {
+      bump(text.skip);
       continue;
     }
     filesSearched++;

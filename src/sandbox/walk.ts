@@ -272,37 +272,10 @@ export function walkFiles(opts: WalkOptions): Outcome<WalkResult> {
 /**
  * Reads a file the walk listed without statting it: opens it, checks the open file (a regular
  * file, not a hard link, within the size cap) and reads it whole. A reason instead of bytes
- * when it must be skipped; null when it vanished or cannot be read.
+ * when it must be skipped; null when it vanished or cannot be read. Asynchronous: under the
+ * worker's narrowed permissions, reads in flight overlap (see readAhead).
  */
-export function readWalkedFile(abs: string, maxFileBytes: number): Uint8Array | SkipReason | null {
-  let file: Deno.FsFile;
-  try {
-    file = Deno.openSync(abs, { read: true });
-  } catch {
-    return null;
-  }
-  try {
-    const info = file.statSync();
-    if (!info.isFile) return null;
-    if (hardLinkRefusal(info) !== undefined) return "hard-link";
-    if (info.size > maxFileBytes) return "too-large";
-    const buf = new Uint8Array(info.size);
-    let filled = 0;
-    while (filled < buf.length) {
-      const n = file.readSync(buf.subarray(filled));
-      if (n === null) break;
-      filled += n;
-    }
-    return filled === buf.length ? buf : buf.subarray(0, filled);
-  } catch {
-    return null;
-  } finally {
-    file.close();
-  }
-}
-
-/** readWalkedFile, asynchronously: under the worker's narrowed permissions, reads in flight overlap. */
-export async function readWalkedFileAsync(abs: string, maxFileBytes: number): Promise<Uint8Array | SkipReason | null> {
+export async function readWalkedFile(abs: string, maxFileBytes: number): Promise<Uint8Array | SkipReason | null> {
   let file: Deno.FsFile;
   try {
     file = await Deno.open(abs, { read: true });
@@ -342,7 +315,7 @@ export async function* readAhead(
   const pending: Promise<Uint8Array | SkipReason | null>[] = [];
   let next = 0;
   const fill = () => {
-    while (pending.length < ahead && next < files.length) pending.push(readWalkedFileAsync(files[next++]!.abs, maxFileBytes));
+    while (pending.length < ahead && next < files.length) pending.push(readWalkedFile(files[next++]!.abs, maxFileBytes));
   };
   fill();
   for (let i = 0; i < files.length; i++) {

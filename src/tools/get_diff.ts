@@ -7,7 +7,7 @@
  */
 import { z } from "zod";
 import { budgetNote, fitRecords, utf8Length } from "../output/budget.ts";
-import { decodeCursor, encodeCursor, queryKey } from "../output/cursor.ts";
+import { cursorPosition, decodeCursor, encodeCursor, queryKey } from "../output/cursor.ts";
 import { sanitizeNote, sanitizeText } from "../output/sanitize.ts";
 import type { FileRecord } from "../git/review.ts";
 import { cannot, defineTool } from "./types.ts";
@@ -34,7 +34,7 @@ export const getDiff = defineTool({
     if (cursor !== undefined) {
       const d = decodeCursor("get_diff", key, cursor);
       if (!d.ok) return cannot("continue", "cursor", d.reason);
-      start = typeof d.state.i === "number" && Number.isInteger(d.state.i) && d.state.i >= 0 ? d.state.i : 0;
+      start = cursorPosition(d.state, "i");
     }
     const checked = checkPaths(ctx.config.root, paths);
     if (!checked.ok) return cannot("diff", checked.path, checked.reason);

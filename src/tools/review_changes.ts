@@ -8,7 +8,7 @@ import { defaultLinterFor } from "../linters/registry.ts";
 import type { Diagnostic } from "../linters/types.ts";
 import type { FileRecord } from "../git/review.ts";
 import { fitRecords, utf8Length } from "../output/budget.ts";
-import { decodeCursor, encodeCursor, queryKey } from "../output/cursor.ts";
+import { cursorPosition, decodeCursor, encodeCursor, queryKey } from "../output/cursor.ts";
 import { sanitizeText } from "../output/sanitize.ts";
 import { LIMITS } from "../config.ts";
 import { cannot, defineTool, type ToolContext } from "./types.ts";
@@ -86,7 +86,7 @@ export const reviewChanges = defineTool({
     if (cursor !== undefined) {
       const d = decodeCursor("review_changes", key, cursor);
       if (!d.ok) return cannot("continue", "cursor", d.reason);
-      start = typeof d.state.i === "number" && Number.isInteger(d.state.i) && d.state.i >= 0 ? d.state.i : 0;
+      start = cursorPosition(d.state, "i");
     }
     const checked = checkPaths(ctx.config.root, paths);
     if (!checked.ok) return cannot("review", checked.path, checked.reason);

@@ -5,7 +5,7 @@ import type { Diagnostic } from "../linters/types.ts";
 import { compareFindings, describeSeverities, summarize } from "../linters/summary.ts";
 import { describeSkips, isGlob, PROJECT_LIMITS } from "../policy/walk.ts";
 import { budgetNote, fitRecords, utf8Length } from "../output/budget.ts";
-import { decodeCursor, encodeCursor, queryKey } from "../output/cursor.ts";
+import { cursorPosition, decodeCursor, encodeCursor, queryKey } from "../output/cursor.ts";
 import { sanitizeText } from "../output/sanitize.ts";
 import type { CallToolResult } from "../sdk.ts";
 import { cannot, defineTool, toolError, type ToolContext } from "./types.ts";
@@ -81,7 +81,7 @@ export const runLinter = defineTool({
     if (cursor !== undefined) {
       const c = decodeCursor(NAME, key, cursor);
       if (!c.ok) return cannot("lint", file_path, c.reason);
-      offset = typeof c.state.offset === "number" && Number.isSafeInteger(c.state.offset) && c.state.offset >= 0 ? c.state.offset : 0;
+      offset = cursorPosition(c.state, "offset");
     }
     const enabled = ctx.config.linters;
     if (linter !== undefined && !enabled.includes(linter)) {

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { LIMITS } from "../config.ts";
 import { describeSkips, PROJECT_LIMITS } from "../policy/walk.ts";
 import { budgetNote, fitRecords, utf8Length } from "../output/budget.ts";
-import { decodeCursor, encodeCursor, queryKey } from "../output/cursor.ts";
+import { cursorPosition, decodeCursor, encodeCursor, queryKey } from "../output/cursor.ts";
 import { sanitizeText } from "../output/sanitize.ts";
 import type { SearchMatch } from "../sandbox/search.ts";
 import { cannot, defineTool } from "./types.ts";
@@ -70,7 +70,7 @@ export const searchCode = defineTool({
     if (cursor !== undefined) {
       const c = decodeCursor(NAME, key, cursor);
       if (!c.ok) return cannot("search", query, c.reason);
-      offset = typeof c.state.offset === "number" && Number.isSafeInteger(c.state.offset) && c.state.offset >= 0 ? c.state.offset : 0;
+      offset = cursorPosition(c.state, "offset");
     }
     const r = await ctx.sandbox.searchCode({
       query,

@@ -1,5 +1,5 @@
 import { assert, assertEquals } from "../../assert.ts";
-import { decodeCursor, encodeCursor, queryKey } from "../../../src/output/cursor.ts";
+import { cursorPosition, decodeCursor, encodeCursor, queryKey } from "../../../src/output/cursor.ts";
 
 Deno.test("queryKey() ignores the cursor, key order and undefined members", () => {
   const a = queryKey({ path: "src", depth: 2, cursor: "abc" });
@@ -36,4 +36,11 @@ Deno.test("decodeCursor() refuses cursors from another tool, other arguments, or
     assert(!r.ok, `${tool} ${cursor.slice(0, 20)} accepted`);
     assert(re.test(r.reason), r.reason);
   }
+});
+
+Deno.test("cursorPosition() takes a non-negative safe integer and starts over on anything else", () => {
+  assertEquals(cursorPosition({ offset: 40 }, "offset"), 40);
+  assertEquals(cursorPosition({ i: 0 }, "i"), 0);
+  for (const bad of [-1, 1.5, "3", null, 2 ** 60, Number.NaN]) assertEquals(cursorPosition({ i: bad }, "i"), 0);
+  assertEquals(cursorPosition({}, "i"), 0);
 });

@@ -11,6 +11,7 @@ import {
   looksBinary,
   MINIFIED_LINE_CHARS,
   symlinkDecision,
+  walkedText,
 } from "../../../src/policy/walk.ts";
 
 Deno.test("IgnoreRules: negations, nested files, folder patterns and precedence, as git decides", () => {
@@ -92,4 +93,12 @@ Deno.test("globs: without a slash they match names at any depth; with one, the p
 Deno.test("describeSkips() names every reason with its count, in a fixed order", () => {
   assertEquals(describeSkips({}), "");
   assertEquals(describeSkips({ binary: 2, ignored: 3 }), "3 ignored by .gitignore, 2 binary");
+});
+
+Deno.test("walkedText(): the text, or binary, not-text or minified", () => {
+  const enc = new TextEncoder();
+  assertEquals(walkedText(enc.encode("a = 1\n")), "a = 1\n");
+  assertEquals(walkedText(new Uint8Array([0x61, 0, 0x62])), { skip: "binary" });
+  assertEquals(walkedText(new Uint8Array([0x61, 0xff, 0x62])), { skip: "not-text" });
+  assertEquals(walkedText(enc.encode("x".repeat(MINIFIED_LINE_CHARS + 1))), { skip: "minified" });
 });
