@@ -57,6 +57,10 @@ export function checkBudget(b: GitBudget): void {
 const LOOSE_OBJECT = /[/\\]objects[/\\][0-9a-f]{2}[/\\][0-9a-f]{38}$/;
 const PACK_FILE = /[/\\]objects[/\\]pack[/\\][^/\\]+\.pack$/;
 
+function outside(p: string): Error {
+  return Object.assign(new Error(`EACCES: outside the repository, '${p}'`), { code: "EACCES" });
+}
+
 function enoent(p: string): Error {
   return Object.assign(new Error(`ENOENT: no such file or directory, '${p}'`), { code: "ENOENT" });
 }
@@ -85,7 +89,12 @@ function checkPack(abs: string, st: nodeFs.Stats, data: Uint8Array, budget: GitB
   const key = `${st.size}:${st.mtimeMs}:${st.ino}:${budget.maxObjectBytes}`;
   let known = scannedPacks.get(abs);
   if (known?.key !== key) {
-    const idx = nodeFs.readFileSync(abs.replace(/\.pack$/, ".idx"));
+    // The index is read as the library reads files: a regular file, never a link (to /dev/zero, a FIFO, a file outside).
+    const idxPath = abs.replace(/\.pack$/, ".idx");
+    const idxInfo = nodeFs.lstatSync(idxPath);
+    if (!idxInfo.isFile()) throw new GitLimitError(`the pack index ${path.basename(idxPath)} is not a regular file (a link or a device); it was not read`);
+    if (idxInfo.size > budget.maxPackBytes) throw new GitLimitError(`a pack index is ${idxInfo.size} bytes, over the ${budget.maxPackBytes}-byte limit`);
+    const idx = nodeFs.readFileSync(idxPath);
     known = { key, oversized: scanPack(data, idx, budget.maxObjectBytes) };
     if (scannedPacks.size > 64) scannedPacks.clear();
     scannedPacks.set(abs, known);
@@ -101,8 +110,11 @@ export async function preloadPacks(gitdir: string, budget: GitBudget): Promise<v
   const dir = path.join(gitdir, "objects", "pack");
   let names: string[];
   try {
+    // A pack folder (or objects folder) that is a symlink leads out of the repository: never read through it.
+    if (nodeFs.realpathSync(dir) !== dir) throw outside(dir);
     names = await nodeFs.promises.readdir(dir);
-  } catch {
+  } catch (err) {
+    if ((err as { code?: string }).code === "EACCES") throw err;
     return; // no packs
   }
   for (const name of names.filter((n) => n.endsWith(".pack"))) {
@@ -119,9 +131,26 @@ export async function preloadPacks(gitdir: string, budget: GitBudget): Promise<v
 
 /** An `fs` for isomorphic-git over `root`, read-only and bounded by `budget`. */
 export function readOnlyFs(root: string, budget: GitBudget) {
-  const inside = (p: string): string => {
+  // Deno and node check a path where it stands: a folder inside .git that is a symlink (objects,
+  // refs, objects/pack -> another repository of the user) would lead the library out of the root.
+  // Every folder read through is resolved (once per operation) and must stay inside.
+  const realDirs = new Map<string, boolean>();
+  const realInside = (dir: string): boolean => {
+    let ok = realDirs.get(dir);
+    if (ok === undefined) {
+      try {
+        ok = isInside(root, nodeFs.realpathSync(dir));
+      } catch {
+        ok = true; // missing: nothing can be read through it
+      }
+      realDirs.set(dir, ok);
+    }
+    return ok;
+  };
+  /** `abs` when it is inside the root and so is the real folder holding it (and `abs` itself, for a folder read). */
+  const inside = (p: string, followed = false): string => {
     const abs = path.resolve(p);
-    if (!isInside(root, abs)) throw Object.assign(new Error(`EACCES: outside the repository, '${p}'`), { code: "EACCES" });
+    if (!isInside(root, abs) || !realInside(path.dirname(abs)) || (followed && !realInside(abs))) throw outside(p);
     return abs;
   };
   const dropped = () => Promise.resolve();
@@ -150,7 +179,7 @@ export function readOnlyFs(root: string, budget: GitBudget) {
       },
       async readdir(p: string) {
         checkBudget(budget);
-        return await nodeFs.promises.readdir(inside(p));
+        return await nodeFs.promises.readdir(inside(p, true));
       },
       async stat(p: string) {
         checkBudget(budget);

@@ -155,7 +155,9 @@ async function fileRecord(r: RepoCtx, c: Change, o: ReviewOptions): Promise<File
   rec.added = d.added;
   rec.removed = d.removed;
   if (d.gaveUp) notes.push("the diff took too long: shown as wholly replaced");
-  const rule = secretFileRule(c.path, { allowSecretFiles: o.allowSecretFiles === true });
+  // A rename is judged on both names: `.env` renamed to `settings.txt` still diffs the credential file's text.
+  const secretOpts = { allowSecretFiles: o.allowSecretFiles === true };
+  const rule = secretFileRule(c.path, secretOpts) ?? (c.oldPath !== undefined ? secretFileRule(c.oldPath, secretOpts) : undefined);
   if (rule !== undefined) {
     rec.secret = true;
     notes.push(`credential file (rule "${rule}"): its content is not shown; the operator can allow it with --allow-secret-files`);

@@ -117,8 +117,35 @@ export function redactSecrets(text: string, firstLine = 1): Redacted {
   for (const m of text.matchAll(GOOGLE_API_KEY)) {
     spans.push({ start: m.index, end: m.index + m[0].length, kind: "google-api-key" });
   }
+  spans.push(...partialKeyBlocks(text));
   if (spans.length === 0) return { text, redactions: [] };
   return apply(text, mergeSpans(spans), firstLine);
+}
+
+const KEY_MARKER = /-----(BEGIN|END)[A-Z0-9 ]{0,40}PRIVATE KEY[A-Z ]{0,20}-----/g;
+
+/**
+ * Private key blocks cut by a page: a BEGIN without its END (the page stops inside the key)
+ * runs to the end of the text; an END without its BEGIN (the page starts inside it) runs from
+ * the start. The rules only recognise whole blocks, and a page boundary is the reader's choice.
+ */
+function partialKeyBlocks(text: string): Span[] {
+  if (!text.includes("PRIVATE KEY")) return [];
+  const out: Span[] = [];
+  let open = -1;
+  let covered = 0;
+  for (const m of text.matchAll(KEY_MARKER)) {
+    const end = m.index + m[0].length;
+    if (m[1] === "BEGIN") {
+      if (open === -1) open = m.index;
+    } else {
+      out.push({ start: open === -1 ? covered : open, end, kind: "private-key" });
+      open = -1;
+      covered = end;
+    }
+  }
+  if (open !== -1) out.push({ start: open, end: text.length, kind: "private-key" });
+  return out;
 }
 
 /**

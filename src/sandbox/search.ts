@@ -108,15 +108,74 @@ export function compileQuery(query: string, regex: boolean, caseSensitive: boole
   };
 }
 
-/** The line cut to `max` characters around [start, end), with "…" where it was cut. */
+/** Characters a credential can be made of: a cut between two of them leaves a fragment the redactor cannot recognise. */
+const TOKEN_CHAR = /[A-Za-z0-9_\-+/=.~]/;
+
+/**
+ * The line cut to `max` characters around [start, end), with "…" where it was cut. A cut never
+ * falls inside a word: the partial word at either edge is left out (outside the match), so a
+ * token split by the window (and so unrecognisable to the redactor) shows no fragment.
+ */
 export function cutLine(line: string, start: number, end: number, max: number): string {
   if (line.length <= max) return line;
   const width = Math.max(end - start, 0);
   const before = Math.max(0, Math.floor((max - Math.min(width, max)) / 2));
-  const from = Math.max(0, Math.min(start - before, line.length - max));
-  const to = Math.min(line.length, from + max);
+  let from = Math.max(0, Math.min(start - before, line.length - max));
+  let to = Math.min(line.length, from + max);
+  const split = (i: number) => i > 0 && i < line.length && TOKEN_CHAR.test(line[i - 1]!) && TOKEN_CHAR.test(line[i]!);
+  if (split(from)) while (from < Math.min(start, to) && TOKEN_CHAR.test(line[from]!)) from++;
+  if (split(to)) while (to > Math.max(end, from) && TOKEN_CHAR.test(line[to - 1]!)) to--;
   return (from > 0 ? "…" : "") + line.slice(from, to) + (to < line.length ? "…" : "");
 }
+
+const KEY_BEGIN = /-----BEGIN[A-Z0-9 ]{0,40}PRIVATE KEY[A-Z ]{0,20}-----/g;
+const KEY_END = /-----END[A-Z0-9 ]{0,40}PRIVATE KEY[A-Z ]{0,20}-----/g;
+
+/**
+ * Lines (1-based) inside a PEM private key block, from its BEGIN line to its END line (or the
+ * end of the text). A search shows lines one by one, without the markers that let the
+ * redactor recognise a key, so these lines are replaced whole.
+ */
+export function privateKeyLines(text: string): Set<number> {
+  const out = new Set<number>();
+  if (!text.includes("PRIVATE KEY")) return out;
+  // Line numbers of increasing offsets, counted once over the text (each pass below only moves forward).
+  const counter = () => {
+    let n = 1, at = 0;
+    return (offset: number) => {
+      for (let i = text.indexOf("\n", at); i !== -1 && i < offset; i = text.indexOf("\n", i + 1)) {
+        n++;
+        at = i + 1;
+      }
+      return n;
+    };
+  };
+  const lineOf = counter();
+  KEY_BEGIN.lastIndex = 0;
+  for (let b = KEY_BEGIN.exec(text); b !== null; b = KEY_BEGIN.exec(text)) {
+    const first = lineOf(b.index);
+    KEY_END.lastIndex = b.index;
+    const e = KEY_END.exec(text);
+    const last = lineOf(e === null ? text.length : e.index);
+    for (let l = first; l <= last; l++) out.add(l);
+    if (e === null) break;
+    KEY_BEGIN.lastIndex = e.index + e[0].length;
+  }
+  // An END without its BEGIN (a key pasted in part): everything before it.
+  const endLine = counter();
+  let covered = 0;
+  KEY_END.lastIndex = 0;
+  for (let e = KEY_END.exec(text); e !== null; e = KEY_END.exec(text)) {
+    const l = endLine(e.index);
+    if (out.has(l)) continue;
+    for (let k = covered + 1; k <= l; k++) out.add(k);
+    covered = l;
+  }
+  return out;
+}
+
+/** What a search shows for a line inside a private key block. */
+export const PRIVATE_KEY_LINE = "[REDACTED private-key]";
 
 export async function searchCode(req: SearchRequest, signal?: AbortSignal): Promise<Outcome<SearchResult>> {
   const started = performance.now();
@@ -165,6 +224,9 @@ export async function searchCode(req: SearchRequest, signal?: AbortSignal): Prom
     }
     filesSearched++;
     let lines: string[] | undefined;
+    const keyLines = privateKeyLines(text);
+    const show = (l: string, n: number, col: number, endCol: number) =>
+      keyLines.has(n) ? PRIVATE_KEY_LINE : cutLine(l, col, endCol, req.maxLineChars);
     let lineNo = 1;
     let lineStart = 0;
     let scanned = 0;
@@ -188,13 +250,14 @@ export async function searchCode(req: SearchRequest, signal?: AbortSignal): Prom
         file: f.rel,
         line: lineNo,
         column: col + 1,
-        text: cutLine(lineText, col, Math.min(e - lineStart, lineText.length), req.maxLineChars),
+        text: show(lineText, lineNo, col, Math.min(e - lineStart, lineText.length)),
       };
       if (req.contextLines > 0) {
         lines ??= text.split("\n").map((l) => (l.endsWith("\r") ? l.slice(0, -1) : l));
         const idx = lineNo - 1;
-        m.before = lines.slice(Math.max(0, idx - req.contextLines), idx).map((l) => cutLine(l, 0, 0, req.maxLineChars));
-        m.after = lines.slice(idx + 1, idx + 1 + req.contextLines).map((l) => cutLine(l, 0, 0, req.maxLineChars));
+        const first = Math.max(0, idx - req.contextLines);
+        m.before = lines.slice(first, idx).map((l, i) => show(l, first + i + 1, 0, 0));
+        m.after = lines.slice(idx + 1, idx + 1 + req.contextLines).map((l, i) => show(l, idx + i + 2, 0, 0));
         if (m.after.length > 0 && m.after[m.after.length - 1] === "" && idx + 1 + m.after.length === lines.length) m.after.pop();
       }
       matches.push(m);

@@ -9,6 +9,7 @@ import type { Diagnostic } from "../linters/types.ts";
 import type { FileRecord } from "../git/review.ts";
 import { fitRecords, utf8Length } from "../output/budget.ts";
 import { cursorPosition, decodeCursor, encodeCursor, queryKey } from "../output/cursor.ts";
+import { sanitizeText } from "../output/sanitize.ts";
 import { LIMITS } from "../config.ts";
 import { cannot, defineTool, type ToolContext } from "./types.ts";
 import { baseArg, checkPaths, cursorArg, GIT_LIMITS, gitRequest, pathsArg, scopeLine, STATUS_LETTER } from "./git_common.ts";
@@ -105,7 +106,8 @@ export const reviewChanges = defineTool({
     // Later pages continue the files and findings; the commits were listed on the first.
     const head = {
       scope: scopeLine(v),
-      commits: start === 0 ? v.commits : [],
+      // Commit subjects are the reviewed repository's text: redacted and escaped like every shown text.
+      commits: start === 0 ? v.commits.map((c) => ({ ...c, subject: sanitizeText(c.subject).text })) : [],
       commits_total: v.commits_total,
       files_total: v.files_total,
       findings_summary: lint.summary,
@@ -238,5 +240,5 @@ async function lintChanged(files: readonly FileRecord[], ctx: ToolContext, notes
 /** A finding is new when the line it sits on was added or modified by this change. */
 function tagged(d: Diagnostic, changed: Set<number>, linter: string): Finding {
   const tag = changed.has(d.line) ? "new" : "existing";
-  return { tag, file: d.file, line: d.line, column: d.column, code: d.code, severity: d.severity, message: d.message, linter };
+  return { tag, file: d.file, line: d.line, column: d.column, code: d.code, severity: d.severity, message: sanitizeText(d.message).text, linter };
 }

@@ -226,3 +226,34 @@ Deno.test("review_changes keeps 50 long commit subjects within the smallest budg
     await f.cleanup();
   }
 });
+
+Deno.test("review_changes: a token in a commit subject or quoted by a linter's message is redacted in both views, as run_linter and get_diff do", async () => {
+  const token = "ghp_" + "Zq3Xv9Lk2Mn8Rt5Wy7Bc4Df6Gh1Jp0Ks9Lm2"; // a GitHub token's shape, assembled
+  const f = await emptyRepo();
+  const s = await (async () => {
+    write(f.root, "app.py", "x = 1\n");
+    git(f.root, "add", "-A");
+    git(f.root, "commit", "-qm", "initial");
+    git(f.root, "checkout", "-qb", "topic");
+    // Hostile inputs: the reviewed repository chooses its commit messages and its identifiers.
+    write(f.root, "app.py", `import ${token}\nx = 1\n`);
+    git(f.root, "add", "-A");
+    git(f.root, "commit", "-qm", `Rotate ${token} \u202Eafter the leak`);
+    return await connect(f.root);
+  })();
+  try {
+    const r = await call(s, "review_changes", { base: "main" });
+    assert(!r.isError, text(r));
+    const views = [text(r), JSON.stringify(r.structuredContent)];
+    const sc = r.structuredContent as { commits: { subject: string }[]; findings: Finding[] };
+    assert(sc.commits.length === 1 && sc.findings.some((d) => d.code === "F401"), text(r));
+    for (const v of views) {
+      assert(!v.includes(token.slice(4, 20)), v);
+      assert(!v.includes("\u202E"), v);
+      assertMatch(v, /REDACTED github-token/);
+    }
+  } finally {
+    await s.close();
+    await f.cleanup();
+  }
+});

@@ -521,3 +521,74 @@ Deno.test("review() with a base lists exactly git's base..HEAD when every commit
     await f.cleanup();
   }
 });
+
+Deno.test("review(): a credential file renamed to an innocent name (or the reverse) never shows the credential side's content", async () => {
+  // Hostile renames: [from, to]; each side's content shares most lines so the rename is paired.
+  const table: [string, string][] = [[".env", "settings.txt"], ["notes.txt", "id_ed25519"]];
+  for (const [from, to] of table) {
+    const f = await emptyRepo();
+    try {
+      write(f.root, from, "A=1\nB=2\nC=3\nD=4\nTOKEN=supersecretvalue\n");
+      git(f.root, "add", "-A");
+      git(f.root, "commit", "-qm", "one");
+      git(f.root, "mv", from, to);
+      write(f.root, to, "A=1\nB=2\nC=3\nD=4\nTOKEN=othersecretvalue\n");
+      git(f.root, "add", "-A");
+      const v = await reviewOk(f.root, { mode: "diff" });
+      const rec = v.files.find((x) => x.path === to)!;
+      assertEquals([rec.old_path, rec.status, rec.secret], [from, "renamed", true], `${from} -> ${to}`);
+      assert(!JSON.stringify(v).includes("secretvalue"), `${from} -> ${to}: ${JSON.stringify(v)}`);
+    } finally {
+      await f.cleanup();
+    }
+  }
+});
+
+Deno.test("review(): folders inside .git that are symlinks out of the root (objects, refs, a pack folder) are never read through", async () => {
+  // Another repository of the server's user, outside the reviewed root, holding private text.
+  const priv = await emptyRepo();
+  try {
+    write(priv.root, "private.txt", "privatesecretline\n");
+    git(priv.root, "add", "-A");
+    git(priv.root, "commit", "-qm", "private");
+    const head = git(priv.root, "rev-parse", "HEAD").trim();
+    const privGit = path.join(priv.root, ".git");
+    // Hostile layouts: each links one folder of the reviewed .git to the private repository's.
+    const table: [string, (gitdir: string) => void][] = [
+      ["objects -> private objects", (g) => {
+        Deno.removeSync(path.join(g, "objects"), { recursive: true });
+        Deno.symlinkSync(path.join(privGit, "objects"), path.join(g, "objects"));
+      }],
+      ["objects/pack -> private packs (after gc)", (g) => {
+        git(priv.root, "gc", "-q");
+        Deno.removeSync(path.join(g, "objects"), { recursive: true });
+        Deno.mkdirSync(path.join(g, "objects"));
+        Deno.symlinkSync(path.join(privGit, "objects", "pack"), path.join(g, "objects", "pack"));
+      }],
+      ["a pack's index -> a file outside (a device or FIFO alike)", (g) => {
+        git(priv.root, "gc", "-q");
+        const pack = path.join(privGit, "objects", "pack");
+        for (const n of Deno.readDirSync(pack)) {
+          if (n.name.endsWith(".pack")) Deno.copyFileSync(path.join(pack, n.name), path.join(g, "objects", "pack", n.name));
+          if (n.name.endsWith(".idx")) Deno.symlinkSync(path.join(pack, n.name), path.join(g, "objects", "pack", n.name));
+        }
+      }],
+    ];
+    for (const [name, arrange] of table) {
+      const f = await emptyRepo();
+      try {
+        const g = path.join(f.root, ".git");
+        arrange(g);
+        Deno.mkdirSync(path.join(g, "refs", "heads"), { recursive: true });
+        Deno.writeTextFileSync(path.join(g, "refs", "heads", "main"), head + "\n");
+        const r = await gitReview(request(f.root, { mode: "diff" }), new AbortController().signal);
+        assert(!JSON.stringify(r).includes("privatesecretline"), `${name}: ${JSON.stringify(r)}`);
+        assert(!r.ok, `${name}: ${JSON.stringify(r)}`);
+      } finally {
+        await f.cleanup();
+      }
+    }
+  } finally {
+    await priv.cleanup();
+  }
+});

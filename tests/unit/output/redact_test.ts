@@ -62,3 +62,22 @@ Deno.test("redactSecrets() cannot be switched off by a secretlint-disable commen
   const text = `// secretlint-disable\nk = "${"ghp_"}${body(36)}"\n// secretlint-enable\n`;
   assertEquals(redactSecrets(text).redactions.length, 1);
 });
+
+Deno.test("redactSecrets(): a page holding only part of a private key block (read_file from a start_line inside it, up to an end_line inside it) still redacts the key material", () => {
+  const lines = PEM.split("\n");
+  const keyLine = lines[2]!;
+  // Hostile pages: [name, first line of the page (1-based in PEM), text of the page].
+  const table: [string, number, string][] = [
+    ["from the line after BEGIN to the end", 2, lines.slice(1).join("\n") + "\nx = 1\n"],
+    ["from the start to a line before END", 1, "x = 1\n" + lines.slice(0, 4).join("\n") + "\n"],
+    ["END only, with lines before it", 3, lines.slice(2).join("\n")],
+  ];
+  for (const [name, first, text] of table) {
+    const r = redactSecrets(text, first);
+    assert(!r.text.includes(keyLine.slice(0, 20)), `${name}: the key survived: ${r.text}`);
+    assertEquals(r.redactions.map((x) => x.kind), ["private-key"], name);
+    assertEquals(r.text.split("\n").length, text.split("\n").length, `${name}: lines moved`);
+  }
+  // A page that holds neither marker is not recognisable by itself (the reader must keep the context).
+  assertEquals(redactSecrets("x = 1\ny = 2\n").redactions, []);
+});

@@ -204,3 +204,33 @@ Deno.test("walkFiles()/searchCode(): a symlink inside the root to a credential f
     assert(allowed.ok);
     assertEquals(allowed.value.files.map((f) => f.rel).filter((f) => f === "cfg.ini"), []);
   }));
+
+const PEM_BODY = ["MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun", "VTLw7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u+qKhbwKfBstIs+bMY2Zkp18gnTxK"];
+const GHP = "ghp_" + "Zq3Xv9Lk2Mn8Rt5Wy7Bc4Df6Gh1Jp0Ks9Lm2"; // 40 characters, shape of a GitHub token
+
+Deno.test("searchCode(): a line shown alone never carries a secret the whole text would redact (PEM body lines, a token cut at the window's edge)", () =>
+  withProject({
+    "fixtures.py": `KEY = """-----BEGIN RSA PRIVATE KEY-----\n${PEM_BODY.join("\n")}\n-----END RSA PRIVATE KEY-----"""\nafter = 1\n`,
+    // The window around NEEDLE (300 characters) starts 20 characters into the token.
+    "long.js": "w ".repeat(500) + GHP + " ".repeat(1167 - 1040) + "NEEDLE" + " z".repeat(400) + "\n",
+  }, async (root) => {
+    const base = { root, regex: false, caseSensitive: true, path: ".", contextLines: 0, maxMatches: 100, timeBudgetMs: 10_000, maxLineChars: 300 };
+    // Hostile queries: each puts key material or a token fragment on a line shown without its context.
+    const hostile: { query: string; regex?: boolean; contextLines?: number }[] = [
+      { query: "MIIEow" },
+      { query: "gnTxK" },
+      { query: "[A-Za-z0-9+/]{60}", regex: true },
+      { query: "BEGIN RSA", contextLines: 2 },
+      { query: "END RSA", contextLines: 3 },
+      { query: "after = 1", contextLines: 3 },
+      { query: "NEEDLE" },
+    ];
+    for (const h of hostile) {
+      const r = await searchCode({ ...base, query: h.query, regex: h.regex ?? false, contextLines: h.contextLines ?? 0 });
+      assert(r.ok);
+      assert(r.value.matches.length > 0, h.query);
+      const shown = JSON.stringify(r.value.matches);
+      for (const body of PEM_BODY) for (let i = 0; i + 12 <= body.length; i += 12) assert(!shown.includes(body.slice(i, i + 12)), `${h.query}: ${shown}`);
+      for (let i = 4; i + 8 <= GHP.length; i += 4) assert(!shown.includes(GHP.slice(i, i + 8)), `${h.query}: ${shown}`);
+    }
+  }));
