@@ -224,9 +224,10 @@ export async function searchCode(req: SearchRequest, signal?: AbortSignal): Prom
     }
     filesSearched++;
     let lines: string[] | undefined;
-    const keyLines = privateKeyLines(text);
+    // Found on the file's first match only: most files searched have none.
+    let keyLines: Set<number> | undefined;
     const show = (l: string, n: number, col: number, endCol: number) =>
-      keyLines.has(n) ? PRIVATE_KEY_LINE : cutLine(l, col, endCol, req.maxLineChars);
+      (keyLines ??= privateKeyLines(text)).has(n) ? PRIVATE_KEY_LINE : cutLine(l, col, endCol, req.maxLineChars);
     let lineNo = 1;
     let lineStart = 0;
     let scanned = 0;
