@@ -8,6 +8,7 @@
  * The reviewed project cannot switch it off: secretlint's comment directives are not loaded.
  */
 import { rules as recommendedRules } from "@secretlint/secretlint-rule-preset-recommend";
+import { KEY_MARKER } from "./private_keys.ts";
 
 export interface Redaction {
   /** Kebab-case kind, e.g. "aws-access-key-id", "github-token", "private-key". */
@@ -121,8 +122,6 @@ export function redactSecrets(text: string, firstLine = 1): Redacted {
   if (spans.length === 0) return { text, redactions: [] };
   return apply(text, mergeSpans(spans), firstLine);
 }
-
-const KEY_MARKER = /-----(BEGIN|END)[A-Z0-9 ]{0,40}PRIVATE KEY[A-Z ]{0,20}-----/g;
 
 /**
  * Private key blocks cut by a page: a BEGIN without its END (the page stops inside the key)

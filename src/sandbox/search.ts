@@ -6,6 +6,7 @@
  */
 import { RE2JS } from "re2js";
 import { SEARCH_WALK_CAPS, walkedText, type WalkCaps } from "../policy/walk.ts";
+import { PRIVATE_KEY_LINE, privateKeyLines } from "../output/private_keys.ts";
 import type { Outcome } from "./files.ts";
 import { readAhead, type SkipCounts, walkFiles } from "./walk.ts";
 
@@ -127,55 +128,6 @@ export function cutLine(line: string, start: number, end: number, max: number): 
   if (split(to)) while (to > Math.max(end, from) && TOKEN_CHAR.test(line[to - 1]!)) to--;
   return (from > 0 ? "…" : "") + line.slice(from, to) + (to < line.length ? "…" : "");
 }
-
-const KEY_BEGIN = /-----BEGIN[A-Z0-9 ]{0,40}PRIVATE KEY[A-Z ]{0,20}-----/g;
-const KEY_END = /-----END[A-Z0-9 ]{0,40}PRIVATE KEY[A-Z ]{0,20}-----/g;
-
-/**
- * Lines (1-based) inside a PEM private key block, from its BEGIN line to its END line (or the
- * end of the text). A search shows lines one by one, without the markers that let the
- * redactor recognise a key, so these lines are replaced whole.
- */
-export function privateKeyLines(text: string): Set<number> {
-  const out = new Set<number>();
-  if (!text.includes("PRIVATE KEY")) return out;
-  // Line numbers of increasing offsets, counted once over the text (each pass below only moves forward).
-  const counter = () => {
-    let n = 1, at = 0;
-    return (offset: number) => {
-      for (let i = text.indexOf("\n", at); i !== -1 && i < offset; i = text.indexOf("\n", i + 1)) {
-        n++;
-        at = i + 1;
-      }
-      return n;
-    };
-  };
-  const lineOf = counter();
-  KEY_BEGIN.lastIndex = 0;
-  for (let b = KEY_BEGIN.exec(text); b !== null; b = KEY_BEGIN.exec(text)) {
-    const first = lineOf(b.index);
-    KEY_END.lastIndex = b.index;
-    const e = KEY_END.exec(text);
-    const last = lineOf(e === null ? text.length : e.index);
-    for (let l = first; l <= last; l++) out.add(l);
-    if (e === null) break;
-    KEY_BEGIN.lastIndex = e.index + e[0].length;
-  }
-  // An END without its BEGIN (a key pasted in part): everything before it.
-  const endLine = counter();
-  let covered = 0;
-  KEY_END.lastIndex = 0;
-  for (let e = KEY_END.exec(text); e !== null; e = KEY_END.exec(text)) {
-    const l = endLine(e.index);
-    if (out.has(l)) continue;
-    for (let k = covered + 1; k <= l; k++) out.add(k);
-    covered = l;
-  }
-  return out;
-}
-
-/** What a search shows for a line inside a private key block. */
-export const PRIVATE_KEY_LINE = "[REDACTED private-key]";
 
 export async function searchCode(req: SearchRequest, signal?: AbortSignal): Promise<Outcome<SearchResult>> {
   const started = performance.now();
