@@ -27,6 +27,8 @@ export interface FilePageInput {
   lineCut?: boolean;
   /** The reader stopped before the end of the range asked for (its own byte cap). */
   truncated?: boolean;
+  /** The lines before firstLine leave a private key block open: the page starts inside it. */
+  startsInKeyBlock?: boolean;
   /** Leave out the header line (the file:// resource, whose text is the file itself). */
   noHeader?: boolean;
   /** How to ask for the page starting at `line`, e.g. `read_file with start_line=1835`. */
@@ -70,7 +72,7 @@ function splitKeep(text: string): string[] {
  */
 export function renderFilePage(input: FilePageInput): FilePage {
   const { label, firstLine, totalLines, budgetBytes } = input;
-  const sanitized = sanitizeText(input.text, firstLine);
+  const sanitized = sanitizeText(input.text, firstLine, { startsInKeyBlock: input.startsInKeyBlock === true });
   const lines = splitKeep(sanitized.text);
   const widest = Math.max(totalLines ?? 0, firstLine + lines.length - 1);
   const shown = input.lineNumbers ? lines.map((l, i) => numberLines(l, firstLine + i, widest)) : lines;
@@ -117,12 +119,12 @@ export function renderFilePage(input: FilePageInput): FilePage {
 }
 
 /**
- * Lines start..end (1-based, inclusive) of an in-memory text, and the text's line count
- * (a final line without a newline counts; "" has none).
+ * Lines start..end (1-based, inclusive) of an in-memory text, the text's line count (a final
+ * line without a newline counts; "" has none), and the text before the slice.
  *
- * @example sliceLines("a\nb\nc", 2, 3) // { text: "b\nc", totalLines: 3 }
+ * @example sliceLines("a\nb\nc", 2, 3) // { text: "b\nc", totalLines: 3, before: "a\n" }
  */
-export function sliceLines(text: string, start: number, end = Number.MAX_SAFE_INTEGER): { text: string; totalLines: number } {
+export function sliceLines(text: string, start: number, end = Number.MAX_SAFE_INTEGER): { text: string; totalLines: number; before: string } {
   let line = 1;
   let from = start <= 1 ? 0 : -1;
   let to = -1;
@@ -132,6 +134,6 @@ export function sliceLines(text: string, start: number, end = Number.MAX_SAFE_IN
     if (line === start) from = i + 1;
   }
   const totalLines = text === "" ? 0 : text.endsWith("\n") ? line - 1 : line;
-  if (from === -1 || from >= text.length) return { text: "", totalLines };
-  return { text: text.slice(from, to === -1 ? text.length : to), totalLines };
+  if (from === -1 || from >= text.length) return { text: "", totalLines, before: text };
+  return { text: text.slice(from, to === -1 ? text.length : to), totalLines, before: text.slice(0, from) };
 }

@@ -8,7 +8,9 @@
  * The reviewed project cannot switch it off: secretlint's comment directives are not loaded.
  */
 import { rules as recommendedRules } from "@secretlint/secretlint-rule-preset-recommend";
-import { KEY_MARKER } from "./private_keys.ts";
+import { KEY_MARKER } from "./key_blocks.ts";
+
+export { keyBlockOpenAfter } from "./key_blocks.ts";
 
 export interface Redaction {
   /** Kebab-case kind, e.g. "aws-access-key-id", "github-token", "private-key". */
@@ -109,8 +111,9 @@ const MAYBE_SECRET = /[A-Za-z0-9_\-+/=]{16,}|:\/\/[^\s/@]+:[^\s/@]+@|PRIVATE KEY
  * @example redactSecrets('key = "AKIA2E0A8F3B244C9986"')
  * // { text: 'key = "[REDACTED aws-access-key-id]"', redactions: [{ kind: "aws-access-key-id", line: 1 }] }
  */
-export function redactSecrets(text: string, firstLine = 1): Redacted {
-  if (text === "" || !MAYBE_SECRET.test(text)) return { text, redactions: [] };
+export function redactSecrets(text: string, firstLine = 1, options: RedactOptions = {}): Redacted {
+  const open = options.startsInKeyBlock === true;
+  if (text === "" || (!open && !MAYBE_SECRET.test(text))) return { text, redactions: [] };
   const spans: Span[] = [];
   for (const m of runRules(text)) {
     spans.push(secretSpan(text, m.range[0], m.range[1], m.data, kindName(m.messageId)));
@@ -118,9 +121,17 @@ export function redactSecrets(text: string, firstLine = 1): Redacted {
   for (const m of text.matchAll(GOOGLE_API_KEY)) {
     spans.push({ start: m.index, end: m.index + m[0].length, kind: "google-api-key" });
   }
-  spans.push(...partialKeyBlocks(text));
+  spans.push(...partialKeyBlocks(text, open));
   if (spans.length === 0) return { text, redactions: [] };
   return apply(text, mergeSpans(spans), firstLine);
+}
+
+export interface RedactOptions {
+  /**
+   * The text starts inside a private key block (a page whose earlier lines hold its BEGIN and
+   * no END): everything up to the block's END, or the whole text, is the key.
+   */
+  startsInKeyBlock?: boolean;
 }
 
 /**
@@ -128,10 +139,11 @@ export function redactSecrets(text: string, firstLine = 1): Redacted {
  * runs to the end of the text; an END without its BEGIN (the page starts inside it) runs from
  * the start. The rules only recognise whole blocks, and a page boundary is the reader's choice.
  */
-function partialKeyBlocks(text: string): Span[] {
+function partialKeyBlocks(text: string, startsInKeyBlock: boolean): Span[] {
+  if (startsInKeyBlock && !text.includes("PRIVATE KEY")) return [{ start: 0, end: text.length, kind: "private-key" }];
   if (!text.includes("PRIVATE KEY")) return [];
   const out: Span[] = [];
-  let open = -1;
+  let open = startsInKeyBlock ? 0 : -1;
   let covered = 0;
   for (const m of text.matchAll(KEY_MARKER)) {
     const end = m.index + m[0].length;

@@ -3,7 +3,7 @@
  * (redact.ts), then invisible and bidi code points escaped (unicode.ts). Redaction runs first
  * so that an escape can never split a secret past the detector.
  */
-import { describeRedactions, type Redaction, redactSecrets } from "./redact.ts";
+import { describeRedactions, type RedactOptions, type Redaction, redactSecrets } from "./redact.ts";
 import { describeInvisible, escapeInvisible, type InvisibleFound } from "./unicode.ts";
 
 export interface Sanitized {
@@ -18,8 +18,8 @@ export interface Sanitized {
  *
  * @example sanitizeText('k = "ghp_…36 chars…"\u202E') // text 'k = "[REDACTED github-token]"<U+202E>', one of each
  */
-export function sanitizeText(text: string, firstLine = 1): Sanitized {
-  const r = redactSecrets(text, firstLine);
+export function sanitizeText(text: string, firstLine = 1, options: RedactOptions = {}): Sanitized {
+  const r = redactSecrets(text, firstLine, options);
   const e = escapeInvisible(r.text, firstLine);
   return { text: e.text, redactions: r.redactions, invisible: e.found };
 }

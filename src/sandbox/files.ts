@@ -9,6 +9,7 @@ import { describeKind, type EntryKind, formatBytes, hardLinkRefusal, kindOf, lex
 import { secretFileReason, secretFileRule } from "../policy/secrets.ts";
 import { looksBinary } from "../policy/content.ts";
 import { LIMITS } from "../limits.ts";
+import { keyBlockOpenAfter } from "../output/key_blocks.ts";
 
 /**
  * The refusal for a credential file (policy/secrets.ts), judged on the path as asked and on
@@ -152,9 +153,13 @@ export interface ReadFileResult {
   truncated: boolean;
   /** True when the only line returned was longer than the cap and is cut to it. */
   lineCut?: boolean;
+  /** True when the lines before the range leave a private key block open (see keyBlockOpenAfter). */
+  startsInKeyBlock?: boolean;
 }
 
 const CHUNK = 64 * 1024;
+/** Bytes as characters one for one: enough to find ASCII markers in any text. */
+const LATIN1 = new TextDecoder("latin1");
 
 /**
  * Reads a text file inside the root, whole (up to maxBytes) or as a line range
@@ -279,6 +284,10 @@ async function readRange(file: Deno.FsFile, rel: string, size: number, req: Read
   let scanned = 0;
   let lastByte = -1;
   let reachedEof = false;
+  // Lines skipped before the range are watched for private key markers, so that a range that
+  // starts inside a key is redacted whole (a marker line is short: only a line's first 4 KiB counts).
+  let keyOpen = false;
+  let skipped = "";
   outer: while (true) {
     const n = await file.read(buf);
     if (n === null) {
@@ -294,6 +303,14 @@ async function readRange(file: Deno.FsFile, rel: string, size: number, req: Read
     while (pos < n) {
       const nl = bytes.indexOf(0x0a, pos);
       const segEnd = nl === -1 ? n : nl + 1;
+      if (line < start && skipped.length < 4096) {
+        const dash = bytes.indexOf(0x2d, pos);
+        if (skipped !== "" || (dash !== -1 && dash < segEnd)) skipped += LATIN1.decode(bytes.subarray(pos, Math.min(segEnd, pos + 4096)));
+      }
+      if (line < start && nl !== -1 && skipped !== "") {
+        keyOpen = keyBlockOpenAfter(skipped, keyOpen);
+        skipped = "";
+      }
       if (collecting && line >= start && line <= end) {
         const seg = bytes.subarray(pos, segEnd);
         const room = cap - keptBytes - pendingBytes;
@@ -355,6 +372,7 @@ async function readRange(file: Deno.FsFile, rel: string, size: number, req: Read
       size,
       truncated,
       ...(lineCut ? { lineCut } : {}),
+      ...(keyOpen && start > 1 ? { startsInKeyBlock: true } : {}),
     },
   };
 }

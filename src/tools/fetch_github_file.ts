@@ -2,6 +2,7 @@ import { z } from "zod";
 import { LIMITS } from "../config.ts";
 import { formatBytes } from "../policy/paths.ts";
 import { renderFilePage, sliceLines } from "../output/file_page.ts";
+import { keyBlockOpenAfter } from "../output/redact.ts";
 import { defineTool, toolError } from "./types.ts";
 
 /** A text payload, like read_file: text content only, metadata in the header, paged to the budget. */
@@ -43,6 +44,7 @@ export const fetchGithubFile = defineTool({
       totalLines: slice.totalLines,
       lineNumbers: line_numbers !== false,
       budgetBytes: ctx.config.maxOutputBytes,
+      ...(slice.before !== "" && keyBlockOpenAfter(slice.before, false) ? { startsInKeyBlock: true } : {}),
       continueWith: (line) => `start_line=${line}`,
     });
     return { content: [{ type: "text", text: page.text }] };

@@ -53,6 +53,7 @@ export const readFile = defineTool({
       budgetBytes: budget,
       ...(v.lineCut ? { lineCut: true } : {}),
       truncated: v.truncated,
+      ...(v.startsInKeyBlock ? { startsInKeyBlock: true } : {}),
       continueWith: (line) => `start_line=${line}`,
     });
     return { content: [{ type: "text", text: page.text }] };

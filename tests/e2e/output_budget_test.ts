@@ -177,6 +177,21 @@ Deno.test("secrets stay on the machine: credential files refused, a hard-coded k
       const res = await s.client.readResource({ uri: `file://${p.root}/src/keys.py` });
       assert(!JSON.stringify(res).includes(AWS_KEY));
     });
+
+    await t.step("read_file from a start_line inside a private key block never shows key material", async () => {
+      const body = Array.from({ length: 12 }, (_, i) => `MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC${i}`);
+      const pem = [["-----BEGIN ", "PRIVATE KEY-----"].join(""), ...body, ["-----END ", "PRIVATE KEY-----"].join("")];
+      await Deno.writeTextFile(path.join(p.root, "src", "embedded.py"), ["x = 1", 'KEY = """', ...pem, '"""', "y = 2", ""].join("\n"));
+      for (const [start_line, end_line] of [[4, 8], [5, 20], [3, 6]]) {
+        const r = await call(s, "read_file", { file_path: "src/embedded.py", start_line, end_line });
+        assert(!r.isError, text(r));
+        assert(!text(r).includes("MIIEvQIBADANBgkq"), `lines ${start_line}-${end_line}: ${text(r)}`);
+        assertMatch(text(r), /REDACTED private-key/);
+      }
+      const after = await call(s, "read_file", { file_path: "src/embedded.py", start_line: 17 });
+      assertMatch(text(after), /y = 2/);
+      assert(!/REDACTED/.test(text(after)), text(after));
+    });
   } finally {
     await s.close();
     await p.cleanup();

@@ -47,5 +47,9 @@ Deno.test("sliceLines() takes lines start..end and counts them all", () => {
     ["a\nb\nc\n", 4, undefined, "", 3],
     ["", 1, undefined, "", 0],
   ];
-  for (const [text, s, e, out, total] of table) assertEquals(sliceLines(text, s, e), { text: out, totalLines: total }, `${JSON.stringify(text)} ${s}-${e}`);
+  for (const [text, s, e, out, total] of table) {
+    const r = sliceLines(text, s, e);
+    assertEquals({ text: r.text, totalLines: r.totalLines }, { text: out, totalLines: total }, `${JSON.stringify(text)} ${s}-${e}`);
+    if (out !== "") assertEquals(r.before + r.text, text.slice(0, r.before.length + r.text.length), "before is the text ahead of the slice");
+  }
 });

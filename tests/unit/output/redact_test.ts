@@ -1,5 +1,5 @@
 import { assert, assertEquals } from "../../assert.ts";
-import { redactSecrets } from "../../../src/output/redact.ts";
+import { keyBlockOpenAfter, redactSecrets } from "../../../src/output/redact.ts";
 
 // Samples are assembled from pieces so that this file does not itself look like a leak.
 const body = (n: number, alphabet = "aB3dE5gH7jK9mN1pQ2rS4tU6vW8xY0z") => Array.from({ length: n }, (_, i) => alphabet[(i * 7) % alphabet.length]).join("");
@@ -80,4 +80,29 @@ Deno.test("redactSecrets(): a page holding only part of a private key block (rea
   }
   // A page that holds neither marker is not recognisable by itself (the reader must keep the context).
   assertEquals(redactSecrets("x = 1\ny = 2\n").redactions, []);
+});
+
+Deno.test("redactSecrets() with startsInKeyBlock redacts a page that lies inside a key (no marker in it) and stops at the key's END", () => {
+  const lines = PEM.split("\n");
+  const inner = lines.slice(1, 3).join("\n") + "\n";
+  const r = redactSecrets(inner, 5, { startsInKeyBlock: true });
+  assert(!r.text.includes(lines[1]!.slice(0, 20)) && !r.text.includes(lines[2]!.slice(0, 20)), r.text);
+  assertEquals(r.redactions, [{ kind: "private-key", line: 5 }]);
+  assertEquals(r.text.split("\n").length, inner.split("\n").length, "lines kept");
+  const tail = lines.slice(2).join("\n") + "\nafter = 1\n";
+  const t = redactSecrets(tail, 1, { startsInKeyBlock: true });
+  assert(t.text.endsWith("\nafter = 1\n") && !t.text.includes(lines[2]!.slice(0, 20)), t.text);
+  assertEquals(redactSecrets("x = 1\n", 1, { startsInKeyBlock: false }).redactions, []);
+});
+
+Deno.test("keyBlockOpenAfter() follows BEGIN and END markers in order", () => {
+  const table: [string, boolean, boolean][] = [
+    ["", false, false],
+    ["", true, true],
+    ["x\n" + PEM.split("\n").slice(0, 2).join("\n"), false, true],
+    [PEM + "\n", false, false],
+    [PEM.split("\n").slice(-1)[0]!, true, false],
+    ["no markers here", true, true],
+  ];
+  for (const [text, before, after] of table) assertEquals(keyBlockOpenAfter(text, before), after, JSON.stringify(text.slice(0, 40)));
 });

@@ -220,3 +220,18 @@ Deno.test("readFile() refuses credential files and .git internals unless the ope
     assertEquals(completePath({ root, prefix: ".e", max: 10 }), []);
     assertEquals(completePath({ root, prefix: ".e", max: 10, allowSecretFiles: true }), [".env"]);
   }));
+
+Deno.test("readFile() says when a line range starts inside a private key block, so the page is redacted whole", () =>
+  withRoot(async (root) => {
+    const begin = ["-----BEGIN OPENSSH ", "PRIVATE KEY-----"].join("");
+    const end = ["-----END OPENSSH ", "PRIVATE KEY-----"].join("");
+    const keyLines = Array.from({ length: 20 }, (_, i) => "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtz" + i);
+    const text = ["x = 1", "KEY = '''", begin, ...keyLines, end, "'''", "y = 2", ""].join("\n");
+    await Deno.writeTextFile(path.join(root, "conf.py"), text);
+    const table: [number, number, boolean][] = [[5, 10, true], [4, 30, true], [1, 3, false], [25, 27, false], [26, 28, false]];
+    for (const [startLine, endLine, inside] of table) {
+      const r = await readFile({ root, path: "conf.py", maxBytes: MiB, maxOutputBytes: MiB, startLine, endLine });
+      assert(r.ok);
+      assertEquals(r.value.startsInKeyBlock === true, inside, `${startLine}-${endLine}`);
+    }
+  }));
