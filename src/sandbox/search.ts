@@ -6,7 +6,7 @@
  */
 import { RE2JS } from "re2js";
 import { SEARCH_WALK_CAPS, walkedText, type WalkCaps } from "../policy/walk.ts";
-import { PRIVATE_KEY_LINE, privateKeyLines } from "../output/private_keys.ts";
+import { PRIVATE_KEY_LINE, privateKeyLines } from "../output/key_blocks.ts";
 import type { Outcome } from "./files.ts";
 import { readAhead, type SkipCounts, walkFiles } from "./walk.ts";
 
