@@ -246,15 +246,21 @@ async function runBatch(
   for (const f of files) {
     const part = split.parts.get(f.abs);
     const parsed = spec.parse(part ?? EMPTY_OUTPUT[linter], "", part === undefined ? 0 : (linter === "pylint" ? (r.code ?? 0) | FINDINGS_CODE.pylint : FINDINGS_CODE[linter]), f.rel);
-    if (parsed.ok) keep([...parsed.diagnostics, ...ownFindings(f.abs, f.rel)]);
+    if (parsed.ok) keep([...parsed.diagnostics, ...await ownFindings(f.abs, f.rel, (req.caps ?? LINT_WALK_CAPS).maxFileBytes)]);
     else fail(`${linter} on ${f.rel}: ${parsed.error}`);
   }
 }
 
-/** The server's own findings (secrets, invisible Unicode) on a file a subprocess linter checked; none for an unreadable one. */
-function ownFindings(abs: string, rel: string): Diagnostic[] {
+/**
+ * The server's own findings (secrets, invisible Unicode) on a file a subprocess linter checked,
+ * read through the same checks on the open file as every walked file (regular, one link, within
+ * the cap); none for a file that fails them or is not UTF-8.
+ */
+async function ownFindings(abs: string, rel: string, maxFileBytes: number): Promise<Diagnostic[]> {
+  const bytes = await readWalkedFile(abs, maxFileBytes);
+  if (bytes === null || typeof bytes === "string") return [];
   try {
-    return contentFindings(new TextDecoder("utf-8", { fatal: true }).decode(Deno.readFileSync(abs)), rel);
+    return contentFindings(new TextDecoder("utf-8", { fatal: true }).decode(bytes), rel);
   } catch {
     return [];
   }
