@@ -173,6 +173,10 @@ function secretSpan(text: string, start: number, end: number, data: unknown, kin
       if (at !== -1 && at <= end) return { start: at, end: at + v.length, kind };
     }
   }
+  // A rule whose match runs on to the closing quote of the string it sits in (connection
+  // strings do) would take the quote with it: the marker keeps the code's own punctuation.
+  const opener = text[start - 1];
+  if (end - start > 1 && (opener === '"' || opener === "'" || opener === "`") && text[end - 1] === opener) end--;
   return { start, end: Math.max(end, start + 1), kind };
 }
 

@@ -106,3 +106,13 @@ Deno.test("keyBlockOpenAfter() follows BEGIN and END markers in order", () => {
   ];
   for (const [text, before, after] of table) assertEquals(keyBlockOpenAfter(text, before), after, JSON.stringify(text.slice(0, 40)));
 });
+
+Deno.test("redactSecrets() keeps the quotes around a secret whose rule matches up to the closing quote", () => {
+  const url = ["postgres://admin:", "hunter2secret", "@db.internal:5432/app"].join("");
+  for (const q of ['"', "'", "`"]) {
+    const r = redactSecrets(`pw = ${q}${url}${q}\nnext = 1\n`);
+    assertEquals(r.redactions.length, 1, q);
+    assert(!r.text.includes("hunter2secret"), r.text);
+    assert(new RegExp(`^pw = ${q}\\[REDACTED [a-z-]+\\]${q}\\n`).test(r.text), r.text);
+  }
+});
