@@ -76,12 +76,13 @@ export async function lintProject(
   signal?: AbortSignal,
 ): Promise<Outcome<LintProjectResult>> {
   const started = performance.now();
+  const caps = req.caps ?? LINT_WALK_CAPS;
   const chooser = (rel: string): LinterName | undefined =>
     req.linter !== undefined ? (linterAccepts(req.linter, rel) ? req.linter : undefined) : defaultLinterFor(rel, req.enabled);
   const walked = walkFiles({
     root: req.root,
     target: req.target,
-    caps: req.caps ?? LINT_WALK_CAPS,
+    caps,
     allowSecretFiles: req.allowSecretFiles === true,
     accept: (rel) => chooser(rel) !== undefined,
     ...(signal ? { signal } : {}),
@@ -181,7 +182,7 @@ export async function lintProject(
       abortIf(signal);
       // Read through the open file's own checks (a regular file, one link, within the cap): the
       // file may have changed since the walk listed it.
-      const bytes = await readWalkedFile(f.abs, (req.caps ?? LINT_WALK_CAPS).maxFileBytes);
+      const bytes = await readWalkedFile(f.abs, caps.maxFileBytes);
       if (bytes === null) continue;
       if (typeof bytes === "string") {
         bump(bytes);
@@ -217,6 +218,7 @@ async function runBatch(
   fail: (line: string) => void,
 ): Promise<void> {
   const spec = LINTERS[linter];
+  const { maxFileBytes } = req.caps ?? LINT_WALK_CAPS;
   const absPaths = files.map((f) => f.abs);
   const timeoutMs = req.timeoutMs * Math.min(5, Math.ceil(files.length / 10));
   const where = files.length === 1 ? files[0]!.rel : `${files.length} files from ${files[0]!.rel}`;
@@ -246,7 +248,7 @@ async function runBatch(
   for (const f of files) {
     const part = split.parts.get(f.abs);
     const parsed = spec.parse(part ?? EMPTY_OUTPUT[linter], "", part === undefined ? 0 : (linter === "pylint" ? (r.code ?? 0) | FINDINGS_CODE.pylint : FINDINGS_CODE[linter]), f.rel);
-    if (parsed.ok) keep([...parsed.diagnostics, ...await ownFindings(f.abs, f.rel, (req.caps ?? LINT_WALK_CAPS).maxFileBytes)]);
+    if (parsed.ok) keep([...parsed.diagnostics, ...await ownFindings(f.abs, f.rel, maxFileBytes)]);
     else fail(`${linter} on ${f.rel}: ${parsed.error}`);
   }
 }

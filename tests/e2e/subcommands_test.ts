@@ -6,11 +6,11 @@ import { assert, assertEquals, assertMatch } from "../assert.ts";
 import * as path from "node:path";
 import { APP_DIR, makeProject, serverArgs } from "./harness.ts";
 import { spawnClient } from "./spawn_client.ts";
+import { runDeno } from "./confinement.ts";
 import { CLIENTS, DENO_NPM_SPEC } from "../../src/cli/client_entries.ts";
 import { V8_FLAGS } from "../../src/sandbox/permissions.ts";
 import { startFakeGitHub } from "../fixtures/fake_github.ts";
 
-const decode = (b: Uint8Array) => new TextDecoder().decode(b);
 
 /** argv after `deno` for `main.ts SUBCOMMAND ...` with the README's flags for `root`. */
 function subcommandArgs(root: string, sub: string[], net?: string): string[] {
@@ -19,18 +19,8 @@ function subcommandArgs(root: string, sub: string[], net?: string): string[] {
   return [...args.slice(0, main + 1), ...sub];
 }
 
-async function run(args: string[], cwd = APP_DIR) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args,
-    cwd,
-    env: { NO_COLOR: "1", PATH: Deno.env.get("PATH") ?? "" },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  // Deno's own notice when an --allow-run name is not installed here (ruff) is not ours.
-  const stderr = decode(out.stderr).split("\n").filter((l) => !l.startsWith("Info Failed to resolve")).join("\n");
-  return { code: out.code, stdout: decode(out.stdout), stderr };
+function run(args: string[], cwd = APP_DIR) {
+  return runDeno(args, { cwd, env: { PATH: Deno.env.get("PATH") ?? "" } });
 }
 
 Deno.test("config prints an entry for every client, with absolute paths, and the entry starts the server", async () => {
