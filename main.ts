@@ -2,14 +2,14 @@
  * code-review-mcp: parse flags, load config, start the stdio or HTTP server.
  * A bad flag or environment value is one line on stderr and exit code 2.
  */
-import { denoEnvReader, parseConfigArgs, resolveRoot, USAGE, type Config } from "./src/config.ts";
-import { setupLogging, log } from "./src/observability/log.ts";
+import { type Config, denoEnvReader, parseConfigArgs, resolveRoot, USAGE } from "./src/config.ts";
+import { log, setupLogging } from "./src/observability/log.ts";
 import { SandboxClient } from "./src/sandbox/client.ts";
 import { LINTER_BINARIES } from "./src/sandbox/permissions.ts";
 import { GitHubRawClient } from "./src/github/raw_client.ts";
 import { createServer } from "./src/server.ts";
 import { serveStdio } from "./src/transports/stdio.ts";
-import { VERSION, SERVER_NAME } from "./src/version.ts";
+import { SERVER_NAME, VERSION } from "./src/version.ts";
 import { LIMITS } from "./src/config.ts";
 import { runSubcommand, versionLine } from "./src/cli/subcommands.ts";
 import { rootGuard } from "./src/cli/root_guard.ts";
@@ -78,7 +78,11 @@ async function main(argv: string[]): Promise<void> {
     // it; a tool call before then starts it itself. The ruff engine (over 100 MiB) loads only on
     // the first Python lint, in a worker of its own.
     const afterFirstAnswer = () => sandbox.start();
-    serveStdio(() => createServer({ config, sandbox, github }), () => sandbox.close(), () => void setTimeout(afterFirstAnswer, WORKER_START_DELAY_MS));
+    serveStdio(
+      () => createServer({ config, sandbox, github }),
+      () => sandbox.close(),
+      () => void setTimeout(afterFirstAnswer, WORKER_START_DELAY_MS),
+    );
   } else if (config.transport === "http") {
     // HTTP, auth, metrics and rate limiting (a third of start-up) are loaded only for HTTP.
     const { serveHttp } = await import("./src/transports/http.ts");

@@ -12,7 +12,7 @@ import { APP_DIR } from "../tests/e2e/harness.ts";
 import { denoRunFlags } from "../src/sandbox/permissions.ts";
 import { LIMITS } from "../src/config.ts";
 import { type FileSize, LIST_SIZES, listDir, makeFixture } from "./bench/fixture.ts";
-import { haveWrk, runWrk, type WrkRun, writeLuaScript } from "./bench/http_load.ts";
+import { haveWrk, runWrk, writeLuaScript, type WrkRun } from "./bench/http_load.ts";
 import {
   type BaselineId,
   type Cell,
@@ -31,22 +31,34 @@ import {
   installBaselines,
   oursSpec,
   runCommand,
+  sdkSpec,
   SERVER_IDS,
   SERVER_LABELS,
   type ServerId,
   type ServerSpec,
-  sdkSpec,
   TMP_DIR,
 } from "./bench/servers.ts";
-import { histogramPercentile, mergeHistograms, type Summary, summarize } from "./bench/stats.ts";
+import { histogramPercentile, mergeHistograms, summarize, type Summary } from "./bench/stats.ts";
 import { INITIALIZE_PARAMS, memoryOf, StdioRpc } from "./bench/stdio_client.ts";
 import { runSoak, soakMarkdown } from "./bench/soak.ts";
-import { FOOTPRINT_RUFF_IDLE_MS, measureEntries, measureFootprint, medianMiB } from "./bench/footprint.ts";
+import {
+  FOOTPRINT_RUFF_IDLE_MS,
+  measureEntries,
+  measureFootprint,
+  medianMiB,
+} from "./bench/footprint.ts";
 import { type GitBenchResult, gitMarkdown, measureGitReview } from "./bench/git_review.ts";
-import { measureProject, projectMarkdown, projectOnly, type ProjectResults } from "./bench/project.ts";
+import {
+  measureProject,
+  projectMarkdown,
+  projectOnly,
+  type ProjectResults,
+} from "./bench/project.ts";
 import { erasMarkdown, type ErasResults, measureEras } from "./bench/eras.ts";
 
-const flags = parseArgs({ args: Deno.args, options: {
+const flags = parseArgs({
+  args: Deno.args,
+  options: {
     quick: { type: "boolean" },
     out: { type: "string" },
     project: { type: "boolean" },
@@ -57,14 +69,25 @@ const flags = parseArgs({ args: Deno.args, options: {
 });
 const QUICK = flags.values.quick === true || Deno.env.get("BENCH_QUICK") === "1";
 /** A quick run writes under bench/tmp/ unless told otherwise, so it never replaces the published results. */
-const OUT_DIR = path.resolve(flags.values.out ?? path.join(APP_DIR, QUICK ? "bench/tmp/quick" : "bench"));
+const OUT_DIR = path.resolve(
+  flags.values.out ?? path.join(APP_DIR, QUICK ? "bench/tmp/quick" : "bench"),
+);
 
 /** How much of everything: the full run takes a few minutes, the quick one seconds. */
 const PLAN = QUICK
   ? {
     coldStarts: 2,
     coldWarmups: 1,
-    calls: { list100: 20, read100k: 20, list10: 10, list1000: 10, list10000: 5, read10k: 10, read1m: 5, lint: 2 },
+    calls: {
+      list100: 20,
+      read100k: 20,
+      list10: 10,
+      list1000: 10,
+      list10000: 5,
+      read10k: 10,
+      read1m: 5,
+      lint: 2,
+    },
     warmupCalls: 3,
     batch: 5,
     httpRounds: 1,
@@ -78,7 +101,16 @@ const PLAN = QUICK
   : {
     coldStarts: 30,
     coldWarmups: 2,
-    calls: { list100: 2000, read100k: 2000, list10: 1000, list1000: 300, list10000: 100, read10k: 1000, read1m: 100, lint: 30 },
+    calls: {
+      list100: 2000,
+      read100k: 2000,
+      list10: 1000,
+      list1000: 300,
+      list10000: 100,
+      read10k: 1000,
+      read1m: 100,
+      lint: 30,
+    },
     warmupCalls: 50,
     batch: 25,
     httpRounds: 3,
@@ -121,7 +153,9 @@ async function coldStart(spec: ServerSpec, root: string): Promise<ColdSample> {
     await c.notify("notifications/initialized");
     const list = await c.request("tools/list", {}, 30_000);
     const tools = (list.msg.result as { tools?: unknown[] } | undefined)?.tools;
-    if (!Array.isArray(tools) || tools.length === 0) throw new Error(`${spec.id}: tools/list returned no tools`);
+    if (!Array.isArray(tools) || tools.length === 0) {
+      throw new Error(`${spec.id}: tools/list returned no tools`);
+    }
     await callOnce(c, spec.id, spec.ops.listDirectory(100)(root)!);
     return { initMs: init.at - t0, totalMs: list.at - t0, firstCallMs: performance.now() - t0 };
   } finally {
@@ -129,7 +163,10 @@ async function coldStart(spec: ServerSpec, root: string): Promise<ColdSample> {
   }
 }
 
-async function measureColdStarts(specs: ServerSpec[], root: string): Promise<Map<ServerId, ColdSample[]>> {
+async function measureColdStarts(
+  specs: ServerSpec[],
+  root: string,
+): Promise<Map<ServerId, ColdSample[]>> {
   const out = new Map<ServerId, ColdSample[]>(specs.map((s) => [s.id, []]));
   for (let i = 0; i < PLAN.coldWarmups; i++) for (const s of specs) await coldStart(s, root);
   for (let i = 0; i < PLAN.coldStarts; i++) {
@@ -141,7 +178,9 @@ async function measureColdStarts(specs: ServerSpec[], root: string): Promise<Map
 // ---------------------------------------------------------------------------------
 // Steady state over stdio
 
-type CallOf = (spec: ServerSpec) => { name: string; arguments: Record<string, unknown> } | undefined;
+type CallOf = (
+  spec: ServerSpec,
+) => { name: string; arguments: Record<string, unknown> } | undefined;
 
 async function startStdio(spec: ServerSpec, root: string): Promise<StdioRpc> {
   const c = new StdioRpc(spec.stdio(root));
@@ -156,7 +195,11 @@ async function callOnce(c: StdioRpc, id: ServerId, params: { name: string }): Pr
   const a = await c.request("tools/call", params);
   const result = a.msg.result as { isError?: boolean; content?: { text?: string }[] } | undefined;
   if (a.msg.error || !result || result.isError) {
-    throw new Error(`${id}: ${params.name} failed: ${JSON.stringify(a.msg.error ?? result?.content?.[0]?.text ?? a.msg).slice(0, 300)}`);
+    throw new Error(
+      `${id}: ${params.name} failed: ${
+        JSON.stringify(a.msg.error ?? result?.content?.[0]?.text ?? a.msg).slice(0, 300)
+      }`,
+    );
   }
   return a.at - t;
 }
@@ -175,11 +218,15 @@ async function interleaved(
   });
   const samples = new Map<ServerId, number[]>(active.map(({ s }) => [s.id, []]));
   void root;
-  for (const { s, params } of active) for (let i = 0; i < PLAN.warmupCalls; i++) await callOnce(clients.get(s.id)!, s.id, params);
+  for (const { s, params } of active) {
+    for (let i = 0; i < PLAN.warmupCalls; i++) await callOnce(clients.get(s.id)!, s.id, params);
+  }
   for (let round = 0; active.some(({ s }) => samples.get(s.id)!.length < n); round++) {
     for (const { s, params } of rotate(active, round)) {
       const xs = samples.get(s.id)!;
-      for (let k = 0; k < PLAN.batch && xs.length < n; k++) xs.push(await callOnce(clients.get(s.id)!, s.id, params));
+      for (let k = 0; k < PLAN.batch && xs.length < n; k++) {
+        xs.push(await callOnce(clients.get(s.id)!, s.id, params));
+      }
     }
   }
   return samples;
@@ -213,12 +260,18 @@ async function checkHttp(url: string): Promise<string | null> {
   try {
     const res = await fetch(url, {
       method: "POST",
-      headers: { "content-type": "application/json", accept: "application/json, text/event-stream", "mcp-protocol-version": "2025-06-18" },
+      headers: {
+        "content-type": "application/json",
+        accept: "application/json, text/event-stream",
+        "mcp-protocol-version": "2025-06-18",
+      },
       body: LIST_BODY,
     });
     const text = await res.text();
     if (res.status !== 200) return `status ${res.status}: ${text.slice(0, 200)}`;
-    if (!text.includes("entry_00099.py") || text.includes('"isError":true')) return `unexpected answer: ${text.slice(0, 200)}`;
+    if (!text.includes("entry_00099.py") || text.includes('"isError":true')) {
+      return `unexpected answer: ${text.slice(0, 200)}`;
+    }
     return null;
   } catch (err) {
     return (err as Error).message;
@@ -228,11 +281,21 @@ async function checkHttp(url: string): Promise<string | null> {
 async function startHttp(spec: ServerSpec, root: string): Promise<HttpServer | string> {
   const port = freePort();
   const h = spec.http!(root, port);
-  const child = new Deno.Command(h.cmd, { args: h.args, cwd: h.cwd, env: h.env, clearEnv: true, stdin: "null", stdout: "null", stderr: "piped" })
+  const child = new Deno.Command(h.cmd, {
+    args: h.args,
+    cwd: h.cwd,
+    env: h.env,
+    clearEnv: true,
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  })
     .spawn();
   let stderr = "";
   void (async () => {
-    for await (const chunk of child.stderr) stderr = (stderr + new TextDecoder().decode(chunk)).slice(-4000);
+    for await (const chunk of child.stderr) {
+      stderr = (stderr + new TextDecoder().decode(chunk)).slice(-4000);
+    }
   })();
   let exited = false;
   child.status.then(() => (exited = true));
@@ -249,7 +312,9 @@ async function startHttp(spec: ServerSpec, root: string): Promise<HttpServer | s
     // already gone
   }
   await child.status;
-  return `${spec.id} over HTTP did not answer (${last}); stderr: ${stderr.trim().split("\n").slice(-3).join(" | ")}`;
+  return `${spec.id} over HTTP did not answer (${last}); stderr: ${
+    stderr.trim().split("\n").slice(-3).join(" | ")
+  }`;
 }
 
 async function stopHttp(h: HttpServer): Promise<void> {
@@ -280,10 +345,19 @@ interface HopResult {
 
 /** Runs scripts/bench/worker_hop.ts under the server's own flags (see that file for why). */
 async function measureWorkerHop(root: string): Promise<HopResult> {
-  const flags = denoRunFlags({ read: [root, path.join(APP_DIR, "src"), path.join(APP_DIR, "scripts")] });
+  const flags = denoRunFlags({
+    read: [root, path.join(APP_DIR, "src"), path.join(APP_DIR, "scripts")],
+  });
   const out = await runCommand(
     Deno.execPath(),
-    ["run", ...flags, path.join(APP_DIR, "scripts/bench/worker_hop.ts"), root, listDir(100), String(PLAN.hopCalls)],
+    [
+      "run",
+      ...flags,
+      path.join(APP_DIR, "scripts/bench/worker_hop.ts"),
+      root,
+      listDir(100),
+      String(PLAN.hopCalls),
+    ],
     APP_DIR,
   );
   return JSON.parse(out.split("\n").pop()!) as HopResult;
@@ -307,7 +381,9 @@ async function machine(wrk: string): Promise<Record<string, string | number>> {
     cpu: cpuinfo.match(/^model name\s*:\s*(.+)$/m)?.[1]?.trim() ?? "unknown",
     cores: navigator.hardwareConcurrency,
     memoryGiB: Math.round(Deno.systemMemoryInfo().total / 2 ** 30 * 10) / 10,
-    os: `${osRelease.match(/^PRETTY_NAME="?([^"\n]+)"?$/m)?.[1] ?? Deno.build.os}, Linux ${Deno.osRelease()}`,
+    os: `${
+      osRelease.match(/^PRETTY_NAME="?([^"\n]+)"?$/m)?.[1] ?? Deno.build.os
+    }, Linux ${Deno.osRelease()}`,
     arch: Deno.build.arch,
     deno: Deno.version.deno,
     v8: Deno.version.v8,
@@ -332,7 +408,8 @@ async function main(): Promise<void> {
   say(`fixture at ${root}; ${QUICK ? "quick" : "full"} run`);
   const specs: ServerSpec[] = [oursSpec, filesystemSpec, sdkSpec, floorSpec];
   const rows: Row[] = [];
-  const memory: Record<string, Partial<Record<ServerId, { vmHwmKiB: number; vmRssKiB: number }>>> = {};
+  const memory: Record<string, Partial<Record<ServerId, { vmHwmKiB: number; vmRssKiB: number }>>> =
+    {};
   let hop: HopResult | undefined;
   let gitBench: GitBenchResult | undefined;
   let eras: ErasResults | undefined;
@@ -348,9 +425,36 @@ async function main(): Promise<void> {
         const sum = summarize(cold.get(s.id)!.map(pick));
         return [s.id, { value: sum.median, summary: sum } satisfies Cell];
       }));
-    rows.push(makeRow({ id: "cold_start.total", section: "Cold start over stdio", label: "spawn → initialize → tools/list", unit: "ms", better: "lower", cells: coldCells((c) => c.totalMs) }));
-    rows.push(makeRow({ id: "cold_start.initialize", section: "Cold start over stdio", label: "spawn → initialize result", unit: "ms", better: "lower", cells: coldCells((c) => c.initMs) }));
-    rows.push(makeRow({ id: "cold_start.first_call", section: "Cold start over stdio", label: "spawn → … → first list_directory result", unit: "ms", better: "lower", cells: coldCells((c) => c.firstCallMs) }));
+    rows.push(
+      makeRow({
+        id: "cold_start.total",
+        section: "Cold start over stdio",
+        label: "spawn → initialize → tools/list",
+        unit: "ms",
+        better: "lower",
+        cells: coldCells((c) => c.totalMs),
+      }),
+    );
+    rows.push(
+      makeRow({
+        id: "cold_start.initialize",
+        section: "Cold start over stdio",
+        label: "spawn → initialize result",
+        unit: "ms",
+        better: "lower",
+        cells: coldCells((c) => c.initMs),
+      }),
+    );
+    rows.push(
+      makeRow({
+        id: "cold_start.first_call",
+        section: "Cold start over stdio",
+        label: "spawn → … → first list_directory result",
+        unit: "ms",
+        better: "lower",
+        cells: coldCells((c) => c.firstCallMs),
+      }),
+    );
 
     // Footprint: sessions with and without ruff, the engine's cold load and idle release; config's entries.
     say(`footprint: ${PLAN.footprintRuns} sessions of ours and of the Node SDK baseline`);
@@ -363,33 +467,77 @@ async function main(): Promise<void> {
     // Ours starts its sandbox worker after initialize; let that finish before measuring.
     await new Promise((r) => setTimeout(r, QUICK ? 200 : 2000));
     try {
-      const latencyRow = (id: string, section: string, label: string, samples: Map<ServerId, number[]>, note?: string) => {
+      const latencyRow = (
+        id: string,
+        section: string,
+        label: string,
+        samples: Map<ServerId, number[]>,
+        note?: string,
+      ) => {
         const cells: Partial<Record<ServerId, Cell>> = {};
         for (const [sid, xs] of samples) {
           const sum = summarize(xs);
           cells[sid] = { value: sum.median, summary: sum };
         }
-        rows.push(makeRow({ id, section, label, unit: "ms", better: "lower", cells, ...(note ? { note } : {}) }));
+        rows.push(
+          makeRow({
+            id,
+            section,
+            label,
+            unit: "ms",
+            better: "lower",
+            cells,
+            ...(note ? { note } : {}),
+          }),
+        );
       };
       const list = (n: number): CallOf => (s) => s.ops.listDirectory(n)(root);
       const read = (size: FileSize): CallOf => (s) => s.ops.readFile(size)(root);
       const steady = "Steady-state latency over stdio (one call in flight)";
       const growth = "How cost grows over stdio";
       say(`list_directory 100 entries × ${PLAN.calls.list100}`);
-      latencyRow("stdio.list_directory.100", steady, "list_directory, 100 entries", await interleaved(specs, clients, root, list(100), PLAN.calls.list100));
+      latencyRow(
+        "stdio.list_directory.100",
+        steady,
+        "list_directory, 100 entries",
+        await interleaved(specs, clients, root, list(100), PLAN.calls.list100),
+      );
       say(`read_file 100 KiB × ${PLAN.calls.read100k}`);
-      latencyRow("stdio.read_file.100k", steady, "read_file, 100 KiB", await interleaved(specs, clients, root, read("100k"), PLAN.calls.read100k));
+      latencyRow(
+        "stdio.read_file.100k",
+        steady,
+        "read_file, 100 KiB",
+        await interleaved(specs, clients, root, read("100k"), PLAN.calls.read100k),
+      );
       say(`run_linter flake8 × ${PLAN.calls.lint}`);
-      latencyRow("stdio.run_linter.flake8", steady, "run_linter, flake8 on a 10-line file", await interleaved(specs, clients, root, (s) => s.ops.runLinter(root), PLAN.calls.lint));
+      latencyRow(
+        "stdio.run_linter.flake8",
+        steady,
+        "run_linter, flake8 on a 10-line file",
+        await interleaved(specs, clients, root, (s) => s.ops.runLinter(root), PLAN.calls.lint),
+      );
       for (const n of LIST_SIZES.filter((n) => n !== 100)) {
         const calls = PLAN.calls[`list${n}` as "list10"];
         say(`list_directory ${n} entries × ${calls}`);
-        latencyRow(`stdio.list_directory.${n}`, growth, `list_directory, ${n} entries`, await interleaved(specs, clients, root, list(n), calls), n > LIMITS.maxListEntries ? "(ours, SDK and floor return the first 1000, sorted, with the count; filesystem returns all names)" : undefined);
+        latencyRow(
+          `stdio.list_directory.${n}`,
+          growth,
+          `list_directory, ${n} entries`,
+          await interleaved(specs, clients, root, list(n), calls),
+          n > LIMITS.maxListEntries
+            ? "(ours, SDK and floor return the first 1000, sorted, with the count; filesystem returns all names)"
+            : undefined,
+        );
       }
       for (const size of ["10k", "1m"] as const) {
         const calls = PLAN.calls[size === "10k" ? "read10k" : "read1m"];
         say(`read_file ${size} × ${calls}`);
-        latencyRow(`stdio.read_file.${size}`, growth, `read_file, ${size === "10k" ? "10 KiB" : "1 MiB"}`, await interleaved(specs, clients, root, read(size), calls));
+        latencyRow(
+          `stdio.read_file.${size}`,
+          growth,
+          `read_file, ${size === "10k" ? "10 KiB" : "1 MiB"}`,
+          await interleaved(specs, clients, root, read(size), calls),
+        );
       }
       memory.stdio = {};
       for (const s of specs) {
@@ -411,8 +559,15 @@ async function main(): Promise<void> {
       } else servers.push(h);
     }
     try {
-      const script = await writeLuaScript(TMP_DIR, `list_directory_${Deno.pid}`, LIST_BODY, "entry_00099.py");
-      if (PLAN.httpWarmupSeconds > 0) for (const h of servers) await runWrk(h.url, script, 8, PLAN.httpWarmupSeconds);
+      const script = await writeLuaScript(
+        TMP_DIR,
+        `list_directory_${Deno.pid}`,
+        LIST_BODY,
+        "entry_00099.py",
+      );
+      if (PLAN.httpWarmupSeconds > 0) {
+        for (const h of servers) await runWrk(h.url, script, 8, PLAN.httpWarmupSeconds);
+      }
       const runs = new Map<string, WrkRun[]>();
       for (let round = 0; round < PLAN.httpRounds; round++) {
         for (const [ci, c] of HTTP_CONCURRENCY.entries()) {
@@ -422,7 +577,11 @@ async function main(): Promise<void> {
             const run = await runWrk(h.url, script, c, PLAN.httpSeconds);
             // A benchmark of refusals is no benchmark: stop rather than publish it.
             if (run.errors > run.requests * 0.01) {
-              throw new Error(`${h.id} over HTTP: ${run.errors} of ${run.requests} requests failed at ${c} connections; first: ${run.firstBad ?? "socket errors"}`);
+              throw new Error(
+                `${h.id} over HTTP: ${run.errors} of ${run.requests} requests failed at ${c} connections; first: ${
+                  run.firstBad ?? "socket errors"
+                }`,
+              );
             }
             runs.set(key, [...(runs.get(key) ?? []), run]);
           }
@@ -437,15 +596,43 @@ async function main(): Promise<void> {
           const seconds = rs.reduce((a, r) => a + r.durationUs, 0) / 1e6;
           const errors = rs.reduce((a, r) => a + r.errors, 0);
           const hist = mergeHistograms(rs.map((r) => r.histogram));
-          rps[h.id] = { value: Math.round((requests - errors) / seconds), extra: { requests, errors, seconds: Math.round(seconds * 10) / 10 } };
+          rps[h.id] = {
+            value: Math.round((requests - errors) / seconds),
+            extra: { requests, errors, seconds: Math.round(seconds * 10) / 10 },
+          };
           p99[h.id] = {
             value: ms(histogramPercentile(hist, 99) / 1000),
-            extra: { p50: ms(histogramPercentile(hist, 50) / 1000), p90: ms(histogramPercentile(hist, 90) / 1000), requests, errors },
+            extra: {
+              p50: ms(histogramPercentile(hist, 50) / 1000),
+              p90: ms(histogramPercentile(hist, 90) / 1000),
+              requests,
+              errors,
+            },
           };
         }
-        const section = c === 1 || c === 8 || c === 32 ? "HTTP (stateless), tools/call list_directory on 100 entries" : "How cost grows over HTTP (stateless)";
-        rows.push(makeRow({ id: `http.c${c}.rps`, section, label: `${c} concurrent client${c === 1 ? "" : "s"}: throughput`, unit: "req/s", better: "higher", cells: rps }));
-        rows.push(makeRow({ id: `http.c${c}.p99`, section, label: `${c} concurrent client${c === 1 ? "" : "s"}: p99 latency`, unit: "ms", better: "lower", cells: p99 }));
+        const section = c === 1 || c === 8 || c === 32
+          ? "HTTP (stateless), tools/call list_directory on 100 entries"
+          : "How cost grows over HTTP (stateless)";
+        rows.push(
+          makeRow({
+            id: `http.c${c}.rps`,
+            section,
+            label: `${c} concurrent client${c === 1 ? "" : "s"}: throughput`,
+            unit: "req/s",
+            better: "higher",
+            cells: rps,
+          }),
+        );
+        rows.push(
+          makeRow({
+            id: `http.c${c}.p99`,
+            section,
+            label: `${c} concurrent client${c === 1 ? "" : "s"}: p99 latency`,
+            unit: "ms",
+            better: "lower",
+            cells: p99,
+          }),
+        );
       }
       memory.http = {};
       for (const h of servers) {
@@ -459,10 +646,16 @@ async function main(): Promise<void> {
     // 4. Peak RSS.
     for (const [transport, mems] of Object.entries(memory)) {
       const cells: Partial<Record<ServerId, Cell>> = {};
-      for (const [sid, m] of Object.entries(mems)) cells[sid as ServerId] = { value: mib(m!.vmHwmKiB), extra: { vmHwmKiB: m!.vmHwmKiB, vmRssKiB: m!.vmRssKiB } };
+      for (const [sid, m] of Object.entries(mems)) {
+        cells[sid as ServerId] = {
+          value: mib(m!.vmHwmKiB),
+          extra: { vmHwmKiB: m!.vmHwmKiB, vmRssKiB: m!.vmRssKiB },
+        };
+      }
       rows.push(makeRow({
         id: `rss.${transport}`,
-        section: "Peak memory (VmHWM of the server process, all its threads; linter subprocesses not included)",
+        section:
+          "Peak memory (VmHWM of the server process, all its threads; linter subprocesses not included)",
         label: transport === "stdio" ? "after the stdio runs above" : "after the HTTP runs above",
         unit: "MiB",
         better: "lower",
@@ -478,7 +671,12 @@ async function main(): Promise<void> {
     const projectBase = path.join(TMP_DIR, `project-${Deno.pid}`);
     try {
       // A quick run is a smoke test: a tenth of the fixture, one run each.
-      project = await measureProject(projectBase, QUICK ? 1 : 5, say, QUICK ? { pythonFiles: 100, treeFiles: 1000 } : undefined);
+      project = await measureProject(
+        projectBase,
+        QUICK ? 1 : 5,
+        say,
+        QUICK ? { pythonFiles: 100, treeFiles: 1000 } : undefined,
+      );
     } finally {
       await Deno.remove(projectBase, { recursive: true }).catch(() => {});
     }
@@ -524,8 +722,16 @@ async function main(): Promise<void> {
       const h = s.http?.(root, 0);
       return [id, {
         label: SERVER_LABELS[id],
-        stdio: [st.cmd, ...st.args].join(" ").replaceAll(root, "<fixture>").replaceAll(APP_DIR, "<checkout>"),
-        http: h ? [h.cmd, ...h.args].join(" ").replaceAll(root, "<fixture>").replaceAll(APP_DIR, "<checkout>") : null,
+        stdio: [st.cmd, ...st.args].join(" ").replaceAll(root, "<fixture>").replaceAll(
+          APP_DIR,
+          "<checkout>",
+        ),
+        http: h
+          ? [h.cmd, ...h.args].join(" ").replaceAll(root, "<fixture>").replaceAll(
+            APP_DIR,
+            "<checkout>",
+          )
+          : null,
       }];
     })) as Results["servers"],
     rows,
@@ -536,8 +742,12 @@ async function main(): Promise<void> {
     ...(eras ? { eras } : {}),
   };
   await Deno.mkdir(OUT_DIR, { recursive: true });
-  await Deno.writeTextFile(path.join(OUT_DIR, "results.json"), JSON.stringify(results, null, 2) + "\n");
-  const sections = (project ? projectMarkdown(project) : "") + (gitBench ? gitMarkdown(gitBench) : "") + (eras ? erasMarkdown(eras) : "");
+  await Deno.writeTextFile(
+    path.join(OUT_DIR, "results.json"),
+    JSON.stringify(results, null, 2) + "\n",
+  );
+  const sections = (project ? projectMarkdown(project) : "") +
+    (gitBench ? gitMarkdown(gitBench) : "") + (eras ? erasMarkdown(eras) : "");
   await Deno.writeTextFile(path.join(OUT_DIR, "results.md"), toMarkdown(results) + sections);
   if (!QUICK && flags.values.out === undefined) await updateReadme(results);
   console.log(toText(results) + sections);
@@ -555,26 +765,66 @@ async function footprintRows(rows: Row[], root: string): Promise<void> {
     label: "a session that never lints Python: list 10 000, read 1 MiB, flake8",
     unit: "MiB",
     better: "lower",
-    cells: { ours: { value: medianMiB(kib(fp.ours.map((s) => s.withoutRuffKiB))) }, sdk: { value: medianMiB(kib(fp.sdk.map((s) => s.withoutRuffKiB))) } },
+    cells: {
+      ours: { value: medianMiB(kib(fp.ours.map((s) => s.withoutRuffKiB))) },
+      sdk: { value: medianMiB(kib(fp.sdk.map((s) => s.withoutRuffKiB))) },
+    },
     note: "(the SDK baseline lists folders only: it has no read_file or linter)",
   }));
-  rows.push(makeRow({ id: "footprint.ruff", section, label: "the same session, then ruff on six Python files", unit: "MiB", better: "lower", cells: { ours: { value: medianMiB(kib(fp.ours.map((s) => s.withRuffKiB))) } } }));
+  rows.push(
+    makeRow({
+      id: "footprint.ruff",
+      section,
+      label: "the same session, then ruff on six Python files",
+      unit: "MiB",
+      better: "lower",
+      cells: { ours: { value: medianMiB(kib(fp.ours.map((s) => s.withRuffKiB))) } },
+    }),
+  );
   rows.push(makeRow({
     id: "footprint.released",
     section,
-    label: `current memory (VmRSS) once the ruff engine is released (--ruff-idle-ms ${FOOTPRINT_RUFF_IDLE_MS})`,
+    label:
+      `current memory (VmRSS) once the ruff engine is released (--ruff-idle-ms ${FOOTPRINT_RUFF_IDLE_MS})`,
     unit: "MiB",
     better: "lower",
     cells: { ours: { value: medianMiB(kib(fp.ours.map((s) => s.afterReleaseKiB))) } },
   }));
   const first = summarize(kib(fp.ours.map((s) => s.firstRuffMs)));
-  rows.push(makeRow({ id: "footprint.first_ruff", section, label: "first ruff answer of a fresh process (engine loaded on demand)", unit: "ms", better: "lower", cells: { ours: { value: first.median, summary: first } } }));
+  rows.push(
+    makeRow({
+      id: "footprint.first_ruff",
+      section,
+      label: "first ruff answer of a fresh process (engine loaded on demand)",
+      unit: "ms",
+      better: "lower",
+      cells: { ours: { value: first.median, summary: first } },
+    }),
+  );
 
   say(`config entries: ${PLAN.entryRuns} starts each, through npx and with --no-npx`);
   const entries = await measureEntries(root, PLAN.entryRuns, PLAN.entryWarmups);
   const es = "Client entries printed by `config` (spawn of the exact command → initialize result)";
-  rows.push(makeRow({ id: "entry.npx", section: es, label: "`npx -y deno@2.9.6 run …` (the default entry)", unit: "ms", better: "lower", cells: { ours: { value: entries.npx.summary.median, summary: entries.npx.summary } } }));
-  rows.push(makeRow({ id: "entry.direct", section: es, label: "`/path/to/deno run …` (`config --no-npx`)", unit: "ms", better: "lower", cells: { ours: { value: entries.direct.summary.median, summary: entries.direct.summary } } }));
+  rows.push(
+    makeRow({
+      id: "entry.npx",
+      section: es,
+      label: "`npx -y deno@2.9.6 run …` (the default entry)",
+      unit: "ms",
+      better: "lower",
+      cells: { ours: { value: entries.npx.summary.median, summary: entries.npx.summary } },
+    }),
+  );
+  rows.push(
+    makeRow({
+      id: "entry.direct",
+      section: es,
+      label: "`/path/to/deno run …` (`config --no-npx`)",
+      unit: "ms",
+      better: "lower",
+      cells: { ours: { value: entries.direct.summary.median, summary: entries.direct.summary } },
+    }),
+  );
 }
 
 const README_START = "<!-- bench-results:start -->";
@@ -590,7 +840,9 @@ async function updateReadme(res: Results): Promise<void> {
     say("README.md has no bench-results markers; left as it is");
     return;
   }
-  const block = `${README_START}\n<!-- generated by \`deno task bench\`; do not edit -->\n\n${headline(res).trim()}\n\n${README_END}`;
+  const block = `${README_START}\n<!-- generated by \`deno task bench\`; do not edit -->\n\n${
+    headline(res).trim()
+  }\n\n${README_END}`;
   await Deno.writeTextFile(file, readme.slice(0, a) + block + readme.slice(b + README_END.length));
 }
 
@@ -602,7 +854,11 @@ function evaluateTargets(rows: Row[], hopShare: number, hop: Record<string, numb
   out.push({
     name: "cold start",
     goal: "≤ 0.5× the official filesystem server (median)",
-    measured: cold === null ? "n/a" : `${cold.toFixed(2)}× (${cell("cold_start.total", "ours")?.value} ms vs ${cell("cold_start.total", "filesystem")?.value} ms)`,
+    measured: cold === null
+      ? "n/a"
+      : `${cold.toFixed(2)}× (${cell("cold_start.total", "ours")?.value} ms vs ${
+        cell("cold_start.total", "filesystem")?.value
+      } ms)`,
     met: cold === null ? null : cold <= 0.5,
   });
   const lsSdk = ratio("stdio.list_directory.100", "sdk");
@@ -617,14 +873,20 @@ function evaluateTargets(rows: Row[], hopShare: number, hop: Record<string, numb
   out.push({
     name: "HTTP throughput",
     goal: "≥ 2× the Node SDK's stateless baseline (at 1, 8 and 32 clients)",
-    measured: http.every((r) => r === null) ? "not measured (no HTTP transport)" : http.map((r, i) => `${[1, 8, 32][i]}: ${r?.toFixed(2) ?? "n/a"}×`).join(", "),
+    measured: http.every((r) => r === null)
+      ? "not measured (no HTTP transport)"
+      : http.map((r, i) => `${[1, 8, 32][i]}: ${r?.toFixed(2) ?? "n/a"}×`).join(", "),
     met: http.some((r) => r === null) ? null : http.every((r) => r! >= 2),
   });
   const noRuff = ratio("footprint.no_ruff", "sdk");
   out.push({
     name: "memory without ruff",
     goal: "a session that never lints Python peaks at ≤ 1× the Node SDK baseline",
-    measured: noRuff === null ? "n/a" : `${noRuff.toFixed(2)}× (${cell("footprint.no_ruff", "ours")?.value} MiB vs ${cell("footprint.no_ruff", "sdk")?.value} MiB)`,
+    measured: noRuff === null
+      ? "n/a"
+      : `${noRuff.toFixed(2)}× (${cell("footprint.no_ruff", "ours")?.value} MiB vs ${
+        cell("footprint.no_ruff", "sdk")?.value
+      } MiB)`,
     met: noRuff === null ? null : noRuff <= 1,
   });
   const firstRuff = cell("footprint.first_ruff", "ours")?.value ?? null;
@@ -639,8 +901,11 @@ function evaluateTargets(rows: Row[], hopShare: number, hop: Record<string, numb
   if (npx !== null && direct !== null) {
     out.push({
       name: "config entry start-up",
-      goal: "npx in front of Deno costs no more than the server itself, or an entry without it is offered",
-      measured: `npx entry ${npx.toFixed(0)} ms, --no-npx entry ${direct.toFixed(0)} ms: npx adds ${(npx - direct).toFixed(0)} ms`,
+      goal:
+        "npx in front of Deno costs no more than the server itself, or an entry without it is offered",
+      measured: `npx entry ${npx.toFixed(0)} ms, --no-npx entry ${direct.toFixed(0)} ms: npx adds ${
+        (npx - direct).toFixed(0)
+      } ms`,
       met: npx - direct <= direct || direct < npx,
     });
   }
@@ -649,13 +914,17 @@ function evaluateTargets(rows: Row[], hopShare: number, hop: Record<string, numb
   out.push({
     name: "peak RSS",
     goal: "≤ 1× the Node SDK baseline",
-    measured: `stdio ${rssStdio?.toFixed(2) ?? "n/a"}×${rssHttp !== null ? `, HTTP ${rssHttp.toFixed(2)}×` : ""}`,
+    measured: `stdio ${rssStdio?.toFixed(2) ?? "n/a"}×${
+      rssHttp !== null ? `, HTTP ${rssHttp.toFixed(2)}×` : ""
+    }`,
     met: rssStdio === null ? null : rssStdio <= 1 && (rssHttp === null || rssHttp <= 1),
   });
   out.push({
     name: "sandbox worker hop",
     goal: "< 10% of a list_directory call",
-    measured: `${(hopShare * 100).toFixed(1)}% (${hop.hopMedianMs} ms of ${hop.oursListDirectoryMedianMs} ms)`,
+    measured: `${
+      (hopShare * 100).toFixed(1)
+    }% (${hop.hopMedianMs} ms of ${hop.oursListDirectoryMedianMs} ms)`,
     met: hopShare < 0.1,
   });
   return out;
@@ -665,18 +934,35 @@ function evaluateTargets(rows: Row[], hopShare: number, hop: Record<string, numb
 async function soakOnly(): Promise<void> {
   const minutes = Number(flags.values["soak-minutes"] ?? 10);
   const clients = Number(flags.values["soak-clients"] ?? 32);
-  if (!Number.isInteger(minutes) || minutes < 3) throw new Error("--soak-minutes: an integer of at least 3");
-  if (!Number.isInteger(clients) || clients < 1) throw new Error("--soak-clients: a positive integer");
+  if (!Number.isInteger(minutes) || minutes < 3) {
+    throw new Error("--soak-minutes: an integer of at least 3");
+  }
+  if (!Number.isInteger(clients) || clients < 1) {
+    throw new Error("--soak-clients: a positive integer");
+  }
   const when = new Date().toISOString();
   const result = await runSoak({ minutes, clients, tmpDir: TMP_DIR, say });
   // A shortened run is a smoke test: it goes under bench/tmp/ unless --out says otherwise.
-  const dir = flags.values.out !== undefined ? OUT_DIR : minutes === 10 && clients === 32 ? path.join(APP_DIR, "bench") : path.join(TMP_DIR, "soak");
+  const dir = flags.values.out !== undefined
+    ? OUT_DIR
+    : minutes === 10 && clients === 32
+    ? path.join(APP_DIR, "bench")
+    : path.join(TMP_DIR, "soak");
   await Deno.mkdir(dir, { recursive: true });
-  await Deno.writeTextFile(path.join(dir, "soak.json"), JSON.stringify({ startedAt: when, ...result }, null, 2) + "\n");
+  await Deno.writeTextFile(
+    path.join(dir, "soak.json"),
+    JSON.stringify({ startedAt: when, ...result }, null, 2) + "\n",
+  );
   await Deno.writeTextFile(path.join(dir, "soak.md"), soakMarkdown(result, when));
   console.log(soakMarkdown(result, when));
   say(`wrote ${path.join(dir, "soak.json")} and soak.md`);
   if (!result.passed) Deno.exit(1);
 }
 
-if (import.meta.main) await (flags.values.soak ? soakOnly() : flags.values.project ? projectOnly(OUT_DIR, QUICK, say) : main());
+if (import.meta.main) {
+  await (flags.values.soak
+    ? soakOnly()
+    : flags.values.project
+    ? projectOnly(OUT_DIR, QUICK, say)
+    : main());
+}

@@ -17,7 +17,16 @@ import {
   missingRuntimeMessage,
   type RuntimeSource,
 } from "./lib/denort.ts";
-import { archiveFileName, binaryFileName, hostTarget, programName, releaseName, type Target, targetByTriple, TARGETS } from "./lib/targets.ts";
+import {
+  archiveFileName,
+  binaryFileName,
+  hostTarget,
+  programName,
+  releaseName,
+  type Target,
+  targetByTriple,
+  TARGETS,
+} from "./lib/targets.ts";
 import { archiveTime, tarGz, zip } from "./lib/archive.ts";
 import { writeChecksums } from "./lib/checksums.ts";
 
@@ -28,7 +37,12 @@ function stop(line: string): never {
   Deno.exit(1);
 }
 
-async function compileOne(t: Target, source: RuntimeSource, outDir: string, npmCache: string): Promise<string> {
+async function compileOne(
+  t: Target,
+  source: RuntimeSource,
+  outDir: string,
+  npmCache: string,
+): Promise<string> {
   const output = path.join(outDir, binaryFileName(t));
   const env: Record<string, string> = { ...Deno.env.toObject(), NO_COLOR: "1" };
   // deno compile would use DENORT_BIN for every target: keep it for the one it was built for.
@@ -43,7 +57,9 @@ async function compileOne(t: Target, source: RuntimeSource, outDir: string, npmC
     stderr: "piped",
   }).output();
   if (!out.success) {
-    const text = new TextDecoder().decode(out.stderr).trim().split("\n").filter((l) => l.trim() !== "");
+    const text = new TextDecoder().decode(out.stderr).trim().split("\n").filter((l) =>
+      l.trim() !== ""
+    );
     const why = text.find((l) => l.startsWith("error:")) ?? text.at(-1) ?? `exit ${out.code}`;
     stop(`compile: deno compile for ${t.triple} failed: ${why}`);
   }
@@ -52,18 +68,35 @@ async function compileOne(t: Target, source: RuntimeSource, outDir: string, npmC
 
 /** The host's binary must answer --version as the server: a wrong DENORT_BIN (deno itself) does not. */
 async function smokeTest(binary: string): Promise<void> {
-  const out = await new Deno.Command(binary, { args: ["--version"], stdout: "piped", stderr: "piped" }).output();
+  const out = await new Deno.Command(binary, {
+    args: ["--version"],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
   const text = new TextDecoder().decode(out.stdout);
   if (!out.success || !text.startsWith(`${SERVER_NAME} ${VERSION} `)) {
-    stop(`compile: ${path.basename(binary)} does not run the server (is DENORT_BIN an unpacked denort, not deno?)`);
+    stop(
+      `compile: ${
+        path.basename(binary)
+      } does not run the server (is DENORT_BIN an unpacked denort, not deno?)`,
+    );
   }
 }
 
-async function archiveOne(t: Target, binary: string, outDir: string, mtime: number): Promise<string> {
+async function archiveOne(
+  t: Target,
+  binary: string,
+  outDir: string,
+  mtime: number,
+): Promise<string> {
   const dir = releaseName(t);
   const entries = [
     { name: `${dir}/${programName(t)}`, data: await Deno.readFile(binary), mode: 0o755 },
-    { name: `${dir}/README.md`, data: await Deno.readFile(path.join(APP_DIR, "README.md")), mode: 0o644 },
+    {
+      name: `${dir}/README.md`,
+      data: await Deno.readFile(path.join(APP_DIR, "README.md")),
+      mode: 0o644,
+    },
   ];
   const file = path.join(outDir, archiveFileName(t));
   await Deno.writeFile(file, t.platform === "win32" ? zip(entries, mtime) : tarGz(entries, mtime));
@@ -79,14 +112,18 @@ async function main(argv: string[]): Promise<void> {
   const targets: Target[] = [];
   for (const triple of values.target ?? TARGETS.map((t) => t.triple)) {
     const t = targetByTriple(triple);
-    if (!t) stop(`compile: unknown target ${triple} (known: ${TARGETS.map((x) => x.triple).join(", ")})`);
+    if (!t) {
+      stop(`compile: unknown target ${triple} (known: ${TARGETS.map((x) => x.triple).join(", ")})`);
+    }
     targets.push(t);
   }
   const outDir = path.resolve(APP_DIR, values.out ?? "dist");
 
   const bin = await inspectDenortBin(Deno.env.get("DENORT_BIN"));
   if (bin && "error" in bin) stop(`compile: ${bin.error}`);
-  if (bin && bin.target === undefined) stop(`compile: DENORT_BIN=${bin.path} is not a Linux, macOS or Windows executable`);
+  if (bin && bin.target === undefined) {
+    stop(`compile: DENORT_BIN=${bin.path} is not a Linux, macOS or Windows executable`);
+  }
   const info = await denoInfo();
   const lookup = {
     ...(bin ? { denortBin: bin } : {}),
@@ -114,7 +151,11 @@ async function main(argv: string[]): Promise<void> {
     if (t === hostTarget()) await smokeTest(binary);
     const archive = await archiveOne(t, binary, outDir, mtime);
     const size = (await Deno.stat(binary)).size;
-    console.log(`${path.relative(APP_DIR, binary)} (${(size / 1048576).toFixed(1)} MiB, denort from ${sources.get(t)!.kind}) -> ${path.basename(archive)}`);
+    console.log(
+      `${path.relative(APP_DIR, binary)} (${(size / 1048576).toFixed(1)} MiB, denort from ${
+        sources.get(t)!.kind
+      }) -> ${path.basename(archive)}`,
+    );
   }
   const sums = await writeChecksums(outDir);
   console.log(`${path.relative(APP_DIR, sums)} written`);

@@ -6,7 +6,14 @@
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { binaryFileName, bundleFileName, programName, type Target, targetByTriple, TARGETS } from "./lib/targets.ts";
+import {
+  binaryFileName,
+  bundleFileName,
+  programName,
+  type Target,
+  targetByTriple,
+  TARGETS,
+} from "./lib/targets.ts";
 import { archiveTime, zip } from "./lib/archive.ts";
 import { writeChecksums } from "./lib/checksums.ts";
 
@@ -25,8 +32,15 @@ export function bundleManifest(template: Json, t: Target): Json {
 }
 
 /** The .mcpb bytes: manifest.json and the executable program under server/. */
-export function packBundle(template: Json, t: Target, binary: Uint8Array, mtime: number): Uint8Array {
-  const manifest = new TextEncoder().encode(JSON.stringify(bundleManifest(template, t), null, 2) + "\n");
+export function packBundle(
+  template: Json,
+  t: Target,
+  binary: Uint8Array,
+  mtime: number,
+): Uint8Array {
+  const manifest = new TextEncoder().encode(
+    JSON.stringify(bundleManifest(template, t), null, 2) + "\n",
+  );
   return zip([
     { name: "manifest.json", data: manifest, mode: 0o644 },
     { name: `server/${programName(t)}`, data: binary, mode: 0o755 },
@@ -45,7 +59,11 @@ async function main(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
     strict: true,
-    options: { target: { type: "string", multiple: true }, binaries: { type: "string" }, out: { type: "string" } },
+    options: {
+      target: { type: "string", multiple: true },
+      binaries: { type: "string" },
+      out: { type: "string" },
+    },
   });
   const binDir = path.resolve(APP_DIR, values.binaries ?? "dist");
   const outDir = path.resolve(APP_DIR, values.out ?? "dist");
@@ -61,7 +79,9 @@ async function main(argv: string[]): Promise<void> {
     });
   } else {
     targets = [];
-    for (const t of TARGETS) if (await exists(path.join(binDir, binaryFileName(t)))) targets.push(t);
+    for (const t of TARGETS) {
+      if (await exists(path.join(binDir, binaryFileName(t)))) targets.push(t);
+    }
   }
   if (targets.length === 0) {
     console.error(`pack-mcpb: no compiled binaries in ${binDir}: run deno task compile first`);
@@ -73,7 +93,9 @@ async function main(argv: string[]): Promise<void> {
   for (const t of targets) {
     const binary = path.join(binDir, binaryFileName(t));
     if (!(await exists(binary))) {
-      console.error(`pack-mcpb: ${binary} is missing: run deno task compile --target ${t.triple} first`);
+      console.error(
+        `pack-mcpb: ${binary} is missing: run deno task compile --target ${t.triple} first`,
+      );
       Deno.exit(1);
     }
     const file = path.join(outDir, bundleFileName(t));

@@ -4,13 +4,23 @@
  * problem (main.ts prints it and exits with code 2).
  */
 import { parseArgs } from "node:util";
-import { parseRawBaseOverride, DEFAULT_RAW_BASE } from "./policy/urls.ts";
+import { DEFAULT_RAW_BASE, parseRawBaseOverride } from "./policy/urls.ts";
 import { GITHUB_NET } from "./sandbox/permissions.ts";
 import { ALL_LINTERS, type LinterName } from "./linters/registry.ts";
 import { safePath } from "./policy/commands.ts";
 import { DEFAULT_RUFF_IDLE_MS } from "./linters/ruff/engine_client.ts";
-import { DEFAULT_MAX_OUTPUT_BYTES, MAX_MAX_OUTPUT_BYTES, MIN_MAX_OUTPUT_BYTES } from "./output/budget.ts";
-import { boolOption, HTTP_ARG_OPTIONS, HTTP_USAGE, type HttpConfig, parseHttpConfig } from "./config_http.ts";
+import {
+  DEFAULT_MAX_OUTPUT_BYTES,
+  MAX_MAX_OUTPUT_BYTES,
+  MIN_MAX_OUTPUT_BYTES,
+} from "./output/budget.ts";
+import {
+  boolOption,
+  HTTP_ARG_OPTIONS,
+  HTTP_USAGE,
+  type HttpConfig,
+  parseHttpConfig,
+} from "./config_http.ts";
 
 export type Transport = "stdio" | "http";
 export type LogLevel = "debug" | "info" | "warning" | "error";
@@ -155,7 +165,9 @@ export function parseConfigArgs(argv: string[], env: EnvReader, cwd: string): Pa
   const [rootRaw, rootSrc] = pick("root", "CODE_REVIEW_ROOT");
   const rootArg = rootRaw ?? cwd;
   if (rootArg.includes("\0")) return fail(rootSrc, "contains a NUL byte");
-  if (rootArg.includes(",")) return fail(rootSrc, "a root containing a comma cannot be named in --allow-read");
+  if (rootArg.includes(",")) {
+    return fail(rootSrc, "a root containing a comma cannot be named in --allow-read");
+  }
 
   const [transportRaw, transportSrc] = pick("transport", "CODE_REVIEW_TRANSPORT");
   const transport = transportRaw ?? "stdio";
@@ -165,7 +177,9 @@ export function parseConfigArgs(argv: string[], env: EnvReader, cwd: string): Pa
 
   const [hostRaw, hostSrc] = pick("host", "CODE_REVIEW_HOST");
   const host = hostRaw ?? "127.0.0.1";
-  if (!/^[A-Za-z0-9.:\-\[\]]{1,253}$/.test(host)) return fail(hostSrc, `not a host name or address: ${JSON.stringify(host)}`);
+  if (!/^[A-Za-z0-9.:\-\[\]]{1,253}$/.test(host)) {
+    return fail(hostSrc, `not a host name or address: ${JSON.stringify(host)}`);
+  }
 
   const [portRaw, portSrc] = pick("port", "CODE_REVIEW_PORT");
   const port = portRaw === undefined ? 8000 : Number(portRaw);
@@ -180,7 +194,10 @@ export function parseConfigArgs(argv: string[], env: EnvReader, cwd: string): Pa
     if (names.length === 0) return fail(lintersSrc, "expected a comma-separated list of linters");
     for (const n of names) {
       if (!(ALL_LINTERS as readonly string[]).includes(n)) {
-        return fail(lintersSrc, `unknown linter ${JSON.stringify(n)} (known: ${ALL_LINTERS.join(", ")})`);
+        return fail(
+          lintersSrc,
+          `unknown linter ${JSON.stringify(n)} (known: ${ALL_LINTERS.join(", ")})`,
+        );
       }
     }
     linters = [...new Set(names)] as LinterName[];
@@ -189,7 +206,10 @@ export function parseConfigArgs(argv: string[], env: EnvReader, cwd: string): Pa
   const [levelRaw, levelSrc] = pick("log-level", "CODE_REVIEW_LOG_LEVEL");
   const logLevel = (levelRaw ?? "info") as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) {
-    return fail(levelSrc, `expected one of ${LOG_LEVELS.join(", ")}, got ${JSON.stringify(levelRaw)}`);
+    return fail(
+      levelSrc,
+      `expected one of ${LOG_LEVELS.join(", ")}, got ${JSON.stringify(levelRaw)}`,
+    );
   }
 
   const [baseRaw, baseSrc] = pick("github-raw-base", "CODE_REVIEW_GITHUB_RAW_BASE");
@@ -203,10 +223,12 @@ export function parseConfigArgs(argv: string[], env: EnvReader, cwd: string): Pa
   }
 
   const timeouts: Record<string, number> = {};
-  for (const [flag, envName, def] of [
-    ["linter-timeout-ms", "CODE_REVIEW_LINTER_TIMEOUT_MS", LIMITS.linterTimeoutMs],
-    ["fetch-timeout-ms", "CODE_REVIEW_FETCH_TIMEOUT_MS", LIMITS.fetchTimeoutMs],
-  ] as const) {
+  for (
+    const [flag, envName, def] of [
+      ["linter-timeout-ms", "CODE_REVIEW_LINTER_TIMEOUT_MS", LIMITS.linterTimeoutMs],
+      ["fetch-timeout-ms", "CODE_REVIEW_FETCH_TIMEOUT_MS", LIMITS.fetchTimeoutMs],
+    ] as const
+  ) {
     const [raw, src] = pick(flag, envName);
     const n = raw === undefined ? def : Number(raw);
     if (raw !== undefined && (!/^\d{1,7}$/.test(raw) || n < 10 || n > 600_000)) {
@@ -217,16 +239,36 @@ export function parseConfigArgs(argv: string[], env: EnvReader, cwd: string): Pa
 
   const [idleRaw, idleSrc] = pick("ruff-idle-ms", "CODE_REVIEW_RUFF_IDLE_MS");
   const ruffIdleMs = idleRaw === undefined ? DEFAULT_RUFF_IDLE_MS : Number(idleRaw);
-  if (idleRaw !== undefined && (!/^\d{1,8}$/.test(idleRaw) || ruffIdleMs < 100 || ruffIdleMs > 86_400_000)) {
-    return fail(idleSrc, `expected milliseconds from 100 to 86400000, got ${JSON.stringify(idleRaw)}`);
+  if (
+    idleRaw !== undefined &&
+    (!/^\d{1,8}$/.test(idleRaw) || ruffIdleMs < 100 || ruffIdleMs > 86_400_000)
+  ) {
+    return fail(
+      idleSrc,
+      `expected milliseconds from 100 to 86400000, got ${JSON.stringify(idleRaw)}`,
+    );
   }
 
-  const hardLinks = boolOption(v as Record<string, unknown>, env, "allow-hard-links", "CODE_REVIEW_ALLOW_HARD_LINKS");
+  const hardLinks = boolOption(
+    v as Record<string, unknown>,
+    env,
+    "allow-hard-links",
+    "CODE_REVIEW_ALLOW_HARD_LINKS",
+  );
   if (!hardLinks.ok) return { ok: false, error: hardLinks.error };
   const [budgetRaw, budgetSrc] = pick("max-output-bytes", "CODE_REVIEW_MAX_OUTPUT_BYTES");
   const maxOutputBytes = budgetRaw === undefined ? DEFAULT_MAX_OUTPUT_BYTES : Number(budgetRaw);
-  if (budgetRaw !== undefined && (!/^\d{1,9}$/.test(budgetRaw) || maxOutputBytes < MIN_MAX_OUTPUT_BYTES || maxOutputBytes > MAX_MAX_OUTPUT_BYTES)) {
-    return fail(budgetSrc, `expected bytes from ${MIN_MAX_OUTPUT_BYTES} to ${MAX_MAX_OUTPUT_BYTES}, got ${JSON.stringify(budgetRaw)}`);
+  if (
+    budgetRaw !== undefined &&
+    (!/^\d{1,9}$/.test(budgetRaw) || maxOutputBytes < MIN_MAX_OUTPUT_BYTES ||
+      maxOutputBytes > MAX_MAX_OUTPUT_BYTES)
+  ) {
+    return fail(
+      budgetSrc,
+      `expected bytes from ${MIN_MAX_OUTPUT_BYTES} to ${MAX_MAX_OUTPUT_BYTES}, got ${
+        JSON.stringify(budgetRaw)
+      }`,
+    );
   }
 
   let allowSecretFiles = v["allow-secret-files"] === true;
@@ -235,12 +277,22 @@ export function parseConfigArgs(argv: string[], env: EnvReader, cwd: string): Pa
     if (raw !== undefined && raw !== "") {
       if (/^(1|true|yes)$/i.test(raw)) allowSecretFiles = true;
       else if (!/^(0|false|no)$/i.test(raw)) {
-        return fail("CODE_REVIEW_ALLOW_SECRET_FILES", `expected true or false, got ${JSON.stringify(raw)}`);
+        return fail(
+          "CODE_REVIEW_ALLOW_SECRET_FILES",
+          `expected true or false, got ${JSON.stringify(raw)}`,
+        );
       }
     }
   }
 
-  const http = parseHttpConfig({ pick, values: v as Record<string, unknown>, env, transport, host, port });
+  const http = parseHttpConfig({
+    pick,
+    values: v as Record<string, unknown>,
+    env,
+    transport,
+    host,
+    port,
+  });
   if (!http.ok) return { ok: false, error: http.error };
 
   const token = env("GITHUB_TOKEN");
@@ -284,29 +336,50 @@ function oneLine(s: string): string {
  * Checks the root on disk: it must exist and be a directory; returns its real path.
  * The error is one line naming where the value came from.
  */
-export async function resolveRoot(rootArg: string): Promise<{ ok: true; root: string } | { ok: false; error: string }> {
+export async function resolveRoot(
+  rootArg: string,
+): Promise<{ ok: true; root: string } | { ok: false; error: string }> {
   let real: string;
   try {
     real = await Deno.realPath(rootArg);
   } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return { ok: false, error: `--root: ${JSON.stringify(rootArg)} does not exist` };
-    if (err instanceof Deno.errors.NotCapable || err instanceof Deno.errors.PermissionDenied) {
-      return { ok: false, error: `--root: no read permission for ${JSON.stringify(rootArg)}: pass --allow-read=<the root's real path> to deno` };
+    if (err instanceof Deno.errors.NotFound) {
+      return { ok: false, error: `--root: ${JSON.stringify(rootArg)} does not exist` };
     }
-    return { ok: false, error: `--root: cannot resolve ${JSON.stringify(rootArg)}: ${oneLine((err as Error).message)}` };
+    if (err instanceof Deno.errors.NotCapable || err instanceof Deno.errors.PermissionDenied) {
+      return {
+        ok: false,
+        error: `--root: no read permission for ${
+          JSON.stringify(rootArg)
+        }: pass --allow-read=<the root's real path> to deno`,
+      };
+    }
+    return {
+      ok: false,
+      error: `--root: cannot resolve ${JSON.stringify(rootArg)}: ${
+        oneLine((err as Error).message)
+      }`,
+    };
   }
   let info: Deno.FileInfo;
   try {
     info = await Deno.stat(real);
   } catch (err) {
-    return { ok: false, error: `--root: cannot stat ${JSON.stringify(real)}: ${oneLine((err as Error).message)}` };
+    return {
+      ok: false,
+      error: `--root: cannot stat ${JSON.stringify(real)}: ${oneLine((err as Error).message)}`,
+    };
   }
-  if (!info.isDirectory) return { ok: false, error: `--root: ${JSON.stringify(rootArg)} is not a directory` };
+  if (!info.isDirectory) {
+    return { ok: false, error: `--root: ${JSON.stringify(rootArg)} is not a directory` };
+  }
   const status = await Deno.permissions.query({ name: "read", path: real });
   if (status.state !== "granted") {
     return {
       ok: false,
-      error: `--root: Deno may not read ${JSON.stringify(real)} (the real path of ${JSON.stringify(rootArg)}): name it in --allow-read`,
+      error: `--root: Deno may not read ${JSON.stringify(real)} (the real path of ${
+        JSON.stringify(rootArg)
+      }): name it in --allow-read`,
     };
   }
   return { ok: true, root: real };

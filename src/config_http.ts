@@ -70,7 +70,15 @@ export interface HttpConfig {
 }
 
 /** Tool names a rate limit may name (a unit test checks them against the tool list). */
-export const RATE_LIMITED_TOOLS = ["list_directory", "read_file", "search_code", "run_linter", "fetch_github_file", "review_changes", "get_diff"] as const;
+export const RATE_LIMITED_TOOLS = [
+  "list_directory",
+  "read_file",
+  "search_code",
+  "run_linter",
+  "fetch_github_file",
+  "review_changes",
+  "get_diff",
+] as const;
 
 export const HTTP_DEFAULTS = {
   maxBodyBytes: 1024 * 1024,
@@ -183,10 +191,21 @@ export function parseApiKeys(
     if (colon <= 0) return { ok: false, error: `${source}: entry ${n} is not "name:key"` };
     const name = entry.slice(0, colon);
     const key = entry.slice(colon + 1);
-    if (!NAME_RE.test(name)) return { ok: false, error: `${source}: entry ${n}: a name is 1-64 letters, digits or . _ @ -` };
-    if (names.has(name)) return { ok: false, error: `${source}: entry ${n}: the name ${name} appears twice` };
+    if (!NAME_RE.test(name)) {
+      return {
+        ok: false,
+        error: `${source}: entry ${n}: a name is 1-64 letters, digits or . _ @ -`,
+      };
+    }
+    if (names.has(name)) {
+      return { ok: false, error: `${source}: entry ${n}: the name ${name} appears twice` };
+    }
     if (key.length < MIN_API_KEY_LENGTH || /\s/.test(key)) {
-      return { ok: false, error: `${source}: entry ${n} (${name}): a key needs at least ${MIN_API_KEY_LENGTH} characters and no spaces` };
+      return {
+        ok: false,
+        error:
+          `${source}: entry ${n} (${name}): a key needs at least ${MIN_API_KEY_LENGTH} characters and no spaces`,
+      };
     }
     names.add(name);
     keys.push({ name, sha256: sha256Hex(key) });
@@ -195,51 +214,86 @@ export function parseApiKeys(
 }
 
 /** Parses an http(s) URL for auth settings: https, or http on a loopback host. */
-function authUrl(value: string, what: string): { ok: true; url: URL } | { ok: false; error: string } {
+function authUrl(
+  value: string,
+  what: string,
+): { ok: true; url: URL } | { ok: false; error: string } {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
     return { ok: false, error: `not a URL: ${JSON.stringify(value)}` };
   }
-  if (url.username !== "" || url.password !== "") return { ok: false, error: "must not contain credentials" };
+  if (url.username !== "" || url.password !== "") {
+    return { ok: false, error: "must not contain credentials" };
+  }
   if (url.hash !== "") return { ok: false, error: "must not have a fragment" };
   if (url.protocol === "https:") return { ok: true, url };
   if (url.protocol === "http:" && isLoopbackHost(url.hostname)) return { ok: true, url };
-  return { ok: false, error: `${what} must use https (http only on a loopback host), got ${JSON.stringify(value)}` };
+  return {
+    ok: false,
+    error: `${what} must use https (http only on a loopback host), got ${JSON.stringify(value)}`,
+  };
 }
 
-function parseRateLimits(raw: string): { ok: true; value: RateLimits } | { ok: false; error: string } {
+function parseRateLimits(
+  raw: string,
+): { ok: true; value: RateLimits } | { ok: false; error: string } {
   let client: number = HTTP_DEFAULTS.rateLimits.client;
   let tool: number = HTTP_DEFAULTS.rateLimits.tool;
   const perTool: Record<string, number> = { ...HTTP_DEFAULTS.rateLimits.perTool };
   for (const part of raw.split(",").map((s) => s.trim()).filter((s) => s !== "")) {
     const m = part.match(/^([a-z_]+)=(\d{1,7})$/);
-    if (!m) return { ok: false, error: `expected name=N pairs like client=300,run_linter=20, got ${JSON.stringify(part)}` };
+    if (!m) {
+      return {
+        ok: false,
+        error: `expected name=N pairs like client=300,run_linter=20, got ${JSON.stringify(part)}`,
+      };
+    }
     const [, name, count] = m as unknown as [string, string, string];
     const n = Number(count);
-    if (n < 1 || n > 1_000_000) return { ok: false, error: `${name}: expected 1 to 1000000 per minute, got ${count}` };
+    if (n < 1 || n > 1_000_000) {
+      return { ok: false, error: `${name}: expected 1 to 1000000 per minute, got ${count}` };
+    }
     if (name === "client") client = n;
     else if (name === "tool") tool = n;
     else if ((RATE_LIMITED_TOOLS as readonly string[]).includes(name)) perTool[name] = n;
-    else return { ok: false, error: `unknown name ${JSON.stringify(name)} (known: client, tool, ${RATE_LIMITED_TOOLS.join(", ")})` };
+    else {return {
+        ok: false,
+        error: `unknown name ${JSON.stringify(name)} (known: client, tool, ${
+          RATE_LIMITED_TOOLS.join(", ")
+        })`,
+      };}
   }
   return { ok: true, value: { client, tool, perTool } };
 }
 
-function intOption(pick: Pick, flag: string, envName: string, def: number, min: number, max: number):
-  { ok: true; value: number } | { ok: false; error: string } {
+function intOption(
+  pick: Pick,
+  flag: string,
+  envName: string,
+  def: number,
+  min: number,
+  max: number,
+): { ok: true; value: number } | { ok: false; error: string } {
   const [raw, src] = pick(flag, envName);
   if (raw === undefined) return { ok: true, value: def };
   const n = Number(raw);
   if (!/^\d{1,10}$/.test(raw) || n < min || n > max) {
-    return { ok: false, error: `${src}: expected an integer from ${min} to ${max}, got ${JSON.stringify(raw)}` };
+    return {
+      ok: false,
+      error: `${src}: expected an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`,
+    };
   }
   return { ok: true, value: n };
 }
 
-export function boolOption(values: Record<string, unknown>, env: (n: string) => string | undefined, flag: string, envName: string):
-  { ok: true; value: boolean } | { ok: false; error: string } {
+export function boolOption(
+  values: Record<string, unknown>,
+  env: (n: string) => string | undefined,
+  flag: string,
+  envName: string,
+): { ok: true; value: boolean } | { ok: false; error: string } {
   if (values[flag] === true) return { ok: true, value: true };
   const raw = env(envName);
   if (raw === undefined || raw === "") return { ok: true, value: false };
@@ -261,14 +315,19 @@ function list(raw: string): string[] {
  */
 export function parseHttpConfig(input: HttpParseInput): HttpParseOutcome {
   const { pick, values, env, transport, host, port } = input;
-  const fail = (error: string): HttpParseOutcome => ({ ok: false, error: error.replace(/\s+/g, " ").trim() });
+  const fail = (error: string): HttpParseOutcome => ({
+    ok: false,
+    error: error.replace(/\s+/g, " ").trim(),
+  });
 
   const stateful = boolOption(values, env, "stateful", "CODE_REVIEW_STATEFUL");
   if (!stateful.ok) return fail(stateful.error);
 
   const [modeRaw, modeSrc] = pick("response-mode", "CODE_REVIEW_RESPONSE_MODE");
   const responseMode = (modeRaw ?? "sse") as ResponseMode;
-  if (responseMode !== "sse" && responseMode !== "json") return fail(`${modeSrc}: expected sse or json, got ${JSON.stringify(modeRaw)}`);
+  if (responseMode !== "sse" && responseMode !== "json") {
+    return fail(`${modeSrc}: expected sse or json, got ${JSON.stringify(modeRaw)}`);
+  }
 
   const [resourceRaw, resourceSrc] = pick("resource-url", "CODE_REVIEW_RESOURCE_URL");
   let resourceUrl: URL | undefined;
@@ -283,14 +342,22 @@ export function parseHttpConfig(input: HttpParseInput): HttpParseOutcome {
   let allowedHosts: string[];
   if (hostsRaw !== undefined) {
     allowedHosts = list(hostsRaw).map((h) => h.toLowerCase());
-    if (allowedHosts.length === 0) return fail(`${hostsSrc}: expected a comma-separated list of host names`);
+    if (allowedHosts.length === 0) {
+      return fail(`${hostsSrc}: expected a comma-separated list of host names`);
+    }
     const bad = allowedHosts.find((h) => !HOST_ENTRY_RE.test(h));
-    if (bad !== undefined) return fail(`${hostsSrc}: not a host or host:port: ${JSON.stringify(bad)}`);
+    if (bad !== undefined) {
+      return fail(`${hostsSrc}: not a host or host:port: ${JSON.stringify(bad)}`);
+    }
   } else {
     allowedHosts = [...LOOPBACK_NAMES];
     const bind = bracketHost(host.toLowerCase());
-    if (!["0.0.0.0", "[::]"].includes(bind) && !allowedHosts.includes(bind)) allowedHosts.push(bind);
-    if (resourceUrl && !allowedHosts.includes(resourceUrl.hostname)) allowedHosts.push(resourceUrl.hostname);
+    if (!["0.0.0.0", "[::]"].includes(bind) && !allowedHosts.includes(bind)) {
+      allowedHosts.push(bind);
+    }
+    if (resourceUrl && !allowedHosts.includes(resourceUrl.hostname)) {
+      allowedHosts.push(resourceUrl.hostname);
+    }
   }
 
   const [originsRaw, originsSrc] = pick("allowed-origins", "CODE_REVIEW_ALLOWED_ORIGINS");
@@ -302,7 +369,9 @@ export function parseHttpConfig(input: HttpParseInput): HttpParseOutcome {
       try {
         url = new URL(o);
       } catch {
-        return fail(`${originsSrc}: not an origin like https://app.example.com: ${JSON.stringify(o)}`);
+        return fail(
+          `${originsSrc}: not an origin like https://app.example.com: ${JSON.stringify(o)}`,
+        );
       }
       if (url.origin === "null" || (url.protocol !== "http:" && url.protocol !== "https:")) {
         return fail(`${originsSrc}: not an http(s) origin: ${JSON.stringify(o)}`);
@@ -311,10 +380,19 @@ export function parseHttpConfig(input: HttpParseInput): HttpParseOutcome {
     }
   } else {
     allowedOrigins = LOOPBACK_NAMES.map((h) => `http://${h}:${port}`);
-    if (resourceUrl && !allowedOrigins.includes(resourceUrl.origin)) allowedOrigins.push(resourceUrl.origin);
+    if (resourceUrl && !allowedOrigins.includes(resourceUrl.origin)) {
+      allowedOrigins.push(resourceUrl.origin);
+    }
   }
 
-  const body = intOption(pick, "max-body-bytes", "CODE_REVIEW_MAX_BODY_BYTES", HTTP_DEFAULTS.maxBodyBytes, 1024, 64 * 1024 * 1024);
+  const body = intOption(
+    pick,
+    "max-body-bytes",
+    "CODE_REVIEW_MAX_BODY_BYTES",
+    HTTP_DEFAULTS.maxBodyBytes,
+    1024,
+    64 * 1024 * 1024,
+  );
   if (!body.ok) return fail(body.error);
 
   // Authentication: JWT settings as a set, or API keys, or nothing.
@@ -327,14 +405,28 @@ export function parseHttpConfig(input: HttpParseInput): HttpParseOutcome {
   const wantsKeys = keysFileRaw !== undefined || (keysEnv !== undefined && keysEnv !== "");
   let auth: AuthConfig = { mode: "none" };
   if (wantsJwt && wantsKeys) {
-    return fail(`${issuerRaw !== undefined ? issuerSrc : jwksSrc}: configure either JWT (--issuer, --jwks-url) or API keys, not both`);
+    return fail(
+      `${
+        issuerRaw !== undefined ? issuerSrc : jwksSrc
+      }: configure either JWT (--issuer, --jwks-url) or API keys, not both`,
+    );
   }
   const requiredScope = scopeRaw ?? HTTP_DEFAULTS.requiredScope;
-  if (!SCOPE_RE.test(requiredScope)) return fail(`${scopeSrc}: not a scope token: ${JSON.stringify(scopeRaw)}`);
+  if (!SCOPE_RE.test(requiredScope)) {
+    return fail(`${scopeSrc}: not a scope token: ${JSON.stringify(scopeRaw)}`);
+  }
   if (wantsJwt) {
-    if (issuerRaw === undefined) return fail(`${issuerSrc}: JWT mode needs the issuer too (--issuer or CODE_REVIEW_ISSUER)`);
-    if (jwksRaw === undefined) return fail(`${jwksSrc}: JWT mode needs the JWKS URL too (--jwks-url or CODE_REVIEW_JWKS_URL)`);
-    if (resourceUrl === undefined) return fail(`${resourceSrc}: JWT mode needs this server's resource URL (the token audience)`);
+    if (issuerRaw === undefined) {
+      return fail(`${issuerSrc}: JWT mode needs the issuer too (--issuer or CODE_REVIEW_ISSUER)`);
+    }
+    if (jwksRaw === undefined) {
+      return fail(
+        `${jwksSrc}: JWT mode needs the JWKS URL too (--jwks-url or CODE_REVIEW_JWKS_URL)`,
+      );
+    }
+    if (resourceUrl === undefined) {
+      return fail(`${resourceSrc}: JWT mode needs this server's resource URL (the token audience)`);
+    }
     const jwks = authUrl(jwksRaw, "the JWKS URL");
     if (!jwks.ok) return fail(`${jwksSrc}: ${jwks.error}`);
     const iss = authUrl(issuerRaw, "the issuer");
@@ -348,9 +440,13 @@ export function parseHttpConfig(input: HttpParseInput): HttpParseOutcome {
       keys = parsed.keys;
     }
     if (keysFileRaw !== undefined && (keysFileRaw.includes(",") || keysFileRaw.includes("\0"))) {
-      return fail(`${keysFileSrc}: a path with a comma or NUL byte cannot be named in --allow-read`);
+      return fail(
+        `${keysFileSrc}: a path with a comma or NUL byte cannot be named in --allow-read`,
+      );
     }
-    if (keysFileRaw === undefined && keys.length === 0) return fail("CODE_REVIEW_API_KEYS: no keys in it");
+    if (keysFileRaw === undefined && keys.length === 0) {
+      return fail("CODE_REVIEW_API_KEYS: no keys in it");
+    }
     auth = { mode: "api-key", keys, keysFile: keysFileRaw };
   }
 
@@ -361,19 +457,46 @@ export function parseHttpConfig(input: HttpParseInput): HttpParseOutcome {
 
   const [limitsRaw, limitsSrc] = pick("rate-limits", "CODE_REVIEW_RATE_LIMITS");
   const limits = limitsRaw === undefined
-    ? { ok: true as const, value: { ...HTTP_DEFAULTS.rateLimits, perTool: { ...HTTP_DEFAULTS.rateLimits.perTool } } }
+    ? {
+      ok: true as const,
+      value: { ...HTTP_DEFAULTS.rateLimits, perTool: { ...HTTP_DEFAULTS.rateLimits.perTool } },
+    }
     : parseRateLimits(limitsRaw);
   if (!limits.ok) return fail(`${limitsSrc}: ${limits.error}`);
 
-  const linters = intOption(pick, "max-concurrent-linters", "CODE_REVIEW_MAX_CONCURRENT_LINTERS", HTTP_DEFAULTS.maxConcurrentLinters, 1, 64);
+  const linters = intOption(
+    pick,
+    "max-concurrent-linters",
+    "CODE_REVIEW_MAX_CONCURRENT_LINTERS",
+    HTTP_DEFAULTS.maxConcurrentLinters,
+    1,
+    64,
+  );
   if (!linters.ok) return fail(linters.error);
-  const timeout = intOption(pick, "request-timeout-ms", "CODE_REVIEW_REQUEST_TIMEOUT_MS", HTTP_DEFAULTS.requestTimeoutMs, 100, 3_600_000);
+  const timeout = intOption(
+    pick,
+    "request-timeout-ms",
+    "CODE_REVIEW_REQUEST_TIMEOUT_MS",
+    HTTP_DEFAULTS.requestTimeoutMs,
+    100,
+    3_600_000,
+  );
   if (!timeout.ok) return fail(timeout.error);
-  const shutdown = intOption(pick, "shutdown-timeout-ms", "CODE_REVIEW_SHUTDOWN_TIMEOUT_MS", HTTP_DEFAULTS.shutdownTimeoutMs, 0, 600_000);
+  const shutdown = intOption(
+    pick,
+    "shutdown-timeout-ms",
+    "CODE_REVIEW_SHUTDOWN_TIMEOUT_MS",
+    HTTP_DEFAULTS.shutdownTimeoutMs,
+    0,
+    600_000,
+  );
   if (!shutdown.ok) return fail(shutdown.error);
 
   const allowUnauthenticatedRemote = values["allow-unauthenticated-remote"] === true;
-  if (transport === "http" && auth.mode === "none" && !isLoopbackHost(host) && !allowUnauthenticatedRemote) {
+  if (
+    transport === "http" && auth.mode === "none" && !isLoopbackHost(host) &&
+    !allowUnauthenticatedRemote
+  ) {
     return fail(
       `--host: binding ${host} with no authentication lets anyone who reaches it read the project; ` +
         "configure JWT (--resource-url, --issuer, --jwks-url) or API keys, or pass --allow-unauthenticated-remote",
@@ -390,7 +513,9 @@ export function parseHttpConfig(input: HttpParseInput): HttpParseOutcome {
       maxBodyBytes: body.value,
       resourceUrl: resourceUrl?.href,
       auth,
-      metricsTokenSha256: tokenRaw !== undefined && tokenRaw !== "" ? sha256Hex(tokenRaw) : undefined,
+      metricsTokenSha256: tokenRaw !== undefined && tokenRaw !== ""
+        ? sha256Hex(tokenRaw)
+        : undefined,
       rateLimits: limits.value,
       maxConcurrentLinters: linters.value,
       requestTimeoutMs: timeout.value,
@@ -402,7 +527,14 @@ export function parseHttpConfig(input: HttpParseInput): HttpParseOutcome {
 
 /** The defaults for a loopback server on `port`: what no flags and no environment give. */
 export function defaultHttpConfig(port = 8000): HttpConfig {
-  const r = parseHttpConfig({ pick: (f) => [undefined, `--${f}`], values: {}, env: () => undefined, transport: "http", host: "127.0.0.1", port });
+  const r = parseHttpConfig({
+    pick: (f) => [undefined, `--${f}`],
+    values: {},
+    env: () => undefined,
+    transport: "http",
+    host: "127.0.0.1",
+    port,
+  });
   if (!r.ok) throw new Error(r.error);
   return r.value;
 }

@@ -10,9 +10,13 @@ import type { Config } from "./config.ts";
 import type { SandboxClient } from "./sandbox/client.ts";
 import type { GitHubRawClient } from "./github/raw_client.ts";
 import { TOOLS } from "./tools/mod.ts";
-import { toolError, type ToolContext, ToolTimeoutError } from "./tools/types.ts";
+import { type ToolContext, toolError, ToolTimeoutError } from "./tools/types.ts";
 import { fileResource, reviewRulesResource } from "./resources/mod.ts";
-import { performanceReviewPrompt, reviewChangesPrompt, securityReviewPrompt } from "./prompts/mod.ts";
+import {
+  performanceReviewPrompt,
+  reviewChangesPrompt,
+  securityReviewPrompt,
+} from "./prompts/mod.ts";
 import { log } from "./observability/log.ts";
 import { enforceBudget } from "./output/enforce.ts";
 import { SERVER_NAME, VERSION } from "./version.ts";
@@ -39,7 +43,10 @@ export interface ServerDeps {
    * Wraps each tool handler, e.g. to apply rate limits or concurrency caps per
    * subject; returning a CallToolResult short-circuits the call.
    */
-  guard?: (tool: string, ctx: ToolContext) => Promise<CallToolResult | undefined> | CallToolResult | undefined;
+  guard?: (
+    tool: string,
+    ctx: ToolContext,
+  ) => Promise<CallToolResult | undefined> | CallToolResult | undefined;
   /**
    * Runs around each tool handler, after guard: may queue the call, bound its time
    * (handing the handler a narrower ctx.signal) or observe its result.
@@ -72,7 +79,9 @@ function subjectOf(ctx: ServerContext): string | undefined {
 /** The HTTP layer's X-Request-Id (suffixed per call), or a fresh id (stdio). */
 function requestIdOf(ctx: ServerContext): string {
   const v = ctx.http?.req?.headers.get("x-request-id") ?? undefined;
-  return v !== undefined && REQUEST_ID_RE.test(v) ? `${v}.${newRequestId().slice(0, 4)}` : newRequestId();
+  return v !== undefined && REQUEST_ID_RE.test(v)
+    ? `${v}.${newRequestId().slice(0, 4)}`
+    : newRequestId();
 }
 
 /**
@@ -97,13 +106,21 @@ function objectSchema<S extends z.ZodRawShape>(shape: S): z.ZodObject<S> {
   return o;
 }
 
-type Prompts = [ReturnType<typeof securityReviewPrompt>, ReturnType<typeof performanceReviewPrompt>, ReturnType<typeof reviewChangesPrompt>];
+type Prompts = [
+  ReturnType<typeof securityReviewPrompt>,
+  ReturnType<typeof performanceReviewPrompt>,
+  ReturnType<typeof reviewChangesPrompt>,
+];
 const promptsBySandbox = new WeakMap<SandboxClient, { config: Config; prompts: Prompts }>();
 function promptsFor(config: Config, sandbox: SandboxClient): Prompts {
   const cached = promptsBySandbox.get(sandbox);
   if (cached?.config === config) return cached.prompts;
   const rctx = { config, sandbox };
-  const prompts: Prompts = [securityReviewPrompt(rctx), performanceReviewPrompt(rctx), reviewChangesPrompt(rctx)];
+  const prompts: Prompts = [
+    securityReviewPrompt(rctx),
+    performanceReviewPrompt(rctx),
+    reviewChangesPrompt(rctx),
+  ];
   promptsBySandbox.set(sandbox, { config, prompts });
   return prompts;
 }
@@ -124,7 +141,7 @@ export function createServer(deps: ServerDeps): McpServer {
       },
       instructions:
         "Tools for reviewing the project at the server's root: list_directory (depth > 1 for a tree), read_file and " +
-        "search_code to explore, run_linter for mechanical findings (a file, a folder or \".\" for the whole project), fetch_github_file for upstream references, review_changes and get_diff to review a git change (uncommitted, or a branch against a base). Paths are relative to the project root. " +
+        'search_code to explore, run_linter for mechanical findings (a file, a folder or "." for the whole project), fetch_github_file for upstream references, review_changes and get_diff to review a git change (uncommitted, or a branch against a base). Paths are relative to the project root. ' +
         "The resource config://review-rules holds the rules to review against; the prompts security_review and " +
         "performance_review give a structured review of one file, review_changes a review of a change.",
     },
@@ -158,7 +175,12 @@ export function createServer(deps: ServerDeps): McpServer {
             if (progressToken === undefined) return;
             await sdk.mcpReq.notify({
               method: "notifications/progress",
-              params: { progressToken, progress, ...(total !== undefined ? { total } : {}), ...(message ? { message } : {}) },
+              params: {
+                progressToken,
+                progress,
+                ...(total !== undefined ? { total } : {}),
+                ...(message ? { message } : {}),
+              },
             }).catch(() => {});
           },
         };
@@ -188,13 +210,33 @@ export function createServer(deps: ServerDeps): McpServer {
             result = toolError(`Internal error (request ${requestId})`);
           }
         }
-        result = enforceBudget(result, deps.config.maxOutputBytes, (sizes) => logger.warn("tool answer over the output budget", { tool: tool.name, requestId, ...sizes }));
+        result = enforceBudget(
+          result,
+          deps.config.maxOutputBytes,
+          (sizes) =>
+            logger.warn("tool answer over the output budget", {
+              tool: tool.name,
+              requestId,
+              ...sizes,
+            }),
+        );
         const durationMs = Math.round((performance.now() - started) * 10) / 10;
         logger.info("tool call", { tool: tool.name, outcome, durationMs, requestId, subject });
-        deps.onToolCall?.({ tool: tool.name, durationMs, outcome, requestId, ...(subject !== undefined ? { subject } : {}) });
+        deps.onToolCall?.({
+          tool: tool.name,
+          durationMs,
+          outcome,
+          requestId,
+          ...(subject !== undefined ? { subject } : {}),
+        });
         // The client's log (deprecated, still served): sent only at or above the level it asked for.
         if (!signal.aborted) {
-          await sdk.mcpReq.log(outcome === "error" ? "error" : "debug", { tool: tool.name, outcome, durationMs, requestId }, "tool")
+          await sdk.mcpReq.log(outcome === "error" ? "error" : "debug", {
+            tool: tool.name,
+            outcome,
+            durationMs,
+            requestId,
+          }, "tool")
             .catch(() => {});
         }
         return result;
@@ -209,7 +251,10 @@ export function createServer(deps: ServerDeps): McpServer {
   server.registerResource(rules.name, rules.uri, rules.metadata, (uri) => rules.read(uri));
 
   const [security, performanceReview, reviewChanges] = promptsFor(deps.config, deps.sandbox);
-  server.registerPrompt(security.name, { ...security.config, argsSchema: objectSchema(security.config.argsSchema) }, (a) => security.handler(a));
+  server.registerPrompt(security.name, {
+    ...security.config,
+    argsSchema: objectSchema(security.config.argsSchema),
+  }, (a) => security.handler(a));
   server.registerPrompt(
     performanceReview.name,
     { ...performanceReview.config, argsSchema: objectSchema(performanceReview.config.argsSchema) },

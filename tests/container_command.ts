@@ -2,9 +2,19 @@
 import { CONTAINER, denoContainerFlags } from "../src/sandbox/permissions.ts";
 
 /** Flags the deno-run image adds that are not permissions: cached dependencies only, lock and config fixed. */
-export const DENO_IMAGE_RUN_FLAGS = ["--cached-only", "--frozen", `--config=${CONTAINER.app}/deno.json`];
+export const DENO_IMAGE_RUN_FLAGS = [
+  "--cached-only",
+  "--frozen",
+  `--config=${CONTAINER.app}/deno.json`,
+];
 
 /** The deno-run image's command line before any subcommand or server option. */
 export function denoImageCommand(): string[] {
-  return ["/deno", "run", ...denoContainerFlags(), ...DENO_IMAGE_RUN_FLAGS, `${CONTAINER.app}/main.ts`];
+  return [
+    "/deno",
+    "run",
+    ...denoContainerFlags(),
+    ...DENO_IMAGE_RUN_FLAGS,
+    `${CONTAINER.app}/main.ts`,
+  ];
 }

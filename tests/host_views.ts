@@ -15,8 +15,11 @@ export interface HostViews {
 }
 
 export function hostViews(result: CallToolResult): HostViews {
-  const contentOnly = result.content.map((c) => (c.type === "text" ? c.text : JSON.stringify(c))).join("\n");
-  const structuredOnly = result.structuredContent !== undefined ? JSON.stringify(result.structuredContent) : contentOnly;
+  const contentOnly = result.content.map((c) => (c.type === "text" ? c.text : JSON.stringify(c)))
+    .join("\n");
+  const structuredOnly = result.structuredContent !== undefined
+    ? JSON.stringify(result.structuredContent)
+    : contentOnly;
   return { contentOnly, structuredOnly };
 }
 
@@ -25,7 +28,9 @@ function stringLeaves(v: unknown, at = ""): [string, string][] {
   if (typeof v === "string") return [[at, v]];
   if (Array.isArray(v)) return v.flatMap((x, i) => stringLeaves(x, `${at}.${i}`));
   if (v !== null && typeof v === "object") {
-    return Object.entries(v as Record<string, unknown>).flatMap(([k, x]) => stringLeaves(x, at === "" ? k : `${at}.${k}`));
+    return Object.entries(v as Record<string, unknown>).flatMap(([k, x]) =>
+      stringLeaves(x, at === "" ? k : `${at}.${k}`)
+    );
   }
   return [];
 }
@@ -47,15 +52,22 @@ export interface PayloadOptions {
  * every fact; the text carries every string of the structured content (so a content-only host
  * loses nothing); a text payload comes without structured content.
  */
-export function assertEveryHostSeesPayload(result: CallToolResult, options: PayloadOptions = {}): void {
+export function assertEveryHostSeesPayload(
+  result: CallToolResult,
+  options: PayloadOptions = {},
+): void {
   const views = hostViews(result);
   for (const fact of options.facts ?? []) {
     assert(views.contentOnly.includes(fact), `a content-only host misses ${JSON.stringify(fact)}`);
-    const inJson = views.structuredOnly.includes(fact) || views.structuredOnly.includes(JSON.stringify(fact).slice(1, -1));
+    const inJson = views.structuredOnly.includes(fact) ||
+      views.structuredOnly.includes(JSON.stringify(fact).slice(1, -1));
     assert(inJson, `a structured-only host misses ${JSON.stringify(fact)}`);
   }
   if (options.textPayload) {
-    assert(result.structuredContent === undefined, "a text payload must not travel twice (structuredContent present)");
+    assert(
+      result.structuredContent === undefined,
+      "a text payload must not travel twice (structuredContent present)",
+    );
   }
   if (result.structuredContent !== undefined) {
     const skip = new Set(options.conveyedOtherwise ?? []);
@@ -64,7 +76,10 @@ export function assertEveryHostSeesPayload(result: CallToolResult, options: Payl
       if (skip.has(last) || value === "") continue;
       // A multi-line value may be indented in the text rendering: each of its lines must be there.
       for (const line of value.split("\n").filter((l) => l.trim() !== "")) {
-        assert(views.contentOnly.includes(line), `a content-only host misses structuredContent.${key} = ${JSON.stringify(value)}`);
+        assert(
+          views.contentOnly.includes(line),
+          `a content-only host misses structuredContent.${key} = ${JSON.stringify(value)}`,
+        );
       }
     }
   }

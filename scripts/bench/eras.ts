@@ -40,8 +40,19 @@ const v2 = (args: string[]): Spawn => ({
   env: { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin", NO_COLOR: "1" },
 });
 
-function fromSpec(spec: ServerSpec, id: EraServer["id"], label: string, eras: readonly Era[]): EraServer {
-  return { id, label, eras, stdio: (root) => spec.stdio(root), http: (root, port) => spec.http!(root, port) };
+function fromSpec(
+  spec: ServerSpec,
+  id: EraServer["id"],
+  label: string,
+  eras: readonly Era[],
+): EraServer {
+  return {
+    id,
+    label,
+    eras,
+    stdio: (root) => spec.stdio(root),
+    http: (root, port) => spec.http!(root, port),
+  };
 }
 
 export const ERA_SERVERS: readonly EraServer[] = [
@@ -52,7 +63,10 @@ export const ERA_SERVERS: readonly EraServer[] = [
     label: "Node SDK v2 baseline (2.4.0)",
     eras: ["2025", "2026"],
     stdio: (root) => v2([root]),
-    http: (root, port) => ({ ...v2([root, "--http", String(port)]), url: `http://127.0.0.1:${port}/mcp` }),
+    http: (root, port) => ({
+      ...v2([root, "--http", String(port)]),
+      url: `http://127.0.0.1:${port}/mcp`,
+    }),
   },
 ];
 
@@ -95,11 +109,15 @@ async function coldStart(s: EraServer, era: Era, root: string): Promise<number> 
       await c.notify("notifications/initialized");
     } else {
       const discover = await c.request("server/discover", meta(era), 30_000);
-      if (discover.msg.error) throw new Error(`${s.id}: server/discover failed: ${discover.msg.error.message}`);
+      if (discover.msg.error) {
+        throw new Error(`${s.id}: server/discover failed: ${discover.msg.error.message}`);
+      }
     }
     const list = await c.request("tools/list", meta(era), 30_000);
     const tools = (list.msg.result as { tools?: unknown[] } | undefined)?.tools;
-    if (!Array.isArray(tools) || tools.length === 0) throw new Error(`${s.id} (${era}): tools/list returned no tools`);
+    if (!Array.isArray(tools) || tools.length === 0) {
+      throw new Error(`${s.id} (${era}): tools/list returned no tools`);
+    }
     return list.at - t0;
   } finally {
     await c.close();
@@ -129,9 +147,20 @@ function freePort(): number {
 }
 
 /** Starts the HTTP variant and waits until a 2025 and (when served) a 2026 call both answer. */
-async function startHttp(s: EraServer, root: string): Promise<{ url: string; child: Deno.ChildProcess }> {
+async function startHttp(
+  s: EraServer,
+  root: string,
+): Promise<{ url: string; child: Deno.ChildProcess }> {
   const h = s.http(root, freePort());
-  const child = new Deno.Command(h.cmd, { args: h.args, cwd: h.cwd, env: h.env, clearEnv: true, stdin: "null", stdout: "null", stderr: "null" })
+  const child = new Deno.Command(h.cmd, {
+    args: h.args,
+    cwd: h.cwd,
+    env: h.env,
+    clearEnv: true,
+    stdin: "null",
+    stdout: "null",
+    stderr: "null",
+  })
     .spawn();
   const deadline = performance.now() + 20_000;
   let last = "not started";
@@ -141,7 +170,11 @@ async function startHttp(s: EraServer, root: string): Promise<{ url: string; chi
       for (const era of s.eras) {
         const res = await fetch(h.url, {
           method: "POST",
-          headers: { "content-type": "application/json", accept: "application/json, text/event-stream", ...eraHeaders(era) },
+          headers: {
+            "content-type": "application/json",
+            accept: "application/json, text/event-stream",
+            ...eraHeaders(era),
+          },
           body: listBody(era),
         });
         const text = await res.text();
@@ -178,7 +211,11 @@ async function stop(child: Deno.ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-export async function measureEras(root: string, plan: ErasPlan, say: (s: string) => void): Promise<ErasResults> {
+export async function measureEras(
+  root: string,
+  plan: ErasPlan,
+  say: (s: string) => void,
+): Promise<ErasResults> {
   const cold: EraCold[] = [];
   const http: EraHttp[] = [];
   const cells = ERA_SERVERS.flatMap((s) => s.eras.map((era) => ({ s, era })));
@@ -192,7 +229,9 @@ export async function measureEras(root: string, plan: ErasPlan, say: (s: string)
       samples.get(`${s.id}/${era}`)!.push(await coldStart(s, era, root));
     }
   }
-  for (const { s, era } of cells) cold.push({ server: s.id, era, toolsList: summarize(samples.get(`${s.id}/${era}`)!) });
+  for (const { s, era } of cells) {
+    cold.push({ server: s.id, era, toolsList: summarize(samples.get(`${s.id}/${era}`)!) });
+  }
 
   const scriptDir = await Deno.makeTempDir({ dir: TMP_DIR, prefix: "eras-" });
   try {
@@ -201,7 +240,13 @@ export async function measureEras(root: string, plan: ErasPlan, say: (s: string)
       const server = await startHttp(s, root);
       try {
         for (const era of s.eras) {
-          const script = await writeLuaScript(scriptDir, `${s.id}-${era}`, listBody(era), "entry_00099.py", eraHeaders(era));
+          const script = await writeLuaScript(
+            scriptDir,
+            `${s.id}-${era}`,
+            listBody(era),
+            "entry_00099.py",
+            eraHeaders(era),
+          );
           for (const connections of plan.concurrency) {
             const run = await runWrk(server.url, script, connections, plan.httpSeconds);
             http.push({
@@ -235,13 +280,20 @@ export function erasMarkdown(r: ErasResults): string {
     "",
     "| server | era | median | p95 |",
     "|---|---|---:|---:|",
-    ...r.cold.map((c) => `| ${label(c.server)} | ${c.era} | ${c.toolsList.median.toFixed(1)} | ${c.toolsList.p95.toFixed(1)} |`),
+    ...r.cold.map((c) =>
+      `| ${label(c.server)} | ${c.era} | ${c.toolsList.median.toFixed(1)} | ${
+        c.toolsList.p95.toFixed(1)
+      } |`
+    ),
     "",
     "Stateless HTTP, list_directory of 100 entries: requests per second (errors), by concurrent connections.",
     "",
   ];
   const conns = [...new Set(r.http.map((h) => h.connections))];
-  lines.push(`| server | era | ${conns.map((c) => `c=${c}`).join(" | ")} |`, `|---|---|${conns.map(() => "---:").join("|")}|`);
+  lines.push(
+    `| server | era | ${conns.map((c) => `c=${c}`).join(" | ")} |`,
+    `|---|---|${conns.map(() => "---:").join("|")}|`,
+  );
   const keys = [...new Set(r.http.map((h) => `${h.server}/${h.era}`))];
   for (const key of keys) {
     const [server, era] = key.split("/") as [string, Era];

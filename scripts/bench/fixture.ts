@@ -31,7 +31,8 @@ function textOfSize(bytes: number): string {
   const lines: string[] = [];
   let total = 0;
   for (let i = 1; total < bytes; i++) {
-    const line = `value_${String(i).padStart(8, "0")} = compute(${i}, 42)  # `.padEnd(63, "=") + "\n";
+    const line = `value_${String(i).padStart(8, "0")} = compute(${i}, 42)  # `.padEnd(63, "=") +
+      "\n";
     lines.push(line);
     total += line.length;
   }
@@ -46,7 +47,9 @@ export async function makeFixture(base: string): Promise<string> {
   for (const n of LIST_SIZES) {
     const dir = path.join(root, listDir(n));
     await Deno.mkdir(dir);
-    for (let i = 0; i < n; i++) Deno.writeTextFileSync(path.join(dir, `entry_${String(i).padStart(5, "0")}.py`), "x = 1\n");
+    for (let i = 0; i < n; i++) {
+      Deno.writeTextFileSync(path.join(dir, `entry_${String(i).padStart(5, "0")}.py`), "x = 1\n");
+    }
   }
   for (const [name, bytes] of Object.entries(FILE_SIZES)) {
     await Deno.writeTextFile(path.join(root, textFile(name as FileSize)), textOfSize(bytes));

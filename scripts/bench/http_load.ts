@@ -24,8 +24,15 @@ const MARKER = "BENCH_JSON ";
  * line. wrk runs response() and done() in different Lua states, so the count of bad answers
  * travels in a file.
  */
-function luaScript(body: string, expect: string, badFile: string, headers: Record<string, string>): string {
-  const extra = Object.entries(headers).map(([k, v]) => `wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}`).join("\n");
+function luaScript(
+  body: string,
+  expect: string,
+  badFile: string,
+  headers: Record<string, string>,
+): string {
+  const extra = Object.entries(headers).map(([k, v]) =>
+    `wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}`
+  ).join("\n");
   return `
 wrk.method = "POST"
 wrk.body = ${JSON.stringify(body)}
@@ -35,7 +42,9 @@ ${extra}
 local bad = 0
 local sample = ""
 function response(status, headers, body)
-  if status ~= 200 or not string.find(body, ${JSON.stringify(expect)}, 1, true) or string.find(body, '"isError":true', 1, true) then
+  if status ~= 200 or not string.find(body, ${
+    JSON.stringify(expect)
+  }, 1, true) or string.find(body, '"isError":true', 1, true) then
     bad = bad + 1
     if sample == "" then sample = status .. " " .. string.sub(body, 1, 200) end
     local f = io.open(${JSON.stringify(badFile)}, "w")
@@ -80,7 +89,11 @@ export async function writeLuaScript(
 /** True when wrk is on PATH. */
 export async function haveWrk(): Promise<string | null> {
   try {
-    const out = await new Deno.Command("wrk", { args: ["--version"], stdout: "piped", stderr: "piped" }).output();
+    const out = await new Deno.Command("wrk", {
+      args: ["--version"],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
     const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
     return text.split("\n")[0]!.replace(/\s+Copyright.*/, "").trim() || "wrk";
   } catch {
@@ -89,7 +102,12 @@ export async function haveWrk(): Promise<string | null> {
 }
 
 /** One wrk run of `seconds` at `connections` concurrent connections (one in flight each). */
-export async function runWrk(url: string, script: WrkScript, connections: number, seconds: number): Promise<WrkRun> {
+export async function runWrk(
+  url: string,
+  script: WrkScript,
+  connections: number,
+  seconds: number,
+): Promise<WrkRun> {
   await Deno.remove(script.badFile).catch(() => {});
   const out = await new Deno.Command("wrk", {
     args: ["-t1", `-c${connections}`, `-d${seconds}s`, "--timeout", "10s", "-s", script.file, url],

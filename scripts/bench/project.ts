@@ -8,7 +8,7 @@
 import * as path from "node:path";
 import { oursSpec, TMP_DIR } from "./servers.ts";
 import { INITIALIZE_PARAMS, memoryOf, StdioRpc } from "./stdio_client.ts";
-import { type Summary, summarize } from "./stats.ts";
+import { summarize, type Summary } from "./stats.ts";
 
 export interface ProjectRow {
   id: string;
@@ -41,7 +41,16 @@ export const NEEDLE = "get_user_record";
 
 /** One Python module of about 100 lines with the findings real code has (unused imports, long lines). */
 function pythonModule(i: number): string {
-  const out = [`"""Module ${i} of the generated benchmark project."""`, "import os", "import sys", "from typing import Any", "", "", `CONSTANT_${i} = ${i}`, ""];
+  const out = [
+    `"""Module ${i} of the generated benchmark project."""`,
+    "import os",
+    "import sys",
+    "from typing import Any",
+    "",
+    "",
+    `CONSTANT_${i} = ${i}`,
+    "",
+  ];
   for (let j = 0; j < 10; j++) {
     out.push(
       "",
@@ -50,11 +59,22 @@ function pythonModule(i: number): string {
       `    result = value * ${j} + CONSTANT_${i}`,
       "    if other is not None:",
       "        result += len(str(other))",
-      j % 3 === 0 ? `    path = os.path.join("data", "records", "module_${i}", "function_${j}", "a_long_segment_name.txt")` : `    path = os.path.join("data", "${j}")`,
-      j === 4 ? `    return result + len(path) + len(${NEEDLE}(value))` : "    return result + len(path)",
+      j % 3 === 0
+        ? `    path = os.path.join("data", "records", "module_${i}", "function_${j}", "a_long_segment_name.txt")`
+        : `    path = os.path.join("data", "${j}")`,
+      j === 4
+        ? `    return result + len(path) + len(${NEEDLE}(value))`
+        : "    return result + len(path)",
     );
   }
-  out.push("", "", `def ${NEEDLE}(uid):`, '    """Return a record."""', "    return [uid] * len(sys.argv)", "");
+  out.push(
+    "",
+    "",
+    `def ${NEEDLE}(uid):`,
+    '    """Return a record."""',
+    "    return [uid] * len(sys.argv)",
+    "",
+  );
   return out.join("\n");
 }
 
@@ -69,7 +89,11 @@ export async function makePythonProject(root: string, files = 1000): Promise<num
   for (let i = 0; i < files; i++) {
     const text = pythonModule(i);
     lines += text.split("\n").length;
-    await write(root, `pkg_${String(i % 20).padStart(2, "0")}/module_${String(i).padStart(4, "0")}.py`, text);
+    await write(
+      root,
+      `pkg_${String(i % 20).padStart(2, "0")}/module_${String(i).padStart(4, "0")}.py`,
+      text,
+    );
   }
   await write(root, ".gitignore", "build/\n*.log\n");
   return lines;
@@ -79,21 +103,39 @@ export async function makePythonProject(root: string, files = 1000): Promise<num
 export async function makeTree(root: string, files = 10_000): Promise<void> {
   const kinds = [".py", ".ts", ".md", ".txt", ".json"];
   for (let i = 0; i < files; i++) {
-    const body = Array.from({ length: 20 }, (_, k) => (k === 7 && i % 10 === 0 ? `call ${NEEDLE}(${i})` : `line ${k} of file ${i}: some ordinary text here`)).join("\n") + "\n";
-    await write(root, `dir_${String(i % 100).padStart(3, "0")}/file_${String(i).padStart(5, "0")}${kinds[i % kinds.length]}`, body);
+    const body = Array.from({ length: 20 }, (_, k) => (k === 7 && i % 10 === 0
+      ? `call ${NEEDLE}(${i})`
+      : `line ${k} of file ${i}: some ordinary text here`)).join("\n") + "\n";
+    await write(
+      root,
+      `dir_${String(i % 100).padStart(3, "0")}/file_${String(i).padStart(5, "0")}${
+        kinds[i % kinds.length]
+      }`,
+      body,
+    );
   }
 }
 
 /** Exit code, wall-clock ms and max RSS (KiB) of a native command, through python3's getrusage. */
-async function native(cmd: string, args: string[], cwd: string): Promise<{ ms: number; maxRssKiB: number | null; code: number }> {
+async function native(
+  cmd: string,
+  args: string[],
+  cwd: string,
+): Promise<{ ms: number; maxRssKiB: number | null; code: number }> {
   const t = performance.now();
   const out = await new Deno.Command(cmd, { args, cwd, stdout: "null", stderr: "null" }).output();
   const ms = performance.now() - t;
-  const probe = "import resource,subprocess,sys;subprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL,stderr=subprocess.DEVNULL);" +
+  const probe =
+    "import resource,subprocess,sys;subprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL,stderr=subprocess.DEVNULL);" +
     "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)";
   let maxRssKiB: number | null = null;
   try {
-    const m = await new Deno.Command("python3", { args: ["-c", probe, cmd, ...args], cwd, stdout: "piped", stderr: "null" }).output();
+    const m = await new Deno.Command("python3", {
+      args: ["-c", probe, cmd, ...args],
+      cwd,
+      stdout: "piped",
+      stderr: "null",
+    }).output();
     if (m.success) maxRssKiB = Number(new TextDecoder().decode(m.stdout).trim());
   } catch {
     // no python3: no memory figure
@@ -103,7 +145,8 @@ async function native(cmd: string, args: string[], cwd: string): Promise<{ ms: n
 
 async function installed(cmd: string): Promise<boolean> {
   try {
-    return (await new Deno.Command(cmd, { args: ["--version"], stdout: "null", stderr: "null" }).output()).success;
+    return (await new Deno.Command(cmd, { args: ["--version"], stdout: "null", stderr: "null" })
+      .output()).success;
   } catch {
     return false;
   }
@@ -114,7 +157,11 @@ async function call(c: StdioRpc, name: string, args: Record<string, unknown>): P
   const a = await c.request("tools/call", { name, arguments: args }, 600_000);
   const result = a.msg.result as { isError?: boolean; content?: { text?: string }[] } | undefined;
   if (a.msg.error || !result || result.isError) {
-    throw new Error(`${name} failed: ${JSON.stringify(a.msg.error ?? result?.content?.[0]?.text ?? a.msg).slice(0, 300)}`);
+    throw new Error(
+      `${name} failed: ${
+        JSON.stringify(a.msg.error ?? result?.content?.[0]?.text ?? a.msg).slice(0, 300)
+      }`,
+    );
   }
   return a.at - t;
 }
@@ -130,7 +177,9 @@ export async function measureProject(
 ): Promise<ProjectResults> {
   const project = path.join(base, "python-project");
   const tree = path.join(base, "tree");
-  say(`project bench: generating ${size.pythonFiles} Python files and a ${size.treeFiles}-file tree`);
+  say(
+    `project bench: generating ${size.pythonFiles} Python files and a ${size.treeFiles}-file tree`,
+  );
   const pythonLines = await makePythonProject(project, size.pythonFiles);
   await makeTree(tree, size.treeFiles);
   const haveRuff = await installed("ruff");
@@ -165,7 +214,9 @@ export async function measureProject(
       const oursSum = summarize(oursMs);
       const sums: Record<string, Summary | null> = {};
       const ratios: Record<string, number | null> = {};
-      const peakMiB: Record<string, number | null> = { ours: mib(memoryOf(c.pid)?.vmHwmKiB ?? null) };
+      const peakMiB: Record<string, number | null> = {
+        ours: mib(memoryOf(c.pid)?.vmHwmKiB ?? null),
+      };
       for (const k of Object.keys(natives)) {
         const xs = nativeMs[k];
         sums[k] = xs ? summarize(xs) : null;
@@ -178,21 +229,39 @@ export async function measureProject(
     }
   };
 
-  await measure("project.lint", `run_linter "." (built-in ruff) vs flake8 over ${pythonLines} lines in ${size.pythonFiles} files`, project, {
-    name: "run_linter",
-    arguments: { file_path: "." },
-  }, {
-    flake8: ["flake8", ["--isolated", "."]],
-    "ruff (native)": haveRuff ? ["ruff", ["check", "--isolated", "--no-cache", "."]] : null,
-  });
-  await measure("project.search", `search_code literal vs rg over the ${size.pythonFiles}-file project`, project, {
-    name: "search_code",
-    arguments: { query: NEEDLE, case_sensitive: true },
-  }, { rg: ["rg", ["--fixed-strings", "--line-number", NEEDLE, "."]] });
-  await measure("tree.search", `search_code literal vs rg over the ${size.treeFiles}-file tree`, tree, {
-    name: "search_code",
-    arguments: { query: NEEDLE, case_sensitive: true },
-  }, { rg: ["rg", ["--fixed-strings", "--line-number", NEEDLE, "."]] });
+  await measure(
+    "project.lint",
+    `run_linter "." (built-in ruff) vs flake8 over ${pythonLines} lines in ${size.pythonFiles} files`,
+    project,
+    {
+      name: "run_linter",
+      arguments: { file_path: "." },
+    },
+    {
+      flake8: ["flake8", ["--isolated", "."]],
+      "ruff (native)": haveRuff ? ["ruff", ["check", "--isolated", "--no-cache", "."]] : null,
+    },
+  );
+  await measure(
+    "project.search",
+    `search_code literal vs rg over the ${size.pythonFiles}-file project`,
+    project,
+    {
+      name: "search_code",
+      arguments: { query: NEEDLE, case_sensitive: true },
+    },
+    { rg: ["rg", ["--fixed-strings", "--line-number", NEEDLE, "."]] },
+  );
+  await measure(
+    "tree.search",
+    `search_code literal vs rg over the ${size.treeFiles}-file tree`,
+    tree,
+    {
+      name: "search_code",
+      arguments: { query: NEEDLE, case_sensitive: true },
+    },
+    { rg: ["rg", ["--fixed-strings", "--line-number", NEEDLE, "."]] },
+  );
 
   const row = (id: string) => rows.find((r) => r.id === id)!;
   const lintRatio = row("project.lint").ratios.flake8;
@@ -201,17 +270,28 @@ export async function measureProject(
     {
       name: "project lint",
       goal: "built-in ruff at least 5× faster than flake8 (ours/flake8 ≤ 0.2)",
-      measured: lintRatio === null ? "n/a" : `${lintRatio.toFixed(2)}× flake8's time (${Math.round(row("project.lint").ours.median)} ms vs ${Math.round(row("project.lint").natives.flake8!.median)} ms)`,
+      measured: lintRatio === null
+        ? "n/a"
+        : `${lintRatio.toFixed(2)}× flake8's time (${
+          Math.round(row("project.lint").ours.median)
+        } ms vs ${Math.round(row("project.lint").natives.flake8!.median)} ms)`,
       met: lintRatio === null ? null : lintRatio <= 0.2,
     },
     {
       name: "search",
       goal: "within 3× of rg (ours/rg ≤ 3)",
-      measured: searchRatios.map((r, i) => `${i === 0 ? "project" : "tree"} ${r?.toFixed(2) ?? "n/a"}×`).join(", "),
+      measured: searchRatios.map((r, i) =>
+        `${i === 0 ? "project" : "tree"} ${r?.toFixed(2) ?? "n/a"}×`
+      ).join(", "),
       met: searchRatios.some((r) => r === null) ? null : searchRatios.every((r) => r! <= 3),
     },
   ];
-  return { fixture: { pythonFiles: size.pythonFiles, pythonLines, treeFiles: size.treeFiles }, runs, rows, targets };
+  return {
+    fixture: { pythonFiles: size.pythonFiles, pythonLines, treeFiles: size.treeFiles },
+    runs,
+    rows,
+    targets,
+  };
 }
 
 /** The section of results.md. */
@@ -223,7 +303,8 @@ export function projectMarkdown(p: ProjectResults): string {
     "",
     `Fixture: ${p.fixture.pythonFiles} Python files (${p.fixture.pythonLines} lines) and a ${p.fixture.treeFiles}-file tree; ${p.runs} run(s) per tool, interleaved. Median ms; peak memory in MiB (server VmHWM; native tools' max RSS).`,
     "",
-    "| measure | ours (ms) | " + natives.map((n) => `${n} (ms) | ours/${n}`).join(" | ") + " | peak MiB (ours; natives) |",
+    "| measure | ours (ms) | " + natives.map((n) => `${n} (ms) | ours/${n}`).join(" | ") +
+    " | peak MiB (ours; natives) |",
     "| --- | --- | " + natives.map(() => "--- | ---").join(" | ") + " | --- |",
   ];
   for (const r of p.rows) {
@@ -235,8 +316,20 @@ export function projectMarkdown(p: ProjectResults): string {
     const mem = Object.entries(r.peakMiB).map(([k, v]) => `${k} ${v ?? "n/a"}`).join("; ");
     lines.push(`| ${r.label} | ${Math.round(r.ours.median)} | ${cells.join(" | ")} | ${mem} |`);
   }
-  lines.push("", "**Targets (project tools)**", "", "| target | goal | measured | met |", "| --- | --- | --- | --- |");
-  for (const t of p.targets) lines.push(`| ${t.name} | ${t.goal} | ${t.measured} | ${t.met === null ? "n/a" : t.met ? "yes" : "no"} |`);
+  lines.push(
+    "",
+    "**Targets (project tools)**",
+    "",
+    "| target | goal | measured | met |",
+    "| --- | --- | --- | --- |",
+  );
+  for (const t of p.targets) {
+    lines.push(
+      `| ${t.name} | ${t.goal} | ${t.measured} | ${
+        t.met === null ? "n/a" : t.met ? "yes" : "no"
+      } |`,
+    );
+  }
   return lines.join("\n") + "\n";
 }
 
@@ -247,17 +340,33 @@ const README_END = "<!-- bench-project:end -->";
  * `deno task bench --project`: this section alone, written to OUT_DIR/project.json and project.md;
  * a full run (not --quick, default output) also replaces the README's block between its markers.
  */
-export async function projectOnly(outDir: string, quick: boolean, say: (s: string) => void): Promise<void> {
+export async function projectOnly(
+  outDir: string,
+  quick: boolean,
+  say: (s: string) => void,
+): Promise<void> {
   const base = path.join(TMP_DIR, `project-${Deno.pid}`);
   let p: ProjectResults;
   try {
-    p = await measureProject(base, quick ? 1 : 5, say, quick ? { pythonFiles: 100, treeFiles: 1000 } : undefined);
+    p = await measureProject(
+      base,
+      quick ? 1 : 5,
+      say,
+      quick ? { pythonFiles: 100, treeFiles: 1000 } : undefined,
+    );
   } finally {
     await Deno.remove(base, { recursive: true }).catch(() => {});
   }
   await Deno.mkdir(outDir, { recursive: true });
   const md = projectMarkdown(p);
-  await Deno.writeTextFile(path.join(outDir, "project.json"), JSON.stringify({ startedAt: new Date().toISOString(), mode: quick ? "quick" : "full", ...p }, null, 2) + "\n");
+  await Deno.writeTextFile(
+    path.join(outDir, "project.json"),
+    JSON.stringify(
+      { startedAt: new Date().toISOString(), mode: quick ? "quick" : "full", ...p },
+      null,
+      2,
+    ) + "\n",
+  );
   await Deno.writeTextFile(path.join(outDir, "project.md"), md);
   console.log(md);
   if (quick || !outDir.endsWith(`${path.sep}bench`)) return;
@@ -267,6 +376,10 @@ export async function projectOnly(outDir: string, quick: boolean, say: (s: strin
   const b = readme.indexOf(README_END);
   if (a < 0 || b < a) return;
   const table = md.split("\n").filter((l) => !l.startsWith("## ")).join("\n").trim();
-  const block = `${README_START}\n<!-- generated by \`deno task bench --project\`; do not edit -->\n\n${table}\n\n${README_END}`;
-  await Deno.writeTextFile(readmePath, readme.slice(0, a) + block + readme.slice(b + README_END.length));
+  const block =
+    `${README_START}\n<!-- generated by \`deno task bench --project\`; do not edit -->\n\n${table}\n\n${README_END}`;
+  await Deno.writeTextFile(
+    readmePath,
+    readme.slice(0, a) + block + readme.slice(b + README_END.length),
+  );
 }

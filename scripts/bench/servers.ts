@@ -42,7 +42,10 @@ export interface ServerSpec {
   ops: Operations;
 }
 
-const childEnv = (): Record<string, string> => ({ PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin", NO_COLOR: "1" });
+const childEnv = (): Record<string, string> => ({
+  PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+  NO_COLOR: "1",
+});
 
 const none: CallFor = () => undefined;
 
@@ -63,10 +66,21 @@ const BUDGET_ARGS = ["--max-output-bytes", String(MAX_MAX_OUTPUT_BYTES)];
  */
 export const oursSpec: ServerSpec = {
   id: "ours",
-  stdio: (root) => ({ cmd: Deno.execPath(), args: serverArgs(root, { extraArgs: BUDGET_ARGS }), cwd: APP_DIR, env: childEnv() }),
+  stdio: (root) => ({
+    cmd: Deno.execPath(),
+    args: serverArgs(root, { extraArgs: BUDGET_ARGS }),
+    cwd: APP_DIR,
+    env: childEnv(),
+  }),
   http: (root, port) => ({
     cmd: Deno.execPath(),
-    args: httpServerArgs(root, port, { extraArgs: ["--rate-limits", `client=${RATE_LIMIT_MAX},tool=${RATE_LIMIT_MAX}`, ...BUDGET_ARGS] }),
+    args: httpServerArgs(root, port, {
+      extraArgs: [
+        "--rate-limits",
+        `client=${RATE_LIMIT_MAX},tool=${RATE_LIMIT_MAX}`,
+        ...BUDGET_ARGS,
+      ],
+    }),
     cwd: APP_DIR,
     env: childEnv(),
     url: `http://127.0.0.1:${port}/mcp`,
@@ -74,7 +88,10 @@ export const oursSpec: ServerSpec = {
   ops: {
     listDirectory: (n) => () => ({ name: "list_directory", arguments: { dir_path: listDir(n) } }),
     readFile: (size) => () => ({ name: "read_file", arguments: { file_path: textFile(size) } }),
-    runLinter: () => ({ name: "run_linter", arguments: { file_path: LINT_FILE, linter: "flake8" } }),
+    runLinter: () => ({
+      name: "run_linter",
+      arguments: { file_path: LINT_FILE, linter: "flake8" },
+    }),
   },
 };
 
@@ -87,10 +104,17 @@ const node = (script: string, args: string[]): Spawn => ({
 
 export const filesystemSpec: ServerSpec = {
   id: "filesystem",
-  stdio: (root) => node("node_modules/@modelcontextprotocol/server-filesystem/dist/index.js", [root]),
+  stdio: (root) =>
+    node("node_modules/@modelcontextprotocol/server-filesystem/dist/index.js", [root]),
   ops: {
-    listDirectory: (n) => (root) => ({ name: "list_directory", arguments: { path: path.join(root, listDir(n)) } }),
-    readFile: (size) => (root) => ({ name: "read_text_file", arguments: { path: path.join(root, textFile(size)) } }),
+    listDirectory: (n) => (root) => ({
+      name: "list_directory",
+      arguments: { path: path.join(root, listDir(n)) },
+    }),
+    readFile: (size) => (root) => ({
+      name: "read_text_file",
+      arguments: { path: path.join(root, textFile(size)) },
+    }),
     runLinter: none,
   },
 };
@@ -98,7 +122,10 @@ export const filesystemSpec: ServerSpec = {
 export const sdkSpec: ServerSpec = {
   id: "sdk",
   stdio: (root) => node("sdk_server.mjs", [root]),
-  http: (root, port) => ({ ...node("sdk_server.mjs", [root, "--http", String(port)]), url: `http://127.0.0.1:${port}/mcp` }),
+  http: (root, port) => ({
+    ...node("sdk_server.mjs", [root, "--http", String(port)]),
+    url: `http://127.0.0.1:${port}/mcp`,
+  }),
   ops: {
     listDirectory: (n) => () => ({ name: "list_directory", arguments: { dir_path: listDir(n) } }),
     readFile: () => none,
@@ -109,7 +136,10 @@ export const sdkSpec: ServerSpec = {
 export const floorSpec: ServerSpec = {
   id: "floor",
   stdio: (root) => node("floor_server.mjs", [root]),
-  http: (root, port) => ({ ...node("floor_server.mjs", [root, "--http", String(port)]), url: `http://127.0.0.1:${port}/mcp` }),
+  http: (root, port) => ({
+    ...node("floor_server.mjs", [root, "--http", String(port)]),
+    url: `http://127.0.0.1:${port}/mcp`,
+  }),
   ops: {
     listDirectory: (n) => () => ({ name: "list_directory", arguments: { dir_path: listDir(n) } }),
     readFile: (size) => () => ({ name: "read_file", arguments: { file_path: textFile(size) } }),
@@ -121,7 +151,9 @@ async function run(cmd: string, args: string[], cwd: string): Promise<string> {
   const out = await new Deno.Command(cmd, { args, cwd, stdout: "piped", stderr: "piped" }).output();
   const text = new TextDecoder().decode(out.stdout).trim();
   if (!out.success) {
-    throw new Error(`${cmd} ${args.join(" ")} failed (${out.code}):\n${new TextDecoder().decode(out.stderr)}`);
+    throw new Error(
+      `${cmd} ${args.join(" ")} failed (${out.code}):\n${new TextDecoder().decode(out.stderr)}`,
+    );
   }
   return text;
 }
@@ -141,7 +173,16 @@ export async function installBaselines(log: (s: string) => void): Promise<void> 
   } catch {
     // first install
   }
-  for (const f of ["package.json", "package-lock.json", "list_dir.mjs", "floor_server.mjs", "sdk_server.mjs", "sdk_v2_server.mjs"]) {
+  for (
+    const f of [
+      "package.json",
+      "package-lock.json",
+      "list_dir.mjs",
+      "floor_server.mjs",
+      "sdk_server.mjs",
+      "sdk_v2_server.mjs",
+    ]
+  ) {
     await Deno.copyFile(path.join(BASELINES_DIR, f), path.join(INSTALL_DIR, f));
   }
   if (stamp !== lock) {
@@ -154,8 +195,17 @@ export async function installBaselines(log: (s: string) => void): Promise<void> 
 /** Versions of what was installed, for the results. */
 export async function baselineVersions(): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
-  for (const pkg of ["@modelcontextprotocol/server-filesystem", "@modelcontextprotocol/sdk", "@modelcontextprotocol/server", "zod"]) {
-    const meta = JSON.parse(await Deno.readTextFile(path.join(INSTALL_DIR, "node_modules", pkg, "package.json")));
+  for (
+    const pkg of [
+      "@modelcontextprotocol/server-filesystem",
+      "@modelcontextprotocol/sdk",
+      "@modelcontextprotocol/server",
+      "zod",
+    ]
+  ) {
+    const meta = JSON.parse(
+      await Deno.readTextFile(path.join(INSTALL_DIR, "node_modules", pkg, "package.json")),
+    );
     out[pkg] = meta.version;
   }
   return out;

@@ -64,7 +64,9 @@ export class StdioRpc {
         let start = 0;
         for (let nl = chunk.indexOf(NEWLINE); nl !== -1; nl = chunk.indexOf(NEWLINE, start)) {
           parts.push(chunk.subarray(start, nl));
-          const line = parts.length === 1 ? decoder.decode(parts[0]) : decoder.decode(concat(parts));
+          const line = parts.length === 1
+            ? decoder.decode(parts[0])
+            : decoder.decode(concat(parts));
           parts = [];
           start = nl + 1;
           this.#deliver(line, at);
@@ -111,7 +113,9 @@ export class StdioRpc {
           reject(e);
         },
       });
-      this.#writer.write(this.#encoder.encode(JSON.stringify({ jsonrpc: "2.0", id, method, params }) + "\n")).catch((e) => {
+      this.#writer.write(
+        this.#encoder.encode(JSON.stringify({ jsonrpc: "2.0", id, method, params }) + "\n"),
+      ).catch((e) => {
         this.#pending.delete(id);
         clearTimeout(timer);
         reject(e);
@@ -120,7 +124,11 @@ export class StdioRpc {
   }
 
   notify(method: string, params?: unknown): Promise<void> {
-    return this.#writer.write(this.#encoder.encode(JSON.stringify({ jsonrpc: "2.0", method, ...(params ? { params } : {}) }) + "\n"));
+    return this.#writer.write(
+      this.#encoder.encode(
+        JSON.stringify({ jsonrpc: "2.0", method, ...(params ? { params } : {}) }) + "\n",
+      ),
+    );
   }
 
   /** Closes stdin (every server here exits on EOF), then kills after a grace period. */
@@ -163,7 +171,11 @@ export const INITIALIZE_PARAMS = {
  */
 export function memoryOf(pid: number): { vmHwmKiB: number; vmRssKiB: number } | null {
   try {
-    const out = new Deno.Command("cat", { args: [`/proc/${pid}/status`], stdout: "piped", stderr: "null" }).outputSync();
+    const out = new Deno.Command("cat", {
+      args: [`/proc/${pid}/status`],
+      stdout: "piped",
+      stderr: "null",
+    }).outputSync();
     if (!out.success) return null;
     const status = new TextDecoder().decode(out.stdout);
     const hwm = status.match(/^VmHWM:\s+(\d+) kB/m);

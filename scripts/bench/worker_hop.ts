@@ -47,4 +47,6 @@ try {
 } finally {
   sandbox.close();
 }
-console.log(JSON.stringify({ direct: summarize(direct), worker: summarize(worker), ping: summarize(ping) }));
+console.log(
+  JSON.stringify({ direct: summarize(direct), worker: summarize(worker), ping: summarize(ping) }),
+);

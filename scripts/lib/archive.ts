@@ -19,7 +19,13 @@ function octal(n: number, width: number): string {
   return n.toString(8).padStart(width - 1, "0") + "\0";
 }
 
-function tarHeader(name: string, size: number, mode: number, mtime: number, type: "0" | "5"): Uint8Array {
+function tarHeader(
+  name: string,
+  size: number,
+  mode: number,
+  mtime: number,
+  type: "0" | "5",
+): Uint8Array {
   const nameBytes = encoder.encode(name);
   if (nameBytes.length > 100) throw new Error(`tar: name longer than 100 bytes: ${name}`);
   const h = new Uint8Array(512);
@@ -144,7 +150,9 @@ export function sha256Hex(data: Uint8Array): string {
  * @example sha256Sums(new Map([["a.tar.gz", bytes]])) // "3b5d...  a.tar.gz\n"
  */
 export function sha256Sums(files: ReadonlyMap<string, Uint8Array>): string {
-  return [...files.keys()].sort().map((name) => `${sha256Hex(files.get(name)!)}  ${name}\n`).join("");
+  return [...files.keys()].sort().map((name) => `${sha256Hex(files.get(name)!)}  ${name}\n`).join(
+    "",
+  );
 }
 
 function concat(parts: readonly Uint8Array[]): Uint8Array {

@@ -12,7 +12,9 @@ export const RELEASE_FILE = /\.(tar\.gz|zip|mcpb)$/;
 export async function writeChecksums(dir: string): Promise<string> {
   const files = new Map<string, Uint8Array>();
   for await (const e of Deno.readDir(dir)) {
-    if (e.isFile && RELEASE_FILE.test(e.name)) files.set(e.name, await Deno.readFile(path.join(dir, e.name)));
+    if (e.isFile && RELEASE_FILE.test(e.name)) {
+      files.set(e.name, await Deno.readFile(path.join(dir, e.name)));
+    }
   }
   const file = path.join(dir, "SHA256SUMS");
   await Deno.writeTextFile(file, sha256Sums(files));

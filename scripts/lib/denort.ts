@@ -49,8 +49,14 @@ export function cachedRuntimePath(denoDir: string, denoVersion: string, triple: 
 }
 
 /** Deno's cache folders, as `deno info --json` reports them. */
-export async function denoInfo(deno: string = Deno.execPath()): Promise<{ denoDir: string; npmCache: string }> {
-  const out = await new Deno.Command(deno, { args: ["info", "--json"], stdout: "piped", stderr: "null" }).output();
+export async function denoInfo(
+  deno: string = Deno.execPath(),
+): Promise<{ denoDir: string; npmCache: string }> {
+  const out = await new Deno.Command(deno, {
+    args: ["info", "--json"],
+    stdout: "piped",
+    stderr: "null",
+  }).output();
   const info = JSON.parse(new TextDecoder().decode(out.stdout));
   return { denoDir: info.denoDir, npmCache: info.npmCache };
 }
@@ -84,8 +90,13 @@ export interface RuntimeLookup {
 }
 
 /** The runtime source for one target, or undefined when there is none on this machine. */
-export async function findRuntime(triple: string, lookup: RuntimeLookup): Promise<RuntimeSource | undefined> {
-  if (lookup.denortBin && lookup.denortBin.target === triple) return { kind: "env", path: lookup.denortBin.path };
+export async function findRuntime(
+  triple: string,
+  lookup: RuntimeLookup,
+): Promise<RuntimeSource | undefined> {
+  if (lookup.denortBin && lookup.denortBin.target === triple) {
+    return { kind: "env", path: lookup.denortBin.path };
+  }
   const cached = cachedRuntimePath(lookup.denoDir, lookup.denoVersion, triple);
   try {
     if ((await Deno.stat(cached)).isFile) return { kind: "cache", path: cached };
@@ -96,7 +107,9 @@ export async function findRuntime(triple: string, lookup: RuntimeLookup): Promis
 }
 
 /** Reads DENORT_BIN's header; a missing or unreadable file is reported as such, in one line. */
-export async function inspectDenortBin(value: string | undefined): Promise<RuntimeLookup["denortBin"] | { error: string }> {
+export async function inspectDenortBin(
+  value: string | undefined,
+): Promise<RuntimeLookup["denortBin"] | { error: string }> {
   if (value === undefined || value === "") return undefined;
   try {
     const file = await Deno.open(value);
@@ -114,7 +127,11 @@ export async function inspectDenortBin(value: string | undefined): Promise<Runti
  *
  * @example missingRuntimeMessage(["x86_64-unknown-linux-gnu"], "2.9.6", "/root/.cache/deno")
  */
-export function missingRuntimeMessage(triples: readonly string[], denoVersion: string, dir: string): string {
+export function missingRuntimeMessage(
+  triples: readonly string[],
+  denoVersion: string,
+  dir: string,
+): string {
   return `compile: no Deno runtime (denort ${denoVersion}) for ${triples.join(", ")}: ` +
     `set DENORT_BIN to an unpacked denort ${denoVersion} for one target, ` +
     `or put denort-<target>.zip in ${path.join(dir, "dl", "release", `v${denoVersion}`)}, ` +

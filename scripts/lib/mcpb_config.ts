@@ -18,7 +18,15 @@ export interface Substitutions {
 }
 
 /** Variables the spec defines for mcp_config (user_config keys are checked separately). */
-export const KNOWN_VARIABLES = ["__dirname", "HOME", "DESKTOP", "DOCUMENTS", "DOWNLOADS", "pathSeparator", "/"];
+export const KNOWN_VARIABLES = [
+  "__dirname",
+  "HOME",
+  "DESKTOP",
+  "DOCUMENTS",
+  "DOWNLOADS",
+  "pathSeparator",
+  "/",
+];
 
 /** Every `${...}` name used in a string. */
 export function variablesIn(text: string): string[] {
@@ -30,7 +38,9 @@ function substitute(text: string, s: Substitutions): string {
     if (name === "__dirname") return s.dirname;
     if (name === "HOME") return s.home;
     if (name === "/" || name === "pathSeparator") return "/";
-    if (name.startsWith("user_config.")) return s.userConfig[name.slice("user_config.".length)] ?? "";
+    if (name.startsWith("user_config.")) {
+      return s.userConfig[name.slice("user_config.".length)] ?? "";
+    }
     return whole;
   });
 }
@@ -42,9 +52,17 @@ function substitute(text: string, s: Substitutions): string {
  *   "linux", { dirname: "/ext", userConfig: { root: "/p" }, home: "/home/me" })
  * // { command: "/ext/server/x", args: ["--root", "/p"], env: {} }
  */
-export function resolveMcpConfig(c: McpConfig, platform: string, s: Substitutions): Required<Omit<McpConfig, "platform_overrides">> {
+export function resolveMcpConfig(
+  c: McpConfig,
+  platform: string,
+  s: Substitutions,
+): Required<Omit<McpConfig, "platform_overrides">> {
   const o = c.platform_overrides?.[platform] ?? {};
-  const merged = { command: o.command ?? c.command, args: o.args ?? c.args ?? [], env: { ...(c.env ?? {}), ...(o.env ?? {}) } };
+  const merged = {
+    command: o.command ?? c.command,
+    args: o.args ?? c.args ?? [],
+    env: { ...(c.env ?? {}), ...(o.env ?? {}) },
+  };
   return {
     command: substitute(merged.command, s),
     args: merged.args.map((a) => substitute(a, s)),

@@ -19,18 +19,25 @@ export async function loadApiKeys(
   try {
     text = await Deno.readTextFile(file);
   } catch (err) {
-    const why = err instanceof Deno.errors.NotFound ? "does not exist" : (err as Error).message.replace(/\s+/g, " ");
+    const why = err instanceof Deno.errors.NotFound
+      ? "does not exist"
+      : (err as Error).message.replace(/\s+/g, " ");
     return { ok: false, error: `--api-keys-file: cannot read ${JSON.stringify(file)}: ${why}` };
   }
   const parsed = parseApiKeys(text, `--api-keys-file ${file}`, /\n/);
   if (!parsed.ok) return parsed;
   for (const k of parsed.keys) {
     if (keys.some((e) => e.name === k.name)) {
-      return { ok: false, error: `--api-keys-file: the name ${k.name} is also in CODE_REVIEW_API_KEYS` };
+      return {
+        ok: false,
+        error: `--api-keys-file: the name ${k.name} is also in CODE_REVIEW_API_KEYS`,
+      };
     }
     keys.push(k);
   }
-  if (keys.length === 0) return { ok: false, error: `--api-keys-file: no keys in ${JSON.stringify(file)}` };
+  if (keys.length === 0) {
+    return { ok: false, error: `--api-keys-file: no keys in ${JSON.stringify(file)}` };
+  }
   return { ok: true, keys };
 }
 
@@ -56,9 +63,17 @@ export function apiKeyAuthenticator(keys: readonly ApiKeyDigest[]): Authenticato
         if (timingSafeEqual(presented, k.digest) && match === undefined) match = k.name;
       }
       if (match === undefined) {
-        return Promise.resolve({ ok: false, error: "invalid_token", description: "unknown API key", reason: "unknown_key" });
+        return Promise.resolve({
+          ok: false,
+          error: "invalid_token",
+          description: "unknown API key",
+          reason: "unknown_key",
+        });
       }
-      return Promise.resolve({ ok: true, principal: { subject: match, clientId: match, scopes: [], method: "api-key" } });
+      return Promise.resolve({
+        ok: true,
+        principal: { subject: match, clientId: match, scopes: [], method: "api-key" },
+      });
     },
   };
 }

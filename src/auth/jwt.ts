@@ -3,11 +3,22 @@
  * remote JWKS (fetched, cached and refreshed on an unknown key id by jose), the
  * issuer, this server's resource URL as audience, exp/nbf, and a required scope.
  */
-import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from "jose";
+import { createRemoteJWKSet, errors, type JWTPayload, jwtVerify } from "jose";
 import type { Authenticator, AuthFailureReason, AuthOutcome } from "./types.ts";
 
 /** Asymmetric algorithms only: a JWKS holds public keys, and "none" or HMAC are never accepted. */
-export const ACCEPTED_ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"];
+export const ACCEPTED_ALGORITHMS = [
+  "RS256",
+  "RS384",
+  "RS512",
+  "PS256",
+  "PS384",
+  "PS512",
+  "ES256",
+  "ES384",
+  "ES512",
+  "EdDSA",
+];
 
 export interface JwtOptions {
   jwksUrl: string;
@@ -48,9 +59,15 @@ function describe(err: unknown): AuthOutcome {
         return refuse(`the token's ${err.claim} claim is invalid`, "claim");
     }
   }
-  if (err instanceof errors.JWSSignatureVerificationFailed) return refuse("the token's signature does not verify", "signature");
-  if (err instanceof errors.JWKSNoMatchingKey) return refuse("the token was signed with a key the issuer does not publish", "unknown_key");
-  if (err instanceof errors.JOSEAlgNotAllowed) return refuse("the token's algorithm is not accepted", "algorithm");
+  if (err instanceof errors.JWSSignatureVerificationFailed) {
+    return refuse("the token's signature does not verify", "signature");
+  }
+  if (err instanceof errors.JWKSNoMatchingKey) {
+    return refuse("the token was signed with a key the issuer does not publish", "unknown_key");
+  }
+  if (err instanceof errors.JOSEAlgNotAllowed) {
+    return refuse("the token's algorithm is not accepted", "algorithm");
+  }
   if (err instanceof errors.JWKSTimeout || err instanceof errors.JWKSInvalid) {
     return refuse("the issuer's keys could not be fetched", "jwks_unavailable");
   }
@@ -81,7 +98,12 @@ export function jwtAuthenticator(o: JwtOptions): Authenticator {
       }
       const scopes = scopesOf(payload);
       if (!scopes.includes(o.requiredScope)) {
-        return { ok: false, error: "insufficient_scope", description: `the token lacks the scope ${o.requiredScope}`, reason: "scope" };
+        return {
+          ok: false,
+          error: "insufficient_scope",
+          description: `the token lacks the scope ${o.requiredScope}`,
+          reason: "scope",
+        };
       }
       const subject = payload.sub!;
       const client = payload["client_id"] ?? payload["azp"];

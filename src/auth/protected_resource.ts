@@ -22,7 +22,11 @@ export function metadataPaths(resourceUrl: string): string[] {
   return path === "" ? [METADATA_PATH] : [METADATA_PATH, METADATA_PATH + path];
 }
 
-export function metadataDocument(resourceUrl: string, issuer: string, scope: string): Record<string, unknown> {
+export function metadataDocument(
+  resourceUrl: string,
+  issuer: string,
+  scope: string,
+): Record<string, unknown> {
   return {
     resource: resourceUrl,
     authorization_servers: [issuer],
@@ -53,7 +57,9 @@ export function bearerChallenge(p: {
 }): string {
   const params: string[] = [];
   if (p.realm !== undefined) params.push(`realm=${quote(p.realm)}`);
-  if (p.resourceMetadata !== undefined) params.push(`resource_metadata=${quote(p.resourceMetadata)}`);
+  if (p.resourceMetadata !== undefined) {
+    params.push(`resource_metadata=${quote(p.resourceMetadata)}`);
+  }
   if (p.error !== undefined) params.push(`error=${quote(p.error)}`);
   if (p.description !== undefined) params.push(`error_description=${quote(p.description)}`);
   if (p.scope !== undefined) params.push(`scope=${quote(p.scope)}`);

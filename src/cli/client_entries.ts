@@ -8,7 +8,13 @@ import { denoRunFlags } from "../sandbox/permissions.ts";
 /** The Deno the README and the deno-run entries pin, fetched from npm by `npx`. */
 export const DENO_NPM_SPEC = "deno@2.9.6";
 
-export const CLIENTS = ["claude-desktop", "claude-code", "claude-mcp-add", "vscode", "cursor"] as const;
+export const CLIENTS = [
+  "claude-desktop",
+  "claude-code",
+  "claude-mcp-add",
+  "vscode",
+  "cursor",
+] as const;
 export type ClientName = typeof CLIENTS[number];
 
 /** How a client starts the server: a program and its arguments, all paths absolute. */
@@ -22,7 +28,11 @@ export interface Launch {
  * started through `npx -y deno@2.9.6` or, with `deno`, by that Deno binary's absolute path
  * (npx's own start-up costs more than the server's: see the README's Performance section).
  */
-export type Runner = { kind: "binary"; execPath: string } | { kind: "deno-run"; appDir: string; deno?: string };
+export type Runner = { kind: "binary"; execPath: string } | {
+  kind: "deno-run";
+  appDir: string;
+  deno?: string;
+};
 
 /**
  * The launch for a project at `root` (an absolute path). A binary carries its permissions
@@ -48,11 +58,16 @@ export function clientEntry(client: ClientName, name: string, launch: Launch): s
     case "cursor":
       return JSON.stringify({ mcpServers: { [name]: stdio } }, null, 2);
     case "claude-code":
-      return JSON.stringify({ mcpServers: { [name]: { type: "stdio", ...stdio, env: {} } } }, null, 2);
+      return JSON.stringify(
+        { mcpServers: { [name]: { type: "stdio", ...stdio, env: {} } } },
+        null,
+        2,
+      );
     case "vscode":
       return JSON.stringify({ servers: { [name]: { type: "stdio", ...stdio } } }, null, 2);
     case "claude-mcp-add":
-      return ["claude", "mcp", "add", name, "--", launch.command, ...launch.args].map(shellQuote).join(" ");
+      return ["claude", "mcp", "add", name, "--", launch.command, ...launch.args].map(shellQuote)
+        .join(" ");
   }
 }
 
@@ -68,7 +83,7 @@ export function clientConfigLocation(client: ClientName, os: typeof Deno.build.o
     case "claude-mcp-add":
       return "run it in the project folder; Claude Code stores the entry in ~/.claude.json";
     case "vscode":
-      return ".vscode/mcp.json in the workspace, or the user mcp.json via \"MCP: Open User Configuration\"";
+      return '.vscode/mcp.json in the workspace, or the user mcp.json via "MCP: Open User Configuration"';
     case "cursor":
       return os === "windows"
         ? "%USERPROFILE%\\.cursor\\mcp.json (all projects) or .cursor\\mcp.json in the project"

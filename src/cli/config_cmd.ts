@@ -7,9 +7,18 @@ import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import type { EnvReader } from "../config.ts";
-import { type ClientName, CLIENTS, clientConfigLocation, clientEntry, DENO_NPM_SPEC, launchFor, type Runner } from "./client_entries.ts";
+import {
+  clientConfigLocation,
+  clientEntry,
+  type ClientName,
+  CLIENTS,
+  DENO_NPM_SPEC,
+  launchFor,
+  type Runner,
+} from "./client_entries.ts";
 
-export const CONFIG_USAGE = `Usage: code-review-mcp config CLIENT [--root DIR] [--name NAME] [--no-npx]
+export const CONFIG_USAGE =
+  `Usage: code-review-mcp config CLIENT [--root DIR] [--name NAME] [--no-npx]
 
 Prints an entry that starts this server for one project, with absolute paths.
 CLIENT: ${CLIENTS.join(", ")}
@@ -32,21 +41,35 @@ export function currentRunner(noNpx = false): Runner {
  * real paths, so an entry naming `/tmp/p` where /tmp is a link would not start). A root that
  * does not exist, is not a folder, or cannot be checked under this process's permissions is refused.
  */
-export async function absoluteRoot(rootArg: string, cwd: string): Promise<{ ok: true; root: string } | { ok: false; error: string }> {
+export async function absoluteRoot(
+  rootArg: string,
+  cwd: string,
+): Promise<{ ok: true; root: string } | { ok: false; error: string }> {
   const abs = path.resolve(cwd, rootArg);
   try {
     const real = await Deno.realPath(abs);
-    if (!(await Deno.stat(real)).isDirectory) return { ok: false, error: `--root: ${JSON.stringify(rootArg)} is not a directory` };
+    if (!(await Deno.stat(real)).isDirectory) {
+      return { ok: false, error: `--root: ${JSON.stringify(rootArg)} is not a directory` };
+    }
     return { ok: true, root: real };
   } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return { ok: false, error: `--root: ${JSON.stringify(rootArg)} does not exist` };
+    if (err instanceof Deno.errors.NotFound) {
+      return { ok: false, error: `--root: ${JSON.stringify(rootArg)} does not exist` };
+    }
     if (err instanceof Deno.errors.NotCapable || err instanceof Deno.errors.PermissionDenied) {
       return {
         ok: false,
-        error: `--root: cannot check ${JSON.stringify(abs)}: Deno may not read it (run \`deno task start config ...\`, or name it in --allow-read)`,
+        error: `--root: cannot check ${
+          JSON.stringify(abs)
+        }: Deno may not read it (run \`deno task start config ...\`, or name it in --allow-read)`,
       };
     }
-    return { ok: false, error: `--root: cannot resolve ${JSON.stringify(rootArg)}: ${(err as Error).message.replace(/\s+/g, " ")}` };
+    return {
+      ok: false,
+      error: `--root: cannot resolve ${JSON.stringify(rootArg)}: ${
+        (err as Error).message.replace(/\s+/g, " ")
+      }`,
+    };
   }
 }
 
@@ -58,7 +81,12 @@ export async function configCommand(argv: string[], env: EnvReader, cwd: string)
       args: argv,
       strict: true,
       allowPositionals: true,
-      options: { root: { type: "string" }, name: { type: "string" }, "no-npx": { type: "boolean" }, help: { type: "boolean", short: "h" } },
+      options: {
+        root: { type: "string" },
+        name: { type: "string" },
+        "no-npx": { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
     });
   } catch (err) {
     console.error(`code-review-mcp config: ${(err as Error).message.replace(/\s+/g, " ")}`);
@@ -70,12 +98,20 @@ export async function configCommand(argv: string[], env: EnvReader, cwd: string)
   }
   const [client, ...rest] = parsed.positionals;
   if (client === undefined || rest.length > 0 || !(CLIENTS as readonly string[]).includes(client)) {
-    console.error(`code-review-mcp config: expected one client (${CLIENTS.join(", ")}), got ${JSON.stringify(parsed.positionals.join(" "))}`);
+    console.error(
+      `code-review-mcp config: expected one client (${CLIENTS.join(", ")}), got ${
+        JSON.stringify(parsed.positionals.join(" "))
+      }`,
+    );
     return 2;
   }
   const name = parsed.values.name ?? "code-review";
   if (!/^[A-Za-z0-9_.-]{1,64}$/.test(name)) {
-    console.error(`code-review-mcp config: --name: letters, digits, "_", "." and "-" only, got ${JSON.stringify(name)}`);
+    console.error(
+      `code-review-mcp config: --name: letters, digits, "_", "." and "-" only, got ${
+        JSON.stringify(name)
+      }`,
+    );
     return 2;
   }
   const fromEnv = env("CODE_REVIEW_ROOT");
@@ -85,11 +121,15 @@ export async function configCommand(argv: string[], env: EnvReader, cwd: string)
     return 2;
   }
   if (root.root.includes(",")) {
-    console.error("code-review-mcp config: --root: a root containing a comma cannot be named in --allow-read");
+    console.error(
+      "code-review-mcp config: --root: a root containing a comma cannot be named in --allow-read",
+    );
     return 2;
   }
   const c = client as ClientName;
-  console.log(clientEntry(c, name, launchFor(currentRunner(parsed.values["no-npx"] === true), root.root)));
+  console.log(
+    clientEntry(c, name, launchFor(currentRunner(parsed.values["no-npx"] === true), root.root)),
+  );
   console.error(`# ${c}: ${clientConfigLocation(c, Deno.build.os)}`);
   return 0;
 }

@@ -59,7 +59,10 @@ function state(desc: Deno.PermissionDescriptor): Deno.PermissionState | "error" 
 }
 
 /** What Deno granted, queried rather than assumed. Only a missing read of the root is fatal. */
-export function permissionChecks(config: Pick<Config, "githubNet">, root: string | undefined): Check[] {
+export function permissionChecks(
+  config: Pick<Config, "githubNet">,
+  root: string | undefined,
+): Check[] {
   const checks: Check[] = [];
   const everything = state({ name: "read" }) === "granted";
   if (root !== undefined) {
@@ -77,13 +80,17 @@ export function permissionChecks(config: Pick<Config, "githubNet">, root: string
   checks.push({
     status: write === "granted" || anyWrite === "granted" ? "warn" : "ok",
     label: "permission write",
-    detail: write === "granted" || anyWrite === "granted" ? "granted (the server never writes; drop it)" : "none",
+    detail: write === "granted" || anyWrite === "granted"
+      ? "granted (the server never writes; drop it)"
+      : "none",
   });
   const net = state({ name: "net", host: config.githubNet });
   checks.push({
     status: net === "granted" ? "ok" : "warn",
     label: "permission net",
-    detail: net === "granted" ? `${config.githubNet}` : `${config.githubNet} ${net}: fetch_github_file will fail`,
+    detail: net === "granted"
+      ? `${config.githubNet}`
+      : `${config.githubNet} ${net}: fetch_github_file will fail`,
   });
   const run = LINTER_BINARIES.map((b) => `${b} ${state({ name: "run", command: b })}`);
   checks.push({ status: "info", label: "permission run", detail: run.join(", ") });
@@ -91,11 +98,17 @@ export function permissionChecks(config: Pick<Config, "githubNet">, root: string
   checks.push({
     status: env.length === ENV_VARS.length ? "ok" : "warn",
     label: "permission env",
-    detail: env.length === ENV_VARS.length ? `${env.length} variables` : `only ${env.join(",") || "none"} of ${ENV_VARS.join(",")}`,
+    detail: env.length === ENV_VARS.length
+      ? `${env.length} variables`
+      : `only ${env.join(",") || "none"} of ${ENV_VARS.join(",")}`,
   });
   for (const name of ["ffi", "sys"] as const) {
     const s = state({ name });
-    checks.push({ status: s === "granted" ? "warn" : "ok", label: `permission ${name}`, detail: s === "granted" ? "granted (not needed)" : "none" });
+    checks.push({
+      status: s === "granted" ? "warn" : "ok",
+      label: `permission ${name}`,
+      detail: s === "granted" ? "granted (not needed)" : "none",
+    });
   }
   return checks;
 }
@@ -106,7 +119,11 @@ async function probeLinter(linter: SubprocessLinter, pathValue: string): Promise
   const label = `linter ${linter}`;
   if (state({ name: "run", command: spec.binary }) !== "granted") {
     // Deno grants --allow-run=NAME only when NAME was found on PATH at start-up.
-    return { status: "warn", label, detail: `${spec.binary} not found on PATH or not in --allow-run: ${spec.installHint}` };
+    return {
+      status: "warn",
+      label,
+      detail: `${spec.binary} not found on PATH or not in --allow-run: ${spec.installHint}`,
+    };
   }
   try {
     const out = await new Deno.Command(spec.binary, {
@@ -121,11 +138,17 @@ async function probeLinter(linter: SubprocessLinter, pathValue: string): Promise
     const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
     const version = versionIn(text);
     if (!out.success || version === undefined) {
-      return { status: "warn", label, detail: `${spec.binary} --version failed (exit ${out.code})` };
+      return {
+        status: "warn",
+        label,
+        detail: `${spec.binary} --version failed (exit ${out.code})`,
+      };
     }
     return { status: "ok", label, detail: `${spec.binary} ${version}` };
   } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return { status: "warn", label, detail: `not installed: ${spec.installHint}` };
+    if (err instanceof Deno.errors.NotFound) {
+      return { status: "warn", label, detail: `not installed: ${spec.installHint}` };
+    }
     return { status: "warn", label, detail: `${spec.binary} --version: ${(err as Error).message}` };
   }
 }
@@ -133,19 +156,55 @@ async function probeLinter(linter: SubprocessLinter, pathValue: string): Promise
 async function probeRuff(): Promise<Check> {
   await warmUp();
   return isEngineLoaded()
-    ? { status: "ok", label: "linter ruff", detail: `built in, engine ${RUFF_ENGINE_VERSION}, loads` }
-    : { status: "fail", label: "linter ruff", detail: `built-in engine ${RUFF_ENGINE_VERSION} failed to load` };
+    ? {
+      status: "ok",
+      label: "linter ruff",
+      detail: `built in, engine ${RUFF_ENGINE_VERSION}, loads`,
+    }
+    : {
+      status: "fail",
+      label: "linter ruff",
+      detail: `built-in engine ${RUFF_ENGINE_VERSION} failed to load`,
+    };
 }
 
 /** Starts the real sandbox worker on the root and asks it to list one entry. */
-async function probeSandbox(config: ServerSettings, root: string): Promise<{ check: Check; sandbox: SandboxClient }> {
-  const sandbox = new SandboxClient({ root, net: config.githubNet, run: [...LINTER_BINARIES], callTimeoutMs: 30_000, allowHardLinks: config.allowHardLinks });
+async function probeSandbox(
+  config: ServerSettings,
+  root: string,
+): Promise<{ check: Check; sandbox: SandboxClient }> {
+  const sandbox = new SandboxClient({
+    root,
+    net: config.githubNet,
+    run: [...LINTER_BINARIES],
+    callTimeoutMs: 30_000,
+    allowHardLinks: config.allowHardLinks,
+  });
   try {
     const r = await sandbox.listDirectory(".", 1);
-    if (!r.ok) return { sandbox, check: { status: "fail", label: "sandbox", detail: `cannot list the root: ${r.reason}` } };
-    return { sandbox, check: { status: "ok", label: "sandbox", detail: "worker started, narrowed to the root, lists it" } };
+    if (!r.ok) {
+      return {
+        sandbox,
+        check: { status: "fail", label: "sandbox", detail: `cannot list the root: ${r.reason}` },
+      };
+    }
+    return {
+      sandbox,
+      check: {
+        status: "ok",
+        label: "sandbox",
+        detail: "worker started, narrowed to the root, lists it",
+      },
+    };
   } catch (err) {
-    return { sandbox, check: { status: "fail", label: "sandbox", detail: `worker failed: ${(err as Error).message}` } };
+    return {
+      sandbox,
+      check: {
+        status: "fail",
+        label: "sandbox",
+        detail: `worker failed: ${(err as Error).message}`,
+      },
+    };
   }
 }
 
@@ -159,21 +218,38 @@ async function probeGitHub(config: ServerSettings, sandbox: SandboxClient): Prom
       timeoutMs: PROBE_TIMEOUT_MS,
       maxBytes: 4096,
     });
-    return { status: "ok", label: "github", detail: `${config.githubRawBase} reachable (HTTP ${r.status})` };
+    return {
+      status: "ok",
+      label: "github",
+      detail: `${config.githubRawBase} reachable (HTTP ${r.status})`,
+    };
   } catch (err) {
     const msg = (err as Error).message.replace(/\s+/g, " ");
-    return { status: "warn", label: "github", detail: `${config.githubRawBase} unreachable: fetch_github_file will fail (${msg})` };
+    return {
+      status: "warn",
+      label: "github",
+      detail: `${config.githubRawBase} unreachable: fetch_github_file will fail (${msg})`,
+    };
   }
 }
 
 /** Every check, in report order. Never throws. */
-export async function runDoctor(argv: string[], env = denoEnvReader, cwd = Deno.cwd()): Promise<{ checks: Check[]; usageError?: string }> {
+export async function runDoctor(
+  argv: string[],
+  env = denoEnvReader,
+  cwd = Deno.cwd(),
+): Promise<{ checks: Check[]; usageError?: string }> {
   const parsed = parseConfigArgs(argv, env, cwd);
   if (!parsed.ok) return { checks: [], usageError: parsed.error };
   const config: ServerSettings = parsed.value.config;
   const mode = Deno.build.standalone === true ? "compiled binary" : "deno run";
   const checks: Check[] = [
-    { status: "info", label: "version", detail: `${SERVER_NAME} ${VERSION} (${mode}, deno ${Deno.version.deno}, ruff engine ${RUFF_ENGINE_VERSION})` },
+    {
+      status: "info",
+      label: "version",
+      detail:
+        `${SERVER_NAME} ${VERSION} (${mode}, deno ${Deno.version.deno}, ruff engine ${RUFF_ENGINE_VERSION})`,
+    },
   ];
   const root = await resolveRoot(config.rootArg);
   if (!root.ok) checks.push({ status: "fail", label: "root", detail: root.error });
@@ -182,14 +258,24 @@ export async function runDoctor(argv: string[], env = denoEnvReader, cwd = Deno.
     checks.push({
       status: defaulted ? "warn" : "ok",
       label: "root",
-      detail: defaulted ? `${root.root} (defaulted to the current folder: the server itself will require --root)` : root.root,
+      detail: defaulted
+        ? `${root.root} (defaulted to the current folder: the server itself will require --root)`
+        : root.root,
     });
   }
   checks.push(...permissionChecks(config, root.ok ? root.root : undefined));
   for (const linter of config.linters) {
-    checks.push(linter === "ruff" ? await probeRuff() : await probeLinter(linter as SubprocessLinter, config.linterPath));
+    checks.push(
+      linter === "ruff"
+        ? await probeRuff()
+        : await probeLinter(linter as SubprocessLinter, config.linterPath),
+    );
   }
-  if (!config.linters.some((l) => l === "ruff" || (SUBPROCESS_LINTERS as readonly string[]).includes(l))) {
+  if (
+    !config.linters.some((l) =>
+      l === "ruff" || (SUBPROCESS_LINTERS as readonly string[]).includes(l)
+    )
+  ) {
     checks.push({ status: "warn", label: "linters", detail: "none enabled" });
   }
   if (root.ok) {
@@ -210,6 +296,10 @@ export async function doctorCommand(argv: string[]): Promise<number> {
   }
   for (const c of checks) console.log(formatCheck(c));
   const code = exitCodeFor(checks);
-  console.log(code === 0 ? "The server can work here." : "The server cannot work here: see the failures above.");
+  console.log(
+    code === 0
+      ? "The server can work here."
+      : "The server cannot work here: see the failures above.",
+  );
   return code;
 }

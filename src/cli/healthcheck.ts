@@ -25,7 +25,11 @@ export function healthUrl(host: string, port: number): string {
 export async function healthcheckCommand(argv: string[], env: EnvReader): Promise<number> {
   let values;
   try {
-    values = parseArgs({ args: argv, strict: true, options: { host: { type: "string" }, port: { type: "string" } } }).values;
+    values = parseArgs({
+      args: argv,
+      strict: true,
+      options: { host: { type: "string" }, port: { type: "string" } },
+    }).values;
   } catch (err) {
     console.error(`code-review-mcp healthcheck: ${(err as Error).message.replace(/\s+/g, " ")}`);
     return 2;
@@ -34,7 +38,11 @@ export async function healthcheckCommand(argv: string[], env: EnvReader): Promis
   const portText = values.port ?? (env("CODE_REVIEW_PORT") || "8000");
   const port = Number(portText);
   if (!/^\d{1,5}$/.test(portText) || port < 1 || port > 65535) {
-    console.error(`code-review-mcp healthcheck: --port: expected an integer from 1 to 65535, got ${JSON.stringify(portText)}`);
+    console.error(
+      `code-review-mcp healthcheck: --port: expected an integer from 1 to 65535, got ${
+        JSON.stringify(portText)
+      }`,
+    );
     return 2;
   }
   const url = healthUrl(host, port);

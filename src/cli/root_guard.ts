@@ -26,7 +26,11 @@ export function readsEverything(): boolean {
  * @example rootGuard([], () => undefined, true)
  * // "--root: required when the process may read every file (a compiled binary): ..."
  */
-export function rootGuard(argv: readonly string[], env: EnvReader, unscopedRead: boolean = readsEverything()): string | undefined {
+export function rootGuard(
+  argv: readonly string[],
+  env: EnvReader,
+  unscopedRead: boolean = readsEverything(),
+): string | undefined {
   if (!unscopedRead || argvNamesRoot(argv)) return undefined;
   const fromEnv = env("CODE_REVIEW_ROOT");
   if (fromEnv !== undefined && fromEnv !== "") return undefined;

@@ -64,7 +64,9 @@ export async function runSubcommand(argv: string[], cwd: string): Promise<number
     case "healthcheck":
       return await (await import("./healthcheck.ts")).healthcheckCommand(rest, denoEnvReader);
     case "version":
-      if (rest.length > 0) return usageError(`version: takes no arguments, got ${JSON.stringify(rest.join(" "))}`);
+      if (rest.length > 0) {
+        return usageError(`version: takes no arguments, got ${JSON.stringify(rest.join(" "))}`);
+      }
       console.log(versionLine());
       return 0;
     case "help": {
@@ -74,7 +76,9 @@ export async function runSubcommand(argv: string[], cwd: string): Promise<number
         return 0;
       }
       if (more.length > 0 || !(SUBCOMMANDS as readonly string[]).includes(topic)) {
-        return usageError(`help: expected one of ${SUBCOMMANDS.join(", ")}, got ${JSON.stringify(rest.join(" "))}`);
+        return usageError(
+          `help: expected one of ${SUBCOMMANDS.join(", ")}, got ${JSON.stringify(rest.join(" "))}`,
+        );
       }
       console.log(await usageOf(topic as Subcommand));
       return 0;

@@ -59,7 +59,9 @@ export function matchesFilters(p: string, filters: readonly string[] | undefined
 
 function mayContain(dir: string, filters: readonly string[] | undefined): boolean {
   if (!filters || filters.length === 0) return true;
-  return filters.some((f) => f === "" || f === "." || f === dir || f.startsWith(dir + "/") || dir.startsWith(f + "/"));
+  return filters.some((f) =>
+    f === "" || f === "." || f === dir || f.startsWith(dir + "/") || dir.startsWith(f + "/")
+  );
 }
 
 export interface Limits {
@@ -79,7 +81,11 @@ export interface ChangeSet {
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight (the library's reads are async: overlap them). */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, i: number) => Promise<R>,
+): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {
@@ -93,22 +99,37 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
 }
 
 /** Flattens a tree into path -> side, skipping unsafe names (reported) and pruning by filters. */
-export async function flattenTree(r: RepoCtx, treeOid: string, filters: readonly string[] | undefined, limits: Limits, warnings: string[]): Promise<Map<string, Side>> {
+export async function flattenTree(
+  r: RepoCtx,
+  treeOid: string,
+  filters: readonly string[] | undefined,
+  limits: Limits,
+  warnings: string[],
+): Promise<Map<string, Side>> {
   const out = new Map<string, Side>();
   let level: Array<[string, string]> = [[treeOid, ""]];
   let seen = 0;
   while (level.length > 0) {
     const trees = await mapLimit(level, 16, async ([oid]) => {
       checkBudget(r.budget);
-      return (await git.readTree({ fs: r.fs, dir: r.dir, gitdir: r.gitdir, oid, cache: r.cache })).tree;
+      return (await git.readTree({ fs: r.fs, dir: r.dir, gitdir: r.gitdir, oid, cache: r.cache }))
+        .tree;
     });
     const nextLevel: Array<[string, string]> = [];
     for (let t = 0; t < trees.length; t++) {
       const prefix = level[t]![1];
       for (const e of trees[t]!) {
-        if (++seen > limits.maxEntries) throw new GitLimitError(`the tree has more than ${limits.maxEntries} entries`);
+        if (++seen > limits.maxEntries) {
+          throw new GitLimitError(`the tree has more than ${limits.maxEntries} entries`);
+        }
         if (!safeEntryName(e.path)) {
-          if (warnings.length < 20) warnings.push(`skipped a tree entry with an unsafe name ${JSON.stringify(e.path.slice(0, 100))} (in ${prefix.slice(0, 200) || "the top folder"})`);
+          if (warnings.length < 20) {
+            warnings.push(
+              `skipped a tree entry with an unsafe name ${
+                JSON.stringify(e.path.slice(0, 100))
+              } (in ${prefix.slice(0, 200) || "the top folder"})`,
+            );
+          }
           continue;
         }
         const p = prefix + e.path;
@@ -132,7 +153,13 @@ const flatCache = new Map<string, { map: Map<string, Side>; warnings: string[] }
 const FLAT_CACHE_ENTRIES = 4;
 const FLAT_CACHE_MAX_PATHS = 50_000;
 
-async function flattenTreeCached(r: RepoCtx, treeOid: string, filters: readonly string[] | undefined, limits: Limits, warnings: string[]): Promise<Map<string, Side>> {
+async function flattenTreeCached(
+  r: RepoCtx,
+  treeOid: string,
+  filters: readonly string[] | undefined,
+  limits: Limits,
+  warnings: string[],
+): Promise<Map<string, Side>> {
   const key = `${r.gitdir}\0${treeOid}\0${JSON.stringify(filters ?? [])}`;
   const hit = flatCache.get(key);
   if (hit) {
@@ -166,19 +193,26 @@ interface IndexEntry {
 export async function readIndex(r: RepoCtx, limits: Limits): Promise<Map<string, IndexEntry>> {
   const out = new Map<string, IndexEntry>();
   checkBudget(r.budget);
-  await GitIndexManager.acquire({ fs: new FileSystem(r.fs), gitdir: r.gitdir, cache: r.cache }, (index: { entries: RawIndexEntry[] }) => {
-    for (const e of index.entries) {
-      if (out.size >= limits.maxEntries) throw new GitLimitError(`the index has more than ${limits.maxEntries} entries`);
-      if (!e.path.split("/").every(safeEntryName)) continue;
-      out.set(e.path, {
-        oid: e.oid,
-        mode: e.mode,
-        mtimeMs: e.mtimeSeconds * 1000 + Math.floor(e.mtimeNanoseconds / 1e6),
-        size: e.size,
-        ino: e.ino,
-      });
-    }
-  });
+  await GitIndexManager.acquire(
+    { fs: new FileSystem(r.fs), gitdir: r.gitdir, cache: r.cache },
+    (index: { entries: RawIndexEntry[] }) => {
+      for (const e of index.entries) {
+        if (out.size >= limits.maxEntries) {
+          throw new GitLimitError(
+            `the index has more than ${limits.maxEntries} entries`,
+          );
+        }
+        if (!e.path.split("/").every(safeEntryName)) continue;
+        out.set(e.path, {
+          oid: e.oid,
+          mode: e.mode,
+          mtimeMs: e.mtimeSeconds * 1000 + Math.floor(e.mtimeNanoseconds / 1e6),
+          size: e.size,
+          ino: e.ino,
+        });
+      }
+    },
+  );
   return out;
 }
 
@@ -231,7 +265,9 @@ export function readWorktree(
   } catch {
     return null;
   }
-  if (info.isSymlink) return { bytes: new TextEncoder().encode(Deno.readLinkSync(abs)), mode: MODE_LINK };
+  if (info.isSymlink) {
+    return { bytes: new TextEncoder().encode(Deno.readLinkSync(abs)), mode: MODE_LINK };
+  }
   if (!info.isFile) return null;
   // A second name for a file that may live outside the root: never read, as read_file refuses it.
   const linked = hardLinkRefusal(info);
@@ -241,7 +277,9 @@ export function readWorktree(
   try {
     const after = file.statSync();
     if (!after.isFile || after.ino !== info.ino) return null;
-    if (hardLinkRefusal(after) !== undefined) return { tooLarge: after.size, hardLink: hardLinkRefusal(after)! };
+    if (hardLinkRefusal(after) !== undefined) {
+      return { tooLarge: after.size, hardLink: hardLinkRefusal(after)! };
+    }
     const buf = new Uint8Array(Math.min(after.size, maxBytes) + 1);
     let filled = 0;
     while (filled < buf.length) {
@@ -297,7 +335,8 @@ async function worktreeSides(
     }
     if (!info.isFile && !info.isSymlink) continue; // a folder or something else now: the file is gone
     const mtime = info.mtime?.getTime() ?? -1;
-    const same = info.size === e.size && mtime === e.mtimeMs && (e.ino === 0 || e.ino === (info.ino ?? 0) % 2 ** 32) &&
+    const same = info.size === e.size && mtime === e.mtimeMs &&
+      (e.ino === 0 || e.ino === (info.ino ?? 0) % 2 ** 32) &&
       modeOf(info) === e.mode && mtime < indexMtime;
     if (same) {
       out.set(p, { oid: e.oid, mode: e.mode, source: "blob", size: e.size });
@@ -315,10 +354,18 @@ async function worktreeSides(
  * rules are the project walk's (.git/info/exclude, then each .gitignore on the way down, read
  * once per folder), so an ignored folder is never entered unless it holds tracked files.
  */
-function untracked(r: RepoCtx, index: Map<string, IndexEntry>, filters: readonly string[] | undefined, limits: Limits, warnings: string[]): string[] {
+function untracked(
+  r: RepoCtx,
+  index: Map<string, IndexEntry>,
+  filters: readonly string[] | undefined,
+  limits: Limits,
+  warnings: string[],
+): string[] {
   const trackedDirs = new Set<string>();
   for (const p of index.keys()) {
-    for (let i = p.indexOf("/"); i !== -1; i = p.indexOf("/", i + 1)) trackedDirs.add(p.slice(0, i));
+    for (let i = p.indexOf("/"); i !== -1; i = p.indexOf("/", i + 1)) {
+      trackedDirs.add(p.slice(0, i));
+    }
   }
   const out: string[] = [];
   const walk = (relDir: string, parentRules: IgnoreRules): boolean => {
@@ -345,7 +392,9 @@ function untracked(r: RepoCtx, index: Map<string, IndexEntry>, filters: readonly
         if (index.has(rel) || !matchesFilters(rel, filters)) continue;
         if (rules.ignores(rel, false)) continue;
         if (out.length >= limits.maxUntracked) {
-          warnings.push(`untracked files listed up to ${limits.maxUntracked}; narrow with "paths" or set include_untracked to false`);
+          warnings.push(
+            `untracked files listed up to ${limits.maxUntracked}; narrow with "paths" or set include_untracked to false`,
+          );
           return false;
         }
         out.push(rel);
@@ -373,11 +422,15 @@ export async function changesSince(
   opts: { filters?: readonly string[]; includeUntracked: boolean; limits: Limits },
 ): Promise<ChangeSet> {
   const warnings: string[] = [];
-  const oldSide = baseTree ? await flattenTreeCached(r, baseTree, opts.filters, opts.limits, warnings) : new Map<string, Side>();
+  const oldSide = baseTree
+    ? await flattenTreeCached(r, baseTree, opts.filters, opts.limits, warnings)
+    : new Map<string, Side>();
   const index = await readIndex(r, opts.limits);
   const stats = { indexed: index.size, hashed: 0 };
   const newSide = await worktreeSides(r, index, opts.filters, opts.limits, stats);
-  const extra = opts.includeUntracked ? untracked(r, index, opts.filters, opts.limits, warnings) : [];
+  const extra = opts.includeUntracked
+    ? untracked(r, index, opts.filters, opts.limits, warnings)
+    : [];
   const untrackedSet = new Set(extra);
   for (const p of extra) {
     const side = await hashWorktree(r.dir, p, opts.limits);
@@ -390,12 +443,19 @@ export async function changesSince(
     const n = newSide.get(p);
     if (o && n) {
       if (o.oid === n.oid && o.mode === n.mode) continue;
-      const status: ChangeStatus = kindOfMode(o.mode) !== kindOfMode(n.mode) ? "type-changed" : "modified";
+      const status: ChangeStatus = kindOfMode(o.mode) !== kindOfMode(n.mode)
+        ? "type-changed"
+        : "modified";
       changes.push({ path: p, status, old: o, new: n });
     } else if (o) {
       changes.push({ path: p, status: "deleted", old: o });
     } else if (n) {
-      changes.push({ path: p, status: "added", new: n, ...(untrackedSet.has(p) ? { untracked: true } : {}) });
+      changes.push({
+        path: p,
+        status: "added",
+        new: n,
+        ...(untrackedSet.has(p) ? { untracked: true } : {}),
+      });
     }
   }
   return { changes: pairRenames(changes), warnings, stats };

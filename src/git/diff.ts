@@ -59,8 +59,16 @@ function lineCount(text: string): number {
  *
  * @example lineDiff("a\nb\n", "a\nc\n", 0).addedLines // [2]
  */
-export function lineDiff(oldText: string, newText: string, context: number, timeoutMs = 2_000): LineDiff {
-  const patch = structuredPatch("a", "b", oldText, newText, undefined, undefined, { context, timeout: timeoutMs });
+export function lineDiff(
+  oldText: string,
+  newText: string,
+  context: number,
+  timeoutMs = 2_000,
+): LineDiff {
+  const patch = structuredPatch("a", "b", oldText, newText, undefined, undefined, {
+    context,
+    timeout: timeoutMs,
+  });
   if (patch === undefined) {
     const oldN = lineCount(oldText);
     const newN = lineCount(newText);

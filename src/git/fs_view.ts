@@ -32,7 +32,10 @@ export interface GitBudget {
 
 export { GitLimitError };
 
-export function makeBudget(signal: AbortSignal, o: Partial<Omit<GitBudget, "signal" | "calls" | "oversized" | "packs">> = {}): GitBudget {
+export function makeBudget(
+  signal: AbortSignal,
+  o: Partial<Omit<GitBudget, "signal" | "calls" | "oversized" | "packs">> = {},
+): GitBudget {
   return {
     signal,
     deadline: o.deadline ?? performance.now() + 60_000,
@@ -48,7 +51,9 @@ export function makeBudget(signal: AbortSignal, o: Partial<Omit<GitBudget, "sign
 /** Throws when the operation was cancelled, ran out of time or made too many calls. */
 export function checkBudget(b: GitBudget): void {
   if (b.signal.aborted) throw new DOMException("cancelled", "AbortError");
-  if (++b.calls > b.maxCalls) throw new GitLimitError(`the repository walk stopped after ${b.maxCalls} file system calls`);
+  if (++b.calls > b.maxCalls) {
+    throw new GitLimitError(`the repository walk stopped after ${b.maxCalls} file system calls`);
+  }
   if ((b.calls & 63) === 0 && performance.now() > b.deadline) {
     throw new GitLimitError("the repository walk ran out of time");
   }
@@ -76,7 +81,9 @@ export function checkLooseObject(deflated: Uint8Array, maxObjectBytes: number): 
     return inflateSync(deflated, { maxOutputLength: maxObjectBytes + 64 }).length;
   } catch (err) {
     if (err instanceof RangeError || (err as { code?: string }).code === "ERR_BUFFER_TOO_LARGE") {
-      throw new GitLimitError(`a git object inflates to more than ${maxObjectBytes} bytes; it was not read`);
+      throw new GitLimitError(
+        `a git object inflates to more than ${maxObjectBytes} bytes; it was not read`,
+      );
     }
     throw err;
   }
@@ -92,8 +99,18 @@ function checkPack(abs: string, st: nodeFs.Stats, data: Uint8Array, budget: GitB
     // The index is read as the library reads files: a regular file, never a link (to /dev/zero, a FIFO, a file outside).
     const idxPath = abs.replace(/\.pack$/, ".idx");
     const idxInfo = nodeFs.lstatSync(idxPath);
-    if (!idxInfo.isFile()) throw new GitLimitError(`the pack index ${path.basename(idxPath)} is not a regular file (a link or a device); it was not read`);
-    if (idxInfo.size > budget.maxPackBytes) throw new GitLimitError(`a pack index is ${idxInfo.size} bytes, over the ${budget.maxPackBytes}-byte limit`);
+    if (!idxInfo.isFile()) {
+      throw new GitLimitError(
+        `the pack index ${
+          path.basename(idxPath)
+        } is not a regular file (a link or a device); it was not read`,
+      );
+    }
+    if (idxInfo.size > budget.maxPackBytes) {
+      throw new GitLimitError(
+        `a pack index is ${idxInfo.size} bytes, over the ${budget.maxPackBytes}-byte limit`,
+      );
+    }
     const idx = nodeFs.readFileSync(idxPath);
     known = { key, oversized: scanPack(data, idx, budget.maxObjectBytes) };
     if (scannedPacks.size > 64) scannedPacks.clear();
@@ -122,7 +139,11 @@ export async function preloadPacks(gitdir: string, budget: GitBudget): Promise<v
     const abs = path.join(dir, name);
     const st = await nodeFs.promises.lstat(abs);
     if (!st.isFile()) continue;
-    if (st.size > budget.maxPackBytes) throw new GitLimitError(`a pack file is ${st.size} bytes, over the ${budget.maxPackBytes}-byte limit`);
+    if (st.size > budget.maxPackBytes) {
+      throw new GitLimitError(
+        `a pack file is ${st.size} bytes, over the ${budget.maxPackBytes}-byte limit`,
+      );
+    }
     const data = await nodeFs.promises.readFile(abs);
     checkPack(abs, st, data, budget);
     budget.packs.set(abs, data);
@@ -150,7 +171,9 @@ export function readOnlyFs(root: string, budget: GitBudget) {
   /** `abs` when it is inside the root and so is the real folder holding it (and `abs` itself, for a folder read). */
   const inside = (p: string, followed = false): string => {
     const abs = path.resolve(p);
-    if (!isInside(root, abs) || !realInside(path.dirname(abs)) || (followed && !realInside(abs))) throw outside(p);
+    if (!isInside(root, abs) || !realInside(path.dirname(abs)) || (followed && !realInside(abs))) {
+      throw outside(p);
+    }
     return abs;
   };
   const dropped = () => Promise.resolve();
@@ -168,12 +191,16 @@ export function readOnlyFs(root: string, budget: GitBudget) {
         // Never follow a link inside .git (a ref or object pointing out of the root); the work tree is read elsewhere.
         if (!st.isFile()) throw enoent(p);
         if (PACK_FILE.test(abs) && st.size > budget.maxPackBytes) {
-          throw new GitLimitError(`a pack file is ${st.size} bytes, over the ${budget.maxPackBytes}-byte limit`);
+          throw new GitLimitError(
+            `a pack file is ${st.size} bytes, over the ${budget.maxPackBytes}-byte limit`,
+          );
         }
         const data = await nodeFs.promises.readFile(abs);
         if (PACK_FILE.test(abs)) checkPack(abs, st, data, budget);
         // Deflate expands at most 1032-fold: only a file that could pass the cap is inflated to check.
-        if (LOOSE_OBJECT.test(abs) && data.length * MAX_DEFLATE_RATIO > budget.maxObjectBytes) checkLooseObject(data, budget.maxObjectBytes);
+        if (LOOSE_OBJECT.test(abs) && data.length * MAX_DEFLATE_RATIO > budget.maxObjectBytes) {
+          checkLooseObject(data, budget.maxObjectBytes);
+        }
         const encoding = typeof opts === "string" ? opts : opts?.encoding;
         return encoding ? data.toString(encoding as BufferEncoding) : data;
       },

@@ -25,7 +25,8 @@ export interface HeadInfo {
 }
 
 export async function readHead(r: RepoCtx): Promise<HeadInfo> {
-  const branch = (await git.currentBranch({ fs: r.fs, dir: r.dir, gitdir: r.gitdir, fullname: false })) ?? null;
+  const branch =
+    (await git.currentBranch({ fs: r.fs, dir: r.dir, gitdir: r.gitdir, fullname: false })) ?? null;
   try {
     const oid = await git.resolveRef({ fs: r.fs, dir: r.dir, gitdir: r.gitdir, ref: "HEAD" });
     return { oid, branch };
@@ -38,7 +39,14 @@ export async function readHead(r: RepoCtx): Promise<HeadInfo> {
 /** Follows annotated tags down to the commit they name. */
 async function peelToCommit(r: RepoCtx, oid: string): Promise<string | null> {
   for (let i = 0; i < 10; i++) {
-    const o = await git.readObject({ fs: r.fs, dir: r.dir, gitdir: r.gitdir, oid, cache: r.cache, format: "parsed" });
+    const o = await git.readObject({
+      fs: r.fs,
+      dir: r.dir,
+      gitdir: r.gitdir,
+      oid,
+      cache: r.cache,
+      format: "parsed",
+    });
     if (o.type === "commit") return oid;
     if (o.type !== "tag") return null;
     oid = (o.object as { object: string }).object;
@@ -64,7 +72,9 @@ export async function resolveCommitish(r: RepoCtx, name: string): Promise<string
   for (const [, op, digits] of steps) {
     if (oid === null) return null;
     const n = digits === "" ? 1 : Number(digits);
-    if (!Number.isSafeInteger(n) || (walked += op === "~" ? n : 1) > MAX_ANCESTRY_STEPS) return null;
+    if (!Number.isSafeInteger(n) || (walked += op === "~" ? n : 1) > MAX_ANCESTRY_STEPS) {
+      return null;
+    }
     if (op === "^") {
       if (n === 0) continue;
       oid = await parentOf(r, oid, n - 1);
@@ -78,7 +88,13 @@ export async function resolveCommitish(r: RepoCtx, name: string): Promise<string
 /** The commit's parent at `index` (0 = first parent), or null when it has none there. */
 async function parentOf(r: RepoCtx, oid: string, index: number): Promise<string | null> {
   checkBudget(r.budget);
-  const { commit } = await git.readCommit({ fs: r.fs, dir: r.dir, gitdir: r.gitdir, oid, cache: r.cache });
+  const { commit } = await git.readCommit({
+    fs: r.fs,
+    dir: r.dir,
+    gitdir: r.gitdir,
+    oid,
+    cache: r.cache,
+  });
   return commit.parent[index] ?? null;
 }
 
@@ -92,7 +108,13 @@ async function resolvePlain(r: RepoCtx, name: string): Promise<string | null> {
   }
   if (/^[0-9a-f]{4,40}$/i.test(name)) {
     try {
-      const oid = await git.expandOid({ fs: r.fs, dir: r.dir, gitdir: r.gitdir, oid: name.toLowerCase(), cache: r.cache });
+      const oid = await git.expandOid({
+        fs: r.fs,
+        dir: r.dir,
+        gitdir: r.gitdir,
+        oid: name.toLowerCase(),
+        cache: r.cache,
+      });
       return await peelToCommit(r, oid);
     } catch { /* unknown or ambiguous */ }
   }
@@ -100,7 +122,13 @@ async function resolvePlain(r: RepoCtx, name: string): Promise<string | null> {
 }
 
 export async function mergeBase(r: RepoCtx, a: string, b: string): Promise<string | null> {
-  const bases = await git.findMergeBase({ fs: r.fs, dir: r.dir, gitdir: r.gitdir, oids: [a, b], cache: r.cache });
+  const bases = await git.findMergeBase({
+    fs: r.fs,
+    dir: r.dir,
+    gitdir: r.gitdir,
+    oids: [a, b],
+    cache: r.cache,
+  });
   return (bases[0] as string | undefined) ?? null;
 }
 
@@ -136,7 +164,13 @@ async function readCommitInfo(r: RepoCtx, oid: string): Promise<CommitInfo> {
  * Commits reachable from `head` but not from `base` (git's `base..head`), newest first, by a
  * walk painted from both ends in commit-date order. At most `maxWalk` commits are read.
  */
-export async function commitsBetween(r: RepoCtx, head: string, base: string, maxShown: number, maxWalk = 20_000): Promise<Range> {
+export async function commitsBetween(
+  r: RepoCtx,
+  head: string,
+  base: string,
+  maxShown: number,
+  maxWalk = 20_000,
+): Promise<Range> {
   const info = new Map<string, CommitInfo>();
   const flags = new Map<string, number>(); // 1 = from head, 2 = from base (uninteresting)
   const queue: string[] = [];
@@ -166,7 +200,9 @@ export async function commitsBetween(r: RepoCtx, head: string, base: string, max
   let capped = false;
   while (queue.length > 0) {
     // Stop once every queued commit is uninteresting and older than any interesting one.
-    if (queue.every((o) => (flags.get(o)! & 2) !== 0 && info.get(o)!.time < oldestInteresting)) break;
+    if (queue.every((o) => (flags.get(o)! & 2) !== 0 && info.get(o)!.time < oldestInteresting)) {
+      break;
+    }
     if (info.size >= maxWalk) {
       capped = true;
       break;
@@ -180,14 +216,21 @@ export async function commitsBetween(r: RepoCtx, head: string, base: string, max
   for (const [oid, f] of flags) if (f === 1) picked.push(oid);
   picked.sort((a, b) => info.get(b)!.time - info.get(a)!.time);
   return {
-    commits: picked.slice(0, maxShown).map((id) => ({ id: id.slice(0, 7), subject: info.get(id)!.subject })),
+    commits: picked.slice(0, maxShown).map((id) => ({
+      id: id.slice(0, 7),
+      subject: info.get(id)!.subject,
+    })),
     total: picked.length,
     capped,
   };
 }
 
 /** Commits reachable from head when there is no base (a new branch's own history), bounded. */
-export async function recentCommits(r: RepoCtx, head: string, maxShown: number): Promise<CommitLine[]> {
+export async function recentCommits(
+  r: RepoCtx,
+  head: string,
+  maxShown: number,
+): Promise<CommitLine[]> {
   const out: CommitLine[] = [];
   let oid: string | undefined = head;
   while (oid && out.length < maxShown) {

@@ -34,7 +34,9 @@ export function readIdx(idx: Uint8Array): Array<{ oid: string; offset: number }>
   const shaAt = 8 + 1024;
   const offAt = shaAt + n * 20 + n * 4;
   const largeAt = offAt + n * 4;
-  if (idx.length < largeAt + 40) throw new GitLimitError("a pack index is truncated; it was not read");
+  if (idx.length < largeAt + 40) {
+    throw new GitLimitError("a pack index is truncated; it was not read");
+  }
   const out: Array<{ oid: string; offset: number }> = [];
   for (let i = 0; i < n; i++) {
     let oid = "";
@@ -63,7 +65,7 @@ function varint(buf: Uint8Array, p: number): [number, number] {
 
 /** The first bytes of an entry's inflated data (at least `want`, when the data has them). */
 function inflateStart(data: Uint8Array, want: number): Uint8Array {
-  for (let take = 256; ; take *= 4) {
+  for (let take = 256;; take *= 4) {
     const slice = data.subarray(0, Math.min(take, data.length));
     let out: Uint8Array;
     try {
@@ -87,7 +89,9 @@ export function scanPack(pack: Uint8Array, idx: Uint8Array, maxObjectBytes: numb
   for (let i = 0; i < listed.length; i++) {
     const { oid, offset } = listed[i]!;
     const next = i + 1 < listed.length ? listed[i + 1]!.offset : end;
-    if (offset < 12 || next > end || next <= offset) throw new GitLimitError("a pack file does not match its index; it was not read");
+    if (offset < 12 || next > end || next <= offset) {
+      throw new GitLimitError("a pack file does not match its index; it was not read");
+    }
     let p = offset;
     let c = pack[p++]!;
     const type = (c >> 4) & 7;
@@ -125,7 +129,9 @@ export function scanPack(pack: Uint8Array, idx: Uint8Array, maxObjectBytes: numb
       try {
         inflateSync(data, { maxOutputLength: maxObjectBytes + 1 });
       } catch (err) {
-        if (err instanceof RangeError || (err as { code?: string }).code === "ERR_BUFFER_TOO_LARGE") e.tooLarge = true;
+        if (
+          err instanceof RangeError || (err as { code?: string }).code === "ERR_BUFFER_TOO_LARGE"
+        ) e.tooLarge = true;
       }
     }
     byOffset.set(offset, e);
@@ -150,7 +156,13 @@ export function scanPack(pack: Uint8Array, idx: Uint8Array, maxObjectBytes: numb
   for (const e of byOffset.values()) {
     const r = resolve(e, 0);
     if (!r.tooLarge) continue;
-    if (r.type !== 3) throw new GitLimitError(`a packed git object (${e.oid.slice(0, 7)}, not a file) inflates to more than ${maxObjectBytes} bytes; the repository was not read`);
+    if (r.type !== 3) {
+      throw new GitLimitError(
+        `a packed git object (${
+          e.oid.slice(0, 7)
+        }, not a file) inflates to more than ${maxObjectBytes} bytes; the repository was not read`,
+      );
+    }
     bad.add(e.oid);
   }
   return bad;

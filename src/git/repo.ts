@@ -6,7 +6,11 @@
 import * as path from "node:path";
 import { isInside } from "../policy/paths.ts";
 
-export type RepoOutcome = { ok: true; dir: string; gitdir: string } | { ok: false; reason: string; notRepo?: boolean };
+export type RepoOutcome = { ok: true; dir: string; gitdir: string } | {
+  ok: false;
+  reason: string;
+  notRepo?: boolean;
+};
 
 export interface RepoFs {
   lstat(p: string): Deno.FileInfo;
@@ -42,8 +46,14 @@ export function openRepo(root: string, fs: RepoFs = denoRepoFs): RepoOutcome {
     try {
       target = fs.realPath(dotGit);
     } catch { /* a link the sandbox cannot follow leads outside the root */ }
-    const where = target !== "" && isInside(root, target) ? "elsewhere in the project" : "outside the project root";
-    return { ok: false, reason: `".git" is a symbolic link leading ${where}; the repository must be the root itself: ${restart}` };
+    const where = target !== "" && isInside(root, target)
+      ? "elsewhere in the project"
+      : "outside the project root";
+    return {
+      ok: false,
+      reason:
+        `".git" is a symbolic link leading ${where}; the repository must be the root itself: ${restart}`,
+    };
   }
   if (st?.isFile) {
     let line = "";
@@ -52,7 +62,9 @@ export function openRepo(root: string, fs: RepoFs = denoRepoFs): RepoOutcome {
     } catch { /* unreadable */ }
     const gitdir = line.startsWith("gitdir:") ? line.slice(7).trim() : "";
     const abs = gitdir === "" ? "" : path.resolve(root, gitdir);
-    const where = abs !== "" && !isInside(root, abs) ? `outside the project root (${gitdir})` : `"${gitdir}"`;
+    const where = abs !== "" && !isInside(root, abs)
+      ? `outside the project root (${gitdir})`
+      : `"${gitdir}"`;
     return {
       ok: false,
       reason: `".git" is a file whose gitdir points ${where} (a linked worktree or submodule); ` +
@@ -61,17 +73,22 @@ export function openRepo(root: string, fs: RepoFs = denoRepoFs): RepoOutcome {
   }
   if (st?.isDirectory) {
     if (lstatOrNull(fs, path.join(dotGit, "HEAD")) === null) {
-      return { ok: false, reason: "\".git\" has no HEAD file: it is not a readable git repository", notRepo: true };
+      return {
+        ok: false,
+        reason: '".git" has no HEAD file: it is not a readable git repository',
+        notRepo: true,
+      };
     }
     return { ok: true, dir: root, gitdir: dotGit };
   }
   // No .git here: is the root a subfolder of a repository? Only visible when the sandbox may look up.
-  for (let dir = path.dirname(root); ; dir = path.dirname(dir)) {
+  for (let dir = path.dirname(root);; dir = path.dirname(dir)) {
     const up = lstatOrNull(fs, path.join(dir, ".git"));
     if (up !== null) {
       return {
         ok: false,
-        reason: `the project root is a subfolder of the repository at ${dir}; start the server with --root ${dir} to review its changes`,
+        reason:
+          `the project root is a subfolder of the repository at ${dir}; start the server with --root ${dir} to review its changes`,
       };
     }
     if (dir === path.dirname(dir)) break;
@@ -79,7 +96,8 @@ export function openRepo(root: string, fs: RepoFs = denoRepoFs): RepoOutcome {
   return {
     ok: false,
     notRepo: true,
-    reason: "not a git repository (no .git folder in the project root; if the root is a subfolder of a repository, " +
+    reason:
+      "not a git repository (no .git folder in the project root; if the root is a subfolder of a repository, " +
       "start the server with --root at the repository's top folder)",
   };
 }

@@ -5,11 +5,27 @@
  * sandbox worker supplies the file system view and the bounds.
  */
 import git from "isomorphic-git";
-import { type Change, changesSince, type Limits, mapLimit, MODE_GITLINK, MODE_LINK, readWorktree, type Side } from "./changes.ts";
+import {
+  type Change,
+  changesSince,
+  type Limits,
+  mapLimit,
+  MODE_GITLINK,
+  MODE_LINK,
+  readWorktree,
+  type Side,
+} from "./changes.ts";
 import { decodeText, hunkHeader, isBinary, lineDiff, renderHunks, similarity } from "./diff.ts";
 import { checkBudget, GitLimitError } from "./fs_view.ts";
 import { secretFileRule } from "../policy/secrets.ts";
-import { commitsBetween, type CommitLine, mergeBase, readHead, type RepoCtx, resolveCommitish } from "./log.ts";
+import {
+  type CommitLine,
+  commitsBetween,
+  mergeBase,
+  readHead,
+  type RepoCtx,
+  resolveCommitish,
+} from "./log.ts";
 
 export interface ReviewOptions {
   base?: string;
@@ -68,14 +84,23 @@ export interface ReviewData {
   stats: { indexed: number; hashed: number };
 }
 
-export type ReviewOutcome = { ok: true; value: ReviewData } | { ok: false; reason: string; notRepo?: boolean };
+export type ReviewOutcome = { ok: true; value: ReviewData } | {
+  ok: false;
+  reason: string;
+  notRepo?: boolean;
+};
 
 async function commitTree(r: RepoCtx, oid: string): Promise<string> {
   const c = await git.readCommit({ fs: r.fs, dir: r.dir, gitdir: r.gitdir, oid, cache: r.cache });
   return c.commit.tree;
 }
 
-async function readSide(r: RepoCtx, side: Side, rel: string, maxBytes: number): Promise<Uint8Array | { tooLarge: number; hardLink?: string } | null> {
+async function readSide(
+  r: RepoCtx,
+  side: Side,
+  rel: string,
+  maxBytes: number,
+): Promise<Uint8Array | { tooLarge: number; hardLink?: string } | null> {
   checkBudget(r.budget);
   if (side.source === "worktree") {
     const w = readWorktree(r.dir, rel, maxBytes);
@@ -84,10 +109,20 @@ async function readSide(r: RepoCtx, side: Side, rel: string, maxBytes: number): 
   }
   if (side.oid === null) return { tooLarge: side.size ?? 0 };
   if (r.budget.oversized.has(side.oid)) {
-    throw new GitLimitError(`the packed object ${side.oid.slice(0, 7)} inflates to more than ${r.budget.maxObjectBytes} bytes; it was not read`);
+    throw new GitLimitError(
+      `the packed object ${
+        side.oid.slice(0, 7)
+      } inflates to more than ${r.budget.maxObjectBytes} bytes; it was not read`,
+    );
   }
   if (side.size !== undefined && side.size > maxBytes) return { tooLarge: side.size };
-  const { blob } = await git.readBlob({ fs: r.fs, dir: r.dir, gitdir: r.gitdir, oid: side.oid, cache: r.cache });
+  const { blob } = await git.readBlob({
+    fs: r.fs,
+    dir: r.dir,
+    gitdir: r.gitdir,
+    oid: side.oid,
+    cache: r.cache,
+  });
   if (blob.length > maxBytes) return { tooLarge: blob.length };
   return blob;
 }
@@ -109,7 +144,11 @@ async function fileRecord(r: RepoCtx, c: Change, o: ReviewOptions): Promise<File
   const modes = [c.old?.mode, c.new?.mode];
   if (modes.includes(MODE_GITLINK)) {
     rec.kind = "submodule";
-    rec.notes = [`submodule commit ${c.old?.oid?.slice(0, 7) ?? "none"} -> ${c.new?.oid?.slice(0, 7) ?? "none"}`];
+    rec.notes = [
+      `submodule commit ${c.old?.oid?.slice(0, 7) ?? "none"} -> ${
+        c.new?.oid?.slice(0, 7) ?? "none"
+      }`,
+    ];
     return rec;
   }
   if (modes.includes(MODE_LINK)) rec.kind = "symlink";
@@ -128,15 +167,24 @@ async function fileRecord(r: RepoCtx, c: Change, o: ReviewOptions): Promise<File
     rec.notes = [...notes, err.message];
     return rec;
   }
-  const sizeOf = (b: typeof oldBytes) => b === null ? undefined : b instanceof Uint8Array ? b.length : b.tooLarge;
+  const sizeOf = (b: typeof oldBytes) =>
+    b === null ? undefined : b instanceof Uint8Array ? b.length : b.tooLarge;
   const os = c.old ? sizeOf(oldBytes) : undefined;
   const ns = c.new ? sizeOf(newBytes) : undefined;
   if (os !== undefined) rec.old_size = os;
   if (ns !== undefined) rec.new_size = ns;
   if (!(oldBytes instanceof Uint8Array) || !(newBytes instanceof Uint8Array)) {
     rec.kind = "too-large";
-    const hardLink = [oldBytes, newBytes].map((b) => (b !== null && !(b instanceof Uint8Array) ? b.hardLink : undefined)).find((h) => h !== undefined);
-    notes.push(hardLink !== undefined ? `not shown: the work tree file ${hardLink}` : `over the ${o.maxFileBytes}-byte diff limit: read it with read_file and a line range`);
+    const hardLink = [oldBytes, newBytes].map((
+      b,
+    ) => (b !== null && !(b instanceof Uint8Array) ? b.hardLink : undefined)).find((h) =>
+      h !== undefined
+    );
+    notes.push(
+      hardLink !== undefined
+        ? `not shown: the work tree file ${hardLink}`
+        : `over the ${o.maxFileBytes}-byte diff limit: read it with read_file and a line range`,
+    );
     rec.notes = notes;
     return rec;
   }
@@ -149,18 +197,29 @@ async function fileRecord(r: RepoCtx, c: Change, o: ReviewOptions): Promise<File
   const oldT = decodeText(oldBytes);
   const newT = decodeText(newBytes);
   if (oldT.replaced || newT.replaced) notes.push("not valid UTF-8: invalid bytes shown as U+FFFD");
-  if (newT.text.includes("\r\n") || oldT.text.includes("\r\n")) notes.push("CRLF line endings (CRs not shown)");
-  if (rec.kind === "symlink") notes.push(`link target ${JSON.stringify(oldT.text)} -> ${JSON.stringify(newT.text)} (links are never followed)`);
+  if (newT.text.includes("\r\n") || oldT.text.includes("\r\n")) {
+    notes.push("CRLF line endings (CRs not shown)");
+  }
+  if (rec.kind === "symlink") {
+    notes.push(
+      `link target ${JSON.stringify(oldT.text)} -> ${
+        JSON.stringify(newT.text)
+      } (links are never followed)`,
+    );
+  }
   const d = lineDiff(oldT.text, newT.text, o.mode === "diff" ? o.contextLines : 0);
   rec.added = d.added;
   rec.removed = d.removed;
   if (d.gaveUp) notes.push("the diff took too long: shown as wholly replaced");
   // A rename is judged on both names: `.env` renamed to `settings.txt` still diffs the credential file's text.
   const secretOpts = { allowSecretFiles: o.allowSecretFiles === true };
-  const rule = secretFileRule(c.path, secretOpts) ?? (c.oldPath !== undefined ? secretFileRule(c.oldPath, secretOpts) : undefined);
+  const rule = secretFileRule(c.path, secretOpts) ??
+    (c.oldPath !== undefined ? secretFileRule(c.oldPath, secretOpts) : undefined);
   if (rule !== undefined) {
     rec.secret = true;
-    notes.push(`credential file (rule "${rule}"): its content is not shown; the operator can allow it with --allow-secret-files`);
+    notes.push(
+      `credential file (rule "${rule}"): its content is not shown; the operator can allow it with --allow-secret-files`,
+    );
   } else if (o.mode === "summary") rec.added_lines = d.addedLines;
   else {
     let text = renderHunks(d.hunks);
@@ -173,7 +232,9 @@ async function fileRecord(r: RepoCtx, c: Change, o: ReviewOptions): Promise<File
       text = cut;
       notes.push(
         `diff cut at ${o.maxFileDiffBytes} bytes (per-file cap); read the rest of the new version with read_file ` +
-          `${JSON.stringify(c.path)} from start_line ${last.newStart}, or narrow get_diff with paths`,
+          `${
+            JSON.stringify(c.path)
+          } from start_line ${last.newStart}, or narrow get_diff with paths`,
       );
     }
     rec.diff = text;
@@ -194,7 +255,9 @@ async function pairSimilarRenames(r: RepoCtx, changes: Change[]): Promise<Change
   const plain = (m: number | undefined) => m !== undefined && m !== MODE_LINK && m !== MODE_GITLINK;
   const dels = changes.filter((c) => c.status === "deleted" && plain(c.old?.mode));
   const adds = changes.filter((c) => c.status === "added" && plain(c.new?.mode));
-  if (dels.length === 0 || adds.length === 0 || dels.length * adds.length > RENAME_MAX_PAIRS) return changes;
+  if (dels.length === 0 || adds.length === 0 || dels.length * adds.length > RENAME_MAX_PAIRS) {
+    return changes;
+  }
   const text = async (side: Side, rel: string): Promise<string | null> => {
     try {
       const b = await readSide(r, side, rel, RENAME_MAX_BYTES);
@@ -229,7 +292,14 @@ async function pairSimilarRenames(r: RepoCtx, changes: Change[]): Promise<Change
     usedA.add(p.a);
     const del = dels[p.d]!;
     const add = adds[p.a]!;
-    renamed.set(add, { path: add.path, oldPath: del.path, status: "renamed", old: del.old!, new: add.new!, ...(add.untracked ? { untracked: true } : {}) });
+    renamed.set(add, {
+      path: add.path,
+      oldPath: del.path,
+      status: "renamed",
+      old: del.old!,
+      new: add.new!,
+      ...(add.untracked ? { untracked: true } : {}),
+    });
     dropped.add(del);
   }
   return changes.filter((c) => !dropped.has(c)).map((c) => renamed.get(c) ?? c);
@@ -244,17 +314,33 @@ export async function review(r: RepoCtx, o: ReviewOptions): Promise<ReviewOutcom
   let range = { commits: [] as CommitLine[], total: 0, capped: false };
   if (o.base !== undefined) {
     const baseId = await resolveCommitish(r, o.base);
-    if (baseId === null) return { ok: false, reason: `no branch, tag or commit named ${JSON.stringify(o.base)} in this repository` };
-    if (head.oid === null) return { ok: false, reason: "the repository has no commits yet, so there is nothing to compare with a base" };
+    if (baseId === null) {
+      return {
+        ok: false,
+        reason: `no branch, tag or commit named ${JSON.stringify(o.base)} in this repository`,
+      };
+    }
+    if (head.oid === null) {
+      return {
+        ok: false,
+        reason: "the repository has no commits yet, so there is nothing to compare with a base",
+      };
+    }
     base = { name: o.base, id: baseId.slice(0, 7) };
     mb = await mergeBase(r, head.oid, baseId);
-    if (mb === null) return { ok: false, reason: `HEAD and ${JSON.stringify(o.base)} have no common history` };
+    if (mb === null) {
+      return { ok: false, reason: `HEAD and ${JSON.stringify(o.base)} have no common history` };
+    }
     baseTree = await commitTree(r, mb);
     range = await commitsBetween(r, head.oid, mb, o.maxCommits);
   } else if (head.oid !== null) {
     baseTree = await commitTree(r, head.oid);
   }
-  const set = await changesSince(r, baseTree, { filters: o.paths, includeUntracked: o.includeUntracked, limits: o.limits });
+  const set = await changesSince(r, baseTree, {
+    filters: o.paths,
+    includeUntracked: o.includeUntracked,
+    limits: o.limits,
+  });
   set.changes = await pairSimilarRenames(r, set.changes);
   const files: FileRecord[] = [];
   let bytes = 0;

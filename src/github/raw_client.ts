@@ -113,14 +113,20 @@ export function formatSeconds(ms: number): string {
 export function unreachableMessage(label: string, host: string, detail: string): string {
   const d = detail.replace(/\s+/g, " ").trim();
   let why = "the network request failed";
-  if (/NotCapable|Requires net access|PermissionDenied/i.test(d)) why = "this server is not permitted to connect there (its --allow-net does not name the host)";
-  else if (/dns|lookup|resolve|ENOTFOUND|EAI_AGAIN/i.test(d)) why = "its name did not resolve (no DNS or no network)";
-  else if (/refused|ECONNREFUSED|blocked/i.test(d)) why = "the connection was refused";
+  if (/NotCapable|Requires net access|PermissionDenied/i.test(d)) {
+    why = "this server is not permitted to connect there (its --allow-net does not name the host)";
+  } else if (/dns|lookup|resolve|ENOTFOUND|EAI_AGAIN/i.test(d)) {
+    why = "its name did not resolve (no DNS or no network)";
+  } else if (/refused|ECONNREFUSED|blocked/i.test(d)) why = "the connection was refused";
   else if (/reset|ECONNRESET|broken pipe|closed/i.test(d)) why = "the connection was cut";
   else if (/certificate|tls|ssl/i.test(d)) why = "the secure connection failed";
-  else if (/unreachable|no route|ENETUNREACH|EHOSTUNREACH/i.test(d)) why = "there is no route to it";
+  else if (/unreachable|no route|ENETUNREACH|EHOSTUNREACH/i.test(d)) {
+    why = "there is no route to it";
+  }
   const shown = d.length > 120 ? d.slice(0, 120) + "..." : d;
-  return `Cannot fetch ${JSON.stringify(label)}: GitHub (${host}) could not be reached: ${why}${shown === "" ? "" : ` (${shown})`}. ` +
+  return `Cannot fetch ${JSON.stringify(label)}: GitHub (${host}) could not be reached: ${why}${
+    shown === "" ? "" : ` (${shown})`
+  }. ` +
     "The server may be offline or its network restricted: try again later, or go on with the review without this file.";
 }
 
@@ -217,7 +223,11 @@ export class GitHubRawClient {
       if (error instanceof RawFetchFailure) {
         return { ok: false, kind: error.kind, message: error.message };
       }
-      return { ok: false, kind: "network", message: unreachableMessage(built.key, this.#base.host, this.#redact(error)) };
+      return {
+        ok: false,
+        kind: "network",
+        message: unreachableMessage(built.key, this.#base.host, this.#redact(error)),
+      };
     }
   }
 
@@ -248,7 +258,10 @@ export class GitHubRawClient {
             `Timed out after ${formatSeconds(this.#timeoutMs)} fetching ${label}`,
           );
         }
-        throw new RawFetchFailure("network", unreachableMessage(label, new URL(url).host, this.#redact(error)));
+        throw new RawFetchFailure(
+          "network",
+          unreachableMessage(label, new URL(url).host, this.#redact(error)),
+        );
       }
 
       if (res.status === 304 && stale) {

@@ -35,11 +35,17 @@ function fileKey(root: string, p: unknown): string | undefined {
   return path.resolve(root, s);
 }
 
-function group<T>(items: readonly T[], keyOf: (item: T) => string | undefined, known: ReadonlySet<string>): Map<string, T[]> | string {
+function group<T>(
+  items: readonly T[],
+  keyOf: (item: T) => string | undefined,
+  known: ReadonlySet<string>,
+): Map<string, T[]> | string {
   const out = new Map<string, T[]>();
   for (const item of items) {
     const k = keyOf(item);
-    if (k === undefined || !known.has(k)) return `a finding names a file that was not asked about (${JSON.stringify(k ?? null)})`;
+    if (k === undefined || !known.has(k)) {
+      return `a finding names a file that was not asked about (${JSON.stringify(k ?? null)})`;
+    }
     let list = out.get(k);
     if (!list) out.set(k, list = []);
     list.push(item);
@@ -48,7 +54,9 @@ function group<T>(items: readonly T[], keyOf: (item: T) => string | undefined, k
 }
 
 function rec(v: unknown): Record<string, unknown> | undefined {
-  return typeof v === "object" && v !== null && !Array.isArray(v) ? v as Record<string, unknown> : undefined;
+  return typeof v === "object" && v !== null && !Array.isArray(v)
+    ? v as Record<string, unknown>
+    : undefined;
 }
 
 /**
@@ -58,7 +66,12 @@ function rec(v: unknown): Record<string, unknown> | undefined {
  * @example splitByFile("flake8", "/p/a.py\x1f1:1:F401:'os' imported but unused\n", "/p", ["/p/a.py"])
  * // { ok: true, parts: Map { "/p/a.py" => "1:1:F401:'os' imported but unused" } }
  */
-export function splitByFile(linter: SubprocessLinter, stdout: string, root: string, absPaths: readonly string[]): SplitOutput {
+export function splitByFile(
+  linter: SubprocessLinter,
+  stdout: string,
+  root: string,
+  absPaths: readonly string[],
+): SplitOutput {
   const known = new Set(absPaths);
   const parts = new Map<string, string>();
   try {
@@ -69,12 +82,24 @@ export function splitByFile(linter: SubprocessLinter, stdout: string, root: stri
         const at = line.indexOf(SEP);
         if (at === -1) {
           if (line.trim() === "") continue;
-          if (!current) return { ok: false, error: `flake8 printed output that is not a finding: ${line.slice(0, 200)}` };
+          if (!current) {
+            return {
+              ok: false,
+              error: `flake8 printed output that is not a finding: ${line.slice(0, 200)}`,
+            };
+          }
           current.push(line); // a message continued on the next line
           continue;
         }
         const k = path.resolve(root, line.slice(0, at));
-        if (!known.has(k)) return { ok: false, error: `flake8 named a file that was not asked about: ${JSON.stringify(line.slice(0, at))}` };
+        if (!known.has(k)) {
+          return {
+            ok: false,
+            error: `flake8 named a file that was not asked about: ${
+              JSON.stringify(line.slice(0, at))
+            }`,
+          };
+        }
         let list = lines.get(k);
         if (!list) lines.set(k, list = []);
         list.push(line.slice(at + 1));
@@ -94,21 +119,28 @@ export function splitByFile(linter: SubprocessLinter, stdout: string, root: stri
     }
     if (linter === "shellcheck") {
       const comments = rec(json)?.comments;
-      if (!Array.isArray(comments)) return { ok: false, error: "output is not shellcheck's json1 format" };
+      if (!Array.isArray(comments)) {
+        return { ok: false, error: "output is not shellcheck's json1 format" };
+      }
       const g = group(comments, (c) => fileKey(root, rec(c)?.file), known);
       if (typeof g === "string") return { ok: false, error: `shellcheck: ${g}` };
       for (const [k, v] of g) parts.set(k, JSON.stringify({ comments: v }));
       return { ok: true, parts };
     }
     const o = rec(json);
-    if (!o || !Array.isArray(o.diagnostics)) return { ok: false, error: "output is not deno lint's JSON format" };
+    if (!o || !Array.isArray(o.diagnostics)) {
+      return { ok: false, error: "output is not deno lint's JSON format" };
+    }
     const errors = Array.isArray(o.errors) ? o.errors : [];
     const d = group(o.diagnostics, (x) => fileKey(root, rec(x)?.filename), known);
     if (typeof d === "string") return { ok: false, error: `deno lint: ${d}` };
     const e = group(errors, (x) => fileKey(root, rec(x)?.file_path ?? rec(x)?.filename), known);
     if (typeof e === "string") return { ok: false, error: `deno lint: ${e}` };
     for (const k of new Set([...d.keys(), ...e.keys()])) {
-      parts.set(k, JSON.stringify({ version: 1, diagnostics: d.get(k) ?? [], errors: e.get(k) ?? [] }));
+      parts.set(
+        k,
+        JSON.stringify({ version: 1, diagnostics: d.get(k) ?? [], errors: e.get(k) ?? [] }),
+      );
     }
     return { ok: true, parts };
   } catch (err) {

@@ -47,20 +47,25 @@ export function contentFindings(text: string, file: string): Diagnostic[] {
         column: at === -1 ? 1 : [...lineText.slice(0, at)].length + 1,
         code: CONTENT_CODES.secret,
         severity: "error",
-        message: `Hard-coded ${r.kind} (value redacted): move it to the environment or a secret store, and rotate it`,
+        message:
+          `Hard-coded ${r.kind} (value redacted): move it to the environment or a secret store, and rotate it`,
         url: SECRET_URL,
       });
     }
   }
   const { found } = escapeInvisible(text);
-  const byLine = new Map<string, { line: number; column: number; kind: InvisibleKind; points: string[] }>();
+  const byLine = new Map<
+    string,
+    { line: number; column: number; kind: InvisibleKind; points: string[] }
+  >();
   for (const f of found) {
     // A byte order mark at the very start of a file is an encoding marker, not hidden text.
     if (f.codePoint === "U+FEFF" && f.line === 1 && f.column === 1) continue;
     const key = `${f.line}:${f.kind}`;
     const g = byLine.get(key);
-    if (g === undefined) byLine.set(key, { line: f.line, column: f.column, kind: f.kind, points: [f.codePoint] });
-    else g.points.push(f.codePoint);
+    if (g === undefined) {
+      byLine.set(key, { line: f.line, column: f.column, kind: f.kind, points: [f.codePoint] });
+    } else g.points.push(f.codePoint);
   }
   for (const g of byLine.values()) {
     const list = [...new Set(g.points)].map((p) => `<${p}>`).join(" ");
@@ -72,7 +77,9 @@ export function contentFindings(text: string, file: string): Diagnostic[] {
         column: g.column,
         code: CONTENT_CODES.bidi,
         severity: "error",
-        message: `${n} bidirectional control character${n === 1 ? "" : "s"} (${list}): the code may not run as it reads (Trojan Source)`,
+        message: `${n} bidirectional control character${
+          n === 1 ? "" : "s"
+        } (${list}): the code may not run as it reads (Trojan Source)`,
         url: BIDI_URL,
       });
     } else {
@@ -82,7 +89,9 @@ export function contentFindings(text: string, file: string): Diagnostic[] {
         column: g.column,
         code: g.kind === "zero-width" ? CONTENT_CODES.zeroWidth : CONTENT_CODES.invisible,
         severity: "warning",
-        message: `${n} invisible character${n === 1 ? "" : "s"} (${list}): hidden text or look-alike identifiers`,
+        message: `${n} invisible character${
+          n === 1 ? "" : "s"
+        } (${list}): hidden text or look-alike identifiers`,
         url: INVISIBLE_URL,
       });
     }

@@ -6,7 +6,16 @@
  * Positions follow src/linters/types.ts: lines and columns are 1-based; an end
  * column, when present, is exclusive (the column just after the flagged text).
  */
-import { denoLintRuleUrl, flake8RuleUrl, pylintRuleUrl, pylintSeverity, pythonCodeSeverity, ruffRuleUrl, shellcheckRuleUrl, shellcheckSeverity } from "./severity.ts";
+import {
+  denoLintRuleUrl,
+  flake8RuleUrl,
+  pylintRuleUrl,
+  pylintSeverity,
+  pythonCodeSeverity,
+  ruffRuleUrl,
+  shellcheckRuleUrl,
+  shellcheckSeverity,
+} from "./severity.ts";
 import type { Diagnostic, ParseResult } from "./types.ts";
 
 /** The same signature for every parser, so a linter spec can point at one directly. */

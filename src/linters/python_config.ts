@@ -29,7 +29,13 @@ export interface PythonLinterConfig {
 /** flake8's files, in the order flake8 itself looks for them. */
 export const FLAKE8_CONFIG_NAMES = ["setup.cfg", "tox.ini", ".flake8"] as const;
 /** pylint's files, in the order pylint itself looks for them. */
-export const PYLINT_CONFIG_NAMES = ["pylintrc", ".pylintrc", "pyproject.toml", "setup.cfg", "tox.ini"] as const;
+export const PYLINT_CONFIG_NAMES = [
+  "pylintrc",
+  ".pylintrc",
+  "pyproject.toml",
+  "setup.cfg",
+  "tox.ini",
+] as const;
 
 /** Options that load or run code: never passed, and named in the answer when present. */
 export const CODE_LOADING_OPTIONS: ReadonlySet<string> = new Set([
@@ -92,9 +98,9 @@ export function foldContinuations(text: string): string {
     const continues = /^[ \t]+\S/.test(raw) && out.length > 0 && !/^\s*[[;#]/.test(raw);
     const commentOnly = /^\s*[;#]/.test(raw);
     if (continues && !/^\s*\[/.test(out[out.length - 1]!)) {
-      out[out.length - 1] = out[out.length - 1]!.replace(/\s[#;].*$/, "").trimEnd() + " " + raw.trim().replace(/\s[#;].*$/, "");
-    }
-    else if (commentOnly && /^[ \t]/.test(raw)) continue;
+      out[out.length - 1] = out[out.length - 1]!.replace(/\s[#;].*$/, "").trimEnd() + " " +
+        raw.trim().replace(/\s[#;].*$/, "");
+    } else if (commentOnly && /^[ \t]/.test(raw)) continue;
     else out.push(raw);
   }
   return out.join("\n");
@@ -110,7 +116,11 @@ function items(value: unknown): string[] {
 /** One option as a flag, or null when its value is not acceptable. */
 function flagFor(key: string, kind: Kind, value: unknown): string | null {
   if (kind === "int") {
-    const v = typeof value === "number" ? String(value) : typeof value === "string" ? value.trim() : "";
+    const v = typeof value === "number"
+      ? String(value)
+      : typeof value === "string"
+      ? value.trim()
+      : "";
     if (!/^\d{1,4}$/.test(v)) return null;
     return `--${key}=${Number(v)}`;
   }
@@ -129,7 +139,10 @@ function flagFor(key: string, kind: Kind, value: unknown): string | null {
     if (colon <= 0) return null;
     const pattern = t.slice(0, colon);
     const codes = t.slice(colon + 1).split(/[\s,]+/).filter((c) => c !== "");
-    if (!FILE_PATTERN.test(pattern) || pattern.startsWith("-") || codes.length === 0 || !codes.every((c) => CODE.test(c))) return null;
+    if (
+      !FILE_PATTERN.test(pattern) || pattern.startsWith("-") || codes.length === 0 ||
+      !codes.every((c) => CODE.test(c))
+    ) return null;
     pairs.push(`${pattern}:${codes.join(",")}`);
   }
   if (pairs.length === 0) return null;
@@ -137,7 +150,11 @@ function flagFor(key: string, kind: Kind, value: unknown): string | null {
 }
 
 /** Flags from one table of options, with what was refused or left out. */
-function fromTable(table: Record<string, unknown>, allowed: Readonly<Record<string, Kind>>, out: PythonLinterConfig): void {
+function fromTable(
+  table: Record<string, unknown>,
+  allowed: Readonly<Record<string, Kind>>,
+  out: PythonLinterConfig,
+): void {
   for (const [rawKey, value] of Object.entries(table)) {
     const key = normKey(rawKey);
     if (CODE_LOADING_OPTIONS.has(key)) {
@@ -146,7 +163,9 @@ function fromTable(table: Record<string, unknown>, allowed: Readonly<Record<stri
     }
     const kind = Object.hasOwn(allowed, key) ? allowed[key] : undefined;
     if (kind === undefined) {
-      if (typeof value !== "object" || value === null || Array.isArray(value)) out.ignored.push(key);
+      if (typeof value !== "object" || value === null || Array.isArray(value)) {
+        out.ignored.push(key);
+      }
       continue;
     }
     const flag = flagFor(key, kind, value);
@@ -181,7 +200,11 @@ export function flake8Config(files: readonly ConfigText[]): PythonLinterConfig {
     try {
       parsed = parseIni(text);
     } catch (e) {
-      return { ...empty(), configFile: name, error: `${name} could not be read as INI: ${(e as Error).message}` };
+      return {
+        ...empty(),
+        configFile: name,
+        error: `${name} could not be read as INI: ${(e as Error).message}`,
+      };
     }
     const section = parsed["flake8"];
     const local = Object.keys(parsed).some((k) => k.startsWith("flake8:local-plugins"));
@@ -195,7 +218,10 @@ export function flake8Config(files: readonly ConfigText[]): PythonLinterConfig {
 }
 
 /** Every option table of pylint's in an INI file: [MAIN], [FORMAT] ... in pylintrc; [pylint.*] elsewhere. */
-function pylintIniTables(parsed: Record<string, unknown>, rcfile: boolean): Record<string, unknown>[] | null {
+function pylintIniTables(
+  parsed: Record<string, unknown>,
+  rcfile: boolean,
+): Record<string, unknown>[] | null {
   if (rcfile) return Object.values(parsed).filter(isTable);
   const tables: Record<string, unknown>[] = [];
   for (const [k, v] of Object.entries(parsed)) {
@@ -234,7 +260,11 @@ export function pylintConfig(files: readonly ConfigText[]): PythonLinterConfig {
         tables = pylintIniTables(parseIni(text), name === "pylintrc" || name === ".pylintrc");
       }
     } catch (e) {
-      return { ...empty(), configFile: name, error: `${name} could not be parsed: ${(e as Error).message}` };
+      return {
+        ...empty(),
+        configFile: name,
+        error: `${name} could not be parsed: ${(e as Error).message}`,
+      };
     }
     if (tables === null) continue;
     const out: PythonLinterConfig = { ...empty(), configFile: name };
@@ -249,7 +279,9 @@ export function describeConfig(c: PythonLinterConfig): string | undefined {
   if (c.configFile === undefined) return undefined;
   const parts: string[] = [];
   if (c.error) parts.push(c.error);
-  if (c.refused.length > 0) parts.push(`refused, they load code: ${[...new Set(c.refused)].join(", ")}`);
+  if (c.refused.length > 0) {
+    parts.push(`refused, they load code: ${[...new Set(c.refused)].join(", ")}`);
+  }
   if (c.ignored.length > 0) parts.push(`not passed: ${[...new Set(c.ignored)].join(", ")}`);
   return parts.length > 0 ? `${c.configFile} (${parts.join("; ")})` : c.configFile;
 }

@@ -5,14 +5,28 @@
 import * as path from "node:path";
 import { acceptsFile, LINTERS } from "../policy/commands.ts";
 
-export const ALL_LINTERS = ["ruff", "ruff-native", "flake8", "pylint", "shellcheck", "deno-lint"] as const;
+export const ALL_LINTERS = [
+  "ruff",
+  "ruff-native",
+  "flake8",
+  "pylint",
+  "shellcheck",
+  "deno-lint",
+] as const;
 export type LinterName = typeof ALL_LINTERS[number];
 
 /** Files the built-in ruff engine checks. */
 export const RUFF_EXTENSIONS: readonly string[] = [".py", ".pyi"];
 
 /** The order in which linters are tried when the model names none. */
-const PREFERENCE: readonly LinterName[] = ["ruff", "flake8", "pylint", "ruff-native", "shellcheck", "deno-lint"];
+const PREFERENCE: readonly LinterName[] = [
+  "ruff",
+  "flake8",
+  "pylint",
+  "ruff-native",
+  "shellcheck",
+  "deno-lint",
+];
 
 /** True when the linter checks files like this one (by extension, case-insensitively). */
 export function linterAccepts(linter: LinterName, filePath: string): boolean {
@@ -30,6 +44,9 @@ export const LINTABLE_EXTENSIONS: readonly string[] = [
  *
  * @example defaultLinterFor("src/app.py", ["flake8", "shellcheck"]) === "flake8"
  */
-export function defaultLinterFor(filePath: string, enabled: readonly LinterName[]): LinterName | undefined {
+export function defaultLinterFor(
+  filePath: string,
+  enabled: readonly LinterName[],
+): LinterName | undefined {
   return PREFERENCE.find((l) => enabled.includes(l) && linterAccepts(l, filePath));
 }

@@ -65,9 +65,14 @@ export function flake8RuleUrl(code: string): string | undefined {
  *
  * @example pylintRuleUrl("warning", "unused-import") === "https://pylint.readthedocs.io/en/stable/user_guide/messages/warning/unused-import.html"
  */
-export function pylintRuleUrl(type: string | undefined, symbol: string | undefined): string | undefined {
+export function pylintRuleUrl(
+  type: string | undefined,
+  symbol: string | undefined,
+): string | undefined {
   if (symbol === undefined || !/^[a-z0-9-]+$/.test(symbol)) return undefined;
-  if (!["fatal", "error", "warning", "convention", "refactor", "info"].includes(type ?? "")) return undefined;
+  if (!["fatal", "error", "warning", "convention", "refactor", "info"].includes(type ?? "")) {
+    return undefined;
+  }
   return `https://pylint.readthedocs.io/en/stable/user_guide/messages/${type}/${symbol}.html`;
 }
 
@@ -78,5 +83,7 @@ export function shellcheckRuleUrl(code: string): string | undefined {
 
 /** @example denoLintRuleUrl("no-unused-vars") === "https://docs.deno.com/lint/rules/no-unused-vars" */
 export function denoLintRuleUrl(code: string): string | undefined {
-  return /^[a-z0-9-]+$/.test(code) && code !== "syntax-error" ? `https://docs.deno.com/lint/rules/${code}` : undefined;
+  return /^[a-z0-9-]+$/.test(code) && code !== "syntax-error"
+    ? `https://docs.deno.com/lint/rules/${code}`
+    : undefined;
 }

@@ -21,7 +21,11 @@ export function compareFindings(a: Diagnostic, b: Diagnostic): number {
     (a.message < b.message ? -1 : a.message > b.message ? 1 : 0);
 }
 
-function top<K extends string>(counts: Map<string, number>, n: number, key: K): ({ count: number } & Record<K, string>)[] {
+function top<K extends string>(
+  counts: Map<string, number>,
+  n: number,
+  key: K,
+): ({ count: number } & Record<K, string>)[] {
   return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, n)
     .map(([k, count]) => ({ [key]: k, count }) as { count: number } & Record<K, string>);
 }

@@ -6,8 +6,8 @@
 import {
   configure,
   dispose,
-  getLogger,
   getJsonLinesFormatter,
+  getLogger,
   getStreamSink,
   type Logger,
   reset,
@@ -30,15 +30,24 @@ export const REDACTED_FIELDS: RegExp[] = [
 const STRING_PATTERNS = [
   JWT_PATTERN,
   { pattern: /\bBearer\s+[A-Za-z0-9._~+\/=-]+/gi, replacement: "Bearer [REDACTED]" },
-  { pattern: /\b(gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})\b/g, replacement: "[REDACTED]" },
+  {
+    pattern: /\b(gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})\b/g,
+    replacement: "[REDACTED]",
+  },
 ];
 
 const CATEGORY = "code-review-mcp";
 
 /** Sets up logging once; later calls replace the configuration. */
-export async function setupLogging(level: LogLevel, stream: WritableStream<Uint8Array> = Deno.stderr.writable): Promise<void> {
+export async function setupLogging(
+  level: LogLevel,
+  stream: WritableStream<Uint8Array> = Deno.stderr.writable,
+): Promise<void> {
   await reset();
-  const formatter = redactByPattern(getJsonLinesFormatter({ properties: "flatten" }), STRING_PATTERNS);
+  const formatter = redactByPattern(
+    getJsonLinesFormatter({ properties: "flatten" }),
+    STRING_PATTERNS,
+  );
   await configure({
     reset: true,
     sinks: {

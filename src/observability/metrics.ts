@@ -17,7 +17,13 @@ import { RATE_LIMITED_TOOLS } from "../config_http.ts";
  * hostile client cannot add series: /metrics and the registry's memory stay bounded.
  */
 export const HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"] as const;
-export const HTTP_ROUTES = ["/mcp", "/health", "/ready", "/metrics", "/.well-known/oauth-protected-resource"] as const;
+export const HTTP_ROUTES = [
+  "/mcp",
+  "/health",
+  "/ready",
+  "/metrics",
+  "/.well-known/oauth-protected-resource",
+] as const;
 export const TOOL_OUTCOMES = ["ok", "refused", "error", "cancelled", "timeout"] as const;
 export const RATE_LIMIT_SCOPES = ["client", ...RATE_LIMITED_TOOLS] as const;
 export const OTHER = "other";
@@ -29,7 +35,9 @@ export function bounded(value: unknown, allowed: ReadonlySet<string>): string {
 
 /** An HTTP status as a label: a three-digit status code, else "other". */
 export function statusLabel(status: unknown): string {
-  return typeof status === "number" && Number.isInteger(status) && status >= 100 && status <= 599 ? String(status) : OTHER;
+  return typeof status === "number" && Number.isInteger(status) && status >= 100 && status <= 599
+    ? String(status)
+    : OTHER;
 }
 
 /** Live numbers read at scrape time. */
@@ -48,7 +56,12 @@ export const MAX_SUBJECT_LABELS = 100;
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
 /** A counter whose value is read from a source at scrape time. */
-function sourcedCounter(registry: Registry, name: string, help: string, read: () => number | undefined): void {
+function sourcedCounter(
+  registry: Registry,
+  name: string,
+  help: string,
+  read: () => number | undefined,
+): void {
   new Counter({
     name,
     help,
@@ -93,15 +106,31 @@ export class Metrics {
       buckets: LATENCY_BUCKETS,
       registers,
     });
-    this.#toolCalls = new Counter({ name: "mcp_tool_calls_total", help: "Tool calls by outcome", labelNames: ["tool", "outcome"], registers });
-    this.#toolErrors = new Counter({ name: "mcp_tool_errors_total", help: "Tool calls that ended with isError", labelNames: ["tool"], registers });
+    this.#toolCalls = new Counter({
+      name: "mcp_tool_calls_total",
+      help: "Tool calls by outcome",
+      labelNames: ["tool", "outcome"],
+      registers,
+    });
+    this.#toolErrors = new Counter({
+      name: "mcp_tool_errors_total",
+      help: "Tool calls that ended with isError",
+      labelNames: ["tool"],
+      registers,
+    });
     this.#subjectCalls = new Counter({
       name: "mcp_subject_tool_calls_total",
-      help: `Tool calls per authenticated subject (the first ${MAX_SUBJECT_LABELS}; later ones as "other")`,
+      help:
+        `Tool calls per authenticated subject (the first ${MAX_SUBJECT_LABELS}; later ones as "other")`,
       labelNames: ["subject"],
       registers,
     });
-    this.#httpRequests = new Counter({ name: "mcp_http_requests_total", help: "HTTP requests by route and status", labelNames: ["method", "route", "status"], registers });
+    this.#httpRequests = new Counter({
+      name: "mcp_http_requests_total",
+      help: "HTTP requests by route and status",
+      labelNames: ["method", "route", "status"],
+      registers,
+    });
     this.#httpDuration = new Histogram({
       name: "mcp_http_request_duration_seconds",
       help: "Time to the response headers",
@@ -116,10 +145,28 @@ export class Metrics {
       buckets: LATENCY_BUCKETS,
       registers,
     });
-    this.#rateLimited = new Counter({ name: "mcp_rate_limited_total", help: "Requests refused with 429", labelNames: ["scope"], registers });
-    this.#authFailures = new Counter({ name: "mcp_auth_failures_total", help: "Requests refused by authentication", labelNames: ["reason"], registers });
-    this.openRequests = new Gauge({ name: "mcp_http_open_requests", help: "HTTP exchanges in progress (body still streaming included)", registers });
-    this.openStreams = new Gauge({ name: "mcp_http_open_sse_streams", help: "Server-sent event streams open", registers });
+    this.#rateLimited = new Counter({
+      name: "mcp_rate_limited_total",
+      help: "Requests refused with 429",
+      labelNames: ["scope"],
+      registers,
+    });
+    this.#authFailures = new Counter({
+      name: "mcp_auth_failures_total",
+      help: "Requests refused by authentication",
+      labelNames: ["reason"],
+      registers,
+    });
+    this.openRequests = new Gauge({
+      name: "mcp_http_open_requests",
+      help: "HTTP exchanges in progress (body still streaming included)",
+      registers,
+    });
+    this.openStreams = new Gauge({
+      name: "mcp_http_open_sse_streams",
+      help: "Server-sent event streams open",
+      registers,
+    });
     new Gauge({
       name: "mcp_sessions_open",
       help: "Stateful sessions held in memory",
@@ -139,10 +186,30 @@ export class Metrics {
         this.set({ state: "waiting" }, q.waiting);
       },
     });
-    sourcedCounter(this.registry, "mcp_github_cache_hits_total", "GitHub files served from the cache", () => sources.github?.().hits);
-    sourcedCounter(this.registry, "mcp_github_cache_misses_total", "GitHub files fetched from the network", () => sources.github?.().misses);
-    sourcedCounter(this.registry, "mcp_github_cache_revalidations_total", "Stale GitHub files confirmed by a 304", () => sources.github?.().revalidations);
-    sourcedCounter(this.registry, "mcp_sandbox_worker_starts_total", "Sandbox workers started (one per process, more only after a crash)", () => sources.workerStarts?.());
+    sourcedCounter(
+      this.registry,
+      "mcp_github_cache_hits_total",
+      "GitHub files served from the cache",
+      () => sources.github?.().hits,
+    );
+    sourcedCounter(
+      this.registry,
+      "mcp_github_cache_misses_total",
+      "GitHub files fetched from the network",
+      () => sources.github?.().misses,
+    );
+    sourcedCounter(
+      this.registry,
+      "mcp_github_cache_revalidations_total",
+      "Stale GitHub files confirmed by a 304",
+      () => sources.github?.().revalidations,
+    );
+    sourcedCounter(
+      this.registry,
+      "mcp_sandbox_worker_starts_total",
+      "Sandbox workers started (one per process, more only after a crash)",
+      () => sources.workerStarts?.(),
+    );
   }
 
   /** The onToolCall hook of createServer. */
@@ -161,7 +228,11 @@ export class Metrics {
 
   recordHttp(method: string, route: string, status: number, seconds: number): void {
     const r = bounded(route, this.#routes);
-    this.#httpRequests.inc({ method: bounded(method, this.#methods), route: r, status: statusLabel(status) });
+    this.#httpRequests.inc({
+      method: bounded(method, this.#methods),
+      route: r,
+      status: statusLabel(status),
+    });
     this.#httpDuration.observe({ route: r }, seconds);
   }
 

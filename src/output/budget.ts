@@ -97,7 +97,10 @@ export function cutText(text: string, maxBytes: number, atLine = true): CutResul
     let units = 1;
     if (c < 0x80) w = 1;
     else if (c < 0x800) w = 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+    else if (
+      c >= 0xd800 && c <= 0xdbff && i + 1 < text.length &&
+      (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00
+    ) {
       w = 4;
       units = 2;
     } else w = 3;
@@ -110,7 +113,9 @@ export function cutText(text: string, maxBytes: number, atLine = true): CutResul
     }
   }
   if (i >= text.length) return { text, cut: false, bytes: n };
-  if (atLine && lastNewlineEnd > 0) return { text: text.slice(0, lastNewlineEnd), cut: true, bytes: bytesAtNewline };
+  if (atLine && lastNewlineEnd > 0) {
+    return { text: text.slice(0, lastNewlineEnd), cut: true, bytes: bytesAtNewline };
+  }
   return { text: text.slice(0, i), cut: true, bytes: n };
 }
 
@@ -119,7 +124,9 @@ export function cutText(text: string, maxBytes: number, atLine = true): CutResul
  * "[Cut at 80 KB (--max-output-bytes); continue with cursor=\"…\"]".
  */
 export function budgetNote(budgetBytes: number, howToContinue: string): string {
-  return `[Output cut to fit ${formatBudget(budgetBytes)} (the server's --max-output-bytes); ${howToContinue}]`;
+  return `[Output cut to fit ${
+    formatBudget(budgetBytes)
+  } (the server's --max-output-bytes); ${howToContinue}]`;
 }
 
 /** 80000 -> "80 KB"; 4096 -> "4.1 KB"; 2000000 -> "2 MB" (decimal units, as budgets are set). */

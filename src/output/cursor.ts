@@ -26,13 +26,18 @@ export function queryKey(args: Record<string, unknown>): string {
 }
 
 function base64url(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+  return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_").replace(
+    /=+$/,
+    "",
+  );
 }
 
 /** JSON with object keys sorted at every depth and undefined members left out. */
 export function stableJson(v: unknown): string {
   if (v === null || typeof v !== "object") return JSON.stringify(v) ?? "null";
-  if (Array.isArray(v)) return `[${v.map((x) => (x === undefined ? "null" : stableJson(x))).join(",")}]`;
+  if (Array.isArray(v)) {
+    return `[${v.map((x) => (x === undefined ? "null" : stableJson(x))).join(",")}]`;
+  }
   const o = v as Record<string, unknown>;
   const keys = Object.keys(o).filter((k) => o[k] !== undefined).sort();
   return `{${keys.map((k) => `${JSON.stringify(k)}:${stableJson(o[k])}`).join(",")}}`;
@@ -49,7 +54,10 @@ export function encodeCursor(tool: string, key: string, state: Record<string, un
     .replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 }
 
-export type DecodedCursor = { ok: true; state: Record<string, unknown> } | { ok: false; reason: string };
+export type DecodedCursor = { ok: true; state: Record<string, unknown> } | {
+  ok: false;
+  reason: string;
+};
 
 /**
  * Reads a cursor made by encodeCursor for the same tool and the same other arguments.
@@ -58,8 +66,13 @@ export type DecodedCursor = { ok: true; state: Record<string, unknown> } | { ok:
  * // { ok: false, reason: "the cursor belongs to list_directory, not read_file" }
  */
 export function decodeCursor(tool: string, key: string, cursor: string): DecodedCursor {
-  const garbled: DecodedCursor = { ok: false, reason: "the cursor is not one this server gave out (pass it back unchanged)" };
-  if (typeof cursor !== "string" || cursor.length === 0 || cursor.length > MAX_CURSOR_LENGTH) return garbled;
+  const garbled: DecodedCursor = {
+    ok: false,
+    reason: "the cursor is not one this server gave out (pass it back unchanged)",
+  };
+  if (typeof cursor !== "string" || cursor.length === 0 || cursor.length > MAX_CURSOR_LENGTH) {
+    return garbled;
+  }
   if (!/^[A-Za-z0-9_-]+$/.test(cursor)) return garbled;
   let parsed: unknown;
   try {
@@ -76,7 +89,11 @@ export function decodeCursor(tool: string, key: string, cursor: string): Decoded
   if (c.s === null || typeof c.s !== "object" || Array.isArray(c.s)) return garbled;
   if (c.t !== tool) return { ok: false, reason: `the cursor belongs to ${c.t}, not ${tool}` };
   if (c.k !== key) {
-    return { ok: false, reason: "the cursor was given for a call with other arguments: repeat the same arguments with it, or drop it to start over" };
+    return {
+      ok: false,
+      reason:
+        "the cursor was given for a call with other arguments: repeat the same arguments with it, or drop it to start over",
+    };
   }
   return { ok: true, state: c.s as Record<string, unknown> };
 }

@@ -19,7 +19,9 @@ export function textViewBytes(result: CallToolResult): number {
 
 /** Bytes a structured-only host forwards: JSON.stringify(structuredContent). */
 export function structuredViewBytes(result: CallToolResult): number {
-  return result.structuredContent === undefined ? 0 : utf8Length(JSON.stringify(result.structuredContent));
+  return result.structuredContent === undefined
+    ? 0
+    : utf8Length(JSON.stringify(result.structuredContent));
 }
 
 /**
@@ -37,13 +39,20 @@ export function enforceBudget(
   const structuredBytes = structuredViewBytes(result);
   if (textBytes <= budgetBytes && structuredBytes <= budgetBytes) return result;
   onCut?.({ textBytes, structuredBytes });
-  if (result.structuredContent !== undefined || (result.content ?? []).some((c) => c.type !== "text")) {
+  if (
+    result.structuredContent !== undefined || (result.content ?? []).some((c) => c.type !== "text")
+  ) {
     return {
       isError: true,
       content: [{
         type: "text",
-        text: `Cannot answer within the output budget: the answer would be ${formatBudget(Math.max(textBytes, structuredBytes))}, ` +
-          `over ${formatBudget(budgetBytes)} (the server's --max-output-bytes); narrow the request (a subfolder, a line range, fewer files)`,
+        text:
+          `Cannot answer within the output budget: the answer would be ${
+            formatBudget(Math.max(textBytes, structuredBytes))
+          }, ` +
+          `over ${
+            formatBudget(budgetBytes)
+          } (the server's --max-output-bytes); narrow the request (a subfolder, a line range, fewer files)`,
       }],
     };
   }

@@ -72,10 +72,14 @@ function splitKeep(text: string): string[] {
  */
 export function renderFilePage(input: FilePageInput): FilePage {
   const { label, firstLine, totalLines, budgetBytes } = input;
-  const sanitized = sanitizeText(input.text, firstLine, { startsInKeyBlock: input.startsInKeyBlock === true });
+  const sanitized = sanitizeText(input.text, firstLine, {
+    startsInKeyBlock: input.startsInKeyBlock === true,
+  });
   const lines = splitKeep(sanitized.text);
   const widest = Math.max(totalLines ?? 0, firstLine + lines.length - 1);
-  const shown = input.lineNumbers ? lines.map((l, i) => numberLines(l, firstLine + i, widest)) : lines;
+  const shown = input.lineNumbers
+    ? lines.map((l, i) => numberLines(l, firstLine + i, widest))
+    : lines;
   const room = Math.max(1, budgetBytes - PAGE_FRAME_BYTES);
   const fit = fitRecords(shown, 0, room, utf8Length);
   let body = shown.slice(0, fit.end).join("");
@@ -89,25 +93,39 @@ export function renderFilePage(input: FilePageInput): FilePage {
   const firstShown = count === 0 ? 0 : firstLine;
   const lastShown = count === 0 ? 0 : firstLine + count - 1;
   const cutShort = fit.end < lines.length || input.truncated === true;
-  const nextLine = count > 0 && cutShort && (totalLines === undefined || lastShown < totalLines) ? lastShown + 1 : undefined;
+  const nextLine = count > 0 && cutShort && (totalLines === undefined || lastShown < totalLines)
+    ? lastShown + 1
+    : undefined;
   const of = totalLines === undefined ? "" : ` of ${totalLines}`;
   const header = count === 0
     ? `[${label}: ${totalLines === 0 ? "empty file" : "no lines"}${totalLines === 0 ? "" : of}]`
     : `[${label}: lines ${firstShown}-${lastShown}${of}]`;
   const notes: string[] = [];
   if (lineCut) {
-    notes.push(`[Line ${lastShown} is longer than ${formatBudget(budgetBytes)} (the server's --max-output-bytes) and is cut; the rest of that line is not shown]`);
+    notes.push(
+      `[Line ${lastShown} is longer than ${
+        formatBudget(budgetBytes)
+      } (the server's --max-output-bytes) and is cut; the rest of that line is not shown]`,
+    );
   }
   if (nextLine !== undefined) {
-    const rest = totalLines !== undefined ? `lines ${nextLine}-${totalLines} not shown` : "more lines not shown";
-    notes.push(`[${rest} (answers are limited to ${formatBudget(budgetBytes)}); continue with ${input.continueWith(nextLine)}]`);
+    const rest = totalLines !== undefined
+      ? `lines ${nextLine}-${totalLines} not shown`
+      : "more lines not shown";
+    notes.push(
+      `[${rest} (answers are limited to ${formatBudget(budgetBytes)}); continue with ${
+        input.continueWith(nextLine)
+      }]`,
+    );
   }
   const keptRedactions = sanitized.redactions.filter((r) => r.line <= lastShown);
   const keptInvisible = sanitized.invisible.filter((f) => f.line <= lastShown);
   const note = sanitizeNote({ redactions: keptRedactions, invisible: keptInvisible });
   if (note !== "") notes.push(`[${note}]`);
   const sep = body === "" || body.endsWith("\n") ? "" : "\n";
-  const text = `${input.noHeader ? "" : header + "\n"}${body}${notes.length > 0 ? sep + notes.join("\n") + "\n" : ""}`;
+  const text = `${input.noHeader ? "" : header + "\n"}${body}${
+    notes.length > 0 ? sep + notes.join("\n") + "\n" : ""
+  }`;
   return {
     text,
     firstShown,
@@ -124,7 +142,11 @@ export function renderFilePage(input: FilePageInput): FilePage {
  *
  * @example sliceLines("a\nb\nc", 2, 3) // { text: "b\nc", totalLines: 3, before: "a\n" }
  */
-export function sliceLines(text: string, start: number, end = Number.MAX_SAFE_INTEGER): { text: string; totalLines: number; before: string } {
+export function sliceLines(
+  text: string,
+  start: number,
+  end = Number.MAX_SAFE_INTEGER,
+): { text: string; totalLines: number; before: string } {
   let line = 1;
   let from = start <= 1 ? 0 : -1;
   let to = -1;
@@ -135,5 +157,9 @@ export function sliceLines(text: string, start: number, end = Number.MAX_SAFE_IN
   }
   const totalLines = text === "" ? 0 : text.endsWith("\n") ? line - 1 : line;
   if (from === -1 || from >= text.length) return { text: "", totalLines, before: text };
-  return { text: text.slice(from, to === -1 ? text.length : to), totalLines, before: text.slice(0, from) };
+  return {
+    text: text.slice(from, to === -1 ? text.length : to),
+    totalLines,
+    before: text.slice(0, from),
+  };
 }

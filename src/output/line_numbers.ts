@@ -22,7 +22,8 @@ export function numberLines(text: string, firstLine: number, totalLines?: number
   const width = String(Math.max(last, totalLines ?? 0)).length;
   let out = "";
   for (let i = 0; i < lines.length; i++) {
-    out += String(firstLine + i).padStart(width) + LINE_NUMBER_SEPARATOR + lines[i] + (i < lines.length - 1 || endsWithNewline ? "\n" : "");
+    out += String(firstLine + i).padStart(width) + LINE_NUMBER_SEPARATOR + lines[i] +
+      (i < lines.length - 1 || endsWithNewline ? "\n" : "");
   }
   return out;
 }

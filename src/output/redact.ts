@@ -58,9 +58,14 @@ function runRules(content: string): Report[] {
     if (!types.includes("text") && !types.includes("all")) continue;
     const context = {
       sharedOptions: {},
-      createTranslator: () => (messageId: string, data: unknown) => ({ message: messageId, messageId, data }),
-      report: (d: { message: { messageId: string; data: unknown }; range: readonly [number, number] }) =>
-        reports.push({ range: d.range, messageId: d.message.messageId, data: d.message.data }),
+      createTranslator: () => (messageId: string, data: unknown) => ({
+        message: messageId,
+        messageId,
+        data,
+      }),
+      report: (
+        d: { message: { messageId: string; data: unknown }; range: readonly [number, number] },
+      ) => reports.push({ range: d.range, messageId: d.message.messageId, data: d.message.data }),
       ignore: () => {},
     };
     const handlers = rule.create(context, RULE_OPTIONS[rule.meta.id] ?? {});
@@ -85,7 +90,8 @@ const KIND_NAMES: Record<string, string> = {
 export function kindName(messageId: string): string {
   const k = messageId.includes("_") || messageId === messageId.toUpperCase()
     ? messageId.toLowerCase().replaceAll("_", "-")
-    : messageId.replace(/([a-z0-9])([A-Z])/g, "$1-$2").replace(/([A-Z])([A-Z][a-z])/g, "$1-$2").toLowerCase();
+    : messageId.replace(/([a-z0-9])([A-Z])/g, "$1-$2").replace(/([A-Z])([A-Z][a-z])/g, "$1-$2")
+      .toLowerCase();
   return KIND_NAMES[k] ?? k;
 }
 
@@ -140,7 +146,9 @@ export interface RedactOptions {
  * the start. The rules only recognise whole blocks, and a page boundary is the reader's choice.
  */
 function partialKeyBlocks(text: string, startsInKeyBlock: boolean): Span[] {
-  if (startsInKeyBlock && !text.includes("PRIVATE KEY")) return [{ start: 0, end: text.length, kind: "private-key" }];
+  if (startsInKeyBlock && !text.includes("PRIVATE KEY")) {
+    return [{ start: 0, end: text.length, kind: "private-key" }];
+  }
   if (!text.includes("PRIVATE KEY")) return [];
   const out: Span[] = [];
   let open = startsInKeyBlock ? 0 : -1;
@@ -176,7 +184,10 @@ function secretSpan(text: string, start: number, end: number, data: unknown, kin
   // A rule whose match runs on to the closing quote of the string it sits in (connection
   // strings do) would take the quote with it: the marker keeps the code's own punctuation.
   const opener = text[start - 1];
-  if (end - start > 1 && (opener === '"' || opener === "'" || opener === "`") && text[end - 1] === opener) end--;
+  if (
+    end - start > 1 && (opener === '"' || opener === "'" || opener === "`") &&
+    text[end - 1] === opener
+  ) end--;
   return { start, end: Math.max(end, start + 1), kind };
 }
 
@@ -222,5 +233,7 @@ export function describeRedactions(redactions: readonly Redaction[]): string {
   if (redactions.length === 0) return "";
   const shown = redactions.slice(0, 5).map((r) => `${r.kind} on line ${r.line}`).join(", ");
   const more = redactions.length > 5 ? `, and ${redactions.length - 5} more` : "";
-  return `${redactions.length} secret${redactions.length === 1 ? "" : "s"} redacted (${shown}${more})`;
+  return `${redactions.length} secret${
+    redactions.length === 1 ? "" : "s"
+  } redacted (${shown}${more})`;
 }

@@ -3,7 +3,7 @@
  * (redact.ts), then invisible and bidi code points escaped (unicode.ts). Redaction runs first
  * so that an escape can never split a secret past the detector.
  */
-import { describeRedactions, type RedactOptions, type Redaction, redactSecrets } from "./redact.ts";
+import { describeRedactions, type Redaction, type RedactOptions, redactSecrets } from "./redact.ts";
 import { describeInvisible, escapeInvisible, type InvisibleFound } from "./unicode.ts";
 
 export interface Sanitized {
@@ -26,10 +26,13 @@ export function sanitizeText(text: string, firstLine = 1, options: RedactOptions
 
 /** One line saying what sanitizing changed, or "" when nothing: for a header or footer. */
 export function sanitizeNote(s: Pick<Sanitized, "redactions" | "invisible">): string {
-  return [describeRedactions(s.redactions), describeInvisible(s.invisible)].filter((x) => x !== "").join("; ");
+  return [describeRedactions(s.redactions), describeInvisible(s.invisible)].filter((x) => x !== "")
+    .join("; ");
 }
 
 /** Counts for structured output: `{ redactions: 2, invisible_characters: 1 }`. */
-export function sanitizeCounts(s: Pick<Sanitized, "redactions" | "invisible">): { redactions: number; invisible_characters: number } {
+export function sanitizeCounts(
+  s: Pick<Sanitized, "redactions" | "invisible">,
+): { redactions: number; invisible_characters: number } {
   return { redactions: s.redactions.length, invisible_characters: s.invisible.length };
 }

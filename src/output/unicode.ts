@@ -62,7 +62,10 @@ export function hasInvisible(text: string): boolean {
  * @example escapeInvisible("a\u202Eb")
  * // { text: "a<U+202E>b", found: [{ codePoint: "U+202E", line: 1, column: 2, kind: "bidi" }] }
  */
-export function escapeInvisible(text: string, firstLine = 1): { text: string; found: InvisibleFound[] } {
+export function escapeInvisible(
+  text: string,
+  firstLine = 1,
+): { text: string; found: InvisibleFound[] } {
   if (!ANY.test(text)) return { text, found: [] };
   const found: InvisibleFound[] = [];
   // Line starts, found lazily as matches come in order.
@@ -70,7 +73,11 @@ export function escapeInvisible(text: string, firstLine = 1): { text: string; fo
   let lineStart = 0;
   let scanned = 0;
   const out = text.replace(ANY_G, (ch: string, offset: number) => {
-    for (let i = text.indexOf("\n", scanned); i !== -1 && i < offset; i = text.indexOf("\n", i + 1)) {
+    for (
+      let i = text.indexOf("\n", scanned);
+      i !== -1 && i < offset;
+      i = text.indexOf("\n", i + 1)
+    ) {
       line++;
       lineStart = i + 1;
     }
@@ -99,5 +106,7 @@ export function describeInvisible(found: readonly InvisibleFound[]): string {
   const by = new Map<InvisibleKind, number>();
   for (const f of found) by.set(f.kind, (by.get(f.kind) ?? 0) + 1);
   const parts = [...by].map(([k, n]) => `${n} ${k}`).join(", ");
-  return `${found.length} invisible code point${found.length === 1 ? "" : "s"} shown as <U+XXXX> (${parts})`;
+  return `${found.length} invisible code point${
+    found.length === 1 ? "" : "s"
+  } shown as <U+XXXX> (${parts})`;
 }

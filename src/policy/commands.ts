@@ -51,7 +51,11 @@ export interface LinterSpec {
    * project's safe settings (src/linters/python_config.ts), only ever `--name=value` words.
    * Throws on a path that is not absolute (a caller bug).
    */
-  buildArgs(absPath: string | readonly string[], isolatedConfigDir?: string, configFlags?: readonly string[]): string[];
+  buildArgs(
+    absPath: string | readonly string[],
+    isolatedConfigDir?: string,
+    configFlags?: readonly string[],
+  ): string[];
   /** The COMPLETE child environment, given the server's PATH; nothing else is inherited. */
   env(pathValue: string): Record<string, string>;
   /** Diagnostics for `relPath`, or a short reason when the run was a real failure. Never throws. */
@@ -120,7 +124,9 @@ function pythonEnv(pathValue: string): Record<string, string> {
 function flags(configFlags: readonly string[] | undefined): string[] {
   const out = [...(configFlags ?? [])];
   for (const f of out) {
-    if (!/^--[a-z][a-z-]*=[^\0\n]*$/.test(f)) throw new TypeError(`linter config flag must be --name=value: ${JSON.stringify(f)}`);
+    if (!/^--[a-z][a-z-]*=[^\0\n]*$/.test(f)) {
+      throw new TypeError(`linter config flag must be --name=value: ${JSON.stringify(f)}`);
+    }
   }
   return out;
 }

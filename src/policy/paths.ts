@@ -10,7 +10,15 @@ import { LIMITS } from "../limits.ts";
 export type Decision<T> = { ok: true; value: T } | { ok: false; reason: string };
 
 /** What a resolved path is. */
-export type EntryKind = "file" | "directory" | "symlink" | "fifo" | "socket" | "block-device" | "char-device" | "other";
+export type EntryKind =
+  | "file"
+  | "directory"
+  | "symlink"
+  | "fifo"
+  | "socket"
+  | "block-device"
+  | "char-device"
+  | "other";
 
 /**
  * True when `p` is `root` or below it, by whole path components. Both must be absolute and normalised.
@@ -36,8 +44,11 @@ export function lexicalCandidate(root: string, requested: string): Decision<stri
   if (requested.length > LIMITS.maxPathLength) {
     return { ok: false, reason: `path is longer than ${LIMITS.maxPathLength} characters` };
   }
-  if (requested === "~" || requested.startsWith("~/") || requested.startsWith("~\\") || /^~[^/\\]*[/\\]/.test(requested)) {
-    return { ok: false, reason: "\"~\" is not expanded: give a path relative to the project root" };
+  if (
+    requested === "~" || requested.startsWith("~/") || requested.startsWith("~\\") ||
+    /^~[^/\\]*[/\\]/.test(requested)
+  ) {
+    return { ok: false, reason: '"~" is not expanded: give a path relative to the project root' };
   }
   const trimmed = requested === "" ? "." : requested;
   const abs = path.isAbsolute(trimmed) ? path.resolve(trimmed) : path.resolve(root, trimmed);
@@ -94,7 +105,10 @@ export function pathPolicy(): Readonly<PathPolicy> {
  *
  * @example hardLinkRefusal({ isFile: true, nlink: 2, ... }) // "is a hard link (2 names) and may also be named outside the project root; ..."
  */
-export function hardLinkRefusal(info: Deno.FileInfo, p: Readonly<PathPolicy> = policy): string | undefined {
+export function hardLinkRefusal(
+  info: Deno.FileInfo,
+  p: Readonly<PathPolicy> = policy,
+): string | undefined {
   if (p.allowHardLinks || !info.isFile || info.nlink === null || info.nlink <= 1) return undefined;
   return `is a hard link (${info.nlink} names) and may also be named outside the project root; ` +
     "files with several hard links are refused unless the server runs with --allow-hard-links";
@@ -131,20 +145,30 @@ export function resolveInsideRoot(
   try {
     real = fs.realPath(lexical.value);
   } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return { ok: false, reason: "no such file or directory" };
-    if (err instanceof Deno.errors.NotADirectory) return { ok: false, reason: "a component of the path is not a directory" };
+    if (err instanceof Deno.errors.NotFound) {
+      return { ok: false, reason: "no such file or directory" };
+    }
+    if (err instanceof Deno.errors.NotADirectory) {
+      return { ok: false, reason: "a component of the path is not a directory" };
+    }
     if (err instanceof Deno.errors.NotCapable || err instanceof Deno.errors.PermissionDenied) {
       return { ok: false, reason: "path is outside the project root" };
     }
-    if (err instanceof Deno.errors.FilesystemLoop) return { ok: false, reason: "too many levels of symbolic links" };
+    if (err instanceof Deno.errors.FilesystemLoop) {
+      return { ok: false, reason: "too many levels of symbolic links" };
+    }
     return { ok: false, reason: `cannot resolve the path (${errorCode(err)})` };
   }
-  if (!isInside(root, real)) return { ok: false, reason: "path resolves outside the project root (through a symlink)" };
+  if (!isInside(root, real)) {
+    return { ok: false, reason: "path resolves outside the project root (through a symlink)" };
+  }
   let info: Deno.FileInfo;
   try {
     info = fs.lstat(real);
   } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return { ok: false, reason: "no such file or directory" };
+    if (err instanceof Deno.errors.NotFound) {
+      return { ok: false, reason: "no such file or directory" };
+    }
     return { ok: false, reason: `cannot inspect the path (${errorCode(err)})` };
   }
   const kind = kindOf(info);

@@ -27,7 +27,13 @@ const DOTENV = /^\.env(\..+)?$|^\.envrc$/i;
 /** Private keys and key stores; `*.pub` public keys are not secrets. */
 const PRIVATE_KEY_EXT = /\.(pem|key|p12|pfx|keystore|jks|ppk|p8)$/i;
 const SSH_KEY = /^id_(rsa|dsa|ecdsa|ed25519)(_sk)?(?!.*\.pub$)/i;
-const REGISTRY = new Set([".npmrc", ".pypirc", ".gem/credentials", ".cargo/credentials", ".cargo/credentials.toml"]);
+const REGISTRY = new Set([
+  ".npmrc",
+  ".pypirc",
+  ".gem/credentials",
+  ".cargo/credentials",
+  ".cargo/credentials.toml",
+]);
 const NETRC = new Set([".netrc", "_netrc"]);
 /** Cloud and container credential files, by their last one or two path components. */
 const CLOUD = new Set([
@@ -49,7 +55,10 @@ const CLOUD = new Set([
  * @example secretFileRule("deploy/id_ed25519") === "private-key"; secretFileRule(".git/config") === "git-internals"
  * @example secretFileRule(".env", { allowSecretFiles: true }) === undefined
  */
-export function secretFileRule(relPath: string, options: SecretFileOptions = {}): SecretFileRuleName | undefined {
+export function secretFileRule(
+  relPath: string,
+  options: SecretFileOptions = {},
+): SecretFileRuleName | undefined {
   const parts = relPath.split(/[\\/]+/).filter((p) => p !== "" && p !== ".");
   if (parts.some((p) => p.toLowerCase() === ".git")) return "git-internals";
   if (options.allowSecretFiles === true || parts.length === 0) return undefined;
@@ -73,9 +82,11 @@ export function secretFileRule(relPath: string, options: SecretFileOptions = {})
  */
 export function secretFileReason(rule: SecretFileRuleName): string {
   if (rule === "git-internals") {
-    return "is inside the .git folder (rule \"git-internals\"): git data is read through the git tools only";
+    return 'is inside the .git folder (rule "git-internals"): git data is read through the git tools only';
   }
-  return `is a credential file (rule ${JSON.stringify(rule)}): the server does not send credentials to the model; ` +
+  return `is a credential file (rule ${
+    JSON.stringify(rule)
+  }): the server does not send credentials to the model; ` +
     "its operator can allow such files with --allow-secret-files";
 }
 

@@ -30,11 +30,60 @@ export const SKIPPED_DIRS: ReadonlySet<string> = new Set([
 
 /** Extensions of files that are never text worth linting or searching. */
 const BINARY_EXTENSIONS: ReadonlySet<string> = new Set([
-  ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".ico", ".webp", ".tiff", ".psd",
-  ".pdf", ".zip", ".gz", ".tgz", ".bz2", ".xz", ".zst", ".7z", ".rar", ".tar", ".jar", ".whl", ".egg",
-  ".so", ".dylib", ".dll", ".exe", ".o", ".a", ".lib", ".bin", ".class", ".pyc", ".pyo", ".pyd", ".wasm",
-  ".woff", ".woff2", ".ttf", ".otf", ".eot", ".mp3", ".mp4", ".wav", ".ogg", ".mov", ".avi", ".webm",
-  ".sqlite", ".db", ".pickle", ".pkl", ".npy", ".npz", ".parquet",
+  ".png",
+  ".jpg",
+  ".jpeg",
+  ".gif",
+  ".bmp",
+  ".ico",
+  ".webp",
+  ".tiff",
+  ".psd",
+  ".pdf",
+  ".zip",
+  ".gz",
+  ".tgz",
+  ".bz2",
+  ".xz",
+  ".zst",
+  ".7z",
+  ".rar",
+  ".tar",
+  ".jar",
+  ".whl",
+  ".egg",
+  ".so",
+  ".dylib",
+  ".dll",
+  ".exe",
+  ".o",
+  ".a",
+  ".lib",
+  ".bin",
+  ".class",
+  ".pyc",
+  ".pyo",
+  ".pyd",
+  ".wasm",
+  ".woff",
+  ".woff2",
+  ".ttf",
+  ".otf",
+  ".eot",
+  ".mp3",
+  ".mp4",
+  ".wav",
+  ".ogg",
+  ".mov",
+  ".avi",
+  ".webm",
+  ".sqlite",
+  ".db",
+  ".pickle",
+  ".pkl",
+  ".npy",
+  ".npz",
+  ".parquet",
 ]);
 
 /** A line longer than this marks a file as minified or generated; it is skipped with a note. */
@@ -132,7 +181,9 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
  *
  * @example walkedText(new TextEncoder().encode("a = 1\n")) === "a = 1\n"
  */
-export function walkedText(bytes: Uint8Array): string | { skip: "binary" | "not-text" | "minified" } {
+export function walkedText(
+  bytes: Uint8Array,
+): string | { skip: "binary" | "not-text" | "minified" } {
   if (looksBinary(bytes)) return { skip: "binary" };
   let text: string;
   try {

@@ -7,7 +7,8 @@ export function performanceReviewPrompt(ctx: ResourceContext) {
     name: "performance_review",
     config: {
       title: "Performance review",
-      description: "Review one file of the project for performance problems, each finding with impact, location and a concrete improvement.",
+      description:
+        "Review one file of the project for performance problems, each finding with impact, location and a concrete improvement.",
       argsSchema: { file_path: filePathArg(ctx) },
     },
     async handler({ file_path }: { file_path: string }): Promise<GetPromptResult> {
@@ -30,7 +31,10 @@ For each finding give:
 - Improvement: the concrete change, with a short code sketch where it helps
 
 Order findings by impact. Do not suggest micro-optimisations without a measurable effect.`;
-      return { description: `Performance review of ${rel}`, messages: [{ role: "user", content: { type: "text", text } }, ...messages] };
+      return {
+        description: `Performance review of ${rel}`,
+        messages: [{ role: "user", content: { type: "text", text } }, ...messages],
+      };
     },
   };
 }

@@ -9,14 +9,23 @@ export function reviewChangesPrompt(_ctx: ResourceContext) {
     name: "review_changes",
     config: {
       title: "Review changes",
-      description: "Review a change (uncommitted edits, or a branch against a base such as main): scope, diff, surrounding code, then findings with severity, location and a concrete fix.",
+      description:
+        "Review a change (uncommitted edits, or a branch against a base such as main): scope, diff, surrounding code, then findings with severity, location and a concrete fix.",
       argsSchema: {
-        base: z.string().max(256).optional().describe("Branch, tag or commit to review against (e.g. \"main\"); omit for the uncommitted changes"),
-        focus: z.string().max(4000).optional().describe("What to pay most attention to (optional), e.g. \"error handling\""),
+        base: z.string().max(256).optional().describe(
+          'Branch, tag or commit to review against (e.g. "main"); omit for the uncommitted changes',
+        ),
+        focus: z.string().max(4000).optional().describe(
+          'What to pay most attention to (optional), e.g. "error handling"',
+        ),
       },
     },
-    handler({ base, focus }: { base?: string | undefined; focus?: string | undefined }): GetPromptResult {
-      const scope = base ? `the changes on this branch since its merge base with \`${base}\`, plus the uncommitted changes` : "the uncommitted changes (index and working tree against HEAD)";
+    handler(
+      { base, focus }: { base?: string | undefined; focus?: string | undefined },
+    ): GetPromptResult {
+      const scope = base
+        ? `the changes on this branch since its merge base with \`${base}\`, plus the uncommitted changes`
+        : "the uncommitted changes (index and working tree against HEAD)";
       const b = base ? `base "${base}"` : "no base";
       const text = `Review ${scope}.
 ${focus ? `\nFocus requested: ${focus}\n` : ""}
@@ -33,7 +42,12 @@ Then report findings, most severe first. For each one give:
 - A concrete fix: the change to make, with a short code sketch where it helps
 
 Look for bugs the change introduces, missing error handling, security problems (untrusted input, injection, secrets), missing or weakened tests, and unclear names. Only report what you can point to in the diff or the code around it; if the change looks right, say so briefly.`;
-      return { description: `Review of ${base ? `this branch against ${base}` : "the uncommitted changes"}`, messages: [{ role: "user", content: { type: "text", text } }] };
+      return {
+        description: `Review of ${
+          base ? `this branch against ${base}` : "the uncommitted changes"
+        }`,
+        messages: [{ role: "user", content: { type: "text", text } }],
+      };
     },
   };
 }

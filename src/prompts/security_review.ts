@@ -8,13 +8,18 @@ export function securityReviewPrompt(ctx: ResourceContext) {
     name: "security_review",
     config: {
       title: "Security review",
-      description: "Review one file of the project for security problems, each finding with severity, location, description and remediation.",
+      description:
+        "Review one file of the project for security problems, each finding with severity, location, description and remediation.",
       argsSchema: {
         file_path: filePathArg(ctx),
-        context: z.string().max(4000).optional().describe("What the code does or what to focus on (optional)"),
+        context: z.string().max(4000).optional().describe(
+          "What the code does or what to focus on (optional)",
+        ),
       },
     },
-    async handler({ file_path, context }: { file_path: string; context?: string | undefined }): Promise<GetPromptResult> {
+    async handler(
+      { file_path, context }: { file_path: string; context?: string | undefined },
+    ): Promise<GetPromptResult> {
       const { rel, howToRead, messages } = await reviewMaterial(ctx, file_path);
       const text = `Perform a security review of \`${rel}\`.
 
@@ -34,7 +39,10 @@ For each finding give:
 - Remediation: the concrete change that fixes it
 
 Order findings by severity. If you find nothing in a category, say so briefly. Do not invent findings you cannot point to in the code.`;
-      return { description: `Security review of ${rel}`, messages: [{ role: "user", content: { type: "text", text } }, ...messages] };
+      return {
+        description: `Security review of ${rel}`,
+        messages: [{ role: "user", content: { type: "text", text } }, ...messages],
+      };
     },
   };
 }

@@ -13,8 +13,11 @@ import { cutText, formatBudget, utf8Length } from "../output/budget.ts";
 /** The file_path argument of a prompt, completed from the project's entries. */
 export function filePathArg(ctx: ResourceContext) {
   return completable(
-    z.string().min(1).max(LIMITS.maxPathLength).describe("File to review, relative to the project root (e.g. \"src/app.py\")"),
-    (value: string) => ctx.sandbox.completePath(value, LIMITS.completionMaxValues, ctx.config.allowSecretFiles),
+    z.string().min(1).max(LIMITS.maxPathLength).describe(
+      'File to review, relative to the project root (e.g. "src/app.py")',
+    ),
+    (value: string) =>
+      ctx.sandbox.completePath(value, LIMITS.completionMaxValues, ctx.config.allowSecretFiles),
   );
 }
 
@@ -41,7 +44,10 @@ function fileUri(root: string, rel: string): string {
 }
 
 function refuse(filePath: string, reason: string): never {
-  throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Cannot review ${JSON.stringify(filePath)}: ${reason}`);
+  throw new ProtocolError(
+    ProtocolErrorCode.InvalidParams,
+    `Cannot review ${JSON.stringify(filePath)}: ${reason}`,
+  );
 }
 
 /**
@@ -51,14 +57,23 @@ function refuse(filePath: string, reason: string): never {
  * The file comes with line numbers, secrets redacted and invisible characters shown, cut
  * at a line within the answer budget (--max-output-bytes) less the rules' size.
  */
-export async function reviewMaterial(ctx: ResourceContext, filePath: string): Promise<ReviewMaterial> {
+export async function reviewMaterial(
+  ctx: ResourceContext,
+  filePath: string,
+): Promise<ReviewMaterial> {
   const lexical = lexicalCandidate(ctx.config.root, filePath);
   if (!lexical.ok) refuse(filePath, lexical.reason);
   const rules = await readReviewRules(ctx);
   const budget = ctx.config.maxOutputBytes;
   const fileBudget = Math.max(MIN_FILE_BYTES, budget - utf8Length(rules) - INSTRUCTIONS_RESERVE);
   // A ranged read streams a file of any size and stops at the byte cap: large files are reviewed from the top.
-  const r = await ctx.sandbox.readFile({ path: filePath, startLine: 1, maxBytes: LIMITS.maxFileBytes, maxOutputBytes: fileBudget, allowSecretFiles: ctx.config.allowSecretFiles });
+  const r = await ctx.sandbox.readFile({
+    path: filePath,
+    startLine: 1,
+    maxBytes: LIMITS.maxFileBytes,
+    maxOutputBytes: fileBudget,
+    allowSecretFiles: ctx.config.allowSecretFiles,
+  });
   if (!r.ok) refuse(filePath, r.reason);
   const v = r.value;
   const clean = sanitizeText(v.text, 1);
@@ -76,13 +91,18 @@ export async function reviewMaterial(ctx: ResourceContext, filePath: string): Pr
   const notes: string[] = [];
   if (cut) {
     notes.push(
-      `Only lines 1-${lastLine}${v.totalLines !== undefined ? ` of ${v.totalLines}` : ""} are attached (the answer budget, ${formatBudget(budget)}): ` +
-        `read the rest with the read_file tool, file_path "${v.rel}" and start_line ${lastLine + 1}.`,
+      `Only lines 1-${lastLine}${
+        v.totalLines !== undefined ? ` of ${v.totalLines}` : ""
+      } are attached (the answer budget, ${formatBudget(budget)}): ` +
+        `read the rest with the read_file tool, file_path "${v.rel}" and start_line ${
+          lastLine + 1
+        }.`,
     );
   }
   const sanitized = sanitizeNote(clean);
   if (sanitized !== "") notes.push(`In the attached text: ${sanitized}.`);
-  const howToRead = `The file's text is attached below as the resource ${uri}, each line prefixed by its number and a tab: ` +
+  const howToRead =
+    `The file's text is attached below as the resource ${uri}, each line prefixed by its number and a tab: ` +
     `cite lines by those numbers. The project's review rules are attached as ${RULES_URI}; hold the code to them. ` +
     (notes.length > 0 ? notes.join(" ") + " " : "") +
     `Run the run_linter tool on the file for mechanical findings.`;
@@ -91,8 +111,17 @@ export async function reviewMaterial(ctx: ResourceContext, filePath: string): Pr
     uri,
     howToRead,
     messages: [
-      { role: "user", content: { type: "resource", resource: { uri, mimeType: mimeTypeFor(v.rel), text: shown } } },
-      { role: "user", content: { type: "resource", resource: { uri: RULES_URI, mimeType: "text/markdown", text: rules } } },
+      {
+        role: "user",
+        content: { type: "resource", resource: { uri, mimeType: mimeTypeFor(v.rel), text: shown } },
+      },
+      {
+        role: "user",
+        content: {
+          type: "resource",
+          resource: { uri: RULES_URI, mimeType: "text/markdown", text: rules },
+        },
+      },
     ],
   };
 }

@@ -5,7 +5,12 @@
  */
 import { ResourceTemplate } from "../sdk.ts";
 import { UriTemplate } from "../sdk.ts";
-import { ProtocolError, ProtocolErrorCode, type ReadResourceResult, ResourceNotFoundError } from "../sdk.ts";
+import {
+  ProtocolError,
+  ProtocolErrorCode,
+  type ReadResourceResult,
+  ResourceNotFoundError,
+} from "../sdk.ts";
 import * as path from "node:path";
 import { LIMITS } from "../config.ts";
 import type { ResourceContext } from "./types.ts";
@@ -31,15 +36,23 @@ class FileUriTemplate extends UriTemplate {
  * @example parseFileUri("file:///proj/a%20b.py") // { ok: true, path: "/proj/a b.py" }
  * @example parseFileUri("file://evil.example/etc/passwd") // { ok: false, reason: "file URIs with a host (evil.example) are not served" }
  */
-export function parseFileUri(uri: string): { ok: true; path: string } | { ok: false; reason: string } {
+export function parseFileUri(
+  uri: string,
+): { ok: true; path: string } | { ok: false; reason: string } {
   if (!uri.startsWith("file://")) return { ok: false, reason: "not a file:// URI" };
   let rest = uri.slice("file://".length);
   if (rest.toLowerCase().startsWith("localhost/")) rest = rest.slice("localhost".length);
   if (!rest.startsWith("/")) {
     const host = rest.split("/")[0] ?? "";
-    return { ok: false, reason: `file URIs with a host (${host}) are not served; use file:///absolute/path inside the project root` };
+    return {
+      ok: false,
+      reason:
+        `file URIs with a host (${host}) are not served; use file:///absolute/path inside the project root`,
+    };
   }
-  if (rest.includes("?") || rest.includes("#")) return { ok: false, reason: "file URIs with a query or fragment are not served" };
+  if (rest.includes("?") || rest.includes("#")) {
+    return { ok: false, reason: "file URIs with a query or fragment are not served" };
+  }
   let decoded: string;
   try {
     decoded = decodeURIComponent(rest);
@@ -77,10 +90,15 @@ export function fileResource(ctx: ResourceContext) {
         let prefix = value;
         if (prefix.startsWith("/")) {
           if (prefix === root) prefix = "";
-          else if (prefix.startsWith(root + "/")) prefix = prefix.slice(root.length).replace(/^\/+/, "");
-          else return [];
+          else if (prefix.startsWith(root + "/")) {
+            prefix = prefix.slice(root.length).replace(/^\/+/, "");
+          } else return [];
         }
-        const rels = await ctx.sandbox.completePath(prefix, LIMITS.completionMaxValues, ctx.config.allowSecretFiles);
+        const rels = await ctx.sandbox.completePath(
+          prefix,
+          LIMITS.completionMaxValues,
+          ctx.config.allowSecretFiles,
+        );
         // Concatenation, not path.join: join keeps a folder's trailing "/", and adding one made "//".
         const base = root.endsWith("/") ? root : root + "/";
         return rels.map((r) => base + r);
@@ -92,13 +110,19 @@ export function fileResource(ctx: ResourceContext) {
     template,
     metadata: {
       title: "Project file",
-      description: "A text file inside the project under review, as file:///absolute/path (the same policy as read_file; " +
+      description:
+        "A text file inside the project under review, as file:///absolute/path (the same policy as read_file; " +
         "a file over the output budget is cut, with a note saying how to read on).",
       mimeType: "text/plain",
     },
     async read(uri: URL): Promise<ReadResourceResult> {
       const parsed = parseFileUri(uri.href);
-      if (!parsed.ok) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Cannot read ${JSON.stringify(uri.href)}: ${parsed.reason}`);
+      if (!parsed.ok) {
+        throw new ProtocolError(
+          ProtocolErrorCode.InvalidParams,
+          `Cannot read ${JSON.stringify(uri.href)}: ${parsed.reason}`,
+        );
+      }
       const budget = ctx.config.maxOutputBytes;
       const r = await ctx.sandbox.readFile({
         path: parsed.path,
@@ -111,7 +135,9 @@ export function fileResource(ctx: ResourceContext) {
       if (!r.ok) {
         const message = `Cannot read ${JSON.stringify(parsed.path)}: ${r.reason}`;
         // Not found: -32602 with data { uri } on every protocol revision (SEP-2164); other refusals plain -32602.
-        if (r.reason === "no such file or directory") throw new ResourceNotFoundError(uri.href, message);
+        if (r.reason === "no such file or directory") {
+          throw new ResourceNotFoundError(uri.href, message);
+        }
         throw new ProtocolError(ProtocolErrorCode.InvalidParams, message);
       }
       const v = r.value;
@@ -126,7 +152,8 @@ export function fileResource(ctx: ResourceContext) {
         ...(v.lineCut ? { lineCut: true } : {}),
         truncated: v.truncated,
         noHeader: true,
-        continueWith: (line) => `the read_file tool with file_path ${JSON.stringify(v.rel)} and start_line=${line}`,
+        continueWith: (line) =>
+          `the read_file tool with file_path ${JSON.stringify(v.rel)} and start_line=${line}`,
       });
       return { contents: [{ uri: uri.href, mimeType: mimeTypeFor(v.rel), text: page.text }] };
     },

@@ -8,7 +8,10 @@ import { LIMITS } from "../config.ts";
 import type { ResourceContext } from "./types.ts";
 import { DEFAULT_RUFF_SETTINGS } from "../linters/ruff/config.ts";
 
-const ruffLint = DEFAULT_RUFF_SETTINGS.lint as { select: string[]; pydocstyle: { convention: string } };
+const ruffLint = DEFAULT_RUFF_SETTINGS.lint as {
+  select: string[];
+  pydocstyle: { convention: string };
+};
 
 export const RULES_URI = "config://review-rules";
 export const PROJECT_RULES_FILE = ".code-review-rules.md";
@@ -35,13 +38,19 @@ Every finding names its severity (Critical, High, Medium, Low), its location (fi
 line), what is wrong, and how to fix it.
 
 Built-in ruff defaults derived from these rules: select ${ruffLint.select.join(", ")};
-line-length ${DEFAULT_RUFF_SETTINGS["line-length"]}; docstring convention ${ruffLint.pydocstyle.convention};
+line-length ${
+  DEFAULT_RUFF_SETTINGS["line-length"]
+}; docstring convention ${ruffLint.pydocstyle.convention};
 S101 ignored in test files.
 `;
 
 /** The rules in force: the project's own file when it has a readable one, else the defaults. */
 export async function readReviewRules(ctx: ResourceContext, signal?: AbortSignal): Promise<string> {
-  const r = await ctx.sandbox.readFile({ path: PROJECT_RULES_FILE, maxBytes: LIMITS.maxFileBytes, maxOutputBytes: LIMITS.maxReadOutputBytes }, signal);
+  const r = await ctx.sandbox.readFile({
+    path: PROJECT_RULES_FILE,
+    maxBytes: LIMITS.maxFileBytes,
+    maxOutputBytes: LIMITS.maxReadOutputBytes,
+  }, signal);
   return r.ok ? r.value.text : DEFAULT_RULES;
 }
 
@@ -51,11 +60,14 @@ export function reviewRulesResource(ctx: ResourceContext) {
     uri: RULES_URI,
     metadata: {
       title: "Review rules",
-      description: `The rules a review holds this project to: the project's own ${PROJECT_RULES_FILE} when it has one, otherwise the defaults.`,
+      description:
+        `The rules a review holds this project to: the project's own ${PROJECT_RULES_FILE} when it has one, otherwise the defaults.`,
       mimeType: "text/markdown",
     },
     async read(uri: URL): Promise<ReadResourceResult> {
-      return { contents: [{ uri: uri.href, mimeType: "text/markdown", text: await readReviewRules(ctx) }] };
+      return {
+        contents: [{ uri: uri.href, mimeType: "text/markdown", text: await readReviewRules(ctx) }],
+      };
     },
   };
 }

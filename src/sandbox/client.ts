@@ -2,7 +2,14 @@
  * Main-side stub of the sandbox worker: typed calls over postMessage with ids,
  * per-call timeouts and cancellation. A worker that dies is replaced on the next call.
  */
-import type { CompletionRequest, ListDirectoryResult, Outcome, PackedListing, ReadFileRequest, ReadFileResult } from "./files.ts";
+import type {
+  CompletionRequest,
+  ListDirectoryResult,
+  Outcome,
+  PackedListing,
+  ReadFileRequest,
+  ReadFileResult,
+} from "./files.ts";
 import { unpackListing } from "./files.ts";
 import type { LintOutcome, LintRequest } from "./lint.ts";
 import type { FetchRawRequest, FetchRawResult } from "./protocol.ts";
@@ -87,7 +94,8 @@ export class SandboxClient {
     this.#timeoutMs = opts.callTimeoutMs ?? 120_000;
     this.#ruff = new RuffEngineClient({
       ...(opts.ruffIdleMs !== undefined ? { idleMs: opts.ruffIdleMs } : {}),
-      onChange: (event) => log("sandbox").info(event === "started" ? "ruff engine started" : "ruff engine released"),
+      onChange: (event) =>
+        log("sandbox").info(event === "started" ? "ruff engine started" : "ruff engine released"),
     });
   }
 
@@ -125,7 +133,8 @@ export class SandboxClient {
       log("sandbox").error("sandbox worker failed", { error: e.message });
       this.#fail(new SandboxError(`sandbox worker failed: ${e.message}`));
     };
-    worker.onmessageerror = () => this.#fail(new SandboxError("sandbox worker sent an unreadable message"));
+    worker.onmessageerror = () =>
+      this.#fail(new SandboxError("sandbox worker sent an unreadable message"));
     // Messages arrive in order: the policy is in force before the first operation.
     worker.postMessage({ policy: { allowHardLinks: this.#opts.allowHardLinks === true } });
     this.#worker = worker;
@@ -141,10 +150,14 @@ export class SandboxClient {
     const { id, source, settings, relPath, perFileIgnores } = msg.engine;
     const controller = new AbortController();
     this.#ruffChecks.set(id, controller);
-    void this.#ruff.check(source, settings, relPath, perFileIgnores, controller.signal).then((outcome) => {
-      this.#ruffChecks.delete(id);
-      if (this.#worker === worker) worker.postMessage({ engineAnswer: { id, outcome } } satisfies RelayAnswer);
-    });
+    void this.#ruff.check(source, settings, relPath, perFileIgnores, controller.signal).then(
+      (outcome) => {
+        this.#ruffChecks.delete(id);
+        if (this.#worker === worker) {
+          worker.postMessage({ engineAnswer: { id, outcome } } satisfies RelayAnswer);
+        }
+      },
+    );
   }
 
   /** The built-in ruff engine's worker: whether it is loaded now, how often it was started. */
@@ -218,16 +231,34 @@ export class SandboxClient {
     });
   }
 
-  async listDirectory(path: string, maxEntries: number, signal?: AbortSignal, offset = 0): Promise<Outcome<ListDirectoryResult>> {
-    return unpackListing(await this.call<"listDirectory", Outcome<PackedListing>>("listDirectory", { root: this.#opts.root, path, maxEntries, offset }, { signal }));
+  async listDirectory(
+    path: string,
+    maxEntries: number,
+    signal?: AbortSignal,
+    offset = 0,
+  ): Promise<Outcome<ListDirectoryResult>> {
+    return unpackListing(
+      await this.call<"listDirectory", Outcome<PackedListing>>("listDirectory", {
+        root: this.#opts.root,
+        path,
+        maxEntries,
+        offset,
+      }, { signal }),
+    );
   }
 
-  readFile(req: Omit<ReadFileRequest, "root">, signal?: AbortSignal): Promise<Outcome<ReadFileResult>> {
+  readFile(
+    req: Omit<ReadFileRequest, "root">,
+    signal?: AbortSignal,
+  ): Promise<Outcome<ReadFileResult>> {
     return this.call("readFile", { ...req, root: this.#opts.root }, { signal });
   }
 
   completePath(prefix: string, max: number, allowSecretFiles = false): Promise<string[]> {
-    return this.call("completePath", { root: this.#opts.root, prefix, max, allowSecretFiles } satisfies CompletionRequest);
+    return this.call(
+      "completePath",
+      { root: this.#opts.root, prefix, max, allowSecretFiles } satisfies CompletionRequest,
+    );
   }
 
   runLinter(req: Omit<LintRequest, "root">, signal?: AbortSignal): Promise<LintOutcome> {
@@ -240,7 +271,10 @@ export class SandboxClient {
 
   /** Reads the repository at the root: scope, commits, changed files (src/git/review.ts). */
   gitReview(req: Omit<GitReviewRequest, "root">, signal?: AbortSignal): Promise<ReviewOutcome> {
-    return this.call("gitReview", { ...req, root: this.#opts.root }, { signal, timeoutMs: req.timeoutMs + 5_000 });
+    return this.call("gitReview", { ...req, root: this.#opts.root }, {
+      signal,
+      timeoutMs: req.timeoutMs + 5_000,
+    });
   }
 
   /** Lints a folder or a glob: many files in one call, progress as they finish. */
@@ -249,17 +283,37 @@ export class SandboxClient {
     onProgress: (done: number, total: number, message: string) => void,
     signal?: AbortSignal,
   ): Promise<Outcome<LintProjectResult>> {
-    return this.call("lintProject", { ...req, root: this.#opts.root }, { signal, onProgress, timeoutMs: PROJECT_CALL_TIMEOUT_MS });
+    return this.call("lintProject", { ...req, root: this.#opts.root }, {
+      signal,
+      onProgress,
+      timeoutMs: PROJECT_CALL_TIMEOUT_MS,
+    });
   }
 
   /** Searches the project's files for a literal or an RE2 regular expression. */
-  searchCode(req: Omit<SearchRequest, "root">, signal?: AbortSignal): Promise<Outcome<SearchResult>> {
-    return this.call("searchCode", { ...req, root: this.#opts.root }, { signal, timeoutMs: req.timeBudgetMs + 30_000 });
+  searchCode(
+    req: Omit<SearchRequest, "root">,
+    signal?: AbortSignal,
+  ): Promise<Outcome<SearchResult>> {
+    return this.call("searchCode", { ...req, root: this.#opts.root }, {
+      signal,
+      timeoutMs: req.timeBudgetMs + 30_000,
+    });
   }
 
   /** A folder's tree down to `depth` levels, under the project's ignore rules. */
-  listTree(path: string, depth: number, includeIgnored: boolean, maxEntries: number, signal?: AbortSignal): Promise<Outcome<TreeResult>> {
-    return this.call("listTree", { root: this.#opts.root, path, depth, includeIgnored, maxEntries }, { signal });
+  listTree(
+    path: string,
+    depth: number,
+    includeIgnored: boolean,
+    maxEntries: number,
+    signal?: AbortSignal,
+  ): Promise<Outcome<TreeResult>> {
+    return this.call(
+      "listTree",
+      { root: this.#opts.root, path, depth, includeIgnored, maxEntries },
+      { signal },
+    );
   }
 
   /** Resolves once the worker answers (started if need be); never rejects. */

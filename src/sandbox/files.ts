@@ -5,7 +5,16 @@
  * meanwhile, is noticed.
  */
 import * as path from "node:path";
-import { describeKind, type EntryKind, formatBytes, hardLinkRefusal, kindOf, lexicalCandidate, relativeToRoot, resolveInsideRoot } from "../policy/paths.ts";
+import {
+  describeKind,
+  type EntryKind,
+  formatBytes,
+  hardLinkRefusal,
+  kindOf,
+  lexicalCandidate,
+  relativeToRoot,
+  resolveInsideRoot,
+} from "../policy/paths.ts";
 import { secretFileReason, secretFileRule } from "../policy/secrets.ts";
 import { looksBinary } from "../policy/content.ts";
 import { LIMITS } from "../limits.ts";
@@ -15,10 +24,16 @@ import { keyBlockOpenAfter } from "../output/key_blocks.ts";
  * The refusal for a credential file (policy/secrets.ts), judged on the path as asked and on
  * the real path it resolves to, so neither a symlink to `.env` nor `.git/../.env` gets by.
  */
-export function secretFileRefusal(root: string, requested: string, realRel: string, allowSecretFiles: boolean): string | undefined {
+export function secretFileRefusal(
+  root: string,
+  requested: string,
+  realRel: string,
+  allowSecretFiles: boolean,
+): string | undefined {
   const lexical = lexicalCandidate(root, requested);
   const asked = lexical.ok ? relativeToRoot(root, lexical.value) : requested;
-  const rule = secretFileRule(realRel, { allowSecretFiles }) ?? secretFileRule(asked, { allowSecretFiles });
+  const rule = secretFileRule(realRel, { allowSecretFiles }) ??
+    secretFileRule(asked, { allowSecretFiles });
   return rule === undefined ? undefined : secretFileReason(rule);
 }
 
@@ -44,7 +59,12 @@ export interface ListDirectoryResult {
 const MAX_SCAN_ENTRIES = 100_000;
 
 /** Lists a folder inside the root, sorted by name: maxEntries entries from `offset` on. */
-export function listDirectory(root: string, requested: string, maxEntries: number, offset = 0): Outcome<ListDirectoryResult> {
+export function listDirectory(
+  root: string,
+  requested: string,
+  maxEntries: number,
+  offset = 0,
+): Outcome<ListDirectoryResult> {
   const r = resolveInsideRoot(root, requested);
   if (!r.ok) return r;
   if (r.value.kind !== "directory") return { ok: false, reason: "is a file, not a directory" };
@@ -79,12 +99,20 @@ export function listDirectory(root: string, requested: string, maxEntries: numbe
       const kind = kindOf(info);
       return kind === "file" ? { name: e.name, kind, size: info.size } : { name: e.name, kind };
     } catch {
-      return { name: e.name, kind: e.isDirectory ? "directory" : e.isSymlink ? "symlink" : e.isFile ? "file" : "other" };
+      return {
+        name: e.name,
+        kind: e.isDirectory ? "directory" : e.isSymlink ? "symlink" : e.isFile ? "file" : "other",
+      };
     }
   });
   return {
     ok: true,
-    value: { dir: r.value.rel, entries, total: raw.length, truncated: scanCapped || raw.length > from + maxEntries },
+    value: {
+      dir: r.value.rel,
+      entries,
+      total: raw.length,
+      truncated: scanCapped || raw.length > from + maxEntries,
+    },
   };
 }
 
@@ -121,7 +149,13 @@ export function packListing(r: Outcome<ListDirectoryResult>): Outcome<PackedList
 export function unpackListing(r: Outcome<PackedListing>): Outcome<ListDirectoryResult> {
   if (!r.ok) return r;
   const { dir, names, kinds, sizes, total, truncated } = r.value;
-  const entries = names.map((name, i): DirEntry => (sizes[i]! >= 0 ? { name, kind: kinds[i]!, size: sizes[i]! } : { name, kind: kinds[i]! }));
+  const entries = names.map((
+    name,
+    i,
+  ): DirEntry => (sizes[i]! >= 0
+    ? { name, kind: kinds[i]!, size: sizes[i]! }
+    : { name, kind: kinds[i]! })
+  );
   return { ok: true, value: { dir, entries, total, truncated } };
 }
 
@@ -175,7 +209,9 @@ export async function readFile(req: ReadFileRequest): Promise<Outcome<ReadFileRe
   if (!ranged && r.value.info.size > req.maxBytes) {
     return {
       ok: false,
-      reason: `file is ${formatBytes(r.value.info.size)}, over the ${formatBytes(req.maxBytes)} limit: ask for a line range with start_line and end_line`,
+      reason: `file is ${formatBytes(r.value.info.size)}, over the ${
+        formatBytes(req.maxBytes)
+      } limit: ask for a line range with start_line and end_line`,
     };
   }
   // A whole read (at most maxBytes) uses the sync calls: inside the worker each async call costs
@@ -183,7 +219,9 @@ export async function readFile(req: ReadFileRequest): Promise<Outcome<ReadFileRe
   // stream any size, so they stay async and cancellable.
   let file: Deno.FsFile;
   try {
-    file = ranged ? await Deno.open(r.value.real, { read: true }) : Deno.openSync(r.value.real, { read: true });
+    file = ranged
+      ? await Deno.open(r.value.real, { read: true })
+      : Deno.openSync(r.value.real, { read: true });
   } catch (err) {
     return { ok: false, reason: `cannot open the file (${(err as Error).name})` };
   }
@@ -202,7 +240,12 @@ export async function readFile(req: ReadFileRequest): Promise<Outcome<ReadFileRe
   }
 }
 
-function readWhole(file: Deno.FsFile, rel: string, size: number, maxBytes: number): Outcome<ReadFileResult> {
+function readWhole(
+  file: Deno.FsFile,
+  rel: string,
+  size: number,
+  maxBytes: number,
+): Outcome<ReadFileResult> {
   const buf = new Uint8Array(Math.min(size, maxBytes) + 1);
   let filled = 0;
   while (filled < buf.length) {
@@ -211,7 +254,12 @@ function readWhole(file: Deno.FsFile, rel: string, size: number, maxBytes: numbe
     filled += n;
   }
   if (filled > maxBytes) {
-    return { ok: false, reason: `file grew over the ${formatBytes(maxBytes)} limit: ask for a line range with start_line and end_line` };
+    return {
+      ok: false,
+      reason: `file grew over the ${
+        formatBytes(maxBytes)
+      } limit: ask for a line range with start_line and end_line`,
+    };
   }
   const bytes = buf.subarray(0, filled);
   if (looksBinary(bytes)) return { ok: false, reason: "is a binary file" };
@@ -222,7 +270,18 @@ function readWhole(file: Deno.FsFile, rel: string, size: number, maxBytes: numbe
     return { ok: false, reason: "is not valid UTF-8 text (binary file?)" };
   }
   const totalLines = countLines(text);
-  return { ok: true, value: { rel, text, startLine: totalLines === 0 ? 0 : 1, endLine: totalLines, totalLines, size, truncated: false } };
+  return {
+    ok: true,
+    value: {
+      rel,
+      text,
+      startLine: totalLines === 0 ? 0 : 1,
+      endLine: totalLines,
+      totalLines,
+      size,
+      truncated: false,
+    },
+  };
 }
 
 /** Lines in a text: a final line without a newline counts; an empty text has none. */
@@ -266,7 +325,12 @@ function concat(parts: Uint8Array[], total: number): Uint8Array {
  * the cap is kept cut to the cap (lineCut). With countAllLines the scan goes on to the end of
  * the file (at most LIMITS.maxLineRangeScanBytes), so the total is known.
  */
-async function readRange(file: Deno.FsFile, rel: string, size: number, req: ReadFileRequest): Promise<Outcome<ReadFileResult>> {
+async function readRange(
+  file: Deno.FsFile,
+  rel: string,
+  size: number,
+  req: ReadFileRequest,
+): Promise<Outcome<ReadFileResult>> {
   const start = req.startLine ?? 1;
   const end = req.endLine ?? Number.MAX_SAFE_INTEGER;
   const cap = Math.max(1, req.maxOutputBytes);
@@ -305,7 +369,9 @@ async function readRange(file: Deno.FsFile, rel: string, size: number, req: Read
       const segEnd = nl === -1 ? n : nl + 1;
       if (line < start && skipped.length < 4096) {
         const dash = bytes.indexOf(0x2d, pos);
-        if (skipped !== "" || (dash !== -1 && dash < segEnd)) skipped += LATIN1.decode(bytes.subarray(pos, Math.min(segEnd, pos + 4096)));
+        if (skipped !== "" || (dash !== -1 && dash < segEnd)) {
+          skipped += LATIN1.decode(bytes.subarray(pos, Math.min(segEnd, pos + 4096)));
+        }
       }
       if (line < start && nl !== -1 && skipped !== "") {
         keyOpen = keyBlockOpenAfter(skipped, keyOpen);
@@ -360,7 +426,9 @@ async function readRange(file: Deno.FsFile, rel: string, size: number, req: Read
   } catch {
     return { ok: false, reason: "is not valid UTF-8 text (binary file?)" };
   }
-  const totalLines = reachedEof ? (scanned === 0 ? 0 : lastByte === 0x0a ? line - 1 : line) : undefined;
+  const totalLines = reachedEof
+    ? (scanned === 0 ? 0 : lastByte === 0x0a ? line - 1 : line)
+    : undefined;
   return {
     ok: true,
     value: {
@@ -404,7 +472,10 @@ export function completePath(req: CompletionRequest): string[] {
     for (const e of Deno.readDirSync(r.value.real)) {
       if (!e.name.startsWith(namePart)) continue;
       if (e.name.startsWith(".") && !namePart.startsWith(".")) continue;
-      if (secretFileRule(dirPart + e.name, { allowSecretFiles: req.allowSecretFiles === true }) !== undefined) continue;
+      if (
+        secretFileRule(dirPart + e.name, { allowSecretFiles: req.allowSecretFiles === true }) !==
+          undefined
+      ) continue;
       let isDir = e.isDirectory;
       if (e.isSymlink) {
         const t = resolveInsideRoot(req.root, path.join(r.value.real, e.name));

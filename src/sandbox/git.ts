@@ -39,11 +39,23 @@ export interface GitReviewRequest extends ReviewOptions {
   maxObjectBytes: number;
 }
 
-export async function gitReview(req: GitReviewRequest, signal: AbortSignal): Promise<ReviewOutcome> {
+export async function gitReview(
+  req: GitReviewRequest,
+  signal: AbortSignal,
+): Promise<ReviewOutcome> {
   const repo = openRepo(req.root);
   if (!repo.ok) return repo;
-  const budget = makeBudget(signal, { deadline: performance.now() + req.timeoutMs, maxObjectBytes: req.maxObjectBytes });
-  const r = { fs: readOnlyFs(req.root, budget), dir: repo.dir, gitdir: repo.gitdir, cache: {}, budget };
+  const budget = makeBudget(signal, {
+    deadline: performance.now() + req.timeoutMs,
+    maxObjectBytes: req.maxObjectBytes,
+  });
+  const r = {
+    fs: readOnlyFs(req.root, budget),
+    dir: repo.dir,
+    gitdir: repo.gitdir,
+    cache: {},
+    budget,
+  };
   try {
     const { review } = await loadReview();
     await preloadPacks(repo.gitdir, budget);
@@ -52,14 +64,37 @@ export async function gitReview(req: GitReviewRequest, signal: AbortSignal): Pro
     if (err instanceof GitLimitError) return { ok: false, reason: err.message };
     const name = (err as Error).name;
     if ((err as { code?: string }).code === "EACCES") {
-      return { ok: false, reason: "the repository refers to a path outside the project root (a ref or object path); it was not read" };
+      return {
+        ok: false,
+        reason:
+          "the repository refers to a path outside the project root (a ref or object path); it was not read",
+      };
     }
     if (name === "UnsafeFilepathError") {
-      return { ok: false, reason: `the repository holds a tree entry with an unsafe name (${(err as Error).message}); it was not read` };
+      return {
+        ok: false,
+        reason: `the repository holds a tree entry with an unsafe name (${
+          (err as Error).message
+        }); it was not read`,
+      };
     }
     // The library's own refusals of damaged or unexpected data: say so rather than fail internally.
-    if (["NotFoundError", "ObjectTypeError", "InternalError", "ParseError", "DecompressionError", "InvalidOidError"].includes(name)) {
-      return { ok: false, reason: `the repository could not be read (${name}: ${(err as Error).message.split("\n")[0]})` };
+    if (
+      [
+        "NotFoundError",
+        "ObjectTypeError",
+        "InternalError",
+        "ParseError",
+        "DecompressionError",
+        "InvalidOidError",
+      ].includes(name)
+    ) {
+      return {
+        ok: false,
+        reason: `the repository could not be read (${name}: ${
+          (err as Error).message.split("\n")[0]
+        })`,
+      };
     }
     throw err;
   }

@@ -4,8 +4,8 @@
  * an allowlisted binary with its fixed argv and a cleared environment).
  */
 import type { Diagnostic } from "../linters/types.ts";
-import { type LinterName, linterAccepts, RUFF_EXTENSIONS } from "../linters/registry.ts";
-import { LINTERS, acceptsFile } from "../policy/commands.ts";
+import { linterAccepts, type LinterName, RUFF_EXTENSIONS } from "../linters/registry.ts";
+import { acceptsFile, LINTERS } from "../policy/commands.ts";
 import { formatBytes, isInside, resolveInsideRoot } from "../policy/paths.ts";
 import { runCommand } from "./run_command.ts";
 import { readFile, secretFileRefusal } from "./files.ts";
@@ -14,10 +14,10 @@ import { ruffCheck } from "../linters/ruff/mod.ts";
 import {
   type ConfigText,
   describeConfig,
-  flake8Config,
   FLAKE8_CONFIG_NAMES,
-  pylintConfig,
+  flake8Config,
   PYLINT_CONFIG_NAMES,
+  pylintConfig,
   type PythonLinterConfig,
 } from "../linters/python_config.ts";
 import * as path from "node:path";
@@ -60,7 +60,10 @@ export async function runLinter(req: LintRequest, signal?: AbortSignal): Promise
   const started = performance.now();
   if (req.linter === "ruff") {
     if (!linterAccepts("ruff", r.value.real)) {
-      return { ok: false, reason: `ruff does not check this kind of file (it takes ${RUFF_EXTENSIONS.join(", ")})` };
+      return {
+        ok: false,
+        reason: `ruff does not check this kind of file (it takes ${RUFF_EXTENSIONS.join(", ")})`,
+      };
     }
     const text = await readFile({
       root: req.root,
@@ -93,9 +96,16 @@ export async function runLinter(req: LintRequest, signal?: AbortSignal): Promise
   }
   const spec = LINTERS[req.linter];
   if (!acceptsFile(req.linter, r.value.real)) {
-    return { ok: false, reason: `${req.linter} does not check this kind of file (it takes ${spec.extensions.join(", ")})` };
+    return {
+      ok: false,
+      reason: `${req.linter} does not check this kind of file (it takes ${
+        spec.extensions.join(", ")
+      })`,
+    };
   }
-  const cfg = req.linter === "flake8" || req.linter === "pylint" ? pythonLinterConfig(req.linter, req.root) : undefined;
+  const cfg = req.linter === "flake8" || req.linter === "pylint"
+    ? pythonLinterConfig(req.linter, req.root)
+    : undefined;
   const configFile = cfg ? describeConfig(cfg) : undefined;
   const result = await runCommand({
     op: "runCommand",
@@ -107,13 +117,26 @@ export async function runLinter(req: LintRequest, signal?: AbortSignal): Promise
     maxOutputBytes: Math.min(req.maxOutputBytes, spec.maxOutputBytes),
   }, signal);
   if (result.notFound) {
-    return { ok: false, reason: `${req.linter} is not installed on this machine: install it with ${spec.installHint}` };
+    return {
+      ok: false,
+      reason: `${req.linter} is not installed on this machine: install it with ${spec.installHint}`,
+    };
   }
   if (result.timedOut) {
-    return { ok: false, reason: `${req.linter} did not finish within ${formatDuration(req.timeoutMs)} and was stopped` };
+    return {
+      ok: false,
+      reason: `${req.linter} did not finish within ${
+        formatDuration(req.timeoutMs)
+      } and was stopped`,
+    };
   }
   if (result.truncated) {
-    return { ok: false, reason: `${req.linter} printed more than ${formatBytes(Math.min(req.maxOutputBytes, spec.maxOutputBytes))} and was stopped` };
+    return {
+      ok: false,
+      reason: `${req.linter} printed more than ${
+        formatBytes(Math.min(req.maxOutputBytes, spec.maxOutputBytes))
+      } and was stopped`,
+    };
   }
   if (signal?.aborted) return { ok: false, reason: "cancelled" };
   const parsed = spec.parse(result.stdout, result.stderr, result.code, r.value.rel);
@@ -170,6 +193,11 @@ function formatDuration(ms: number): string {
 /** Reads a configuration file for the ruff engine; null when absent, outside the root or not a text file. */
 export async function readConfigText(root: string, absPath: string): Promise<string | null> {
   if (!isInside(root, absPath)) return null;
-  const r = await readFile({ root, path: absPath, maxBytes: 1024 * 1024, maxOutputBytes: 1024 * 1024 });
+  const r = await readFile({
+    root,
+    path: absPath,
+    maxBytes: 1024 * 1024,
+    maxOutputBytes: 1024 * 1024,
+  });
   return r.ok ? r.value.text : null;
 }

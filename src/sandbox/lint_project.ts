@@ -6,13 +6,13 @@
  */
 import { contentFindings } from "../linters/content_findings.ts";
 import type { Diagnostic } from "../linters/types.ts";
-import { defaultLinterFor, type LinterName, linterAccepts } from "../linters/registry.ts";
+import { defaultLinterFor, linterAccepts, type LinterName } from "../linters/registry.ts";
 import { LINTERS, type SubprocessLinter } from "../policy/commands.ts";
 import { formatBytes } from "../policy/paths.ts";
-import { LINT_WALK_CAPS, walkedText, type WalkCaps } from "../policy/walk.ts";
+import { LINT_WALK_CAPS, type WalkCaps, walkedText } from "../policy/walk.ts";
 import { describeConfig } from "../linters/python_config.ts";
 import { EMPTY_OUTPUT, FINDINGS_CODE, splitByFile } from "../linters/batch.ts";
-import { ruffCheck, RUFF_ENGINE_VERSION } from "../linters/ruff/mod.ts";
+import { RUFF_ENGINE_VERSION, ruffCheck } from "../linters/ruff/mod.ts";
 import type { Outcome } from "./files.ts";
 import { runCommand } from "./run_command.ts";
 import { readWalkedFile, type SkipCounts, walkFiles } from "./walk.ts";
@@ -78,7 +78,9 @@ export async function lintProject(
   const started = performance.now();
   const caps = req.caps ?? LINT_WALK_CAPS;
   const chooser = (rel: string): LinterName | undefined =>
-    req.linter !== undefined ? (linterAccepts(req.linter, rel) ? req.linter : undefined) : defaultLinterFor(rel, req.enabled);
+    req.linter !== undefined
+      ? (linterAccepts(req.linter, rel) ? req.linter : undefined)
+      : defaultLinterFor(rel, req.enabled);
   const walked = walkFiles({
     root: req.root,
     target: req.target,
@@ -123,7 +125,9 @@ export async function lintProject(
   };
   const keep = (ds: readonly Diagnostic[]) => {
     result.totalFindings += ds.length;
-    for (const d of ds) if (result.diagnostics.length < req.maxDiagnostics) result.diagnostics.push(d);
+    for (const d of ds) {
+      if (result.diagnostics.length < req.maxDiagnostics) result.diagnostics.push(d);
+    }
   };
   const checked = (l: LinterName, n: number) => {
     result.filesChecked += n;
@@ -145,7 +149,9 @@ export async function lintProject(
       if (described) result.configFiles.push(`${l}: ${described}`);
     }
     const size = BATCH_SIZE[l];
-    for (let i = 0; i < files.length; i += size) batches.push({ linter: l, files: files.slice(i, i + size), flags });
+    for (let i = 0; i < files.length; i += size) {
+      batches.push({ linter: l, files: files.slice(i, i + size), flags });
+    }
   }
   const failuresSeen = new Set<string>();
   const fail = (line: string) => {
@@ -164,7 +170,10 @@ export async function lintProject(
       checked(b.linter, b.files.length);
     }
   };
-  const pool = Array.from({ length: Math.max(1, Math.min(req.concurrency, batches.length)) }, runBatches);
+  const pool = Array.from(
+    { length: Math.max(1, Math.min(req.concurrency, batches.length)) },
+    runBatches,
+  );
   const pooled = Promise.all(pool);
   pooled.catch(() => {});
 
@@ -193,7 +202,13 @@ export async function lintProject(
         bump(text.skip);
         continue;
       }
-      const r = await ruffCheck({ absPath: f.abs, relPath: f.rel, root: req.root, source: text, readTextFile: readConfig });
+      const r = await ruffCheck({
+        absPath: f.abs,
+        relPath: f.rel,
+        root: req.root,
+        source: text,
+        readTextFile: readConfig,
+      });
       if (r.configFile) ruffConfigs.add(r.configFile);
       if (r.ok) keep([...r.diagnostics, ...contentFindings(text, f.rel)]);
       else fail(`ruff on ${f.rel}: ${r.error}`);
@@ -232,10 +247,24 @@ async function runBatch(
     maxOutputBytes: BATCH_OUTPUT_BYTES,
   }, signal);
   if (signal?.aborted) return;
-  if (r.notFound) return fail(`${linter} is not installed on this machine: install it with ${spec.installHint}`);
-  if (r.timedOut) return fail(`${linter} did not finish on ${where} within ${Math.round(timeoutMs / 1000)} s and was stopped`);
-  if (r.truncated) return fail(`${linter} printed more than ${formatBytes(BATCH_OUTPUT_BYTES)} on ${where} and was stopped`);
-  const split = r.stdout.trim() === "" && linter === "flake8" ? { ok: true as const, parts: new Map<string, string>() } : splitByFile(linter, r.stdout, req.root, absPaths);
+  if (r.notFound) {
+    return fail(`${linter} is not installed on this machine: install it with ${spec.installHint}`);
+  }
+  if (r.timedOut) {
+    return fail(
+      `${linter} did not finish on ${where} within ${
+        Math.round(timeoutMs / 1000)
+      } s and was stopped`,
+    );
+  }
+  if (r.truncated) {
+    return fail(
+      `${linter} printed more than ${formatBytes(BATCH_OUTPUT_BYTES)} on ${where} and was stopped`,
+    );
+  }
+  const split = r.stdout.trim() === "" && linter === "flake8"
+    ? { ok: true as const, parts: new Map<string, string>() }
+    : splitByFile(linter, r.stdout, req.root, absPaths);
   if (!split.ok) {
     // The whole run's own verdict (a usage error, a crash) says more than the split's.
     const whole = spec.parse(r.stdout, r.stderr, r.code, where);
@@ -247,7 +276,14 @@ async function runBatch(
   }
   for (const f of files) {
     const part = split.parts.get(f.abs);
-    const parsed = spec.parse(part ?? EMPTY_OUTPUT[linter], "", part === undefined ? 0 : (linter === "pylint" ? (r.code ?? 0) | FINDINGS_CODE.pylint : FINDINGS_CODE[linter]), f.rel);
+    const parsed = spec.parse(
+      part ?? EMPTY_OUTPUT[linter],
+      "",
+      part === undefined
+        ? 0
+        : (linter === "pylint" ? (r.code ?? 0) | FINDINGS_CODE.pylint : FINDINGS_CODE[linter]),
+      f.rel,
+    );
     if (parsed.ok) keep([...parsed.diagnostics, ...await ownFindings(f.abs, f.rel, maxFileBytes)]);
     else fail(`${linter} on ${f.rel}: ${parsed.error}`);
   }

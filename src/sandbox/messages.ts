@@ -7,7 +7,11 @@ import type { LintProjectRequest } from "./lint_project.ts";
 import type { SearchRequest } from "./search.ts";
 
 export type WorkerRequest =
-  | { id: number; op: "listDirectory"; args: { root: string; path: string; maxEntries: number; offset?: number } }
+  | {
+    id: number;
+    op: "listDirectory";
+    args: { root: string; path: string; maxEntries: number; offset?: number };
+  }
   | { id: number; op: "readFile"; args: ReadFileRequest }
   | { id: number; op: "completePath"; args: CompletionRequest }
   | { id: number; op: "runLinter"; args: LintRequest }
@@ -16,7 +20,17 @@ export type WorkerRequest =
   | { id: number; op: "ping"; args: Record<string, never> }
   | { id: number; op: "lintProject"; args: LintProjectRequest }
   | { id: number; op: "searchCode"; args: SearchRequest }
-  | { id: number; op: "listTree"; args: { root: string; path: string; depth: number; includeIgnored: boolean; maxEntries: number } };
+  | {
+    id: number;
+    op: "listTree";
+    args: {
+      root: string;
+      path: string;
+      depth: number;
+      includeIgnored: boolean;
+      maxEntries: number;
+    };
+  };
 
 /** Progress of a long operation, sent before its response (project lint: files done of total). */
 export interface WorkerProgress {

@@ -122,7 +122,9 @@ export function denoRunFlags(options: RunFlagsOptions): string[] {
     ...(http ? [listenNet(http.host, http.port)] : []),
     ...(http?.jwksUrl !== undefined ? [urlNet(http.jwksUrl)] : []),
   ];
-  if (options.read.length === 0) throw new Error("denoRunFlags: at least one read path is required");
+  if (options.read.length === 0) {
+    throw new Error("denoRunFlags: at least one read path is required");
+  }
   for (const p of read) {
     if (p.includes(",")) throw new Error(`denoRunFlags: a read path cannot contain a comma: ${p}`);
   }
@@ -178,14 +180,18 @@ export function denoCompileFlags(): string[] {
  * --root says otherwise), so the root guard's rule holds: an unscoped read always has a named root.
  */
 export function denoTaskFlags(http?: { host: string; port: number }): string[] {
-  return denoRunFlags({ read: ["."], ...(http ? { http } : {}) }).map((f) => (f.startsWith("--allow-read=") ? "--allow-read" : f));
+  return denoRunFlags({ read: ["."], ...(http ? { http } : {}) }).map((
+    f,
+  ) => (f.startsWith("--allow-read=") ? "--allow-read" : f));
 }
 
 /** The deno.json tasks that start the server: stdio, and HTTP on 127.0.0.1:8000. */
 export function startTasks(): { start: string; "start:http": string } {
   return {
     start: `CODE_REVIEW_ROOT=. deno run ${denoTaskFlags().join(" ")} main.ts`,
-    "start:http": `CODE_REVIEW_ROOT=. deno run ${denoTaskFlags({ host: "127.0.0.1", port: 8000 }).join(" ")} main.ts --transport http`,
+    "start:http": `CODE_REVIEW_ROOT=. deno run ${
+      denoTaskFlags({ host: "127.0.0.1", port: 8000 }).join(" ")
+    } main.ts --transport http`,
   };
 }
 

@@ -19,7 +19,13 @@ const pending = new Map<number, (outcome: EngineOutcome) => void>();
 let nextId = 1;
 
 /** Checks text with the engine the main thread runs. Never rejects. */
-export const relayedRuffEngine: RuffEngine = (source, settings, relPath, perFileIgnores = [], signal) => {
+export const relayedRuffEngine: RuffEngine = (
+  source,
+  settings,
+  relPath,
+  perFileIgnores = [],
+  signal,
+) => {
   if (signal?.aborted) return Promise.resolve(cancelled());
   const id = nextId++;
   return new Promise<EngineOutcome>((resolve) => {
@@ -33,7 +39,9 @@ export const relayedRuffEngine: RuffEngine = (source, settings, relPath, perFile
       signal?.removeEventListener("abort", onAbort);
       resolve(outcome);
     });
-    self.postMessage({ engine: { id, source, settings, relPath, perFileIgnores } } satisfies RelayRequest);
+    self.postMessage(
+      { engine: { id, source, settings, relPath, perFileIgnores } } satisfies RelayRequest,
+    );
   });
 };
 

@@ -5,7 +5,7 @@
  * budget, and the answer says when it stopped early and why.
  */
 import { RE2JS } from "re2js";
-import { SEARCH_WALK_CAPS, walkedText, type WalkCaps } from "../policy/walk.ts";
+import { SEARCH_WALK_CAPS, type WalkCaps, walkedText } from "../policy/walk.ts";
 import { PRIVATE_KEY_LINE, privateKeyLines } from "../output/key_blocks.ts";
 import type { Outcome } from "./files.ts";
 import { readAhead, type SkipCounts, walkFiles } from "./walk.ts";
@@ -60,7 +60,11 @@ function escapeRegExp(s: string): string {
 }
 
 /** The finder for a query, or the reason the pattern is refused. */
-export function compileQuery(query: string, regex: boolean, caseSensitive: boolean): Outcome<Finder> {
+export function compileQuery(
+  query: string,
+  regex: boolean,
+  caseSensitive: boolean,
+): Outcome<Finder> {
   if (!regex && caseSensitive) {
     return {
       ok: true,
@@ -92,7 +96,8 @@ export function compileQuery(query: string, regex: boolean, caseSensitive: boole
     const msg = e instanceof Error ? e.message : String(e);
     return {
       ok: false,
-      reason: `not a valid regular expression for RE2 (${msg}); lookaround and backreferences are not supported`,
+      reason:
+        `not a valid regular expression for RE2 (${msg}); lookaround and backreferences are not supported`,
     };
   }
   return {
@@ -123,13 +128,17 @@ export function cutLine(line: string, start: number, end: number, max: number): 
   const before = Math.max(0, Math.floor((max - Math.min(width, max)) / 2));
   let from = Math.max(0, Math.min(start - before, line.length - max));
   let to = Math.min(line.length, from + max);
-  const split = (i: number) => i > 0 && i < line.length && TOKEN_CHAR.test(line[i - 1]!) && TOKEN_CHAR.test(line[i]!);
-  if (split(from)) while (from < Math.min(start, to) && TOKEN_CHAR.test(line[from]!)) from++;
-  if (split(to)) while (to > Math.max(end, from) && TOKEN_CHAR.test(line[to - 1]!)) to--;
+  const split = (i: number) =>
+    i > 0 && i < line.length && TOKEN_CHAR.test(line[i - 1]!) && TOKEN_CHAR.test(line[i]!);
+  if (split(from)) { while (from < Math.min(start, to) && TOKEN_CHAR.test(line[from]!)) from++; }
+  if (split(to)) { while (to > Math.max(end, from) && TOKEN_CHAR.test(line[to - 1]!)) to--; }
   return (from > 0 ? "…" : "") + line.slice(from, to) + (to < line.length ? "…" : "");
 }
 
-export async function searchCode(req: SearchRequest, signal?: AbortSignal): Promise<Outcome<SearchResult>> {
+export async function searchCode(
+  req: SearchRequest,
+  signal?: AbortSignal,
+): Promise<Outcome<SearchResult>> {
   const started = performance.now();
   const deadline = started + req.timeBudgetMs;
   const finder = compileQuery(req.query, req.regex, req.caseSensitive);
@@ -179,7 +188,9 @@ export async function searchCode(req: SearchRequest, signal?: AbortSignal): Prom
     // Found on the file's first match only: most files searched have none.
     let keyLines: Set<number> | undefined;
     const show = (l: string, n: number, col: number, endCol: number) =>
-      (keyLines ??= privateKeyLines(text)).has(n) ? PRIVATE_KEY_LINE : cutLine(l, col, endCol, req.maxLineChars);
+      (keyLines ??= privateKeyLines(text)).has(n)
+        ? PRIVATE_KEY_LINE
+        : cutLine(l, col, endCol, req.maxLineChars);
     let lineNo = 1;
     let lineStart = 0;
     let scanned = 0;
@@ -210,8 +221,13 @@ export async function searchCode(req: SearchRequest, signal?: AbortSignal): Prom
         const idx = lineNo - 1;
         const first = Math.max(0, idx - req.contextLines);
         m.before = lines.slice(first, idx).map((l, i) => show(l, first + i + 1, 0, 0));
-        m.after = lines.slice(idx + 1, idx + 1 + req.contextLines).map((l, i) => show(l, idx + i + 2, 0, 0));
-        if (m.after.length > 0 && m.after[m.after.length - 1] === "" && idx + 1 + m.after.length === lines.length) m.after.pop();
+        m.after = lines.slice(idx + 1, idx + 1 + req.contextLines).map((l, i) =>
+          show(l, idx + i + 2, 0, 0)
+        );
+        if (
+          m.after.length > 0 && m.after[m.after.length - 1] === "" &&
+          idx + 1 + m.after.length === lines.length
+        ) m.after.pop();
       }
       matches.push(m);
       if (matches.length >= req.maxMatches) {

@@ -4,7 +4,13 @@
  * .gitignore files and .git/info/exclude on the way down and never leaves the root.
  */
 import * as path from "node:path";
-import { hardLinkRefusal, isInside, kindOf, relativeToRoot, resolveInsideRoot } from "../policy/paths.ts";
+import {
+  hardLinkRefusal,
+  isInside,
+  kindOf,
+  relativeToRoot,
+  resolveInsideRoot,
+} from "../policy/paths.ts";
 import {
   globMatcher,
   IgnoreRules,
@@ -116,7 +122,9 @@ export function walkFiles(opts: WalkOptions): Outcome<WalkResult> {
   const targetIsGlob = isGlob(opts.target) && !resolveInsideRoot(root, opts.target).ok;
   if (targetIsGlob) {
     const glob = opts.target.replace(/^\.\//, "");
-    if (path.isAbsolute(glob)) return { ok: false, reason: "a glob must be relative to the project root" };
+    if (path.isAbsolute(glob)) {
+      return { ok: false, reason: "a glob must be relative to the project root" };
+    }
     pathFilter = globMatcher(glob);
     startRequested = globBase(glob) || ".";
   }
@@ -130,7 +138,9 @@ export function walkFiles(opts: WalkOptions): Outcome<WalkResult> {
   }
   result.target = targetIsGlob ? opts.target : start.value.rel;
   // The .git folder's internals are read through the git tools only, whatever the walk starts at.
-  if (secretFileRule(start.value.rel, { allowSecretFiles: true }) !== undefined) return { ok: false, reason: secretFileReason("git-internals") };
+  if (secretFileRule(start.value.rel, { allowSecretFiles: true }) !== undefined) {
+    return { ok: false, reason: secretFileReason("git-internals") };
+  }
   if (start.value.kind === "file") {
     const rel = start.value.rel;
     // A credential file named directly is left out as it would be in a walk (policy/secrets.ts).
@@ -190,7 +200,11 @@ export function walkFiles(opts: WalkOptions): Outcome<WalkResult> {
           continue;
         }
         // A link is judged by what it leads to as well: `notes.txt -> .env` or `-> .git/config` is refused as read_file refuses it.
-        if (secretFileRule(relativeToRoot(root, real), { allowSecretFiles: opts.allowSecretFiles === true }) !== undefined) {
+        if (
+          secretFileRule(relativeToRoot(root, real), {
+            allowSecretFiles: opts.allowSecretFiles === true,
+          }) !== undefined
+        ) {
           skip("secret", childRel);
           continue;
         }
@@ -216,7 +230,10 @@ export function walkFiles(opts: WalkOptions): Outcome<WalkResult> {
         skip("ignored", childRel);
         continue;
       }
-      if (secretFileRule(dirName + e.name, { allowSecretFiles: opts.allowSecretFiles === true }) !== undefined) {
+      if (
+        secretFileRule(dirName + e.name, { allowSecretFiles: opts.allowSecretFiles === true }) !==
+          undefined
+      ) {
         skip("secret", childRel);
         continue;
       }
@@ -275,7 +292,10 @@ export function walkFiles(opts: WalkOptions): Outcome<WalkResult> {
  * when it must be skipped; null when it vanished or cannot be read. Asynchronous: under the
  * worker's narrowed permissions, reads in flight overlap (see readAhead).
  */
-export async function readWalkedFile(abs: string, maxFileBytes: number): Promise<Uint8Array | SkipReason | null> {
+export async function readWalkedFile(
+  abs: string,
+  maxFileBytes: number,
+): Promise<Uint8Array | SkipReason | null> {
   let file: Deno.FsFile;
   try {
     file = await Deno.open(abs, { read: true });
@@ -315,7 +335,9 @@ export async function* readAhead(
   const pending: Promise<Uint8Array | SkipReason | null>[] = [];
   let next = 0;
   const fill = () => {
-    while (pending.length < ahead && next < files.length) pending.push(readWalkedFile(files[next++]!.abs, maxFileBytes));
+    while (pending.length < ahead && next < files.length) {
+      pending.push(readWalkedFile(files[next++]!.abs, maxFileBytes));
+    }
   };
   fill();
   for (let i = 0; i < files.length; i++) {
@@ -355,7 +377,9 @@ export function listTree(
   const r = resolveInsideRoot(root, requested);
   if (!r.ok) return r;
   // The .git folder's internals are read through the git tools only (policy/secrets.ts).
-  if (secretFileRule(r.value.rel, { allowSecretFiles: true }) !== undefined) return { ok: false, reason: secretFileReason("git-internals") };
+  if (secretFileRule(r.value.rel, { allowSecretFiles: true }) !== undefined) {
+    return { ok: false, reason: secretFileReason("git-internals") };
+  }
   if (r.value.kind !== "directory") return { ok: false, reason: "is a file, not a directory" };
   const startRel = r.value.rel === "." ? "" : r.value.rel;
   const out: TreeResult = { dir: r.value.rel, entries: [], hidden: 0, truncated: false };
@@ -373,7 +397,8 @@ export function listTree(
     for (const e of names) {
       const childRel = base + e.name;
       const shown = startRel === "" ? childRel : childRel.slice(startRel.length + 1);
-      const hiddenByRules = (e.isDirectory && isSkippedDir(e.name)) || here.ignores(childRel, e.isDirectory);
+      const hiddenByRules = (e.isDirectory && isSkippedDir(e.name)) ||
+        here.ignores(childRel, e.isDirectory);
       if (hiddenByRules && !includeIgnored) {
         out.hidden++;
         continue;
@@ -390,7 +415,9 @@ export function listTree(
         try {
           const info = Deno.lstatSync(childAbs);
           const kind = kindOf(info);
-          entry = kind === "file" ? { path: shown, kind, size: info.size, depth: level } : { path: shown, kind, depth: level };
+          entry = kind === "file"
+            ? { path: shown, kind, size: info.size, depth: level }
+            : { path: shown, kind, depth: level };
         } catch {
           continue;
         }

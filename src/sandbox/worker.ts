@@ -22,7 +22,9 @@ const lazy = <T>(load: () => Promise<T>): () => Promise<T> => {
   }));
 };
 // ruff checks go to the engine's own worker, which the main thread starts and releases.
-const ruffMod = lazy(() => import("../linters/ruff/mod.ts").then((m) => m.setDefaultRuffEngine(relayedRuffEngine)));
+const ruffMod = lazy(() =>
+  import("../linters/ruff/mod.ts").then((m) => m.setDefaultRuffEngine(relayedRuffEngine))
+);
 const lintMod = lazy(() => ruffMod().then(() => import("./lint.ts")));
 const lintProjectMod = lazy(() => ruffMod().then(() => import("./lint_project.ts")));
 const fetchMod = lazy(() => import("./fetch_raw.ts"));
@@ -33,7 +35,11 @@ const walkMod = lazy(() => import("./walk.ts"));
 const inflight = new Map<number, AbortController>();
 
 self.onmessage = async (event: MessageEvent) => {
-  const msg = event.data as WorkerRequest | { cancel: number } | { policy: PathPolicy } | RelayAnswer;
+  const msg = event.data as
+    | WorkerRequest
+    | { cancel: number }
+    | { policy: PathPolicy }
+    | RelayAnswer;
   if ("engineAnswer" in msg) {
     deliverEngineAnswer(msg.engineAnswer);
     return;
@@ -53,7 +59,11 @@ self.onmessage = async (event: MessageEvent) => {
     response = { id: msg.id, ok: true, value: await dispatch(msg, controller.signal) };
   } catch (err) {
     const e = err instanceof Error ? err : new Error(String(err));
-    response = { id: msg.id, ok: false, error: { name: e.name, message: e.message, stack: e.stack ?? "" } };
+    response = {
+      id: msg.id,
+      ok: false,
+      error: { name: e.name, message: e.message, stack: e.stack ?? "" },
+    };
   } finally {
     inflight.delete(msg.id);
   }
@@ -63,7 +73,9 @@ self.onmessage = async (event: MessageEvent) => {
 async function dispatch(msg: WorkerRequest, signal: AbortSignal): Promise<unknown> {
   switch (msg.op) {
     case "listDirectory":
-      return packListing(listDirectory(msg.args.root, msg.args.path, msg.args.maxEntries, msg.args.offset));
+      return packListing(
+        listDirectory(msg.args.root, msg.args.path, msg.args.maxEntries, msg.args.offset),
+      );
     case "readFile":
       return readFile(msg.args);
     case "completePath":
@@ -83,6 +95,12 @@ async function dispatch(msg: WorkerRequest, signal: AbortSignal): Promise<unknow
     case "searchCode":
       return (await searchMod()).searchCode(msg.args, signal);
     case "listTree":
-      return (await walkMod()).listTree(msg.args.root, msg.args.path, msg.args.depth, msg.args.includeIgnored, msg.args.maxEntries);
+      return (await walkMod()).listTree(
+        msg.args.root,
+        msg.args.path,
+        msg.args.depth,
+        msg.args.includeIgnored,
+        msg.args.maxEntries,
+      );
   }
 }

@@ -11,22 +11,37 @@ import { cursorPosition, decodeCursor, encodeCursor, queryKey } from "../output/
 import { sanitizeNote, sanitizeText } from "../output/sanitize.ts";
 import type { FileRecord } from "../git/review.ts";
 import { cannot, defineTool } from "./types.ts";
-import { baseArg, checkPaths, cursorArg, gitRequest, pathsArg, scopeLine, STATUS_LETTER } from "./git_common.ts";
+import {
+  baseArg,
+  checkPaths,
+  cursorArg,
+  gitRequest,
+  pathsArg,
+  scopeLine,
+  STATUS_LETTER,
+} from "./git_common.ts";
 
 export const getDiff = defineTool({
   name: "get_diff",
   title: "Get diff",
   description:
     "The unified diff of a change: uncommitted changes against HEAD (no base), or everything since the merge base " +
-    "with `base` (e.g. \"main\") plus uncommitted changes. Hunks show old and new line numbers; binary files are " +
+    'with `base` (e.g. "main") plus uncommitted changes. Hunks show old and new line numbers; binary files are ' +
     "named with sizes; each file's diff is capped. Paged: pass the cursor from the footer to continue.",
   inputSchema: {
     base: baseArg,
     paths: pathsArg,
-    context_lines: z.number().int().min(0).max(50).default(3).describe("Unchanged lines shown around each change (0-50, default 3)"),
+    context_lines: z.number().int().min(0).max(50).default(3).describe(
+      "Unchanged lines shown around each change (0-50, default 3)",
+    ),
     cursor: cursorArg,
   },
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  annotations: {
+    readOnlyHint: true,
+    destructiveHint: false,
+    idempotentHint: true,
+    openWorldHint: false,
+  },
   async handler(args, ctx) {
     const { base, paths, context_lines, cursor } = args;
     const key = queryKey({ base, paths, context_lines });
@@ -40,17 +55,20 @@ export const getDiff = defineTool({
     if (!checked.ok) return cannot("diff", checked.path, checked.reason);
     const budget = ctx.config.maxOutputBytes;
     const perFile = Math.max(2048, Math.floor(budget / 4));
-    const r = await ctx.sandbox.gitReview(gitRequest({
-      base,
-      paths: checked.value,
-      includeUntracked: true,
-      mode: "diff",
-      contextLines: context_lines,
-      start,
-      maxBytes: budget,
-      maxFileDiffBytes: perFile,
-      allowSecretFiles: ctx.config.allowSecretFiles,
-    }), ctx.signal);
+    const r = await ctx.sandbox.gitReview(
+      gitRequest({
+        base,
+        paths: checked.value,
+        includeUntracked: true,
+        mode: "diff",
+        contextLines: context_lines,
+        start,
+        maxBytes: budget,
+        maxFileDiffBytes: perFile,
+        allowSecretFiles: ctx.config.allowSecretFiles,
+      }),
+      ctx.signal,
+    );
     if (!r.ok) return cannot("diff", base ?? ".", r.reason);
     const v = r.value;
     let redactions = 0;
@@ -72,10 +90,21 @@ export const getDiff = defineTool({
     else footer.push(`[Files ${v.start + 1}-${end} of ${v.files_total}]`);
     if (end < v.files_total) {
       const next = encodeCursor("get_diff", key, { i: end });
-      footer.push(budgetNote(budget, `${v.files_total - end} more file(s): call get_diff again with the same arguments and cursor "${next}"`));
+      footer.push(
+        budgetNote(
+          budget,
+          `${
+            v.files_total - end
+          } more file(s): call get_diff again with the same arguments and cursor "${next}"`,
+        ),
+      );
     }
     for (const n of notes) footer.push(`Note: ${n}`);
-    if (redactions > 0) footer.push("Credential-shaped strings are replaced by markers; the files themselves are unchanged.");
+    if (redactions > 0) {
+      footer.push(
+        "Credential-shaped strings are replaced by markers; the files themselves are unchanged.",
+      );
+    }
     for (const w of v.warnings) footer.push(`Note: ${w}`);
     return { content: [{ type: "text", text: [header, "", ...shown, ...footer].join("\n") }] };
   },
@@ -84,11 +113,23 @@ export const getDiff = defineTool({
 function renderFile(f: FileRecord): string {
   const name = f.old_path ? `${f.old_path} -> ${f.path}` : f.path;
   const counts = f.added === null ? "" : ` +${f.added} -${f.removed}`;
-  const head = `--- ${STATUS_LETTER[f.status]} ${name}${counts}${f.untracked ? " (untracked)" : ""}`;
+  const head = `--- ${STATUS_LETTER[f.status]} ${name}${counts}${
+    f.untracked ? " (untracked)" : ""
+  }`;
   const lines = [head];
   if (f.kind === "binary" || f.kind === "too-large" || f.kind === "submodule") {
-    const sizes = f.kind === "submodule" ? "" : ` (${f.old_size ?? "-"} -> ${f.new_size ?? "-"} bytes)`;
-    lines.push(`${f.kind === "binary" ? "Binary file, not shown" : f.kind === "submodule" ? "Submodule" : "Not diffed"}${sizes}`);
+    const sizes = f.kind === "submodule"
+      ? ""
+      : ` (${f.old_size ?? "-"} -> ${f.new_size ?? "-"} bytes)`;
+    lines.push(
+      `${
+        f.kind === "binary"
+          ? "Binary file, not shown"
+          : f.kind === "submodule"
+          ? "Submodule"
+          : "Not diffed"
+      }${sizes}`,
+    );
   }
   for (const n of f.notes ?? []) lines.push(`# ${n}`);
   if (f.diff) lines.push(f.diff);

@@ -21,17 +21,27 @@ export const GIT_LIMITS = {
   maxLintFiles: 50,
 } as const;
 
-export const baseArg = z.string().min(1).max(256).regex(/^[^\0\s]+$/, "a branch, tag or commit without spaces").optional()
-  .describe("Branch, tag or commit to compare with (e.g. \"main\", \"HEAD~3\"): everything since the merge base of HEAD and it, plus uncommitted changes. Omit for the uncommitted changes only");
+export const baseArg = z.string().min(1).max(256).regex(
+  /^[^\0\s]+$/,
+  "a branch, tag or commit without spaces",
+).optional()
+  .describe(
+    'Branch, tag or commit to compare with (e.g. "main", "HEAD~3"): everything since the merge base of HEAD and it, plus uncommitted changes. Omit for the uncommitted changes only',
+  );
 
 export const pathsArg = z.array(z.string().min(1).max(LIMITS.maxPathLength)).max(100).optional()
   .describe("Files or folders (relative to the project root) to narrow the review to");
 
 export const cursorArg = z.string().max(2048).optional()
-  .describe("The cursor from a previous answer (next_cursor, or the footer of get_diff), to continue exactly where it stopped; repeat the same other arguments");
+  .describe(
+    "The cursor from a previous answer (next_cursor, or the footer of get_diff), to continue exactly where it stopped; repeat the same other arguments",
+  );
 
 /** Paths made relative to the root with "/" separators, or the first refusal. */
-export function checkPaths(root: string, paths: readonly string[] | undefined): { ok: true; value: string[] | undefined } | { ok: false; path: string; reason: string } {
+export function checkPaths(
+  root: string,
+  paths: readonly string[] | undefined,
+): { ok: true; value: string[] | undefined } | { ok: false; path: string; reason: string } {
   if (!paths || paths.length === 0) return { ok: true, value: undefined };
   const out: string[] = [];
   for (const p of paths) {
@@ -65,7 +75,11 @@ export function gitRequest(o: {
     maxFileBytes: GIT_LIMITS.maxFileBytes,
     maxFileDiffBytes: o.maxFileDiffBytes ?? 0,
     maxCommits: GIT_LIMITS.maxCommits,
-    limits: { maxEntries: GIT_LIMITS.maxEntries, maxUntracked: GIT_LIMITS.maxUntracked, maxHashBytes: GIT_LIMITS.maxHashBytes },
+    limits: {
+      maxEntries: GIT_LIMITS.maxEntries,
+      maxUntracked: GIT_LIMITS.maxUntracked,
+      maxHashBytes: GIT_LIMITS.maxHashBytes,
+    },
     timeoutMs: GIT_LIMITS.timeoutMs,
     maxObjectBytes: GIT_LIMITS.maxObjectBytes,
     allowSecretFiles: o.allowSecretFiles,
@@ -76,9 +90,17 @@ export function gitRequest(o: {
 export function scopeLine(v: ReviewData): string {
   const head = v.head.id === null ? "no commits yet" : `HEAD ${v.head.id}`;
   const on = v.head.branch === null ? " (detached)" : ` on ${v.head.branch}`;
-  const base = v.base ? `; base ${v.base.name} (${v.base.id}), merge base ${v.merge_base ?? "none"}` : "; uncommitted changes against HEAD";
+  const base = v.base
+    ? `; base ${v.base.name} (${v.base.id}), merge base ${v.merge_base ?? "none"}`
+    : "; uncommitted changes against HEAD";
   return `${head}${on}${base}`;
 }
 
 /** One-letter status as git shows it. */
-export const STATUS_LETTER: Record<string, string> = { added: "A", modified: "M", deleted: "D", renamed: "R", "type-changed": "T" };
+export const STATUS_LETTER: Record<string, string> = {
+  added: "A",
+  modified: "M",
+  deleted: "D",
+  renamed: "R",
+  "type-changed": "T",
+};

@@ -9,4 +9,12 @@ import { getDiff } from "./get_diff.ts";
 import type { ToolDef } from "./types.ts";
 
 // deno-lint-ignore no-explicit-any
-export const TOOLS: readonly ToolDef<any, any>[] = [listDirectory, readFile, searchCode, runLinter, fetchGithubFile, reviewChanges, getDiff];
+export const TOOLS: readonly ToolDef<any, any>[] = [
+  listDirectory,
+  readFile,
+  searchCode,
+  runLinter,
+  fetchGithubFile,
+  reviewChanges,
+  getDiff,
+];

@@ -12,21 +12,38 @@ export const readFile = defineTool({
   name: "read_file",
   title: "Read file",
   description:
-    "Read a text file inside the project under review. Lines come numbered (\"  12<TAB>code\") so findings can cite them; " +
+    'Read a text file inside the project under review. Lines come numbered ("  12<TAB>code") so findings can cite them; ' +
     "a header gives the lines shown and the file's total_lines. A long file comes in pages that fit the server's output " +
     "budget: the answer says which start_line continues. start_line/end_line (1-based, inclusive) read a part. " +
     "Binary files and credential files (.env, private keys ...) are refused; secrets in the text are redacted.",
   inputSchema: {
     file_path: z.string().min(1).max(LIMITS.maxPathLength)
-      .describe("File to read, relative to the project root (e.g. \"src/app.py\") or absolute inside it"),
-    start_line: z.number().int().min(1).optional().describe("First line to return, 1-based (default: 1)"),
-    end_line: z.number().int().min(1).optional().describe("Last line to return, inclusive (default: the end of the file, or of the page)"),
-    line_numbers: z.boolean().default(true).describe("Prefix each line with its number (default: true)"),
+      .describe(
+        'File to read, relative to the project root (e.g. "src/app.py") or absolute inside it',
+      ),
+    start_line: z.number().int().min(1).optional().describe(
+      "First line to return, 1-based (default: 1)",
+    ),
+    end_line: z.number().int().min(1).optional().describe(
+      "Last line to return, inclusive (default: the end of the file, or of the page)",
+    ),
+    line_numbers: z.boolean().default(true).describe(
+      "Prefix each line with its number (default: true)",
+    ),
   },
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  annotations: {
+    readOnlyHint: true,
+    destructiveHint: false,
+    idempotentHint: true,
+    openWorldHint: false,
+  },
   async handler({ file_path, start_line, end_line, line_numbers }, ctx) {
     if (start_line !== undefined && end_line !== undefined && end_line < start_line) {
-      return toolError(`Cannot read ${JSON.stringify(file_path)}: end_line (${end_line}) is before start_line (${start_line})`);
+      return toolError(
+        `Cannot read ${
+          JSON.stringify(file_path)
+        }: end_line (${end_line}) is before start_line (${start_line})`,
+      );
     }
     const budget = ctx.config.maxOutputBytes;
     const first = start_line ?? 1;
@@ -42,7 +59,13 @@ export const readFile = defineTool({
     if (!r.ok) return cannot("read", file_path, r.reason);
     const v = r.value;
     if (v.totalLines !== undefined && first > Math.max(v.totalLines, 1)) {
-      return cannot("read", file_path, `start_line ${first} is past the end of the file, which has ${v.totalLines} line${v.totalLines === 1 ? "" : "s"}`);
+      return cannot(
+        "read",
+        file_path,
+        `start_line ${first} is past the end of the file, which has ${v.totalLines} line${
+          v.totalLines === 1 ? "" : "s"
+        }`,
+      );
     }
     const page = renderFilePage({
       label: v.rel,

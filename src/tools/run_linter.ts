@@ -1,6 +1,11 @@
 import { z } from "zod";
 import { LIMITS } from "../config.ts";
-import { ALL_LINTERS, defaultLinterFor, type LinterName, LINTABLE_EXTENSIONS } from "../linters/registry.ts";
+import {
+  ALL_LINTERS,
+  defaultLinterFor,
+  LINTABLE_EXTENSIONS,
+  type LinterName,
+} from "../linters/registry.ts";
 import type { Diagnostic } from "../linters/types.ts";
 import { compareFindings, describeSeverities, summarize } from "../linters/summary.ts";
 import { describeSkips, isGlob, PROJECT_LIMITS } from "../policy/walk.ts";
@@ -8,7 +13,7 @@ import { budgetNote, fitRecords, utf8Length } from "../output/budget.ts";
 import { cursorPosition, decodeCursor, encodeCursor, queryKey } from "../output/cursor.ts";
 import { sanitizeText } from "../output/sanitize.ts";
 import type { CallToolResult } from "../sdk.ts";
-import { cannot, defineTool, toolError, type ToolContext } from "./types.ts";
+import { cannot, defineTool, type ToolContext, toolError } from "./types.ts";
 
 const diagnostic = z.object({
   file: z.string().describe("File, relative to the project root"),
@@ -17,14 +22,23 @@ const diagnostic = z.object({
   end_line: z.number().int().optional().describe("End line, when known"),
   end_column: z.number().int().optional().describe("End column, when known"),
   code: z.string().describe("Rule code, e.g. F401, SC2086, hardcoded-secret, bidi-control"),
-  severity: z.enum(["error", "warning", "info"]).describe("Severity, on one scale for every linter (see the README)"),
+  severity: z.enum(["error", "warning", "info"]).describe(
+    "Severity, on one scale for every linter (see the README)",
+  ),
   message: z.string().describe("What the linter says (secrets redacted)"),
   fix: z.string().optional().describe("A suggested fix, as text (never applied)"),
-  url: z.string().optional().describe("The rule's documentation, when the linter has a page for it"),
+  url: z.string().optional().describe(
+    "The rule's documentation, when the linter has a page for it",
+  ),
 });
 
 const counted = (key: "code" | "file") =>
-  z.array(z.object({ [key]: z.string().describe(key === "code" ? "Rule code" : "File"), count: z.number().int().describe("Findings") }));
+  z.array(
+    z.object({
+      [key]: z.string().describe(key === "code" ? "Rule code" : "File"),
+      count: z.number().int().describe("Findings"),
+    }),
+  );
 
 const NAME = "run_linter";
 
@@ -32,7 +46,7 @@ export const runLinter = defineTool({
   name: NAME,
   title: "Run linter",
   description:
-    "Run allowlisted linters on a file, a folder or a glob inside the project (\".\" = the whole project, " +
+    'Run allowlisted linters on a file, a folder or a glob inside the project ("." = the whole project, ' +
     "honouring .gitignore; vendored, binary and minified files skipped) and return a summary, then the findings " +
     "(with documentation urls, plus the server's own for hard-coded secrets and invisible/bidi Unicode) " +
     "sorted by severity, file and line, paged by `cursor`. Without `linter`, each file's extension chooses: " +
@@ -40,22 +54,34 @@ export const runLinter = defineTool({
     "honoured only where safe; linters never modify files.",
   inputSchema: {
     file_path: z.string().min(1).max(LIMITS.maxPathLength)
-      .describe("File, folder or glob to lint, relative to the project root (e.g. \"src/app.py\", \"src\", \"**/*.sh\"); \".\" for the whole project"),
+      .describe(
+        'File, folder or glob to lint, relative to the project root (e.g. "src/app.py", "src", "**/*.sh"); "." for the whole project',
+      ),
     linter: z.enum(ALL_LINTERS).optional()
-      .describe("Linter to run (on the files it handles); omit to choose per file. ruff is built in; ruff-native runs an installed ruff"),
+      .describe(
+        "Linter to run (on the files it handles); omit to choose per file. ruff is built in; ruff-native runs an installed ruff",
+      ),
     cursor: z.string().max(2048).optional()
-      .describe("next_cursor from the previous answer, to get the next page of findings (same other arguments)"),
+      .describe(
+        "next_cursor from the previous answer, to get the next page of findings (same other arguments)",
+      ),
   },
   outputSchema: {
     linter: z.string().describe("The linter that ran (several: comma-separated)"),
     file: z.string().describe("The file, folder or glob linted, relative to the project root"),
-    diagnostics: z.array(diagnostic).describe("This page of findings: severity, then file, line and column"),
+    diagnostics: z.array(diagnostic).describe(
+      "This page of findings: severity, then file, line and column",
+    ),
     count: z.number().int().describe("Number of findings in all pages"),
     duration_ms: z.number().describe("How long the linting took"),
     engine_version: z.string().optional().describe("Version of the built-in engine, for ruff"),
-    config_file: z.string().optional().describe("Project configuration the linter honoured, relative to the root"),
+    config_file: z.string().optional().describe(
+      "Project configuration the linter honoured, relative to the root",
+    ),
     files_checked: z.number().int().optional().describe("Files linted (folders and globs)"),
-    files_by_linter: z.record(z.string(), z.number().int()).optional().describe("Files per linter (folders and globs)"),
+    files_by_linter: z.record(z.string(), z.number().int()).optional().describe(
+      "Files per linter (folders and globs)",
+    ),
     summary: z.object({
       by_severity: z.object({
         error: z.number().int().describe("Errors"),
@@ -65,15 +91,32 @@ export const runLinter = defineTool({
       top_rules: counted("code").describe("Rules with the most findings"),
       top_files: counted("file").describe("Files with the most findings"),
     }).optional().describe("Counts over all findings, before paging"),
-    skipped: z.record(z.string(), z.number().int()).optional().describe("Files left out, per reason (ignored, vendored, binary, minified ...)"),
-    limits_reached: z.array(z.string()).optional().describe("Caps that stopped the run early, in words"),
-    failures: z.array(z.string()).optional().describe("Linter runs that failed (missing linter, timeout, bad configuration)"),
-    config_files: z.array(z.string()).optional().describe("Configuration files honoured per linter, with what was refused"),
+    skipped: z.record(z.string(), z.number().int()).optional().describe(
+      "Files left out, per reason (ignored, vendored, binary, minified ...)",
+    ),
+    limits_reached: z.array(z.string()).optional().describe(
+      "Caps that stopped the run early, in words",
+    ),
+    failures: z.array(z.string()).optional().describe(
+      "Linter runs that failed (missing linter, timeout, bad configuration)",
+    ),
+    config_files: z.array(z.string()).optional().describe(
+      "Configuration files honoured per linter, with what was refused",
+    ),
     offset: z.number().int().optional().describe("Index of this page's first finding"),
-    redactions: z.number().int().optional().describe("Secrets redacted from the findings' messages and fixes"),
-    next_cursor: z.string().optional().describe("Pass as `cursor` to get the next page; absent on the last page"),
+    redactions: z.number().int().optional().describe(
+      "Secrets redacted from the findings' messages and fixes",
+    ),
+    next_cursor: z.string().optional().describe(
+      "Pass as `cursor` to get the next page; absent on the last page",
+    ),
   },
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  annotations: {
+    readOnlyHint: true,
+    destructiveHint: false,
+    idempotentHint: true,
+    openWorldHint: false,
+  },
   async handler(args, ctx) {
     const { file_path, linter, cursor } = args;
     const key = queryKey({ file_path, linter });
@@ -85,7 +128,11 @@ export const runLinter = defineTool({
     }
     const enabled = ctx.config.linters;
     if (linter !== undefined && !enabled.includes(linter)) {
-      return toolError(`Cannot lint ${JSON.stringify(file_path)}: the linter ${linter} is not enabled on this server (enabled: ${enabled.join(", ")})`);
+      return toolError(
+        `Cannot lint ${
+          JSON.stringify(file_path)
+        }: the linter ${linter} is not enabled on this server (enabled: ${enabled.join(", ")})`,
+      );
     }
     const single = !isGlob(file_path) && file_path !== "." && !file_path.endsWith("/") &&
       (linter ?? defaultLinterFor(file_path, enabled)) !== undefined;
@@ -120,7 +167,13 @@ export const runLinter = defineTool({
   },
 });
 
-async function lintMany(ctx: ToolContext, target: string, linter: LinterName | undefined, key: string, offset: number): Promise<CallToolResult> {
+async function lintMany(
+  ctx: ToolContext,
+  target: string,
+  linter: LinterName | undefined,
+  key: string,
+  offset: number,
+): Promise<CallToolResult> {
   let lastTotal: number | undefined;
   const r = await ctx.sandbox.lintProject({
     target,
@@ -145,16 +198,22 @@ async function lintMany(ctx: ToolContext, target: string, linter: LinterName | u
     return cannot(
       "lint",
       target,
-      `no file here is handled by ${linter ?? "an enabled linter"} (known extensions: ${LINTABLE_EXTENSIONS.join(" ")})` +
+      `no file here is handled by ${linter ?? "an enabled linter"} (known extensions: ${
+        LINTABLE_EXTENSIONS.join(" ")
+      })` +
         (skipped ? `; skipped: ${skipped}` : ""),
     );
   }
   const limits: string[] = [];
   if (v.capped === "files") limits.push("file cap reached: lint a subfolder for the rest");
   if (v.capped === "bytes") limits.push("total size cap reached: lint a subfolder for the rest");
-  if (v.capped === "entries") limits.push("folder-entry cap reached: lint a subfolder for the rest");
+  if (v.capped === "entries") {
+    limits.push("folder-entry cap reached: lint a subfolder for the rest");
+  }
   if (v.totalFindings > v.diagnostics.length) {
-    limits.push(`only the first ${v.diagnostics.length} of ${v.totalFindings} findings were kept: lint a subfolder for the rest`);
+    limits.push(
+      `only the first ${v.diagnostics.length} of ${v.totalFindings} findings were kept: lint a subfolder for the rest`,
+    );
   }
   const linters = Object.keys(v.filesByLinter);
   return answer(ctx, key, offset, {
@@ -216,17 +275,37 @@ function sanitizeDiagnostic(d: Diagnostic): { diagnostic: Diagnostic; redactions
 function header(a: LintAnswer, project: boolean, summary: ReturnType<typeof summarize>): string[] {
   const lines: string[] = [];
   if (project) {
-    const per = Object.entries(a.files_by_linter ?? {}).map(([l, n]) => `${n} with ${l}`).join(", ");
-    lines.push(`${a.file}: ${a.files_checked} file${a.files_checked === 1 ? "" : "s"} checked by ${a.linter} (${per}) in ${Math.round(a.duration_ms)} ms; ${a.count} finding${a.count === 1 ? "" : "s"}: ${describeSeverities(summary.by_severity)}`);
-    if (summary.top_rules.length > 0) lines.push(`Top rules: ${summary.top_rules.map((r) => `${r.code} (${r.count})`).join(", ")}`);
-    if (summary.top_files.length > 0) lines.push(`Top files: ${summary.top_files.map((r) => `${r.file} (${r.count})`).join(", ")}`);
+    const per = Object.entries(a.files_by_linter ?? {}).map(([l, n]) => `${n} with ${l}`).join(
+      ", ",
+    );
+    lines.push(
+      `${a.file}: ${a.files_checked} file${
+        a.files_checked === 1 ? "" : "s"
+      } checked by ${a.linter} (${per}) in ${Math.round(a.duration_ms)} ms; ${a.count} finding${
+        a.count === 1 ? "" : "s"
+      }: ${describeSeverities(summary.by_severity)}`,
+    );
+    if (summary.top_rules.length > 0) {
+      lines.push(`Top rules: ${summary.top_rules.map((r) => `${r.code} (${r.count})`).join(", ")}`);
+    }
+    if (summary.top_files.length > 0) {
+      lines.push(`Top files: ${summary.top_files.map((r) => `${r.file} (${r.count})`).join(", ")}`);
+    }
     const skipped = describeSkips(a.skipped ?? {});
     if (skipped) lines.push(`Skipped: ${skipped}`);
     if (a.engine_version) lines.push(`Built-in ruff engine ${a.engine_version}`);
   } else if (a.count === 0) {
-    lines.push(`No issues found. (${a.linter}${a.engine_version ? ` ${a.engine_version}` : ""} on ${a.file})`);
+    lines.push(
+      `No issues found. (${a.linter}${
+        a.engine_version ? ` ${a.engine_version}` : ""
+      } on ${a.file})`,
+    );
   } else {
-    lines.push(`${a.linter}${a.engine_version ? ` ${a.engine_version}` : ""} found ${a.count} issue${a.count === 1 ? "" : "s"} in ${a.file}: ${describeSeverities(summary.by_severity)}`);
+    lines.push(
+      `${a.linter}${a.engine_version ? ` ${a.engine_version}` : ""} found ${a.count} issue${
+        a.count === 1 ? "" : "s"
+      } in ${a.file}: ${describeSeverities(summary.by_severity)}`,
+    );
   }
   if (a.config_file) lines.push(`Configuration: ${a.config_file}`);
   for (const c of a.config_files ?? []) lines.push(`Configuration: ${c}`);
@@ -236,7 +315,13 @@ function header(a: LintAnswer, project: boolean, summary: ReturnType<typeof summ
 }
 
 /** Sorts, summarizes and pages the findings into one answer within the output budget. */
-function answer(ctx: ToolContext, key: string, offset: number, a: LintAnswer, project: boolean): CallToolResult {
+function answer(
+  ctx: ToolContext,
+  key: string,
+  offset: number,
+  a: LintAnswer,
+  project: boolean,
+): CallToolResult {
   // Sanitized before fitting, so that what is measured is what is sent.
   let redactions = 0;
   const sorted = a.diagnostics.map((d) => {
@@ -246,11 +331,20 @@ function answer(ctx: ToolContext, key: string, offset: number, a: LintAnswer, pr
   }).sort(compareFindings);
   const summary = summarize(sorted);
   const head = header(a, project, summary).join("\n");
-  const base = { ...a, diagnostics: [] as Diagnostic[], ...(project || a.count > 0 ? { summary } : {}) };
+  const base = {
+    ...a,
+    diagnostics: [] as Diagnostic[],
+    ...(project || a.count > 0 ? { summary } : {}),
+  };
   const overhead = Math.max(utf8Length(JSON.stringify(base)), utf8Length(head)) + 600;
   const budget = Math.max(1024, ctx.config.maxOutputBytes - overhead);
   const start = Math.min(offset, sorted.length);
-  const fit = fitRecords(sorted, start, budget, (d) => Math.max(utf8Length(JSON.stringify(d)), utf8Length(formatDiagnostic(d))) + 2);
+  const fit = fitRecords(
+    sorted,
+    start,
+    budget,
+    (d) => Math.max(utf8Length(JSON.stringify(d)), utf8Length(formatDiagnostic(d))) + 2,
+  );
   const page = sorted.slice(start, fit.end);
   const next = fit.complete ? undefined : encodeCursor(NAME, key, { offset: fit.end });
   const lines = [head];
@@ -259,7 +353,11 @@ function answer(ctx: ToolContext, key: string, offset: number, a: LintAnswer, pr
     lines.push(...page.map(formatDiagnostic));
   }
   if (next) lines.push(budgetNote(ctx.config.maxOutputBytes, `continue with cursor="${next}"`));
-  if (redactions > 0) lines.push(`[${redactions} secret${redactions === 1 ? "" : "s"} redacted from messages and fixes]`);
+  if (redactions > 0) {
+    lines.push(
+      `[${redactions} secret${redactions === 1 ? "" : "s"} redacted from messages and fixes]`,
+    );
+  }
   return {
     content: [{ type: "text", text: lines.join("\n") }],
     structuredContent: {

@@ -13,7 +13,7 @@ const match = z.object({
   file: z.string().describe("File, relative to the project root"),
   line: z.number().int().describe("Line, 1-based"),
   column: z.number().int().describe("Column of the first match on the line, 1-based"),
-  text: z.string().describe("The line (long lines cut around the match with \"…\")"),
+  text: z.string().describe('The line (long lines cut around the match with "…")'),
   before: z.array(z.string()).optional().describe("Lines before, when context_lines was asked"),
   after: z.array(z.string()).optional().describe("Lines after, when context_lines was asked"),
 });
@@ -35,16 +35,28 @@ export const searchCode = defineTool({
     "are chosen as git would (.gitignore honoured; vendored, binary, minified and credential files skipped). " +
     "Results are paged by `cursor`; a search that hits its time or size cap says it is partial.",
   inputSchema: {
-    query: z.string().min(1).max(1000).describe("Text to find, or a regular expression when regex is true"),
-    regex: z.boolean().default(false).describe("Treat query as an RE2 regular expression (default: literal text)"),
+    query: z.string().min(1).max(1000).describe(
+      "Text to find, or a regular expression when regex is true",
+    ),
+    regex: z.boolean().default(false).describe(
+      "Treat query as an RE2 regular expression (default: literal text)",
+    ),
     path: z.string().max(LIMITS.maxPathLength).optional()
-      .describe("Folder, file or glob to search, relative to the project root (default \".\", the whole project)"),
+      .describe(
+        'Folder, file or glob to search, relative to the project root (default ".", the whole project)',
+      ),
     glob: z.string().max(500).optional()
-      .describe("Only files matching this glob, e.g. \"*.py\" (any depth) or \"src/**/*.ts\""),
-    case_sensitive: z.boolean().default(false).describe("Match case exactly (default: ignore case)"),
-    context_lines: z.number().int().min(0).max(5).default(0).describe("Lines of context before and after each match, 0 to 5"),
+      .describe('Only files matching this glob, e.g. "*.py" (any depth) or "src/**/*.ts"'),
+    case_sensitive: z.boolean().default(false).describe(
+      "Match case exactly (default: ignore case)",
+    ),
+    context_lines: z.number().int().min(0).max(5).default(0).describe(
+      "Lines of context before and after each match, 0 to 5",
+    ),
     cursor: z.string().max(2048).optional()
-      .describe("next_cursor from the previous answer, to get the next page (same other arguments)"),
+      .describe(
+        "next_cursor from the previous answer, to get the next page (same other arguments)",
+      ),
   },
   outputSchema: {
     query: z.string().describe("The query"),
@@ -53,15 +65,28 @@ export const searchCode = defineTool({
     total_matches: z.number().int().describe("Matching lines found in all pages"),
     files_searched: z.number().int().describe("Files searched"),
     files_with_matches: z.number().int().describe("Files with at least one match"),
-    partial: z.boolean().describe("True when the search stopped early (see stopped): more matches may exist"),
+    partial: z.boolean().describe(
+      "True when the search stopped early (see stopped): more matches may exist",
+    ),
     stopped: z.string().optional().describe("Why the search stopped early"),
     skipped: z.record(z.string(), z.number().int()).describe("Files left out, per reason"),
-    redactions: z.number().int().optional().describe("Credential-shaped strings replaced by markers on this page"),
-    invisible_characters: z.number().int().optional().describe("Invisible or bidi characters shown as escapes on this page"),
+    redactions: z.number().int().optional().describe(
+      "Credential-shaped strings replaced by markers on this page",
+    ),
+    invisible_characters: z.number().int().optional().describe(
+      "Invisible or bidi characters shown as escapes on this page",
+    ),
     offset: z.number().int().optional().describe("Index of this page's first match"),
-    next_cursor: z.string().optional().describe("Pass as `cursor` to get the next page; absent on the last page"),
+    next_cursor: z.string().optional().describe(
+      "Pass as `cursor` to get the next page; absent on the last page",
+    ),
   },
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  annotations: {
+    readOnlyHint: true,
+    destructiveHint: false,
+    idempotentHint: true,
+    openWorldHint: false,
+  },
   async handler(args, ctx) {
     const { query, regex, glob, case_sensitive, context_lines, cursor } = args;
     const target = args.path ?? ".";
@@ -99,7 +124,9 @@ export const searchCode = defineTool({
     const render = (m: SearchMatch) => {
       const parts = [`${m.file}:${m.line}:${m.column}: ${m.text}`];
       if (m.before?.length || m.after?.length) {
-        parts.unshift(...(m.before ?? []).map((l, i) => `${m.file}-${m.line - (m.before!.length - i)}- ${l}`));
+        parts.unshift(
+          ...(m.before ?? []).map((l, i) => `${m.file}-${m.line - (m.before!.length - i)}- ${l}`),
+        );
         parts.push(...(m.after ?? []).map((l, i) => `${m.file}-${m.line + i + 1}- ${l}`), "--");
       }
       return parts.join("\n");
@@ -107,14 +134,21 @@ export const searchCode = defineTool({
     const stopped = v.stopped ? STOP_WORDS[v.stopped] : undefined;
     const skippedText = describeSkips(v.skipped);
     const head = [
-      `${v.matches.length}${v.stopped ? "+" : ""} matching line${v.matches.length === 1 ? "" : "s"} in ${v.filesWithMatches} of ${v.filesSearched} files searched (${target})` +
+      `${v.matches.length}${v.stopped ? "+" : ""} matching line${
+        v.matches.length === 1 ? "" : "s"
+      } in ${v.filesWithMatches} of ${v.filesSearched} files searched (${target})` +
       (v.stopped ? `; partial: ${stopped}, narrow with path or glob` : ""),
       ...(skippedText ? [`Skipped: ${skippedText}`] : []),
     ].join("\n");
     const overhead = utf8Length(head) + 800;
     const budget = Math.max(1024, ctx.config.maxOutputBytes - overhead);
     // Sizes are measured on the raw records; sanitizing only shortens or slightly lengthens lines.
-    const fit = fitRecords(v.matches, start, budget, (m) => Math.max(utf8Length(JSON.stringify(m)), utf8Length(render(m))) + 16);
+    const fit = fitRecords(
+      v.matches,
+      start,
+      budget,
+      (m) => Math.max(utf8Length(JSON.stringify(m)), utf8Length(render(m))) + 16,
+    );
     const page = v.matches.slice(start, fit.end).map((m): SearchMatch => {
       const out: SearchMatch = { ...m, text: clean(m.text, m.line) };
       if (m.before) out.before = m.before.map((l, i) => clean(l, m.line - m.before!.length + i));
@@ -126,8 +160,14 @@ export const searchCode = defineTool({
     if (page.length === 0 && v.matches.length === 0) lines.push("No matches.");
     if (start > 0 || next) lines.push(`Matches ${start + 1}-${fit.end} of ${v.matches.length}:`);
     lines.push(...page.map(render));
-    if (redactions > 0) lines.push(`(${redactions} credential-shaped string${redactions === 1 ? "" : "s"} redacted)`);
-    if (invisible > 0) lines.push(`(${invisible} invisible character${invisible === 1 ? "" : "s"} shown as escapes)`);
+    if (redactions > 0) {
+      lines.push(`(${redactions} credential-shaped string${redactions === 1 ? "" : "s"} redacted)`);
+    }
+    if (invisible > 0) {
+      lines.push(
+        `(${invisible} invisible character${invisible === 1 ? "" : "s"} shown as escapes)`,
+      );
+    }
     if (next) lines.push(budgetNote(ctx.config.maxOutputBytes, `continue with cursor="${next}"`));
     return {
       content: [{ type: "text", text: lines.join("\n") }],

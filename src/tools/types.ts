@@ -31,7 +31,9 @@ export interface ToolDef<I extends Shape = Shape, O extends Shape = Shape> {
   inputSchema: I;
   /** Absent for a text payload (file text, diffs): text content alone, so it reaches the model once. */
   outputSchema?: O;
-  annotations: Required<Pick<ToolAnnotations, "readOnlyHint" | "destructiveHint" | "idempotentHint" | "openWorldHint">>;
+  annotations: Required<
+    Pick<ToolAnnotations, "readOnlyHint" | "destructiveHint" | "idempotentHint" | "openWorldHint">
+  >;
   handler(args: z.infer<z.ZodObject<I>>, ctx: ToolContext): Promise<CallToolResult>;
 }
 

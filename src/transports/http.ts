@@ -26,15 +26,24 @@ type Outcome<T> = { ok: true; value: T } | { ok: false; error: string };
 
 /** The HTTP variables must be readable, or settings would silently fall back to defaults. */
 function checkPermissions(config: Config): string | undefined {
-  const missing = HTTP_ENV_VARS.filter((v) => Deno.permissions.querySync({ name: "env", variable: v }).state !== "granted");
+  const missing = HTTP_ENV_VARS.filter((v) =>
+    Deno.permissions.querySync({ name: "env", variable: v }).state !== "granted"
+  );
   if (missing.length > 0) {
-    return `--transport http: Deno may not read ${missing.join(", ")}: start it with the HTTP permission flags (README, "Serving over HTTP")`;
+    return `--transport http: Deno may not read ${
+      missing.join(", ")
+    }: start it with the HTTP permission flags (README, "Serving over HTTP")`;
   }
   const auth = config.http.auth;
   if (auth.mode === "jwt") {
     const net = urlNet(auth.jwksUrl);
-    const [hostname, port] = [net.slice(0, net.lastIndexOf(":")), net.slice(net.lastIndexOf(":") + 1)];
-    if (Deno.permissions.querySync({ name: "net", host: `${hostname}:${port}` }).state !== "granted") {
+    const [hostname, port] = [
+      net.slice(0, net.lastIndexOf(":")),
+      net.slice(net.lastIndexOf(":") + 1),
+    ];
+    if (
+      Deno.permissions.querySync({ name: "net", host: `${hostname}:${port}` }).state !== "granted"
+    ) {
       return `--jwks-url: Deno may not connect to ${net}: add it to --allow-net`;
     }
   }
@@ -49,7 +58,12 @@ async function authenticatorFor(config: Config): Promise<Outcome<Authenticator |
     case "jwt":
       return {
         ok: true,
-        value: jwtAuthenticator({ jwksUrl: auth.jwksUrl, issuer: auth.issuer, audience: resourceUrl!, requiredScope: auth.requiredScope }),
+        value: jwtAuthenticator({
+          jwksUrl: auth.jwksUrl,
+          issuer: auth.issuer,
+          audience: resourceUrl!,
+          requiredScope: auth.requiredScope,
+        }),
       };
     case "api-key": {
       const keys = await loadApiKeys(auth.keys, auth.keysFile);
@@ -75,7 +89,12 @@ export async function serveHttp(config: Config, deps: HttpDeps): Promise<string 
   const authenticator = await authenticatorFor(config);
   if (!authenticator.ok) return authenticator.error;
 
-  const app = createHttpApp({ config, sandbox: deps.sandbox, github: deps.github, ...(authenticator.value ? { authenticator: authenticator.value } : {}) });
+  const app = createHttpApp({
+    config,
+    sandbox: deps.sandbox,
+    github: deps.github,
+    ...(authenticator.value ? { authenticator: authenticator.value } : {}),
+  });
   // node:http loads only here: a stdio start never pays for it.
   const { listen, ListenError } = await import("./http_listener.ts");
   let server: HttpListener;
@@ -84,7 +103,11 @@ export async function serveHttp(config: Config, deps: HttpDeps): Promise<string 
       hostname: config.host,
       port: config.port,
       // The adapter's own failures only: the client's bytes never reach an error-level line.
-      onError: (what, err) => logger.error("HTTP adapter failure", { what, error: err instanceof Error ? err.name : "unknown" }),
+      onError: (what, err) =>
+        logger.error("HTTP adapter failure", {
+          what,
+          error: err instanceof Error ? err.name : "unknown",
+        }),
       onConnectionRefused: ({ status, reason, remoteAddr }) => {
         app.metrics.recordHttp("other", "other", status, 0);
         logger.info("http connection refused", { status, reason, remote: remoteAddr });
@@ -92,8 +115,14 @@ export async function serveHttp(config: Config, deps: HttpDeps): Promise<string 
     });
   } catch (err) {
     if (!(err instanceof ListenError)) throw err;
-    if (err.kind === "permission") return `--port: Deno may not listen on ${listenNet(config.host, config.port)}: add it to --allow-net`;
-    if (err.kind === "in-use") return `--port: ${listenNet(config.host, config.port)} is already in use`;
+    if (err.kind === "permission") {
+      return `--port: Deno may not listen on ${
+        listenNet(config.host, config.port)
+      }: add it to --allow-net`;
+    }
+    if (err.kind === "in-use") {
+      return `--port: ${listenNet(config.host, config.port)} is already in use`;
+    }
     return `--host: ${err.message}`;
   }
   logger.info("listening", {
@@ -111,7 +140,9 @@ export async function serveHttp(config: Config, deps: HttpDeps): Promise<string 
   const stop = (why: string) => {
     if (closing) return;
     closing = true;
-    void shutdown(why, server, app, deps.sandbox, config.http.shutdownTimeoutMs).finally(() => stopped.resolve());
+    void shutdown(why, server, app, deps.sandbox, config.http.shutdownTimeoutMs).finally(() =>
+      stopped.resolve()
+    );
   };
   for (const sig of ["SIGINT", "SIGTERM"] as const) {
     try {
@@ -142,10 +173,15 @@ export async function shutdown(
   const serverDone = server.shutdown();
   app.endpoint.closeStreams();
   const bound = sleep(boundMs);
-  const finished = await Promise.race([app.endpoint.idle().then(() => true), bound.done.then(() => false)]);
+  const finished = await Promise.race([
+    app.endpoint.idle().then(() => true),
+    bound.done.then(() => false),
+  ]);
   bound.cancel();
   if (!finished) {
-    logger.warning("shutdown bound reached: cancelling calls in flight", { inflight: app.endpoint.inflight() });
+    logger.warning("shutdown bound reached: cancelling calls in flight", {
+      inflight: app.endpoint.inflight(),
+    });
     // Cancelled calls still answer their clients; then whatever is left is closed.
     app.cancelCalls();
     const answered = sleep(1000);

@@ -17,12 +17,23 @@ import { metadataDocument, metadataPaths, metadataUrl } from "../auth/protected_
 import { jsonResponse, jsonRpcError } from "./http_responses.ts";
 import { createMcpEndpoint, type McpEndpoint } from "./mcp_endpoint.ts";
 import { toolLimits } from "./tool_limits.ts";
-import { compose, type Handler, type HttpContext, type Middleware, newContext } from "./middleware/types.ts";
+import {
+  compose,
+  type Handler,
+  type HttpContext,
+  type Middleware,
+  newContext,
+} from "./middleware/types.ts";
 import { requestId } from "./middleware/request_id.ts";
 import { accessLog } from "./middleware/access_log.ts";
 import { hostCheck, hostSyntax } from "./middleware/host_check.ts";
 import { originCheck } from "./middleware/origin_check.ts";
-import { bearerAuth, bearerToken, type ChallengeParams, noQueryCredentials } from "./middleware/bearer_auth.ts";
+import {
+  bearerAuth,
+  bearerToken,
+  type ChallengeParams,
+  noQueryCredentials,
+} from "./middleware/bearer_auth.ts";
 import { protocolVersion, SERVED_PROTOCOL_VERSIONS } from "./middleware/protocol_version.ts";
 import { jsonBody } from "./middleware/json_body.ts";
 import { mcpMethodHeader } from "./middleware/mcp_method.ts";
@@ -93,20 +104,32 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
     ? { resourceMetadata: metadataUrl(http.resourceUrl) }
     : { realm: "code-review-mcp" };
   const authMw: Middleware[] = deps.authenticator
-    ? [bearerAuth({ authenticator: deps.authenticator, challenge, onFailure: (r) => metrics.recordAuthFailure(r) })]
+    ? [
+      bearerAuth({
+        authenticator: deps.authenticator,
+        challenge,
+        onFailure: (r) => metrics.recordAuthFailure(r),
+      }),
+    ]
     : [];
-  const wellKnown = auth.mode === "jwt" && http.resourceUrl !== undefined ? metadataPaths(http.resourceUrl) : [];
+  const wellKnown = auth.mode === "jwt" && http.resourceUrl !== undefined
+    ? metadataPaths(http.resourceUrl)
+    : [];
 
   const notDraining: Middleware = (_c, next) =>
     state === "draining"
-      ? Promise.resolve(jsonRpcError(503, -32000, "Service Unavailable: the server is shutting down", {
-        headers: { "retry-after": "1", connection: "close" },
-      }))
+      ? Promise.resolve(
+        jsonRpcError(503, -32000, "Service Unavailable: the server is shutting down", {
+          headers: { "retry-after": "1", connection: "close" },
+        }),
+      )
       : next();
   const mcpMethods: Middleware = (c, next) =>
-    ["POST", "GET", "DELETE"].includes(c.req.method)
-      ? next()
-      : Promise.resolve(jsonRpcError(405, -32000, "Method not allowed", { headers: { allow: "GET, POST, DELETE" } }));
+    ["POST", "GET", "DELETE"].includes(c.req.method) ? next() : Promise.resolve(
+      jsonRpcError(405, -32000, "Method not allowed", {
+        headers: { allow: "GET, POST, DELETE" },
+      }),
+    );
 
   const mcpChain = compose([
     notDraining,
@@ -123,22 +146,30 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
       const token = bearerToken(c.req.headers.get("authorization"));
       if (token !== undefined && digestMatches(token, http.metricsTokenSha256!)) return next();
       metrics.recordAuthFailure("metrics_token");
-      return Promise.resolve(jsonRpcError(401, -32000, "Unauthorized: /metrics needs the metrics token", {
-        headers: { "www-authenticate": 'Bearer realm="metrics"' },
-      }));
+      return Promise.resolve(
+        jsonRpcError(401, -32000, "Unauthorized: /metrics needs the metrics token", {
+          headers: { "www-authenticate": 'Bearer realm="metrics"' },
+        }),
+      );
     }]
     : authMw;
   const metricsChain = compose(metricsAuth, async () => {
     const { body, contentType } = await metrics.render();
-    return new Response(body, { headers: { "content-type": contentType, "cache-control": "no-store" } });
+    return new Response(body, {
+      headers: { "content-type": contentType, "cache-control": "no-store" },
+    });
   });
 
   const getOnly = (h: Handler): Handler => (c) =>
-    c.req.method === "GET" || c.req.method === "HEAD"
-      ? h(c)
-      : Promise.resolve(jsonRpcError(405, -32000, "Method not allowed", { headers: { allow: "GET" } }));
+    c.req.method === "GET" || c.req.method === "HEAD" ? h(c) : Promise.resolve(
+      jsonRpcError(405, -32000, "Method not allowed", { headers: { allow: "GET" } }),
+    );
 
-  const guarded = compose([hostCheck(http.allowedHosts), originCheck(http.allowedOrigins), noQueryCredentials(challenge)], (c) => {
+  const guarded = compose([
+    hostCheck(http.allowedHosts),
+    originCheck(http.allowedOrigins),
+    noQueryCredentials(challenge),
+  ], (c) => {
     switch (c.route) {
       case MCP_PATH:
         return mcpChain(c);
@@ -158,7 +189,9 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
       case "/health":
         return getOnly(() => Promise.resolve(jsonResponse(200, { status: "ok" })))(c);
       case "/ready":
-        return getOnly(() => Promise.resolve(jsonResponse(state === "ready" ? 200 : 503, { status: state })))(c);
+        return getOnly(() =>
+          Promise.resolve(jsonResponse(state === "ready" ? 200 : 503, { status: state }))
+        )(c);
     }
     return guarded(c);
   };

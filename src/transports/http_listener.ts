@@ -7,7 +7,13 @@
  * `Connection: close` (408, 413, refusals before the body is read) closes it at once,
  * whatever the client is still sending.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse, STATUS_CODES } from "node:http";
+import {
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+  STATUS_CODES,
+} from "node:http";
 import type { Socket } from "node:net";
 import { hostSyntaxValid } from "./middleware/host_check.ts";
 import { UNPARSABLE_HOST_URL } from "./middleware/types.ts";
@@ -36,7 +42,15 @@ export const CONNECTION_TIMEOUTS: Readonly<ConnectionTimeouts> = Object.freeze({
 const BODY_HIGH_WATER_MARK = 64 * 1024;
 
 /** Headers about this one connection (RFC 9110 7.6.1), set by node:http, not by the app. */
-const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding", "upgrade", "proxy-connection", "te", "trailer"]);
+const HOP_BY_HOP = new Set([
+  "connection",
+  "keep-alive",
+  "transfer-encoding",
+  "upgrade",
+  "proxy-connection",
+  "te",
+  "trailer",
+]);
 
 export type FetchHandler = (req: Request, remoteAddr: string) => Promise<Response>;
 
@@ -60,7 +74,9 @@ export interface ConnectionRefusal {
 }
 
 /** The answer node:http's parser errors deserve (as node's own default handler gives them). */
-export function refusalFor(code: string | undefined): { status: 400 | 408 | 431; reason: RefusalReason } {
+export function refusalFor(
+  code: string | undefined,
+): { status: 400 | 408 | 431; reason: RefusalReason } {
   if (code === "ERR_HTTP_REQUEST_TIMEOUT") return { status: 408, reason: "timeout" };
   if (code === "HPE_HEADER_OVERFLOW") return { status: 431, reason: "headers_too_large" };
   return { status: 400, reason: "malformed" };
@@ -94,10 +110,16 @@ export function peerAddress(socket: Socket | undefined): string {
  * else under a placeholder; the Host
  * header itself stays in the headers for the host check to judge.
  */
-export function requestUrlOf(target: string | undefined, host: string | undefined, local?: string): string {
+export function requestUrlOf(
+  target: string | undefined,
+  host: string | undefined,
+  local?: string,
+): string {
   // No Host at all (HTTP/1.0; node refuses an HTTP/1.1 request without one): the address it reached.
   const named = host ?? local;
-  const base = named !== undefined && hostSyntaxValid(named) ? `http://${named}` : UNPARSABLE_HOST_URL;
+  const base = named !== undefined && hostSyntaxValid(named)
+    ? `http://${named}`
+    : UNPARSABLE_HOST_URL;
   let pathAndQuery = "/";
   if (target !== undefined && target.startsWith("/")) pathAndQuery = target;
   else if (target !== undefined && /^https?:\/\//i.test(target)) {
@@ -142,7 +164,10 @@ function bodyOf(req: IncomingMessage): ReadableStream<Uint8Array> {
         controller.error(err instanceof Error ? err : new Error("the request body was cut off"));
       };
       req.on("error", fail);
-      req.on("close", () => fail(new Error("the client closed the connection before the body ended")));
+      req.on(
+        "close",
+        () => fail(new Error("the client closed the connection before the body ended")),
+      );
     },
     pull() {
       req.resume();
@@ -168,7 +193,9 @@ export function toRequest(req: IncomingMessage, signal: AbortSignal): Request {
   const method = req.method ?? "GET";
   const hasBody = method !== "GET" && method !== "HEAD";
   const s = req.socket;
-  const local = s?.localAddress === undefined ? undefined : `${s.localAddress.includes(":") ? `[${s.localAddress}]` : s.localAddress}:${s.localPort}`;
+  const local = s?.localAddress === undefined
+    ? undefined
+    : `${s.localAddress.includes(":") ? `[${s.localAddress}]` : s.localAddress}:${s.localPort}`;
   return new Request(requestUrlOf(req.url, req.headers.host, local), {
     method,
     headers,
@@ -178,14 +205,21 @@ export function toRequest(req: IncomingMessage, signal: AbortSignal): Request {
 }
 
 /** Writes a web Response to node, streaming its body with back-pressure; stops when the client goes. */
-async function writeResponse(req: IncomingMessage, res: ServerResponse, response: Response, method: string): Promise<void> {
+async function writeResponse(
+  req: IncomingMessage,
+  res: ServerResponse,
+  response: Response,
+  method: string,
+): Promise<void> {
   const headers: Record<string, string | string[]> = {};
   response.headers.forEach((value, name) => {
     if (name !== "set-cookie" && !HOP_BY_HOP.has(name)) headers[name] = value;
   });
   // Connection management belongs to this layer: an app may ask to close (408, 413, drain),
   // never to keep alive against the client's own "Connection: close".
-  if (/(^|,)\s*close\s*(,|$)/i.test(response.headers.get("connection") ?? "")) headers["connection"] = "close";
+  if (/(^|,)\s*close\s*(,|$)/i.test(response.headers.get("connection") ?? "")) {
+    headers["connection"] = "close";
+  }
   // Answered before the body was all in (a refusal, a 413, a 408): the rest is never read, so
   // the connection closes with this answer instead of waiting for a client that may trickle forever.
   if (!req.complete) headers["connection"] = "close";
@@ -216,14 +250,18 @@ async function writeResponse(req: IncomingMessage, res: ServerResponse, response
       const second = first.done ? first : await reader.read();
       if (second.done) {
         const body = first.done ? new Uint8Array() : first.value;
-        if (headers["content-length"] === undefined) headers["content-length"] = String(body.byteLength);
+        if (headers["content-length"] === undefined) {
+          headers["content-length"] = String(body.byteLength);
+        }
         head();
         res.end(body);
         return;
       }
       head();
       res.write(first.value!);
-      if (!res.write(second.value)) await Promise.race([new Promise<void>((resolve) => res.once("drain", resolve)), gone]);
+      if (!res.write(second.value)) {
+        await Promise.race([new Promise<void>((resolve) => res.once("drain", resolve)), gone]);
+      }
     }
     for (;;) {
       const { done, value } = await reader.read();
@@ -253,7 +291,9 @@ export async function listen(handler: FetchHandler, o: ListenOptions): Promise<H
   }, (req, res) => {
     const aborted = new AbortController();
     res.once("close", () => {
-      if (!res.writableFinished) aborted.abort(new DOMException("the client closed the connection", "AbortError"));
+      if (!res.writableFinished) {
+        aborted.abort(new DOMException("the client closed the connection", "AbortError"));
+      }
     });
     let request: Request;
     try {
@@ -268,7 +308,9 @@ export async function listen(handler: FetchHandler, o: ListenOptions): Promise<H
       (response) => writeResponse(req, res, response, request.method),
       (err) => {
         o.onError?.("handling a request", err);
-        if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain", connection: "close" });
+        if (!res.headersSent) {
+          res.writeHead(500, { "content-type": "text/plain", connection: "close" });
+        }
         res.end();
       },
     ).catch((err) => {
@@ -286,7 +328,11 @@ export async function listen(handler: FetchHandler, o: ListenOptions): Promise<H
       return;
     }
     const { status, reason } = refusalFor(err.code);
-    socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    socket.end(
+      `HTTP/1.1 ${status} ${
+        STATUS_CODES[status]
+      }\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
+    );
     o.onConnectionRefused?.({ status, reason, remoteAddr: peerAddress(socket) });
   });
   await new Promise<void>((resolve, reject) => {
@@ -326,9 +372,17 @@ export async function listen(handler: FetchHandler, o: ListenOptions): Promise<H
 
 function listenError(err: NodeJS.ErrnoException, hostname: string, port: number): ListenError {
   const where = `${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}`;
-  if (err instanceof Deno.errors.NotCapable || err instanceof Deno.errors.PermissionDenied || err?.code === "EACCES" || err?.code === "EPERM") {
+  if (
+    err instanceof Deno.errors.NotCapable || err instanceof Deno.errors.PermissionDenied ||
+    err?.code === "EACCES" || err?.code === "EPERM"
+  ) {
     return new ListenError("permission", `cannot listen on ${where}: permission denied`);
   }
-  if (err instanceof Deno.errors.AddrInUse || err?.code === "EADDRINUSE") return new ListenError("in-use", `${where} is already in use`);
-  return new ListenError("other", `cannot listen on ${where}: ${String(err?.message ?? err).replace(/\s+/g, " ")}`);
+  if (err instanceof Deno.errors.AddrInUse || err?.code === "EADDRINUSE") {
+    return new ListenError("in-use", `${where} is already in use`);
+  }
+  return new ListenError(
+    "other",
+    `cannot listen on ${where}: ${String(err?.message ?? err).replace(/\s+/g, " ")}`,
+  );
 }

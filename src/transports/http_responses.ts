@@ -17,13 +17,20 @@ export function jsonRpcError(
   message: string,
   opts: { id?: JsonRpcId; headers?: Record<string, string> } = {},
 ): Response {
-  return new Response(JSON.stringify({ jsonrpc: "2.0", error: { code, message }, id: opts.id ?? null }), {
-    status,
-    headers: { "content-type": "application/json", ...opts.headers },
-  });
+  return new Response(
+    JSON.stringify({ jsonrpc: "2.0", error: { code, message }, id: opts.id ?? null }),
+    {
+      status,
+      headers: { "content-type": "application/json", ...opts.headers },
+    },
+  );
 }
 
-export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+export function jsonResponse(
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Response {
   return new Response(JSON.stringify(body), {
     status,
     headers: { "content-type": "application/json", "cache-control": "no-store", ...headers },
@@ -78,7 +85,11 @@ export function onBodyDone(res: Response, done: () => void): Response {
       await reader.cancel(reason).catch(() => {});
     },
   });
-  return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
+  return new Response(body, {
+    status: res.status,
+    statusText: res.statusText,
+    headers: res.headers,
+  });
 }
 
 /** True for a server-sent event stream. */

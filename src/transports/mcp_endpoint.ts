@@ -76,7 +76,8 @@ function authInfoOf(c: HttpContext): AuthInfo | undefined {
 }
 
 function isInitialize(body: unknown): boolean {
-  const one = (m: unknown) => typeof m === "object" && m !== null && (m as { method?: unknown }).method === "initialize";
+  const one = (m: unknown) =>
+    typeof m === "object" && m !== null && (m as { method?: unknown }).method === "initialize";
   return Array.isArray(body) ? body.some(one) : one(body);
 }
 
@@ -101,7 +102,8 @@ export function createMcpEndpoint(o: McpEndpointOptions): McpEndpoint {
     server.server.onclose = () => perRequest.delete(server);
     return server;
   };
-  const onerror = (err: Error) => o.logger.debug("the MCP handler refused a request", { error: err.message });
+  const onerror = (err: Error) =>
+    o.logger.debug("the MCP handler refused a request", { error: err.message });
   // "sse" (ours) is the SDK's "auto": one JSON body, upgraded to a stream when the call sends
   // progress or a log line first; "json": one JSON body, progress dropped. A client that goes
   // away (the connection closes, or a stream's body is cancelled) cancels the call.
@@ -114,14 +116,18 @@ export function createMcpEndpoint(o: McpEndpointOptions): McpEndpoint {
     onerror,
   });
 
-  const transportFor = (sessionIdGenerator?: () => string, onsessioninitialized?: (id: string) => void) => {
+  const transportFor = (
+    sessionIdGenerator?: () => string,
+    onsessioninitialized?: (id: string) => void,
+  ) => {
     const t = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator,
       ...(onsessioninitialized ? { onsessioninitialized } : {}),
       enableJsonResponse: o.responseMode === "json",
       maxRequestBodySize: o.maxBodyBytes,
     });
-    t.onerror = (err: Error) => o.logger.debug("transport refused a message", { error: err.message });
+    t.onerror = (err: Error) =>
+      o.logger.debug("transport refused a message", { error: err.message });
     return t;
   };
 
@@ -139,7 +145,8 @@ export function createMcpEndpoint(o: McpEndpointOptions): McpEndpoint {
   };
 
   /** Whether the SDK would serve this request as 2025-era traffic (its own classification). */
-  const isLegacy = (c: HttpContext) => isLegacyRequest(sdkRequest(c), c.body, { maxRequestBodySize: o.maxBodyBytes });
+  const isLegacy = (c: HttpContext) =>
+    isLegacyRequest(sdkRequest(c), c.body, { maxRequestBodySize: o.maxBodyBytes });
 
   /** A 2026-07-28 request: the SDK's handler, stateless, whatever the mode. */
   const modern = async (c: HttpContext): Promise<Response> => {
@@ -148,7 +155,10 @@ export function createMcpEndpoint(o: McpEndpointOptions): McpEndpoint {
     try {
       const authInfo = authInfoOf(c);
       const gone = AbortSignal.any([c.req.signal, dropped.signal]);
-      const res = await handler.fetch(sdkRequest(c, gone), { parsedBody: c.body, ...(authInfo ? { authInfo } : {}) });
+      const res = await handler.fetch(sdkRequest(c, gone), {
+        parsedBody: c.body,
+        ...(authInfo ? { authInfo } : {}),
+      });
       // Once the answer has ended, aborting is a no-op; before that, it cancels the call.
       return track(res, () => {
         dropped.abort();
@@ -163,9 +173,14 @@ export function createMcpEndpoint(o: McpEndpointOptions): McpEndpoint {
   /** Stateless mode: a 2025-era POST gets a fresh McpServer and transport, as the SDK recommends. */
   const stateless = async (c: HttpContext): Promise<Response> => {
     if (c.req.method !== "POST") {
-      return jsonRpcError(405, -32000, "Method not allowed: this server is stateless (no GET stream, no sessions to delete)", {
-        headers: { allow: "POST" },
-      });
+      return jsonRpcError(
+        405,
+        -32000,
+        "Method not allowed: this server is stateless (no GET stream, no sessions to delete)",
+        {
+          headers: { allow: "POST" },
+        },
+      );
     }
     if (!(await isLegacy(c))) return modern(c);
     const server = factory({ era: "legacy" });
@@ -181,7 +196,10 @@ export function createMcpEndpoint(o: McpEndpointOptions): McpEndpoint {
     try {
       await server.connect(transport);
       // A client that drops an SSE answer cancels its body, and close() then aborts the call.
-      const res = await transport.handleRequest(sdkRequest(c), { parsedBody: c.body, authInfo: authInfoOf(c) });
+      const res = await transport.handleRequest(sdkRequest(c), {
+        parsedBody: c.body,
+        authInfo: authInfoOf(c),
+      });
       return track(res, close);
     } catch (err) {
       close();
@@ -201,7 +219,10 @@ export function createMcpEndpoint(o: McpEndpointOptions): McpEndpoint {
       if (isPost) begin();
       const isGet = c.req.method === "GET";
       try {
-        const res = await session.transport.handleRequest(sdkRequest(c), { parsedBody: c.body, authInfo: authInfoOf(c) });
+        const res = await session.transport.handleRequest(sdkRequest(c), {
+          parsedBody: c.body,
+          authInfo: authInfoOf(c),
+        });
         if (isGet && isEventStream(res)) session.streams++;
         return track(res, () => {
           if (isGet && isEventStream(res)) session.streams--;
@@ -216,7 +237,9 @@ export function createMcpEndpoint(o: McpEndpointOptions): McpEndpoint {
       return jsonRpcError(400, -32000, "Bad Request: Mcp-Session-Id header is required");
     }
     if (!store.hasRoom()) {
-      return jsonRpcError(503, -32000, "Service Unavailable: too many open sessions; retry later", { headers: { "retry-after": "30" } });
+      return jsonRpcError(503, -32000, "Service Unavailable: too many open sessions; retry later", {
+        headers: { "retry-after": "30" },
+      });
     }
     const server = o.makeServer();
     let sessionId: string | undefined;
@@ -231,7 +254,10 @@ export function createMcpEndpoint(o: McpEndpointOptions): McpEndpoint {
     begin();
     try {
       await server.connect(transport);
-      const res = await transport.handleRequest(sdkRequest(c), { parsedBody: c.body, authInfo: authInfoOf(c) });
+      const res = await transport.handleRequest(sdkRequest(c), {
+        parsedBody: c.body,
+        authInfo: authInfoOf(c),
+      });
       if (sessionId === undefined) void server.close().catch(() => {});
       return track(res, end);
     } catch (err) {
@@ -245,13 +271,19 @@ export function createMcpEndpoint(o: McpEndpointOptions): McpEndpoint {
     handle: o.stateful ? stateful : stateless,
     sessionCount: () => store.size,
     inflight: () => inflight,
-    idle: () => inflight === 0 ? Promise.resolve() : new Promise<void>((resolve) => idleWaiters.push(resolve)),
+    idle: () =>
+      inflight === 0
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => idleWaiters.push(resolve)),
     closeStreams() {
       for (const s of store.all()) s.transport.closeStandaloneSSEStream();
     },
     async closeAll() {
       const servers = [...perRequest, ...store.all().map((s) => s.server)];
-      await Promise.all([handler.close().catch(() => {}), ...servers.map((s) => s.close().catch(() => {}))]);
+      await Promise.all([
+        handler.close().catch(() => {}),
+        ...servers.map((s) => s.close().catch(() => {})),
+      ]);
     },
   };
 }

@@ -78,10 +78,16 @@ export class DenoStdioTransport implements Transport {
 
   #onData(chunk: Uint8Array): void {
     let start = 0;
-    for (let nl = chunk.indexOf(NEWLINE); nl !== -1 && !this.#closed; nl = chunk.indexOf(NEWLINE, start)) {
+    for (
+      let nl = chunk.indexOf(NEWLINE);
+      nl !== -1 && !this.#closed;
+      nl = chunk.indexOf(NEWLINE, start)
+    ) {
       const piece = chunk.subarray(start, nl);
       start = nl + 1;
-      const bytes = this.#pending.length === 0 ? piece : concat([...this.#pending, piece], this.#pendingBytes + piece.length);
+      const bytes = this.#pending.length === 0
+        ? piece
+        : concat([...this.#pending, piece], this.#pendingBytes + piece.length);
       this.#pending = [];
       this.#pendingBytes = 0;
       this.#deliver(this.#decoder.decode(bytes));

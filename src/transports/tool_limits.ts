@@ -6,7 +6,7 @@
  */
 import PQueue from "p-queue";
 import type { ToolAround } from "../server.ts";
-import { toolError, type ToolContext, ToolTimeoutError } from "../tools/types.ts";
+import { type ToolContext, toolError, ToolTimeoutError } from "../tools/types.ts";
 import type { CallToolResult } from "../sdk.ts";
 
 /** Tools that start a linter process and so take a slot (review_changes lints the changed files). */
@@ -45,7 +45,9 @@ export function toolLimits(o: ToolLimitsOptions): ToolLimits {
       let work: Promise<CallToolResult>;
       if (QUEUED_TOOLS.has(tool)) {
         if (slots.size >= o.maxQueued) {
-          return toolError(`Cannot run ${tool} now: the server is busy (${slots.size} linter runs waiting); try again shortly`);
+          return toolError(
+            `Cannot run ${tool} now: the server is busy (${slots.size} linter runs waiting); try again shortly`,
+          );
         }
         work = slots.add(() => next(bounded), { signal }) as Promise<CallToolResult>;
       } else {
@@ -58,7 +60,9 @@ export function toolLimits(o: ToolLimitsOptions): ToolLimits {
       return result;
     } catch (err) {
       if (!ctx.signal.aborted && timeout.signal.aborted) throw new ToolTimeoutError(o.timeoutMs);
-      if (!ctx.signal.aborted && shutdown.signal.aborted) throw new DOMException("the server is shutting down", "AbortError");
+      if (!ctx.signal.aborted && shutdown.signal.aborted) {
+        throw new DOMException("the server is shutting down", "AbortError");
+      }
       throw err;
     } finally {
       clearTimeout(timer);
@@ -72,10 +76,16 @@ export function toolLimits(o: ToolLimitsOptions): ToolLimits {
   };
 }
 
-function observeLinter(tool: string, result: CallToolResult, onRun: ToolLimitsOptions["onLinterRun"]): void {
+function observeLinter(
+  tool: string,
+  result: CallToolResult,
+  onRun: ToolLimitsOptions["onLinterRun"],
+): void {
   if (tool !== "run_linter" || result.isError || onRun === undefined) return;
   const sc = result.structuredContent as { linter?: unknown; duration_ms?: unknown } | undefined;
-  if (typeof sc?.linter === "string" && typeof sc.duration_ms === "number") onRun(sc.linter, sc.duration_ms / 1000);
+  if (typeof sc?.linter === "string" && typeof sc.duration_ms === "number") {
+    onRun(sc.linter, sc.duration_ms / 1000);
+  }
 }
 
 /** Resolves like `p`, or rejects with the signal's reason as soon as it aborts. */

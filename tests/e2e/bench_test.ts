@@ -9,7 +9,13 @@ import { APP_DIR } from "./harness.ts";
 const SERVERS = ["ours", "filesystem", "sdk", "floor"];
 const BASELINES = ["filesystem", "sdk", "floor"];
 /** Rows that measure ours alone: the ruff engine's life and the start-up of config's entries. */
-const OURS_ONLY = ["footprint.ruff", "footprint.released", "footprint.first_ruff", "entry.npx", "entry.direct"];
+const OURS_ONLY = [
+  "footprint.ruff",
+  "footprint.released",
+  "footprint.first_ruff",
+  "entry.npx",
+  "entry.direct",
+];
 const ROW_IDS = [
   "cold_start.total",
   "cold_start.initialize",
@@ -31,7 +37,8 @@ const ROW_IDS = [
 
 /** The words of the `bench` task, run with this Deno, writing to `out` as well as bench/. */
 function benchCommand(out: string): string[] {
-  const task: string = JSON.parse(Deno.readTextFileSync(path.join(APP_DIR, "deno.json"))).tasks.bench;
+  const task: string =
+    JSON.parse(Deno.readTextFileSync(path.join(APP_DIR, "deno.json"))).tasks.bench;
   const words = task.split(/\s+/);
   assertEquals(words[0], "deno");
   return words.slice(1).map((w) => (w.startsWith("--allow-write=") ? `${w},${out}` : w));
@@ -57,7 +64,10 @@ Deno.test("deno task bench --quick writes results.json and results.md with every
     assertEquals(res.schema, 1);
     assertEquals(res.mode, "quick");
     for (const key of ["cpu", "cores", "memoryGiB", "os", "deno", "node", "wrk", "flake8"]) {
-      assert(res.machine[key] !== undefined && res.machine[key] !== "", `machine.${key} is missing`);
+      assert(
+        res.machine[key] !== undefined && res.machine[key] !== "",
+        `machine.${key} is missing`,
+      );
     }
     assertEquals(Object.keys(res.servers).sort(), [...SERVERS].sort());
     assertEquals(res.rows.map((r: { id: string }) => r.id).sort(), [...ROW_IDS].sort());
@@ -68,7 +78,9 @@ Deno.test("deno task bench --quick writes results.json and results.md with every
       assert(ours !== null && typeof ours.value === "number", `${row.id}: no measurement of ours`);
       const baselines = BASELINES.filter((b) => row.cells[b] !== null);
       assert(baselines.length > 0 || OURS_ONLY.includes(row.id), `${row.id}: no baseline`);
-      for (const b of baselines) assert(typeof row.ratios[b] === "number", `${row.id}: no ratio to ${b}`);
+      for (const b of baselines) {
+        assert(typeof row.ratios[b] === "number", `${row.id}: no ratio to ${b}`);
+      }
     }
     assertEquals(res.targets.map((t: { name: string }) => t.name).sort(), [
       "HTTP throughput",
@@ -81,14 +93,29 @@ Deno.test("deno task bench --quick writes results.json and results.md with every
       "sandbox worker hop",
     ]);
     for (const t of res.targets) {
-      assert(typeof t.name === "string" && typeof t.goal === "string" && typeof t.measured === "string", JSON.stringify(t));
+      assert(
+        typeof t.name === "string" && typeof t.goal === "string" && typeof t.measured === "string",
+        JSON.stringify(t),
+      );
       assert(t.met === null || typeof t.met === "boolean", JSON.stringify(t));
     }
-    for (const key of ["directMedianMs", "workerMedianMs", "pingMedianMs", "hopMedianMs", "hopShareOfCall"]) {
+    for (
+      const key of [
+        "directMedianMs",
+        "workerMedianMs",
+        "pingMedianMs",
+        "hopMedianMs",
+        "hopShareOfCall",
+      ]
+    ) {
       assertEquals(typeof res.workerHop[key], "number", `workerHop.${key}`);
     }
     // The project tools against native flake8 and ripgrep (both must be installed: the run fails otherwise).
-    assertEquals(res.project.rows.map((r: { id: string }) => r.id), ["project.lint", "project.search", "tree.search"]);
+    assertEquals(res.project.rows.map((r: { id: string }) => r.id), [
+      "project.lint",
+      "project.search",
+      "tree.search",
+    ]);
     for (const row of res.project.rows) {
       assertEquals(typeof row.ours.median, "number", row.id);
       const native = row.id === "project.lint" ? "flake8" : "rg";
@@ -99,16 +126,25 @@ Deno.test("deno task bench --quick writes results.json and results.md with every
     const md = await Deno.readTextFile(path.join(out, "results.md"));
     assert(md.includes("## The whole project in one call"), "results.md has the project section");
     assertEquals([res.git.files, res.git.changed], [5000, 50]);
-    for (const key of ["reviewChangesVsStatus", "getDiffVsDiff"]) assertEquals(typeof res.git.ratios[key], "number", `git.ratios.${key}`);
+    for (const key of ["reviewChangesVsStatus", "getDiffVsDiff"]) {
+      assertEquals(typeof res.git.ratios[key], "number", `git.ratios.${key}`);
+    }
     assert(md.includes("## Git review: 5000 files, 50 changed"), md.slice(-800));
     // Both protocol eras: cold start and HTTP for ours and the v2 SDK baseline in each era, the v1 baseline in 2025.
-    const cells = (xs: { server: string; era: string }[]) => xs.map((x) => `${x.server}/${x.era}`).sort();
+    const cells = (xs: { server: string; era: string }[]) =>
+      xs.map((x) => `${x.server}/${x.era}`).sort();
     const eraCells = ["ours/2025", "ours/2026", "sdk/2025", "sdk_v2/2025", "sdk_v2/2026"];
     assertEquals(cells(res.eras.cold), eraCells);
     assertEquals([...new Set(cells(res.eras.http))], eraCells);
-    for (const h of res.eras.http) assertEquals(h.errors, 0, `${h.server}/${h.era} over HTTP had errors`);
+    for (const h of res.eras.http) {
+      assertEquals(h.errors, 0, `${h.server}/${h.era} over HTTP had errors`);
+    }
     assert(md.includes("## Both protocol eras"), "results.md has the eras section");
-    assert(md.includes("| measure |") && md.includes("**Targets**") && md.includes(String(res.machine.cpu)), md.slice(0, 500));
+    assert(
+      md.includes("| measure |") && md.includes("**Targets**") &&
+        md.includes(String(res.machine.cpu)),
+      md.slice(0, 500),
+    );
   } finally {
     await Deno.remove(out, { recursive: true });
   }

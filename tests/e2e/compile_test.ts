@@ -12,7 +12,14 @@ import { APP_DIR } from "./harness.ts";
 import { assertConfined, runDeno, scene } from "./confinement.ts";
 import { freePort } from "./http_harness.ts";
 import { Client, StreamableHTTPClientTransport } from "../sdk_client.ts";
-import { denoCompileFlags, ENV_VARS, GITHUB_NET, HTTP_ENV_VARS, LINTER_BINARIES, LISTEN_HOSTS } from "../../src/sandbox/permissions.ts";
+import {
+  denoCompileFlags,
+  ENV_VARS,
+  GITHUB_NET,
+  HTTP_ENV_VARS,
+  LINTER_BINARIES,
+  LISTEN_HOSTS,
+} from "../../src/sandbox/permissions.ts";
 import { compileArgs } from "../../scripts/lib/compile_args.ts";
 import { binaryFileName, hostTarget } from "../../scripts/lib/targets.ts";
 import { denoInfo } from "../../scripts/lib/denort.ts";
@@ -24,14 +31,34 @@ Deno.test("compile script stops with one line naming what it needs when no runti
   const tmp = await Deno.makeTempDir();
   try {
     const r = await runDeno(
-      ["run", "--allow-read", `--allow-write=${tmp}`, "--allow-run", "--allow-env", "--allow-net=dl.deno.land:443", "scripts/compile.ts", "--out", path.join(tmp, "dist")],
-      { cwd: APP_DIR, env: { DENO_DIR: path.join(tmp, "deno_dir"), CODE_REVIEW_COMPILE_OFFLINE: "1", PATH: Deno.env.get("PATH") ?? "" } },
+      [
+        "run",
+        "--allow-read",
+        `--allow-write=${tmp}`,
+        "--allow-run",
+        "--allow-env",
+        "--allow-net=dl.deno.land:443",
+        "scripts/compile.ts",
+        "--out",
+        path.join(tmp, "dist"),
+      ],
+      {
+        cwd: APP_DIR,
+        env: {
+          DENO_DIR: path.join(tmp, "deno_dir"),
+          CODE_REVIEW_COMPILE_OFFLINE: "1",
+          PATH: Deno.env.get("PATH") ?? "",
+        },
+      },
     );
     assertEquals(r.code, 1);
     assertEquals(r.stdout, "");
     const lines = r.stderr.trim().split("\n");
     assertEquals(lines.length, 1, r.stderr);
-    assertMatch(lines[0]!, /^compile: no Deno runtime \(denort \d+\.\d+\.\d+\) for x86_64-unknown-linux-gnu, .*DENORT_BIN.*dl\.deno\.land:443/);
+    assertMatch(
+      lines[0]!,
+      /^compile: no Deno runtime \(denort \d+\.\d+\.\d+\) for x86_64-unknown-linux-gnu, .*DENORT_BIN.*dl\.deno\.land:443/,
+    );
   } finally {
     await Deno.remove(tmp, { recursive: true });
   }
@@ -59,19 +86,43 @@ Deno.test("deno compile embeds the worker, the ruff wasm byte for byte and exact
   try {
     const output = path.join(tmp, binaryFileName(t));
     const info = await denoInfo();
-    const r = await runDeno(compileArgs(t, output, info.npmCache), { cwd: APP_DIR, env: { DENORT_BIN: "/bin/true", PATH: Deno.env.get("PATH") ?? "" } });
+    const r = await runDeno(compileArgs(t, output, info.npmCache), {
+      cwd: APP_DIR,
+      env: { DENORT_BIN: "/bin/true", PATH: Deno.env.get("PATH") ?? "" },
+    });
     assertEquals(r.code, 0, r.stderr);
     const binary = await Deno.readFile(output);
     // --quiet (baked in, see log_level below) also silences compile's own listing: look in the binary.
     const listing = new TextDecoder("latin1").decode(binary);
-    for (const name of ["worker.ts", "engine_worker.ts", "files.ts", "lint.ts", "engine.ts", "wasm_module.js", "ruff-wasm-web"]) {
+    for (
+      const name of [
+        "worker.ts",
+        "engine_worker.ts",
+        "files.ts",
+        "lint.ts",
+        "engine.ts",
+        "wasm_module.js",
+        "ruff-wasm-web",
+      ]
+    ) {
       assert(listing.includes(name), `${name} is not embedded`);
     }
-    const ruffVersion = JSON.parse(await Deno.readTextFile(path.join(APP_DIR, "deno.json"))).imports["@astral-sh/ruff-wasm-web"].split("@").at(-1);
-    const wasm = await Deno.readFile(path.join(info.npmCache, "registry.npmjs.org/@astral-sh/ruff-wasm-web", ruffVersion, "ruff_wasm_bg.wasm"));
+    const ruffVersion = JSON.parse(await Deno.readTextFile(path.join(APP_DIR, "deno.json")))
+      .imports["@astral-sh/ruff-wasm-web"].split("@").at(-1);
+    const wasm = await Deno.readFile(
+      path.join(
+        info.npmCache,
+        "registry.npmjs.org/@astral-sh/ruff-wasm-web",
+        ruffVersion,
+        "ruff_wasm_bg.wasm",
+      ),
+    );
     const haystack = Buffer.from(binary.buffer, binary.byteOffset, binary.byteLength);
     for (const at of [0, Math.floor(wasm.length / 2), wasm.length - 4096]) {
-      assert(haystack.indexOf(wasm.subarray(at, at + 4096)) >= 0, `wasm bytes at ${at} not embedded`);
+      assert(
+        haystack.indexOf(wasm.subarray(at, at + 4096)) >= 0,
+        `wasm bytes at ${at} not embedded`,
+      );
     }
     const meta = compiledMetadata(binary);
     const p = meta.permissions as Record<string, unknown>;
@@ -86,7 +137,10 @@ Deno.test("deno compile embeds the worker, the ruff wasm byte for byte and exact
     assertEquals(meta.argv, []);
     // Deno's own notices (e.g. "Failed to resolve 'ruff' for allow-run") stay off the binary's stderr.
     assertEquals(meta.log_level, "ERROR");
-    assert((meta.v8_flags as string[]).includes("--max-semi-space-size=1"), JSON.stringify(meta.v8_flags));
+    assert(
+      (meta.v8_flags as string[]).includes("--max-semi-space-size=1"),
+      JSON.stringify(meta.v8_flags),
+    );
   } finally {
     await Deno.remove(tmp, { recursive: true });
   }
@@ -95,7 +149,11 @@ Deno.test("deno compile embeds the worker, the ruff wasm byte for byte and exact
 Deno.test("compiled-mode run (deno run with exactly the compile flags), started from another folder: initialize, tools/list, reads confined to --root", async () => {
   const s = await scene();
   try {
-    await assertConfined(Deno.execPath(), ["run", ...denoCompileFlags(), MAIN, "--root", s.root], s);
+    await assertConfined(
+      Deno.execPath(),
+      ["run", ...denoCompileFlags(), MAIN, "--root", s.root],
+      s,
+    );
   } finally {
     await s.cleanup();
   }
@@ -107,7 +165,10 @@ Deno.test("compiled-mode run refuses to start without --root or CODE_REVIEW_ROOT
     const r = await runDeno(["run", ...denoCompileFlags(), MAIN], { cwd: s.root });
     assertEquals(r.code, 2);
     assertEquals(r.stdout, "");
-    assertMatch(r.stderr.trim(), /^code-review-mcp: --root: required when the process may read every file/);
+    assertMatch(
+      r.stderr.trim(),
+      /^code-review-mcp: --root: required when the process may read every file/,
+    );
     assertEquals(r.stderr.trim().split("\n").length, 1);
   } finally {
     await s.cleanup();
@@ -122,13 +183,23 @@ Deno.test("compiled-mode run: the worker's Deno permissions stop a bypassed poli
       const r = await runDeno(["run", ...denoCompileFlags(), host, s.root, s.secret], { cwd });
       assertEquals(r.code, 0, r.stderr);
       const out = JSON.parse(r.stdout);
-      assertEquals(out.processReadsSecret, true, "the process itself may read everything, as a binary does");
+      assertEquals(
+        out.processReadsSecret,
+        true,
+        "the process itself may read everything, as a binary does",
+      );
       // The policy was told the secret's folder is the root, so it passes the path on; the
       // worker's realpath then gets NotCapable, which the policy reports as "outside the root".
       assertEquals(out.bypassRead.ok, false);
-      assertMatch(out.bypassRead.reason, /NotCapable|Requires read access|outside the project root/);
+      assertMatch(
+        out.bypassRead.reason,
+        /NotCapable|Requires read access|outside the project root/,
+      );
       assertEquals(out.bypassList.ok, false);
-      assertMatch(out.bypassList.reason, /NotCapable|Requires read access|outside the project root/);
+      assertMatch(
+        out.bypassList.reason,
+        /NotCapable|Requires read access|outside the project root/,
+      );
       assertEquals(out.rootList.ok, true, JSON.stringify(out.rootList));
     }
   } finally {
@@ -141,7 +212,19 @@ Deno.test("compiled-mode run serves Streamable HTTP with an API key on a port ch
   const port = freePort();
   const key = crypto.randomUUID().replaceAll("-", "");
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", ...denoCompileFlags(), MAIN, "--root", s.root, "--transport", "http", "--host", "0.0.0.0", "--port", String(port)],
+    args: [
+      "run",
+      ...denoCompileFlags(),
+      MAIN,
+      "--root",
+      s.root,
+      "--transport",
+      "http",
+      "--host",
+      "0.0.0.0",
+      "--port",
+      String(port),
+    ],
     cwd: s.outside,
     env: { NO_COLOR: "1", PATH: Deno.env.get("PATH") ?? "", CODE_REVIEW_API_KEYS: `test:${key}` },
     clearEnv: true,
@@ -151,14 +234,26 @@ Deno.test("compiled-mode run serves Streamable HTTP with an API key on a port ch
   }).spawn();
   const stderr = new Response(child.stderr).text();
   try {
-    const health = ["run", ...denoCompileFlags(), MAIN, "healthcheck", "--host", "0.0.0.0", "--port", String(port)];
+    const health = [
+      "run",
+      ...denoCompileFlags(),
+      MAIN,
+      "healthcheck",
+      "--host",
+      "0.0.0.0",
+      "--port",
+      String(port),
+    ];
     let probe = await runDeno(health, { cwd: s.outside });
     for (let i = 0; i < 100 && probe.code !== 0; i++) {
       await new Promise((r) => setTimeout(r, 100));
       probe = await runDeno(health, { cwd: s.outside });
     }
     assertEquals(probe.code, 0, probe.stderr);
-    assertMatch(probe.stdout, new RegExp(`^healthy: http://127\\.0\\.0\\.1:${port}/health answered 200`));
+    assertMatch(
+      probe.stdout,
+      new RegExp(`^healthy: http://127\\.0\\.0\\.1:${port}/health answered 200`),
+    );
     const transport = new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${port}/mcp`), {
       requestInit: { headers: { authorization: `Bearer ${key}` } },
     });
@@ -166,7 +261,10 @@ Deno.test("compiled-mode run serves Streamable HTTP with an API key on a port ch
     await client.connect(transport);
     try {
       assertEquals(client.getServerVersion()?.name, SERVER_NAME);
-      const outside = (await client.callTool({ name: "read_file", arguments: { file_path: s.secret } })) as { isError?: boolean };
+      const outside =
+        (await client.callTool({ name: "read_file", arguments: { file_path: s.secret } })) as {
+          isError?: boolean;
+        };
       assertEquals(outside.isError, true);
     } finally {
       await client.close();

@@ -32,17 +32,31 @@ export async function runDeno(args: string[], opts: { cwd: string; env?: Record<
     stderr: "piped",
   }).output();
   // Deno's own notice when an --allow-run name is not installed here (ruff) is not ours.
-  const stderr = decode(out.stderr).split("\n").filter((l) => !l.startsWith("Info Failed to resolve")).join("\n");
+  const stderr = decode(out.stderr).split("\n").filter((l) =>
+    !l.startsWith("Info Failed to resolve")
+  ).join("\n");
   return { code: out.code, stdout: decode(out.stdout), stderr };
 }
 
 /** The tool calls every confined server must pass, whatever starts it. */
-export async function assertConfined(command: string, args: string[], s: { root: string; outside: string; secret: string }) {
+export async function assertConfined(
+  command: string,
+  args: string[],
+  s: { root: string; outside: string; secret: string },
+) {
   const server = await spawnClient({ command, args, cwd: s.outside });
   try {
     assertEquals(server.client.getServerVersion()?.name, SERVER_NAME);
     const { tools } = await server.client.listTools();
-    assertEquals(tools.map((t) => t.name).sort(), ["fetch_github_file", "get_diff", "list_directory", "read_file", "review_changes", "run_linter", "search_code"]);
+    assertEquals(tools.map((t) => t.name).sort(), [
+      "fetch_github_file",
+      "get_diff",
+      "list_directory",
+      "read_file",
+      "review_changes",
+      "run_linter",
+      "search_code",
+    ]);
     const listed = await callTool(server, "list_directory", { dir_path: "." });
     assert(!listed.isError, resultText(listed));
     assert(resultText(listed).includes("src/"), "lists the project, not the folder it started in");
@@ -55,9 +69,11 @@ export async function assertConfined(command: string, args: string[], s: { root:
       assert(!resultText(r).includes("TOP SECRET"), file_path);
     }
     const lint = await callTool(server, "run_linter", { file_path: "src/app.py", linter: "ruff" });
-    assert(!lint.isError, `the built-in ruff runs in the worker: ${resultText(lint)}\n${server.stderr()}`);
+    assert(
+      !lint.isError,
+      `the built-in ruff runs in the worker: ${resultText(lint)}\n${server.stderr()}`,
+    );
   } finally {
     await server.close();
   }
 }
-

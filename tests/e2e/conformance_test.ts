@@ -34,7 +34,8 @@ interface Requirements {
 
 const fixtureTool = (name: string) => `fixture tool ${name}`;
 
-const TASKS = "the tasks extension (not scored for the revision) and its fixture tools greet, slow_compute, failing_job, confirm_delete";
+const TASKS =
+  "the tasks extension (not scored for the revision) and its fixture tools greet, slow_compute, failing_job, confirm_delete";
 
 const REQUIREMENTS: Record<"2026-07-28" | "2025-11-25", Requirements> = {
   "2026-07-28": {
@@ -54,12 +55,16 @@ const REQUIREMENTS: Record<"2026-07-28" | "2025-11-25", Requirements> = {
     untestable: {
       "sep-2575-server-rejects-undeclared-capability": fixtureTool("test_missing_capability"),
       "sep-2575-missing-capability-http-400": fixtureTool("test_missing_capability"),
-      "sep-2575-http-server-no-independent-requests-on-stream": fixtureTool("test_streaming_elicitation"),
+      "sep-2575-http-server-no-independent-requests-on-stream": fixtureTool(
+        "test_streaming_elicitation",
+      ),
       "sep-2575-server-no-log-without-loglevel": fixtureTool("test_logging_tool"),
     },
     warnings: {
-      "sep-2575-server-sends-tools-list-changed-on-subscription": "our lists are static: no list_changed to send",
-      "sep-2575-server-sends-prompts-list-changed-on-subscription": "our lists are static: no list_changed to send",
+      "sep-2575-server-sends-tools-list-changed-on-subscription":
+        "our lists are static: no list_changed to send",
+      "sep-2575-server-sends-prompts-list-changed-on-subscription":
+        "our lists are static: no list_changed to send",
     },
     leftOut: {
       "completion-complete": "fixture prompt test_prompt_with_arguments",
@@ -77,20 +82,37 @@ const REQUIREMENTS: Record<"2026-07-28" | "2025-11-25", Requirements> = {
       "prompts-get-with-args": "fixture prompt test_prompt_with_arguments",
       "prompts-get-embedded-resource": "fixture prompt test_prompt_with_embedded_resource",
       "prompts-get-with-image": "fixture prompt test_prompt_with_image",
-      "input-required-result-basic-elicitation": fixtureTool("test_input_required_result_elicitation"),
+      "input-required-result-basic-elicitation": fixtureTool(
+        "test_input_required_result_elicitation",
+      ),
       "input-required-result-basic-sampling": fixtureTool("test_input_required_result_sampling"),
-      "input-required-result-basic-list-roots": fixtureTool("test_input_required_result_list_roots"),
-      "input-required-result-request-state": fixtureTool("test_input_required_result_request_state"),
-      "input-required-result-multiple-input-requests": fixtureTool("test_input_required_result_multiple_inputs"),
+      "input-required-result-basic-list-roots": fixtureTool(
+        "test_input_required_result_list_roots",
+      ),
+      "input-required-result-request-state": fixtureTool(
+        "test_input_required_result_request_state",
+      ),
+      "input-required-result-multiple-input-requests": fixtureTool(
+        "test_input_required_result_multiple_inputs",
+      ),
       "input-required-result-multi-round": fixtureTool("test_input_required_result_multi_round"),
-      "input-required-result-missing-input-response": fixtureTool("test_input_required_result_elicitation"),
+      "input-required-result-missing-input-response": fixtureTool(
+        "test_input_required_result_elicitation",
+      ),
       "input-required-result-non-tool-request": "fixture prompt test_input_required_result_prompt",
       "input-required-result-result-type": fixtureTool("test_input_required_result_elicitation"),
-      "input-required-result-tampered-state": fixtureTool("test_input_required_result_request_state"),
-      "input-required-result-capability-check": fixtureTool("test_input_required_result_capabilities"),
-      "input-required-result-ignore-extra-params": fixtureTool("test_input_required_result_elicitation"),
+      "input-required-result-tampered-state": fixtureTool(
+        "test_input_required_result_request_state",
+      ),
+      "input-required-result-capability-check": fixtureTool(
+        "test_input_required_result_capabilities",
+      ),
+      "input-required-result-ignore-extra-params": fixtureTool(
+        "test_input_required_result_elicitation",
+      ),
       "json-schema-2020-12": fixtureTool("json_schema_2020_12_tool") + " (pending, not scored)",
-      "http-custom-header-server-validation": "a tool with x-mcp-header annotations (pending, not scored)",
+      "http-custom-header-server-validation":
+        "a tool with x-mcp-header annotations (pending, not scored)",
       "tasks-lifecycle": TASKS,
       "tasks-capability-negotiation": TASKS,
       "tasks-wire-fields": TASKS,
@@ -131,7 +153,8 @@ const REQUIREMENTS: Record<"2026-07-28" | "2025-11-25", Requirements> = {
       "tools-call-elicitation": fixtureTool("test_elicitation"),
       "elicitation-sep1034-defaults": fixtureTool("test_elicitation_sep1034_defaults"),
       "elicitation-sep1330-enums": fixtureTool("test_elicitation_sep1330_enums"),
-      "server-sse-multiple-streams": "a session with GET streams (--stateful); this run is against the default stateless server",
+      "server-sse-multiple-streams":
+        "a session with GET streams (--stateful); this run is against the default stateless server",
       "server-sse-polling": "a stateful session with resumable streams (pending, not scored)",
       "resources-read-text": "fixture resource test://static-text",
       "resources-read-binary": "fixture resource test://static-binary",
@@ -151,7 +174,19 @@ const REQUIREMENTS: Record<"2026-07-28" | "2025-11-25", Requirements> = {
 async function runSuite(url: URL, revision: string, outDir: string): Promise<Map<string, Check[]>> {
   const out = await new Deno.Command(Deno.execPath(), {
     // --cached-only: the suite comes from Deno's cache (deno.lock pins it), never from the network.
-    args: ["run", "-A", "--cached-only", CONFORMANCE, "server", "--url", url.href, "--requirements", revision, "-o", outDir],
+    args: [
+      "run",
+      "-A",
+      "--cached-only",
+      CONFORMANCE,
+      "server",
+      "--url",
+      url.href,
+      "--requirements",
+      revision,
+      "-o",
+      outDir,
+    ],
     env: { NO_COLOR: "1" },
     stdout: "piped",
     stderr: "piped",
@@ -160,7 +195,10 @@ async function runSuite(url: URL, revision: string, outDir: string): Promise<Map
   const results = new Map<string, Check[]>();
   for await (const e of Deno.readDir(outDir)) {
     const scenario = e.name.replace(/^server-/, "").replace(/-\d{4}-\d\d-\d\dT.*$/, "");
-    results.set(scenario, JSON.parse(await Deno.readTextFile(path.join(outDir, e.name, "checks.json"))));
+    results.set(
+      scenario,
+      JSON.parse(await Deno.readTextFile(path.join(outDir, e.name, "checks.json"))),
+    );
   }
   assert(results.size > 0, `the conformance suite produced no results:\n${log}`);
   return results;
@@ -175,25 +213,40 @@ for (const revision of ["2026-07-28", "2025-11-25"] as const) {
     try {
       const results = await runSuite(server.mcpUrl, revision, outDir);
 
-      await t.step("every scenario the suite ran is judged here: applicable, or left out with its fixture", () => {
-        const judged = new Set([...req.applicable, ...Object.keys(req.leftOut)]);
-        const unjudged = [...results.keys()].filter((s) => !judged.has(s));
-        assertEquals(unjudged, [], "new scenarios: add each to applicable or to leftOut with the fixture it needs");
-        const missing = req.applicable.filter((s) => !results.has(s));
-        assertEquals(missing, [], "applicable scenarios the suite did not run");
-      });
+      await t.step(
+        "every scenario the suite ran is judged here: applicable, or left out with its fixture",
+        () => {
+          const judged = new Set([...req.applicable, ...Object.keys(req.leftOut)]);
+          const unjudged = [...results.keys()].filter((s) => !judged.has(s));
+          assertEquals(
+            unjudged,
+            [],
+            "new scenarios: add each to applicable or to leftOut with the fixture it needs",
+          );
+          const missing = req.applicable.filter((s) => !results.has(s));
+          assertEquals(missing, [], "applicable scenarios the suite did not run");
+        },
+      );
 
       for (const scenario of req.applicable) {
         await t.step(scenario, () => {
           const checks = results.get(scenario) ?? [];
           assert(checks.length > 0, `${scenario}: no checks`);
           const bad = checks.filter((c) => {
-            if (c.status === "SUCCESS" || c.status === "INFO" || c.status === "SKIPPED") return false;
-            if (c.status === "FAILURE" && c.id in req.untestable) return !/not testable/i.test(c.errorMessage ?? "");
+            if (c.status === "SUCCESS" || c.status === "INFO" || c.status === "SKIPPED") {
+              return false;
+            }
+            if (c.status === "FAILURE" && c.id in req.untestable) {
+              return !/not testable/i.test(c.errorMessage ?? "");
+            }
             if (c.status === "WARNING" && c.id in req.warnings) return false;
             return true;
           });
-          assertEquals(bad.map((c) => `${c.id}: ${c.status} ${c.errorMessage ?? ""}`), [], scenario);
+          assertEquals(
+            bad.map((c) => `${c.id}: ${c.status} ${c.errorMessage ?? ""}`),
+            [],
+            scenario,
+          );
         });
       }
     } finally {

@@ -39,7 +39,10 @@ Deno.test("--help lists every subcommand; `help` prints the same; `version` equa
     assertEquals((await run(mainArgs(project.root, ["help"]))).stdout, help.stdout);
     const version = await run(mainArgs(project.root, ["version"]));
     assertEquals(version.code, 0, version.stderr);
-    assertMatch(version.stdout, /^code-review-mcp \d+\.\d+\.\d+ \(ruff engine [\d.]+, deno [\d.]+\)\n$/);
+    assertMatch(
+      version.stdout,
+      /^code-review-mcp \d+\.\d+\.\d+ \(ruff engine [\d.]+, deno [\d.]+\)\n$/,
+    );
     assertEquals((await run(mainArgs(project.root, ["--version"]))).stdout, version.stdout);
     assertEquals(version.stderr, "");
   } finally {
@@ -64,7 +67,10 @@ Deno.test("`SUB --help` and `help SUB` print that subcommand's help and run noth
     assertEquals(doctor.stdout, usage["doctor"]);
     const bad = await run(mainArgs(project.root, ["help", "nope"]));
     assertEquals(bad.code, 2);
-    assertMatch(bad.stderr, /^code-review-mcp help: expected one of config, doctor, healthcheck, help, version, got "nope"\n$/);
+    assertMatch(
+      bad.stderr,
+      /^code-review-mcp help: expected one of config, doctor, healthcheck, help, version, got "nope"\n$/,
+    );
     const extra = await run(mainArgs(project.root, ["version", "now"]));
     assertEquals(extra.code, 2);
   } finally {
@@ -75,7 +81,12 @@ Deno.test("`SUB --help` and `help SUB` print that subcommand's help and run noth
 Deno.test("stderr carries JSON lines only at start, though no allowlisted linter can be found on PATH", async () => {
   const project = await makeProject();
   // No linter binary resolves here, so Deno would report every --allow-run name it cannot find.
-  const server = await spawnClient({ command: Deno.execPath(), args: serverArgs(project.root), cwd: APP_DIR, env: { PATH: "/nonexistent" } });
+  const server = await spawnClient({
+    command: Deno.execPath(),
+    args: serverArgs(project.root),
+    cwd: APP_DIR,
+    env: { PATH: "/nonexistent" },
+  });
   try {
     await server.client.listTools();
     await server.client.callTool({ name: "list_directory", arguments: { dir_path: "." } });
@@ -105,22 +116,48 @@ Deno.test("config writes the root's real path, reached through a symlink, and th
     assertEquals(r.code, 0, r.stderr);
     const entry = JSON.parse(r.stdout).mcpServers["code-review"];
     assertEquals(entry.args.slice(-2), ["--root", project.root]);
-    assert(entry.args.some((a: string) => a.startsWith("--allow-read=") && a.split("=")[1]!.split(",")[0] === project.root));
+    assert(
+      entry.args.some((a: string) =>
+        a.startsWith("--allow-read=") && a.split("=")[1]!.split(",")[0] === project.root
+      ),
+    );
     // The entry as a client runs it (npx replaced by the deno it would fetch, which is this one).
-    const started = await spawnClient({ command: Deno.execPath(), args: entry.args.slice(entry.args.indexOf("run")), cwd: path.dirname(project.root) });
+    const started = await spawnClient({
+      command: Deno.execPath(),
+      args: entry.args.slice(entry.args.indexOf("run")),
+      cwd: path.dirname(project.root),
+    });
     try {
-      const listed = await started.client.callTool({ name: "list_directory", arguments: { dir_path: "." } });
+      const listed = await started.client.callTool({
+        name: "list_directory",
+        arguments: { dir_path: "." },
+      });
       assert(!listed.isError, JSON.stringify(listed));
     } finally {
       await started.close();
     }
     // --no-npx: the Deno running now, by its absolute path, and the same arguments after it.
-    const direct = await run(["task", "start", "config", "claude-desktop", "--no-npx", "--root", link]);
+    const direct = await run([
+      "task",
+      "start",
+      "config",
+      "claude-desktop",
+      "--no-npx",
+      "--root",
+      link,
+    ]);
     assertEquals(direct.code, 0, direct.stderr);
     const directEntry = JSON.parse(direct.stdout).mcpServers["code-review"];
     assertEquals(directEntry.command, Deno.execPath());
     assertEquals(directEntry.args, entry.args.slice(entry.args.indexOf("run")));
-    const missing = await run(["task", "start", "config", "claude-desktop", "--root", path.join(project.root, "nope")]);
+    const missing = await run([
+      "task",
+      "start",
+      "config",
+      "claude-desktop",
+      "--root",
+      path.join(project.root, "nope"),
+    ]);
     assertEquals(missing.code, 2);
     assertMatch(missing.stderr, /code-review-mcp config: --root: ".*nope" does not exist/);
     assertEquals(missing.stdout, "");

@@ -13,7 +13,11 @@ function text(r: CallToolResult): string {
   return r.content.map((c) => (c.type === "text" ? c.text : "")).join("\n");
 }
 
-async function call(s: Connected, name: string, args: Record<string, unknown>): Promise<CallToolResult> {
+async function call(
+  s: Connected,
+  name: string,
+  args: Record<string, unknown>,
+): Promise<CallToolResult> {
   return (await s.client.callTool({ name, arguments: args })) as CallToolResult;
 }
 
@@ -38,19 +42,33 @@ Deno.test("review_changes tags a finding on an added line new and an old one in 
   try {
     const r = await call(s, "review_changes", {});
     assert(!r.isError, text(r));
-    const sc = r.structuredContent as { scope: string; files: { path: string; status: string; added: number }[]; findings: Finding[]; findings_summary: { new: number; existing: number } };
+    const sc = r.structuredContent as {
+      scope: string;
+      files: { path: string; status: string; added: number }[];
+      findings: Finding[];
+      findings_summary: { new: number; existing: number };
+    };
     assertMatch(sc.scope, /on main; uncommitted changes against HEAD/);
-    assertEquals(sc.files.map((x) => [x.path, x.status, x.added]), [["app.py", "modified", 1], ["run.sh", "modified", 1]]);
+    assertEquals(sc.files.map((x) => [x.path, x.status, x.added]), [["app.py", "modified", 1], [
+      "run.sh",
+      "modified",
+      1,
+    ]]);
     const f401 = sc.findings.filter((d) => d.code === "F401").map((d) => [d.line, d.tag]);
     assertEquals(f401, [[2, "new"], [1, "existing"]]);
-    const sc2086 = sc.findings.filter((d) => d.code === "SC2086").map((d) => [d.file, d.line, d.tag]);
+    const sc2086 = sc.findings.filter((d) => d.code === "SC2086").map((
+      d,
+    ) => [d.file, d.line, d.tag]);
     assertEquals(sc2086, [["run.sh", 3, "new"], ["run.sh", 2, "existing"]]);
     assert(sc.findings_summary.new >= 1 && sc.findings_summary.existing >= 1);
     // New findings come first.
     const tags = sc.findings.map((d) => d.tag);
     assertEquals(tags, [...tags].sort((a, b) => (a === b ? 0 : a === "new" ? -1 : 1)));
     assertMatch(text(r), /new +app\.py:2:\d+: F401/);
-    assertEveryHostSeesPayload(r, { facts: ["app.py", "F401"], conveyedOtherwise: ["status", "kind"] });
+    assertEveryHostSeesPayload(r, {
+      facts: ["app.py", "F401"],
+      conveyedOtherwise: ["status", "kind"],
+    });
 
     const d = await call(s, "get_diff", {});
     assert(!d.isError, text(d));
@@ -68,18 +86,29 @@ Deno.test("review_changes and get_diff with base: a branch against main", async 
   try {
     const r = await call(s, "review_changes", { base: "main" });
     assert(!r.isError, text(r));
-    const sc = r.structuredContent as { scope: string; commits: { subject: string }[]; commits_total: number; files: { path: string }[] };
+    const sc = r.structuredContent as {
+      scope: string;
+      commits: { subject: string }[];
+      commits_total: number;
+      files: { path: string }[];
+    };
     assertMatch(sc.scope, /on feature; base main \([0-9a-f]{7}\), merge base [0-9a-f]{7}/);
     assertEquals(sc.commits.map((c) => c.subject), ["feature 3", "feature 2", "feature 1"]);
     assertEquals(sc.files.map((x) => x.path), ["f1.txt", "f2.txt", "f3.txt"]);
-    assertEveryHostSeesPayload(r, { facts: ["feature 3", "f3.txt"], conveyedOtherwise: ["status", "kind"] });
+    assertEveryHostSeesPayload(r, {
+      facts: ["feature 3", "f3.txt"],
+      conveyedOtherwise: ["status", "kind"],
+    });
     const d = await call(s, "get_diff", { base: "main", paths: ["f1.txt"], context_lines: 0 });
     assert(!d.isError, text(d));
     assertMatch(text(d), /--- A f1\.txt \+1 -0 \(untracked\)|--- A f1\.txt \+1 -0/);
     assertMatch(text(d), /@@ -0,0 \+1,1 @@\n\+feature 1 edited/);
     const bad = await call(s, "review_changes", { base: "nope" });
     assert(bad.isError);
-    assertMatch(text(bad), /^Cannot review changes in "nope": no branch, tag or commit named "nope"/);
+    assertMatch(
+      text(bad),
+      /^Cannot review changes in "nope": no branch, tag or commit named "nope"/,
+    );
   } finally {
     await s.close();
     await f.cleanup();
@@ -96,7 +125,13 @@ Deno.test("paging review_changes and get_diff by cursor returns every changed fi
   }
   git(f.root, "add", "-A");
   git(f.root, "commit", "-qm", "initial");
-  for (const n of names) write(f.root, n, `line one of ${n}\nand a second line that makes the diff longer: ${"x".repeat(60)}\n`);
+  for (const n of names) {
+    write(
+      f.root,
+      n,
+      `line one of ${n}\nand a second line that makes the diff longer: ${"x".repeat(60)}\n`,
+    );
+  }
   const s = await connect(f.root, { extraArgs: ["--max-output-bytes", "4096"] });
   try {
     const seen: string[] = [];
@@ -153,8 +188,16 @@ Deno.test("review_changes: no repository is a tool error; a .git link or gitdir 
   Deno.mkdirSync(outside);
   git(outside, "init", "-q");
   const hostile: Array<[string, (root: string) => void, RegExp]> = [
-    ["linked", (root) => Deno.symlinkSync(path.join(outside, ".git"), path.join(root, ".git")), /"\.git" is a symbolic link leading outside the project root.*--root/],
-    ["gitdir", (root) => Deno.writeTextFileSync(path.join(root, ".git"), `gitdir: ${outside}/.git\n`), /gitdir points outside the project root.*--root/],
+    [
+      "linked",
+      (root) => Deno.symlinkSync(path.join(outside, ".git"), path.join(root, ".git")),
+      /"\.git" is a symbolic link leading outside the project root.*--root/,
+    ],
+    [
+      "gitdir",
+      (root) => Deno.writeTextFileSync(path.join(root, ".git"), `gitdir: ${outside}/.git\n`),
+      /gitdir points outside the project root.*--root/,
+    ],
   ];
   for (const [name, setup, re] of hostile) {
     const root = path.join(t.dir, name);
@@ -214,7 +257,11 @@ Deno.test("review_changes keeps 50 long commit subjects within the smallest budg
     try {
       const r = await call(s, "review_changes", { base: "base" });
       assert(!r.isError, text(r));
-      const sc = r.structuredContent as { commits: unknown[]; commits_total: number; files: { path: string }[] };
+      const sc = r.structuredContent as {
+        commits: unknown[];
+        commits_total: number;
+        files: { path: string }[];
+      };
       assertEquals(sc.commits_total, 60);
       assert(sc.commits.length > 0 && sc.commits.length < 50, String(sc.commits.length));
       assertEquals(sc.files.map((x) => x.path), ["a.txt"]);

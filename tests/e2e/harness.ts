@@ -6,7 +6,9 @@ import * as path from "node:path";
 import { spawnClient, type Spawned } from "./spawn_client.ts";
 
 /** The checkout's real path. */
-export const APP_DIR = path.resolve(decodeURIComponent(new URL("../../", import.meta.url).pathname));
+export const APP_DIR = path.resolve(
+  decodeURIComponent(new URL("../../", import.meta.url).pathname),
+);
 const FIXTURE = path.join(APP_DIR, "tests/fixtures/project");
 
 export const PROJECT_PLACEHOLDER = "/path/to/project";
@@ -38,10 +40,19 @@ export interface ServerOptions {
 export function serverArgs(root: string, opts: ServerOptions = {}): string[] {
   const words = readmeCommand();
   const runAt = words.indexOf("run");
-  if (words[0] !== "npx" || runAt < 0) throw new Error(`unexpected README command: ${words.join(" ")}`);
-  let args = words.slice(runAt).map((w) => w.replaceAll(PROJECT_PLACEHOLDER, root).replaceAll(APP_PLACEHOLDER, APP_DIR));
+  if (words[0] !== "npx" || runAt < 0) {
+    throw new Error(`unexpected README command: ${words.join(" ")}`);
+  }
+  let args = words.slice(runAt).map((w) =>
+    w.replaceAll(PROJECT_PLACEHOLDER, root).replaceAll(APP_PLACEHOLDER, APP_DIR)
+  );
   if (opts.fakeGitHub) {
-    args = args.map((w) => (w === "--allow-net=raw.githubusercontent.com:443" ? `--allow-net=${opts.fakeGitHub!.net}` : w));
+    args = args.map((
+      w,
+    ) => (w === "--allow-net=raw.githubusercontent.com:443"
+      ? `--allow-net=${opts.fakeGitHub!.net}`
+      : w)
+    );
     args.push("--github-raw-base", opts.fakeGitHub.base);
   }
   return [...args, ...(opts.extraArgs ?? [])];
@@ -72,7 +83,9 @@ export type Connected = Spawned;
 export function connect(root: string, opts: ServerOptions = {}): Promise<Connected> {
   return spawnClient({
     command: Deno.execPath(),
-    args: opts.argsOverride ? [...opts.argsOverride, ...(opts.extraArgs ?? [])] : serverArgs(root, opts),
+    args: opts.argsOverride
+      ? [...opts.argsOverride, ...(opts.extraArgs ?? [])]
+      : serverArgs(root, opts),
     cwd: APP_DIR,
     ...(opts.env ? { env: opts.env } : {}),
   });

@@ -76,12 +76,19 @@ export function httpServerArgs(root: string, port: number, opts: HttpServerOptio
   ];
 }
 
-async function collect(stream: ReadableStream<Uint8Array>, sink: (s: string) => void): Promise<void> {
+async function collect(
+  stream: ReadableStream<Uint8Array>,
+  sink: (s: string) => void,
+): Promise<void> {
   for await (const chunk of stream.pipeThrough(new TextDecoderStream())) sink(chunk);
 }
 
 /** Spawns the server (no wait). */
-export function spawnHttpServer(root: string, port: number, opts: HttpServerOptions = {}): HttpServer {
+export function spawnHttpServer(
+  root: string,
+  port: number,
+  opts: HttpServerOptions = {},
+): HttpServer {
   const child = new Deno.Command(Deno.execPath(), {
     args: httpServerArgs(root, port, opts),
     env: { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin", NO_COLOR: "1", ...(opts.env ?? {}) },
@@ -93,7 +100,10 @@ export function spawnHttpServer(root: string, port: number, opts: HttpServerOpti
   }).spawn();
   let err = "";
   let out = "";
-  const reading = Promise.all([collect(child.stderr, (s) => (err += s)), collect(child.stdout, (s) => (out += s))]);
+  const reading = Promise.all([
+    collect(child.stderr, (s) => (err += s)),
+    collect(child.stdout, (s) => (out += s)),
+  ]);
   const exited = Promise.all([child.status, reading]).then(([status]) => status);
   const base = `http://127.0.0.1:${port}`;
   return {
@@ -122,7 +132,10 @@ export function spawnHttpServer(root: string, port: number, opts: HttpServerOpti
 }
 
 /** Starts the server and waits until /ready answers 200 (at most 30 s). */
-export async function startHttpServer(root: string, opts: HttpServerOptions = {}): Promise<HttpServer> {
+export async function startHttpServer(
+  root: string,
+  opts: HttpServerOptions = {},
+): Promise<HttpServer> {
   const s = spawnHttpServer(root, opts.port ?? freePort(), opts);
   let exited = false;
   s.exited.then(() => (exited = true));
@@ -130,7 +143,9 @@ export async function startHttpServer(root: string, opts: HttpServerOptions = {}
   while (Date.now() < deadline) {
     if (exited) {
       const st = await s.exited;
-      throw new Error(`server exited with code ${st.code} before it was ready\nstderr:\n${s.stderr()}`);
+      throw new Error(
+        `server exited with code ${st.code} before it was ready\nstderr:\n${s.stderr()}`,
+      );
     }
     try {
       const res = await fetch(`${s.base}/ready`);
@@ -151,7 +166,10 @@ export async function connectHttp(
   headers: Record<string, string> = {},
   fetchImpl?: typeof fetch,
 ): Promise<{ client: Client; transport: StreamableHTTPClientTransport; close(): Promise<void> }> {
-  const transport = new StreamableHTTPClientTransport(url, { requestInit: { headers }, ...(fetchImpl ? { fetch: fetchImpl } : {}) });
+  const transport = new StreamableHTTPClientTransport(url, {
+    requestInit: { headers },
+    ...(fetchImpl ? { fetch: fetchImpl } : {}),
+  });
   const client = new Client({ name: "e2e-http", version: "1.0.0" }, { capabilities: {} });
   await client.connect(transport);
   return {
@@ -173,7 +191,11 @@ export const INITIALIZE = {
   jsonrpc: "2.0",
   id: 1,
   method: "initialize",
-  params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "1" } },
+  params: {
+    protocolVersion: "2025-06-18",
+    capabilities: {},
+    clientInfo: { name: "raw", version: "1" },
+  },
 } as const;
 
 /** POSTs one JSON-RPC message; returns status, headers and the body as text. */
@@ -198,7 +220,9 @@ export function messagesOf(text: string): Record<string, unknown>[] {
     const v = JSON.parse(trimmed);
     return Array.isArray(v) ? v : [v];
   }
-  return trimmed.split("\n").filter((l) => l.startsWith("data: ")).map((l) => JSON.parse(l.slice(6)));
+  return trimmed.split("\n").filter((l) => l.startsWith("data: ")).map((l) =>
+    JSON.parse(l.slice(6))
+  );
 }
 
 /** Parsed JSON log lines from a server's stderr (Deno's own plain notes skipped). */
@@ -207,7 +231,11 @@ export function logLines(stderr: string): Record<string, unknown>[] {
 }
 
 /** Polls `check` every 25 ms until it holds (at most `timeoutMs`); log lines reach stderr a little late. */
-export async function waitFor(check: () => boolean, what: string, timeoutMs = 3_000): Promise<void> {
+export async function waitFor(
+  check: () => boolean,
+  what: string,
+  timeoutMs = 3_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

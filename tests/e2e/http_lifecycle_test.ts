@@ -6,15 +6,33 @@
 import * as path from "node:path";
 import { assert, assertEquals, assertMatch } from "../assert.ts";
 import { makeProject, serverArgs } from "./harness.ts";
-import { FAKE_FILES, FAKE_OWNER, FAKE_REF, FAKE_REPO, startFakeGitHub } from "../fixtures/fake_github.ts";
-import { connectHttp, freePort, httpServerArgs, INITIALIZE, rawPost, spawnHttpServer, startHttpServer, waitFor } from "./http_harness.ts";
+import {
+  FAKE_FILES,
+  FAKE_OWNER,
+  FAKE_REF,
+  FAKE_REPO,
+  startFakeGitHub,
+} from "../fixtures/fake_github.ts";
+import {
+  connectHttp,
+  freePort,
+  httpServerArgs,
+  INITIALIZE,
+  rawPost,
+  spawnHttpServer,
+  startHttpServer,
+  waitFor,
+} from "./http_harness.ts";
 import { textOf } from "./http_every_tool.ts";
 import type { CallToolResult } from "../../src/sdk.ts";
 
 const SLOW = { owner: FAKE_OWNER, repo: FAKE_REPO, ref: FAKE_REF, path: FAKE_FILES.slow };
 
 /** Runs deno with `args`, bounded; returns exit code and stderr. */
-async function runToExit(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stderr: string }> {
+async function runToExit(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stderr: string }> {
   const out = await new Deno.Command(Deno.execPath(), {
     args,
     env: { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin", NO_COLOR: "1", ...env },
@@ -43,41 +61,66 @@ function errorLine(stderr: string): string {
 Deno.test("HTTP start-up refusals are one line on stderr and exit code 2", async (t) => {
   const project = await makeProject();
   try {
-    await t.step("a non-loopback address with no authentication is refused unless the risk is accepted", async () => {
-      const port = freePort();
-      const args = httpServerArgs(project.root, port).map((a) => a.replace(`127.0.0.1:${port}`, `0.0.0.0:${port}`));
-      const r = await runToExit([...args, "--host", "0.0.0.0"]);
-      assertEquals(r.code, 2, r.stderr);
-      const lines = ownLines(r.stderr);
-      assertEquals(lines.length, 1, r.stderr);
-      assertMatch(lines[0]!, /--host: binding 0\.0\.0\.0 with no authentication .* --allow-unauthenticated-remote/);
-    });
+    await t.step(
+      "a non-loopback address with no authentication is refused unless the risk is accepted",
+      async () => {
+        const port = freePort();
+        const args = httpServerArgs(project.root, port).map((a) =>
+          a.replace(`127.0.0.1:${port}`, `0.0.0.0:${port}`)
+        );
+        const r = await runToExit([...args, "--host", "0.0.0.0"]);
+        assertEquals(r.code, 2, r.stderr);
+        const lines = ownLines(r.stderr);
+        assertEquals(lines.length, 1, r.stderr);
+        assertMatch(
+          lines[0]!,
+          /--host: binding 0\.0\.0\.0 with no authentication .* --allow-unauthenticated-remote/,
+        );
+      },
+    );
 
     await t.step("the stdio permission flags are not enough for --transport http", async () => {
       const r = await runToExit([...serverArgs(project.root), "--transport", "http"]);
       assertEquals(r.code, 2, r.stderr);
-      assertMatch(errorLine(r.stderr), /Deno may not read CODE_REVIEW_STATEFUL.*HTTP permission flags/);
+      assertMatch(
+        errorLine(r.stderr),
+        /Deno may not read CODE_REVIEW_STATEFUL.*HTTP permission flags/,
+      );
     });
 
-    await t.step("an API keys file that is missing or malformed is refused without echoing a key", async () => {
-      const dir = await Deno.realPath(await Deno.makeTempDir({ prefix: "crm-keys-" }));
-      const missing = path.join(dir, "none.txt");
-      const bad = path.join(dir, "bad.txt");
-      await Deno.writeTextFile(bad, "just-a-secret-key-without-a-name\n");
-      try {
-        for (const [file, reason] of [[missing, /does not exist/], [bad, /entry 1 is not "name:key"/]] as const) {
-          const r = await runToExit(httpServerArgs(project.root, freePort(), { apiKeysFile: file }));
-          assertEquals(r.code, 2, r.stderr);
-          assertMatch(errorLine(r.stderr), reason);
-          assert(!r.stderr.includes("just-a-secret-key"));
+    await t.step(
+      "an API keys file that is missing or malformed is refused without echoing a key",
+      async () => {
+        const dir = await Deno.realPath(await Deno.makeTempDir({ prefix: "crm-keys-" }));
+        const missing = path.join(dir, "none.txt");
+        const bad = path.join(dir, "bad.txt");
+        await Deno.writeTextFile(bad, "just-a-secret-key-without-a-name\n");
+        try {
+          for (
+            const [file, reason] of [[missing, /does not exist/], [
+              bad,
+              /entry 1 is not "name:key"/,
+            ]] as const
+          ) {
+            const r = await runToExit(
+              httpServerArgs(project.root, freePort(), { apiKeysFile: file }),
+            );
+            assertEquals(r.code, 2, r.stderr);
+            assertMatch(errorLine(r.stderr), reason);
+            assert(!r.stderr.includes("just-a-secret-key"));
+          }
+        } finally {
+          await Deno.remove(dir, { recursive: true });
         }
-      } finally {
-        await Deno.remove(dir, { recursive: true });
-      }
-    });
+      },
+    );
 
     await t.step("JWT settings must come as a set", async () => {
-      const r = await runToExit([...httpServerArgs(project.root, freePort()), "--issuer", "https://auth.example.com"]);
+      const r = await runToExit([
+        ...httpServerArgs(project.root, freePort()),
+        "--issuer",
+        "https://auth.example.com",
+      ]);
       assertEquals(r.code, 2);
       assertMatch(errorLine(r.stderr), /JWT mode needs the JWKS URL too/);
     });
@@ -95,8 +138,13 @@ Deno.test("SIGTERM with a call in flight: stop accepting, finish the call, exit 
   });
   const { client, close } = await connectHttp(server.mcpUrl);
   try {
-    const inFlight = client.callTool({ name: "fetch_github_file", arguments: SLOW }) as Promise<CallToolResult>;
-    await waitFor(() => gh.requests.some((r) => r.path.endsWith(`/${FAKE_FILES.slow}`)), "the slow fetch to start");
+    const inFlight = client.callTool({ name: "fetch_github_file", arguments: SLOW }) as Promise<
+      CallToolResult
+    >;
+    await waitFor(
+      () => gh.requests.some((r) => r.path.endsWith(`/${FAKE_FILES.slow}`)),
+      "the slow fetch to start",
+    );
     const signalled = performance.now();
     server.kill("SIGTERM");
     await waitFor(() => server.stderr().includes('"shutting down"'), "the shutdown to begin");
@@ -128,9 +176,13 @@ Deno.test("SIGTERM with a call that outlasts --shutdown-timeout-ms: the call is 
     await waitFor(() => server.stderr().includes('"listening"'), "the server to listen", 30_000);
     const { client, close } = await connectHttp(server.mcpUrl);
     try {
-      const inFlight = (client.callTool({ name: "fetch_github_file", arguments: SLOW }) as Promise<CallToolResult>)
-        .then((r) => textOf(r), (e) => `error: ${(e as Error).message}`);
-      await waitFor(() => gh.requests.some((r) => r.path.endsWith(`/${FAKE_FILES.slow}`)), "the slow fetch to start");
+      const inFlight =
+        (client.callTool({ name: "fetch_github_file", arguments: SLOW }) as Promise<CallToolResult>)
+          .then((r) => textOf(r), (e) => `error: ${(e as Error).message}`);
+      await waitFor(
+        () => gh.requests.some((r) => r.path.endsWith(`/${FAKE_FILES.slow}`)),
+        "the slow fetch to start",
+      );
       const signalled = performance.now();
       server.kill("SIGTERM");
       const status = await server.exited;

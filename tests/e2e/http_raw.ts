@@ -10,7 +10,11 @@ export interface RawAnswer {
 }
 
 /** Sends `request` as is (CRLF line ends expected) and reads until the server closes. */
-export async function rawHttp(port: number, request: string | Uint8Array, timeoutMs = 5_000): Promise<RawAnswer> {
+export async function rawHttp(
+  port: number,
+  request: string | Uint8Array,
+  timeoutMs = 5_000,
+): Promise<RawAnswer> {
   const conn = await Deno.connect({ hostname: "127.0.0.1", port });
   const timer = setTimeout(() => {
     try {
@@ -48,10 +52,17 @@ export async function rawHttp(port: number, request: string | Uint8Array, timeou
 }
 
 /** A complete request with `Connection: close`, so the server ends the exchange. */
-export function httpRequest(method: string, path: string, headers: Record<string, string>, body = ""): string {
+export function httpRequest(
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body = "",
+): string {
   const lines = [`${method} ${path} HTTP/1.1`];
   for (const [k, v] of Object.entries(headers)) lines.push(`${k}: ${v}`);
-  if (body !== "" || method === "POST") lines.push(`content-length: ${new TextEncoder().encode(body).byteLength}`);
+  if (body !== "" || method === "POST") {
+    lines.push(`content-length: ${new TextEncoder().encode(body).byteLength}`);
+  }
   lines.push("connection: close");
   return lines.join("\r\n") + "\r\n\r\n" + body;
 }

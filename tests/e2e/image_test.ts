@@ -16,7 +16,11 @@ import { denoImageCommand } from "../container_command.ts";
 
 const decode = (b: Uint8Array) => new TextDecoder().decode(b);
 
-async function sh(cmd: string, args: string[], opts: { cwd?: string; timeoutMs?: number } = {}): Promise<string> {
+async function sh(
+  cmd: string,
+  args: string[],
+  opts: { cwd?: string; timeoutMs?: number } = {},
+): Promise<string> {
   const out = await new Deno.Command(cmd, {
     args,
     cwd: opts.cwd ?? APP_DIR,
@@ -26,7 +30,13 @@ async function sh(cmd: string, args: string[], opts: { cwd?: string; timeoutMs?:
     stderr: "piped",
     signal: AbortSignal.timeout(opts.timeoutMs ?? 600_000),
   }).output();
-  if (!out.success) throw new Error(`${cmd} ${args.join(" ")} failed (${out.code}):\n${decode(out.stderr)}\n${decode(out.stdout)}`);
+  if (!out.success) {
+    throw new Error(
+      `${cmd} ${args.join(" ")} failed (${out.code}):\n${decode(out.stderr)}\n${
+        decode(out.stdout)
+      }`,
+    );
+  }
   return decode(out.stdout);
 }
 
@@ -52,9 +62,20 @@ async function listTree(dir: string, rel = ""): Promise<string[]> {
 }
 
 Deno.test("container image: FROM scratch, ldd's libraries only, user 65532, read-only /workspace; health, initialize and tool calls over HTTP under chroot", async () => {
-  assertEquals((await sh("id", ["-u"])).trim(), "0", "the image test needs root (buildah's vfs storage, chroot, namespaces)");
+  assertEquals(
+    (await sh("id", ["-u"])).trim(),
+    "0",
+    "the image test needs root (buildah's vfs storage, chroot, namespaces)",
+  );
   const storage = await Deno.makeTempDir({ dir: "/var/tmp", prefix: "crm-image-" });
-  const buildah = ["--storage-driver", "vfs", "--root", `${storage}/root`, "--runroot", `${storage}/runroot`];
+  const buildah = [
+    "--storage-driver",
+    "vfs",
+    "--root",
+    `${storage}/root`,
+    "--runroot",
+    `${storage}/runroot`,
+  ];
   const tag = "localhost/code-review-mcp:test";
   const project = await makeProject();
   const work = await Deno.makeTempDir({ prefix: "crm-image-run-" });
@@ -62,22 +83,37 @@ Deno.test("container image: FROM scratch, ldd's libraries only, user 65532, read
   try {
     const built = await sh("sh", ["container/build_image.sh", "--storage", storage, "--tag", tag]);
     const summary = built.trim().split("\n").at(-1)!;
-    assertMatch(summary, /^build_image: localhost\/code-review-mcp:test \((binary|deno-run) stage\) \d/);
+    assertMatch(
+      summary,
+      /^build_image: localhost\/code-review-mcp:test \((binary|deno-run) stage\) \d/,
+    );
     console.error(summary);
     const binaryStage = summary.includes("(binary stage)");
     const program = binaryStage ? ["/code-review-mcp"] : denoImageCommand();
 
-    const inspected = JSON.parse(await sh("buildah", [...buildah, "inspect", "--type", "image", tag]));
+    const inspected = JSON.parse(
+      await sh("buildah", [...buildah, "inspect", "--type", "image", tag]),
+    );
     const config: DockerConfig = inspected.Docker.config;
     assertEquals(config.User, "65532:65532");
     assertEquals(Object.keys(config.ExposedPorts), [`${CONTAINER.port}/tcp`]);
     assertEquals(config.Entrypoint, program);
     assertEquals(config.Healthcheck.Test, ["CMD", ...program, "healthcheck"]);
     assertEquals(config.WorkingDir, CONTAINER.root);
-    for (const kv of [`CODE_REVIEW_ROOT=${CONTAINER.root}`, "CODE_REVIEW_TRANSPORT=http", "CODE_REVIEW_HOST=0.0.0.0"]) {
+    for (
+      const kv of [
+        `CODE_REVIEW_ROOT=${CONTAINER.root}`,
+        "CODE_REVIEW_TRANSPORT=http",
+        "CODE_REVIEW_HOST=0.0.0.0",
+      ]
+    ) {
       assert(config.Env.includes(kv), kv);
     }
-    assertEquals(inspected.Docker.rootfs.diff_ids.length, 1, "one layer: scratch plus the staged file system");
+    assertEquals(
+      inspected.Docker.rootfs.diff_ids.length,
+      1,
+      "one layer: scratch plus the staged file system",
+    );
 
     ctr = (await sh("buildah", [...buildah, "from", "--pull-never", tag])).trim();
     const mnt = (await sh("buildah", [...buildah, "mount", ctr])).trim();
@@ -89,20 +125,29 @@ Deno.test("container image: FROM scratch, ldd's libraries only, user 65532, read
       .filter((p): p is string => p !== undefined)
       .map((p) => p.slice(1));
     assert(libs.some((l) => l.includes("libc.so")), libs.join(" "));
-    const files = (await listTree(mnt)).filter((f) => !f.startsWith("app/") && !f.startsWith("deno-dir/"));
+    const files = (await listTree(mnt)).filter((f) =>
+      !f.startsWith("app/") && !f.startsWith("deno-dir/")
+    );
     assertEquals(files.sort(), [exe, "etc/group", "etc/passwd", ...libs].sort());
     assertEquals((await Deno.stat(path.join(mnt, "tmp"))).mode! & 0o7777, 0o1777);
     for (const shell of ["bin/sh", "usr/bin/sh", "bin/busybox"]) {
-      assert(!(await Deno.stat(path.join(mnt, shell)).then(() => true, () => false)), `${shell} in the image`);
+      assert(
+        !(await Deno.stat(path.join(mnt, shell)).then(() => true, () => false)),
+        `${shell} in the image`,
+      );
     }
     const size = Number((await sh("du", ["-sb", mnt])).split(/\s/)[0]);
-    console.error(`image file system: ${(size / 1048576).toFixed(1)} MiB (${exe}, ${libs.length} libraries)`);
+    console.error(
+      `image file system: ${(size / 1048576).toFixed(1)} MiB (${exe}, ${libs.length} libraries)`,
+    );
 
     // Run the entrypoint as the image says: its user, its environment, /proc, the project read-only.
     const apiKey = crypto.randomUUID().replaceAll("-", "");
     const env = [...config.Env, `CODE_REVIEW_API_KEYS=image-test:${apiKey}`];
     const chrootBin = (await sh("sh", ["-c", "command -v chroot || echo /usr/sbin/chroot"])).trim(); // env -i drops the host's PATH
-    const chroot = (argv: string[]) => ["env", "-i", ...env, chrootBin, `--userspec=${config.User}`, mnt, ...argv].map(shellQuote).join(" ");
+    const chroot = (argv: string[]) =>
+      ["env", "-i", ...env, chrootBin, `--userspec=${config.User}`, mnt, ...argv].map(shellQuote)
+        .join(" ");
     const script = [
       "set -eu",
       "ip link set lo up",
@@ -113,13 +158,34 @@ Deno.test("container image: FROM scratch, ldd's libraries only, user 65532, read
       `${chroot(config.Entrypoint)} > ${shellQuote(work)}/server.log 2>&1 &`,
       "server=$!",
       `cd ${shellQuote(APP_DIR)}`,
-      `${shellQuote(Deno.execPath())} run --allow-net=127.0.0.1:${CONTAINER.port} tests/fixtures/image_client.ts ${apiKey} > ${shellQuote(work)}/client.json || true`,
-      `if ${chroot(config.Healthcheck.Test.slice(1))} > ${shellQuote(work)}/health.log 2>&1; then echo 0; else echo $?; fi > ${shellQuote(work)}/health.code`,
-      `(echo probe > ${shellQuote(mnt)}/workspace/written-by-root) 2> ${shellQuote(work)}/write.log || true`,
+      `${
+        shellQuote(Deno.execPath())
+      } run --allow-net=127.0.0.1:${CONTAINER.port} tests/fixtures/image_client.ts ${apiKey} > ${
+        shellQuote(work)
+      }/client.json || true`,
+      `if ${chroot(config.Healthcheck.Test.slice(1))} > ${
+        shellQuote(work)
+      }/health.log 2>&1; then echo 0; else echo $?; fi > ${shellQuote(work)}/health.code`,
+      `(echo probe > ${shellQuote(mnt)}/workspace/written-by-root) 2> ${
+        shellQuote(work)
+      }/write.log || true`,
       'kill -TERM "$server" 2>/dev/null || true',
       'wait "$server" || true',
     ].join("\n");
-    await sh("timeout", ["180", "unshare", "--net", "--mount", "--propagation", "private", "--pid", "--fork", "--kill-child", "sh", "-c", script]);
+    await sh("timeout", [
+      "180",
+      "unshare",
+      "--net",
+      "--mount",
+      "--propagation",
+      "private",
+      "--pid",
+      "--fork",
+      "--kill-child",
+      "sh",
+      "-c",
+      script,
+    ]);
 
     const serverLog = await Deno.readTextFile(path.join(work, "server.log"));
     const raw = await Deno.readTextFile(path.join(work, "client.json"));
@@ -128,16 +194,30 @@ Deno.test("container image: FROM scratch, ldd's libraries only, user 65532, read
     assertEquals(r.healthy, true, serverLog);
     assertEquals(r.unauthenticatedStatus, 401);
     assertEquals(r.server.name, "code-review-mcp");
-    assertEquals(r.tools, ["fetch_github_file", "get_diff", "list_directory", "read_file", "review_changes", "run_linter", "search_code"]);
+    assertEquals(r.tools, [
+      "fetch_github_file",
+      "get_diff",
+      "list_directory",
+      "read_file",
+      "review_changes",
+      "run_linter",
+      "search_code",
+    ]);
     assertEquals(r.listed.isError, false, r.listed.text);
     assert(r.listed.text.includes("src/"), r.listed.text);
     assertEquals(r.outside.isError, true);
     assert(!r.outside.text.includes("root:x:0:0"), r.outside.text);
     assertEquals(r.lint.isError, false, r.lint.text);
     assertMatch(r.lint.text, /ruff (\S+ )?found \d+ issues? in src\/app\.py/);
-    assertEquals((await Deno.readTextFile(path.join(work, "health.code"))).trim(), "0", await Deno.readTextFile(path.join(work, "health.log")));
+    assertEquals(
+      (await Deno.readTextFile(path.join(work, "health.code"))).trim(),
+      "0",
+      await Deno.readTextFile(path.join(work, "health.log")),
+    );
     assertMatch(await Deno.readTextFile(path.join(work, "write.log")), /Read-only file system/);
-    assert(!(await Deno.stat(path.join(project.root, "written-by-root")).then(() => true, () => false)));
+    assert(
+      !(await Deno.stat(path.join(project.root, "written-by-root")).then(() => true, () => false)),
+    );
   } finally {
     if (ctr) await sh("buildah", [...buildah, "rm", ctr]).catch(() => {});
     await sh("buildah", [...buildah, "rmi", "--all", "--force"]).catch(() => {});

@@ -14,7 +14,16 @@ async function inspector(root: string, args: string[]): Promise<unknown> {
   try {
     out = await new Deno.Command("npx", {
       // Everything after "--" is the server's command line, not the Inspector's options.
-      args: ["--offline", "-y", INSPECTOR, "--cli", ...args, "--", Deno.execPath(), ...serverArgs(root)],
+      args: [
+        "--offline",
+        "-y",
+        INSPECTOR,
+        "--cli",
+        ...args,
+        "--",
+        Deno.execPath(),
+        ...serverArgs(root),
+      ],
       env: { NO_COLOR: "1" },
       stdin: "null",
       stdout: "piped",
@@ -25,7 +34,13 @@ async function inspector(root: string, args: string[]): Promise<unknown> {
   }
   const stdout = new TextDecoder().decode(out.stdout);
   const stderr = new TextDecoder().decode(out.stderr);
-  assertEquals(out.code, 0, `inspector ${args.join(" ")} failed (is ${INSPECTOR} in npm's cache? .ci/run installs it):\n${stderr}`);
+  assertEquals(
+    out.code,
+    0,
+    `inspector ${
+      args.join(" ")
+    } failed (is ${INSPECTOR} in npm's cache? .ci/run installs it):\n${stderr}`,
+  );
   return JSON.parse(stdout);
 }
 
@@ -39,15 +54,26 @@ const CALLS: Record<string, string[]> = {
 Deno.test("the MCP Inspector CLI lists our tools and calls them over stdio", async (t) => {
   const project = await makeProject();
   try {
-    const listed = await inspector(project.root, ["--method", "tools/list"]) as { tools: { name: string; annotations?: Record<string, unknown> }[] };
+    const listed = await inspector(project.root, ["--method", "tools/list"]) as {
+      tools: { name: string; annotations?: Record<string, unknown> }[];
+    };
     await t.step("tools/list shows every tool, in the server's order, with its annotations", () => {
       assertEquals(listed.tools.map((x) => x.name), TOOLS.map((x) => x.name));
-      for (const tool of listed.tools) assertEquals(tool.annotations?.["readOnlyHint"] !== undefined, true, tool.name);
+      for (const tool of listed.tools) {
+        assertEquals(tool.annotations?.["readOnlyHint"] !== undefined, true, tool.name);
+      }
     });
     for (const [name, args] of Object.entries(CALLS)) {
       await t.step(`tools/call ${name}`, async () => {
         assert(listed.tools.some((x) => x.name === name), `${name} is not listed`);
-        const r = await inspector(project.root, ["--method", "tools/call", "--tool-name", name, "--tool-arg", ...args]) as {
+        const r = await inspector(project.root, [
+          "--method",
+          "tools/call",
+          "--tool-name",
+          name,
+          "--tool-arg",
+          ...args,
+        ]) as {
           isError?: boolean;
           content: { type: string; text?: string }[];
         };

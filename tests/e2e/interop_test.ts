@@ -9,11 +9,28 @@
 import { assert, assertEquals, assertMatch } from "../assert.ts";
 import { makeProject, serverArgs } from "./harness.ts";
 import { startHttpServer } from "./http_harness.ts";
-import { FAKE_FILES, FAKE_OWNER, FAKE_REF, FAKE_REPO, startFakeGitHub } from "../fixtures/fake_github.ts";
-import { CLIENT_KINDS, type ClientKind, connectClient, EXPECTED_VERSION, is2025, LOG_LEVEL_META_KEY, type McpSession, type Target, type ToolInfo } from "./interop_clients.ts";
+import {
+  FAKE_FILES,
+  FAKE_OWNER,
+  FAKE_REF,
+  FAKE_REPO,
+  startFakeGitHub,
+} from "../fixtures/fake_github.ts";
+import {
+  CLIENT_KINDS,
+  type ClientKind,
+  connectClient,
+  EXPECTED_VERSION,
+  is2025,
+  LOG_LEVEL_META_KEY,
+  type McpSession,
+  type Target,
+  type ToolInfo,
+} from "./interop_clients.ts";
 import type { CallToolResult } from "../../src/sdk.ts";
 
-const text = (r: CallToolResult) => r.content.map((c) => (c.type === "text" ? c.text : "")).join("\n");
+const text = (r: CallToolResult) =>
+  r.content.map((c) => (c.type === "text" ? c.text : "")).join("\n");
 
 /** Arguments for the tools this test knows; any other tool gets arguments built from its schema. */
 const KNOWN_ARGS: Record<string, Record<string, unknown>> = {
@@ -32,7 +49,11 @@ export function argsFromSchema(tool: ToolInfo): Record<string, unknown> {
     else if (p.type === "integer" || p.type === "number") args[name] = 1;
     else if (p.type === "boolean") args[name] = false;
     else if (p.type === "array") args[name] = [];
-    else args[name] = /path|file/i.test(name) ? "src/app.py" : /dir|folder/i.test(name) ? "." : "app";
+    else {args[name] = /path|file/i.test(name)
+        ? "src/app.py"
+        : /dir|folder/i.test(name)
+        ? "."
+        : "app";}
   }
   return args;
 }
@@ -47,16 +68,27 @@ async function eventually(probe: () => boolean, what: string): Promise<void> {
 }
 
 /** The checks every cell runs; `serverLog` reads the server's stderr (JSON lines). */
-async function exercise(t: Deno.TestContext, s: McpSession, f: Fixtures, serverLog: () => string, serverCancels = true): Promise<void> {
+async function exercise(
+  t: Deno.TestContext,
+  s: McpSession,
+  f: Fixtures,
+  serverLog: () => string,
+  serverCancels = true,
+): Promise<void> {
   const root = f.root;
   if (s.kind !== "v1") {
-    await t.step("speaks the expected protocol revision", () => assertEquals(s.protocolVersion(), EXPECTED_VERSION[s.kind]));
+    await t.step(
+      "speaks the expected protocol revision",
+      () => assertEquals(s.protocolVersion(), EXPECTED_VERSION[s.kind]),
+    );
   }
 
   const tools = await s.listTools();
   await t.step("tools/list lists the core tools, in a stable order", async () => {
     const names = tools.map((x) => x.name);
-    for (const n of Object.keys(KNOWN_ARGS)) assert(names.includes(n), `${n} missing from ${names}`);
+    for (const n of Object.keys(KNOWN_ARGS)) {
+      assert(names.includes(n), `${n} missing from ${names}`);
+    }
     assertEquals((await s.listTools()).map((x) => x.name), names);
   });
 
@@ -86,7 +118,11 @@ async function exercise(t: Deno.TestContext, s: McpSession, f: Fixtures, serverL
     assert(prompts.length >= 2, JSON.stringify(prompts));
     for (const p of prompts) {
       const args: Record<string, string> = {};
-      for (const a of p.arguments ?? []) if (a.required) args[a.name] = a.name.includes("path") ? "src/app.py" : "x";
+      for (const a of p.arguments ?? []) {
+        if (a.required) {
+          args[a.name] = a.name.includes("path") ? "src/app.py" : "x";
+        }
+      }
       const got = await s.getPrompt(p.name, args);
       assert(got.messages.length > 0, p.name);
       if ("file_path" in args) assert(JSON.stringify(got.messages).includes("src/app.py"), p.name);
@@ -94,7 +130,9 @@ async function exercise(t: Deno.TestContext, s: McpSession, f: Fixtures, serverL
   });
 
   await t.step("a path is completed", async () => {
-    assertEquals(await s.completePromptArg("security_review", "file_path", "src/a"), ["src/app.py"]);
+    assertEquals(await s.completePromptArg("security_review", "file_path", "src/a"), [
+      "src/app.py",
+    ]);
   });
 
   await t.step("progress arrives during run_linter", async () => {
@@ -102,24 +140,34 @@ async function exercise(t: Deno.TestContext, s: McpSession, f: Fixtures, serverL
     // SDK clients handle a notification a microtask later than a response read in the same
     // chunk, and drop progress that arrives with the result of a call that took no time.
     const seen: number[] = [];
-    const r = await s.callTool("run_linter", { file_path: "src/app.py", linter: "pylint" }, { onprogress: (p) => seen.push(p.progress) });
+    const r = await s.callTool("run_linter", { file_path: "src/app.py", linter: "pylint" }, {
+      onprogress: (p) => seen.push(p.progress),
+    });
     assert(!r.isError, text(r));
     assert(seen.includes(0), `no progress notification: ${JSON.stringify(seen)}`);
   });
 
   await t.step(
-    serverCancels ? "a slow call is cancelled on the server too" : "a slow call is abandoned by the client; the server bounds it",
+    serverCancels
+      ? "a slow call is cancelled on the server too"
+      : "a slow call is abandoned by the client; the server bounds it",
     async () => {
       const before = outcomes(serverLog(), "fetch_github_file");
       const ac = new AbortController();
       const slowPath = `slow-${crypto.randomUUID()}.txt`;
-      const call = s.callTool("fetch_github_file", { ...KNOWN_ARGS.fetch_github_file!, path: slowPath }, { signal: ac.signal });
+      const call = s.callTool("fetch_github_file", {
+        ...KNOWN_ARGS.fetch_github_file!,
+        path: slowPath,
+      }, { signal: ac.signal });
       const failed = call.then(() => "answered", (e: Error) => `${e.name}: ${e.message}`);
       // Abort once the server's request has reached the slow route (it holds it for a minute).
       await eventually(() => f.requested(slowPath), "the server fetches the slow file");
       ac.abort();
       assertMatch(await failed, /abort/i);
-      await eventually(() => outcomes(serverLog(), "fetch_github_file").length > before.length, "the server ends the call");
+      await eventually(
+        () => outcomes(serverLog(), "fetch_github_file").length > before.length,
+        "the server ends the call",
+      );
       const outcome = outcomes(serverLog(), "fetch_github_file").at(-1);
       // A stateless 2025 request's cancellation (a notification in a POST of its own) cannot reach
       // the call, which ends at the server's fetch bound (--fetch-timeout-ms) instead.
@@ -143,7 +191,9 @@ interface Fixtures {
   requested(file: string): boolean;
 }
 
-async function withFixtures(fn: (root: string, gh: { base: string; net: string }, f: Fixtures) => Promise<void>): Promise<void> {
+async function withFixtures(
+  fn: (root: string, gh: { base: string; net: string }, f: Fixtures) => Promise<void>,
+): Promise<void> {
   const project = await makeProject();
   const bin = await Deno.makeTempDir({ prefix: "crm-interop-bin-" });
   await Deno.writeTextFile(`${bin}/pylint`, "#!/bin/sh\nsleep 1\necho '[]'\n", { mode: 0o755 });
@@ -167,7 +217,13 @@ Deno.test("interop over stdio: v1, v2 default and v2 pinned to 2026-07-28 use ev
   await withFixtures(async (root, fakeGitHub, f) => {
     for (const kind of CLIENT_KINDS) {
       await t.step(kind, async (t) => {
-        const target: Target = { transport: "stdio", command: Deno.execPath(), args: serverArgs(root, { fakeGitHub }), cwd: root, env: { PATH: f.path } };
+        const target: Target = {
+          transport: "stdio",
+          command: Deno.execPath(),
+          args: serverArgs(root, { fakeGitHub }),
+          cwd: root,
+          env: { PATH: f.path },
+        };
         const s = await connectClient(kind, target);
         try {
           await exercise(t, s, f, () => s.stderr());
@@ -184,17 +240,24 @@ for (const stateful of [false, true]) {
   Deno.test(`interop over HTTP (${mode}): v1, v2 default and v2 pinned to 2026-07-28 use every tool, resource and prompt`, async (t) => {
     await withFixtures(async (root, fakeGitHub, f) => {
       // The fetch bound ends what a stateless 2025 client cannot cancel, well before the fake's minute.
-      const server = await startHttpServer(root, { fakeGitHub, env: { PATH: f.path }, extraArgs: [...(stateful ? ["--stateful"] : []), "--fetch-timeout-ms", "3000"] });
+      const server = await startHttpServer(root, {
+        fakeGitHub,
+        env: { PATH: f.path },
+        extraArgs: [...(stateful ? ["--stateful"] : []), "--fetch-timeout-ms", "3000"],
+      });
       try {
         for (const kind of CLIENT_KINDS) {
-          await t.step(`${kind}${stateful && !is2025(kind) ? " (stateless even here)" : ""}`, async (t) => {
-            const s = await connectClient(kind, { transport: "http", url: server.mcpUrl });
-            try {
-              await exercise(t, s, f, () => server.stderr(), stateful || !is2025(kind));
-            } finally {
-              await s.close();
-            }
-          });
+          await t.step(
+            `${kind}${stateful && !is2025(kind) ? " (stateless even here)" : ""}`,
+            async (t) => {
+              const s = await connectClient(kind, { transport: "http", url: server.mcpUrl });
+              try {
+                await exercise(t, s, f, () => server.stderr(), stateful || !is2025(kind));
+              } finally {
+                await s.close();
+              }
+            },
+          );
         }
       } finally {
         await server.stop();
@@ -208,8 +271,18 @@ Deno.test("logging (deprecated) is kept: a 2025 client after logging/setLevel, a
     const server = await startHttpServer(root, { fakeGitHub });
     try {
       const cells: [ClientKind, Target][] = [
-        ["v1", { transport: "stdio", command: Deno.execPath(), args: serverArgs(root, { fakeGitHub }), cwd: root }],
-        ["v2-2026", { transport: "stdio", command: Deno.execPath(), args: serverArgs(root, { fakeGitHub }), cwd: root }],
+        ["v1", {
+          transport: "stdio",
+          command: Deno.execPath(),
+          args: serverArgs(root, { fakeGitHub }),
+          cwd: root,
+        }],
+        ["v2-2026", {
+          transport: "stdio",
+          command: Deno.execPath(),
+          args: serverArgs(root, { fakeGitHub }),
+          cwd: root,
+        }],
         ["v2-2026", { transport: "http", url: server.mcpUrl }],
       ];
       for (const [kind, target] of cells) {
@@ -219,16 +292,29 @@ Deno.test("logging (deprecated) is kept: a 2025 client after logging/setLevel, a
           if (kind === "v2-2026") {
             await s.callTool("read_file", { file_path: "src/app.py" });
             assertEquals(s.logMessages().length, 0, `${where}: no level in _meta, no log`);
-            await s.callTool("read_file", { file_path: "src/app.py" }, { meta: { [LOG_LEVEL_META_KEY]: "info" } });
+            await s.callTool("read_file", { file_path: "src/app.py" }, {
+              meta: { [LOG_LEVEL_META_KEY]: "info" },
+            });
             assertEquals(s.logMessages().length, 0, `${where}: debug lines stay below "info"`);
-            await s.callTool("read_file", { file_path: "src/app.py" }, { meta: { [LOG_LEVEL_META_KEY]: "debug" } });
+            await s.callTool("read_file", { file_path: "src/app.py" }, {
+              meta: { [LOG_LEVEL_META_KEY]: "debug" },
+            });
           } else {
             await s.setLoggingLevel("debug");
             await s.callTool("read_file", { file_path: "src/app.py" });
           }
           await eventually(() => s.logMessages().length > 0, `${where}: a log message`);
-          const m = s.logMessages()[0] as { level: string; logger: string; data: { tool: string; outcome: string } };
-          assertEquals([m.level, m.logger, m.data.tool, m.data.outcome], ["debug", "tool", "read_file", "ok"], where);
+          const m = s.logMessages()[0] as {
+            level: string;
+            logger: string;
+            data: { tool: string; outcome: string };
+          };
+          assertEquals([m.level, m.logger, m.data.tool, m.data.outcome], [
+            "debug",
+            "tool",
+            "read_file",
+            "ok",
+          ], where);
         } finally {
           await s.close();
         }
@@ -243,7 +329,11 @@ Deno.test("auth info and request headers reach the tool handler in both eras (HT
   await withFixtures(async (root, fakeGitHub) => {
     const key = "interop-key-0123456789abcdef";
     for (const stateful of [false, true]) {
-      const server = await startHttpServer(root, { fakeGitHub, env: { CODE_REVIEW_API_KEYS: `alice:${key}` }, extraArgs: stateful ? ["--stateful"] : [] });
+      const server = await startHttpServer(root, {
+        fakeGitHub,
+        env: { CODE_REVIEW_API_KEYS: `alice:${key}` },
+        extraArgs: stateful ? ["--stateful"] : [],
+      });
       try {
         for (const kind of CLIENT_KINDS) {
           const requestId = `interop-${kind}-${stateful ? "stateful" : "stateless"}`;
@@ -259,10 +349,19 @@ Deno.test("auth info and request headers reach the tool handler in both eras (HT
             await s.close();
           }
           const logged = () =>
-            server.stderr().split("\n").filter((l) => l.includes('"tool call"')).map((l) => JSON.parse(l) as Record<string, unknown>)
+            server.stderr().split("\n").filter((l) => l.includes('"tool call"')).map((l) =>
+              JSON.parse(l) as Record<string, unknown>
+            )
               .find((l) => String(l["requestId"]).startsWith(`${requestId}.`));
-          await eventually(() => logged() !== undefined, `${requestId}: a tool call logged under the client's X-Request-Id`);
-          assertEquals(logged()!["subject"], "alice", `${requestId}: the key's subject reached the handler`);
+          await eventually(
+            () => logged() !== undefined,
+            `${requestId}: a tool call logged under the client's X-Request-Id`,
+          );
+          assertEquals(
+            logged()!["subject"],
+            "alice",
+            `${requestId}: the key's subject reached the handler`,
+          );
         }
       } finally {
         await server.stop();

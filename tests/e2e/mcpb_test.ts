@@ -10,17 +10,45 @@ import { callTool, resultText, spawnClient } from "./spawn_client.ts";
 import { denoCompileFlags } from "../../src/sandbox/permissions.ts";
 import { TOOLS } from "../../src/tools/mod.ts";
 import { VERSION } from "../../src/version.ts";
-import { KNOWN_VARIABLES, type McpConfig, resolveMcpConfig, variablesIn } from "../../scripts/lib/mcpb_config.ts";
+import {
+  KNOWN_VARIABLES,
+  type McpConfig,
+  resolveMcpConfig,
+  variablesIn,
+} from "../../scripts/lib/mcpb_config.ts";
 import { binaryFileName, bundleFileName, targetByTriple } from "../../scripts/lib/targets.ts";
 
 const manifest = JSON.parse(await Deno.readTextFile(path.join(APP_DIR, "mcpb/manifest.json")));
 
 /** Top-level keys of a v0.3 manifest. */
 const V03_KEYS = [
-  "$schema", "manifest_version", "name", "display_name", "version", "description", "long_description", "author",
-  "repository", "homepage", "documentation", "support", "icon", "icons", "screenshots", "server", "tools",
-  "tools_generated", "prompts", "prompts_generated", "keywords", "license", "privacy_policies", "compatibility",
-  "user_config", "localization", "_meta",
+  "$schema",
+  "manifest_version",
+  "name",
+  "display_name",
+  "version",
+  "description",
+  "long_description",
+  "author",
+  "repository",
+  "homepage",
+  "documentation",
+  "support",
+  "icon",
+  "icons",
+  "screenshots",
+  "server",
+  "tools",
+  "tools_generated",
+  "prompts",
+  "prompts_generated",
+  "keywords",
+  "license",
+  "privacy_policies",
+  "compatibility",
+  "user_config",
+  "localization",
+  "_meta",
 ];
 
 Deno.test("the MCPB manifest has the v0.3 shape: binary server, required directory root, optional sensitive token, platform overrides", () => {
@@ -28,7 +56,9 @@ Deno.test("the MCPB manifest has the v0.3 shape: binary server, required directo
   assertEquals(manifest.manifest_version, "0.3");
   assertEquals(manifest.name, "code-review-mcp");
   assertEquals(manifest.version, VERSION);
-  for (const k of ["description", "display_name"]) assert(typeof manifest[k] === "string" && manifest[k].length > 0, k);
+  for (const k of ["description", "display_name"]) {
+    assert(typeof manifest[k] === "string" && manifest[k].length > 0, k);
+  }
   assert(typeof manifest.author?.name === "string");
 
   const server = manifest.server;
@@ -48,17 +78,23 @@ Deno.test("the MCPB manifest has the v0.3 shape: binary server, required directo
   assertEquals(uc.github_token.type, "string");
   assertEquals(uc.github_token.sensitive, true);
   assertEquals(uc.github_token.required, false);
-  for (const o of Object.values(uc) as { title: string; description: string }[]) assert(o.title && o.description);
+  for (const o of Object.values(uc) as { title: string; description: string }[]) {
+    assert(o.title && o.description);
+  }
 
   const used = variablesIn(JSON.stringify(c));
   for (const v of used) {
     if (v.startsWith("user_config.")) assert(v.slice(12) in uc, `${v} is not declared`);
     else assert(KNOWN_VARIABLES.includes(v), `unknown variable ${v}`);
   }
-  for (const key of Object.keys(uc)) assert(used.includes(`user_config.${key}`), `${key} is never used`);
+  for (const key of Object.keys(uc)) {
+    assert(used.includes(`user_config.${key}`), `${key} is never used`);
+  }
 
   assertEquals(manifest.tools.map((t: { name: string }) => t.name), TOOLS.map((t) => t.name));
-  for (const p of manifest.compatibility.platforms) assert(["darwin", "win32", "linux"].includes(p), p);
+  for (const p of manifest.compatibility.platforms) {
+    assert(["darwin", "win32", "linux"].includes(p), p);
+  }
 });
 
 Deno.test("pack-mcpb puts the manifest and the executable program in one bundle per target, and lists it in SHA256SUMS", async () => {
@@ -66,9 +102,21 @@ Deno.test("pack-mcpb puts the manifest and the executable program in one bundle 
   try {
     const linux = targetByTriple("x86_64-unknown-linux-gnu")!;
     const windows = targetByTriple("x86_64-pc-windows-msvc")!;
-    for (const t of [linux, windows]) await Deno.writeTextFile(path.join(tmp, binaryFileName(t)), `stand-in for ${t.triple}`);
+    for (const t of [linux, windows]) {
+      await Deno.writeTextFile(path.join(tmp, binaryFileName(t)), `stand-in for ${t.triple}`);
+    }
     const out = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "--allow-read", `--allow-write=${tmp}`, "--allow-env=SOURCE_DATE_EPOCH", "scripts/pack_mcpb.ts", "--binaries", tmp, "--out", tmp],
+      args: [
+        "run",
+        "--allow-read",
+        `--allow-write=${tmp}`,
+        "--allow-env=SOURCE_DATE_EPOCH",
+        "scripts/pack_mcpb.ts",
+        "--binaries",
+        tmp,
+        "--out",
+        tmp,
+      ],
       cwd: APP_DIR,
       stdout: "piped",
       stderr: "piped",
@@ -82,8 +130,14 @@ Deno.test("pack-mcpb puts the manifest and the executable program in one bundle 
       "  'entry': m['server']['entry_point'], 'platforms': m['compatibility']['platforms'], 'version': m['version'],",
       "  'program': z.read(m['server']['entry_point']).decode()}))",
     ].join("\n");
-    for (const [t, program] of [[linux, "code-review-mcp"], [windows, "code-review-mcp.exe"]] as const) {
-      const py = await new Deno.Command("python3", { args: ["-c", script, path.join(tmp, bundleFileName(t))], stdout: "piped", stderr: "piped" }).output();
+    for (
+      const [t, program] of [[linux, "code-review-mcp"], [windows, "code-review-mcp.exe"]] as const
+    ) {
+      const py = await new Deno.Command("python3", {
+        args: ["-c", script, path.join(tmp, bundleFileName(t))],
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
       assert(py.success, new TextDecoder().decode(py.stderr));
       assertEquals(JSON.parse(new TextDecoder().decode(py.stdout)), {
         files: [["manifest.json", 0o644], [`server/${program}`, 0o755]],
@@ -94,7 +148,10 @@ Deno.test("pack-mcpb puts the manifest and the executable program in one bundle 
       });
     }
     const sums = await Deno.readTextFile(path.join(tmp, "SHA256SUMS"));
-    assertEquals(sums.trim().split("\n").map((l) => l.split("  ")[1]), [bundleFileName(linux), bundleFileName(windows)].sort());
+    assertEquals(
+      sums.trim().split("\n").map((l) => l.split("  ")[1]),
+      [bundleFileName(linux), bundleFileName(windows)].sort(),
+    );
   } finally {
     await Deno.remove(tmp, { recursive: true });
   }

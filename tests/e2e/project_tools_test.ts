@@ -12,7 +12,11 @@ function text(r: CallToolResult): string {
   return r.content.map((c) => (c.type === "text" ? c.text : "")).join("\n");
 }
 
-async function call(s: Connected, name: string, args: Record<string, unknown>): Promise<CallToolResult> {
+async function call(
+  s: Connected,
+  name: string,
+  args: Record<string, unknown>,
+): Promise<CallToolResult> {
   return (await s.client.callTool({ name, arguments: args })) as CallToolResult;
 }
 
@@ -31,11 +35,17 @@ function key(d: Finding): string {
 
 /** Adds a small project beside the fixture's files: ignored, vendored, nested and minified content. */
 async function grow(root: string): Promise<void> {
-  const w = (rel: string, body: string) => Deno.mkdir(path.dirname(path.join(root, rel)), { recursive: true }).then(() => Deno.writeTextFile(path.join(root, rel), body));
+  const w = (rel: string, body: string) =>
+    Deno.mkdir(path.dirname(path.join(root, rel)), { recursive: true }).then(() =>
+      Deno.writeTextFile(path.join(root, rel), body)
+    );
   await w(".gitignore", "generated/\n*.log\n!keep.log\n");
   await w("pkg/__init__.py", "");
   await w("pkg/users.py", "import os\n\n\ndef get_user(uid):\n    return uid\n");
-  await w("pkg/views.py", "from pkg.users import get_user\n\n\ndef show(uid):\n    return get_user(uid)\n");
+  await w(
+    "pkg/views.py",
+    "from pkg.users import get_user\n\n\ndef show(uid):\n    return get_user(uid)\n",
+  );
   await w("pkg/sub/.gitignore", "local_only.py\n");
   await w("pkg/sub/local_only.py", "import sys\nget_user = 1\n");
   await w("pkg/sub/tool.py", "import json\nx = get_user\n");
@@ -54,32 +64,65 @@ Deno.test("project tools: lint, search and list the whole project in one call ea
   await grow(root);
   const s = await connect(root);
   try {
-    await t.step("run_linter \".\" finds what per-file calls find, and skips what the project ignores", async () => {
-      const r = await call(s, "run_linter", { file_path: "." });
-      assert(!r.isError, text(r));
-      const sc = r.structuredContent as { files_checked: number; diagnostics: Finding[]; count: number; skipped: Record<string, number>; summary: unknown };
-      assert(sc.summary, "summary first");
-      assertMatch(text(r), /^\.: \d+ files checked/);
-      const files = new Set(sc.diagnostics.map((d) => d.file));
-      for (const ignored of ["generated/out.py", "node_modules/lib/index.py", "pkg/sub/local_only.py", "long.py"]) {
-        assert(!files.has(ignored), `${ignored} should be skipped`);
-      }
-      assert((sc.skipped["minified"] ?? 0) >= 1, JSON.stringify(sc.skipped));
-      const perFile: Finding[] = [];
-      for (const f of ["src/app.py", "src/clean.py", "pkg/users.py", "pkg/views.py", "pkg/sub/tool.py", "pkg/__init__.py", "scripts/dirty.sh", "scripts/clean.sh", "src/web.ts"]) {
-        const one = await call(s, "run_linter", { file_path: f });
-        assert(!one.isError, `${f}: ${text(one)}`);
-        perFile.push(...(one.structuredContent as { diagnostics: Finding[] }).diagnostics);
-      }
-      assertEquals(sc.diagnostics.map(key).sort(), perFile.map(key).sort());
-      assertEquals(sc.count, perFile.length);
-    });
+    await t.step(
+      'run_linter "." finds what per-file calls find, and skips what the project ignores',
+      async () => {
+        const r = await call(s, "run_linter", { file_path: "." });
+        assert(!r.isError, text(r));
+        const sc = r.structuredContent as {
+          files_checked: number;
+          diagnostics: Finding[];
+          count: number;
+          skipped: Record<string, number>;
+          summary: unknown;
+        };
+        assert(sc.summary, "summary first");
+        assertMatch(text(r), /^\.: \d+ files checked/);
+        const files = new Set(sc.diagnostics.map((d) => d.file));
+        for (
+          const ignored of [
+            "generated/out.py",
+            "node_modules/lib/index.py",
+            "pkg/sub/local_only.py",
+            "long.py",
+          ]
+        ) {
+          assert(!files.has(ignored), `${ignored} should be skipped`);
+        }
+        assert((sc.skipped["minified"] ?? 0) >= 1, JSON.stringify(sc.skipped));
+        const perFile: Finding[] = [];
+        for (
+          const f of [
+            "src/app.py",
+            "src/clean.py",
+            "pkg/users.py",
+            "pkg/views.py",
+            "pkg/sub/tool.py",
+            "pkg/__init__.py",
+            "scripts/dirty.sh",
+            "scripts/clean.sh",
+            "src/web.ts",
+          ]
+        ) {
+          const one = await call(s, "run_linter", { file_path: f });
+          assert(!one.isError, `${f}: ${text(one)}`);
+          perFile.push(...(one.structuredContent as { diagnostics: Finding[] }).diagnostics);
+        }
+        assertEquals(sc.diagnostics.map(key).sort(), perFile.map(key).sort());
+        assertEquals(sc.count, perFile.length);
+      },
+    );
 
     await t.step("a project lint reports progress as files finish", async () => {
       const seen: { progress: number; total?: number }[] = [];
-      const r = (await s.client.callTool({ name: "run_linter", arguments: { file_path: "." } }, undefined, {
-        onprogress: (p) => seen.push({ progress: p.progress, ...(p.total !== undefined ? { total: p.total } : {}) }),
-      })) as CallToolResult;
+      const r =
+        (await s.client.callTool({ name: "run_linter", arguments: { file_path: "." } }, undefined, {
+          onprogress: (p) =>
+            seen.push({
+              progress: p.progress,
+              ...(p.total !== undefined ? { total: p.total } : {}),
+            }),
+        })) as CallToolResult;
       assert(!r.isError, text(r));
       const checked = (r.structuredContent as { files_checked: number }).files_checked;
       // The SDK client hands notifications to their handler a tick after it reads them, so one that
@@ -88,20 +131,26 @@ Deno.test("project tools: lint, search and list the whole project in one call ea
       assertEquals(seen[0]!.progress, 0);
       assert(seen[0]!.total! >= checked, JSON.stringify(seen));
       for (let i = 1; i < seen.length; i++) {
-        assert(seen[i]!.progress >= seen[i - 1]!.progress && seen[i]!.progress <= seen[i]!.total!, JSON.stringify(seen));
+        assert(
+          seen[i]!.progress >= seen[i - 1]!.progress && seen[i]!.progress <= seen[i]!.total!,
+          JSON.stringify(seen),
+        );
       }
     });
 
-    await t.step("run_linter on a folder with a named linter takes only the files it handles", async () => {
-      const r = await call(s, "run_linter", { file_path: "scripts", linter: "shellcheck" });
-      assert(!r.isError, text(r));
-      const sc = r.structuredContent as { files_checked: number; linter: string };
-      assertEquals(sc.files_checked, 2);
-      assertEquals(sc.linter, "shellcheck");
-      const g = await call(s, "run_linter", { file_path: "pkg/**/*.py", linter: "flake8" });
-      assert(!g.isError, text(g));
-      assertEquals((g.structuredContent as { files_checked: number }).files_checked, 4);
-    });
+    await t.step(
+      "run_linter on a folder with a named linter takes only the files it handles",
+      async () => {
+        const r = await call(s, "run_linter", { file_path: "scripts", linter: "shellcheck" });
+        assert(!r.isError, text(r));
+        const sc = r.structuredContent as { files_checked: number; linter: string };
+        assertEquals(sc.files_checked, 2);
+        assertEquals(sc.linter, "shellcheck");
+        const g = await call(s, "run_linter", { file_path: "pkg/**/*.py", linter: "flake8" });
+        assert(!g.isError, text(g));
+        assertEquals((g.structuredContent as { files_checked: number }).files_checked, 4);
+      },
+    );
 
     await t.step("paging a project lint returns every finding exactly once", async () => {
       // Many findings: 300 files with unused imports, paged by a small budget.
@@ -127,23 +176,42 @@ Deno.test("project tools: lint, search and list the whole project in one call ea
       for (let i = 0; i < 300; i++) await Deno.remove(path.join(root, "pkg", `m${i}.py`));
     });
 
-    await t.step("search_code finds every usage and nothing in ignored, vendored or credential files", async () => {
-      const r = await call(s, "search_code", { query: "get_user" });
-      assert(!r.isError, text(r));
-      const sc = r.structuredContent as { matches: { file: string; line: number; column: number; text: string }[]; partial: boolean };
-      const where = sc.matches.map((m) => `${m.file}:${m.line}`).sort();
-      assertEquals(where, ["keep.log:1", "pkg/sub/tool.py:2", "pkg/users.py:4", "pkg/views.py:1", "pkg/views.py:5"]);
-      assertEquals(sc.partial, false);
-      const m = sc.matches.find((x) => x.file === "pkg/users.py")!;
-      assertEquals(m.column, 5);
-      assertEquals(m.text, "def get_user(uid):");
-      assertEveryHostSeesPayload(r, { facts: ["pkg/users.py", "def get_user(uid):"] });
-    });
+    await t.step(
+      "search_code finds every usage and nothing in ignored, vendored or credential files",
+      async () => {
+        const r = await call(s, "search_code", { query: "get_user" });
+        assert(!r.isError, text(r));
+        const sc = r.structuredContent as {
+          matches: { file: string; line: number; column: number; text: string }[];
+          partial: boolean;
+        };
+        const where = sc.matches.map((m) => `${m.file}:${m.line}`).sort();
+        assertEquals(where, [
+          "keep.log:1",
+          "pkg/sub/tool.py:2",
+          "pkg/users.py:4",
+          "pkg/views.py:1",
+          "pkg/views.py:5",
+        ]);
+        assertEquals(sc.partial, false);
+        const m = sc.matches.find((x) => x.file === "pkg/users.py")!;
+        assertEquals(m.column, 5);
+        assertEquals(m.text, "def get_user(uid):");
+        assertEveryHostSeesPayload(r, { facts: ["pkg/users.py", "def get_user(uid):"] });
+      },
+    );
 
     await t.step("search_code: regex, case, glob and context lines", async () => {
-      const r = await call(s, "search_code", { query: "def \\w+\\(uid\\)", regex: true, glob: "*.py", context_lines: 1 });
+      const r = await call(s, "search_code", {
+        query: "def \\w+\\(uid\\)",
+        regex: true,
+        glob: "*.py",
+        context_lines: 1,
+      });
       assert(!r.isError, text(r));
-      const sc = r.structuredContent as { matches: { file: string; before?: string[]; after?: string[] }[] };
+      const sc = r.structuredContent as {
+        matches: { file: string; before?: string[]; after?: string[] }[];
+      };
       assertEquals(sc.matches.map((x) => x.file), ["pkg/users.py", "pkg/views.py"]);
       assertEquals(sc.matches[0]!.after, ["    return uid"]);
       const none = await call(s, "search_code", { query: "GET_USER", case_sensitive: true });
@@ -153,57 +221,105 @@ Deno.test("project tools: lint, search and list the whole project in one call ea
       assertMatch(text(bad), /^Cannot search "\(\?=x\)": not a valid regular expression/);
     });
 
-    await t.step("a catastrophically backtracking regex completes in bounded time and the server still answers", async () => {
-      await Deno.writeTextFile(path.join(root, "evil.txt"), "a".repeat(50_000) + "!\n");
-      const r = await call(s, "search_code", { query: "(a+)+$", regex: true, path: "evil.txt" });
-      assert(!r.isError, text(r));
-      const again = await call(s, "list_directory", { dir_path: "." });
-      assert(!again.isError);
-    });
+    await t.step(
+      "a catastrophically backtracking regex completes in bounded time and the server still answers",
+      async () => {
+        await Deno.writeTextFile(path.join(root, "evil.txt"), "a".repeat(50_000) + "!\n");
+        const r = await call(s, "search_code", { query: "(a+)+$", regex: true, path: "evil.txt" });
+        assert(!r.isError, text(r));
+        const again = await call(s, "list_directory", { dir_path: "." });
+        assert(!again.isError);
+      },
+    );
 
     await t.step("list_directory with depth shows the tree under the ignore rules", async () => {
       const r = await call(s, "list_directory", { dir_path: ".", depth: 3 });
       assert(!r.isError, text(r));
       const sc = r.structuredContent as { entries: { name: string }[]; hidden: number };
       const names = sc.entries.map((e) => e.name);
-      for (const n of ["pkg/users.py", "pkg/sub/tool.py", "src/app.py", "keep.log"]) assert(names.includes(n), n);
-      for (const n of ["generated", "node_modules", "debug.log", "pkg/sub/local_only.py"]) assert(!names.includes(n), n);
+      for (const n of ["pkg/users.py", "pkg/sub/tool.py", "src/app.py", "keep.log"]) {
+        assert(names.includes(n), n);
+      }
+      for (const n of ["generated", "node_modules", "debug.log", "pkg/sub/local_only.py"]) {
+        assert(!names.includes(n), n);
+      }
       assert(sc.hidden >= 4);
-      const all = await call(s, "list_directory", { dir_path: ".", depth: 2, include_ignored: true });
-      const allNames = (all.structuredContent as { entries: { name: string; ignored?: boolean }[] }).entries;
+      const all = await call(s, "list_directory", {
+        dir_path: ".",
+        depth: 2,
+        include_ignored: true,
+      });
+      const allNames =
+        (all.structuredContent as { entries: { name: string; ignored?: boolean }[] }).entries;
       assert(allNames.some((e) => e.name === "generated/out.py" && e.ignored));
     });
 
-    await t.step("flake8 and pylint honour the project's safe settings and name the file; plugins and hooks are refused", async () => {
-      await Deno.mkdir(path.join(root, "cfg"));
-      await Deno.writeTextFile(path.join(root, "setup.cfg"), "[flake8]\nmax-line-length = 120\n[flake8:local-plugins]\nextension =\n    EVL = evil:Plugin\n");
-      await Deno.writeTextFile(path.join(root, ".pylintrc"), "[MAIN]\nload-plugins=evil_plugin_that_does_not_exist\ninit-hook='import sys; sys.exit(3)'\n[FORMAT]\nmax-line-length=120\n");
-      const long = (n: number) => `X = "${"a".repeat(n - 6)}"\n`;
-      await Deno.writeTextFile(path.join(root, "cfg", "mid.py"), '"""Doc."""\n' + long(100));
-      await Deno.writeTextFile(path.join(root, "cfg", "far.py"), '"""Doc."""\n' + long(130));
-      for (const linter of ["flake8", "pylint"]) {
-        const mid = await call(s, "run_linter", { file_path: "cfg/mid.py", linter });
-        assert(!mid.isError, text(mid));
-        const sc = mid.structuredContent as { diagnostics: Finding[]; config_file?: string };
-        assertEquals(sc.diagnostics.filter((d) => d.code === "E501" || d.code === "C0301"), [], linter);
-        assertMatch(sc.config_file ?? "", linter === "flake8" ? /^setup\.cfg \(refused, they load code: local-plugins/ : /^\.pylintrc \(refused, they load code: load-plugins, init-hook/);
-        const far = await call(s, "run_linter", { file_path: "cfg", linter });
-        assert(!far.isError, text(far));
-        const farSc = far.structuredContent as { diagnostics: Finding[]; config_files?: string[] };
-        assertEquals(farSc.diagnostics.filter((d) => d.code === "E501" || d.code === "C0301").map((d) => d.file), ["cfg/far.py"], linter);
-        assert(farSc.config_files?.some((c) => c.startsWith(`${linter}: `)), JSON.stringify(farSc.config_files));
-      }
-      await Deno.remove(path.join(root, "setup.cfg"));
-      await Deno.remove(path.join(root, ".pylintrc"));
-    });
+    await t.step(
+      "flake8 and pylint honour the project's safe settings and name the file; plugins and hooks are refused",
+      async () => {
+        await Deno.mkdir(path.join(root, "cfg"));
+        await Deno.writeTextFile(
+          path.join(root, "setup.cfg"),
+          "[flake8]\nmax-line-length = 120\n[flake8:local-plugins]\nextension =\n    EVL = evil:Plugin\n",
+        );
+        await Deno.writeTextFile(
+          path.join(root, ".pylintrc"),
+          "[MAIN]\nload-plugins=evil_plugin_that_does_not_exist\ninit-hook='import sys; sys.exit(3)'\n[FORMAT]\nmax-line-length=120\n",
+        );
+        const long = (n: number) => `X = "${"a".repeat(n - 6)}"\n`;
+        await Deno.writeTextFile(path.join(root, "cfg", "mid.py"), '"""Doc."""\n' + long(100));
+        await Deno.writeTextFile(path.join(root, "cfg", "far.py"), '"""Doc."""\n' + long(130));
+        for (const linter of ["flake8", "pylint"]) {
+          const mid = await call(s, "run_linter", { file_path: "cfg/mid.py", linter });
+          assert(!mid.isError, text(mid));
+          const sc = mid.structuredContent as { diagnostics: Finding[]; config_file?: string };
+          assertEquals(
+            sc.diagnostics.filter((d) => d.code === "E501" || d.code === "C0301"),
+            [],
+            linter,
+          );
+          assertMatch(
+            sc.config_file ?? "",
+            linter === "flake8"
+              ? /^setup\.cfg \(refused, they load code: local-plugins/
+              : /^\.pylintrc \(refused, they load code: load-plugins, init-hook/,
+          );
+          const far = await call(s, "run_linter", { file_path: "cfg", linter });
+          assert(!far.isError, text(far));
+          const farSc = far.structuredContent as {
+            diagnostics: Finding[];
+            config_files?: string[];
+          };
+          assertEquals(
+            farSc.diagnostics.filter((d) => d.code === "E501" || d.code === "C0301").map((d) =>
+              d.file
+            ),
+            ["cfg/far.py"],
+            linter,
+          );
+          assert(
+            farSc.config_files?.some((c) => c.startsWith(`${linter}: `)),
+            JSON.stringify(farSc.config_files),
+          );
+        }
+        await Deno.remove(path.join(root, "setup.cfg"));
+        await Deno.remove(path.join(root, ".pylintrc"));
+      },
+    );
 
     await t.step("cancelling a project lint stops it and the server goes on", async () => {
-      for (let i = 0; i < 60; i++) await Deno.writeTextFile(path.join(root, "pkg", `c${i}.py`), "import os\n");
+      for (let i = 0; i < 60; i++) {
+        await Deno.writeTextFile(path.join(root, "pkg", `c${i}.py`), "import os\n");
+      }
       const controller = new AbortController();
-      const pending = s.client.callTool({ name: "run_linter", arguments: { file_path: "pkg", linter: "pylint" } }, undefined, {
-        signal: controller.signal,
-        onprogress: () => {},
-      });
+      const pending = s.client.callTool(
+        { name: "run_linter", arguments: { file_path: "pkg", linter: "pylint" } },
+        undefined,
+        {
+          signal: controller.signal,
+          onprogress: () => {},
+        },
+      );
       setTimeout(() => controller.abort("test cancels"), 300);
       let cancelled = false;
       try {
@@ -217,7 +333,9 @@ Deno.test("project tools: lint, search and list the whole project in one call ea
       // No pylint process is left running for this project (the kill is asynchronous: look a few times).
       let left: string[] = [];
       for (let i = 0; i < 20; i++) {
-        const ps = new TextDecoder().decode((await new Deno.Command("ps", { args: ["-eo", "args"] }).output()).stdout);
+        const ps = new TextDecoder().decode(
+          (await new Deno.Command("ps", { args: ["-eo", "args"] }).output()).stdout,
+        );
         left = ps.split("\n").filter((l) => l.includes("--persistent=n") && l.includes(root));
         if (left.length === 0) break;
         await new Promise((r) => setTimeout(r, 250));

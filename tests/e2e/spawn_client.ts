@@ -41,7 +41,11 @@ export async function spawnClient(o: SpawnOptions): Promise<Spawned> {
   return { client, stderr: () => stderrText, close: () => client.close() };
 }
 
-export async function callTool(s: Spawned, name: string, args: Record<string, unknown>): Promise<CallToolResult> {
+export async function callTool(
+  s: Spawned,
+  name: string,
+  args: Record<string, unknown>,
+): Promise<CallToolResult> {
   return (await s.client.callTool({ name, arguments: args })) as CallToolResult;
 }
 

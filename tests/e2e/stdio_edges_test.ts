@@ -15,7 +15,10 @@ function text(r: unknown): string {
   return (r as CallToolResult).content.map((c) => (c.type === "text" ? c.text : "")).join("\n");
 }
 
-async function run(args: string[], stdin = ""): Promise<{ code: number; stdout: string; stderr: string }> {
+async function run(
+  args: string[],
+  stdin = "",
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const child = new Deno.Command(Deno.execPath(), {
     args,
     cwd: APP_DIR,
@@ -28,19 +31,47 @@ async function run(args: string[], stdin = ""): Promise<{ code: number; stdout: 
   await w.write(new TextEncoder().encode(stdin));
   await w.close();
   const out = await child.output();
-  return { code: out.code, stdout: new TextDecoder().decode(out.stdout), stderr: new TextDecoder().decode(out.stderr) };
+  return {
+    code: out.code,
+    stdout: new TextDecoder().decode(out.stdout),
+    stderr: new TextDecoder().decode(out.stderr),
+  };
 }
 
 Deno.test("stdout carries nothing but JSON-RPC messages, even when tools fail", async () => {
   const project = await makeProject();
   try {
     const msgs = [
-      { jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "1" } } },
+      {
+        jsonrpc: "2.0",
+        id: 1,
+        method: "initialize",
+        params: {
+          protocolVersion: "2025-06-18",
+          capabilities: {},
+          clientInfo: { name: "raw", version: "1" },
+        },
+      },
       { jsonrpc: "2.0", method: "notifications/initialized" },
       { jsonrpc: "2.0", id: 2, method: "tools/list" },
-      { jsonrpc: "2.0", id: 3, method: "tools/call", params: { name: "read_file", arguments: { file_path: "../../etc/passwd" } } },
-      { jsonrpc: "2.0", id: 4, method: "tools/call", params: { name: "run_linter", arguments: { file_path: "src/app.py", linter: "flake8" } } },
-      { jsonrpc: "2.0", id: 5, method: "tools/call", params: { name: "run_linter", arguments: { file_path: "src/app.py" } } },
+      {
+        jsonrpc: "2.0",
+        id: 3,
+        method: "tools/call",
+        params: { name: "read_file", arguments: { file_path: "../../etc/passwd" } },
+      },
+      {
+        jsonrpc: "2.0",
+        id: 4,
+        method: "tools/call",
+        params: { name: "run_linter", arguments: { file_path: "src/app.py", linter: "flake8" } },
+      },
+      {
+        jsonrpc: "2.0",
+        id: 5,
+        method: "tools/call",
+        params: { name: "run_linter", arguments: { file_path: "src/app.py" } },
+      },
       { jsonrpc: "2.0", id: 6, method: "no/such/method" },
       { jsonrpc: "2.0", id: 7, method: "resources/read", params: { uri: "config://review-rules" } },
     ];
@@ -82,7 +113,9 @@ Deno.test("stdout carries nothing but JSON-RPC messages, even when tools fail", 
       const msg = JSON.parse(line);
       assertEquals(msg.jsonrpc, "2.0", line);
     }
-    const byId = new Map(lines.map((l) => JSON.parse(l)).filter((m) => m.id !== undefined).map((m) => [m.id, m]));
+    const byId = new Map(
+      lines.map((l) => JSON.parse(l)).filter((m) => m.id !== undefined).map((m) => [m.id, m]),
+    );
     assertEquals(byId.get(6).error.code, -32601);
     assert(byId.get(3).result.isError);
   } finally {
@@ -92,22 +125,38 @@ Deno.test("stdout carries nothing but JSON-RPC messages, even when tools fail", 
 
 Deno.test("a bad flag or environment value is one line on stderr and exit code 2", async () => {
   const table: [string[], RegExp][] = [
-    [["--port", "99999"], /^code-review-mcp: --port: expected an integer from 1 to 65535, got "99999"\n$/],
-    [["--root", "/definitely/not/here"], /^code-review-mcp: --root: no read permission for "\/definitely\/not\/here"/],
-    [["--transport", "smoke"], /^code-review-mcp: --transport: expected stdio or http, got "smoke"\n$/],
+    [
+      ["--port", "99999"],
+      /^code-review-mcp: --port: expected an integer from 1 to 65535, got "99999"\n$/,
+    ],
+    [
+      ["--root", "/definitely/not/here"],
+      /^code-review-mcp: --root: no read permission for "\/definitely\/not\/here"/,
+    ],
+    [
+      ["--transport", "smoke"],
+      /^code-review-mcp: --transport: expected stdio or http, got "smoke"\n$/,
+    ],
     [["--linters", "flake8,bash"], /^code-review-mcp: --linters: unknown linter "bash"/],
     [["--nope"], /^code-review-mcp: .*nope.*\n$/],
   ];
   const project = await makeProject();
-  table.push([["--root", path.join(project.root, "nope")], /^code-review-mcp: --root: ".*nope" does not exist\n$/]);
-  table.push([["--root", path.join(project.root, "src/app.py")], /^code-review-mcp: --root: ".*app.py" is not a directory\n$/]);
+  table.push([
+    ["--root", path.join(project.root, "nope")],
+    /^code-review-mcp: --root: ".*nope" does not exist\n$/,
+  ]);
+  table.push([
+    ["--root", path.join(project.root, "src/app.py")],
+    /^code-review-mcp: --root: ".*app.py" is not a directory\n$/,
+  ]);
   try {
     for (const [extra, expected] of table) {
       const args = serverArgs(project.root, { extraArgs: extra });
       const r = await run(args);
       assertEquals(r.code, 2, `${extra.join(" ")}: ${r.stderr}`);
       assertEquals(r.stdout, "");
-      const ours = r.stderr.split("\n").filter((l) => l.startsWith("code-review-mcp:")).join("\n") + "\n";
+      const ours = r.stderr.split("\n").filter((l) => l.startsWith("code-review-mcp:")).join("\n") +
+        "\n";
       assertMatch(ours, expected);
       assertEquals(r.stderr.split("\n").filter((l) => l.startsWith("code-review-mcp:")).length, 1);
     }
@@ -121,10 +170,27 @@ Deno.test("--version names the server and the pinned ruff engine; --help lists e
   try {
     const v = await run(serverArgs(project.root, { extraArgs: ["--version"] }));
     assertEquals(v.code, 0);
-    assertMatch(v.stdout, new RegExp(`^code-review-mcp \\d+\\.\\d+\\.\\d+ \\(ruff engine ${RUFF_ENGINE_VERSION.replaceAll(".", "\\.")}, deno `));
+    assertMatch(
+      v.stdout,
+      new RegExp(
+        `^code-review-mcp \\d+\\.\\d+\\.\\d+ \\(ruff engine ${
+          RUFF_ENGINE_VERSION.replaceAll(".", "\\.")
+        }, deno `,
+      ),
+    );
     const h = await run(serverArgs(project.root, { extraArgs: ["--help"] }));
     assertEquals(h.code, 0);
-    for (const flag of ["--root", "--transport", "--host", "--port", "--linters", "--log-level", "--github-raw-base"]) {
+    for (
+      const flag of [
+        "--root",
+        "--transport",
+        "--host",
+        "--port",
+        "--linters",
+        "--log-level",
+        "--github-raw-base",
+      ]
+    ) {
       assert(h.stdout.includes(flag), flag);
     }
   } finally {
@@ -137,33 +203,64 @@ Deno.test("run_linter: a linter that is not installed, a linter that times out, 
   // PATH without flake8 or pylint: the server's own deno binary is started by path.
   const bare = await connect(project.root, { env: { PATH: "/nonexistent-bin" } });
   try {
-    const r = (await bare.client.callTool({ name: "run_linter", arguments: { file_path: "src/app.py", linter: "flake8" } })) as CallToolResult;
+    const r = (await bare.client.callTool({
+      name: "run_linter",
+      arguments: { file_path: "src/app.py", linter: "flake8" },
+    })) as CallToolResult;
     assert(r.isError);
-    assertMatch(text(r), /^Cannot lint "src\/app.py": flake8 is not installed on this machine: install it with .*flake8/);
+    assertMatch(
+      text(r),
+      /^Cannot lint "src\/app.py": flake8 is not installed on this machine: install it with .*flake8/,
+    );
   } finally {
     await bare.close();
   }
-  const slow = await connect(project.root, { extraArgs: ["--linter-timeout-ms", "50", "--linters", "pylint,deno-lint,shellcheck"] });
+  const slow = await connect(project.root, {
+    extraArgs: ["--linter-timeout-ms", "50", "--linters", "pylint,deno-lint,shellcheck"],
+  });
   try {
-    const r = (await slow.client.callTool({ name: "run_linter", arguments: { file_path: "src/app.py", linter: "pylint" } })) as CallToolResult;
+    const r = (await slow.client.callTool({
+      name: "run_linter",
+      arguments: { file_path: "src/app.py", linter: "pylint" },
+    })) as CallToolResult;
     assert(r.isError);
     assertMatch(text(r), /pylint did not finish within 50 ms and was stopped/);
-    const disabled = (await slow.client.callTool({ name: "run_linter", arguments: { file_path: "src/app.py", linter: "flake8" } })) as CallToolResult;
+    const disabled = (await slow.client.callTool({
+      name: "run_linter",
+      arguments: { file_path: "src/app.py", linter: "flake8" },
+    })) as CallToolResult;
     assert(disabled.isError);
-    assertMatch(text(disabled), /flake8 is not enabled on this server \(enabled: pylint, deno-lint, shellcheck\)/);
+    assertMatch(
+      text(disabled),
+      /flake8 is not enabled on this server \(enabled: pylint, deno-lint, shellcheck\)/,
+    );
   } finally {
     await slow.close();
   }
   const denoLint = await connect(project.root);
   try {
-    const r = (await denoLint.client.callTool({ name: "run_linter", arguments: { file_path: "src/web.ts" } })) as CallToolResult;
+    const r = (await denoLint.client.callTool({
+      name: "run_linter",
+      arguments: { file_path: "src/web.ts" },
+    })) as CallToolResult;
     assert(!r.isError, text(r));
-    const sc = r.structuredContent as { linter: string; diagnostics: { code: string; line: number }[] };
+    const sc = r.structuredContent as {
+      linter: string;
+      diagnostics: { code: string; line: number }[];
+    };
     assertEquals(sc.linter, "deno-lint");
-    assert(sc.diagnostics.some((d) => d.code === "no-unused-vars" && d.line === 2), JSON.stringify(sc.diagnostics));
-    const pylint = (await denoLint.client.callTool({ name: "run_linter", arguments: { file_path: "src/app.py", linter: "pylint" } })) as CallToolResult;
+    assert(
+      sc.diagnostics.some((d) => d.code === "no-unused-vars" && d.line === 2),
+      JSON.stringify(sc.diagnostics),
+    );
+    const pylint = (await denoLint.client.callTool({
+      name: "run_linter",
+      arguments: { file_path: "src/app.py", linter: "pylint" },
+    })) as CallToolResult;
     assert(!pylint.isError, text(pylint));
-    const codes = (pylint.structuredContent as { diagnostics: { code: string }[] }).diagnostics.map((d) => d.code);
+    const codes = (pylint.structuredContent as { diagnostics: { code: string }[] }).diagnostics.map(
+      (d) => d.code,
+    );
     assert(codes.includes("W0102"), `dangerous default value in ${codes}`);
   } finally {
     await denoLint.close();
@@ -173,24 +270,43 @@ Deno.test("run_linter: a linter that is not installed, a linter that times out, 
 
 Deno.test("the built-in ruff works with no --allow-run at all, and honours the project's ruff.toml", async () => {
   const project = await makeProject();
-  await Deno.writeTextFile(path.join(project.root, "ruff.toml"), "line-length = 100\n[lint]\nselect = [\"F\"]\n");
+  await Deno.writeTextFile(
+    path.join(project.root, "ruff.toml"),
+    'line-length = 100\n[lint]\nselect = ["F"]\n',
+  );
   const args = serverArgs(project.root).filter((a) => !a.startsWith("--allow-run"));
   assert(!args.some((a) => a.startsWith("--allow-run")));
   const s = await connect(project.root, { argsOverride: args, extraArgs: ["--linters", "ruff"] });
   try {
-    const r = (await s.client.callTool({ name: "run_linter", arguments: { file_path: "src/app.py" } })) as CallToolResult;
+    const r = (await s.client.callTool({
+      name: "run_linter",
+      arguments: { file_path: "src/app.py" },
+    })) as CallToolResult;
     assert(!r.isError, text(r));
-    const sc = r.structuredContent as { diagnostics: { code: string }[]; config_file: string; engine_version: string };
+    const sc = r.structuredContent as {
+      diagnostics: { code: string }[];
+      config_file: string;
+      engine_version: string;
+    };
     assertEquals(sc.config_file, "ruff.toml");
     assertEquals(sc.engine_version, RUFF_ENGINE_VERSION);
     assertEquals([...new Set(sc.diagnostics.map((d) => d.code))].sort(), ["F401"]);
     await Deno.mkdir(path.join(project.root, "broken"));
-    await Deno.writeTextFile(path.join(project.root, "broken/pyproject.toml"), "[tool.ruff]\nline-length = \"long\"\n");
+    await Deno.writeTextFile(
+      path.join(project.root, "broken/pyproject.toml"),
+      '[tool.ruff]\nline-length = "long"\n',
+    );
     await Deno.writeTextFile(path.join(project.root, "broken/mod.py"), "x = 1\n");
-    const broken = (await s.client.callTool({ name: "run_linter", arguments: { file_path: "broken/mod.py" } })) as CallToolResult;
+    const broken = (await s.client.callTool({
+      name: "run_linter",
+      arguments: { file_path: "broken/mod.py" },
+    })) as CallToolResult;
     assert(broken.isError);
     assertMatch(text(broken), /^Cannot lint "broken\/mod.py": .*broken\/pyproject.toml/);
-    const out = (await s.client.callTool({ name: "run_linter", arguments: { file_path: "../outside.py", linter: "ruff" } })) as CallToolResult;
+    const out = (await s.client.callTool({
+      name: "run_linter",
+      arguments: { file_path: "../outside.py", linter: "ruff" },
+    })) as CallToolResult;
     assert(out.isError);
     assertMatch(text(out), /outside the project root/);
   } finally {
@@ -212,11 +328,14 @@ Deno.test("the worker's Deno permissions hold even when a call bypasses the path
     }).catch((e: Error) => ({ ok: false, reason: e.message }));
     assert(!r.ok);
     assertMatch(r.reason ?? "", /NotCapable|outside|Requires read access/);
-    const listed = await sandbox.call<"listDirectory", { ok: boolean; reason?: string }>("listDirectory", {
-      root: "/",
-      path: "/etc",
-      maxEntries: 10,
-    }).catch((e: Error) => ({ ok: false, reason: e.message }));
+    const listed = await sandbox.call<"listDirectory", { ok: boolean; reason?: string }>(
+      "listDirectory",
+      {
+        root: "/",
+        path: "/etc",
+        maxEntries: 10,
+      },
+    ).catch((e: Error) => ({ ok: false, reason: e.message }));
     assert(!listed.ok);
   } finally {
     sandbox.close();

@@ -11,8 +11,20 @@ import { callTool, resultText, spawnClient } from "./spawn_client.ts";
 const env = { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin", NO_COLOR: "1" };
 
 async function task(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = await new Deno.Command(Deno.execPath(), { args: ["task", "start", ...args], cwd: APP_DIR, env, clearEnv: true, stdin: "null", stdout: "piped", stderr: "piped" }).output();
-  return { code: out.code, stdout: new TextDecoder().decode(out.stdout), stderr: new TextDecoder().decode(out.stderr) };
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["task", "start", ...args],
+    cwd: APP_DIR,
+    env,
+    clearEnv: true,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return {
+    code: out.code,
+    stdout: new TextDecoder().decode(out.stdout),
+    stderr: new TextDecoder().decode(out.stderr),
+  };
 }
 
 /** A project beside a secret file, with a symlink from inside the root to the secret. */
@@ -27,14 +39,27 @@ async function projectWithSecretOutside() {
 
 Deno.test("deno task start --root DIR serves a folder outside the checkout, and nothing outside it", async () => {
   const project = await projectWithSecretOutside();
-  const server = await spawnClient({ command: Deno.execPath(), args: ["task", "start", "--root", project.root], cwd: APP_DIR, env });
+  const server = await spawnClient({
+    command: Deno.execPath(),
+    args: ["task", "start", "--root", project.root],
+    cwd: APP_DIR,
+    env,
+  });
   try {
     const listing = await callTool(server, "list_directory", { dir_path: "." });
     assert(!listing.isError, resultText(listing));
     assertMatch(resultText(listing), /app\.py|src/);
     const read = await callTool(server, "read_file", { file_path: "src/app.py" });
     assert(!read.isError, resultText(read));
-    for (const file_path of ["link_out.txt", "dir_out/secret.txt", "../secret.txt", project.secret, "/etc/hostname"]) {
+    for (
+      const file_path of [
+        "link_out.txt",
+        "dir_out/secret.txt",
+        "../secret.txt",
+        project.secret,
+        "/etc/hostname",
+      ]
+    ) {
       const r = await callTool(server, "read_file", { file_path });
       assert(r.isError, `${file_path} was read: ${resultText(r)}`);
       assert(!resultText(r).includes("TOP SECRET"), file_path);
@@ -43,7 +68,9 @@ Deno.test("deno task start --root DIR serves a folder outside the checkout, and 
     const outside = await callTool(server, "list_directory", { dir_path: "dir_out" });
     assert(outside.isError, resultText(outside));
     // Everything the server itself wrote to stderr is a JSON line (deno task prints its "Task" line first).
-    for (const line of server.stderr().split("\n").filter((l) => l !== "" && !l.startsWith("Task "))) {
+    for (
+      const line of server.stderr().split("\n").filter((l) => l !== "" && !l.startsWith("Task "))
+    ) {
       JSON.parse(line);
     }
     assert(server.stderr().includes(`"root":${JSON.stringify(project.root)}`), server.stderr());
@@ -58,7 +85,10 @@ Deno.test("deno task start doctor --root DIR checks that folder, its sandbox nar
   try {
     const r = await task(["doctor", "--root", project.root]);
     assertEquals(r.code, 0, r.stdout + r.stderr);
-    assertMatch(r.stdout, new RegExp(`root: ${project.root.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`));
+    assertMatch(
+      r.stdout,
+      new RegExp(`root: ${project.root.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`),
+    );
     assertMatch(r.stdout, /ok\s+sandbox: worker started, narrowed to the root/);
   } finally {
     await project.cleanup();
@@ -81,7 +111,12 @@ Deno.test("deno task start config CLIENT --root DIR and healthcheck --help work 
 });
 
 Deno.test("deno task start with no --root serves the checkout, as the README's first line says", async () => {
-  const server = await spawnClient({ command: Deno.execPath(), args: ["task", "start"], cwd: APP_DIR, env });
+  const server = await spawnClient({
+    command: Deno.execPath(),
+    args: ["task", "start"],
+    cwd: APP_DIR,
+    env,
+  });
   try {
     const r = await callTool(server, "read_file", { file_path: "deno.json" });
     assert(!r.isError, resultText(r));

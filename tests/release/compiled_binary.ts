@@ -29,31 +29,61 @@ const runtime = host && !(denortBin && "error" in denortBin)
   : undefined;
 
 Deno.test({
-  name: "compiled binary and its .mcpb: --version, initialize, tools/list, reads outside the root refused from another folder, config, doctor",
+  name:
+    "compiled binary and its .mcpb: --version, initialize, tools/list, reads outside the root refused from another folder, config, doctor",
   fn: async () => {
-    assert(runtime !== undefined, `needs denort ${Deno.version.deno} for ${Deno.build.target}: set DENORT_BIN, or run \`deno task compile\` first where Deno's download host is reachable`);
+    assert(
+      runtime !== undefined,
+      `needs denort ${Deno.version.deno} for ${Deno.build.target}: set DENORT_BIN, or run \`deno task compile\` first where Deno's download host is reachable`,
+    );
     const t = host!;
     const s = await scene();
     const dist = await Deno.makeTempDir();
     try {
       const built = await runDeno(
-        ["run", "--allow-read", `--allow-write=${dist}`, "--allow-run", "--allow-env", "--allow-net=dl.deno.land:443", "scripts/compile.ts", "--target", t.triple, "--out", dist],
+        [
+          "run",
+          "--allow-read",
+          `--allow-write=${dist}`,
+          "--allow-run",
+          "--allow-env",
+          "--allow-net=dl.deno.land:443",
+          "scripts/compile.ts",
+          "--target",
+          t.triple,
+          "--out",
+          dist,
+        ],
         { cwd: APP_DIR, env: { ...Deno.env.toObject(), CODE_REVIEW_COMPILE_OFFLINE: "1" } },
       );
       assertEquals(built.code, 0, built.stderr);
       const binary = path.join(dist, binaryFileName(t));
-      const version = await new Deno.Command(binary, { args: ["--version"], stdout: "piped" }).output();
+      const version = await new Deno.Command(binary, { args: ["--version"], stdout: "piped" })
+        .output();
       assert(decode(version.stdout).startsWith(`${SERVER_NAME} ${VERSION} `));
       await assertConfined(binary, ["--root", s.root], s);
 
-      const noRoot = await new Deno.Command(binary, { cwd: s.root, stdin: "null", stdout: "piped", stderr: "piped" }).output();
+      const noRoot = await new Deno.Command(binary, {
+        cwd: s.root,
+        stdin: "null",
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
       assertEquals(noRoot.code, 2);
       assertMatch(decode(noRoot.stderr), /--root: required/);
 
-      const config = await new Deno.Command(binary, { args: ["config", "claude-desktop", "--root", s.root], stdout: "piped" }).output();
-      assertEquals(JSON.parse(decode(config.stdout)), { mcpServers: { "code-review": { command: binary, args: ["--root", s.root] } } });
+      const config = await new Deno.Command(binary, {
+        args: ["config", "claude-desktop", "--root", s.root],
+        stdout: "piped",
+      }).output();
+      assertEquals(JSON.parse(decode(config.stdout)), {
+        mcpServers: { "code-review": { command: binary, args: ["--root", s.root] } },
+      });
 
-      const doctor = await new Deno.Command(binary, { args: ["doctor", "--root", s.root], stdout: "piped" }).output();
+      const doctor = await new Deno.Command(binary, {
+        args: ["doctor", "--root", s.root],
+        stdout: "piped",
+      }).output();
       const report = decode(doctor.stdout);
       assertEquals(doctor.code, 0, report);
       assertMatch(report, /compiled binary/);
@@ -62,12 +92,26 @@ Deno.test({
 
       // The Claude Desktop bundle of this binary, unpacked and started as the manifest says.
       const packed = await runDeno(
-        ["run", "--allow-read", `--allow-write=${dist}`, "--allow-env=SOURCE_DATE_EPOCH", "scripts/pack_mcpb.ts", "--target", t.triple, "--binaries", dist, "--out", dist],
+        [
+          "run",
+          "--allow-read",
+          `--allow-write=${dist}`,
+          "--allow-env=SOURCE_DATE_EPOCH",
+          "scripts/pack_mcpb.ts",
+          "--target",
+          t.triple,
+          "--binaries",
+          dist,
+          "--out",
+          dist,
+        ],
         { cwd: APP_DIR },
       );
       assertEquals(packed.code, 0, packed.stderr);
       const ext = path.join(dist, "ext");
-      const unzip = await new Deno.Command("python3", { args: ["-m", "zipfile", "-e", path.join(dist, bundleFileName(t)), ext] }).output();
+      const unzip = await new Deno.Command("python3", {
+        args: ["-m", "zipfile", "-e", path.join(dist, bundleFileName(t)), ext],
+      }).output();
       assert(unzip.success);
       const manifest = JSON.parse(await Deno.readTextFile(path.join(ext, "manifest.json")));
       const program = path.join(ext, manifest.server.entry_point);

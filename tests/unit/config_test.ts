@@ -20,7 +20,11 @@ Deno.test("parseConfigArgs() gives the defaults with no flags and no environment
 });
 
 Deno.test("parseConfigArgs() prefers a flag over the environment over the default", () => {
-  const env = envOf({ CODE_REVIEW_PORT: "9000", CODE_REVIEW_ROOT: "/from/env", CODE_REVIEW_LOG_LEVEL: "debug" });
+  const env = envOf({
+    CODE_REVIEW_PORT: "9000",
+    CODE_REVIEW_ROOT: "/from/env",
+    CODE_REVIEW_LOG_LEVEL: "debug",
+  });
   const r = parseConfigArgs(["--port", "9100"], env, "/cwd");
   assert(r.ok);
   assertEquals(r.value.config.port, 9100);
@@ -53,11 +57,19 @@ Deno.test("parseConfigArgs() turns every bad value into one line naming its sour
     [["--github-raw-base", "https://evil.example:443"], {}, /^--github-raw-base: /],
     [["--bogus"], {}, /bogus/],
     [["positional"], {}, /positional|argument/i],
-    [["--max-output-bytes", "100"], {}, /^--max-output-bytes: expected bytes from 4096 to 10000000/],
+    [
+      ["--max-output-bytes", "100"],
+      {},
+      /^--max-output-bytes: expected bytes from 4096 to 10000000/,
+    ],
     [["--max-output-bytes", "80kb"], {}, /^--max-output-bytes: /],
     [["--max-output-bytes", "99999999999"], {}, /^--max-output-bytes: /],
     [[], { CODE_REVIEW_MAX_OUTPUT_BYTES: "-5" }, /^CODE_REVIEW_MAX_OUTPUT_BYTES: /],
-    [[], { CODE_REVIEW_ALLOW_SECRET_FILES: "maybe" }, /^CODE_REVIEW_ALLOW_SECRET_FILES: expected true or false/],
+    [
+      [],
+      { CODE_REVIEW_ALLOW_SECRET_FILES: "maybe" },
+      /^CODE_REVIEW_ALLOW_SECRET_FILES: expected true or false/,
+    ],
   ];
   for (const [argv, env, expected] of table) {
     const r = parseConfigArgs(argv, envOf(env), "/cwd");
@@ -125,10 +137,18 @@ Deno.test("parseConfigArgs() reads the output budget and the secret-files switch
   const d = parseConfigArgs([], noEnv, "/cwd");
   assert(d.ok);
   assertEquals([d.value.config.maxOutputBytes, d.value.config.allowSecretFiles], [80_000, false]);
-  const f = parseConfigArgs(["--max-output-bytes", "20000", "--allow-secret-files"], envOf({ CODE_REVIEW_MAX_OUTPUT_BYTES: "9000" }), "/cwd");
+  const f = parseConfigArgs(
+    ["--max-output-bytes", "20000", "--allow-secret-files"],
+    envOf({ CODE_REVIEW_MAX_OUTPUT_BYTES: "9000" }),
+    "/cwd",
+  );
   assert(f.ok);
   assertEquals([f.value.config.maxOutputBytes, f.value.config.allowSecretFiles], [20_000, true]);
-  const e = parseConfigArgs([], envOf({ CODE_REVIEW_MAX_OUTPUT_BYTES: "9000", CODE_REVIEW_ALLOW_SECRET_FILES: "true" }), "/cwd");
+  const e = parseConfigArgs(
+    [],
+    envOf({ CODE_REVIEW_MAX_OUTPUT_BYTES: "9000", CODE_REVIEW_ALLOW_SECRET_FILES: "true" }),
+    "/cwd",
+  );
   assert(e.ok);
   assertEquals([e.value.config.maxOutputBytes, e.value.config.allowSecretFiles], [9_000, true]);
   const off = parseConfigArgs([], envOf({ CODE_REVIEW_ALLOW_SECRET_FILES: "0" }), "/cwd");

@@ -14,7 +14,9 @@ Deno.test("the Deployment's variables are ones the server reads, and its args an
   const yaml = read("deploy/kubernetes/deployment.yaml");
   const known = new Set<string>([...ENV_VARS, ...HTTP_ENV_VARS]);
   const env: Record<string, string> = {};
-  for (const m of yaml.matchAll(/name: (CODE_REVIEW_[A-Z_]+|GITHUB_TOKEN)(?:, value: "([^"]*)")?/g)) {
+  for (
+    const m of yaml.matchAll(/name: (CODE_REVIEW_[A-Z_]+|GITHUB_TOKEN)(?:, value: "([^"]*)")?/g)
+  ) {
     assert(known.has(m[1]!), `${m[1]} is not a variable the server reads`);
     if (m[2] !== undefined) env[m[1]!] = m[2];
   }
@@ -26,25 +28,35 @@ Deno.test("the Deployment's variables are ones the server reads, and its args an
 
 Deno.test("the Deployment runs non-root on a read-only root, with probes, limits, a Secret and the project read-only", () => {
   const yaml = read("deploy/kubernetes/deployment.yaml");
-  for (const needle of [
-    /runAsNonRoot: true/,
-    /readOnlyRootFilesystem: true/,
-    /allowPrivilegeEscalation: false/,
-    /drop: \["ALL"\]/,
-    /livenessProbe:\s+httpGet: \{ path: \/health/,
-    /readinessProbe:\s+httpGet: \{ path: \/ready/,
-    /requests: \{ cpu: [^}]+memory: [^}]+\}/,
-    /limits: \{ cpu: [^}]+memory: [^}]+\}/,
-    /secretKeyRef: \{ name: code-review-mcp/,
-    /\{ name: project, mountPath: \/project, readOnly: true \}/,
-    /persistentVolumeClaim: \{ claimName: [a-z-]+, readOnly: true \}/,
-  ]) assertMatch(yaml, needle);
+  for (
+    const needle of [
+      /runAsNonRoot: true/,
+      /readOnlyRootFilesystem: true/,
+      /allowPrivilegeEscalation: false/,
+      /drop: \["ALL"\]/,
+      /livenessProbe:\s+httpGet: \{ path: \/health/,
+      /readinessProbe:\s+httpGet: \{ path: \/ready/,
+      /requests: \{ cpu: [^}]+memory: [^}]+\}/,
+      /limits: \{ cpu: [^}]+memory: [^}]+\}/,
+      /secretKeyRef: \{ name: code-review-mcp/,
+      /\{ name: project, mountPath: \/project, readOnly: true \}/,
+      /persistentVolumeClaim: \{ claimName: [a-z-]+, readOnly: true \}/,
+    ]
+  ) assertMatch(yaml, needle);
   assertMatch(read("deploy/kubernetes/service.yaml"), /targetPort: http/);
 });
 
 Deno.test("nginx keeps SSE working: HTTP/1.1 upstream, no buffering, a long read timeout", () => {
   const proxy = read("deploy/nginx/mcp_proxy.conf");
-  for (const needle of [/proxy_http_version 1\.1;/, /proxy_buffering off;/, /proxy_cache off;/, /proxy_read_timeout \d{4,}s;/, /proxy_set_header Connection "";/]) {
+  for (
+    const needle of [
+      /proxy_http_version 1\.1;/,
+      /proxy_buffering off;/,
+      /proxy_cache off;/,
+      /proxy_read_timeout \d{4,}s;/,
+      /proxy_set_header Connection "";/,
+    ]
+  ) {
     assertMatch(proxy, needle);
   }
   assertMatch(read("deploy/nginx/nginx.conf"), /include \/etc\/nginx\/mcp_proxy\.conf;/);

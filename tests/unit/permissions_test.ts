@@ -19,7 +19,12 @@ import {
   workerPermissions,
 } from "../../src/sandbox/permissions.ts";
 import { workerModuleDirs } from "../../src/sandbox/client.ts";
-import { APP_PLACEHOLDER, PROJECT_PLACEHOLDER, readmeBlock, readmeCommand } from "../e2e/harness.ts";
+import {
+  APP_PLACEHOLDER,
+  PROJECT_PLACEHOLDER,
+  readmeBlock,
+  readmeCommand,
+} from "../e2e/harness.ts";
 import { parseConfigArgs } from "../../src/config.ts";
 
 const APP_DIR = path.resolve(decodeURIComponent(new URL("../../", import.meta.url).pathname));
@@ -29,7 +34,11 @@ Deno.test("README's deno run command carries exactly the permission module's fla
   const expected = denoRunFlags({ read: [PROJECT_PLACEHOLDER, `${APP_PLACEHOLDER}/src`] });
   assertEquals(words.slice(0, 4), ["npx", "-y", "deno@2.9.6", "run"]);
   assertEquals(words.slice(4, 4 + expected.length), expected);
-  assertEquals(words.slice(4 + expected.length), [`${APP_PLACEHOLDER}/main.ts`, "--root", PROJECT_PLACEHOLDER]);
+  assertEquals(words.slice(4 + expected.length), [
+    `${APP_PLACEHOLDER}/main.ts`,
+    "--root",
+    PROJECT_PLACEHOLDER,
+  ]);
 });
 
 Deno.test("deno.json's start tasks are the module's: unscoped read like a binary, the checkout as the named default root", () => {
@@ -39,29 +48,47 @@ Deno.test("deno.json's start tasks are the module's: unscoped read like a binary
   assertEquals(config.tasks["start:http"], tasks["start:http"]);
   assert(tasks.start.startsWith("CODE_REVIEW_ROOT=. deno run --quiet "));
   const flags = denoTaskFlags();
-  assertEquals(flags, denoRunFlags({ read: ["."] }).map((f) => (f.startsWith("--allow-read=") ? "--allow-read" : f)));
-  for (const f of flags) assert(!/^(-A|--allow-all|--allow-(net|run|env|write|ffi|sys|import)$)/.test(f), f);
+  assertEquals(
+    flags,
+    denoRunFlags({ read: ["."] }).map((f) => (f.startsWith("--allow-read=") ? "--allow-read" : f)),
+  );
+  for (const f of flags) {
+    assert(!/^(-A|--allow-all|--allow-(net|run|env|write|ffi|sys|import)$)/.test(f), f);
+  }
 });
 
 Deno.test("README's client entries use the same flags", () => {
   const readme = Deno.readTextFileSync(path.join(APP_DIR, "README.md"));
   const flags = denoRunFlags({ read: [PROJECT_PLACEHOLDER, `${APP_PLACEHOLDER}/src`] });
-  for (const f of flags) assert(readme.split(`"${f}"`).length > 1, `Claude Desktop entry lacks ${f}`);
+  for (const f of flags) {
+    assert(readme.split(`"${f}"`).length > 1, `Claude Desktop entry lacks ${f}`);
+  }
   for (const f of flags) assert(readme.includes(` ${f}`), `README lacks ${f}`);
 });
 
 Deno.test("the flags never grant everything and always pin the GitHub port", () => {
   const flags = denoRunFlags({ read: ["."] });
-  for (const f of flags) assert(!/^(-A|--allow-all|--allow-(read|net|run|env|write|ffi|sys)$)/.test(f), f);
+  for (const f of flags) {
+    assert(!/^(-A|--allow-all|--allow-(read|net|run|env|write|ffi|sys)$)/.test(f), f);
+  }
   assert(flags.includes(`--allow-net=${GITHUB_NET}`));
   assert(GITHUB_NET.endsWith(":443"));
   assert(!flags.some((f) => f.startsWith("--allow-write")));
-  assertEquals(flags.find((f) => f.startsWith("--allow-run="))?.split("=")[1]?.split(","), [...LINTER_BINARIES]);
-  assertEquals(flags.find((f) => f.startsWith("--allow-env="))?.split("=")[1]?.split(","), [...ENV_VARS]);
+  assertEquals(flags.find((f) => f.startsWith("--allow-run="))?.split("=")[1]?.split(","), [
+    ...LINTER_BINARIES,
+  ]);
+  assertEquals(flags.find((f) => f.startsWith("--allow-env="))?.split("=")[1]?.split(","), [
+    ...ENV_VARS,
+  ]);
 });
 
 Deno.test("the worker's set is narrower than the process's: root and modules only, no env, no write", () => {
-  const p = workerPermissions({ root: "/proj", moduleDirs: ["/app/src"], net: GITHUB_NET, run: LINTER_BINARIES });
+  const p = workerPermissions({
+    root: "/proj",
+    moduleDirs: ["/app/src"],
+    net: GITHUB_NET,
+    run: LINTER_BINARIES,
+  });
   assertEquals(p.read, ["/proj", "/app/src"]);
   assertEquals(p.env, false);
   assertEquals(p.write, false);
@@ -70,14 +97,21 @@ Deno.test("the worker's set is narrower than the process's: root and modules onl
 });
 
 const README_READ = [PROJECT_PLACEHOLDER, `${APP_PLACEHOLDER}/src`];
-const flagOf = (flags: string[], name: string) => flags.find((f) => f.startsWith(`--${name}=`))!.split("=")[1]!.split(",");
+const flagOf = (flags: string[], name: string) =>
+  flags.find((f) => f.startsWith(`--${name}=`))!.split("=")[1]!.split(",");
 
 Deno.test("README's HTTP command carries the module's HTTP flags for 127.0.0.1:8000", () => {
   const words = readmeBlock("deno-run-command-http");
   const expected = denoRunFlags({ read: README_READ, http: { host: "127.0.0.1", port: 8000 } });
   assertEquals(words.slice(0, 4), ["npx", "-y", "deno@2.9.6", "run"]);
   assertEquals(words.slice(4, 4 + expected.length), expected);
-  assertEquals(words.slice(4 + expected.length), [`${APP_PLACEHOLDER}/main.ts`, "--root", PROJECT_PLACEHOLDER, "--transport", "http"]);
+  assertEquals(words.slice(4 + expected.length), [
+    `${APP_PLACEHOLDER}/main.ts`,
+    "--root",
+    PROJECT_PLACEHOLDER,
+    "--transport",
+    "http",
+  ]);
 });
 
 Deno.test("README's JWT command adds the JWKS host to --allow-net and names the same JWKS URL", () => {
@@ -97,14 +131,24 @@ Deno.test("the HTTP flags add the listen address, the JWKS host, the keys file a
   const stdio = denoRunFlags({ read: ["/p"] });
   const http = denoRunFlags({
     read: ["/p"],
-    http: { host: "0.0.0.0", port: 9000, jwksUrl: "https://auth.example.com/jwks.json", apiKeysFile: "/etc/mcp/keys.txt" },
+    http: {
+      host: "0.0.0.0",
+      port: 9000,
+      jwksUrl: "https://auth.example.com/jwks.json",
+      apiKeysFile: "/etc/mcp/keys.txt",
+    },
   });
   assertEquals(flagOf(http, "allow-net"), [GITHUB_NET, "0.0.0.0:9000", "auth.example.com:443"]);
   assertEquals(flagOf(http, "allow-read"), ["/p", "/etc/mcp/keys.txt"]);
   assertEquals(flagOf(http, "allow-env"), [...ENV_VARS, ...HTTP_ENV_VARS]);
   assertEquals(flagOf(http, "allow-run"), flagOf(stdio, "allow-run"));
-  assert(!flagOf(stdio, "allow-env").some((v) => (HTTP_ENV_VARS as readonly string[]).includes(v)), "stdio reads HTTP variables");
-  for (const f of http) assert(!/^(-A|--allow-all|--allow-(read|net|run|env|write|ffi|sys)$)/.test(f), f);
+  assert(
+    !flagOf(stdio, "allow-env").some((v) => (HTTP_ENV_VARS as readonly string[]).includes(v)),
+    "stdio reads HTTP variables",
+  );
+  for (const f of http) {
+    assert(!/^(-A|--allow-all|--allow-(read|net|run|env|write|ffi|sys)$)/.test(f), f);
+  }
 });
 
 Deno.test("listenNet() and urlNet() always name a port, IPv6 literals bracketed", () => {
@@ -134,8 +178,9 @@ Deno.test("compile flags differ from the HTTP run flags only in read (unscoped) 
   assertEquals(compile.length, run.length);
   for (let i = 0; i < run.length; i++) {
     if (run[i]!.startsWith("--allow-read=")) assertEquals(compile[i], "--allow-read");
-    else if (run[i]!.startsWith("--allow-net=")) assertEquals(compile[i], `--allow-net=${[GITHUB_NET, ...LISTEN_HOSTS].join(",")}`);
-    else assertEquals(compile[i], run[i]);
+    else if (run[i]!.startsWith("--allow-net=")) {
+      assertEquals(compile[i], `--allow-net=${[GITHUB_NET, ...LISTEN_HOSTS].join(",")}`);
+    } else assertEquals(compile[i], run[i]);
   }
   assertEquals(flagOf(compile, "allow-env"), [...ENV_VARS, ...HTTP_ENV_VARS]);
   assert(compile.includes("--no-prompt"));
@@ -144,12 +189,16 @@ Deno.test("compile flags differ from the HTTP run flags only in read (unscoped) 
 
 Deno.test("compile flags never grant everything, write, ffi or sys, and name no relative path", () => {
   const flags = denoCompileFlags();
-  for (const f of flags) assert(!/^(-A|--allow-all|--allow-(net|run|env|write|ffi|sys|import)$)/.test(f), f);
+  for (const f of flags) {
+    assert(!/^(-A|--allow-all|--allow-(net|run|env|write|ffi|sys|import)$)/.test(f), f);
+  }
   assert(!flags.some((f) => /^--allow-(write|ffi|sys)/.test(f)));
   // A relative path would be resolved against whatever folder the binary starts in.
   for (const f of flags) {
     const value = f.split("=")[1];
-    for (const item of value?.split(",") ?? []) assert(!item.startsWith(".") && !item.includes("/"), `${f}: ${item}`);
+    for (const item of value?.split(",") ?? []) {
+      assert(!item.startsWith(".") && !item.includes("/"), `${f}: ${item}`);
+    }
   }
   const net = flags.find((f) => f.startsWith("--allow-net="))!.split("=")[1]!.split(",");
   assert(net.includes(GITHUB_NET));

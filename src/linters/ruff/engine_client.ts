@@ -43,7 +43,16 @@ export function ruffWorkerPermissions(
   moduleUrl: URL = new URL("./", import.meta.url),
 ): Deno.PermissionOptionsObject {
   const read = !standalone && moduleUrl.protocol === "file:" ? [fileURLToPath(moduleUrl)] : false;
-  return { read, write: false, net: false, run: false, env: false, ffi: false, sys: false, import: false };
+  return {
+    read,
+    write: false,
+    net: false,
+    run: false,
+    env: false,
+    ffi: false,
+    sys: false,
+    import: false,
+  };
 }
 
 interface Pending {
@@ -63,7 +72,9 @@ export class RuffEngineClient {
   readonly #onChange: ((event: "started" | "released") => void) | undefined;
 
   /** onChange hears when the engine's worker starts and when it is released (for the log). */
-  constructor(options: { idleMs?: number; onChange?: (event: "started" | "released") => void } = {}) {
+  constructor(
+    options: { idleMs?: number; onChange?: (event: "started" | "released") => void } = {},
+  ) {
     this.#idleMs = options.idleMs ?? DEFAULT_RUFF_IDLE_MS;
     this.#onChange = options.onChange;
   }
@@ -75,7 +86,11 @@ export class RuffEngineClient {
 
   /** Whether the engine's worker is running now; how many times it was started. */
   stats(): { loaded: boolean; starts: number; pending: number } {
-    return { loaded: this.#worker !== undefined, starts: this.#starts, pending: this.#pending.size };
+    return {
+      loaded: this.#worker !== undefined,
+      starts: this.#starts,
+      pending: this.#pending.size,
+    };
   }
 
   /** Checks text in the worker. Never rejects: a dead worker or a cancelled check is an engine failure. */
@@ -91,7 +106,10 @@ export class RuffEngineClient {
         if (this.#pending.size === 0) this.close();
       };
       signal?.addEventListener("abort", onAbort, { once: true });
-      this.#pending.set(id, { resolve, cleanup: () => signal?.removeEventListener("abort", onAbort) });
+      this.#pending.set(id, {
+        resolve,
+        cleanup: () => signal?.removeEventListener("abort", onAbort),
+      });
       worker.postMessage({ id, source, settings, relPath, perFileIgnores } satisfies EngineRequest);
     });
   };
@@ -163,7 +181,11 @@ export class RuffEngineClient {
 }
 
 function failed(error: string): EngineOutcome {
-  return { ok: false, kind: "engine", error: error === "cancelled" ? "The ruff check was cancelled" : error };
+  return {
+    ok: false,
+    kind: "engine",
+    error: error === "cancelled" ? "The ruff check was cancelled" : error,
+  };
 }
 
 /** The process's (or the sandbox worker's) one engine. */

@@ -14,7 +14,14 @@ self.onmessage = async (event: MessageEvent<EngineRequest>) => {
   try {
     response = { id, outcome: await runEngine(source, settings, relPath, perFileIgnores) };
   } catch (err) {
-    response = { id, outcome: { ok: false, kind: "engine", error: err instanceof Error ? err.message : String(err) } };
+    response = {
+      id,
+      outcome: {
+        ok: false,
+        kind: "engine",
+        error: err instanceof Error ? err.message : String(err),
+      },
+    };
   }
   self.postMessage(response);
 };

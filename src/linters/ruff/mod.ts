@@ -7,7 +7,7 @@
 import { relative, sep } from "node:path";
 import type { ParseResult } from "../types.ts";
 import { loadRuffConfig, type ReadTextFile } from "./config.ts";
-import { ruffEngine, type RuffEngine } from "./engine_client.ts";
+import { type RuffEngine, ruffEngine } from "./engine_client.ts";
 import { RUFF_ENGINE_VERSION } from "./version.ts";
 
 export {
@@ -26,7 +26,12 @@ export {
   SYNTAX_ERROR_CODE,
   warmUp,
 } from "./engine.ts";
-export { DEFAULT_RUFF_IDLE_MS, ruffEngine, RuffEngineClient, type RuffEngine } from "./engine_client.ts";
+export {
+  DEFAULT_RUFF_IDLE_MS,
+  type RuffEngine,
+  ruffEngine,
+  RuffEngineClient,
+} from "./engine_client.ts";
 
 let defaultEngine: RuffEngine = ruffEngine.check;
 

@@ -10,7 +10,14 @@ import { jsonRpcError } from "../http_responses.ts";
 import type { Middleware } from "./types.ts";
 
 /** Query parameters that look like credentials (compared case-insensitively). */
-export const QUERY_CREDENTIAL_PARAMS = ["access_token", "token", "api_key", "apikey", "key", "bearer"];
+export const QUERY_CREDENTIAL_PARAMS = [
+  "access_token",
+  "token",
+  "api_key",
+  "apikey",
+  "key",
+  "bearer",
+];
 
 export interface ChallengeParams {
   /** The RFC 9728 metadata URL (JWT mode). */
@@ -24,11 +31,22 @@ export function noQueryCredentials(challenge: ChallengeParams): Middleware {
   return (c, next) => {
     for (const name of c.url.searchParams.keys()) {
       if (QUERY_CREDENTIAL_PARAMS.includes(name.toLowerCase())) {
-        return Promise.resolve(jsonRpcError(400, -32000, "Bad Request: credentials are not accepted in the query string; use the Authorization header", {
-          headers: {
-            "www-authenticate": bearerChallenge({ ...challenge, error: "invalid_request", description: "token in query string" }),
-          },
-        }));
+        return Promise.resolve(
+          jsonRpcError(
+            400,
+            -32000,
+            "Bad Request: credentials are not accepted in the query string; use the Authorization header",
+            {
+              headers: {
+                "www-authenticate": bearerChallenge({
+                  ...challenge,
+                  error: "invalid_request",
+                  description: "token in query string",
+                }),
+              },
+            },
+          ),
+        );
       }
     }
     return next();
@@ -60,11 +78,15 @@ export function bearerAuth(o: BearerAuthOptions): Middleware {
     const outcome = await o.authenticator.authenticate(token);
     if (!outcome.ok) {
       o.onFailure?.(outcome.reason);
-      const scope = outcome.error === "insufficient_scope" ? o.authenticator.requiredScope : undefined;
+      const scope = outcome.error === "insufficient_scope"
+        ? o.authenticator.requiredScope
+        : undefined;
       return jsonRpcError(
         outcome.error === "insufficient_scope" ? 403 : 401,
         -32000,
-        `${outcome.error === "insufficient_scope" ? "Forbidden" : "Unauthorized"}: ${outcome.description}`,
+        `${
+          outcome.error === "insufficient_scope" ? "Forbidden" : "Unauthorized"
+        }: ${outcome.description}`,
         {
           headers: {
             "www-authenticate": bearerChallenge({

@@ -15,7 +15,9 @@ import type { Middleware } from "./types.ts";
  */
 export function hostSyntaxValid(value: string): boolean {
   if (value.length === 0 || value.length > 260) return false;
-  const m = value.match(/^(?:\[[0-9A-Fa-f:.]{2,45}\]|[A-Za-z0-9_](?:[A-Za-z0-9._-]{0,252}))(?::(\d{0,5}))?$/);
+  const m = value.match(
+    /^(?:\[[0-9A-Fa-f:.]{2,45}\]|[A-Za-z0-9_](?:[A-Za-z0-9._-]{0,252}))(?::(\d{0,5}))?$/,
+  );
   if (m === null) return false;
   return m[1] === undefined || m[1] === "" || Number(m[1]) <= 65535;
 }
@@ -51,7 +53,9 @@ export function hostSyntax(): Middleware {
   return (c, next) => {
     const host = c.req.headers.get("host");
     if (host !== null && !hostSyntaxValid(host)) {
-      return Promise.resolve(jsonRpcError(400, -32000, "Bad Request: the Host header is not a valid host[:port]"));
+      return Promise.resolve(
+        jsonRpcError(400, -32000, "Bad Request: the Host header is not a valid host[:port]"),
+      );
     }
     return next();
   };
@@ -61,7 +65,9 @@ export function hostCheck(allowed: readonly string[]): Middleware {
   return (c, next) => {
     const host = c.req.headers.get("host") ?? c.url.host;
     if (!hostAllowed(host, allowed)) {
-      return Promise.resolve(jsonRpcError(403, -32000, "Forbidden: the Host header does not name this server"));
+      return Promise.resolve(
+        jsonRpcError(403, -32000, "Forbidden: the Host header does not name this server"),
+      );
     }
     return next();
   };

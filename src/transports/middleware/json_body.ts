@@ -22,7 +22,11 @@ export function isJsonMediaType(value: string | null): boolean {
 }
 
 /** Reads a body up to maxBytes within timeoutMs; null when it is larger; throws BodyTimeout when too slow. */
-export async function readLimited(req: Request, maxBytes: number, timeoutMs = BODY_TIMEOUT_MS): Promise<Uint8Array | null> {
+export async function readLimited(
+  req: Request,
+  maxBytes: number,
+  timeoutMs = BODY_TIMEOUT_MS,
+): Promise<Uint8Array | null> {
   const declared = req.headers.get("content-length");
   if (declared !== null && Number(declared) > maxBytes) return null;
   if (req.body === null) return new Uint8Array();
@@ -64,20 +68,34 @@ export function jsonBody(maxBytes: number, timeoutMs = BODY_TIMEOUT_MS): Middlew
   return async (c, next) => {
     if (c.req.method !== "POST") return next();
     if (!isJsonMediaType(c.req.headers.get("content-type"))) {
-      return jsonRpcError(415, -32000, "Unsupported Media Type: Content-Type must be application/json");
+      return jsonRpcError(
+        415,
+        -32000,
+        "Unsupported Media Type: Content-Type must be application/json",
+      );
     }
     let bytes: Uint8Array | null;
     try {
       bytes = await readLimited(c.req, maxBytes, timeoutMs);
     } catch (err) {
       if (err instanceof BodyTimeout) {
-        return jsonRpcError(408, -32000, `Request Timeout: the body did not arrive within ${timeoutMs / 1000} s`, { headers: { connection: "close" } });
+        return jsonRpcError(
+          408,
+          -32000,
+          `Request Timeout: the body did not arrive within ${timeoutMs / 1000} s`,
+          { headers: { connection: "close" } },
+        );
       }
       return jsonRpcError(400, -32700, "Parse error: the request body could not be read");
     }
     if (bytes === null) {
       // The rest of the body is never read: the connection cannot carry another request.
-      return jsonRpcError(413, -32000, `Payload Too Large: the body must not exceed ${maxBytes} bytes`, { headers: { connection: "close" } });
+      return jsonRpcError(
+        413,
+        -32000,
+        `Payload Too Large: the body must not exceed ${maxBytes} bytes`,
+        { headers: { connection: "close" } },
+      );
     }
     let parsed: unknown;
     try {
@@ -89,7 +107,11 @@ export function jsonBody(maxBytes: number, timeoutMs = BODY_TIMEOUT_MS): Middlew
       return jsonRpcError(400, -32600, `Invalid Request: a batch holds 1 to ${MAX_BATCH} messages`);
     }
     if (typeof parsed !== "object" || parsed === null) {
-      return jsonRpcError(400, -32600, "Invalid Request: expected a JSON-RPC message or a batch of them");
+      return jsonRpcError(
+        400,
+        -32600,
+        "Invalid Request: expected a JSON-RPC message or a batch of them",
+      );
     }
     c.body = parsed;
     return next();

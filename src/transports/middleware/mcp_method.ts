@@ -11,7 +11,9 @@ import type { Middleware } from "./types.ts";
 export const HEADER_MISMATCH = -32020;
 
 function methodAndId(body: unknown): { method?: unknown; id?: unknown } {
-  return typeof body === "object" && body !== null && !Array.isArray(body) ? body as { method?: unknown; id?: unknown } : {};
+  return typeof body === "object" && body !== null && !Array.isArray(body)
+    ? body as { method?: unknown; id?: unknown }
+    : {};
 }
 
 export function mcpMethodHeader(): Middleware {
@@ -25,7 +27,9 @@ export function mcpMethodHeader(): Middleware {
       return Promise.resolve(jsonRpcError(
         400,
         HEADER_MISMATCH,
-        `Header mismatch: the Mcp-Method header names ${JSON.stringify(named.slice(0, 60))} but the body's method is ${JSON.stringify(method.slice(0, 60))}`,
+        `Header mismatch: the Mcp-Method header names ${
+          JSON.stringify(named.slice(0, 60))
+        } but the body's method is ${JSON.stringify(method.slice(0, 60))}`,
         { id: echo },
       ));
     }

@@ -25,7 +25,9 @@ export function originAllowed(origin: string | null, allowed: readonly string[])
 export function originCheck(allowed: readonly string[]): Middleware {
   return (c, next) => {
     if (!originAllowed(c.req.headers.get("origin"), allowed)) {
-      return Promise.resolve(jsonRpcError(403, -32000, "Forbidden: requests from this Origin are not accepted"));
+      return Promise.resolve(
+        jsonRpcError(403, -32000, "Forbidden: requests from this Origin are not accepted"),
+      );
     }
     return next();
   };

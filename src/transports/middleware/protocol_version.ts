@@ -12,12 +12,17 @@ import type { Middleware } from "./types.ts";
 
 /** The stateless revision, served first; then the 2025-era revisions a client may negotiate with `initialize`. */
 export const MODERN_PROTOCOL_VERSION = "2026-07-28";
-export const SERVED_PROTOCOL_VERSIONS: readonly string[] = [MODERN_PROTOCOL_VERSION, ...SUPPORTED_PROTOCOL_VERSIONS];
+export const SERVED_PROTOCOL_VERSIONS: readonly string[] = [
+  MODERN_PROTOCOL_VERSION,
+  ...SUPPORTED_PROTOCOL_VERSIONS,
+];
 
 const ENVELOPE_VERSION_KEY = "io.modelcontextprotocol/protocolVersion";
 
 function fields(body: unknown): { id: JsonRpcId; modern: boolean } {
-  if (typeof body !== "object" || body === null || Array.isArray(body)) return { id: null, modern: false };
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    return { id: null, modern: false };
+  }
   const m = body as { id?: unknown; params?: { _meta?: Record<string, unknown> } };
   const id = typeof m.id === "string" || typeof m.id === "number" ? m.id : null;
   return { id, modern: m.params?._meta?.[ENVELOPE_VERSION_KEY] !== undefined };
@@ -31,7 +36,14 @@ export function protocolVersion(supported: readonly string[]): Middleware {
     if (modern) return next();
     const shown = JSON.stringify(v.slice(0, 40));
     return Promise.resolve(
-      jsonRpcError(400, -32000, `Bad Request: unsupported MCP-Protocol-Version ${shown} (supported: ${supported.join(", ")})`, { id }),
+      jsonRpcError(
+        400,
+        -32000,
+        `Bad Request: unsupported MCP-Protocol-Version ${shown} (supported: ${
+          supported.join(", ")
+        })`,
+        { id },
+      ),
     );
   };
 }

@@ -24,7 +24,9 @@ export function clientKey(c: HttpContext): string {
 function toolOf(m: Message): string | undefined {
   if (m.method !== "tools/call") return undefined;
   const name = m.params?.name;
-  return typeof name === "string" && (RATE_LIMITED_TOOLS as readonly string[]).includes(name) ? name : "other";
+  return typeof name === "string" && (RATE_LIMITED_TOOLS as readonly string[]).includes(name)
+    ? name
+    : "other";
 }
 
 export interface RateLimitOptions {
@@ -50,14 +52,25 @@ export function rateLimit(o: RateLimitOptions): Middleware {
     if (c.req.method !== "POST" || c.body === undefined) return next();
     const messages = (Array.isArray(c.body) ? c.body : [c.body]) as Message[];
     const key = clientKey(c);
-    const id = (messages.length === 1 && (typeof messages[0]!.id === "string" || typeof messages[0]!.id === "number")
+    const id = (messages.length === 1 &&
+        (typeof messages[0]!.id === "string" || typeof messages[0]!.id === "number")
       ? messages[0]!.id
       : null) as JsonRpcId;
     for (const m of messages) {
       const tool = toolOf(m);
-      const checks: [RateLimiterMemory, string, string, number][] = [[client, key, "client", o.limits.client]];
+      const checks: [RateLimiterMemory, string, string, number][] = [[
+        client,
+        key,
+        "client",
+        o.limits.client,
+      ]];
       if (tool !== undefined) {
-        checks.push([toolLimiter(tool), `${key}|${tool}`, tool, o.limits.perTool[tool] ?? o.limits.tool]);
+        checks.push([
+          toolLimiter(tool),
+          `${key}|${tool}`,
+          tool,
+          o.limits.perTool[tool] ?? o.limits.tool,
+        ]);
       }
       for (const [limiter, k, scope, points] of checks) {
         try {
@@ -67,10 +80,15 @@ export function rateLimit(o: RateLimitOptions): Middleware {
           o.onLimited?.(scope);
           const retry = Math.max(1, Math.ceil(err.msBeforeNext / 1000));
           const what = scope === "client" ? "requests" : `${scope} calls`;
-          return jsonRpcError(429, -32000, `Too Many Requests: at most ${points} ${what} per minute; retry after ${retry} s`, {
-            id,
-            headers: { "retry-after": String(retry) },
-          });
+          return jsonRpcError(
+            429,
+            -32000,
+            `Too Many Requests: at most ${points} ${what} per minute; retry after ${retry} s`,
+            {
+              id,
+              headers: { "retry-after": String(retry) },
+            },
+          );
         }
       }
     }

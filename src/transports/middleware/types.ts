@@ -62,5 +62,12 @@ export function requestUrl(raw: string): URL {
 
 /** A context for a request, as the HTTP app and tests build it. */
 export function newContext(req: Request, remoteAddr: string, route = "other"): HttpContext {
-  return { req, url: requestUrl(req.url), remoteAddr, started: performance.now(), requestId: "", route };
+  return {
+    req,
+    url: requestUrl(req.url),
+    remoteAddr,
+    started: performance.now(),
+    requestId: "",
+    route,
+  };
 }

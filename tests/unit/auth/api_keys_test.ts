@@ -3,14 +3,25 @@ import * as path from "node:path";
 import { apiKeyAuthenticator, digestMatches, loadApiKeys } from "../../../src/auth/api_keys.ts";
 import { sha256Hex } from "../../../src/config_http.ts";
 
-const KEYS = [{ name: "ci", sha256: sha256Hex("ci-key-0123456789abcdef") }, { name: "bob", sha256: sha256Hex("bob-key-0123456789abcdef") }];
+const KEYS = [{ name: "ci", sha256: sha256Hex("ci-key-0123456789abcdef") }, {
+  name: "bob",
+  sha256: sha256Hex("bob-key-0123456789abcdef"),
+}];
 
 Deno.test("apiKeyAuthenticator() names the key's owner and refuses near misses", async () => {
   const auth = apiKeyAuthenticator(KEYS);
   const ok = await auth.authenticate("bob-key-0123456789abcdef");
   assert(ok.ok);
   assertEquals(ok.principal.subject, "bob");
-  for (const bad of ["bob-key-0123456789abcde", "bob-key-0123456789abcdefx", "BOB-KEY-0123456789ABCDEF", "", sha256Hex("bob-key-0123456789abcdef")]) {
+  for (
+    const bad of [
+      "bob-key-0123456789abcde",
+      "bob-key-0123456789abcdefx",
+      "BOB-KEY-0123456789ABCDEF",
+      "",
+      sha256Hex("bob-key-0123456789abcdef"),
+    ]
+  ) {
     const out = await auth.authenticate(bad);
     assert(!out.ok, bad);
     assertEquals(out.error, "invalid_token");

@@ -2,9 +2,9 @@
 import { assert, assertEquals } from "../../assert.ts";
 import * as path from "node:path";
 import {
-  CLIENTS,
   clientConfigLocation,
   clientEntry,
+  CLIENTS,
   DENO_NPM_SPEC,
   launchFor,
   shellQuote,
@@ -19,9 +19,15 @@ Deno.test("launchFor() a deno-run checkout is word for word the README's command
 });
 
 Deno.test("launchFor() with a Deno path (config --no-npx) is the README's command with that Deno in place of npx", () => {
-  const l = launchFor({ kind: "deno-run", appDir: APP_PLACEHOLDER, deno: "/usr/local/bin/deno" }, PROJECT_PLACEHOLDER);
+  const l = launchFor(
+    { kind: "deno-run", appDir: APP_PLACEHOLDER, deno: "/usr/local/bin/deno" },
+    PROJECT_PLACEHOLDER,
+  );
   const words = readmeCommand();
-  assertEquals([l.command, ...l.args], ["/usr/local/bin/deno", ...words.slice(words.indexOf("run"))]);
+  assertEquals([l.command, ...l.args], [
+    "/usr/local/bin/deno",
+    ...words.slice(words.indexOf("run")),
+  ]);
 });
 
 Deno.test("launchFor() a binary passes only the root: its permissions are inside it", () => {
@@ -40,7 +46,9 @@ Deno.test("clientEntry() writes each client's format around the same command and
   assertEquals(JSON.parse(clientEntry("claude-code", "cr", binary)), {
     mcpServers: { cr: { type: "stdio", ...binary, env: {} } },
   });
-  assertEquals(JSON.parse(clientEntry("vscode", "cr", binary)), { servers: { cr: { type: "stdio", ...binary } } });
+  assertEquals(JSON.parse(clientEntry("vscode", "cr", binary)), {
+    servers: { cr: { type: "stdio", ...binary } },
+  });
   assertEquals(
     clientEntry("claude-mcp-add", "cr", binary),
     "claude mcp add cr -- /opt/crm/code-review-mcp --root /home/me/proj",
@@ -48,8 +56,14 @@ Deno.test("clientEntry() writes each client's format around the same command and
 });
 
 Deno.test("clientEntry() quotes what a shell would split in the claude mcp add line", () => {
-  const l = launchFor({ kind: "binary", execPath: "/Applications/My Tools/crm" }, "/Users/me/it's here");
-  assertEquals(clientEntry("claude-mcp-add", "cr", l), "claude mcp add cr -- '/Applications/My Tools/crm' --root '/Users/me/it'\\''s here'");
+  const l = launchFor(
+    { kind: "binary", execPath: "/Applications/My Tools/crm" },
+    "/Users/me/it's here",
+  );
+  assertEquals(
+    clientEntry("claude-mcp-add", "cr", l),
+    "claude mcp add cr -- '/Applications/My Tools/crm' --root '/Users/me/it'\\''s here'",
+  );
 });
 
 Deno.test("shellQuote() leaves safe words bare and quotes the rest", () => {
@@ -66,8 +80,12 @@ Deno.test("shellQuote() leaves safe words bare and quotes the rest", () => {
 
 Deno.test("every client has a location on every desktop OS", () => {
   for (const c of CLIENTS) {
-    for (const os of ["darwin", "windows", "linux"] as const) assert(clientConfigLocation(c, os).length > 10, `${c} ${os}`);
+    for (const os of ["darwin", "windows", "linux"] as const) {
+      assert(clientConfigLocation(c, os).length > 10, `${c} ${os}`);
+    }
   }
-  assert(clientConfigLocation("claude-desktop", "darwin").includes("Library/Application Support/Claude"));
+  assert(
+    clientConfigLocation("claude-desktop", "darwin").includes("Library/Application Support/Claude"),
+  );
   assert(clientConfigLocation("claude-desktop", "windows").includes("%APPDATA%\\Claude"));
 });

@@ -11,10 +11,17 @@ Deno.test("healthUrl() reaches a wildcard bind address over loopback", () => {
 
 Deno.test("healthcheckCommand() exits 0 on a healthy answer, 1 on an unhealthy one or none, 2 on a bad port", async () => {
   let healthy = true;
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, (req) =>
-    new URL(req.url).pathname === HEALTH_PATH && healthy ? new Response("ok") : new Response("no", { status: 503 }));
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    (req) =>
+      new URL(req.url).pathname === HEALTH_PATH && healthy
+        ? new Response("ok")
+        : new Response("no", { status: 503 }),
+  );
   const port = server.addr.port;
-  const env = (n: string) => (n === "CODE_REVIEW_PORT" ? String(port) : n === "CODE_REVIEW_HOST" ? "0.0.0.0" : undefined);
+  const env = (
+    n: string,
+  ) => (n === "CODE_REVIEW_PORT" ? String(port) : n === "CODE_REVIEW_HOST" ? "0.0.0.0" : undefined);
   try {
     assertEquals(await healthcheckCommand([], env), 0);
     healthy = false;

@@ -14,7 +14,10 @@ Deno.test("rootGuard() refuses a defaulted root when read is unscoped", () => {
 Deno.test("rootGuard() accepts a root from the flag, either spelling, or from CODE_REVIEW_ROOT", () => {
   assertEquals(rootGuard(["--root", "/p"], noEnv, true), undefined);
   assertEquals(rootGuard(["--root=/p"], noEnv, true), undefined);
-  assertEquals(rootGuard([], (n) => (n === "CODE_REVIEW_ROOT" ? "/p" : undefined), true), undefined);
+  assertEquals(
+    rootGuard([], (n) => (n === "CODE_REVIEW_ROOT" ? "/p" : undefined), true),
+    undefined,
+  );
   assert(rootGuard([], (n) => (n === "CODE_REVIEW_ROOT" ? "" : undefined), true) !== undefined);
 });
 

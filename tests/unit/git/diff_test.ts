@@ -1,5 +1,12 @@
 import { assertEquals } from "../../assert.ts";
-import { decodeText, hunkHeader, isBinary, lineDiff, renderHunks, similarity } from "../../../src/git/diff.ts";
+import {
+  decodeText,
+  hunkHeader,
+  isBinary,
+  lineDiff,
+  renderHunks,
+  similarity,
+} from "../../../src/git/diff.ts";
 import { matchesFilters, safeEntryName } from "../../../src/git/changes.ts";
 
 Deno.test("lineDiff() counts lines and names the new-side lines added or modified", () => {
@@ -19,14 +26,26 @@ Deno.test("lineDiff() counts lines and names the new-side lines added or modifie
 });
 
 Deno.test("hunkHeader() writes an empty side as git does, naming the line before the change", () => {
-  assertEquals(hunkHeader({ oldStart: 1, oldLines: 0, newStart: 1, newLines: 2, lines: [] }), "@@ -0,0 +1,2 @@");
-  assertEquals(hunkHeader({ oldStart: 3, oldLines: 0, newStart: 3, newLines: 1, lines: [] }), "@@ -2,0 +3,1 @@");
-  assertEquals(hunkHeader({ oldStart: 2, oldLines: 1, newStart: 2, newLines: 0, lines: [] }), "@@ -2,1 +1,0 @@");
+  assertEquals(
+    hunkHeader({ oldStart: 1, oldLines: 0, newStart: 1, newLines: 2, lines: [] }),
+    "@@ -0,0 +1,2 @@",
+  );
+  assertEquals(
+    hunkHeader({ oldStart: 3, oldLines: 0, newStart: 3, newLines: 1, lines: [] }),
+    "@@ -2,0 +3,1 @@",
+  );
+  assertEquals(
+    hunkHeader({ oldStart: 2, oldLines: 1, newStart: 2, newLines: 0, lines: [] }),
+    "@@ -2,1 +1,0 @@",
+  );
 });
 
 Deno.test("renderHunks() drops the CR of CRLF lines and keeps 'no newline' markers", () => {
   const d = lineDiff("a\r\nb", "a\r\nc", 1);
-  assertEquals(renderHunks(d.hunks), "@@ -1,2 +1,2 @@\n a\n-b\n\\ No newline at end of file\n+c\n\\ No newline at end of file");
+  assertEquals(
+    renderHunks(d.hunks),
+    "@@ -1,2 +1,2 @@\n a\n-b\n\\ No newline at end of file\n+c\n\\ No newline at end of file",
+  );
 });
 
 Deno.test("isBinary(), decodeText() and similarity() on the edge cases", () => {
@@ -40,9 +59,20 @@ Deno.test("isBinary(), decodeText() and similarity() on the edge cases", () => {
 
 Deno.test("safeEntryName() lets only one plain path component through", () => {
   const table: Array<[string, boolean]> = [
-    ["src", true], ["a.py", true], [".gitignore", true], ["..a", true],
-    ["", false], [".", false], ["..", false], [".git", false], [".GIT", false], ["../outside", false],
-    ["/abs", false], ["a/b", false], ["a\\b", false], ["a\0b", false],
+    ["src", true],
+    ["a.py", true],
+    [".gitignore", true],
+    ["..a", true],
+    ["", false],
+    [".", false],
+    ["..", false],
+    [".git", false],
+    [".GIT", false],
+    ["../outside", false],
+    ["/abs", false],
+    ["a/b", false],
+    ["a\\b", false],
+    ["a\0b", false],
   ];
   for (const [name, ok] of table) assertEquals(safeEntryName(name), ok, JSON.stringify(name));
 });

@@ -41,7 +41,10 @@ function build(entries: Raw[]): { pack: Uint8Array; idx: Uint8Array; offsets: nu
     pack.push(...e.bytes);
   }
   pack.push(...new Array(20).fill(0));
-  const sorted = entries.map((e, i) => ({ oid: e.oid, offset: offsets[i]! })).sort((a, b) => (a.oid < b.oid ? -1 : 1));
+  const sorted = entries.map((e, i) => ({ oid: e.oid, offset: offsets[i]! })).sort((
+    a,
+    b,
+  ) => (a.oid < b.oid ? -1 : 1));
   const idx: number[] = [0xff, 0x74, 0x4f, 0x63, 0, 0, 0, 2];
   for (let b = 0; b < 256; b++) {
     const n = sorted.filter((e) => parseInt(e.oid.slice(0, 2), 16) <= b).length;
@@ -49,7 +52,14 @@ function build(entries: Raw[]): { pack: Uint8Array; idx: Uint8Array; offsets: nu
   }
   for (const e of sorted) idx.push(...e.oid.match(/../g)!.map((h) => parseInt(h, 16)));
   for (const _ of sorted) idx.push(0, 0, 0, 0);
-  for (const e of sorted) idx.push((e.offset >>> 24) & 255, (e.offset >>> 16) & 255, (e.offset >>> 8) & 255, e.offset & 255);
+  for (const e of sorted) {
+    idx.push(
+      (e.offset >>> 24) & 255,
+      (e.offset >>> 16) & 255,
+      (e.offset >>> 8) & 255,
+      e.offset & 255,
+    );
+  }
   idx.push(...new Array(40).fill(0));
   return { pack: Uint8Array.from(pack), idx: Uint8Array.from(idx), offsets };
 }
@@ -59,8 +69,14 @@ const z = (data: number[]) => [...deflateSync(Uint8Array.from(data))];
 const CAP = 1024 * 1024;
 
 Deno.test("readIdx() reads ids and offsets of a version 2 pack index", () => {
-  const { idx, offsets } = build([{ oid: oid("b"), bytes: [...entryHeader(3, 1), ...z([65])] }, { oid: oid("a"), bytes: [...entryHeader(3, 1), ...z([66])] }]);
-  assertEquals(readIdx(idx), [{ oid: oid("a"), offset: offsets[1] }, { oid: oid("b"), offset: offsets[0] }]);
+  const { idx, offsets } = build([{ oid: oid("b"), bytes: [...entryHeader(3, 1), ...z([65])] }, {
+    oid: oid("a"),
+    bytes: [...entryHeader(3, 1), ...z([66])],
+  }]);
+  assertEquals(readIdx(idx), [{ oid: oid("a"), offset: offsets[1] }, {
+    oid: oid("b"),
+    offset: offsets[0],
+  }]);
 });
 
 Deno.test("scanPack() finds oversized blobs by header, by delta target and through a delta's base", () => {
@@ -79,22 +95,39 @@ Deno.test("scanPack() finds oversized blobs by header, by delta target and throu
   // The delta is built after its base so that its offset is known.
   const base = build([small]);
   const rel = 12 + small.bytes.length - base.offsets[0]!; // delta offset - base offset
-  const delta = { oid: oid("3"), bytes: [...entryHeader(6, deltaData.length), ...varint(rel).reverse(), ...z(deltaData)] };
-  const overDelta = { oid: oid("4"), bytes: [...entryHeader(7, 3), ...oid("2").match(/../g)!.map((h) => parseInt(h, 16)), ...z([3, 3, 0x90])] };
+  const delta = {
+    oid: oid("3"),
+    bytes: [...entryHeader(6, deltaData.length), ...varint(rel).reverse(), ...z(deltaData)],
+  };
+  const overDelta = {
+    oid: oid("4"),
+    bytes: [
+      ...entryHeader(7, 3),
+      ...oid("2").match(/../g)!.map((h) => parseInt(h, 16)),
+      ...z([3, 3, 0x90]),
+    ],
+  };
   const { pack, idx } = build([small, delta, declaredHuge, overDelta]);
   assertEquals([...scanPack(pack, idx, CAP)].sort(), [oid("2"), oid("3"), oid("4")]);
 });
 
 Deno.test("scanPack() refuses a pack whose oversized object is a commit, tree or tag", () => {
   for (const type of [1, 2, 4]) {
-    const { pack, idx } = build([{ oid: oid("5"), bytes: [...entryHeader(type, 2 * CAP), ...z([0])] }]);
+    const { pack, idx } = build([{
+      oid: oid("5"),
+      bytes: [...entryHeader(type, 2 * CAP), ...z([0])],
+    }]);
     let message = "";
     try {
       scanPack(pack, idx, CAP);
     } catch (err) {
       message = (err as Error).message;
     }
-    assertMatch(message, /not a file\) inflates to more than 1048576 bytes; the repository was not read/, String(type));
+    assertMatch(
+      message,
+      /not a file\) inflates to more than 1048576 bytes; the repository was not read/,
+      String(type),
+    );
   }
 });
 

@@ -2,7 +2,18 @@ import { assert, assertEquals, assertMatch } from "../../assert.ts";
 import * as path from "node:path";
 import { gitReview, type GitReviewRequest } from "../../../src/sandbox/git.ts";
 import type { FileRecord, ReviewData } from "../../../src/git/review.ts";
-import { branchRepo, emptyRepo, everyCaseRepo, git, gitWithEnv, tempDir, treeContent, write, writeBomb, writeLoose } from "../../fixtures/git_repo.ts";
+import {
+  branchRepo,
+  emptyRepo,
+  everyCaseRepo,
+  git,
+  gitWithEnv,
+  tempDir,
+  treeContent,
+  write,
+  writeBomb,
+  writeLoose,
+} from "../../fixtures/git_repo.ts";
 
 function request(root: string, over: Partial<GitReviewRequest> = {}): GitReviewRequest {
   return {
@@ -51,24 +62,49 @@ Deno.test("review() reports every kind of uncommitted change with status, kind a
     const v = await reviewOk(f.root);
     const files = byPath(v.files);
     assertEquals(v.head.branch, "main");
-    assertEquals(Object.keys(files).sort(), gitStatusPaths(f.root).filter((p) => p !== "old_name.txt" && p !== "similar_old.py"));
-    assertEquals([files["src/app.py"]!.status, files["src/app.py"]!.added, files["src/app.py"]!.removed], ["modified", 2, 1]);
+    assertEquals(
+      Object.keys(files).sort(),
+      gitStatusPaths(f.root).filter((p) => p !== "old_name.txt" && p !== "similar_old.py"),
+    );
+    assertEquals([
+      files["src/app.py"]!.status,
+      files["src/app.py"]!.added,
+      files["src/app.py"]!.removed,
+    ], ["modified", 2, 1]);
     assertEquals(files["src/app.py"]!.added_lines, [2, 6]);
     assertEquals(files["gone.txt"]!.status, "deleted");
-    assertEquals([files["new_name.txt"]!.status, files["new_name.txt"]!.old_path], ["renamed", "old_name.txt"]);
+    assertEquals([files["new_name.txt"]!.status, files["new_name.txt"]!.old_path], [
+      "renamed",
+      "old_name.txt",
+    ]);
     assertEquals(files["staged.txt"]!.status, "added");
     assertEquals([files["kind.txt"]!.status, files["kind.txt"]!.kind], ["type-changed", "symlink"]);
     const similar = files["similar_new.py"]!;
-    assertEquals([similar.status, similar.old_path, similar.added, similar.removed, similar.added_lines], ["renamed", "similar_old.py", 1, 1, [6]]);
-    assertEquals([files["untracked.txt"]!.status, files["untracked.txt"]!.untracked], ["added", true]);
+    assertEquals([
+      similar.status,
+      similar.old_path,
+      similar.added,
+      similar.removed,
+      similar.added_lines,
+    ], ["renamed", "similar_old.py", 1, 1, [6]]);
+    assertEquals([files["untracked.txt"]!.status, files["untracked.txt"]!.untracked], [
+      "added",
+      true,
+    ]);
     assertEquals(files["image.bin"]!.kind, "binary");
     assertEquals([files["image.bin"]!.old_size, files["image.bin"]!.new_size], [10, 11]);
     assertEquals([files["crlf.txt"]!.added, files["crlf.txt"]!.removed], [1, 1]);
     assert(files["crlf.txt"]!.notes?.some((n) => n.includes("CRLF")));
-    assertEquals([files["nonl.txt"]!.added, files["nonl.txt"]!.removed, files["nonl.txt"]!.added_lines], [1, 1, [2]]);
+    assertEquals([
+      files["nonl.txt"]!.added,
+      files["nonl.txt"]!.removed,
+      files["nonl.txt"]!.added_lines,
+    ], [1, 1, [2]]);
     assert(files["latin1.txt"]!.notes?.some((n) => n.includes("not valid UTF-8")));
     assertEquals(files["link"]!.kind, "symlink");
-    assert(files["link"]!.notes?.some((n) => n.includes("/etc/passwd") && n.includes("never followed")));
+    assert(
+      files["link"]!.notes?.some((n) => n.includes("/etc/passwd") && n.includes("never followed")),
+    );
     assertEquals(files["debug.log"], undefined);
     assertEquals(files["build/out.txt"], undefined);
     assertEquals(files["src/keep.txt"], undefined);
@@ -96,7 +132,10 @@ Deno.test("review() reads packed objects and packed refs after git gc, and a det
     git(f.root, "gc", "-q", "--prune=now");
     assert(Deno.statSync(path.join(f.root, ".git", "packed-refs")).isFile);
     const after = await reviewOk(f.root);
-    assertEquals(after.files.map((x) => [x.path, x.status, x.added, x.removed]), before.files.map((x) => [x.path, x.status, x.added, x.removed]));
+    assertEquals(
+      after.files.map((x) => [x.path, x.status, x.added, x.removed]),
+      before.files.map((x) => [x.path, x.status, x.added, x.removed]),
+    );
     git(f.root, "checkout", "-q", "--detach");
     const detached = await reviewOk(f.root);
     assertEquals(detached.head.branch, null);
@@ -130,13 +169,22 @@ Deno.test("review() with a base: merge base several commits back, the branch's c
     assertEquals(v.merge_base, git(f.root, "merge-base", "HEAD", "main").trim().slice(0, 7));
     assertEquals(v.commits.map((c) => c.subject), ["feature 3", "feature 2", "feature 1"]);
     assertEquals(v.commits_total, 3);
-    assertEquals(v.files.map((x) => [x.path, x.status]), [["f1.txt", "added"], ["f2.txt", "added"], ["f3.txt", "added"]]);
+    assertEquals(v.files.map((x) => [x.path, x.status]), [
+      ["f1.txt", "added"],
+      ["f2.txt", "added"],
+      ["f3.txt", "added"],
+    ]);
     assertEquals(byPath(v.files)["f1.txt"]!.added_lines, [1]);
     // a.txt changed on main only: not part of this branch's change.
     assertEquals(v.files.find((x) => x.path === "a.txt"), undefined);
-    const byTag = await reviewOk(f.root, { base: git(f.root, "rev-parse", "main").trim().slice(0, 8) });
+    const byTag = await reviewOk(f.root, {
+      base: git(f.root, "rev-parse", "main").trim().slice(0, 8),
+    });
     assertEquals(byTag.files.length, 3);
-    const unknown = await gitReview(request(f.root, { base: "no-such-branch" }), new AbortController().signal);
+    const unknown = await gitReview(
+      request(f.root, { base: "no-such-branch" }),
+      new AbortController().signal,
+    );
     assert(!unknown.ok);
     assertMatch(unknown.reason, /no branch, tag or commit named "no-such-branch"/);
   } finally {
@@ -149,13 +197,22 @@ Deno.test("review() in diff mode gives unified hunks with old and new line numbe
   try {
     const v = await reviewOk(f.root, { mode: "diff" });
     const app = byPath(v.files)["src/app.py"]!;
-    assertEquals(app.diff, "@@ -1,5 +1,6 @@\n import os\n+import sys\n \n \n def main():\n-    return 1\n+    return 2");
+    assertEquals(
+      app.diff,
+      "@@ -1,5 +1,6 @@\n import os\n+import sys\n \n \n def main():\n-    return 1\n+    return 2",
+    );
     assertEquals(byPath(v.files)["image.bin"]!.diff, undefined);
     const rest = await reviewOk(f.root, { mode: "diff", start: 3 });
     assertEquals(rest.start, 3);
     assertEquals(rest.files[0]!.path, v.files[3]!.path);
-    const capped = await reviewOk(f.root, { mode: "diff", maxFileDiffBytes: 40, paths: ["src/app.py"] });
-    assert(capped.files[0]!.notes?.some((n) => n.includes("per-file cap") && n.includes("read_file")));
+    const capped = await reviewOk(f.root, {
+      mode: "diff",
+      maxFileDiffBytes: 40,
+      paths: ["src/app.py"],
+    });
+    assert(
+      capped.files[0]!.notes?.some((n) => n.includes("per-file cap") && n.includes("read_file")),
+    );
   } finally {
     await f.cleanup();
   }
@@ -169,8 +226,16 @@ Deno.test("review() refuses what is not the repository's own top folder, with wh
     git(outside, "init", "-q");
     const table: Array<[string, (root: string) => void, RegExp]> = [
       ["no repository", () => {}, /not a git repository/],
-      [".git symlink out", (root) => Deno.symlinkSync(path.join(outside, ".git"), path.join(root, ".git")), /symbolic link leading outside the project root.*--root/],
-      ["gitdir: file out", (root) => Deno.writeTextFileSync(path.join(root, ".git"), `gitdir: ${outside}/.git\n`), /gitdir points outside the project root.*--root/],
+      [
+        ".git symlink out",
+        (root) => Deno.symlinkSync(path.join(outside, ".git"), path.join(root, ".git")),
+        /symbolic link leading outside the project root.*--root/,
+      ],
+      [
+        "gitdir: file out",
+        (root) => Deno.writeTextFileSync(path.join(root, ".git"), `gitdir: ${outside}/.git\n`),
+        /gitdir points outside the project root.*--root/,
+      ],
     ];
     for (const [name, setup, re] of table) {
       const root = path.join(t.dir, name.replaceAll(/\W/g, "_"));
@@ -184,7 +249,12 @@ Deno.test("review() refuses what is not the repository's own top folder, with wh
     Deno.mkdirSync(sub);
     const r = await gitReview(request(sub), new AbortController().signal);
     assert(!r.ok);
-    assertMatch(r.reason, new RegExp(`subfolder of the repository at ${outside}; start the server with --root ${outside}`));
+    assertMatch(
+      r.reason,
+      new RegExp(
+        `subfolder of the repository at ${outside}; start the server with --root ${outside}`,
+      ),
+    );
   } finally {
     await t.cleanup();
   }
@@ -239,14 +309,29 @@ Deno.test("review() never resolves crafted tree entries named ../outside, /abs, 
       git(r, "commit", "-qm", "one");
       const blob = writeLoose(r, "blob", new TextEncoder().encode("pwned\n"));
       const ok = git(r, "rev-parse", "HEAD:ok.txt").trim();
-      const tree = writeLoose(r, "tree", treeContent([{ mode: "100644", name, oid: blob }, { mode: "100644", name: "ok.txt", oid: ok }]));
+      const tree = writeLoose(
+        r,
+        "tree",
+        treeContent([{ mode: "100644", name, oid: blob }, {
+          mode: "100644",
+          name: "ok.txt",
+          oid: ok,
+        }]),
+      );
       const commit = git(r, "commit-tree", tree, "-p", "HEAD", "-m", "crafted").trim();
       git(r, "update-ref", "refs/heads/main", commit);
       const out = await gitReview(request(r), new AbortController().signal);
       // Either the whole tree is refused, or the entry is skipped with a warning: never a path.
       const said = out.ok ? out.value.warnings.join("\n") : out.reason;
       assertMatch(said, re, `${name}: ${said}`);
-      if (out.ok) assert(out.value.files.every((x) => x.path === "ok.txt" || !x.path.toLowerCase().includes(".git")), name);
+      if (out.ok) {
+        assert(
+          out.value.files.every((x) =>
+            x.path === "ok.txt" || !x.path.toLowerCase().includes(".git")
+          ),
+          name,
+        );
+      }
       let escaped = true;
       try {
         Deno.statSync(path.join(path.dirname(r), "outside"));
@@ -265,8 +350,15 @@ Deno.test("review() refuses an inflation bomb without inflating it past the cap"
   try {
     const r = f.root;
     const bomb = await writeBomb(r, 256 * 1024 * 1024);
-    assert(Deno.statSync(path.join(r, ".git", "objects", bomb.slice(0, 2), bomb.slice(2))).size < 2 * 1024 * 1024);
-    const tree = writeLoose(r, "tree", treeContent([{ mode: "100644", name: "bomb.bin", oid: bomb }]));
+    assert(
+      Deno.statSync(path.join(r, ".git", "objects", bomb.slice(0, 2), bomb.slice(2))).size <
+        2 * 1024 * 1024,
+    );
+    const tree = writeLoose(
+      r,
+      "tree",
+      treeContent([{ mode: "100644", name: "bomb.bin", oid: bomb }]),
+    );
     const commit = git(r, "commit-tree", tree, "-m", "bomb").trim();
     git(r, "update-ref", "refs/heads/main", commit);
     write(r, "bomb.bin", "small now\n");
@@ -325,8 +417,15 @@ Deno.test("review() lists a changed credential file but never shows its content"
     write(f.root, ".env", "TOKEN=supersecretvalue\n");
     const v = await reviewOk(f.root, { mode: "diff" });
     const env = v.files[0]!;
-    assertEquals([env.path, env.status, env.secret, env.diff], [".env", "modified", true, undefined]);
-    assert(env.notes?.some((n) => n.includes("credential file") && n.includes("--allow-secret-files")));
+    assertEquals([env.path, env.status, env.secret, env.diff], [
+      ".env",
+      "modified",
+      true,
+      undefined,
+    ]);
+    assert(
+      env.notes?.some((n) => n.includes("credential file") && n.includes("--allow-secret-files")),
+    );
     assert(!JSON.stringify(v).includes("supersecretvalue"));
     const allowed = await reviewOk(f.root, { mode: "diff", allowSecretFiles: true });
     assert(allowed.files[0]!.diff?.includes("supersecretvalue"));
@@ -347,13 +446,20 @@ Deno.test("review() never inflates an oversized packed blob: the pack is scanned
     git(r, "add", "-A");
     git(r, "commit", "-qm", "big");
     git(r, "gc", "-q", "--prune=now");
-    assert([...Deno.readDirSync(path.join(r, ".git", "objects", "pack"))].some((e) => e.name.endsWith(".pack")));
+    assert(
+      [...Deno.readDirSync(path.join(r, ".git", "objects", "pack"))].some((e) =>
+        e.name.endsWith(".pack")
+      ),
+    );
     write(r, "big.bin", "small now\n");
     write(r, "small.txt", "changed\n");
     const v = await reviewOk(r, { maxObjectBytes: 8 * 1024 * 1024, mode: "diff" });
     const rec = byPath(v.files)["big.bin"]!;
     assertEquals(rec.kind, "too-large");
-    assert(rec.notes?.some((n) => n.includes("packed object") && n.includes("inflates to more than")), JSON.stringify(rec));
+    assert(
+      rec.notes?.some((n) => n.includes("packed object") && n.includes("inflates to more than")),
+      JSON.stringify(rec),
+    );
     assertEquals(byPath(v.files)["small.txt"]!.diff, "@@ -1,1 +1,1 @@\n-small\n+changed");
   } finally {
     await f.cleanup();
@@ -372,7 +478,11 @@ Deno.test("review() never reads through a folder replaced by a symlink leading o
     Deno.removeSync(path.join(r, "sub"), { recursive: true });
     Deno.symlinkSync(outside, path.join(r, "sub"));
     const v = await reviewOk(r, { mode: "diff" });
-    assertEquals(v.files.map((x) => [x.path, x.status, x.kind]), [["sub", "added", "symlink"], ["sub/x.txt", "deleted", "text"]]);
+    assertEquals(v.files.map((x) => [x.path, x.status, x.kind]), [["sub", "added", "symlink"], [
+      "sub/x.txt",
+      "deleted",
+      "text",
+    ]]);
     assert(!JSON.stringify(v).includes("SECRET OUTSIDE"));
   } finally {
     await f.cleanup();
@@ -396,7 +506,10 @@ Deno.test("review() never shows a work tree file that is a hard link (it may nam
       const files = byPath(v.files);
       for (const p of ["tracked.txt", "untracked.txt"]) {
         assert(files[p] !== undefined, `${mode}: ${p} is listed`);
-        assert(files[p]!.notes?.some((n) => n.includes("hard link") && n.includes("--allow-hard-links")), `${mode} ${p}: ${JSON.stringify(files[p])}`);
+        assert(
+          files[p]!.notes?.some((n) => n.includes("hard link") && n.includes("--allow-hard-links")),
+          `${mode} ${p}: ${JSON.stringify(files[p])}`,
+        );
       }
       assert(!JSON.stringify(v).includes("SECRET OUTSIDE"), mode);
     }
@@ -430,7 +543,10 @@ Deno.test("review() refuses a HEAD that points outside the repository, and never
     git(f.root, "add", "-A");
     git(f.root, "commit", "-qm", "one");
     write(path.dirname(f.root), "stolen", "0123456789012345678901234567890123456789\n");
-    Deno.writeTextFileSync(path.join(f.root, ".git", "HEAD"), "ref: refs/heads/../../../../stolen\n");
+    Deno.writeTextFileSync(
+      path.join(f.root, ".git", "HEAD"),
+      "ref: refs/heads/../../../../stolen\n",
+    );
     const r = await gitReview(request(f.root), new AbortController().signal);
     assert(!r.ok, JSON.stringify(r));
     assertMatch(r.reason, /outside the project root/);
@@ -464,7 +580,10 @@ Deno.test("review() lists untracked files exactly as git status does under neste
     for (let i = 0; i < 300; i++) write(f.root, `build/many/${i}.txt`, "x\n");
     const v = await reviewOk(f.root);
     assertEquals(v.files.map((x) => x.path).sort(), gitStatusPaths(f.root));
-    assert(v.files.some((x) => x.path === "keep.log") && v.files.some((x) => x.path === "src/important.tmp"));
+    assert(
+      v.files.some((x) => x.path === "keep.log") &&
+        v.files.some((x) => x.path === "src/important.tmp"),
+    );
     assert(!v.files.some((x) => x.path.startsWith("build/")));
   } finally {
     await f.cleanup();
@@ -475,7 +594,12 @@ Deno.test("review() takes git's ancestry suffixes in base (HEAD~N, ^, ^2) and re
   const f = await branchRepo();
   try {
     const log = git(f.root, "rev-list", "--first-parent", "HEAD").trim().split("\n");
-    for (const [base, expected] of [["HEAD~1", log[1]], ["HEAD^", log[1]], ["HEAD~1^", log[2]], ["HEAD^0", log[0]], [`${log[0]!.slice(0, 8)}~2`, log[2]]] as const) {
+    for (
+      const [base, expected] of [["HEAD~1", log[1]], ["HEAD^", log[1]], ["HEAD~1^", log[2]], [
+        "HEAD^0",
+        log[0],
+      ], [`${log[0]!.slice(0, 8)}~2`, log[2]]] as const
+    ) {
       if (expected === undefined) continue;
       const v = await reviewOk(f.root, { base });
       assertEquals(v.merge_base, expected!.slice(0, v.merge_base!.length), base);
@@ -491,7 +615,10 @@ Deno.test("review() takes git's ancestry suffixes in base (HEAD~N, ^, ^2) and re
 
 Deno.test("review() with a base lists exactly git's base..HEAD when every commit has the same time (the paint must finish before the walk stops)", async () => {
   const f = await emptyRepo();
-  const when = { GIT_COMMITTER_DATE: "2026-01-01T00:00:00Z", GIT_AUTHOR_DATE: "2026-01-01T00:00:00Z" };
+  const when = {
+    GIT_COMMITTER_DATE: "2026-01-01T00:00:00Z",
+    GIT_AUTHOR_DATE: "2026-01-01T00:00:00Z",
+  };
   const g = (...args: string[]) => gitWithEnv(f.root, when, ...args);
   try {
     write(f.root, "a.txt", "a\n");
@@ -536,7 +663,11 @@ Deno.test("review(): a credential file renamed to an innocent name (or the rever
       git(f.root, "add", "-A");
       const v = await reviewOk(f.root, { mode: "diff" });
       const rec = v.files.find((x) => x.path === to)!;
-      assertEquals([rec.old_path, rec.status, rec.secret], [from, "renamed", true], `${from} -> ${to}`);
+      assertEquals(
+        [rec.old_path, rec.status, rec.secret],
+        [from, "renamed", true],
+        `${from} -> ${to}`,
+      );
       assert(!JSON.stringify(v).includes("secretvalue"), `${from} -> ${to}: ${JSON.stringify(v)}`);
     } finally {
       await f.cleanup();
@@ -569,8 +700,12 @@ Deno.test("review(): folders inside .git that are symlinks out of the root (obje
         git(priv.root, "gc", "-q");
         const pack = path.join(privGit, "objects", "pack");
         for (const n of Deno.readDirSync(pack)) {
-          if (n.name.endsWith(".pack")) Deno.copyFileSync(path.join(pack, n.name), path.join(g, "objects", "pack", n.name));
-          if (n.name.endsWith(".idx")) Deno.symlinkSync(path.join(pack, n.name), path.join(g, "objects", "pack", n.name));
+          if (n.name.endsWith(".pack")) {
+            Deno.copyFileSync(path.join(pack, n.name), path.join(g, "objects", "pack", n.name));
+          }
+          if (n.name.endsWith(".idx")) {
+            Deno.symlinkSync(path.join(pack, n.name), path.join(g, "objects", "pack", n.name));
+          }
         }
       }],
     ];

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import {
-  unreachableMessage,
   GitHubRawClient,
   type GitHubRawClientOptions,
   type RawFetchResult,
+  unreachableMessage,
 } from "../../../src/github/raw_client.ts";
 import { fetchRaw, FetchTimeoutError, isFetchTimeout } from "../../../src/sandbox/fetch_raw.ts";
 import type { FetchRawRequest, FetchRawResult } from "../../../src/sandbox/protocol.ts";
@@ -306,7 +306,9 @@ Deno.test("get() never puts the token in a message", async () => {
   assert.ok(!r.message.includes("s3cr3t-token"), r.message);
   assert.equal(
     r.message,
-    `Cannot fetch "${label("a.md")}": GitHub (127.0.0.1:1) could not be reached: the network request failed (connect failed with Bearer [redacted]). ` +
+    `Cannot fetch "${
+      label("a.md")
+    }": GitHub (127.0.0.1:1) could not be reached: the network request failed (connect failed with Bearer [redacted]). ` +
       "The server may be offline or its network restricted: try again later, or go on with the review without this file.",
   );
 });
@@ -318,14 +320,30 @@ Deno.test("get() reports an unreachable server as a network error", async () => 
   const client = new GitHubRawClient({ fetchRaw, base });
   const r = await client.get(file(FAKE_FILES.text));
   assert.ok(!r.ok && r.kind === "network", r.ok ? "" : r.message);
-  assert.ok(r.message.startsWith(`Cannot fetch "${label(FAKE_FILES.text)}": GitHub (${new URL(base).host}) could not be reached: `), r.message);
-  assert.ok(r.message.endsWith("try again later, or go on with the review without this file."), r.message);
+  assert.ok(
+    r.message.startsWith(
+      `Cannot fetch "${label(FAKE_FILES.text)}": GitHub (${
+        new URL(base).host
+      }) could not be reached: `,
+    ),
+    r.message,
+  );
+  assert.ok(
+    r.message.endsWith("try again later, or go on with the review without this file."),
+    r.message,
+  );
 });
 
 Deno.test("unreachableMessage() names the reason a model can act on, for each kind of network failure", () => {
   const table: [string, RegExp][] = [
-    ['NotCapable: Requires net access to "raw.githubusercontent.com:443"', /not permitted to connect there/],
-    ["error sending request: dns error: failed to lookup address information", /name did not resolve/],
+    [
+      'NotCapable: Requires net access to "raw.githubusercontent.com:443"',
+      /not permitted to connect there/,
+    ],
+    [
+      "error sending request: dns error: failed to lookup address information",
+      /name did not resolve/,
+    ],
     ["tcp connect error: Connection refused (os error 111)", /connection was refused/],
     ["connection reset by peer", /connection was cut/],
     ["invalid peer certificate: UnknownIssuer", /secure connection failed/],
@@ -335,11 +353,17 @@ Deno.test("unreachableMessage() names the reason a model can act on, for each ki
   ];
   for (const [detail, want] of table) {
     const m = unreachableMessage("o/r@HEAD:a.md", "raw.githubusercontent.com", detail);
-    assert.match(m, /^Cannot fetch "o\/r@HEAD:a\.md": GitHub \(raw\.githubusercontent\.com\) could not be reached: /);
+    assert.match(
+      m,
+      /^Cannot fetch "o\/r@HEAD:a\.md": GitHub \(raw\.githubusercontent\.com\) could not be reached: /,
+    );
     assert.match(m, want, detail);
     assert.ok(!m.includes("\n"));
   }
-  assert.ok(unreachableMessage("x", "h", "y".repeat(500)).length < 400, "a long lower-layer message is shortened");
+  assert.ok(
+    unreachableMessage("x", "h", "y".repeat(500)).length < 400,
+    "a long lower-layer message is shortened",
+  );
 });
 
 Deno.test("concurrent get() calls for one file share one request", async () => {

@@ -405,17 +405,49 @@ Deno.test("pythonCodeSeverity(): syntax, undefined names and broken comparisons 
 });
 
 Deno.test("every parser links a finding to its rule's documentation", () => {
-  assertEquals(urlsOf(parseFlake8("1:1:F401:'os' imported but unused\n2:80:E501:line too long\n", "", 1, "a.py")), [
-    "https://flake8.pycqa.org/en/latest/user/error-codes.html",
-    "https://pycodestyle.pycqa.org/en/latest/intro.html#error-codes",
+  assertEquals(
+    urlsOf(
+      parseFlake8("1:1:F401:'os' imported but unused\n2:80:E501:line too long\n", "", 1, "a.py"),
+    ),
+    [
+      "https://flake8.pycqa.org/en/latest/user/error-codes.html",
+      "https://pycodestyle.pycqa.org/en/latest/intro.html#error-codes",
+    ],
+  );
+  const pylint = JSON.stringify([{
+    type: "warning",
+    line: 1,
+    column: 0,
+    "message-id": "W0611",
+    symbol: "unused-import",
+    message: "Unused import os",
+  }]);
+  assertEquals(urlsOf(parsePylint(pylint, "", 4, "a.py")), [
+    "https://pylint.readthedocs.io/en/stable/user_guide/messages/warning/unused-import.html",
   ]);
-  const pylint = JSON.stringify([{ type: "warning", line: 1, column: 0, "message-id": "W0611", symbol: "unused-import", message: "Unused import os" }]);
-  assertEquals(urlsOf(parsePylint(pylint, "", 4, "a.py")), ["https://pylint.readthedocs.io/en/stable/user_guide/messages/warning/unused-import.html"]);
-  const sc = JSON.stringify({ comments: [{ line: 1, column: 6, level: "info", code: 2086, message: "Double quote" }] });
-  assertEquals(urlsOf(parseShellcheck(sc, "", 1, "a.sh")), ["https://www.shellcheck.net/wiki/SC2086"]);
+  const sc = JSON.stringify({
+    comments: [{ line: 1, column: 6, level: "info", code: 2086, message: "Double quote" }],
+  });
+  assertEquals(urlsOf(parseShellcheck(sc, "", 1, "a.sh")), [
+    "https://www.shellcheck.net/wiki/SC2086",
+  ]);
   const ruff = JSON.stringify([
-    { code: "F401", message: "unused", location: { row: 1, column: 8 }, end_location: { row: 1, column: 10 }, url: "https://docs.astral.sh/ruff/rules/unused-import" },
-    { code: "S608", message: "sql", location: { row: 2, column: 1 }, end_location: { row: 2, column: 9 } },
+    {
+      code: "F401",
+      message: "unused",
+      location: { row: 1, column: 8 },
+      end_location: { row: 1, column: 10 },
+      url: "https://docs.astral.sh/ruff/rules/unused-import",
+    },
+    {
+      code: "S608",
+      message: "sql",
+      location: { row: 2, column: 1 },
+      end_location: { row: 2, column: 9 },
+    },
   ]);
-  assertEquals(urlsOf(parseRuff(ruff, "", 1, "a.py")), ["https://docs.astral.sh/ruff/rules/unused-import", "https://docs.astral.sh/ruff/rules/?q=S608"]);
+  assertEquals(urlsOf(parseRuff(ruff, "", 1, "a.py")), [
+    "https://docs.astral.sh/ruff/rules/unused-import",
+    "https://docs.astral.sh/ruff/rules/?q=S608",
+  ]);
 });

@@ -1,5 +1,10 @@
 import { assert, assertEquals } from "../../assert.ts";
-import { describeConfig, flake8Config, foldContinuations, pylintConfig } from "../../../src/linters/python_config.ts";
+import {
+  describeConfig,
+  flake8Config,
+  foldContinuations,
+  pylintConfig,
+} from "../../../src/linters/python_config.ts";
 import { LINTERS } from "../../../src/policy/commands.ts";
 import { EMPTY_OUTPUT, splitByFile } from "../../../src/linters/batch.ts";
 import { parseFlake8 } from "../../../src/linters/parsers.ts";
@@ -18,7 +23,10 @@ Deno.test("flake8: each allowed option becomes one checked --name=value flag", (
     ["ignore = E203, W503", "--ignore=E203,W503"],
     ["extend-select = B950", "--extend-select=B950"],
     ["extend-ignore =\n    E203,\n    E501", "--extend-ignore=E203,E501"],
-    ["per-file-ignores =\n    __init__.py: F401\n    tests/*: S101,E501", "--per-file-ignores=__init__.py:F401 tests/*:S101,E501"],
+    [
+      "per-file-ignores =\n    __init__.py: F401\n    tests/*: S101,E501",
+      "--per-file-ignores=__init__.py:F401 tests/*:S101,E501",
+    ],
   ];
   for (const [line, flag] of table) {
     for (const name of [".flake8", "setup.cfg", "tox.ini"]) {
@@ -31,8 +39,11 @@ Deno.test("flake8: each allowed option becomes one checked --name=value flag", (
 });
 
 Deno.test("flake8: local-plugins, plugin options and unknown options are never passed; bad values are left out", () => {
-  const c = f8("setup.cfg", "[flake8]\nmax-line-length = 99\nrequire-plugins = flake8-evil\nenable-extensions = X1\nexclude = .git\n" +
-    "format = %(path)s\nmax-complexity = ten\nselect = E501$rm\n[flake8:local-plugins]\nextension =\n    EVL = evil:Plugin\npaths = ./tools\n");
+  const c = f8(
+    "setup.cfg",
+    "[flake8]\nmax-line-length = 99\nrequire-plugins = flake8-evil\nenable-extensions = X1\nexclude = .git\n" +
+      "format = %(path)s\nmax-complexity = ten\nselect = E501$rm\n[flake8:local-plugins]\nextension =\n    EVL = evil:Plugin\npaths = ./tools\n",
+  );
   assertEquals(c.flags, ["--max-line-length=99"]);
   assertEquals(c.refused.sort(), ["enable-extensions", "local-plugins", "require-plugins"]);
   assert(c.ignored.includes("exclude") && c.ignored.includes("format"));
@@ -49,7 +60,11 @@ Deno.test("flake8: the first of setup.cfg, tox.ini, .flake8 with a [flake8] sect
     { name: ".flake8", text: "[flake8]\nmax-line-length = 90\n" },
   ]);
   assertEquals([c.configFile, c.flags], ["tox.ini", ["--max-line-length=110"]]);
-  assertEquals(flake8Config([{ name: "setup.cfg", text: null }]), { flags: [], refused: [], ignored: [] });
+  assertEquals(flake8Config([{ name: "setup.cfg", text: null }]), {
+    flags: [],
+    refused: [],
+    ignored: [],
+  });
 });
 
 Deno.test("pylint: each allowed option from pylintrc, pyproject.toml, setup.cfg and tox.ini", () => {
@@ -68,10 +83,17 @@ Deno.test("pylint: each allowed option from pylintrc, pyproject.toml, setup.cfg 
   for (const [line, flag] of table) {
     assertEquals(pl(".pylintrc", `[MAIN]\n${line}\n`).flags, [flag], `.pylintrc ${line}`);
     assertEquals(pl("pylintrc", `[FORMAT]\n${line}\n`).flags, [flag], `pylintrc ${line}`);
-    assertEquals(pl("setup.cfg", `[pylint.messages control]\n${line}\n`).flags, [flag], `setup.cfg ${line}`);
+    assertEquals(
+      pl("setup.cfg", `[pylint.messages control]\n${line}\n`).flags,
+      [flag],
+      `setup.cfg ${line}`,
+    );
     assertEquals(pl("tox.ini", `[pylint.main]\n${line}\n`).flags, [flag], `tox.ini ${line}`);
   }
-  const toml = pl("pyproject.toml", '[tool.pylint.format]\nmax-line-length = 100\n[tool.pylint."messages control"]\ndisable = ["C0114", "W0611"]\n');
+  const toml = pl(
+    "pyproject.toml",
+    '[tool.pylint.format]\nmax-line-length = 100\n[tool.pylint."messages control"]\ndisable = ["C0114", "W0611"]\n',
+  );
   assertEquals(toml.flags, ["--max-line-length=100", "--disable=C0114,W0611"]);
   assertEquals(toml.configFile, "pyproject.toml");
 });
@@ -93,11 +115,16 @@ Deno.test("pylint: load-plugins and init-hook are refused wherever they are writ
 });
 
 Deno.test("foldContinuations() joins indented lines onto their value and drops comments inside", () => {
-  assertEquals(foldContinuations("[a]\nk =\n    x,  # why\n    ; note\n    y\nz = 1\n"), "[a]\nk = x, y\nz = 1\n");
+  assertEquals(
+    foldContinuations("[a]\nk =\n    x,  # why\n    ; note\n    y\nz = 1\n"),
+    "[a]\nk = x, y\nz = 1\n",
+  );
 });
 
-Deno.test("buildArgs() places the project's flags before \"--\" and refuses anything that is not --name=value", () => {
-  const args = LINTERS.flake8.buildArgs(["/p/a.py", "/p/b.py"], undefined, ["--max-line-length=120"]);
+Deno.test('buildArgs() places the project\'s flags before "--" and refuses anything that is not --name=value', () => {
+  const args = LINTERS.flake8.buildArgs(["/p/a.py", "/p/b.py"], undefined, [
+    "--max-line-length=120",
+  ]);
   assertEquals(args.slice(-4), ["--max-line-length=120", "--", "/p/a.py", "/p/b.py"]);
   let threw = false;
   try {
@@ -109,20 +136,42 @@ Deno.test("buildArgs() places the project's flags before \"--\" and refuses anyt
 });
 
 Deno.test("splitByFile() gives each file its share in the linter's own format", () => {
-  const flake8 = splitByFile("flake8", "/p/a.py\x1f1:1:F401:'os' imported but unused\n/p/b.py\x1f2:80:E501:line too long\n", "/p", ["/p/a.py", "/p/b.py"]);
+  const flake8 = splitByFile(
+    "flake8",
+    "/p/a.py\x1f1:1:F401:'os' imported but unused\n/p/b.py\x1f2:80:E501:line too long\n",
+    "/p",
+    ["/p/a.py", "/p/b.py"],
+  );
   assert(flake8.ok);
   const a = parseFlake8(flake8.parts.get("/p/a.py")!, "", 1, "a.py");
   assert(a.ok);
   assertEquals(a.diagnostics.map((d) => d.code), ["F401"]);
-  const pylint = splitByFile("pylint", JSON.stringify([{ path: "b.py", line: 1 }, { path: "a.py", line: 2 }]), "/p", ["/p/a.py", "/p/b.py"]);
+  const pylint = splitByFile(
+    "pylint",
+    JSON.stringify([{ path: "b.py", line: 1 }, { path: "a.py", line: 2 }]),
+    "/p",
+    ["/p/a.py", "/p/b.py"],
+  );
   assert(pylint.ok);
   assertEquals(JSON.parse(pylint.parts.get("/p/a.py")!), [{ path: "a.py", line: 2 }]);
-  const sc = splitByFile("shellcheck", JSON.stringify({ comments: [{ file: "/p/s.sh", line: 1 }] }), "/p", ["/p/s.sh"]);
+  const sc = splitByFile(
+    "shellcheck",
+    JSON.stringify({ comments: [{ file: "/p/s.sh", line: 1 }] }),
+    "/p",
+    ["/p/s.sh"],
+  );
   assert(sc.ok);
   assertEquals(JSON.parse(sc.parts.get("/p/s.sh")!).comments.length, 1);
-  const deno = splitByFile("deno-lint", JSON.stringify({ diagnostics: [{ filename: "file:///p/w.ts" }], errors: [] }), "/p", ["/p/w.ts"]);
+  const deno = splitByFile(
+    "deno-lint",
+    JSON.stringify({ diagnostics: [{ filename: "file:///p/w.ts" }], errors: [] }),
+    "/p",
+    ["/p/w.ts"],
+  );
   assert(deno.ok && deno.parts.has("/p/w.ts"));
-  const stranger = splitByFile("pylint", JSON.stringify([{ path: "/etc/passwd" }]), "/p", ["/p/a.py"]);
+  const stranger = splitByFile("pylint", JSON.stringify([{ path: "/etc/passwd" }]), "/p", [
+    "/p/a.py",
+  ]);
   assert(!stranger.ok);
   assertEquals(EMPTY_OUTPUT.flake8, "");
 });

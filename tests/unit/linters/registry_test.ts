@@ -18,5 +18,7 @@ Deno.test("defaultLinterFor() picks the first enabled linter that takes the file
     [".py", all, undefined],
     ["dir.py/file", all, undefined],
   ];
-  for (const [file, enabled, expected] of table) assertEquals(defaultLinterFor(file, enabled), expected, file);
+  for (const [file, enabled, expected] of table) {
+    assertEquals(defaultLinterFor(file, enabled), expected, file);
+  }
 });

@@ -13,7 +13,9 @@ async function capture(fn: () => void): Promise<string[]> {
 }
 
 Deno.test("log lines are JSON with the fields flattened", async () => {
-  const lines = await capture(() => log("t").info("tool call", { tool: "read_file", durationMs: 3 }));
+  const lines = await capture(() =>
+    log("t").info("tool call", { tool: "read_file", durationMs: 3 })
+  );
   assertEquals(lines.length, 1);
   const rec = JSON.parse(lines[0]!);
   assertEquals(rec.message, "tool call");
@@ -34,7 +36,16 @@ Deno.test("tokens, Authorization values and bearer strings never reach a log lin
     log("t").error("failed with ghp_abcdefghijklmnopqrstuvwxyz0123456789 in the url");
   });
   const all = lines.join("\n");
-  for (const secret of ["s3cr3t-value", "ghp_abcdefghijklmnopqrstuvwxyz0123456789", "nested-secret", "k-123456", "free-text-secret", jwt]) {
+  for (
+    const secret of [
+      "s3cr3t-value",
+      "ghp_abcdefghijklmnopqrstuvwxyz0123456789",
+      "nested-secret",
+      "k-123456",
+      "free-text-secret",
+      jwt,
+    ]
+  ) {
     assert(!all.includes(secret), `${secret} leaked: ${all}`);
   }
   assertEquals(lines.length, 3);

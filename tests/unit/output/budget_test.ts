@@ -2,24 +2,31 @@ import { assert, assertEquals } from "../../assert.ts";
 import { cutText, fitRecords, formatBudget, utf8Length } from "../../../src/output/budget.ts";
 
 Deno.test("utf8Length() counts UTF-8 bytes like TextEncoder", () => {
-  for (const s of ["", "abc", "é", "€", "😀", "a\u0000b", "\uD800", "x\uDC00y", "mixed é€😀 text\n"]) {
+  for (
+    const s of ["", "abc", "é", "€", "😀", "a\u0000b", "\uD800", "x\uDC00y", "mixed é€😀 text\n"]
+  ) {
     assertEquals(utf8Length(s), new TextEncoder().encode(s).length, JSON.stringify(s));
   }
 });
 
 Deno.test("fitRecords() takes records while they fit, at least one, and says when all were taken", () => {
   const size = (r: string) => r.length;
-  const table: [string[], number, number, { end: number; usedBytes: number; complete: boolean }][] = [
-    [["aa", "bb", "cc"], 0, 6, { end: 3, usedBytes: 6, complete: true }], // exactly at the budget
-    [["aa", "bb", "cc"], 0, 5, { end: 2, usedBytes: 4, complete: false }], // just under
-    [["aa", "bb", "cc"], 0, 7, { end: 3, usedBytes: 6, complete: true }], // over
-    [["aaaaaaaa", "bb"], 0, 5, { end: 1, usedBytes: 8, complete: false }], // one oversized record still advances
-    [["aa", "bb", "cc"], 2, 1, { end: 3, usedBytes: 2, complete: true }],
-    [["aa"], 1, 10, { end: 1, usedBytes: 0, complete: true }], // nothing left
-    [[], 0, 10, { end: 0, usedBytes: 0, complete: true }],
-  ];
+  const table: [string[], number, number, { end: number; usedBytes: number; complete: boolean }][] =
+    [
+      [["aa", "bb", "cc"], 0, 6, { end: 3, usedBytes: 6, complete: true }], // exactly at the budget
+      [["aa", "bb", "cc"], 0, 5, { end: 2, usedBytes: 4, complete: false }], // just under
+      [["aa", "bb", "cc"], 0, 7, { end: 3, usedBytes: 6, complete: true }], // over
+      [["aaaaaaaa", "bb"], 0, 5, { end: 1, usedBytes: 8, complete: false }], // one oversized record still advances
+      [["aa", "bb", "cc"], 2, 1, { end: 3, usedBytes: 2, complete: true }],
+      [["aa"], 1, 10, { end: 1, usedBytes: 0, complete: true }], // nothing left
+      [[], 0, 10, { end: 0, usedBytes: 0, complete: true }],
+    ];
   for (const [records, start, budget, expected] of table) {
-    assertEquals(fitRecords(records, start, budget, size), expected, `${records} from ${start} in ${budget}`);
+    assertEquals(
+      fitRecords(records, start, budget, size),
+      expected,
+      `${records} from ${start} in ${budget}`,
+    );
   }
 });
 

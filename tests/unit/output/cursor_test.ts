@@ -1,5 +1,10 @@
 import { assert, assertEquals } from "../../assert.ts";
-import { cursorPosition, decodeCursor, encodeCursor, queryKey } from "../../../src/output/cursor.ts";
+import {
+  cursorPosition,
+  decodeCursor,
+  encodeCursor,
+  queryKey,
+} from "../../../src/output/cursor.ts";
 
 Deno.test("queryKey() ignores the cursor, key order and undefined members", () => {
   const a = queryKey({ path: "src", depth: 2, cursor: "abc" });
@@ -7,7 +12,10 @@ Deno.test("queryKey() ignores the cursor, key order and undefined members", () =
   assertEquals(a, queryKey({ depth: 2, path: "src", pattern: undefined }));
   assert(a !== queryKey({ path: "src", depth: 3 }));
   assert(a !== queryKey({ path: "lib", depth: 2 }));
-  assertEquals(queryKey({ o: { b: 1, a: [1, { y: 2, x: 1 }] } }), queryKey({ o: { a: [1, { x: 1, y: 2 }], b: 1 } }));
+  assertEquals(
+    queryKey({ o: { b: 1, a: [1, { y: 2, x: 1 }] } }),
+    queryKey({ o: { a: [1, { x: 1, y: 2 }], b: 1 } }),
+  );
   assert(/^[A-Za-z0-9_-]{16}$/.test(a));
 });
 
@@ -15,7 +23,10 @@ Deno.test("a cursor round-trips for the same tool and arguments", () => {
   const key = queryKey({ dir_path: "." });
   const c = encodeCursor("list_directory", key, { offset: 1000, name: "é/😀" });
   assert(/^[A-Za-z0-9_-]+$/.test(c), c);
-  assertEquals(decodeCursor("list_directory", key, c), { ok: true, state: { offset: 1000, name: "é/😀" } });
+  assertEquals(decodeCursor("list_directory", key, c), {
+    ok: true,
+    state: { offset: 1000, name: "é/😀" },
+  });
 });
 
 Deno.test("decodeCursor() refuses cursors from another tool, other arguments, or garbled", () => {
@@ -41,6 +52,8 @@ Deno.test("decodeCursor() refuses cursors from another tool, other arguments, or
 Deno.test("cursorPosition() takes a non-negative safe integer and starts over on anything else", () => {
   assertEquals(cursorPosition({ offset: 40 }, "offset"), 40);
   assertEquals(cursorPosition({ i: 0 }, "i"), 0);
-  for (const bad of [-1, 1.5, "3", null, 2 ** 60, Number.NaN]) assertEquals(cursorPosition({ i: bad }, "i"), 0);
+  for (const bad of [-1, 1.5, "3", null, 2 ** 60, Number.NaN]) {
+    assertEquals(cursorPosition({ i: bad }, "i"), 0);
+  }
   assertEquals(cursorPosition({}, "i"), 0);
 });

@@ -25,8 +25,14 @@ Deno.test("enforceBudget() cuts an over-budget text answer at a line and says so
 });
 
 Deno.test("enforceBudget() turns an over-budget structured answer into a tool error", () => {
-  const r = enforceBudget({ content: [{ type: "text", text: "short" }], structuredContent: { big: "x".repeat(10_000) } }, 5000);
+  const r = enforceBudget({
+    content: [{ type: "text", text: "short" }],
+    structuredContent: { big: "x".repeat(10_000) },
+  }, 5000);
   assertEquals(r.isError, true);
   assertEquals(structuredViewBytes(r), 0);
-  assert(r.content[0]?.type === "text" && /^Cannot answer within the output budget/.test(r.content[0].text));
+  assert(
+    r.content[0]?.type === "text" &&
+      /^Cannot answer within the output budget/.test(r.content[0].text),
+  );
 });

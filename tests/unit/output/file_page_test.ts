@@ -2,19 +2,41 @@ import { assert, assertEquals, assertMatch } from "../../assert.ts";
 import { renderFilePage, sliceLines } from "../../../src/output/file_page.ts";
 import { utf8Length } from "../../../src/output/budget.ts";
 
-const page = (text: string, firstLine: number, totalLines: number, budgetBytes: number, extra = {}) =>
-  renderFilePage({ label: "a.py", text, firstLine, totalLines, lineNumbers: true, budgetBytes, continueWith: (n) => `start_line=${n}`, ...extra });
+const page = (
+  text: string,
+  firstLine: number,
+  totalLines: number,
+  budgetBytes: number,
+  extra = {},
+) =>
+  renderFilePage({
+    label: "a.py",
+    text,
+    firstLine,
+    totalLines,
+    lineNumbers: true,
+    budgetBytes,
+    continueWith: (n) => `start_line=${n}`,
+    ...extra,
+  });
 
 Deno.test("renderFilePage() at, under and over the budget", () => {
   const lines = Array.from({ length: 500 }, (_, i) => `line ${i + 1} ${"x".repeat(30)}\n`).join("");
   const whole = page(lines, 1, 500, 100_000);
   assertEquals([whole.firstShown, whole.lastShown, whole.nextLine], [1, 500, undefined]);
-  assertMatch(whole.text, /^\[a\.py: lines 1-500 of 500\]\n  1\tline 1 /);
+  assertMatch(whole.text, /^\[a\.py: lines 1-500 of 500\]\n {2}1\tline 1 /);
   for (const budget of [4096, 8000, 20_000]) {
     const p = page(lines, 1, 500, budget);
     assert(utf8Length(p.text) <= budget, `${utf8Length(p.text)} > ${budget}`);
     assertEquals(p.nextLine, p.lastShown + 1);
-    assertMatch(p.text, new RegExp(`lines ${p.lastShown + 1}-500 not shown .*continue with start_line=${p.lastShown + 1}\\]\\n$`));
+    assertMatch(
+      p.text,
+      new RegExp(
+        `lines ${p.lastShown + 1}-500 not shown .*continue with start_line=${
+          p.lastShown + 1
+        }\\]\\n$`,
+      ),
+    );
   }
 });
 
@@ -30,12 +52,24 @@ Deno.test("renderFilePage() redacts, escapes and reports on the shown lines", ()
   assertMatch(p.text, /\n11\tk = "\[REDACTED github-token\]"\n12\tb = "<U\+202E>"\n/);
   assertEquals(p.redactions, [{ kind: "github-token", line: 11 }]);
   assertEquals(p.invisible.map((f) => [f.line, f.codePoint]), [[12, "U+202E"]]);
-  assertMatch(p.text, /\[1 secret redacted \(github-token on line 11\); 1 invisible code point shown as <U\+XXXX> \(1 bidi\)\]\n$/);
+  assertMatch(
+    p.text,
+    /\[1 secret redacted \(github-token on line 11\); 1 invisible code point shown as <U\+XXXX> \(1 bidi\)\]\n$/,
+  );
 });
 
 Deno.test("renderFilePage() names an empty file; without numbers or header it is the text itself", () => {
   assertEquals(page("", 1, 0, 4096).text, "[a.py: empty file]\n");
-  const plain = renderFilePage({ label: "a.py", text: "x\ny\n", firstLine: 1, totalLines: 2, lineNumbers: false, budgetBytes: 4096, noHeader: true, continueWith: () => "" });
+  const plain = renderFilePage({
+    label: "a.py",
+    text: "x\ny\n",
+    firstLine: 1,
+    totalLines: 2,
+    lineNumbers: false,
+    budgetBytes: 4096,
+    noHeader: true,
+    continueWith: () => "",
+  });
   assertEquals(plain.text, "x\ny\n");
 });
 
@@ -49,7 +83,17 @@ Deno.test("sliceLines() takes lines start..end and counts them all", () => {
   ];
   for (const [text, s, e, out, total] of table) {
     const r = sliceLines(text, s, e);
-    assertEquals({ text: r.text, totalLines: r.totalLines }, { text: out, totalLines: total }, `${JSON.stringify(text)} ${s}-${e}`);
-    if (out !== "") assertEquals(r.before + r.text, text.slice(0, r.before.length + r.text.length), "before is the text ahead of the slice");
+    assertEquals(
+      { text: r.text, totalLines: r.totalLines },
+      { text: out, totalLines: total },
+      `${JSON.stringify(text)} ${s}-${e}`,
+    );
+    if (out !== "") {
+      assertEquals(
+        r.before + r.text,
+        text.slice(0, r.before.length + r.text.length),
+        "before is the text ahead of the slice",
+      );
+    }
   }
 });

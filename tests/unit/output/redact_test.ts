@@ -2,8 +2,15 @@ import { assert, assertEquals } from "../../assert.ts";
 import { keyBlockOpenAfter, redactSecrets } from "../../../src/output/redact.ts";
 
 // Samples are assembled from pieces so that this file does not itself look like a leak.
-const body = (n: number, alphabet = "aB3dE5gH7jK9mN1pQ2rS4tU6vW8xY0z") => Array.from({ length: n }, (_, i) => alphabet[(i * 7) % alphabet.length]).join("");
-const PEM = ["-----BEGIN RSA ", "PRIVATE KEY-----\nMIIEpAIBAAKCAQEA", `${body(64, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")}\n`.repeat(3), "-----END RSA ", "PRIVATE KEY-----"].join("");
+const body = (n: number, alphabet = "aB3dE5gH7jK9mN1pQ2rS4tU6vW8xY0z") =>
+  Array.from({ length: n }, (_, i) => alphabet[(i * 7) % alphabet.length]).join("");
+const PEM = [
+  "-----BEGIN RSA ",
+  "PRIVATE KEY-----\nMIIEpAIBAAKCAQEA",
+  `${body(64, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")}\n`.repeat(3),
+  "-----END RSA ",
+  "PRIVATE KEY-----",
+].join("");
 
 Deno.test("redactSecrets() replaces one real-looking sample of each credential kind by its marker", () => {
   const table: [string, string, string][] = [
@@ -23,11 +30,19 @@ Deno.test("redactSecrets() replaces one real-looking sample of each credential k
   ];
   for (const [name, text, kind] of table) {
     const r = redactSecrets(`line one\n${text}\nline three\n`);
-    assertEquals(r.redactions.map((x) => x.kind), [kind], `${name}: ${JSON.stringify(r.redactions)}`);
+    assertEquals(
+      r.redactions.map((x) => x.kind),
+      [kind],
+      `${name}: ${JSON.stringify(r.redactions)}`,
+    );
     assertEquals(r.redactions[0]!.line, 2, name);
     assert(r.text.includes(`[REDACTED ${kind}]`), `${name}: ${r.text}`);
     assert(!r.text.includes(body(12)), `${name}: the value survived: ${r.text}`);
-    assertEquals(r.text.split("\n").length, `line one\n${text}\nline three\n`.split("\n").length, `${name}: lines moved`);
+    assertEquals(
+      r.text.split("\n").length,
+      `line one\n${text}\nline three\n`.split("\n").length,
+      `${name}: lines moved`,
+    );
   }
 });
 
@@ -53,7 +68,10 @@ Deno.test("redactSecrets() leaves look-alikes alone", () => {
 Deno.test("redactSecrets() numbers lines from firstLine and keeps a multi-line key's lines", () => {
   const text = `a\n${PEM}\nk = "${"ghp_"}${body(36)}"\n`;
   const r = redactSecrets(text, 100);
-  assertEquals(r.redactions, [{ kind: "private-key", line: 101 }, { kind: "github-token", line: 106 }]);
+  assertEquals(r.redactions, [{ kind: "private-key", line: 101 }, {
+    kind: "github-token",
+    line: 106,
+  }]);
   assertEquals(r.text.split("\n").length, text.split("\n").length);
   assertEquals(r.text.split("\n")[6], 'k = "[REDACTED github-token]"');
 });
@@ -86,7 +104,10 @@ Deno.test("redactSecrets() with startsInKeyBlock redacts a page that lies inside
   const lines = PEM.split("\n");
   const inner = lines.slice(1, 3).join("\n") + "\n";
   const r = redactSecrets(inner, 5, { startsInKeyBlock: true });
-  assert(!r.text.includes(lines[1]!.slice(0, 20)) && !r.text.includes(lines[2]!.slice(0, 20)), r.text);
+  assert(
+    !r.text.includes(lines[1]!.slice(0, 20)) && !r.text.includes(lines[2]!.slice(0, 20)),
+    r.text,
+  );
   assertEquals(r.redactions, [{ kind: "private-key", line: 5 }]);
   assertEquals(r.text.split("\n").length, inner.split("\n").length, "lines kept");
   const tail = lines.slice(2).join("\n") + "\nafter = 1\n";
@@ -104,7 +125,9 @@ Deno.test("keyBlockOpenAfter() follows BEGIN and END markers in order", () => {
     [PEM.split("\n").slice(-1)[0]!, true, false],
     ["no markers here", true, true],
   ];
-  for (const [text, before, after] of table) assertEquals(keyBlockOpenAfter(text, before), after, JSON.stringify(text.slice(0, 40)));
+  for (const [text, before, after] of table) {
+    assertEquals(keyBlockOpenAfter(text, before), after, JSON.stringify(text.slice(0, 40)));
+  }
 });
 
 Deno.test("redactSecrets() keeps the quotes around a secret whose rule matches up to the closing quote", () => {

@@ -33,7 +33,8 @@ Deno.test("escapeInvisible() leaves visible text, tabs, newlines and emoji prese
 
 Deno.test("escapeInvisible() exposes a Trojan Source sample on the right line and column", () => {
   // From the Trojan Source paper: an early return hidden inside a comment by RLO/LRI/PDI.
-  const src = '#include <stdio.h>\nint main() {\n    bool isAdmin = false;\n    /*\u202E } \u2066if (isAdmin)\u2069 \u2066 begin admins only */\n    printf("admin");\n}\n';
+  const src =
+    '#include <stdio.h>\nint main() {\n    bool isAdmin = false;\n    /*\u202E } \u2066if (isAdmin)\u2069 \u2066 begin admins only */\n    printf("admin");\n}\n';
   const r = escapeInvisible(src, 10);
   assertEquals(r.found.map((f) => [f.codePoint, f.line, f.column, f.kind]), [
     ["U+202E", 13, 7, "bidi"],
@@ -41,7 +42,9 @@ Deno.test("escapeInvisible() exposes a Trojan Source sample on the right line an
     ["U+2069", 13, 24, "bidi"],
     ["U+2066", 13, 26, "bidi"],
   ]);
-  assert(r.text.includes("/*<U+202E> } <U+2066>if (isAdmin)<U+2069> <U+2066> begin admins only */"));
+  assert(
+    r.text.includes("/*<U+202E> } <U+2066>if (isAdmin)<U+2069> <U+2066> begin admins only */"),
+  );
   assert(!hasInvisible(r.text));
 });
 

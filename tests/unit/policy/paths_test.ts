@@ -1,6 +1,13 @@
 import { assert, assertEquals, assertMatch } from "../../assert.ts";
 import * as path from "node:path";
-import { denoPathFs, formatBytes, hardLinkRefusal, isInside, lexicalCandidate, resolveInsideRoot } from "../../../src/policy/paths.ts";
+import {
+  denoPathFs,
+  formatBytes,
+  hardLinkRefusal,
+  isInside,
+  lexicalCandidate,
+  resolveInsideRoot,
+} from "../../../src/policy/paths.ts";
 import { makeTree, type Tree } from "../../fixtures/tree.ts";
 
 Deno.test("isInside() decides by whole path components", () => {
@@ -15,7 +22,9 @@ Deno.test("isInside() decides by whole path components", () => {
     ["/proj", "/other/proj", false],
     ["/", "/anything", true],
   ];
-  for (const [root, p, expected] of table) assertEquals(isInside(root, p), expected, `${root} vs ${p}`);
+  for (const [root, p, expected] of table) {
+    assertEquals(isInside(root, p), expected, `${root} vs ${p}`);
+  }
 });
 
 Deno.test("lexicalCandidate() refuses hostile paths before touching the disk", () => {
@@ -55,7 +64,7 @@ Deno.test("lexicalCandidate() accepts relative and absolute paths inside the roo
     ["`id`.sh", "/proj/`id`.sh"],
     ["%2e%2e/etc", "/proj/%2e%2e/etc"],
     ["dir/~file", "/proj/dir/~file"],
-    ["name\"with'quotes\"", "/proj/name\"with'quotes\""],
+    ['name"with\'quotes"', '/proj/name"with\'quotes"'],
   ];
   for (const [input, expected] of table) {
     const r = lexicalCandidate("/proj", input);
@@ -95,11 +104,14 @@ Deno.test("resolveInsideRoot() on a real tree", async (t) => {
       [path.join(tree.sibling, "secret.txt"), /outside the project root/],
     ];
     for (const [input, reason] of refused) {
-      await t.step(`refuses ${input.startsWith("/") ? "the sibling path sharing the root's prefix" : input}`, () => {
-        const r = resolveInsideRoot(root, input);
-        assert(!r.ok, `expected refusal for ${input}`);
-        assertMatch(r.reason, reason);
-      });
+      await t.step(
+        `refuses ${input.startsWith("/") ? "the sibling path sharing the root's prefix" : input}`,
+        () => {
+          const r = resolveInsideRoot(root, input);
+          assert(!r.ok, `expected refusal for ${input}`);
+          assertMatch(r.reason, reason);
+        },
+      );
     }
     await t.step("refuses a device file reached inside the root", () => {
       // A device node cannot be created without privileges everywhere; /dev/null is checked through a root that holds it.
@@ -139,20 +151,27 @@ Deno.test("resolveInsideRoot() refuses every regular file with more than one har
     for (const [input, names] of table) {
       const r = resolveInsideRoot(root, input);
       assert(!r.ok, input);
-      assertEquals(r.reason, `is a hard link (${names} names) and may also be named outside the project root; ` +
-        "files with several hard links are refused unless the server runs with --allow-hard-links", input);
+      assertEquals(
+        r.reason,
+        `is a hard link (${names} names) and may also be named outside the project root; ` +
+          "files with several hard links are refused unless the server runs with --allow-hard-links",
+        input,
+      );
       const allowed = resolveInsideRoot(root, input, denoPathFs, { allowHardLinks: true });
       assert(allowed.ok, input);
     }
     // Directories always have several links; files with one name pass.
-    for (const ok of [".", "src", "empty", "src/app.py", "link-inside"]) assert(resolveInsideRoot(root, ok).ok, ok);
+    for (const ok of [".", "src", "empty", "src/app.py", "link-inside"]) {
+      assert(resolveInsideRoot(root, ok).ok, ok);
+    }
   } finally {
     await tree.cleanup();
   }
 });
 
 Deno.test("hardLinkRefusal() looks only at regular files, and a missing link count counts as one", () => {
-  const info = (o: Partial<Deno.FileInfo>) => ({ isFile: true, isDirectory: false, isSymlink: false, nlink: 1, ...o }) as Deno.FileInfo;
+  const info = (o: Partial<Deno.FileInfo>) =>
+    ({ isFile: true, isDirectory: false, isSymlink: false, nlink: 1, ...o }) as Deno.FileInfo;
   assertEquals(hardLinkRefusal(info({ nlink: 1 })), undefined);
   assertEquals(hardLinkRefusal(info({ nlink: null })), undefined);
   assertEquals(hardLinkRefusal(info({ isFile: false, isDirectory: true, nlink: 7 })), undefined);

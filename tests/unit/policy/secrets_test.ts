@@ -68,7 +68,9 @@ Deno.test("secretFileRule() lets templates, public keys and look-alikes through"
 
 Deno.test("the operator's --allow-secret-files allows credential files but not .git internals", () => {
   const allow = { allowSecretFiles: true };
-  for (const p of [".env", "id_rsa", ".npmrc", ".aws/credentials", "server.pem"]) assertEquals(secretFileRule(p, allow), undefined, p);
+  for (const p of [".env", "id_rsa", ".npmrc", ".aws/credentials", "server.pem"]) {
+    assertEquals(secretFileRule(p, allow), undefined, p);
+  }
   assertEquals(secretFileRule(".git/config", allow), "git-internals");
   assertEquals(skipInWalk(".git", allow), true);
   assertEquals(skipInWalk("src", allow), false);
@@ -77,7 +79,7 @@ Deno.test("the operator's --allow-secret-files allows credential files but not .
 Deno.test("secretFileReason() names the rule and the flag", () => {
   assertEquals(
     secretFileReason("dotenv"),
-    "is a credential file (rule \"dotenv\"): the server does not send credentials to the model; its operator can allow such files with --allow-secret-files",
+    'is a credential file (rule "dotenv"): the server does not send credentials to the model; its operator can allow such files with --allow-secret-files',
   );
   assertEquals(secretFileReason("git-internals").includes("git tools"), true);
 });

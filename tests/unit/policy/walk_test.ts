@@ -37,7 +37,9 @@ Deno.test("IgnoreRules: negations, nested files, folder patterns and precedence,
     ["pkg/deep/secret.py", false, false], // re-included deeper still
     ["pkg/app.py", false, false],
   ];
-  for (const [rel, isDir, expected] of table) assertEquals(rules.ignores(rel, isDir), expected, `${rel} (dir: ${isDir})`);
+  for (const [rel, isDir, expected] of table) {
+    assertEquals(rules.ignores(rel, isDir), expected, `${rel} (dir: ${isDir})`);
+  }
 });
 
 Deno.test("IgnoreRules: no rules ignore nothing; comments and blank lines are no patterns", () => {
@@ -47,14 +49,28 @@ Deno.test("IgnoreRules: no rules ignore nothing; comments and blank lines are no
 });
 
 Deno.test("vendored and generated folders are skipped by name, wherever they are", () => {
-  for (const n of ["node_modules", ".venv", "venv", "dist", "build", "__pycache__", ".tox", ".git", "pkg.egg-info"]) {
+  for (
+    const n of [
+      "node_modules",
+      ".venv",
+      "venv",
+      "dist",
+      "build",
+      "__pycache__",
+      ".tox",
+      ".git",
+      "pkg.egg-info",
+    ]
+  ) {
     assert(isSkippedDir(n), n);
   }
   for (const n of ["src", "lib", "builds", "distribution", "venv2"]) assert(!isSkippedDir(n), n);
 });
 
 Deno.test("binary files by name and by a NUL byte; minified files by name and by a very long line", () => {
-  for (const n of ["a.png", "x/y.PYC", "lib.so", "font.woff2", "data.sqlite"]) assert(isBinaryName(n), n);
+  for (const n of ["a.png", "x/y.PYC", "lib.so", "font.woff2", "data.sqlite"]) {
+    assert(isBinaryName(n), n);
+  }
   for (const n of ["a.py", "Makefile", ".bashrc", "x.min.js.map.txt"]) assert(!isBinaryName(n), n);
   assert(looksBinary(new Uint8Array([0x89, 0x50, 0, 1])));
   assert(!looksBinary(new TextEncoder().encode("plain text\n")));
@@ -85,7 +101,9 @@ Deno.test("globs: without a slash they match names at any depth; with one, the p
     ["*.{ts,js}", "web/a.js", true],
     [".github/**", ".github/workflows/ci.yml", true],
   ];
-  for (const [glob, rel, expected] of table) assertEquals(globMatcher(glob)(rel), expected, `${glob} ~ ${rel}`);
+  for (const [glob, rel, expected] of table) {
+    assertEquals(globMatcher(glob)(rel), expected, `${glob} ~ ${rel}`);
+  }
   assert(isGlob("src/*.py") && isGlob("a?.py") && isGlob("{a,b}.py"));
   assert(!isGlob("src/app.py") && !isGlob("."));
 });

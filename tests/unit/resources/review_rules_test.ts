@@ -4,15 +4,23 @@ import { DEFAULT_RUFF_SETTINGS } from "../../../src/linters/ruff/config.ts";
 
 Deno.test("every rule code cited by the review rules is selected by the built-in ruff defaults", () => {
   const select = (DEFAULT_RUFF_SETTINGS.lint as { select: string[] }).select;
-  const cited = [...DEFAULT_RULES.matchAll(/\(((?:[A-Z]+\d*)(?:, [A-Z]+\d*)*)[,)]/g)].flatMap((m) => m[1]!.split(", "));
+  const cited = [...DEFAULT_RULES.matchAll(/\(((?:[A-Z]+\d*)(?:, [A-Z]+\d*)*)[,)]/g)].flatMap((m) =>
+    m[1]!.split(", ")
+  );
   assert(cited.length >= 7, `cited: ${cited}`);
   for (const code of cited) {
-    assert(select.some((prefix) => code.startsWith(prefix)), `${code} is not selected by ${select}`);
+    assert(
+      select.some((prefix) => code.startsWith(prefix)),
+      `${code} is not selected by ${select}`,
+    );
   }
 });
 
 Deno.test("the review rules state the line length the ruff defaults enforce", () => {
-  assertMatch(DEFAULT_RULES, new RegExp(`at most ${DEFAULT_RUFF_SETTINGS["line-length"]} characters`));
+  assertMatch(
+    DEFAULT_RULES,
+    new RegExp(`at most ${DEFAULT_RUFF_SETTINGS["line-length"]} characters`),
+  );
   assertMatch(DEFAULT_RULES, /line-length 100/);
 });
 

@@ -27,7 +27,13 @@ Deno.test("SandboxClient rejects a cancelled call at once and the worker stays u
   try {
     const controller = new AbortController();
     const pending = sandbox.fetchRaw(
-      { op: "fetchRaw", url: `http://127.0.0.1:${port}/x`, headers: {}, timeoutMs: 20_000, maxBytes: 1024 },
+      {
+        op: "fetchRaw",
+        url: `http://127.0.0.1:${port}/x`,
+        headers: {},
+        timeoutMs: 20_000,
+        maxBytes: 1024,
+      },
       controller.signal,
     );
     setTimeout(() => controller.abort(), 100);
@@ -50,7 +56,13 @@ Deno.test("SandboxClient reports a failure inside the worker as a SandboxError, 
   const sandbox = new SandboxClient({ root: tree.root, net: "127.0.0.1:9", run: [] });
   try {
     // A network destination outside the worker's permissions: Deno refuses inside the worker.
-    const err = await sandbox.fetchRaw({ op: "fetchRaw", url: "http://127.0.0.1:10/x", headers: {}, timeoutMs: 1000, maxBytes: 10 })
+    const err = await sandbox.fetchRaw({
+      op: "fetchRaw",
+      url: "http://127.0.0.1:10/x",
+      headers: {},
+      timeoutMs: 1000,
+      maxBytes: 10,
+    })
       .then(() => null, (e: Error) => e);
     assert(err);
     assertEquals(err.name, "SandboxError");
@@ -66,9 +78,18 @@ Deno.test("SandboxClient hands the hard-link policy to its worker: refused by de
   await Deno.link(`${tree.outside}/secret.txt`, `${tree.root}/linked.txt`);
   try {
     for (const allowHardLinks of [false, true]) {
-      const sandbox = new SandboxClient({ root: tree.root, net: "127.0.0.1:9", run: [], allowHardLinks });
+      const sandbox = new SandboxClient({
+        root: tree.root,
+        net: "127.0.0.1:9",
+        run: [],
+        allowHardLinks,
+      });
       try {
-        const r = await sandbox.readFile({ path: "linked.txt", maxBytes: 1024, maxOutputBytes: 1024 });
+        const r = await sandbox.readFile({
+          path: "linked.txt",
+          maxBytes: 1024,
+          maxOutputBytes: 1024,
+        });
         if (allowHardLinks) {
           assert(r.ok);
           assertEquals(r.value.text, "outside secret\n");

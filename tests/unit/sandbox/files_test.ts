@@ -27,7 +27,14 @@ Deno.test("readFile() reads a whole file and counts its lines", () =>
 Deno.test("readFile() line ranges: inside, past the end, on a file without a final newline", () =>
   withRoot(async (root) => {
     await Deno.writeTextFile(path.join(root, "n.txt"), "a\nb\nc\nd");
-    const table: [number | undefined, number | undefined, string, number, number, number | undefined][] = [
+    const table: [
+      number | undefined,
+      number | undefined,
+      string,
+      number,
+      number,
+      number | undefined,
+    ][] = [
       [2, 3, "b\nc\n", 2, 3, undefined],
       [3, 99, "c\nd", 3, 4, 4],
       [4, 4, "d", 4, 4, undefined],
@@ -36,7 +43,14 @@ Deno.test("readFile() line ranges: inside, past the end, on a file without a fin
       [9, 10, "", 0, 0, 4],
     ];
     for (const [start, end, text, s, e, total] of table) {
-      const r = await readFile({ root, path: "n.txt", maxBytes: MiB, maxOutputBytes: MiB, ...(start ? { startLine: start } : {}), ...(end ? { endLine: end } : {}) });
+      const r = await readFile({
+        root,
+        path: "n.txt",
+        maxBytes: MiB,
+        maxOutputBytes: MiB,
+        ...(start ? { startLine: start } : {}),
+        ...(end ? { endLine: end } : {}),
+      });
       assert(r.ok, `${start}-${end}`);
       assertEquals(r.value.text, text, `${start}-${end}`);
       assertEquals([r.value.startLine, r.value.endLine], [s, e], `${start}-${end}`);
@@ -54,7 +68,14 @@ Deno.test("readFile() serves a line range of a file far over the size cap withou
     const whole = await readFile({ root, path: "huge.txt", maxBytes: MiB, maxOutputBytes: MiB });
     assert(!whole.ok);
     assertMatch(whole.reason, /over the 1 MiB limit: ask for a line range/);
-    const r = await readFile({ root, path: "huge.txt", maxBytes: MiB, maxOutputBytes: MiB, startLine: 100_000, endLine: 100_002 });
+    const r = await readFile({
+      root,
+      path: "huge.txt",
+      maxBytes: MiB,
+      maxOutputBytes: MiB,
+      startLine: 100_000,
+      endLine: 100_002,
+    });
     assert(r.ok);
     assertEquals(r.value.text, line.repeat(3));
   }));
@@ -62,7 +83,14 @@ Deno.test("readFile() serves a line range of a file far over the size cap withou
 Deno.test("readFile() stops a range at the output cap and says so", () =>
   withRoot(async (root) => {
     await Deno.writeTextFile(path.join(root, "w.txt"), "0123456789\n".repeat(100));
-    const r = await readFile({ root, path: "w.txt", maxBytes: MiB, maxOutputBytes: 55, startLine: 1, endLine: 100 });
+    const r = await readFile({
+      root,
+      path: "w.txt",
+      maxBytes: MiB,
+      maxOutputBytes: 55,
+      startLine: 1,
+      endLine: 100,
+    });
     assert(r.ok);
     assert(r.value.truncated);
     assertEquals(r.value.endLine, 5);
@@ -76,7 +104,13 @@ Deno.test("readFile() refuses binary files and invalid UTF-8", () =>
       const whole = await readFile({ root, path: p, maxBytes: MiB, maxOutputBytes: MiB });
       assert(!whole.ok);
       assertMatch(whole.reason, /binary|UTF-8/);
-      const ranged = await readFile({ root, path: p, maxBytes: MiB, maxOutputBytes: MiB, startLine: 1 });
+      const ranged = await readFile({
+        root,
+        path: p,
+        maxBytes: MiB,
+        maxOutputBytes: MiB,
+        startLine: 1,
+      });
       assert(!ranged.ok);
     }
   }));
@@ -90,7 +124,9 @@ Deno.test("readFile() refuses a FIFO at once instead of blocking on it", () =>
 
 Deno.test("listDirectory() sorts, gives kinds and sizes, and caps the count", () =>
   withRoot(async (root) => {
-    for (let i = 0; i < 30; i++) await Deno.writeTextFile(path.join(root, "empty", `f${String(i).padStart(2, "0")}`), "abc");
+    for (let i = 0; i < 30; i++) {
+      await Deno.writeTextFile(path.join(root, "empty", `f${String(i).padStart(2, "0")}`), "abc");
+    }
     const r = listDirectory(root, "empty", 10);
     assert(r.ok);
     assertEquals(r.value.entries.length, 10);
@@ -127,7 +163,7 @@ Deno.test("completePath() completes names, marks folders, hides dotfiles and lin
     assertEquals(completePath({ root, prefix: "link-outside-dir/", max: 10 }), []);
   }));
 
-Deno.test("completePath() normalises the folder typed: no value holds a double slash, \"/./\" or \"/../\"", () =>
+Deno.test('completePath() normalises the folder typed: no value holds a double slash, "/./" or "/../"', () =>
   withRoot((root) => {
     const table: [string, string[]][] = [
       ["src//", ["src/app.py"]],
@@ -143,7 +179,9 @@ Deno.test("completePath() normalises the folder typed: no value holds a double s
     for (const [prefix, want] of table) {
       assertEquals(completePath({ root, prefix, max: 50 }), want, prefix);
     }
-    for (const v of completePath({ root, prefix: ".//", max: 50 })) assert(!v.includes("//") && !v.startsWith("./"), v);
+    for (const v of completePath({ root, prefix: ".//", max: 50 })) {
+      assert(!v.includes("//") && !v.startsWith("./"), v);
+    }
     return Promise.resolve();
   }));
 
@@ -188,7 +226,14 @@ Deno.test("readFile() refuses a hard link to a file outside the root unless the 
 Deno.test("readFile() with countAllLines knows the total even when the page stops early", () =>
   withRoot(async (root) => {
     await Deno.writeTextFile(path.join(root, "c.txt"), "0123456789\n".repeat(1000));
-    const r = await readFile({ root, path: "c.txt", maxBytes: MiB, maxOutputBytes: 55, startLine: 1, countAllLines: true });
+    const r = await readFile({
+      root,
+      path: "c.txt",
+      maxBytes: MiB,
+      maxOutputBytes: 55,
+      startLine: 1,
+      countAllLines: true,
+    });
     assert(r.ok);
     assertEquals([r.value.endLine, r.value.totalLines, r.value.truncated], [5, 1000, true]);
   }));
@@ -196,7 +241,14 @@ Deno.test("readFile() with countAllLines knows the total even when the page stop
 Deno.test("readFile() cuts a single line longer than the cap at a character boundary", () =>
   withRoot(async (root) => {
     await Deno.writeTextFile(path.join(root, "one.js"), "é".repeat(100_000));
-    const r = await readFile({ root, path: "one.js", maxBytes: MiB, maxOutputBytes: 1001, startLine: 1, countAllLines: true });
+    const r = await readFile({
+      root,
+      path: "one.js",
+      maxBytes: MiB,
+      maxOutputBytes: 1001,
+      startLine: 1,
+      countAllLines: true,
+    });
     assert(r.ok);
     assertEquals([r.value.text, r.value.lineCut, r.value.totalLines], ["é".repeat(500), true, 1]);
   }));
@@ -212,10 +264,22 @@ Deno.test("readFile() refuses credential files and .git internals unless the ope
       assert(!r.ok, p);
       assertMatch(r.reason, /rule "dotenv"/);
     }
-    const g = await readFile({ root, path: ".git/config", maxBytes: MiB, maxOutputBytes: MiB, allowSecretFiles: true });
+    const g = await readFile({
+      root,
+      path: ".git/config",
+      maxBytes: MiB,
+      maxOutputBytes: MiB,
+      allowSecretFiles: true,
+    });
     assert(!g.ok);
     assertMatch(g.reason, /rule "git-internals"/);
-    const allowed = await readFile({ root, path: ".env", maxBytes: MiB, maxOutputBytes: MiB, allowSecretFiles: true });
+    const allowed = await readFile({
+      root,
+      path: ".env",
+      maxBytes: MiB,
+      maxOutputBytes: MiB,
+      allowSecretFiles: true,
+    });
     assert(allowed.ok);
     assertEquals(completePath({ root, prefix: ".e", max: 10 }), []);
     assertEquals(completePath({ root, prefix: ".e", max: 10, allowSecretFiles: true }), [".env"]);
@@ -225,12 +289,26 @@ Deno.test("readFile() says when a line range starts inside a private key block, 
   withRoot(async (root) => {
     const begin = ["-----BEGIN OPENSSH ", "PRIVATE KEY-----"].join("");
     const end = ["-----END OPENSSH ", "PRIVATE KEY-----"].join("");
-    const keyLines = Array.from({ length: 20 }, (_, i) => "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtz" + i);
+    const keyLines = Array.from(
+      { length: 20 },
+      (_, i) => "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtz" + i,
+    );
     const text = ["x = 1", "KEY = '''", begin, ...keyLines, end, "'''", "y = 2", ""].join("\n");
     await Deno.writeTextFile(path.join(root, "conf.py"), text);
-    const table: [number, number, boolean][] = [[5, 10, true], [4, 30, true], [1, 3, false], [25, 27, false], [26, 28, false]];
+    const table: [number, number, boolean][] = [[5, 10, true], [4, 30, true], [1, 3, false], [
+      25,
+      27,
+      false,
+    ], [26, 28, false]];
     for (const [startLine, endLine, inside] of table) {
-      const r = await readFile({ root, path: "conf.py", maxBytes: MiB, maxOutputBytes: MiB, startLine, endLine });
+      const r = await readFile({
+        root,
+        path: "conf.py",
+        maxBytes: MiB,
+        maxOutputBytes: MiB,
+        startLine,
+        endLine,
+      });
       assert(r.ok);
       assertEquals(r.value.startsInKeyBlock === true, inside, `${startLine}-${endLine}`);
     }

@@ -4,7 +4,10 @@ import { listTree, walkFiles } from "../../../src/sandbox/walk.ts";
 import { compileQuery, cutLine, searchCode } from "../../../src/sandbox/search.ts";
 import { LINT_WALK_CAPS, type WalkCaps } from "../../../src/policy/walk.ts";
 
-async function withProject(files: Record<string, string>, fn: (root: string) => Promise<void> | void): Promise<void> {
+async function withProject(
+  files: Record<string, string>,
+  fn: (root: string) => Promise<void> | void,
+): Promise<void> {
   const base = await Deno.realPath(await Deno.makeTempDir({ prefix: "crm-walk-" }));
   const root = path.join(base, "p");
   await Deno.mkdir(root);
@@ -48,7 +51,14 @@ Deno.test("walkFiles(): .gitignore (nested, negations), .git/info/exclude, vendo
     "logo.png": "x",
     "app.min.js": "x",
   }, (root) => {
-    assertEquals(rels(root, "."), [".gitignore", "a.py", "keep.log", "pkg/.gitignore", "pkg/also.log", "pkg/mod.py"]);
+    assertEquals(rels(root, "."), [
+      ".gitignore",
+      "a.py",
+      "keep.log",
+      "pkg/.gitignore",
+      "pkg/also.log",
+      "pkg/mod.py",
+    ]);
     const r = walkFiles({ root, target: ".", caps: CAPS });
     assert(r.ok);
     assertEquals(r.value.skipped, { vendored: 3, ignored: 4, secret: 2, binary: 1, minified: 1 });
@@ -60,7 +70,13 @@ Deno.test("walkFiles(): a subfolder target still obeys the .gitignore files abov
   }));
 
 Deno.test("walkFiles(): a file named directly is visited even when ignored; a glob target filters by path", () =>
-  withProject({ ".gitignore": "*.tmp\n", "pkg/b.tmp": "", "pkg/a.py": "", "pkg/sub/c.py": "", "d.py": "" }, (root) => {
+  withProject({
+    ".gitignore": "*.tmp\n",
+    "pkg/b.tmp": "",
+    "pkg/a.py": "",
+    "pkg/sub/c.py": "",
+    "d.py": "",
+  }, (root) => {
     assertEquals(rels(root, "pkg/b.tmp"), ["pkg/b.tmp"]);
     assertEquals(rels(root, "pkg/**/*.py"), ["pkg/a.py", "pkg/sub/c.py"]);
     assertEquals(rels(root, "*.py"), ["d.py", "pkg/a.py", "pkg/sub/c.py"]);
@@ -86,20 +102,25 @@ Deno.test("walkFiles(): symlinks leading out are skipped, symlinked folders not 
   }));
 
 Deno.test("walkFiles(): caps on files, total bytes, file size and entries, each said", () =>
-  withProject(Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`f${String(i).padStart(2, "0")}.py`, "x".repeat(100)])), (root) => {
-    const byFiles = walkFiles({ root, target: ".", caps: { ...CAPS, maxFiles: 5 } });
-    assert(byFiles.ok);
-    assertEquals([byFiles.value.files.length, byFiles.value.capped], [5, "files"]);
-    const byBytes = walkFiles({ root, target: ".", caps: { ...CAPS, maxTotalBytes: 350 } });
-    assert(byBytes.ok);
-    assertEquals([byBytes.value.files.length, byBytes.value.capped], [3, "bytes"]);
-    const bySize = walkFiles({ root, target: ".", caps: { ...CAPS, maxFileBytes: 99 } });
-    assert(bySize.ok);
-    assertEquals([bySize.value.files.length, bySize.value.skipped["too-large"]], [0, 20]);
-    const byEntries = walkFiles({ root, target: ".", caps: { ...CAPS, maxEntries: 7 } });
-    assert(byEntries.ok);
-    assertEquals([byEntries.value.files.length, byEntries.value.capped], [7, "entries"]);
-  }));
+  withProject(
+    Object.fromEntries(
+      Array.from({ length: 20 }, (_, i) => [`f${String(i).padStart(2, "0")}.py`, "x".repeat(100)]),
+    ),
+    (root) => {
+      const byFiles = walkFiles({ root, target: ".", caps: { ...CAPS, maxFiles: 5 } });
+      assert(byFiles.ok);
+      assertEquals([byFiles.value.files.length, byFiles.value.capped], [5, "files"]);
+      const byBytes = walkFiles({ root, target: ".", caps: { ...CAPS, maxTotalBytes: 350 } });
+      assert(byBytes.ok);
+      assertEquals([byBytes.value.files.length, byBytes.value.capped], [3, "bytes"]);
+      const bySize = walkFiles({ root, target: ".", caps: { ...CAPS, maxFileBytes: 99 } });
+      assert(bySize.ok);
+      assertEquals([bySize.value.files.length, bySize.value.skipped["too-large"]], [0, 20]);
+      const byEntries = walkFiles({ root, target: ".", caps: { ...CAPS, maxEntries: 7 } });
+      assert(byEntries.ok);
+      assertEquals([byEntries.value.files.length, byEntries.value.capped], [7, "entries"]);
+    },
+  ));
 
 Deno.test("walkFiles(): a hard-linked file is skipped like read_file refuses it", () =>
   withProject({ "a.py": "" }, async (root) => {
@@ -111,7 +132,13 @@ Deno.test("walkFiles(): a hard-linked file is skipped like read_file refuses it"
   }));
 
 Deno.test("listTree(): depth, ignore rules hidden and counted, include_ignored shows them marked, cap marked", () =>
-  withProject({ ".gitignore": "gen/\n", "src/a/b/c.py": "", "src/d.py": "", "gen/x.py": "", "node_modules/m/i.js": "" }, (root) => {
+  withProject({
+    ".gitignore": "gen/\n",
+    "src/a/b/c.py": "",
+    "src/d.py": "",
+    "gen/x.py": "",
+    "node_modules/m/i.js": "",
+  }, (root) => {
     const t2 = listTree(root, ".", 2, false, 100);
     assert(t2.ok);
     assertEquals(t2.value.entries.map((e) => e.path), [".gitignore", "src", "src/a", "src/d.py"]);
@@ -158,11 +185,30 @@ Deno.test("cutLine() keeps the match in view and marks both cuts", () => {
 });
 
 Deno.test("searchCode(): one record per matching line, context, caps and the time budget stated", () =>
-  withProject({ "a.py": "one\nfoo foo\nthree\nfoo\n", "b.txt": "foo\n", "skip.log": "foo\n", ".gitignore": "*.log\n" }, async (root) => {
-    const base = { root, query: "foo", regex: false, caseSensitive: true, path: ".", contextLines: 1, maxMatches: 100, timeBudgetMs: 10_000, maxLineChars: 300 };
+  withProject({
+    "a.py": "one\nfoo foo\nthree\nfoo\n",
+    "b.txt": "foo\n",
+    "skip.log": "foo\n",
+    ".gitignore": "*.log\n",
+  }, async (root) => {
+    const base = {
+      root,
+      query: "foo",
+      regex: false,
+      caseSensitive: true,
+      path: ".",
+      contextLines: 1,
+      maxMatches: 100,
+      timeBudgetMs: 10_000,
+      maxLineChars: 300,
+    };
     const r = await searchCode(base);
     assert(r.ok);
-    assertEquals(r.value.matches.map((m) => `${m.file}:${m.line}:${m.column}`), ["a.py:2:1", "a.py:4:1", "b.txt:1:1"]);
+    assertEquals(r.value.matches.map((m) => `${m.file}:${m.line}:${m.column}`), [
+      "a.py:2:1",
+      "a.py:4:1",
+      "b.txt:1:1",
+    ]);
     assertEquals(r.value.matches[0]!.before, ["one"]);
     assertEquals(r.value.matches[0]!.after, ["three"]);
     assertEquals(r.value.matches[1]!.after, []);
@@ -196,7 +242,17 @@ Deno.test("walkFiles()/searchCode(): a symlink inside the root to a credential f
     assert(r.ok);
     assertEquals(r.value.files.map((f) => f.rel), ["a.py"]);
     assertEquals(r.value.skipped.secret, 2 + hostile.length); // .env, the key and each link
-    const s = await searchCode({ root, query: "hunter2", regex: false, caseSensitive: true, path: ".", contextLines: 0, maxMatches: 100, timeBudgetMs: 10_000, maxLineChars: 300 });
+    const s = await searchCode({
+      root,
+      query: "hunter2",
+      regex: false,
+      caseSensitive: true,
+      path: ".",
+      contextLines: 0,
+      maxMatches: 100,
+      timeBudgetMs: 10_000,
+      maxLineChars: 300,
+    });
     assert(s.ok);
     assertEquals(s.value.matches, []);
     // The operator's --allow-secret-files lets credential files through, never .git internals.
@@ -205,16 +261,31 @@ Deno.test("walkFiles()/searchCode(): a symlink inside the root to a credential f
     assertEquals(allowed.value.files.map((f) => f.rel).filter((f) => f === "cfg.ini"), []);
   }));
 
-const PEM_BODY = ["MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun", "VTLw7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u+qKhbwKfBstIs+bMY2Zkp18gnTxK"];
+const PEM_BODY = [
+  "MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun",
+  "VTLw7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u+qKhbwKfBstIs+bMY2Zkp18gnTxK",
+];
 const GHP = "ghp_" + "Zq3Xv9Lk2Mn8Rt5Wy7Bc4Df6Gh1Jp0Ks9Lm2"; // 40 characters, shape of a GitHub token
 
 Deno.test("searchCode(): a line shown alone never carries a secret the whole text would redact (PEM body lines, a token cut at the window's edge)", () =>
   withProject({
-    "fixtures.py": `KEY = """-----BEGIN RSA PRIVATE KEY-----\n${PEM_BODY.join("\n")}\n-----END RSA PRIVATE KEY-----"""\nafter = 1\n`,
+    "fixtures.py": `KEY = """-----BEGIN RSA PRIVATE KEY-----\n${
+      PEM_BODY.join("\n")
+    }\n-----END RSA PRIVATE KEY-----"""\nafter = 1\n`,
     // The window around NEEDLE (300 characters) starts 20 characters into the token.
-    "long.js": "w ".repeat(500) + GHP + " ".repeat(1167 - 1040) + "NEEDLE" + " z".repeat(400) + "\n",
+    "long.js": "w ".repeat(500) + GHP + " ".repeat(1167 - 1040) + "NEEDLE" + " z".repeat(400) +
+      "\n",
   }, async (root) => {
-    const base = { root, regex: false, caseSensitive: true, path: ".", contextLines: 0, maxMatches: 100, timeBudgetMs: 10_000, maxLineChars: 300 };
+    const base = {
+      root,
+      regex: false,
+      caseSensitive: true,
+      path: ".",
+      contextLines: 0,
+      maxMatches: 100,
+      timeBudgetMs: 10_000,
+      maxLineChars: 300,
+    };
     // Hostile queries: each puts key material or a token fragment on a line shown without its context.
     const hostile: { query: string; regex?: boolean; contextLines?: number }[] = [
       { query: "MIIEow" },
@@ -226,11 +297,22 @@ Deno.test("searchCode(): a line shown alone never carries a secret the whole tex
       { query: "NEEDLE" },
     ];
     for (const h of hostile) {
-      const r = await searchCode({ ...base, query: h.query, regex: h.regex ?? false, contextLines: h.contextLines ?? 0 });
+      const r = await searchCode({
+        ...base,
+        query: h.query,
+        regex: h.regex ?? false,
+        contextLines: h.contextLines ?? 0,
+      });
       assert(r.ok);
       assert(r.value.matches.length > 0, h.query);
       const shown = JSON.stringify(r.value.matches);
-      for (const body of PEM_BODY) for (let i = 0; i + 12 <= body.length; i += 12) assert(!shown.includes(body.slice(i, i + 12)), `${h.query}: ${shown}`);
-      for (let i = 4; i + 8 <= GHP.length; i += 4) assert(!shown.includes(GHP.slice(i, i + 8)), `${h.query}: ${shown}`);
+      for (const body of PEM_BODY) {
+        for (let i = 0; i + 12 <= body.length; i += 12) {
+          assert(!shown.includes(body.slice(i, i + 12)), `${h.query}: ${shown}`);
+        }
+      }
+      for (let i = 4; i + 8 <= GHP.length; i += 4) {
+        assert(!shown.includes(GHP.slice(i, i + 8)), `${h.query}: ${shown}`);
+      }
     }
   }));

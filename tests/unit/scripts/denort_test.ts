@@ -1,7 +1,12 @@
 /** Finding a runtime for `deno compile`: which target an executable is for, and in what order sources count. */
 import { assert, assertEquals, assertMatch } from "../../assert.ts";
 import * as path from "node:path";
-import { cachedRuntimePath, executableTarget, findRuntime, missingRuntimeMessage } from "../../../scripts/lib/denort.ts";
+import {
+  cachedRuntimePath,
+  executableTarget,
+  findRuntime,
+  missingRuntimeMessage,
+} from "../../../scripts/lib/denort.ts";
 import { TARGETS } from "../../../scripts/lib/targets.ts";
 
 function header(fill: (v: DataView, b: Uint8Array) => void): Uint8Array {
@@ -12,17 +17,19 @@ function header(fill: (v: DataView, b: Uint8Array) => void): Uint8Array {
 
 Deno.test("executableTarget() reads ELF, Mach-O and PE headers", async () => {
   assertEquals(executableTarget(await Deno.readFile(Deno.execPath())), Deno.build.target);
-  const elf = (machine: number) => header((v, b) => {
-    b.set([0x7f, 0x45, 0x4c, 0x46, 2, 1], 0);
-    v.setUint16(18, machine, true);
-  });
+  const elf = (machine: number) =>
+    header((v, b) => {
+      b.set([0x7f, 0x45, 0x4c, 0x46, 2, 1], 0);
+      v.setUint16(18, machine, true);
+    });
   assertEquals(executableTarget(elf(0xb7)), "aarch64-unknown-linux-gnu");
   assertEquals(executableTarget(elf(0x3e)), "x86_64-unknown-linux-gnu");
   assertEquals(executableTarget(elf(0x28)), undefined);
-  const macho = (cpu: number) => header((v) => {
-    v.setUint32(0, 0xfeedfacf, true);
-    v.setUint32(4, cpu, true);
-  });
+  const macho = (cpu: number) =>
+    header((v) => {
+      v.setUint32(0, 0xfeedfacf, true);
+      v.setUint32(4, cpu, true);
+    });
   assertEquals(executableTarget(macho(0x0100000c)), "aarch64-apple-darwin");
   assertEquals(executableTarget(macho(0x01000007)), "x86_64-apple-darwin");
   const pe = header((v, b) => {
@@ -32,7 +39,10 @@ Deno.test("executableTarget() reads ELF, Mach-O and PE headers", async () => {
     v.setUint16(0x84, 0x8664, true);
   });
   assertEquals(executableTarget(pe), "x86_64-pc-windows-msvc");
-  assertEquals(executableTarget(new TextEncoder().encode("#!/bin/sh\necho not a runtime\n".padEnd(100))), undefined);
+  assertEquals(
+    executableTarget(new TextEncoder().encode("#!/bin/sh\necho not a runtime\n".padEnd(100))),
+    undefined,
+  );
 });
 
 Deno.test("findRuntime(): DENORT_BIN only for its own target, then the cache, then the host", async () => {
@@ -48,18 +58,33 @@ Deno.test("findRuntime(): DENORT_BIN only for its own target, then the cache, th
         return Promise.resolve(false);
       },
     };
-    assertEquals(await findRuntime("aarch64-apple-darwin", lookup), { kind: "env", path: "/x/denort" });
+    assertEquals(await findRuntime("aarch64-apple-darwin", lookup), {
+      kind: "env",
+      path: "/x/denort",
+    });
     assertEquals(asked, 0);
     assertEquals(await findRuntime("x86_64-unknown-linux-gnu", lookup), undefined);
     assertEquals(asked, 1);
     const cached = cachedRuntimePath(denoDir, "2.9.6", "x86_64-unknown-linux-gnu");
-    assertEquals(cached, path.join(denoDir, "dl/release/v2.9.6/denort-x86_64-unknown-linux-gnu.zip"));
+    assertEquals(
+      cached,
+      path.join(denoDir, "dl/release/v2.9.6/denort-x86_64-unknown-linux-gnu.zip"),
+    );
     await Deno.mkdir(path.dirname(cached), { recursive: true });
     await Deno.writeFile(cached, new Uint8Array(1));
-    assertEquals(await findRuntime("x86_64-unknown-linux-gnu", lookup), { kind: "cache", path: cached });
-    assertEquals(await findRuntime("x86_64-pc-windows-msvc", { ...lookup, hostReachable: () => Promise.resolve(true) }), {
-      kind: "download",
+    assertEquals(await findRuntime("x86_64-unknown-linux-gnu", lookup), {
+      kind: "cache",
+      path: cached,
     });
+    assertEquals(
+      await findRuntime("x86_64-pc-windows-msvc", {
+        ...lookup,
+        hostReachable: () => Promise.resolve(true),
+      }),
+      {
+        kind: "download",
+      },
+    );
   } finally {
     await Deno.remove(denoDir, { recursive: true });
   }

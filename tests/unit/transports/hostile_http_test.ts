@@ -17,13 +17,24 @@ import { hostSyntaxValid } from "../../../src/transports/middleware/host_check.t
 import { requestUrl } from "../../../src/transports/middleware/types.ts";
 import { TEST_CONFIG } from "../../tool_listing.ts";
 
-const ROOT = path.resolve(decodeURIComponent(new URL("../../fixtures/project", import.meta.url).pathname));
+const ROOT = path.resolve(
+  decodeURIComponent(new URL("../../fixtures/project", import.meta.url).pathname),
+);
 
 async function withApp(http: Partial<HttpConfig>, fn: (app: HttpApp) => Promise<void>) {
   const root = await Deno.realPath(ROOT);
-  const config: Config = { ...TEST_CONFIG, root, rootArg: root, transport: "http", http: { ...defaultHttpConfig(8000), ...http } };
+  const config: Config = {
+    ...TEST_CONFIG,
+    root,
+    rootArg: root,
+    transport: "http",
+    http: { ...defaultHttpConfig(8000), ...http },
+  };
   const sandbox = new SandboxClient({ root, net: "127.0.0.1:9", run: [] });
-  const github = new GitHubRawClient({ fetchRaw: () => Promise.reject(new Error("offline")), base: "http://127.0.0.1:9" });
+  const github = new GitHubRawClient({
+    fetchRaw: () => Promise.reject(new Error("offline")),
+    base: "http://127.0.0.1:9",
+  });
   const app = createHttpApp({ config, sandbox, github });
   try {
     await fn(app);
@@ -36,7 +47,10 @@ async function withApp(http: Partial<HttpConfig>, fn: (app: HttpApp) => Promise<
 /** Log lines written while `fn` runs, parsed. */
 async function captureLogs(fn: () => Promise<void>): Promise<Record<string, unknown>[]> {
   const chunks: Uint8Array[] = [];
-  await setupLogging("debug", new WritableStream<Uint8Array>({ write: (c) => void chunks.push(c) }));
+  await setupLogging(
+    "debug",
+    new WritableStream<Uint8Array>({ write: (c) => void chunks.push(c) }),
+  );
   try {
     await fn();
   } finally {
@@ -74,7 +88,18 @@ const MALFORMED_HOSTS = [
 ];
 
 Deno.test("hostSyntaxValid() accepts names, IPv4 and bracketed IPv6 with a port up to 65535, and nothing else", () => {
-  for (const ok of ["localhost", "localhost:8000", "127.0.0.1:8000", "[::1]:8000", "[::1]", "mcp.example.com", "a-b_c.example:65535", "localhost:"]) {
+  for (
+    const ok of [
+      "localhost",
+      "localhost:8000",
+      "127.0.0.1:8000",
+      "[::1]:8000",
+      "[::1]",
+      "mcp.example.com",
+      "a-b_c.example:65535",
+      "localhost:",
+    ]
+  ) {
     assert(hostSyntaxValid(ok), ok);
   }
   for (const bad of [...MALFORMED_HOSTS, ""]) assert(!hostSyntaxValid(bad), bad);
@@ -105,18 +130,30 @@ Deno.test("a malformed Host header gets 400, one access-log line and a metrics s
             const req = new Request(`http://127.0.0.1:8000${route}`, { headers: { host: host } });
             const res = await app.handler(req, "127.0.0.1");
             assertEquals(res.status, 400, `${host} ${route}`);
-            assertEquals((await res.json()).error.message, "Bad Request: the Host header is not a valid host[:port]");
+            assertEquals(
+              (await res.json()).error.message,
+              "Bad Request: the Host header is not a valid host[:port]",
+            );
           }
         }
       });
       const access = logs.filter((l) => l.message === "http request");
       assertEquals(access.length, MALFORMED_HOSTS.length * 3);
-      assert(access.every((l) => l.status === 400 && ["INFO", "DEBUG"].includes(l.level as string)));
-      const loud = logs.filter((l) => l.level === "ERROR" || l.level === "WARNING" || l.level === "FATAL");
+      assert(
+        access.every((l) => l.status === 400 && ["INFO", "DEBUG"].includes(l.level as string)),
+      );
+      const loud = logs.filter((l) =>
+        l.level === "ERROR" || l.level === "WARNING" || l.level === "FATAL"
+      );
       assertEquals(loud, []);
       const { body } = await app.metrics.render();
       for (const route of ["/mcp", "/health", "/metrics"]) {
-        assert(body.includes(`mcp_http_requests_total{method="GET",route="${route}",status="400"} ${MALFORMED_HOSTS.length}`), route);
+        assert(
+          body.includes(
+            `mcp_http_requests_total{method="GET",route="${route}",status="400"} ${MALFORMED_HOSTS.length}`,
+          ),
+          route,
+        );
       }
     });
   }
@@ -132,8 +169,16 @@ Deno.test("client-controlled values never become label values: hundreds of disti
         new Request(`http://127.0.0.1:8000/health?x=${i}`, { method: `get${i}` }),
         new Request(`http://127.0.0.1:8000/mcp`, { headers: { host: `evil${i}.example` } }),
         new Request(`http://127.0.0.1:8000/mcp`, { headers: { host: `[::${i}]bad:${70000 + i}` } }),
-        new Request(`http://127.0.0.1:8000/mcp`, { method: "POST", headers: { "mcp-protocol-version": `v${i}` }, body: "{}" }),
-        new Request(`http://127.0.0.1:8000/mcp`, { method: "POST", headers: { "content-type": `text/x-${i}` }, body: "{}" }),
+        new Request(`http://127.0.0.1:8000/mcp`, {
+          method: "POST",
+          headers: { "mcp-protocol-version": `v${i}` },
+          body: "{}",
+        }),
+        new Request(`http://127.0.0.1:8000/mcp`, {
+          method: "POST",
+          headers: { "content-type": `text/x-${i}` },
+          body: "{}",
+        }),
       ];
       for (const req of requests) {
         const res = await app.handler(req, `10.0.${i % 256}.${i >> 8}`);
@@ -147,13 +192,15 @@ Deno.test("client-controlled values never become label values: hundreds of disti
     assertEquals(seriesCount(body), before);
     assert(body.includes('method="other"'), "made-up methods count as other");
     assert(body.includes('route="other"'), "unknown paths count as other");
-    for (const hostile of ["M1ETHOD", "X-1", "/path/", "evil1", "text/x"]) assert(!body.includes(hostile), hostile);
+    for (const hostile of ["M1ETHOD", "X-1", "/path/", "evil1", "text/x"]) {
+      assert(!body.includes(hostile), hostile);
+    }
   });
 });
 
-Deno.test("Metrics maps every label value outside its closed set to \"other\"", async () => {
+Deno.test('Metrics maps every label value outside its closed set to "other"', async () => {
   const m = new Metrics({ tools: ["read_file"] });
-  const hostile = ["", "other", "GET\n", "a\"b", "read_file ", "/mcp/", "x".repeat(1000)];
+  const hostile = ["", "other", "GET\n", 'a"b', "read_file ", "/mcp/", "x".repeat(1000)];
   m.recordToolCall({ tool: "read_file", durationMs: 1, outcome: "ok", requestId: "r" });
   m.recordHttp("GET", "/mcp", 200, 0.01);
   m.recordLinter("flake8", 0.1);

@@ -14,27 +14,58 @@ import { TEST_CONFIG } from "../../tool_listing.ts";
 import { Client, StreamableHTTPClientTransport } from "../../sdk_client.ts";
 import { TOOLS } from "../../../src/tools/mod.ts";
 
-const ROOT = path.resolve(decodeURIComponent(new URL("../../fixtures/project", import.meta.url).pathname));
+const ROOT = path.resolve(
+  decodeURIComponent(new URL("../../fixtures/project", import.meta.url).pathname),
+);
 const MCP = "http://127.0.0.1:8000/mcp";
-const HEADERS = { "content-type": "application/json", accept: "application/json, text/event-stream" };
+const HEADERS = {
+  "content-type": "application/json",
+  accept: "application/json, text/event-stream",
+};
 
 /** Keys "alice-token" and "bob-token" name their subjects. */
 const twoUsers: Authenticator = {
   authenticate(token) {
     const subject = { "alice-token": "alice", "bob-token": "bob" }[token];
-    return Promise.resolve(subject
-      ? { ok: true, principal: { subject, clientId: subject, scopes: [], method: "api-key" } }
-      : { ok: false, error: "invalid_token", description: "unknown API key", reason: "unknown_key" });
+    return Promise.resolve(
+      subject
+        ? { ok: true, principal: { subject, clientId: subject, scopes: [], method: "api-key" } }
+        : {
+          ok: false,
+          error: "invalid_token",
+          description: "unknown API key",
+          reason: "unknown_key",
+        },
+    );
   },
 };
 
-async function withApp(http: Partial<HttpConfig>, fn: (app: HttpApp, fetchApp: typeof fetch) => Promise<void>, authenticator?: Authenticator) {
+async function withApp(
+  http: Partial<HttpConfig>,
+  fn: (app: HttpApp, fetchApp: typeof fetch) => Promise<void>,
+  authenticator?: Authenticator,
+) {
   const root = await Deno.realPath(ROOT);
-  const config: Config = { ...TEST_CONFIG, root, rootArg: root, transport: "http", http: { ...defaultHttpConfig(8000), ...http } };
+  const config: Config = {
+    ...TEST_CONFIG,
+    root,
+    rootArg: root,
+    transport: "http",
+    http: { ...defaultHttpConfig(8000), ...http },
+  };
   const sandbox = new SandboxClient({ root, net: "127.0.0.1:9", run: [] });
-  const github = new GitHubRawClient({ fetchRaw: () => Promise.reject(new Error("offline")), base: "http://127.0.0.1:9" });
-  const app = createHttpApp({ config, sandbox, github, ...(authenticator ? { authenticator } : {}) });
-  const fetchApp: typeof fetch = (input, init) => app.handler(new Request(input, init), "127.0.0.1");
+  const github = new GitHubRawClient({
+    fetchRaw: () => Promise.reject(new Error("offline")),
+    base: "http://127.0.0.1:9",
+  });
+  const app = createHttpApp({
+    config,
+    sandbox,
+    github,
+    ...(authenticator ? { authenticator } : {}),
+  });
+  const fetchApp: typeof fetch = (input, init) =>
+    app.handler(new Request(input, init), "127.0.0.1");
   try {
     await fn(app, fetchApp);
   } finally {
@@ -44,7 +75,10 @@ async function withApp(http: Partial<HttpConfig>, fn: (app: HttpApp, fetchApp: t
 }
 
 async function connect(fetchApp: typeof fetch, headers: Record<string, string> = {}) {
-  const transport = new StreamableHTTPClientTransport(new URL(MCP), { fetch: fetchApp, requestInit: { headers } });
+  const transport = new StreamableHTTPClientTransport(new URL(MCP), {
+    fetch: fetchApp,
+    requestInit: { headers },
+  });
   const client = new Client({ name: "in-process", version: "1" });
   await client.connect(transport);
   return { client, transport };
@@ -82,7 +116,10 @@ Deno.test("stateless JSON mode: the SDK client works in process, and a batch get
   await withApp({ responseMode: "json" }, async (_app, f) => {
     const { client } = await connect(f);
     try {
-      const r = await client.callTool({ name: "read_file", arguments: { file_path: "src/clean.py" } });
+      const r = await client.callTool({
+        name: "read_file",
+        arguments: { file_path: "src/clean.py" },
+      });
       assert(!r.isError, JSON.stringify(r.content));
     } finally {
       await client.close();
@@ -90,7 +127,11 @@ Deno.test("stateless JSON mode: the SDK client works in process, and a batch get
     const batch = await f(MCP, {
       method: "POST",
       headers: { ...HEADERS, "mcp-protocol-version": "2025-06-18" },
-      body: JSON.stringify([{ jsonrpc: "2.0", id: 1, method: "ping" }, { jsonrpc: "2.0", id: 2, method: "tools/list" }]),
+      body: JSON.stringify([{ jsonrpc: "2.0", id: 1, method: "ping" }, {
+        jsonrpc: "2.0",
+        id: 2,
+        method: "tools/list",
+      }]),
     });
     const answers = await batch.json() as { id: number }[];
     assertEquals(answers.map((a) => a.id).sort(), [1, 2]);
@@ -105,7 +146,12 @@ Deno.test("stateful mode: a session belongs to the subject that opened it", asyn
       assertEquals(app.endpoint.sessionCount(), 1);
       const asBob = await f(MCP, {
         method: "POST",
-        headers: { ...HEADERS, authorization: "Bearer bob-token", "mcp-session-id": sid, "mcp-protocol-version": "2025-06-18" },
+        headers: {
+          ...HEADERS,
+          authorization: "Bearer bob-token",
+          "mcp-session-id": sid,
+          "mcp-protocol-version": "2025-06-18",
+        },
         body: JSON.stringify({ jsonrpc: "2.0", id: 5, method: "tools/list" }),
       });
       assertEquals(asBob.status, 404);

@@ -19,7 +19,12 @@ import { newContext } from "../../../src/transports/middleware/types.ts";
 import { jsonBody } from "../../../src/transports/middleware/json_body.ts";
 import { jsonRpcError } from "../../../src/transports/http_responses.ts";
 
-const TIMEOUTS = { headersTimeoutMs: 400, requestTimeoutMs: 3_000, keepAliveTimeoutMs: 300, checkIntervalMs: 100 };
+const TIMEOUTS = {
+  headersTimeoutMs: 400,
+  requestTimeoutMs: 3_000,
+  keepAliveTimeoutMs: 300,
+  checkIntervalMs: 100,
+};
 /** Far above every server timeout above: reaching it means the server held the connection. */
 const DEADLINE_MS = 8_000;
 const BODY_TIMEOUT_MS = 300;
@@ -90,12 +95,28 @@ async function exchange(port: number, opening: string, trickle?: string): Promis
 }
 
 /** A small app: POST bodies go through the real jsonBody middleware (with a short body timeout). */
-const app = compose([
-  (c, next) => (c.url.pathname === "/refuse" ? Promise.resolve(jsonRpcError(401, -32000, "Unauthorized")) : next()),
-  jsonBody(MAX_BODY, BODY_TIMEOUT_MS),
-], (c) => Promise.resolve(new Response(JSON.stringify({ ok: true, path: c.url.pathname, host: c.req.headers.get("host") }), { headers: { "content-type": "application/json" } })));
+const app = compose(
+  [
+    (
+      c,
+      next,
+    ) => (c.url.pathname === "/refuse"
+      ? Promise.resolve(jsonRpcError(401, -32000, "Unauthorized"))
+      : next()),
+    jsonBody(MAX_BODY, BODY_TIMEOUT_MS),
+  ],
+  (c) =>
+    Promise.resolve(
+      new Response(
+        JSON.stringify({ ok: true, path: c.url.pathname, host: c.req.headers.get("host") }),
+        { headers: { "content-type": "application/json" } },
+      ),
+    ),
+);
 
-async function withListener(fn: (l: HttpListener, refused: ConnectionRefusal[]) => Promise<void>): Promise<void> {
+async function withListener(
+  fn: (l: HttpListener, refused: ConnectionRefusal[]) => Promise<void>,
+): Promise<void> {
   const refused: ConnectionRefusal[] = [];
   const l = await listen((req, remote) => app(newContext(req, remote)), {
     hostname: "127.0.0.1",
@@ -116,28 +137,42 @@ const post = (path: string, length: number, extra = "") =>
 
 Deno.test("listener: a client that never finishes its headers, or sends nothing, is answered 408, closed and reported", () =>
   withListener(async (l, refused) => {
-    for (const [what, opening, trickle] of [
-      ["nothing at all", "", undefined],
-      ["half a request line", "GET /health HT", undefined],
-      ["headers without their end", "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n", undefined],
-      ["one header byte at a time", "GET /health HTTP/1.1\r\n", "X"],
-    ] as const) {
+    for (
+      const [what, opening, trickle] of [
+        ["nothing at all", "", undefined],
+        ["half a request line", "GET /health HT", undefined],
+        ["headers without their end", "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n", undefined],
+        ["one header byte at a time", "GET /health HTTP/1.1\r\n", "X"],
+      ] as const
+    ) {
       const r = await exchange(l.addr.port, opening, trickle);
       assert(r.closedByServer, `${what}: the server never closed the connection`);
       assert(r.statuses.every((s) => s === 408), `${what}: ${r.text.slice(0, 80)}`);
     }
-    assertEquals(refused.map((r) => [r.status, r.reason, r.remoteAddr]), Array(4).fill([408, "timeout", "127.0.0.1"]));
+    assertEquals(
+      refused.map((r) => [r.status, r.reason, r.remoteAddr]),
+      Array(4).fill([408, "timeout", "127.0.0.1"]),
+    );
   }));
 
 Deno.test("listener: bytes that are not HTTP and a made-up method are 400, oversized headers 431, each closed and reported", () =>
   withListener(async (l, refused) => {
-    for (const opening of ["\x00\x01GARBAGE / HTTP/9.9\r\n\r\n", "XYZZY /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", "GET /mcp HTTP/1.1\r\nBad Header\r\n\r\n"]) {
+    for (
+      const opening of [
+        "\x00\x01GARBAGE / HTTP/9.9\r\n\r\n",
+        "XYZZY /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+        "GET /mcp HTTP/1.1\r\nBad Header\r\n\r\n",
+      ]
+    ) {
       const r = await exchange(l.addr.port, opening);
       assert(r.closedByServer, JSON.stringify(opening));
       assertEquals(r.statuses, [400], JSON.stringify(opening));
     }
     assertEquals(refused.map((r) => [r.status, r.reason]), Array(3).fill([400, "malformed"]));
-    const big = await exchange(l.addr.port, `GET /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ${"a".repeat(64 * 1024)}\r\n\r\n`);
+    const big = await exchange(
+      l.addr.port,
+      `GET /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ${"a".repeat(64 * 1024)}\r\n\r\n`,
+    );
     assert(big.closedByServer);
     assertEquals(big.statuses, [431]);
     assertEquals(refused.at(-1)?.reason, "headers_too_large");
@@ -146,7 +181,10 @@ Deno.test("listener: bytes that are not HTTP and a made-up method are 400, overs
 
 Deno.test("listener: an idle keep-alive connection is closed after its answer", () =>
   withListener(async (l) => {
-    const r = await exchange(l.addr.port, "GET /a HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nGET /b HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    const r = await exchange(
+      l.addr.port,
+      "GET /a HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nGET /b HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+    );
     assert(r.closedByServer, "the idle connection was never closed");
     assertEquals(r.statuses, [200, 200], "keep-alive serves several requests before going idle");
     assertMatch(r.text, /"path":"\/a"[\s\S]*"path":"\/b"/);
@@ -167,7 +205,9 @@ Deno.test("listener: a body over the limit (declared or streamed) is 413 and the
     assertEquals(declared.statuses, [413]);
     const streamed = await exchange(
       l.addr.port,
-      `POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n${(MAX_BODY * 2).toString(16)}\r\n${"x".repeat(MAX_BODY * 2)}\r\n`,
+      `POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n${
+        (MAX_BODY * 2).toString(16)
+      }\r\n${"x".repeat(MAX_BODY * 2)}\r\n`,
       "1\r\nx\r\n",
     );
     assert(streamed.closedByServer, "streamed: the connection stayed open after the 413");
@@ -176,7 +216,12 @@ Deno.test("listener: a body over the limit (declared or streamed) is 413 and the
 
 Deno.test("listener: any answer given before the body is in closes the connection (a refusal, a wrong media type)", () =>
   withListener(async (l) => {
-    for (const opening of [post("/refuse", 100), post("/mcp", 100).replace("application/json", "text/plain")]) {
+    for (
+      const opening of [
+        post("/refuse", 100),
+        post("/mcp", 100).replace("application/json", "text/plain"),
+      ]
+    ) {
       const r = await exchange(l.addr.port, opening + "{", " ");
       assert(r.closedByServer, `${opening.split("\r\n")[0]}: the connection stayed open`);
       assertEquals(r.statuses.length, 1);
@@ -187,7 +232,10 @@ Deno.test("listener: any answer given before the body is in closes the connectio
 Deno.test("listener: a complete POST is served and the connection stays usable for the next request", () =>
   withListener(async (l) => {
     const body = '{"jsonrpc":"2.0","id":1,"method":"ping"}';
-    const r = await exchange(l.addr.port, post("/mcp", body.length) + body + "GET /after HTTP/1.1\r\nHost: localhost:1\r\n\r\n");
+    const r = await exchange(
+      l.addr.port,
+      post("/mcp", body.length) + body + "GET /after HTTP/1.1\r\nHost: localhost:1\r\n\r\n",
+    );
     assert(r.closedByServer);
     assertEquals(r.statuses, [200, 200]);
     assertMatch(r.text, /"path":"\/after","host":"localhost:1"/);
@@ -206,7 +254,10 @@ Deno.test("listener: an HTTP/1.0 request without Host is served under the addres
 Deno.test("listener: a malformed Host reaches the handler as a header, under a placeholder URL, with the path intact", () =>
   withListener(async (l) => {
     for (const host of ["[::1]evil.example:8000", "localhost:99999", "a/b", "x?y"]) {
-      const r = await exchange(l.addr.port, `GET /mcp?q=1 HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);
+      const r = await exchange(
+        l.addr.port,
+        `GET /mcp?q=1 HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`,
+      );
       assertEquals(r.statuses, [200], host);
       assert(r.text.includes(`"path":"/mcp","host":${JSON.stringify(host)}`), `${host}: ${r.text}`);
     }
@@ -225,11 +276,16 @@ Deno.test("requestUrlOf() keeps the request target's path and query and never le
     [undefined, "localhost", "http://localhost/"],
     ["//evil.example/x", "localhost", "http://localhost//evil.example/x"],
   ];
-  for (const [target, host, want] of table) assertEquals(requestUrlOf(target, host), want, `${target} ${host}`);
+  for (const [target, host, want] of table) {
+    assertEquals(requestUrlOf(target, host), want, `${target} ${host}`);
+  }
   // Without a Host (HTTP/1.0), the address the connection reached stands for it; a Host always wins.
   assertEquals(requestUrlOf("/mcp", undefined, "127.0.0.1:8000"), "http://127.0.0.1:8000/mcp");
   assertEquals(requestUrlOf("/mcp", undefined, "[::1]:8000"), "http://[::1]:8000/mcp");
-  assertEquals(requestUrlOf("/mcp", "[::1]evil.example", "127.0.0.1:8000"), "http://host.invalid/mcp");
+  assertEquals(
+    requestUrlOf("/mcp", "[::1]evil.example", "127.0.0.1:8000"),
+    "http://host.invalid/mcp",
+  );
 });
 
 Deno.test("peerAddress() shows an IPv4-mapped peer as IPv4", () => {
@@ -241,18 +297,35 @@ Deno.test("peerAddress() shows an IPv4-mapped peer as IPv4", () => {
 });
 
 Deno.test("listener: the app's own Connection: keep-alive never overrides a client's Connection: close", async () => {
-  const l = await listen(() =>
-    Promise.resolve(new Response("data: x\n\n", { headers: { "content-type": "text/event-stream", connection: "keep-alive", "keep-alive": "timeout=600" } })), {
-    hostname: "127.0.0.1",
-    port: 0,
-    // Far longer than the deadline: only the client's Connection: close can end this exchange in time.
-    timeouts: { ...TIMEOUTS, keepAliveTimeoutMs: 60_000 },
-  });
+  const l = await listen(
+    () =>
+      Promise.resolve(
+        new Response("data: x\n\n", {
+          headers: {
+            "content-type": "text/event-stream",
+            connection: "keep-alive",
+            "keep-alive": "timeout=600",
+          },
+        }),
+      ),
+    {
+      hostname: "127.0.0.1",
+      port: 0,
+      // Far longer than the deadline: only the client's Connection: close can end this exchange in time.
+      timeouts: { ...TIMEOUTS, keepAliveTimeoutMs: 60_000 },
+    },
+  );
   try {
-    const r = await exchange(l.addr.port, "GET /sse HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    const r = await exchange(
+      l.addr.port,
+      "GET /sse HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+    );
     assert(r.closedByServer, "the connection outlived the client's Connection: close");
     assertEquals(r.statuses, [200]);
-    assert(!/keep-alive: timeout=600/i.test(r.text), "hop-by-hop headers from the app are not forwarded");
+    assert(
+      !/keep-alive: timeout=600/i.test(r.text),
+      "hop-by-hop headers from the app are not forwarded",
+    );
   } finally {
     l.closeAll();
     await l.shutdown();

@@ -1,12 +1,24 @@
 /** Each middleware factory in process, with plain Requests and hostile inputs as tables. */
 import { assert, assertEquals, assertMatch } from "../../assert.ts";
-import { compose, type HttpContext, type Middleware, newContext } from "../../../src/transports/middleware/types.ts";
+import {
+  compose,
+  type HttpContext,
+  type Middleware,
+  newContext,
+} from "../../../src/transports/middleware/types.ts";
 import { hostAllowed, hostCheck } from "../../../src/transports/middleware/host_check.ts";
 import { originAllowed, originCheck } from "../../../src/transports/middleware/origin_check.ts";
-import { protocolVersion, SERVED_PROTOCOL_VERSIONS } from "../../../src/transports/middleware/protocol_version.ts";
+import {
+  protocolVersion,
+  SERVED_PROTOCOL_VERSIONS,
+} from "../../../src/transports/middleware/protocol_version.ts";
 import { HEADER_MISMATCH, mcpMethodHeader } from "../../../src/transports/middleware/mcp_method.ts";
 import { jsonBody } from "../../../src/transports/middleware/json_body.ts";
-import { bearerAuth, bearerToken, noQueryCredentials } from "../../../src/transports/middleware/bearer_auth.ts";
+import {
+  bearerAuth,
+  bearerToken,
+  noQueryCredentials,
+} from "../../../src/transports/middleware/bearer_auth.ts";
 import { rateLimit } from "../../../src/transports/middleware/rate_limit.ts";
 import { requestId } from "../../../src/transports/middleware/request_id.ts";
 import type { Authenticator } from "../../../src/auth/types.ts";
@@ -14,7 +26,11 @@ import type { Authenticator } from "../../../src/auth/types.ts";
 const OK = () => Promise.resolve(new Response("passed"));
 
 /** Runs one middleware on a request; returns the response and the context it left. */
-async function run(mw: Middleware, req: Request, remote = "127.0.0.1"): Promise<{ res: Response; c: HttpContext }> {
+async function run(
+  mw: Middleware,
+  req: Request,
+  remote = "127.0.0.1",
+): Promise<{ res: Response; c: HttpContext }> {
   const c = newContext(req, remote, "/mcp");
   const res = await compose([mw], OK)(c);
   return { res, c };
@@ -70,17 +86,27 @@ Deno.test("originAllowed() lets requests without Origin pass and refuses null an
     ["", false],
     ["javascript:alert(1)", false],
   ];
-  for (const [origin, want] of table) assertEquals(originAllowed(origin, allowed), want, String(origin));
+  for (const [origin, want] of table) {
+    assertEquals(originAllowed(origin, allowed), want, String(origin));
+  }
 });
 
 Deno.test("originCheck() answers a null Origin with 403", async () => {
-  const { res } = await run(originCheck(["http://localhost:8000"]), new Request("http://localhost:8000/mcp", { headers: { origin: "null" } }));
+  const { res } = await run(
+    originCheck(["http://localhost:8000"]),
+    new Request("http://localhost:8000/mcp", { headers: { origin: "null" } }),
+  );
   assertEquals(res.status, 403);
 });
 
 Deno.test("protocolVersion() refuses an unsupported MCP-Protocol-Version with 400, passes a supported or absent one", async () => {
   const mw = protocolVersion(["2025-06-18", "2025-03-26"]);
-  for (const [v, status] of [["2025-06-18", 200], [null, 200], ["1999-01-01", 400], ["2025-06-18, 2025-03-26", 400], ["", 400]] as const) {
+  for (
+    const [v, status] of [["2025-06-18", 200], [null, 200], ["1999-01-01", 400], [
+      "2025-06-18, 2025-03-26",
+      400,
+    ], ["", 400]] as const
+  ) {
     const headers: Record<string, string> = v === null ? {} : { "mcp-protocol-version": v };
     const { res } = await run(mw, new Request("http://localhost/mcp", { headers }));
     assertEquals(res.status, status, String(v));
@@ -90,10 +116,17 @@ Deno.test("protocolVersion() refuses an unsupported MCP-Protocol-Version with 40
 
 Deno.test("the served protocol versions put 2026-07-28 first and keep every 2025 revision", async () => {
   assertEquals(SERVED_PROTOCOL_VERSIONS[0], "2026-07-28");
-  for (const v of ["2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"]) assert(SERVED_PROTOCOL_VERSIONS.includes(v), v);
+  for (const v of ["2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"]) {
+    assert(SERVED_PROTOCOL_VERSIONS.includes(v), v);
+  }
   const mw = protocolVersion(SERVED_PROTOCOL_VERSIONS);
-  for (const [v, status] of [["2026-07-28", 200], ["2025-11-25", 200], ["2026-07-29", 400]] as const) {
-    const { res } = await run(mw, new Request("http://localhost/mcp", { headers: { "mcp-protocol-version": v } }));
+  for (
+    const [v, status] of [["2026-07-28", 200], ["2025-11-25", 200], ["2026-07-29", 400]] as const
+  ) {
+    const { res } = await run(
+      mw,
+      new Request("http://localhost/mcp", { headers: { "mcp-protocol-version": v } }),
+    );
     assertEquals(res.status, status, v);
     await res.body?.cancel();
   }
@@ -111,7 +144,10 @@ Deno.test("mcpMethodHeader() refuses an Mcp-Method that disagrees with the body 
     ["tools/list", [{ jsonrpc: "2.0", id: 7, method: "ping" }], 200],
   ];
   for (const [header, body, status] of table) {
-    const req = new Request("http://localhost/mcp", { method: "POST", headers: header === null ? {} : { "mcp-method": header } });
+    const req = new Request("http://localhost/mcp", {
+      method: "POST",
+      headers: header === null ? {} : { "mcp-method": header },
+    });
     const c = newContext(req, "127.0.0.1");
     c.body = body;
     const res = await mw(c, () => Promise.resolve(new Response("passed")));
@@ -129,8 +165,10 @@ Deno.test("mcpMethodHeader() refuses an Mcp-Method that disagrees with the body 
 
 Deno.test("jsonBody() answers 415, 413 and JSON-RPC parse errors, and hands on the parsed body", async () => {
   const mw = jsonBody(64);
-  const post = (body: BodyInit | null, headers: Record<string, string> = { "content-type": "application/json" }) =>
-    new Request("http://localhost/mcp", { method: "POST", body, headers });
+  const post = (
+    body: BodyInit | null,
+    headers: Record<string, string> = { "content-type": "application/json" },
+  ) => new Request("http://localhost/mcp", { method: "POST", body, headers });
   const table: [Request, number, number | undefined][] = [
     [post('{"a":1}', { "content-type": "text/plain" }), 415, -32000],
     [post('{"a":1}', {}), 415, -32000],
@@ -140,7 +178,13 @@ Deno.test("jsonBody() answers 415, 413 and JSON-RPC parse errors, and hands on t
     [post(new Uint8Array([0x22, 0xff, 0x22])), 400, -32700],
     [post("true"), 400, -32600],
     [post("[]"), 400, -32600],
-    [post('{"jsonrpc":"2.0","id":1,"method":"ping"}', { "content-type": "application/json; charset=utf-8" }), 200, undefined],
+    [
+      post('{"jsonrpc":"2.0","id":1,"method":"ping"}', {
+        "content-type": "application/json; charset=utf-8",
+      }),
+      200,
+      undefined,
+    ],
   ];
   for (const [req, status, code] of table) {
     const { res } = await run(mw, req);
@@ -160,7 +204,11 @@ Deno.test("jsonBody() stops reading a streamed body as soon as it passes the bou
       ctl.enqueue(new Uint8Array(32).fill(0x20));
     },
   });
-  const req = new Request("http://localhost/mcp", { method: "POST", body, headers: { "content-type": "application/json" } });
+  const req = new Request("http://localhost/mcp", {
+    method: "POST",
+    body,
+    headers: { "content-type": "application/json" },
+  });
   const { res } = await run(jsonBody(100), req);
   assertEquals(res.status, 413);
   assert(pulled < 10, `read ${pulled} chunks of an endless body`);
@@ -173,7 +221,11 @@ Deno.test("jsonBody() cuts off a body that trickles in slower than its time boun
       ctl.enqueue(new TextEncoder().encode("{"));
     },
   });
-  const req = new Request("http://localhost/mcp", { method: "POST", body, headers: { "content-type": "application/json" } });
+  const req = new Request("http://localhost/mcp", {
+    method: "POST",
+    body,
+    headers: { "content-type": "application/json" },
+  });
   const { res } = await run(jsonBody(1024, 50), req);
   assertEquals(res.status, 408);
   await res.body?.cancel();
@@ -197,28 +249,59 @@ Deno.test("bearerToken() takes only a well-formed Bearer credential", () => {
 const fakeAuth: Authenticator = {
   requiredScope: "tools:execute",
   authenticate(token) {
-    if (token === "good") return Promise.resolve({ ok: true, principal: { subject: "u1", clientId: "c1", scopes: ["tools:execute"], method: "jwt" } });
-    if (token === "narrow") return Promise.resolve({ ok: false, error: "insufficient_scope", description: "the token lacks the scope tools:execute", reason: "scope" });
-    return Promise.resolve({ ok: false, error: "invalid_token", description: "the token has expired", reason: "expired" });
+    if (token === "good") {
+      return Promise.resolve({
+        ok: true,
+        principal: { subject: "u1", clientId: "c1", scopes: ["tools:execute"], method: "jwt" },
+      });
+    }
+    if (token === "narrow") {
+      return Promise.resolve({
+        ok: false,
+        error: "insufficient_scope",
+        description: "the token lacks the scope tools:execute",
+        reason: "scope",
+      });
+    }
+    return Promise.resolve({
+      ok: false,
+      error: "invalid_token",
+      description: "the token has expired",
+      reason: "expired",
+    });
   },
 };
 
 Deno.test("bearerAuth() answers 401 with a challenge, 403 for a missing scope, and sets the principal", async () => {
   const reasons: string[] = [];
-  const mw = bearerAuth({ authenticator: fakeAuth, challenge: { resourceMetadata: "https://m.example/.well-known/oauth-protected-resource" }, onFailure: (r) => reasons.push(r) });
-  const req = (auth?: string) => new Request("http://localhost/mcp", { headers: auth ? { authorization: auth } : {} });
+  const mw = bearerAuth({
+    authenticator: fakeAuth,
+    challenge: { resourceMetadata: "https://m.example/.well-known/oauth-protected-resource" },
+    onFailure: (r) => reasons.push(r),
+  });
+  const req = (auth?: string) =>
+    new Request("http://localhost/mcp", { headers: auth ? { authorization: auth } : {} });
 
   const none = await run(mw, req());
   assertEquals(none.res.status, 401);
-  assertEquals(none.res.headers.get("www-authenticate"), 'Bearer resource_metadata="https://m.example/.well-known/oauth-protected-resource"');
+  assertEquals(
+    none.res.headers.get("www-authenticate"),
+    'Bearer resource_metadata="https://m.example/.well-known/oauth-protected-resource"',
+  );
 
   const bad = await run(mw, req("Bearer expired"));
   assertEquals(bad.res.status, 401);
-  assertMatch(bad.res.headers.get("www-authenticate")!, /error="invalid_token", error_description="the token has expired"/);
+  assertMatch(
+    bad.res.headers.get("www-authenticate")!,
+    /error="invalid_token", error_description="the token has expired"/,
+  );
 
   const narrow = await run(mw, req("Bearer narrow"));
   assertEquals(narrow.res.status, 403);
-  assertMatch(narrow.res.headers.get("www-authenticate")!, /error="insufficient_scope".*scope="tools:execute"/);
+  assertMatch(
+    narrow.res.headers.get("www-authenticate")!,
+    /error="insufficient_scope".*scope="tools:execute"/,
+  );
 
   const good = await run(mw, req("Bearer good"));
   assertEquals(await good.res.text(), "passed");
@@ -228,7 +311,9 @@ Deno.test("bearerAuth() answers 401 with a challenge, 403 for a missing scope, a
 
 Deno.test("noQueryCredentials() refuses tokens in the query string with 400 invalid_request", async () => {
   const mw = noQueryCredentials({ realm: "x" });
-  for (const q of ["access_token=a", "Access_Token=a", "token=a", "api_key=a", "apikey=a", "x=1&key=a"]) {
+  for (
+    const q of ["access_token=a", "Access_Token=a", "token=a", "api_key=a", "apikey=a", "x=1&key=a"]
+  ) {
     const { res } = await run(mw, new Request(`http://localhost/mcp?${q}`));
     assertEquals(res.status, 400, q);
     assertMatch(res.headers.get("www-authenticate")!, /error="invalid_request"/);
@@ -238,11 +323,19 @@ Deno.test("noQueryCredentials() refuses tokens in the query string with 400 inva
   assertEquals(ok.res.status, 200);
 });
 
-const call = (tool: string, id = 1) => ({ jsonrpc: "2.0", id, method: "tools/call", params: { name: tool, arguments: {} } });
+const call = (tool: string, id = 1) => ({
+  jsonrpc: "2.0",
+  id,
+  method: "tools/call",
+  params: { name: tool, arguments: {} },
+});
 
 Deno.test("rateLimit() answers 429 with Retry-After per client, and per tool with stricter limits", async () => {
   const limited: string[] = [];
-  const mw = rateLimit({ limits: { client: 100, tool: 5, perTool: { run_linter: 2 } }, onLimited: (s) => limited.push(s) });
+  const mw = rateLimit({
+    limits: { client: 100, tool: 5, perTool: { run_linter: 2 } },
+    onLimited: (s) => limited.push(s),
+  });
   const send = async (body: unknown, remote = "10.0.0.1") => {
     const c = newContext(new Request("http://localhost/mcp", { method: "POST" }), remote, "/mcp");
     c.body = body;
@@ -258,8 +351,16 @@ Deno.test("rateLimit() answers 429 with Retry-After per client, and per tool wit
   assertEquals(err.id, 3);
   assertMatch(err.error.message, /at most 2 run_linter calls per minute/);
   assertEquals((await send(call("read_file"))).status, 200, "other tools keep their own budget");
-  assertEquals((await send(call("run_linter"), "10.0.0.2")).status, 200, "another client keeps its own budget");
-  assertEquals((await send([1, 2, 3, 4, 5].map((i) => call("read_file", i)))).status, 429, "a batch counts each call");
+  assertEquals(
+    (await send(call("run_linter"), "10.0.0.2")).status,
+    200,
+    "another client keeps its own budget",
+  );
+  assertEquals(
+    (await send([1, 2, 3, 4, 5].map((i) => call("read_file", i)))).status,
+    429,
+    "a batch counts each call",
+  );
   assertEquals(limited, ["run_linter", "read_file"]);
 });
 
@@ -287,7 +388,9 @@ Deno.test("requestId() honours a well-formed X-Request-Id and replaces a hostile
   for (const [incoming, want] of table) {
     let req: Request;
     try {
-      req = new Request("http://localhost/mcp", { headers: incoming === null ? {} : { "x-request-id": incoming } });
+      req = new Request("http://localhost/mcp", {
+        headers: incoming === null ? {} : { "x-request-id": incoming },
+      });
     } catch {
       continue; // The Headers class itself refuses CR/LF.
     }

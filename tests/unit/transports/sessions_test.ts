@@ -4,7 +4,10 @@ import type { McpServer, WebStandardStreamableHTTPServerTransport } from "../../
 
 const fakeServer = () => {
   let closed = false;
-  return { server: { close: () => (closed = true, Promise.resolve()) } as unknown as McpServer, closed: () => closed };
+  return {
+    server: { close: () => (closed = true, Promise.resolve()) } as unknown as McpServer,
+    closed: () => closed,
+  };
 };
 const transport = {} as WebStandardStreamableHTTPServerTransport;
 

@@ -60,7 +60,11 @@ async function run(chunks: string[], maxLineBytes?: number) {
 const ping = (id: number) => JSON.stringify({ jsonrpc: "2.0", id, method: "ping" });
 
 Deno.test("DenoStdioTransport delivers messages split across reads, several per read, with CRLF", async () => {
-  const r = await run([ping(1).slice(0, 7), ping(1).slice(7) + "\n" + ping(2) + "\r\n" + ping(3).slice(0, 3), ping(3).slice(3) + "\n"]);
+  const r = await run([
+    ping(1).slice(0, 7),
+    ping(1).slice(7) + "\n" + ping(2) + "\r\n" + ping(3).slice(0, 3),
+    ping(3).slice(3) + "\n",
+  ]);
   assertEquals(r.messages.map((m) => (m as { id: number }).id), [1, 2, 3]);
   assertEquals(r.errors, []);
   assertEquals([r.ended, r.closed], [1, 1]);

@@ -30,7 +30,12 @@ function gate() {
 
 Deno.test("run_linter waits for one of the linter slots; other tools do not queue", async () => {
   const seen: [string, number][] = [];
-  const limits = toolLimits({ maxConcurrentLinters: 2, maxQueued: 10, timeoutMs: 5_000, onLinterRun: (l, s) => seen.push([l, s]) });
+  const limits = toolLimits({
+    maxConcurrentLinters: 2,
+    maxQueued: 10,
+    timeoutMs: 5_000,
+    onLinterRun: (l, s) => seen.push([l, s]),
+  });
   const g = gate();
   const calls = Array.from({ length: 5 }, () => limits.around("run_linter", ctx(), g.handler));
   await new Promise((r) => setTimeout(r, 20));
@@ -52,7 +57,10 @@ Deno.test("a full linter queue answers busy at once", async () => {
   await new Promise((r) => setTimeout(r, 10));
   const c = await limits.around("run_linter", ctx(), g.handler);
   assert(c.isError);
-  assertMatch((c.content[0] as { text: string }).text, /the server is busy \(1 linter runs waiting\)/);
+  assertMatch(
+    (c.content[0] as { text: string }).text,
+    /the server is busy \(1 linter runs waiting\)/,
+  );
   g.release();
   await Promise.all([a, b]);
 });
@@ -86,5 +94,7 @@ Deno.test("cancelAll() ends running and waiting calls with AbortError", async ()
   const a = limits.around("run_linter", ctx(), g.handler);
   const b = limits.around("run_linter", ctx(), g.handler);
   limits.cancelAll();
-  for (const p of [a, b]) assertEquals((await p.then(() => null, (e) => e) as DOMException).name, "AbortError");
+  for (const p of [a, b]) {
+    assertEquals((await p.then(() => null, (e) => e) as DOMException).name, "AbortError");
+  }
 });

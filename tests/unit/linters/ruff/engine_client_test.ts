@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { ruffWorkerPermissions, RuffEngineClient } from "../../../../src/linters/ruff/engine_client.ts";
+import {
+  RuffEngineClient,
+  ruffWorkerPermissions,
+} from "../../../../src/linters/ruff/engine_client.ts";
 
 const SOURCE = "import os\n\n\ndef f(a=[]):\n    return a\n";
 
@@ -74,7 +77,15 @@ Deno.test("RuffEngineClient answers a cancelled check as cancelled and stops the
 
 Deno.test("ruffWorkerPermissions() grants reading the engine's own modules only, and nothing in a compiled binary", () => {
   const engineDir = fileURLToPath(new URL("../../../../src/linters/ruff/", import.meta.url));
-  const denied = { write: false, net: false, run: false, env: false, ffi: false, sys: false, import: false };
+  const denied = {
+    write: false,
+    net: false,
+    run: false,
+    env: false,
+    ffi: false,
+    sys: false,
+    import: false,
+  };
   assert.deepEqual(ruffWorkerPermissions(false), { read: [engineDir], ...denied });
   assert.deepEqual(ruffWorkerPermissions(true), { read: false, ...denied });
 });

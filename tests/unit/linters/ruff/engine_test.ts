@@ -219,7 +219,9 @@ Deno.test("severityOf() maps ruff codes onto the one severity table every linter
   ];
   for (const [code, severity] of table) {
     assert.equal(severityOf(code), severity, code);
-    if (code !== SYNTAX_ERROR_CODE) assert.equal(pythonCodeSeverity(code), severity, `flake8 agrees on ${code}`);
+    if (code !== SYNTAX_ERROR_CODE) {
+      assert.equal(pythonCodeSeverity(code), severity, `flake8 agrees on ${code}`);
+    }
   }
 });
 
@@ -242,9 +244,17 @@ Deno.test("describeFix() describes deletions, insertions and replacements, and e
 });
 
 Deno.test("checkSource() with the defaults flags an f-string SQL query and shell=True; assert only outside tests", async () => {
-  const src = '"""Mod."""\nimport sqlite3\nimport subprocess\n\n\ndef q(conn: sqlite3.Connection, name: str) -> list:\n' +
+  const src =
+    '"""Mod."""\nimport sqlite3\nimport subprocess\n\n\ndef q(conn: sqlite3.Connection, name: str) -> list:\n' +
     '    """Q."""\n    assert name\n    subprocess.call(f"ls {name}", shell=True)\n' +
     "    return conn.execute(f\"SELECT * FROM users WHERE name = '{name}'\").fetchall()\n";
-  assert.deepEqual(codesOf(await checkSource(src, DEFAULT_RUFF_SETTINGS, "src/app.py")), ["S101", "S602", "S608"]);
-  assert.deepEqual(codesOf(await checkSource(src, DEFAULT_RUFF_SETTINGS, "tests/test_app.py")), ["S602", "S608"]);
+  assert.deepEqual(codesOf(await checkSource(src, DEFAULT_RUFF_SETTINGS, "src/app.py")), [
+    "S101",
+    "S602",
+    "S608",
+  ]);
+  assert.deepEqual(codesOf(await checkSource(src, DEFAULT_RUFF_SETTINGS, "tests/test_app.py")), [
+    "S602",
+    "S608",
+  ]);
 });
