@@ -5,7 +5,7 @@
 import { type Config, denoEnvReader, parseConfigArgs, resolveRoot, USAGE } from "./src/config.ts";
 import { log, setupLogging } from "./src/observability/log.ts";
 import { SandboxClient } from "./src/sandbox/client.ts";
-import { LINTER_BINARIES } from "./src/sandbox/permissions.ts";
+import { LINTER_BINARIES } from "./src/permissions.ts";
 import { GitHubRawClient } from "./src/github/raw_client.ts";
 import { createServer } from "./src/server.ts";
 import { serveStdio } from "./src/transports/stdio.ts";

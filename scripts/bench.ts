@@ -9,7 +9,7 @@
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { APP_DIR } from "../tests/e2e/harness.ts";
-import { denoRunFlags } from "../src/sandbox/permissions.ts";
+import { denoRunFlags } from "../src/permissions.ts";
 import { LIMITS } from "../src/config.ts";
 import { type FileSize, LIST_SIZES, listDir, makeFixture } from "./bench/fixture.ts";
 import { haveWrk, runWrk, writeLuaScript, type WrkRun } from "./bench/http_load.ts";

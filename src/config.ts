@@ -5,7 +5,7 @@
  */
 import { parseArgs } from "node:util";
 import { DEFAULT_RAW_BASE, parseRawBaseOverride } from "./policy/urls.ts";
-import { GITHUB_NET } from "./sandbox/permissions.ts";
+import { GITHUB_NET } from "./permissions.ts";
 import { ALL_LINTERS, type LinterName } from "./linters/registry.ts";
 import { safePath } from "./policy/commands.ts";
 import { DEFAULT_RUFF_IDLE_MS } from "./linters/ruff/engine_client.ts";

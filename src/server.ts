@@ -22,16 +22,8 @@ import { enforceBudget } from "./output/enforce.ts";
 import { SERVER_NAME, VERSION } from "./version.ts";
 import { z } from "zod";
 
-export type ToolOutcome = "ok" | "refused" | "error" | "cancelled" | "timeout";
-
-/** One finished tool call, for metrics. */
-export interface ToolCallEvent {
-  tool: string;
-  durationMs: number;
-  outcome: ToolOutcome;
-  subject?: string;
-  requestId: string;
-}
+import type { ToolCallEvent, ToolOutcome } from "./observability/metrics.ts";
+export type { ToolCallEvent, ToolOutcome } from "./observability/metrics.ts";
 
 export interface ServerDeps {
   config: Config;

@@ -1,5 +1,5 @@
 /** The deno-run image's command line, derived from the permission module (Containerfile tests share it). */
-import { CONTAINER, denoContainerFlags } from "../src/sandbox/permissions.ts";
+import { CONTAINER, denoContainerFlags } from "../src/permissions.ts";
 
 /** Flags the deno-run image adds that are not permissions: cached dependencies only, lock and config fixed. */
 export const DENO_IMAGE_RUN_FLAGS = [

@@ -6,7 +6,7 @@
  */
 import { SandboxClient } from "../../src/sandbox/client.ts";
 import { listDirectory } from "../../src/sandbox/files.ts";
-import { GITHUB_NET, LINTER_BINARIES } from "../../src/sandbox/permissions.ts";
+import { GITHUB_NET, LINTER_BINARIES } from "../../src/permissions.ts";
 import { LIMITS } from "../../src/config.ts";
 import { summarize } from "./stats.ts";
 

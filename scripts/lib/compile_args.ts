@@ -3,7 +3,7 @@
  * that inspect what a compile embeds, so both compile the same way.
  */
 import * as path from "node:path";
-import { denoCompileFlags } from "../../src/sandbox/permissions.ts";
+import { denoCompileFlags } from "../../src/permissions.ts";
 import type { Target } from "./targets.ts";
 
 /**

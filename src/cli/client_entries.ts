@@ -3,7 +3,7 @@
  * client's configuration format. Pure: the caller decides the launch and the root.
  */
 import * as path from "node:path";
-import { denoRunFlags } from "../sandbox/permissions.ts";
+import { denoRunFlags } from "../permissions.ts";
 
 /** The Deno the README and the deno-run entries pin, fetched from npm by `npx`. */
 export const DENO_NPM_SPEC = "deno@2.9.6";

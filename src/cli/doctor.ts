@@ -5,7 +5,7 @@
  */
 import { type Config, denoEnvReader, parseConfigArgs, resolveRoot } from "../config.ts";
 import { SandboxClient } from "../sandbox/client.ts";
-import { ENV_VARS, LINTER_BINARIES } from "../sandbox/permissions.ts";
+import { ENV_VARS, LINTER_BINARIES } from "../permissions.ts";
 import { LINTERS, SUBPROCESS_LINTERS, type SubprocessLinter } from "../policy/commands.ts";
 import { isEngineLoaded, RUFF_ENGINE_VERSION, warmUp } from "../linters/ruff/mod.ts";
 import { SERVER_NAME, VERSION } from "../version.ts";

@@ -5,11 +5,21 @@
  * instance, never the global one, so tests and replicas in one process stay apart.
  */
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
-import type { ToolCallEvent } from "../server.ts";
 import type { RawCacheStats } from "../github/raw_client.ts";
 import { AUTH_FAILURE_REASONS } from "../auth/types.ts";
 import { ALL_LINTERS } from "../linters/registry.ts";
 import { RATE_LIMITED_TOOLS } from "../config_http.ts";
+
+export type ToolOutcome = "ok" | "refused" | "error" | "cancelled" | "timeout";
+
+/** One finished tool call, for metrics. */
+export interface ToolCallEvent {
+  tool: string;
+  durationMs: number;
+  outcome: ToolOutcome;
+  subject?: string;
+  requestId: string;
+}
 
 /**
  * The label values each label may take. Whatever a client can influence (method, path,

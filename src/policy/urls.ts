@@ -8,7 +8,7 @@
 export const DEFAULT_RAW_BASE = "https://raw.githubusercontent.com";
 
 /** The Deno --allow-net entry for DEFAULT_RAW_BASE, defined once in the permission module. */
-export { GITHUB_NET as DEFAULT_NET_PERMISSION } from "../sandbox/permissions.ts";
+export { GITHUB_NET as DEFAULT_NET_PERMISSION } from "../permissions.ts";
 
 /** Longest accepted parts. Owner and repo follow GitHub; ref follows git's practical limit. */
 export const MAX_OWNER_LENGTH = 39;

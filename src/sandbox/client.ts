@@ -15,14 +15,14 @@ import type { LintOutcome, LintRequest } from "./lint.ts";
 import type { FetchRawRequest, FetchRawResult } from "./protocol.ts";
 import type { RelayAnswer, RelayRequest } from "./ruff_relay.ts";
 import { RuffEngineClient } from "../linters/ruff/engine_client.ts";
-import type { WorkerProgress, WorkerRequest, WorkerResponse } from "./messages.ts";
+import type { WorkerProgress, WorkerRequest, WorkerResponse } from "./protocol.ts";
 import type { LintProjectRequest, LintProjectResult } from "./lint_project.ts";
 import type { SearchRequest, SearchResult } from "./search.ts";
 import type { TreeResult } from "./walk.ts";
 import type { GitReviewRequest } from "./git.ts";
 import type { ReviewOutcome } from "../git/review.ts";
 import { fileURLToPath } from "node:url";
-import { workerPermissions } from "./permissions.ts";
+import { workerPermissions } from "../permissions.ts";
 import { log } from "../observability/log.ts";
 
 export interface SandboxOptions {

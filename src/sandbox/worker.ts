@@ -6,7 +6,7 @@
 /// <reference lib="deno.worker" />
 import { completePath, listDirectory, packListing, readFile } from "./files.ts";
 import { deliverEngineAnswer, type RelayAnswer, relayedRuffEngine } from "./ruff_relay.ts";
-import type { WorkerProgress, WorkerRequest, WorkerResponse } from "./messages.ts";
+import type { WorkerProgress, WorkerRequest, WorkerResponse } from "./protocol.ts";
 import { configurePathPolicy, type PathPolicy } from "../policy/paths.ts";
 
 /**

@@ -8,7 +8,7 @@
 import type { Config } from "../config.ts";
 import type { SandboxClient } from "../sandbox/client.ts";
 import type { GitHubRawClient } from "../github/raw_client.ts";
-import { HTTP_ENV_VARS, listenNet, urlNet } from "../sandbox/permissions.ts";
+import { HTTP_ENV_VARS, listenNet, urlNet } from "../permissions.ts";
 import { bracketHost } from "../config_http.ts";
 import { closeLogs, log } from "../observability/log.ts";
 import { apiKeyAuthenticator, loadApiKeys } from "../auth/api_keys.ts";

@@ -19,7 +19,7 @@ import {
   HTTP_ENV_VARS,
   LINTER_BINARIES,
   LISTEN_HOSTS,
-} from "../../src/sandbox/permissions.ts";
+} from "../../src/permissions.ts";
 import { compileArgs } from "../../scripts/lib/compile_args.ts";
 import { binaryFileName, hostTarget } from "../../scripts/lib/targets.ts";
 import { denoInfo } from "../../scripts/lib/denort.ts";

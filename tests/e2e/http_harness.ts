@@ -4,7 +4,7 @@
  * free loopback port; connects the official SDK client with StreamableHTTPClientTransport.
  */
 import * as path from "node:path";
-import { denoRunFlags } from "../../src/sandbox/permissions.ts";
+import { denoRunFlags } from "../../src/permissions.ts";
 import { APP_DIR } from "./harness.ts";
 import { Client, StreamableHTTPClientTransport } from "../sdk_client.ts";
 

@@ -11,7 +11,7 @@ import { assert, assertEquals, assertMatch } from "../assert.ts";
 import * as path from "node:path";
 import { APP_DIR, makeProject } from "./harness.ts";
 import { shellQuote } from "../../src/cli/client_entries.ts";
-import { CONTAINER } from "../../src/sandbox/permissions.ts";
+import { CONTAINER } from "../../src/permissions.ts";
 import { denoImageCommand } from "../container_command.ts";
 
 const decode = (b: Uint8Array) => new TextDecoder().decode(b);

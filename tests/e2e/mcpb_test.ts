@@ -7,7 +7,7 @@ import { assert, assertEquals } from "../assert.ts";
 import * as path from "node:path";
 import { APP_DIR, makeProject } from "./harness.ts";
 import { callTool, resultText, spawnClient } from "./spawn_client.ts";
-import { denoCompileFlags } from "../../src/sandbox/permissions.ts";
+import { denoCompileFlags } from "../../src/permissions.ts";
 import { TOOLS } from "../../src/tools/mod.ts";
 import { VERSION } from "../../src/version.ts";
 import {

@@ -8,7 +8,7 @@ import * as path from "node:path";
 import type { CallToolResult } from "../../src/sdk.ts";
 import { APP_DIR, connect, makeProject, serverArgs } from "./harness.ts";
 import { SandboxClient } from "../../src/sandbox/client.ts";
-import { GITHUB_NET } from "../../src/sandbox/permissions.ts";
+import { GITHUB_NET } from "../../src/permissions.ts";
 import { RUFF_ENGINE_VERSION } from "../../src/linters/ruff/version.ts";
 
 function text(r: unknown): string {

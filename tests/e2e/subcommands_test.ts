@@ -8,7 +8,7 @@ import { APP_DIR, makeProject, serverArgs } from "./harness.ts";
 import { spawnClient } from "./spawn_client.ts";
 import { runDeno } from "./confinement.ts";
 import { CLIENTS, DENO_NPM_SPEC } from "../../src/cli/client_entries.ts";
-import { V8_FLAGS } from "../../src/sandbox/permissions.ts";
+import { V8_FLAGS } from "../../src/permissions.ts";
 import { startFakeGitHub } from "../fixtures/fake_github.ts";
 
 /** argv after `deno` for `main.ts SUBCOMMAND ...` with the README's flags for `root`. */

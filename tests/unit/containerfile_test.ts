@@ -5,7 +5,7 @@
  */
 import { assert, assertEquals } from "../assert.ts";
 import * as path from "node:path";
-import { CONTAINER } from "../../src/sandbox/permissions.ts";
+import { CONTAINER } from "../../src/permissions.ts";
 import { denoImageCommand } from "../container_command.ts";
 import { APP_DIR } from "../e2e/harness.ts";
 

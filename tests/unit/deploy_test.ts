@@ -5,7 +5,7 @@
 import * as path from "node:path";
 import { assert, assertMatch } from "../assert.ts";
 import { parseConfigArgs } from "../../src/config.ts";
-import { ENV_VARS, HTTP_ENV_VARS } from "../../src/sandbox/permissions.ts";
+import { ENV_VARS, HTTP_ENV_VARS } from "../../src/permissions.ts";
 
 const APP_DIR = path.resolve(decodeURIComponent(new URL("../../", import.meta.url).pathname));
 const read = (p: string) => Deno.readTextFileSync(path.join(APP_DIR, p));

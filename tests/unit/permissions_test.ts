@@ -17,7 +17,7 @@ import {
   startTasks,
   urlNet,
   workerPermissions,
-} from "../../src/sandbox/permissions.ts";
+} from "../../src/permissions.ts";
 import { workerModuleDirs } from "../../src/sandbox/client.ts";
 import {
   APP_PLACEHOLDER,

@@ -20,7 +20,7 @@ import { runCommand } from "../../../src/sandbox/run_command.ts";
 import type { RunCommandResult } from "../../../src/sandbox/protocol.ts";
 import type { Diagnostic } from "../../../src/linters/types.ts";
 import { ALL_LINTERS } from "../../../src/linters/registry.ts";
-import { LINTER_BINARIES } from "../../../src/sandbox/permissions.ts";
+import { LINTER_BINARIES } from "../../../src/permissions.ts";
 
 // ---------------------------------------------------------------------------------
 // Pure rules
