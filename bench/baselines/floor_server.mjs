@@ -17,69 +17,37 @@ const root = fs.realpathSync(process.argv[2] ?? ".");
 const httpAt = process.argv.indexOf("--http");
 
 const TOOLS = [
-  {
-    name: "list_directory",
-    description: "List a folder",
-    inputSchema: { type: "object", properties: { dir_path: { type: "string" } } },
-  },
-  {
-    name: "read_file",
-    description: "Read a text file",
-    inputSchema: { type: "object", properties: { file_path: { type: "string" } } },
-  },
-  {
-    name: "run_linter",
-    description: "Run flake8 on a file",
-    inputSchema: { type: "object", properties: { file_path: { type: "string" } } },
-  },
+  { name: "list_directory", description: "List a folder", inputSchema: { type: "object", properties: { dir_path: { type: "string" } } } },
+  { name: "read_file", description: "Read a text file", inputSchema: { type: "object", properties: { file_path: { type: "string" } } } },
+  { name: "run_linter", description: "Run flake8 on a file", inputSchema: { type: "object", properties: { file_path: { type: "string" } } } },
 ];
 
 function inside(requested) {
   const real = fs.realpathSync(path.resolve(root, requested));
-  if (real !== root && !real.startsWith(root + path.sep)) {
-    throw new Error("path is outside the project root");
-  }
+  if (real !== root && !real.startsWith(root + path.sep)) throw new Error("path is outside the project root");
   return real;
 }
 
 function readFile(requested) {
   const text = fs.readFileSync(inside(requested), "utf8");
-  return {
-    content: [{ type: "text", text }],
-    structuredContent: { path: requested, content: text },
-  };
+  return { content: [{ type: "text", text }], structuredContent: { path: requested, content: text } };
 }
 
 /** flake8 with the argv our allowlist uses (isolated configuration, `--` before the path). */
 function runLinter(requested) {
   const file = inside(requested);
   return new Promise((resolve) => {
-    execFile("flake8", ["--isolated", "--format=%(row)d:%(col)d:%(code)s:%(text)s", "--", file], {
-      env: { PATH: process.env.PATH },
-    }, (_err, stdout) => {
+    execFile("flake8", ["--isolated", "--format=%(row)d:%(col)d:%(code)s:%(text)s", "--", file], { env: { PATH: process.env.PATH } }, (_err, stdout) => {
       const diagnostics = stdout.split("\n").filter((l) => l !== "").map((l) => {
         const [line, column, code, ...text] = l.split(":");
-        return {
-          file: requested,
-          line: Number(line),
-          column: Number(column),
-          code,
-          message: text.join(":"),
-        };
+        return { file: requested, line: Number(line), column: Number(column), code, message: text.join(":") };
       });
-      resolve({
-        content: [{ type: "text", text: stdout }],
-        structuredContent: { diagnostics, count: diagnostics.length },
-      });
+      resolve({ content: [{ type: "text", text: stdout }], structuredContent: { diagnostics, count: diagnostics.length } });
     });
   });
 }
 
-const HANDLERS = {
-  list_directory: (a) => listDir(root, a?.dir_path),
-  read_file: (a) => readFile(a?.file_path),
-  run_linter: (a) => runLinter(a?.file_path),
-};
+const HANDLERS = { list_directory: (a) => listDir(root, a?.dir_path), read_file: (a) => readFile(a?.file_path), run_linter: (a) => runLinter(a?.file_path) };
 
 /** The answer to one message: an object, a promise of one (run_linter), or undefined for a notification. */
 function answer(msg) {
@@ -87,30 +55,16 @@ function answer(msg) {
   try {
     switch (msg.method) {
       case "initialize":
-        return {
-          jsonrpc: "2.0",
-          id: msg.id,
-          result: {
-            protocolVersion: msg.params?.protocolVersion ?? "2025-06-18",
-            capabilities: { tools: {} },
-            serverInfo: { name: "floor", version: "1.0.0" },
-          },
-        };
+        return { jsonrpc: "2.0", id: msg.id, result: { protocolVersion: msg.params?.protocolVersion ?? "2025-06-18", capabilities: { tools: {} }, serverInfo: { name: "floor", version: "1.0.0" } } };
       case "tools/list":
         return { jsonrpc: "2.0", id: msg.id, result: { tools: TOOLS } };
       case "tools/call": {
         const handler = HANDLERS[msg.params?.name];
         if (!handler) break;
-        const fail = (err) => ({
-          jsonrpc: "2.0",
-          id: msg.id,
-          result: { isError: true, content: [{ type: "text", text: String(err.message) }] },
-        });
+        const fail = (err) => ({ jsonrpc: "2.0", id: msg.id, result: { isError: true, content: [{ type: "text", text: String(err.message) }] } });
         try {
           const result = handler(msg.params.arguments);
-          if (result instanceof Promise) {
-            return result.then((r) => ({ jsonrpc: "2.0", id: msg.id, result: r }), fail);
-          }
+          if (result instanceof Promise) return result.then((r) => ({ jsonrpc: "2.0", id: msg.id, result: r }), fail);
           return { jsonrpc: "2.0", id: msg.id, result };
         } catch (err) {
           return fail(err);
@@ -133,13 +87,7 @@ if (httpAt === -1) {
     try {
       msg = JSON.parse(line);
     } catch {
-      process.stdout.write(
-        JSON.stringify({
-          jsonrpc: "2.0",
-          id: null,
-          error: { code: -32700, message: "Parse error" },
-        }) + "\n",
-      );
+      process.stdout.write(JSON.stringify({ jsonrpc: "2.0", id: null, error: { code: -32700, message: "Parse error" } }) + "\n");
       return;
     }
     const out = answer(msg);
@@ -161,9 +109,7 @@ if (httpAt === -1) {
       try {
         msg = JSON.parse(Buffer.concat(chunks).toString("utf8"));
       } catch {
-        res.writeHead(400, { "content-type": "application/json" }).end(
-          '{"jsonrpc":"2.0","id":null,"error":{"code":-32700,"message":"Parse error"}}',
-        );
+        res.writeHead(400, { "content-type": "application/json" }).end('{"jsonrpc":"2.0","id":null,"error":{"code":-32700,"message":"Parse error"}}');
         return;
       }
       const send = (out) => {
@@ -175,9 +121,5 @@ if (httpAt === -1) {
       else send(out);
     });
   });
-  server.listen(
-    port,
-    "127.0.0.1",
-    () => process.stderr.write(`floor listening on 127.0.0.1:${port}\n`),
-  );
+  server.listen(port, "127.0.0.1", () => process.stderr.write(`floor listening on 127.0.0.1:${port}\n`));
 }

@@ -24,9 +24,7 @@ function createServer() {
     inputSchema: { dir_path: z.string().default(".").describe("Folder to list") },
     outputSchema: {
       path: z.string(),
-      entries: z.array(
-        z.object({ name: z.string(), type: z.string(), size: z.number().int().optional() }),
-      ),
+      entries: z.array(z.object({ name: z.string(), type: z.string(), size: z.number().int().optional() })),
       total: z.number().int(),
       truncated: z.boolean(),
     },
@@ -66,9 +64,5 @@ if (httpAt === -1) {
       }
     });
   });
-  server.listen(
-    port,
-    "127.0.0.1",
-    () => process.stderr.write(`sdk baseline listening on 127.0.0.1:${port}\n`),
-  );
+  server.listen(port, "127.0.0.1", () => process.stderr.write(`sdk baseline listening on 127.0.0.1:${port}\n`));
 }

@@ -23,9 +23,7 @@ function createServer() {
     inputSchema: z.object({ dir_path: z.string().default(".").describe("Folder to list") }),
     outputSchema: z.object({
       path: z.string(),
-      entries: z.array(
-        z.object({ name: z.string(), type: z.string(), size: z.number().int().optional() }),
-      ),
+      entries: z.array(z.object({ name: z.string(), type: z.string(), size: z.number().int().optional() })),
       total: z.number().int(),
       truncated: z.boolean(),
     }),
@@ -52,14 +50,12 @@ if (httpAt === -1) {
         const body = chunks.length > 0 ? Buffer.concat(chunks) : undefined;
         const request = new Request(`http://127.0.0.1:${port}${req.url}`, {
           method: req.method,
-          headers: Object.entries(req.headers).flatMap((
-            [k, v],
-          ) => (Array.isArray(v) ? v.map((x) => [k, x]) : v === undefined ? [] : [[k, v]])),
+          headers: Object.entries(req.headers).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, x]) : v === undefined ? [] : [[k, v]])),
           ...(body && req.method !== "GET" && req.method !== "HEAD" ? { body } : {}),
         });
         const answer = await handler.fetch(request);
         res.writeHead(answer.status, Object.fromEntries(answer.headers));
-        if (answer.body) { for await (const chunk of answer.body) res.write(chunk); }
+        if (answer.body) for await (const chunk of answer.body) res.write(chunk);
         res.end();
       } catch {
         if (!res.headersSent) res.writeHead(500);
@@ -67,9 +63,5 @@ if (httpAt === -1) {
       }
     });
   });
-  server.listen(
-    port,
-    "127.0.0.1",
-    () => process.stderr.write(`sdk v2 baseline listening on 127.0.0.1:${port}\n`),
-  );
+  server.listen(port, "127.0.0.1", () => process.stderr.write(`sdk v2 baseline listening on 127.0.0.1:${port}\n`));
 }
