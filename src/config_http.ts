@@ -67,6 +67,10 @@ export interface HttpConfig {
   readonly shutdownTimeoutMs: number;
   /** Accepts binding a non-loopback address with no authentication. */
   readonly allowUnauthenticatedRemote: boolean;
+  /** Shared state for replicas (rate limits, linter slots): redis:// or rediss:// URL. */
+  readonly redisUrl: string | undefined;
+  /** A file holding the Redis password (overrides one in the URL). */
+  readonly redisPasswordFile: string | undefined;
 }
 
 /** Tool names a rate limit may name (a unit test checks them against the tool list). */
@@ -106,6 +110,8 @@ export const HTTP_ARG_OPTIONS = {
   "request-timeout-ms": { type: "string" },
   "shutdown-timeout-ms": { type: "string" },
   "allow-unauthenticated-remote": { type: "boolean" },
+  "redis-url": { type: "string" },
+  "redis-password-file": { type: "string" },
 } as const;
 
 export const HTTP_USAGE = `HTTP options (with --transport http):
@@ -127,6 +133,9 @@ export const HTTP_USAGE = `HTTP options (with --transport http):
   --request-timeout-ms N      bound on one tool call (CODE_REVIEW_REQUEST_TIMEOUT_MS; default: 60000)
   --shutdown-timeout-ms N     time to finish calls after SIGTERM (CODE_REVIEW_SHUTDOWN_TIMEOUT_MS; default: 10000)
   --allow-unauthenticated-remote  accept binding a non-loopback address with no auth (flag only)
+  --redis-url U          share rate limits and linter slots between replicas through Redis or
+                         Valkey, redis://host:port or rediss:// (CODE_REVIEW_REDIS_URL; default: memory)
+  --redis-password-file F  the Redis password (CODE_REVIEW_REDIS_PASSWORD_FILE)
 
 CODE_REVIEW_API_KEYS ("name:key,name:key") and CODE_REVIEW_METRICS_TOKEN come from the
 environment only. JWT mode needs --resource-url, --issuer and --jwks-url together.`;
@@ -492,6 +501,9 @@ export function parseHttpConfig(input: HttpParseInput): HttpParseOutcome {
   );
   if (!shutdown.ok) return fail(shutdown.error);
 
+  const redis = parseRedis(pick);
+  if (!redis.ok) return fail(redis.error);
+
   const allowUnauthenticatedRemote = values["allow-unauthenticated-remote"] === true;
   if (
     transport === "http" && auth.mode === "none" && !isLoopbackHost(host) &&
@@ -521,7 +533,46 @@ export function parseHttpConfig(input: HttpParseInput): HttpParseOutcome {
       requestTimeoutMs: timeout.value,
       shutdownTimeoutMs: shutdown.value,
       allowUnauthenticatedRemote,
+      redisUrl: redis.value.url,
+      redisPasswordFile: redis.value.passwordFile,
     }),
+  };
+}
+
+/**
+ * --redis-url and --redis-password-file. The URL is redis: or rediss: with a host; its port
+ * joins --allow-net (6379 unless given). A password file path joins --allow-read.
+ */
+function parseRedis(
+  pick: Pick,
+): { ok: true; value: { url?: string; passwordFile?: string } } | { ok: false; error: string } {
+  const [urlRaw, urlSrc] = pick("redis-url", "CODE_REVIEW_REDIS_URL");
+  const [fileRaw, fileSrc] = pick("redis-password-file", "CODE_REVIEW_REDIS_PASSWORD_FILE");
+  if (fileRaw !== undefined && (fileRaw === "" || /[,\0]/.test(fileRaw))) {
+    return {
+      ok: false,
+      error: `${fileSrc}: a path with a comma or NUL byte cannot be named in --allow-read`,
+    };
+  }
+  if (urlRaw === undefined || urlRaw === "") {
+    if (fileRaw !== undefined) return { ok: false, error: `${fileSrc}: needs --redis-url too` };
+    return { ok: true, value: {} };
+  }
+  let u: URL;
+  try {
+    u = new URL(urlRaw);
+  } catch {
+    return {
+      ok: false,
+      error: `${urlSrc}: not a URL; use redis://host:port or rediss://host:port`,
+    };
+  }
+  if ((u.protocol !== "redis:" && u.protocol !== "rediss:") || u.hostname === "") {
+    return { ok: false, error: `${urlSrc}: use redis://host:port or rediss://host:port (TLS)` };
+  }
+  return {
+    ok: true,
+    value: { url: urlRaw, ...(fileRaw !== undefined ? { passwordFile: fileRaw } : {}) },
   };
 }
 

@@ -45,6 +45,8 @@ export const HTTP_ENV_VARS = [
   "CODE_REVIEW_MAX_CONCURRENT_LINTERS",
   "CODE_REVIEW_REQUEST_TIMEOUT_MS",
   "CODE_REVIEW_SHUTDOWN_TIMEOUT_MS",
+  "CODE_REVIEW_REDIS_URL",
+  "CODE_REVIEW_REDIS_PASSWORD_FILE",
 ] as const;
 
 /** Binaries a subprocess linter may start; `--allow-run` names exactly these. */
@@ -69,6 +71,10 @@ export interface HttpPermissionOptions {
   jwksUrl?: string;
   /** The API keys file: it joins --allow-read. */
   apiKeysFile?: string;
+  /** Shared state's Redis URL: its host:port joins --allow-net. */
+  redisUrl?: string;
+  /** The Redis password file: it joins --allow-read. */
+  redisPasswordFile?: string;
 }
 
 export interface RunFlagsOptions {
@@ -98,9 +104,22 @@ export function listenNet(host: string, port: number): string {
  */
 export function urlNet(url: string): string {
   const u = new URL(url);
-  const port = u.port !== "" ? u.port : u.protocol === "https:" ? "443" : "80";
+  const port = u.port !== ""
+    ? u.port
+    : u.protocol === "https:"
+    ? "443"
+    : u.protocol === "redis:" || u.protocol === "rediss:"
+    ? "6379"
+    : "80";
   return `${u.hostname}:${port}`;
 }
+
+/**
+ * Where the container image and compiled binaries may find Redis without naming it at
+ * build time: the Kubernetes Service of deploy/kubernetes/redis.yaml (loopback is allowed
+ * on every port already). Any other Redis needs `deno run` with its host in --allow-net.
+ */
+export const REDIS_SERVICE_NET = "code-review-mcp-redis:6379";
 
 /**
  * The `deno run` permission flags, in a fixed order. With `http`, the same set plus
@@ -116,11 +135,16 @@ export function urlNet(url: string): string {
  */
 export function denoRunFlags(options: RunFlagsOptions): string[] {
   const http = options.http;
-  const read = [...options.read, ...(http?.apiKeysFile !== undefined ? [http.apiKeysFile] : [])];
+  const read = [
+    ...options.read,
+    ...(http?.apiKeysFile !== undefined ? [http.apiKeysFile] : []),
+    ...(http?.redisPasswordFile !== undefined ? [http.redisPasswordFile] : []),
+  ];
   const net = [
     options.net ?? GITHUB_NET,
     ...(http ? [listenNet(http.host, http.port)] : []),
     ...(http?.jwksUrl !== undefined ? [urlNet(http.jwksUrl)] : []),
+    ...(http?.redisUrl !== undefined ? [urlNet(http.redisUrl)] : []),
   ];
   if (options.read.length === 0) {
     throw new Error("denoRunFlags: at least one read path is required");
@@ -166,7 +190,7 @@ export function denoCompileFlags(): string[] {
     "--no-prompt",
     "--unstable-worker-options",
     "--allow-read",
-    `--allow-net=${[GITHUB_NET, ...LISTEN_HOSTS].join(",")}`,
+    `--allow-net=${[GITHUB_NET, ...LISTEN_HOSTS, REDIS_SERVICE_NET].join(",")}`,
     `--allow-run=${LINTER_BINARIES.join(",")}`,
     `--allow-env=${[...ENV_VARS, ...HTTP_ENV_VARS].join(",")}`,
   ];
@@ -206,7 +230,7 @@ export const CONTAINER = { root: "/workspace", app: "/app", port: 8000 } as cons
 export function denoContainerFlags(): string[] {
   return denoRunFlags({
     read: [CONTAINER.root, `${CONTAINER.app}/src`],
-    net: `${GITHUB_NET},${listenNet("127.0.0.1", CONTAINER.port)}`,
+    net: `${GITHUB_NET},${listenNet("127.0.0.1", CONTAINER.port)},${REDIS_SERVICE_NET}`,
     http: { host: "0.0.0.0", port: CONTAINER.port },
   });
 }

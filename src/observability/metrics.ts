@@ -56,6 +56,8 @@ export interface MetricSources {
   sessions?: () => number;
   workerStarts?: () => number;
   linterQueue?: () => { running: number; waiting: number };
+  /** Where limits live now: "memory" (no --redis-url), or the Redis connection's state. */
+  sharedState?: () => "memory" | "connecting" | "up" | "down";
   /** The tools the server registers: the only tool label values besides "other". */
   tools?: readonly string[];
 }
@@ -196,6 +198,18 @@ export class Metrics {
         this.set({ state: "waiting" }, q.waiting);
       },
     });
+    if (sources.sharedState !== undefined) {
+      const read = sources.sharedState;
+      new Gauge({
+        name: "mcp_shared_state_up",
+        help: "1 while limits are shared through Redis; 0 while each replica uses its own " +
+          "(Redis unreachable or not configured)",
+        registers,
+        collect() {
+          this.set(read() === "up" ? 1 : 0);
+        },
+      });
+    }
     sourcedCounter(
       this.registry,
       "mcp_github_cache_hits_total",

@@ -16,6 +16,7 @@ import { jwtAuthenticator } from "../auth/jwt.ts";
 import type { Authenticator } from "../auth/types.ts";
 import { createHttpApp, type HttpApp, MCP_PATH } from "./http_app.ts";
 import type { HttpListener } from "./http_listener.ts";
+import { connectSharedState, MEMORY_STATE, type SharedState } from "../state/shared.ts";
 
 export interface HttpDeps {
   sandbox: SandboxClient;
@@ -33,6 +34,13 @@ function checkPermissions(config: Config): string | undefined {
     return `--transport http: Deno may not read ${
       missing.join(", ")
     }: start it with the HTTP permission flags (README, "Serving over HTTP")`;
+  }
+  const redisUrl = config.http.redisUrl;
+  if (redisUrl !== undefined) {
+    const net = urlNet(redisUrl);
+    if (Deno.permissions.querySync({ name: "net", host: net }).state !== "granted") {
+      return `--redis-url: Deno may not connect to ${net}: add it to --allow-net`;
+    }
   }
   const auth = config.http.auth;
   if (auth.mode === "jwt") {
@@ -72,6 +80,21 @@ async function authenticatorFor(config: Config): Promise<Outcome<Authenticator |
   }
 }
 
+/** Redis for shared limits when --redis-url is set (connecting in the background), else memory. */
+async function sharedStateFor(config: Config): Promise<SharedState | string> {
+  const { redisUrl, redisPasswordFile } = config.http;
+  if (redisUrl === undefined) return MEMORY_STATE;
+  let password: string | undefined;
+  if (redisPasswordFile !== undefined) {
+    try {
+      password = (await Deno.readTextFile(redisPasswordFile)).trim();
+    } catch (err) {
+      return `--redis-password-file: cannot read it (${err instanceof Error ? err.name : "error"})`;
+    }
+  }
+  return connectSharedState({ url: redisUrl, ...(password !== undefined ? { password } : {}) });
+}
+
 function sleep(ms: number): { done: Promise<void>; cancel(): void } {
   let id: ReturnType<typeof setTimeout> | undefined;
   const done = new Promise<void>((resolve) => (id = setTimeout(resolve, ms)));
@@ -88,11 +111,14 @@ export async function serveHttp(config: Config, deps: HttpDeps): Promise<string 
   if (problem !== undefined) return problem;
   const authenticator = await authenticatorFor(config);
   if (!authenticator.ok) return authenticator.error;
+  const shared = await sharedStateFor(config);
+  if (typeof shared === "string") return shared;
 
   const app = createHttpApp({
     config,
     sandbox: deps.sandbox,
     github: deps.github,
+    shared,
     ...(authenticator.value ? { authenticator: authenticator.value } : {}),
   });
   // node:http loads only here: a stdio start never pays for it.
@@ -130,6 +156,7 @@ export async function serveHttp(config: Config, deps: HttpDeps): Promise<string 
     mode: config.http.stateful ? "stateful" : "stateless",
     responseMode: config.http.responseMode,
     auth: config.http.auth.mode,
+    sharedState: config.http.redisUrl !== undefined ? "redis" : "memory",
   });
   // Ready once the sandbox worker answers (ready() never rejects): no client message is awaited
   // (a 2026 client sends no `initialized`), and the ruff engine loads on first use.
@@ -140,9 +167,9 @@ export async function serveHttp(config: Config, deps: HttpDeps): Promise<string 
   const stop = (why: string) => {
     if (closing) return;
     closing = true;
-    void shutdown(why, server, app, deps.sandbox, config.http.shutdownTimeoutMs).finally(() =>
-      stopped.resolve()
-    );
+    void shutdown(why, server, app, deps.sandbox, config.http.shutdownTimeoutMs)
+      .finally(() => shared.close())
+      .finally(() => stopped.resolve());
   };
   for (const sig of ["SIGINT", "SIGTERM"] as const) {
     try {

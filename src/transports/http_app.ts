@@ -38,6 +38,9 @@ import { protocolVersion, SERVED_PROTOCOL_VERSIONS } from "./middleware/protocol
 import { jsonBody } from "./middleware/json_body.ts";
 import { mcpMethodHeader } from "./middleware/mcp_method.ts";
 import { rateLimit } from "./middleware/rate_limit.ts";
+import { MEMORY_STATE, type SharedState } from "../state/shared.ts";
+import { sharedLimiters } from "../state/limiters.ts";
+import { sharedSlots } from "../state/slots.ts";
 
 export const MCP_PATH = "/mcp";
 /** Most run_linter calls waiting for a slot before the server answers "busy". */
@@ -49,6 +52,8 @@ export interface HttpAppDeps {
   github: GitHubRawClient;
   /** Checks bearer credentials; undefined means no authentication (loopback, or accepted risk). */
   authenticator?: Authenticator;
+  /** Where limits and linter slots live: Redis shared by every replica, or memory (default). */
+  shared?: SharedState;
 }
 
 export interface HttpApp {
@@ -67,7 +72,9 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
   const { config } = deps;
   const http = config.http;
   const logger = log("http");
+  const shared = deps.shared ?? MEMORY_STATE;
   const limits = toolLimits({
+    acquireSlot: sharedSlots(shared, "linters", http.maxConcurrentLinters),
     maxConcurrentLinters: http.maxConcurrentLinters,
     maxQueued: MAX_QUEUED_LINTERS,
     timeoutMs: http.requestTimeoutMs,
@@ -79,6 +86,7 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
     sessions: () => sessions.count(),
     workerStarts: () => deps.sandbox.stats().workerStarts,
     linterQueue: () => limits.queue(),
+    sharedState: () => shared.status(),
     tools: TOOLS.map((t) => t.name),
   });
   const mcp = createMcpEndpoint({
@@ -138,7 +146,11 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
     jsonBody(http.maxBodyBytes),
     protocolVersion(SERVED_PROTOCOL_VERSIONS),
     mcpMethodHeader(),
-    rateLimit({ limits: http.rateLimits, onLimited: (s) => metrics.recordRateLimited(s) }),
+    rateLimit({
+      limits: http.rateLimits,
+      limiters: sharedLimiters(shared),
+      onLimited: (s) => metrics.recordRateLimited(s),
+    }),
   ], (c) => mcp.handle(c));
 
   const metricsAuth: Middleware[] = http.metricsTokenSha256 !== undefined
@@ -190,7 +202,13 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
         return getOnly(() => Promise.resolve(jsonResponse(200, { status: "ok" })))(c);
       case "/ready":
         return getOnly(() =>
-          Promise.resolve(jsonResponse(state === "ready" ? 200 : 503, { status: state }))
+          // Redis being down does not make a replica unready: it serves with its own limits.
+          Promise.resolve(
+            jsonResponse(state === "ready" ? 200 : 503, {
+              status: state,
+              shared_state: shared.status(),
+            }),
+          )
         )(c);
     }
     return guarded(c);

@@ -2,9 +2,12 @@
  * What bounds a tool call over HTTP, as createServer's `around` hook: run_linter waits
  * for one of a few linter slots (p-queue; a full queue is refused at once), and every
  * call, queueing included, gets a time bound that aborts it (the sandbox then kills
- * the linter or drops the fetch). Linter durations feed the metrics.
+ * the linter or drops the fetch). With shared state (Redis), a queued call also takes one of
+ * the deployment's linter slots, so N replicas run at most the configured number at once in
+ * total. Linter durations feed the metrics.
  */
 import PQueue from "p-queue";
+import { type AcquireSlot, localSlots, SlotsBusyError } from "../state/slots.ts";
 import type { ToolAround } from "../server.ts";
 import { type ToolContext, toolError, ToolTimeoutError } from "../tools/types.ts";
 import type { CallToolResult } from "../sdk.ts";
@@ -18,6 +21,8 @@ export interface ToolLimitsOptions {
   maxQueued: number;
   timeoutMs: number;
   onLinterRun?: (linter: string, seconds: number) => void;
+  /** The deployment-wide slot a queued call takes as well (default: none, this replica only). */
+  acquireSlot?: AcquireSlot;
 }
 
 export interface ToolLimits {
@@ -34,6 +39,32 @@ export interface ToolLimits {
 export function toolLimits(o: ToolLimitsOptions): ToolLimits {
   const slots = new PQueue({ concurrency: o.maxConcurrentLinters });
   const shutdown = new AbortController();
+  const acquireSlot = o.acquireSlot ?? localSlots;
+  const remaining = (deadline: number) => Math.max(0, deadline - Date.now());
+  /** Runs `next` holding a shared slot too (when there is one to take). */
+  const withSharedSlot = async (
+    tool: string,
+    signal: AbortSignal,
+    deadline: number,
+    run: () => Promise<CallToolResult>,
+  ): Promise<CallToolResult> => {
+    let lease;
+    try {
+      lease = await acquireSlot(signal, remaining(deadline));
+    } catch (err) {
+      if (err instanceof SlotsBusyError) {
+        return toolError(
+          `Cannot run ${tool} now: the server is busy (${err.message}); try again shortly`,
+        );
+      }
+      throw err;
+    }
+    try {
+      return await run();
+    } finally {
+      await lease?.release();
+    }
+  };
 
   const around: ToolAround = async (tool, ctx, next) => {
     const timeout = new AbortController();
@@ -49,7 +80,11 @@ export function toolLimits(o: ToolLimitsOptions): ToolLimits {
             `Cannot run ${tool} now: the server is busy (${slots.size} linter runs waiting); try again shortly`,
           );
         }
-        work = slots.add(() => next(bounded), { signal }) as Promise<CallToolResult>;
+        const deadline = Date.now() + o.timeoutMs;
+        work = slots.add(
+          () => withSharedSlot(tool, signal, deadline, () => next(bounded)),
+          { signal },
+        ) as Promise<CallToolResult>;
       } else {
         work = next(bounded);
       }

@@ -1,9 +1,11 @@
 /**
  * Rate limits per client (the authenticated subject, else the peer address) and per
- * tool and client, in requests per minute (rate-limiter-flexible, in memory: per
- * replica). Over a limit: 429 with Retry-After and a JSON-RPC error naming the limit.
+ * tool and client, in requests per minute (rate-limiter-flexible: in memory per replica, or
+ * shared by every replica through Redis, see src/state/limiters.ts). Over a limit: 429 with
+ * Retry-After and a JSON-RPC error naming the limit.
  */
-import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import { type RateLimiterAbstract, RateLimiterRes } from "rate-limiter-flexible";
+import { type LimiterFactory, memoryLimiters, subjectKey } from "../../state/limiters.ts";
 import type { RateLimits } from "../../config_http.ts";
 import { RATE_LIMITED_TOOLS } from "../../config_http.ts";
 import { jsonRpcError, type JsonRpcId } from "../http_responses.ts";
@@ -31,18 +33,20 @@ function toolOf(m: Message): string | undefined {
 
 export interface RateLimitOptions {
   limits: RateLimits;
+  /** Where counters live: this replica's memory (default) or Redis (src/state/limiters.ts). */
+  limiters?: LimiterFactory;
   /** Told the scope of every refusal (metrics). */
   onLimited?: (scope: string) => void;
 }
 
 export function rateLimit(o: RateLimitOptions): Middleware {
-  const perMinute = (points: number) => new RateLimiterMemory({ points, duration: 60 });
-  const client = perMinute(o.limits.client);
-  const tools = new Map<string, RateLimiterMemory>();
+  const make = o.limiters ?? memoryLimiters;
+  const client = make("client", o.limits.client);
+  const tools = new Map<string, RateLimiterAbstract>();
   const toolLimiter = (tool: string) => {
     let l = tools.get(tool);
     if (!l) {
-      l = perMinute(o.limits.perTool[tool] ?? o.limits.tool);
+      l = make(`tool:${tool}`, o.limits.perTool[tool] ?? o.limits.tool);
       tools.set(tool, l);
     }
     return l;
@@ -51,14 +55,15 @@ export function rateLimit(o: RateLimitOptions): Middleware {
   return async (c, next) => {
     if (c.req.method !== "POST" || c.body === undefined) return next();
     const messages = (Array.isArray(c.body) ? c.body : [c.body]) as Message[];
-    const key = clientKey(c);
+    // Hashed: neither a subject nor an address is written to a shared store.
+    const key = subjectKey(clientKey(c));
     const id = (messages.length === 1 &&
         (typeof messages[0]!.id === "string" || typeof messages[0]!.id === "number")
       ? messages[0]!.id
       : null) as JsonRpcId;
     for (const m of messages) {
       const tool = toolOf(m);
-      const checks: [RateLimiterMemory, string, string, number][] = [[
+      const checks: [RateLimiterAbstract, string, string, number][] = [[
         client,
         key,
         "client",
@@ -67,7 +72,7 @@ export function rateLimit(o: RateLimitOptions): Middleware {
       if (tool !== undefined) {
         checks.push([
           toolLimiter(tool),
-          `${key}|${tool}`,
+          key,
           tool,
           o.limits.perTool[tool] ?? o.limits.tool,
         ]);
