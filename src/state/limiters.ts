@@ -33,6 +33,7 @@ export function sharedLimiters(state: SharedState): LimiterFactory {
   return (scope, points) =>
     new RateLimiterRedis({
       storeClient: redis,
+      useRedisPackage: true,
       points,
       duration: WINDOW_SECONDS,
       keyPrefix: `${state.prefix}rl:${scope}`,

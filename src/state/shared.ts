@@ -3,17 +3,21 @@
  * linter slots. Optional; without it every replica keeps its own state in memory.
  *
  * Redis going away must never take the server down or hold a request: commands fail at
- * once while disconnected (no offline queue), each command is bounded by a short timeout,
+ * once while disconnected (no offline queue), a slot command is bounded by a short timeout,
  * the client reconnects by itself with a capped backoff, and the callers fall back to
  * per-replica state (the rate limiters' insurance limiter, local linter slots) until it
  * is back. Outages are logged once per interval, never with the URL's password.
+ *
+ * The client is node-redis (@redis/client): ioredis and redis-semaphore load the `debug`
+ * package, whose Node build lists the whole environment at import, which the server's
+ * narrowed --allow-env refuses (and should: the environment holds other programs' tokens).
  */
-import { Redis } from "ioredis";
+import { createClient } from "@redis/client";
 import { log } from "../observability/log.ts";
 
 /** Every key this server writes starts with this; deployments may add their own namespace. */
 export const KEY_PREFIX = "code-review-mcp:";
-/** Longest wait for one Redis command before the caller falls back to memory. */
+/** Longest wait for one slot command before the caller falls back to its own bound. */
 export const COMMAND_TIMEOUT_MS = 250;
 /** Longest wait for a connection attempt. */
 export const CONNECT_TIMEOUT_MS = 1_000;
@@ -33,9 +37,12 @@ export interface SharedStateOptions {
   namespace?: string;
 }
 
+/** The node-redis client this server uses. */
+export type RedisClient = ReturnType<typeof createClient>;
+
 export interface SharedState {
   /** The connected client, or undefined in memory mode. */
-  readonly redis: Redis | undefined;
+  readonly redis: RedisClient | undefined;
   /** "memory" without --redis-url; otherwise the connection's state now. */
   status(): SharedStatus;
   /** The key prefix every shared key carries. */
@@ -74,19 +81,19 @@ export function connectSharedState(o: SharedStateOptions): SharedState {
   let lastOutageLog = -Infinity;
   let suppressed = 0;
 
-  const redis = new Redis(o.url, {
+  const redis: RedisClient = createClient({
+    url: o.url,
     ...(o.password !== undefined ? { password: o.password } : {}),
     // Fail at once while disconnected: the callers fall back to memory instead of waiting.
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    connectTimeout: CONNECT_TIMEOUT_MS,
-    commandTimeout: COMMAND_TIMEOUT_MS,
-    // Reconnect forever, with a capped backoff: recovery needs no restart.
-    retryStrategy: (times: number) =>
-      Math.min(100 * 2 ** Math.min(times, 10), MAX_RECONNECT_DELAY_MS),
-    // No command is replayed after a reconnect (a replayed consume would count twice).
-    autoResendUnfulfilledCommands: false,
-    lazyConnect: false,
+    disableOfflineQueue: true,
+    socket: {
+      connectTimeout: CONNECT_TIMEOUT_MS,
+      // Reconnect forever, with a capped backoff: recovery needs no restart.
+      reconnectStrategy: (retries: number) =>
+        Math.min(100 * 2 ** Math.min(retries, 10), MAX_RECONNECT_DELAY_MS),
+    },
+    // A dead peer is noticed within this interval even when no command is sent.
+    pingInterval: 5_000,
   });
 
   redis.on("ready", () => {
@@ -117,23 +124,26 @@ export function connectSharedState(o: SharedStateOptions): SharedState {
     down(typeof code === "string" ? code : err instanceof Error ? err.name : "error");
   });
   redis.on("end", () => {
-    if (status !== "memory") status = "down";
+    status = "down";
   });
-  redis.on("close", () => {
-    if (status === "up") down("connection closed");
+  redis.on("reconnecting", () => {
+    if (status === "up") down("connection lost");
   });
+  // The first attempt's failure is an "error" event too; connect() keeps retrying on its own.
+  redis.connect().catch(() => {});
 
   const prefix = `${KEY_PREFIX}${o.namespace !== undefined ? `${o.namespace}:` : ""}`;
   return {
     redis,
     prefix,
     status: () => status,
-    async close() {
+    close() {
       try {
-        await redis.quit();
+        redis.destroy();
       } catch {
-        redis.disconnect();
+        // Already closed.
       }
+      return Promise.resolve();
     },
   };
 }

@@ -19,6 +19,8 @@ export interface HttpServerOptions {
   apiKeysFile?: string;
   /** A port chosen by the caller (e.g. to name it in --resource-url first). */
   port?: number;
+  /** Passed as --redis-url; its host:port joins --allow-net. */
+  redisUrl?: string;
 }
 
 export interface HttpServer {
@@ -57,6 +59,7 @@ export function httpServerArgs(root: string, port: number, opts: HttpServerOptio
       port,
       ...(opts.jwksUrl !== undefined ? { jwksUrl: opts.jwksUrl } : {}),
       ...(opts.apiKeysFile !== undefined ? { apiKeysFile: opts.apiKeysFile } : {}),
+      ...(opts.redisUrl !== undefined ? { redisUrl: opts.redisUrl } : {}),
     },
   });
   return [
@@ -72,6 +75,7 @@ export function httpServerArgs(root: string, port: number, opts: HttpServerOptio
     ...(opts.fakeGitHub ? ["--github-raw-base", opts.fakeGitHub.base] : []),
     ...(opts.jwksUrl !== undefined ? ["--jwks-url", opts.jwksUrl] : []),
     ...(opts.apiKeysFile !== undefined ? ["--api-keys-file", opts.apiKeysFile] : []),
+    ...(opts.redisUrl !== undefined ? ["--redis-url", opts.redisUrl] : []),
     ...(opts.extraArgs ?? []),
   ];
 }

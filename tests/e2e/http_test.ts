@@ -436,7 +436,7 @@ Deno.test("HTTP, stateless with SSE answers: every tool, request ids, hostile re
       const h = await fetch(`${server.base}/health`);
       assertEquals(await h.json(), { status: "ok" });
       const r = await fetch(`${server.base}/ready`);
-      assertEquals([r.status, await r.json()], [200, { status: "ready" }]);
+      assertEquals([r.status, await r.json()], [200, { status: "ready", shared_state: "memory" }]);
     });
 
     await t.step(

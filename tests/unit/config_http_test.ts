@@ -177,3 +177,39 @@ Deno.test("parseApiKeys() skips blank lines and comments", () => {
 Deno.test("the rate-limitable tool names are exactly the server's tools", () => {
   assertEquals([...RATE_LIMITED_TOOLS].sort(), TOOLS.map((t) => t.name).sort());
 });
+
+Deno.test("--redis-url takes redis:// and rediss:// URLs, flag before environment; memory without it", () => {
+  const none = parse(["--transport", "http"]);
+  assert(none.ok);
+  assertEquals([none.value.config.http.redisUrl, none.value.config.http.redisPasswordFile], [
+    undefined,
+    undefined,
+  ]);
+  const flag = parse(["--transport", "http", "--redis-url", "rediss://cache.internal:6380/2"], {
+    CODE_REVIEW_REDIS_URL: "redis://other:6379",
+    CODE_REVIEW_REDIS_PASSWORD_FILE: "/run/secrets/redis",
+  });
+  assert(flag.ok);
+  assertEquals(flag.value.config.http.redisUrl, "rediss://cache.internal:6380/2");
+  assertEquals(flag.value.config.http.redisPasswordFile, "/run/secrets/redis");
+});
+
+Deno.test("--redis-url refuses what is not a Redis URL, and a password file without a URL", () => {
+  const cases: [string[], Record<string, string>, RegExp][] = [
+    [["--redis-url", "http://cache:6379"], {}, /--redis-url: use redis:\/\/host:port/],
+    [["--redis-url", "cache:6379"], {}, /--redis-url: use redis:\/\/host:port/],
+    [["--redis-url", "not a url"], {}, /--redis-url: not a URL/],
+    [[], { CODE_REVIEW_REDIS_URL: "redis://" }, /CODE_REVIEW_REDIS_URL: use redis/],
+    [["--redis-password-file", "/run/pw"], {}, /--redis-password-file: needs --redis-url too/],
+    [
+      ["--redis-url", "redis://c:1", "--redis-password-file", "/a,b"],
+      {},
+      /comma or NUL byte/,
+    ],
+  ];
+  for (const [argv, env, want] of cases) {
+    const r = parse(["--transport", "http", ...argv], env);
+    assert(!r.ok, argv.join(" "));
+    assertMatch(r.error, want);
+  }
+});

@@ -14,6 +14,7 @@ import {
   LINTER_BINARIES,
   LISTEN_HOSTS,
   listenNet,
+  REDIS_SERVICE_NET,
   startTasks,
   urlNet,
   workerPermissions,
@@ -179,7 +180,10 @@ Deno.test("compile flags differ from the HTTP run flags only in read (unscoped) 
   for (let i = 0; i < run.length; i++) {
     if (run[i]!.startsWith("--allow-read=")) assertEquals(compile[i], "--allow-read");
     else if (run[i]!.startsWith("--allow-net=")) {
-      assertEquals(compile[i], `--allow-net=${[GITHUB_NET, ...LISTEN_HOSTS].join(",")}`);
+      assertEquals(
+        compile[i],
+        `--allow-net=${[GITHUB_NET, ...LISTEN_HOSTS, REDIS_SERVICE_NET].join(",")}`,
+      );
     } else assertEquals(compile[i], run[i]);
   }
   assertEquals(flagOf(compile, "allow-env"), [...ENV_VARS, ...HTTP_ENV_VARS]);
@@ -210,4 +214,23 @@ Deno.test("a compiled binary's worker gets no module folder: its modules load fr
   assertEquals(workerModuleDirs(new URL("file:///app/src/"), false), ["/app/src/"]);
   assertEquals(workerModuleDirs(new URL("https://example.com/src/"), false), []);
   assertEquals(workerModuleDirs(), [path.join(APP_DIR, "src") + "/"]);
+});
+
+Deno.test("the HTTP flags add the Redis host with its port (6379 by default) and the password file", () => {
+  const flags = denoRunFlags({
+    read: ["/proj"],
+    http: {
+      host: "127.0.0.1",
+      port: 8000,
+      redisUrl: "redis://:pw@cache.internal/0",
+      redisPasswordFile: "/run/secrets/redis",
+    },
+  });
+  assertEquals(flagOf(flags, "allow-net"), [
+    GITHUB_NET,
+    "127.0.0.1:8000",
+    "cache.internal:6379",
+  ]);
+  assertEquals(flagOf(flags, "allow-read"), ["/proj", "/run/secrets/redis"]);
+  assertEquals(urlNet("rediss://cache:6380"), "cache:6380");
 });

@@ -78,7 +78,7 @@ Deno.test(
         assert(k.startsWith("code-review-mcp:ns:rl:"), k);
         assert(!k.includes("203.0.113.77") && !k.includes("addr:"), k);
         assert(k.endsWith(subjectKey("addr:203.0.113.77")), k);
-        const ttl = await a.redis!.pttl(k);
+        const ttl = await a.redis!.pTTL(k);
         assert(ttl > 0 && ttl <= 60_000, `${k} expires (pttl ${ttl})`);
       }
     } finally {

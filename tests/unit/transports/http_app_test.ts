@@ -87,7 +87,10 @@ async function connect(fetchApp: typeof fetch, headers: Record<string, string> =
 Deno.test("the app answers probes, 404 and 405 without touching MCP", async () => {
   await withApp({}, async (app, f) => {
     const ready = await f("http://127.0.0.1:8000/ready");
-    assertEquals([ready.status, await ready.json()], [503, { status: "starting" }]);
+    assertEquals([ready.status, await ready.json()], [503, {
+      status: "starting",
+      shared_state: "memory",
+    }]);
     app.markReady();
     assertEquals((await f("http://127.0.0.1:8000/ready")).status, 200);
     const table: [string, RequestInit, number][] = [
