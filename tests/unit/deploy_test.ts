@@ -3,9 +3,15 @@
  * one the server reads and parses, and the manifest keeps its safety properties.
  */
 import * as path from "node:path";
-import { assert, assertMatch } from "../assert.ts";
+import { assert, assertEquals, assertMatch } from "../assert.ts";
 import { parseConfigArgs } from "../../src/config.ts";
-import { ENV_VARS, HTTP_ENV_VARS } from "../../src/permissions.ts";
+import {
+  denoContainerFlags,
+  ENV_VARS,
+  HTTP_ENV_VARS,
+  REDIS_SERVICE_NET,
+  urlNet,
+} from "../../src/permissions.ts";
 
 const APP_DIR = path.resolve(decodeURIComponent(new URL("../../", import.meta.url).pathname));
 const read = (p: string) => Deno.readTextFileSync(path.join(APP_DIR, p));
@@ -60,4 +66,18 @@ Deno.test("nginx keeps SSE working: HTTP/1.1 upstream, no buffering, a long read
     assertMatch(proxy, needle);
   }
   assertMatch(read("deploy/nginx/nginx.conf"), /include \/etc\/nginx\/mcp_proxy\.conf;/);
+});
+
+Deno.test("the Deployment's Redis URL names the Service of redis.yaml, which the image may reach", () => {
+  const deployment = read("deploy/kubernetes/deployment.yaml");
+  const redis = read("deploy/kubernetes/redis.yaml");
+  const url = deployment.match(/name: CODE_REVIEW_REDIS_URL, value: "([^"]+)"/)![1]!;
+  const service = redis.match(/kind: Service\nmetadata:\n {2}name: ([a-z-]+)/)![1]!;
+  assertEquals(urlNet(url), `${service}:6379`);
+  assertEquals(urlNet(url), REDIS_SERVICE_NET);
+  assert(
+    denoContainerFlags().some((f) => f.startsWith("--allow-net=") && f.includes(REDIS_SERVICE_NET)),
+  );
+  assertMatch(redis, /--save", "", "--appendonly", "no"/);
+  assertMatch(redis, /kind: NetworkPolicy/);
 });
