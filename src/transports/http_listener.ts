@@ -38,6 +38,36 @@ export const CONNECTION_TIMEOUTS: Readonly<ConnectionTimeouts> = Object.freeze({
   checkIntervalMs: 1_000,
 });
 
+/**
+ * Lingering close (nginx's lingering_close): a connection closed while the client may still
+ * be sending first sends its answer and half-closes, then reads and discards input for at
+ * most this long and this many bytes. Closing with unread input makes the kernel send a
+ * reset, which can destroy the answer before the client reads it.
+ */
+export const LINGER = Object.freeze({ ms: 2_000, bytes: 4 * 1024 * 1024 });
+
+const lingering = new WeakSet<Socket>();
+
+/** Half-closes `socket` once what is written has gone, then drains input within LINGER's bounds. */
+export function lingerClose(socket: Socket): void {
+  if (lingering.has(socket) || socket.destroyed) return;
+  lingering.add(socket);
+  let seen = 0;
+  const done = () => {
+    clearTimeout(timer);
+    socket.destroy();
+  };
+  const timer = setTimeout(done, LINGER.ms);
+  socket.on("data", (chunk: Uint8Array) => {
+    seen += chunk.byteLength;
+    if (seen > LINGER.bytes) done();
+  });
+  socket.once("end", done);
+  socket.once("close", () => clearTimeout(timer));
+  socket.end();
+  socket.resume();
+}
+
 /** Bytes of request body buffered ahead of the reader before the socket is paused. */
 const BODY_HIGH_WATER_MARK = 64 * 1024;
 
@@ -322,17 +352,34 @@ export async function listen(handler: FetchHandler, o: ListenOptions): Promise<H
   // answers it (400, 431, 408, then closed), and reported, so slow or broken clients show in
   // the logs and metrics like any other refusal.
   server.on("clientError", (err: NodeJS.ErrnoException, socket: Socket) => {
-    const busy = (socket as Socket & { _httpMessage?: unknown })._httpMessage;
-    if (err.code === "ECONNRESET" || !socket.writable || busy) {
+    const busy =
+      (socket as Socket & { _httpMessage?: NodeJS.EventEmitter & { writableFinished?: boolean } })
+        ._httpMessage;
+    if (err.code === "ECONNRESET" || !socket.writable) {
       socket.destroy();
       return;
     }
+    if (lingering.has(socket)) return;
+    if (busy) {
+      // Bytes past the request being answered (more than its Content-Length said): that answer
+      // still goes out, then the connection closes without reading another request. Parsing
+      // stops here (the rest is not HTTP), and reading waits until the answer is written.
+      socket.removeAllListeners("data");
+      socket.pause();
+      if (busy.writableFinished) lingerClose(socket);
+      else {
+        busy.once("finish", () => lingerClose(socket));
+        busy.once("close", () => lingerClose(socket));
+      }
+      return;
+    }
     const { status, reason } = refusalFor(err.code);
-    socket.end(
+    socket.write(
       `HTTP/1.1 ${status} ${
         STATUS_CODES[status]
       }\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
     );
+    lingerClose(socket);
     o.onConnectionRefused?.({ status, reason, remoteAddr: peerAddress(socket) });
   });
   await new Promise<void>((resolve, reject) => {

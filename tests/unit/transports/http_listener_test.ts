@@ -331,3 +331,21 @@ Deno.test("listener: the app's own Connection: keep-alive never overrides a clie
     await l.shutdown();
   }
 });
+
+Deno.test("listener: lingering close: a request followed by more bytes than its Content-Length says still gets its answer read", () =>
+  withListener(async (l) => {
+    const body = '{"jsonrpc":"2.0","id":1,"method":"ping"}'.padEnd(100, " ");
+    const r = await exchange(l.addr.port, post("/mcp", 100) + body + "x".repeat(2 * 1024 * 1024));
+    assert(r.closedByServer, "the connection stayed open");
+    assertEquals(r.statuses[0], 200, r.text.slice(0, 200));
+  }));
+
+Deno.test("listener: lingering close: an early 413 is read by a client still sending a huge body", () =>
+  withListener(async (l) => {
+    const r = await exchange(
+      l.addr.port,
+      post("/mcp", 4 * 1024 * 1024) + "x".repeat(4 * 1024 * 1024),
+    );
+    assert(r.closedByServer, "the connection stayed open");
+    assertEquals(r.statuses, [413], r.text.slice(0, 200));
+  }));
