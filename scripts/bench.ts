@@ -63,6 +63,7 @@ const flags = parseArgs({
     out: { type: "string" },
     project: { type: "boolean" },
     soak: { type: "boolean" },
+    redis: { type: "boolean" },
     "soak-minutes": { type: "string" },
     "soak-clients": { type: "string" },
   },
@@ -941,7 +942,8 @@ async function soakOnly(): Promise<void> {
     throw new Error("--soak-clients: a positive integer");
   }
   const when = new Date().toISOString();
-  const result = await runSoak({ minutes, clients, tmpDir: TMP_DIR, say });
+  const redis = flags.values.redis === true;
+  const result = await runSoak({ minutes, clients, tmpDir: TMP_DIR, say, redis });
   // A shortened run is a smoke test: it goes under bench/tmp/ unless --out says otherwise.
   const dir = flags.values.out !== undefined
     ? OUT_DIR
@@ -949,13 +951,14 @@ async function soakOnly(): Promise<void> {
     ? path.join(APP_DIR, "bench")
     : path.join(TMP_DIR, "soak");
   await Deno.mkdir(dir, { recursive: true });
+  const name = redis ? "soak_redis" : "soak";
   await Deno.writeTextFile(
-    path.join(dir, "soak.json"),
+    path.join(dir, `${name}.json`),
     JSON.stringify({ startedAt: when, ...result }, null, 2) + "\n",
   );
-  await Deno.writeTextFile(path.join(dir, "soak.md"), soakMarkdown(result, when));
+  await Deno.writeTextFile(path.join(dir, `${name}.md`), soakMarkdown(result, when));
   console.log(soakMarkdown(result, when));
-  say(`wrote ${path.join(dir, "soak.json")} and soak.md`);
+  say(`wrote ${path.join(dir, `${name}.json`)} and ${name}.md`);
   if (!result.passed) Deno.exit(1);
 }
 

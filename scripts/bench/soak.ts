@@ -5,6 +5,12 @@
  * and flake8, GitHub through a loopback fake, the git review tools) plus a resource and a
  * prompt. Passes with zero failed requests and a peak memory in the last minute within 10%
  * of the second minute's. `--soak-minutes N` (at least 3) and `--soak-clients N` shorten it.
+ *
+ * `--redis`: two replicas sharing a real redis-server (--redis-url), the clients spread over
+ * both, and a probe that calls fetch_github_file 4 times a second on both replicas in turn
+ * under a limit of 60 a minute: limits hold when its successes stay within 60 per minute for
+ * the deployment (per-replica limits would let through twice as many). fetch_github_file
+ * leaves the load's mix, so the load itself never meets a limit.
  */
 import * as path from "node:path";
 import { APP_DIR } from "../../tests/e2e/harness.ts";
@@ -13,6 +19,12 @@ import { FAKE_OWNER, FAKE_REPO, startFakeGitHub } from "../../tests/fixtures/fak
 import { git } from "../../tests/fixtures/git_repo.ts";
 import { LINT_FILE, listDir, makeFixture, textFile } from "./fixture.ts";
 import { memoryOf } from "./stdio_client.ts";
+import { startRedis } from "../../tests/fixtures/redis.ts";
+
+/** The probe's tool and its limit per minute, shared by the replicas in --redis mode. */
+const PROBE_TOOL = "fetch_github_file";
+const PROBE_LIMIT = 60;
+const PROBE_EVERY_MS = 250;
 
 export interface SoakOptions {
   minutes: number;
@@ -20,6 +32,8 @@ export interface SoakOptions {
   /** Where the fixture goes (removed afterwards). */
   tmpDir: string;
   say(s: string): void;
+  /** Two replicas sharing a real Redis, with the limit probe. */
+  redis?: boolean;
 }
 
 /** One request of the mix: a JSON-RPC method and its params. */
@@ -155,10 +169,18 @@ export interface SoakResult {
   perCall: Record<string, { requests: number; failed: number; medianMs: number }>;
   /** Peak VmRSS (MiB) within each minute. */
   peakRssByMinuteMiB: number[];
-  /** VmHWM (MiB) at the end: the peak of the whole run. */
+  /** VmHWM (MiB) at the end: the peak of the whole run (the larger replica's with --redis). */
   peakMiB: number;
-  /** last minute's peak / second minute's peak. */
+  /** last minute's peak / second minute's peak (the worse replica's with --redis). */
   growth: number;
+  /** --redis: replicas, and the probe's calls, successes and the most the shared limit allows. */
+  shared?: {
+    replicas: number;
+    probeCalls: number;
+    probeOk: number;
+    allowed: number;
+    perReplicaWouldAllow: number;
+  };
   passed: boolean;
 }
 
@@ -170,61 +192,92 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
   const base = path.join(o.tmpDir, `soak-${Deno.pid}`);
   const root = await soakFixture(base);
   const fake = await startFakeGitHub();
-  const port = freePort();
-  const args = httpServerArgs(root, port, {
-    fakeGitHub: { base: fake.base, net: `127.0.0.1:${fake.port}` },
-    // The load is the point: rate limits out of reach (each refusal would count as a failure).
-    extraArgs: [
-      "--rate-limits",
-      "client=1000000,tool=1000000,run_linter=1000000,fetch_github_file=1000000",
-    ],
+  const redis = o.redis ? await startRedis() : undefined;
+  const limits = "client=1000000,tool=1000000,run_linter=1000000," +
+    `fetch_github_file=${o.redis ? PROBE_LIMIT : 1000000}`;
+  const replicas = Array.from({ length: o.redis ? 2 : 1 }, () => {
+    const port = freePort();
+    const args = httpServerArgs(root, port, {
+      fakeGitHub: { base: fake.base, net: `127.0.0.1:${fake.port}` },
+      ...(redis ? { redisUrl: redis.url } : {}),
+      // The load is the point: rate limits out of reach (each refusal would count as a failure).
+      extraArgs: ["--rate-limits", limits],
+    });
+    const child = new Deno.Command(Deno.execPath(), {
+      args,
+      cwd: APP_DIR,
+      env: { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin", NO_COLOR: "1" },
+      clearEnv: true,
+      stdin: "null",
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
+    return { port, child, url: `http://127.0.0.1:${port}/mcp` };
   });
-  const child = new Deno.Command(Deno.execPath(), {
-    args,
-    cwd: APP_DIR,
-    env: { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin", NO_COLOR: "1" },
-    clearEnv: true,
-    stdin: "null",
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
-  const url = `http://127.0.0.1:${port}/mcp`;
   try {
-    for (let i = 0;; i++) {
-      try {
-        const r = await fetch(`http://127.0.0.1:${port}/ready`);
-        await r.body?.cancel();
-        if (r.ok) break;
-      } catch {
-        // not listening yet
+    for (const { port } of replicas) {
+      for (let i = 0;; i++) {
+        try {
+          const r = await fetch(`http://127.0.0.1:${port}/ready`);
+          const body = await r.json();
+          if (r.ok && (!redis || body.shared_state === "up")) break;
+        } catch {
+          // not listening yet
+        }
+        if (i > 300) throw new Error("the server did not become ready within 30 s");
+        await new Promise((r) => setTimeout(r, 100));
       }
-      if (i > 300) throw new Error("the server did not become ready within 30 s");
-      await new Promise((r) => setTimeout(r, 100));
     }
-    const mix = soakMix();
+    const mix = soakMix().filter((c) => !redis || c.params.name !== PROBE_TOOL);
     // Every call once before the clock starts: a broken call fails the soak at once.
-    for (const [i, c] of mix.entries()) {
-      const r = await post(url, c, i + 1);
-      if (!r.ok) throw new Error(`${c.label} fails before the soak: ${r.error}`);
+    for (const { url } of replicas) {
+      for (const [i, c] of mix.entries()) {
+        const r = await post(url, c, i + 1);
+        if (!r.ok) throw new Error(`${c.label} fails before the soak: ${r.error}`);
+      }
     }
-    o.say(`soak: ${o.clients} clients for ${o.minutes} min, ${mix.length} kinds of request`);
+    o.say(
+      `soak: ${o.clients} clients for ${o.minutes} min, ${mix.length} kinds of request, ${replicas.length} replica(s)${
+        redis ? " sharing Redis" : ""
+      }`,
+    );
     const started = performance.now();
     const end = started + o.minutes * 60_000;
-    const samples: { t: number; rssKiB: number }[] = [];
+    const samples: { t: number; rssKiB: number }[][] = replicas.map(() => []);
     const sampler = setInterval(() => {
-      const m = memoryOf(child.pid);
-      if (m) samples.push({ t: performance.now() - started, rssKiB: m.vmRssKiB });
+      for (const [k, { child }] of replicas.entries()) {
+        const m = memoryOf(child.pid);
+        if (m) samples[k]!.push({ t: performance.now() - started, rssKiB: m.vmRssKiB });
+      }
     }, 1_000);
     const perCall: Record<string, { requests: number; failed: number; ms: number[] }> = {};
     const failures: string[] = [];
     let requests = 0;
     let failed = 0;
+    // The probe: the shared limit, called on both replicas in turn; 429s are expected.
+    let probeCalls = 0;
+    let probeOk = 0;
+    const probe = redis
+      ? (async () => {
+        const call = soakMix().find((c) => c.params.name === PROBE_TOOL)!;
+        for (let i = 0; performance.now() < end; i++) {
+          const r = await post(replicas[i % replicas.length]!.url, call, 900_000 + i);
+          probeCalls++;
+          if (r.ok) probeOk++;
+          else if (!/HTTP 429/.test(r.error)) {
+            failed++;
+            if (failures.length < 10) failures.push(`probe: ${r.error}`);
+          }
+          await new Promise((res) => setTimeout(res, PROBE_EVERY_MS));
+        }
+      })()
+      : Promise.resolve();
     let nextId = 1000;
     const client = async (k: number) => {
       for (let i = k; performance.now() < end; i++) {
         const c = mix[i % mix.length]!;
         const t = performance.now();
-        const r = await post(url, c, nextId++);
+        const r = await post(replicas[k % replicas.length]!.url, c, nextId++);
         const s = (perCall[c.label] ??= { requests: 0, failed: 0, ms: [] });
         s.requests++;
         s.ms.push(performance.now() - t);
@@ -245,19 +298,33 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
         ),
       60_000,
     );
-    await Promise.all(Array.from({ length: o.clients }, (_, k) => client(k)));
+    await Promise.all([...Array.from({ length: o.clients }, (_, k) => client(k)), probe]);
     clearInterval(progress);
     clearInterval(sampler);
-    const peakMiB = (memoryOf(child.pid)?.vmHwmKiB ?? 0) / 1024;
-    const byMinute: number[] = [];
-    for (const s of samples) {
-      const m = Math.min(Math.floor(s.t / 60_000), o.minutes - 1);
-      byMinute[m] = Math.max(byMinute[m] ?? 0, s.rssKiB / 1024);
-    }
-    const second = byMinute[1] ?? NaN;
-    const last = byMinute[o.minutes - 1] ?? NaN;
-    const growth = last / second;
+    const peakMiB = Math.max(...replicas.map(({ child }) => memoryOf(child.pid)?.vmHwmKiB ?? 0)) /
+      1024;
+    // Per replica: peak VmRSS in each minute; the report shows the replica that grew most.
+    const perReplica = samples.map((rs) => {
+      const byMinute: number[] = [];
+      for (const s of rs) {
+        const m = Math.min(Math.floor(s.t / 60_000), o.minutes - 1);
+        byMinute[m] = Math.max(byMinute[m] ?? 0, s.rssKiB / 1024);
+      }
+      return { byMinute, growth: (byMinute[o.minutes - 1] ?? NaN) / (byMinute[1] ?? NaN) };
+    }).sort((a, b) => b.growth - a.growth);
+    const { byMinute, growth } = perReplica[0]!;
     const round = (x: number) => Math.round(x * 10) / 10;
+    // A fixed window per key starts at its first call: over N minutes at most N + 1 windows.
+    const allowed = PROBE_LIMIT * (o.minutes + 1);
+    const shared = redis
+      ? {
+        replicas: replicas.length,
+        probeCalls,
+        probeOk,
+        allowed,
+        perReplicaWouldAllow: Math.min(probeCalls, allowed * replicas.length),
+      }
+      : undefined;
     return {
       minutes: o.minutes,
       clients: o.clients,
@@ -277,15 +344,20 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       peakRssByMinuteMiB: byMinute.map(round),
       peakMiB: round(peakMiB),
       growth: Math.round(growth * 1000) / 1000,
-      passed: failed === 0 && growth <= 1.1,
+      ...(shared ? { shared } : {}),
+      passed: failed === 0 && growth <= 1.1 &&
+        (shared === undefined || (shared.probeOk > 0 && shared.probeOk <= shared.allowed)),
     };
   } finally {
-    try {
-      child.kill("SIGTERM");
-    } catch {
-      // already gone
+    for (const { child } of replicas) {
+      try {
+        child.kill("SIGTERM");
+      } catch {
+        // already gone
+      }
+      await child.status;
     }
-    await child.status;
+    await redis?.stop();
     await fake.close();
     await Deno.remove(base, { recursive: true }).catch(() => {});
   }
@@ -296,7 +368,9 @@ export function soakMarkdown(r: SoakResult, when: string): string {
   const lines = [
     "<!-- generated by `deno task bench --soak`; do not edit -->",
     "",
-    `Soak run of ${when}: ${r.clients} concurrent HTTP clients (stateless) for ${r.minutes} minutes, every tool in turn.`,
+    `Soak run of ${when}: ${r.clients} concurrent HTTP clients (stateless) for ${r.minutes} minutes, every tool in turn${
+      r.shared ? `, over ${r.shared.replicas} replicas sharing a real Redis` : ""
+    }.`,
     "",
     "| measure | value | goal | met |",
     "| --- | ---: | --- | --- |",
@@ -307,6 +381,13 @@ export function soakMarkdown(r: SoakResult, when: string): string {
       r.peakRssByMinuteMiB.at(-1)
     } (${r.growth.toFixed(3)}×) | ≤ 1.10× | ${r.growth <= 1.1 ? "yes" : "**no**"} |`,
     `| peak of the whole run (VmHWM, MiB) | ${r.peakMiB} | — | — |`,
+    ...(r.shared
+      ? [
+        `| ${PROBE_TOOL} limit probe: calls → answered (at most ${PROBE_LIMIT}/min for the deployment) | ${r.shared.probeCalls} → ${r.shared.probeOk} | ≤ ${r.shared.allowed} (per-replica limits would allow ${r.shared.perReplicaWouldAllow}) | ${
+          r.shared.probeOk > 0 && r.shared.probeOk <= r.shared.allowed ? "yes" : "**no**"
+        } |`,
+      ]
+      : []),
     "",
     `Peak VmRSS per minute (MiB): ${r.peakRssByMinuteMiB.join(", ")}.`,
     "",
