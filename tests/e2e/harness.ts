@@ -19,11 +19,11 @@ export function readmeCommand(): string[] {
   return readmeBlock("deno-run-command");
 }
 
-/** The words of the one-line sh block after `<!-- marker -->` in the README. */
-export function readmeBlock(marker: string): string[] {
-  const readme = Deno.readTextFileSync(path.join(APP_DIR, "README.md"));
+/** The words of the one-line sh block after `<!-- marker -->` in the README (or a file of docs/). */
+export function readmeBlock(marker: string, file = "README.md"): string[] {
+  const readme = Deno.readTextFileSync(path.join(APP_DIR, file));
   const m = readme.match(new RegExp(`<!-- ${marker} -->\\s*\`\`\`sh\\n([^\\n]+)\\n\`\`\``));
-  if (!m) throw new Error(`README.md has no ${marker} block`);
+  if (!m) throw new Error(`${file} has no ${marker} block`);
   return m[1]!.trim().split(/\s+/);
 }
 

@@ -101,8 +101,8 @@ const README_READ = [PROJECT_PLACEHOLDER, `${APP_PLACEHOLDER}/src`];
 const flagOf = (flags: string[], name: string) =>
   flags.find((f) => f.startsWith(`--${name}=`))!.split("=")[1]!.split(",");
 
-Deno.test("README's HTTP command carries the module's HTTP flags for 127.0.0.1:8000", () => {
-  const words = readmeBlock("deno-run-command-http");
+Deno.test("docs/http.md's HTTP command carries the module's HTTP flags for 127.0.0.1:8000", () => {
+  const words = readmeBlock("deno-run-command-http", "docs/http.md");
   const expected = denoRunFlags({ read: README_READ, http: { host: "127.0.0.1", port: 8000 } });
   assertEquals(words.slice(0, 4), ["npx", "-y", "deno@2.9.6", "run"]);
   assertEquals(words.slice(4, 4 + expected.length), expected);
@@ -115,8 +115,8 @@ Deno.test("README's HTTP command carries the module's HTTP flags for 127.0.0.1:8
   ]);
 });
 
-Deno.test("README's JWT command adds the JWKS host to --allow-net and names the same JWKS URL", () => {
-  const words = readmeBlock("deno-run-command-http-jwt");
+Deno.test("docs/http.md's JWT command adds the JWKS host to --allow-net and names the same JWKS URL", () => {
+  const words = readmeBlock("deno-run-command-http-jwt", "docs/http.md");
   const jwks = words[words.indexOf("--jwks-url") + 1]!;
   const host = words[words.indexOf("--host") + 1]!;
   const expected = denoRunFlags({ read: README_READ, http: { host, port: 8000, jwksUrl: jwks } });
@@ -164,12 +164,12 @@ Deno.test("listenNet() and urlNet() always name a port, IPv6 literals bracketed"
   for (const [got, want] of table) assertEquals(got, want);
 });
 
-Deno.test("every HTTP variable is read by the HTTP options and documented in the README", () => {
-  const readme = Deno.readTextFileSync(path.join(APP_DIR, "README.md"));
+Deno.test("every HTTP variable is read by the HTTP options and documented in docs/configuration.md", () => {
+  const readme = Deno.readTextFileSync(path.join(APP_DIR, "docs/configuration.md"));
   const source = Deno.readTextFileSync(path.join(APP_DIR, "src/config_http.ts"));
   for (const v of HTTP_ENV_VARS) {
     assert(source.includes(`"${v}"`), `${v} not read in config_http.ts`);
-    assert(readme.includes("`" + v + "`"), `${v} not in the README's options table`);
+    assert(readme.includes("`" + v + "`"), `${v} not in docs/configuration.md's options table`);
   }
 });
 
