@@ -99,12 +99,13 @@ export function windowsNameRefusal(component: string): string | undefined {
 
 /**
  * Why a requested path is refused under Windows' rules before it is resolved: UNC and device
- * paths, drive-relative paths, and any component `windowsNameRefusal` refuses.
+ * paths, drive-relative paths, and any component `windowsNameRefusal` refuses (for an absolute
+ * path inside `root`, only the components below the root: those above are the operator's).
  *
  * @example windowsPathRefusal("\\\\?\\C:\\x") // "is a UNC or device path (\\\\server\\share, \\\\?\\, \\\\.\\): give a path relative to the project root"
  * @example windowsPathRefusal("C:secret") // "is drive-relative (C:name): give a path relative to the project root"
  */
-export function windowsPathRefusal(requested: string): string | undefined {
+export function windowsPathRefusal(requested: string, root?: string): string | undefined {
   if (/^[\\/]{2}/.test(requested)) {
     return "is a UNC or device path (\\\\server\\share, \\\\?\\, \\\\.\\): give a path relative to the project root";
   }
@@ -115,6 +116,12 @@ export function windowsPathRefusal(requested: string): string | undefined {
       return "is drive-relative (C:name): give a path relative to the project root";
     }
     rest = requested.slice(3);
+    // Only what lies below the root is judged: the root's own names are the operator's.
+    if (root !== undefined) {
+      const base = root.replace(/[\\/]+$/, "").replaceAll("/", "\\").toLowerCase() + "\\";
+      const asked = requested.replaceAll("/", "\\").toLowerCase();
+      if (asked.startsWith(base)) rest = requested.slice(base.length);
+    }
   }
   for (const part of rest.split(/[\\/]+/)) {
     if (part === "") continue;
@@ -219,7 +226,7 @@ export function lexicalCandidate(
     return { ok: false, reason: '"~" is not expanded: give a path relative to the project root' };
   }
   if (platform.windowsNames) {
-    const why = windowsPathRefusal(requested);
+    const why = windowsPathRefusal(requested, root);
     if (why !== undefined) return { ok: false, reason: `path ${why}` };
   }
   const p = platform.path;

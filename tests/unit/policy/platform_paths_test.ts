@@ -405,3 +405,15 @@ Deno.test("the default platform is the running OS's", () => {
   assertEquals(platformFor("linux"), POSIX);
   assertEquals(platformFor("freebsd"), POSIX);
 });
+
+Deno.test("lexicalCandidate() under win32 judges only the names below the root, whatever the root's own names look like", () => {
+  const root = "C:\\work\\backup~2\\my proj";
+  for (
+    const input of ["src\\app.py", "C:\\work\\backup~2\\my proj\\src", "c:/WORK/backup~2/my proj/a"]
+  ) {
+    assert(lexicalCandidate(root, input, WIN32).ok, input);
+  }
+  for (const input of ["C:\\work\\backup~2\\my proj\\ENV~1", "c:/work/backup~2/my proj/CON"]) {
+    assert(!lexicalCandidate(root, input, WIN32).ok, input);
+  }
+});
