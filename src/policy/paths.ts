@@ -185,13 +185,21 @@ export function isGitFolderName(name: string, platform: PathPlatform = HOST_PLAT
 
 /**
  * True when `p` is `root` or below it, by whole path components under the platform's
- * separator and case rules. Both must be absolute and normalised for that platform.
+ * separator. Both must be absolute and normalised for that platform. Case counts unless
+ * `ignoreCase`: real paths are the OS's canonical spelling on both sides, and folding them
+ * would let a case-sensitive volume's `PROJ` pass for `proj`; requests are compared folded
+ * where the platform ignores case (lexicalCandidate), and realInside decides the rest.
  *
  * @example isInside("/proj", "/proj/a") === true; isInside("/proj", "/proj2/a") === false
- * @example isInside("C:\\Proj", "c:\\proj\\a", WIN32) === true
+ * @example isInside("C:\\Proj", "c:\\proj\\a", WIN32, true) === true
  */
-export function isInside(root: string, p: string, platform: PathPlatform = HOST_PLATFORM): boolean {
-  const fold = (s: string) => (platform.caseInsensitive ? s.toLowerCase() : s);
+export function isInside(
+  root: string,
+  p: string,
+  platform: PathPlatform = HOST_PLATFORM,
+  ignoreCase = false,
+): boolean {
+  const fold = (s: string) => (ignoreCase ? s.toLowerCase() : s);
   const r = fold(root);
   const q = fold(p);
   if (q === r) return true;
@@ -232,7 +240,7 @@ export function lexicalCandidate(
   const p = platform.path;
   const trimmed = requested === "" ? "." : requested;
   const abs = p.isAbsolute(trimmed) ? p.resolve(trimmed) : p.resolve(root, trimmed);
-  if (!isInside(root, abs, platform)) {
+  if (!isInside(root, abs, platform, platform.caseInsensitive)) {
     return { ok: false, reason: "path is outside the project root" };
   }
   return { ok: true, value: abs };
@@ -376,8 +384,8 @@ export function realInside(
   fs: PathFs = denoPathFs,
   platform: PathPlatform = HOST_PLATFORM,
 ): boolean {
-  if (isInside(root, real, { ...platform, caseInsensitive: false })) return true;
-  if (!platform.caseInsensitive || !isInside(root, real, platform)) return false;
+  if (isInside(root, real, platform)) return true;
+  if (!platform.caseInsensitive || !isInside(root, real, platform, true)) return false;
   const prefix = real.slice(0, root.length);
   try {
     const a = fs.lstat(root);
@@ -398,7 +406,7 @@ export function relativeToRoot(
   platform: PathPlatform = HOST_PLATFORM,
 ): string {
   const sep = platform.path.sep;
-  if (isInside(root, p, platform)) {
+  if (isInside(root, p, platform, platform.caseInsensitive)) {
     if (p.length === root.length) return ".";
     const rest = p.slice(root.endsWith(sep) ? root.length : root.length + 1);
     return rest === "" ? "." : rest.split(sep).join("/");

@@ -17,7 +17,8 @@ import { APP_DIR, APP_PLACEHOLDER, PROJECT_PLACEHOLDER, readmeCommand } from "..
 const binary = launchFor({ kind: "binary", execPath: "/opt/crm/code-review-mcp" }, "/home/me/proj");
 
 Deno.test("launchFor() a deno-run checkout is word for word the README's command", () => {
-  const l = launchFor({ kind: "deno-run", appDir: APP_PLACEHOLDER }, PROJECT_PLACEHOLDER);
+  // The README's command is written for a POSIX shell and POSIX paths, whatever OS runs the test.
+  const l = launchFor({ kind: "deno-run", appDir: APP_PLACEHOLDER }, PROJECT_PLACEHOLDER, "linux");
   assertEquals([l.command, ...l.args], readmeCommand());
 });
 
@@ -25,6 +26,7 @@ Deno.test("launchFor() with a Deno path (config --no-npx) is the README's comman
   const l = launchFor(
     { kind: "deno-run", appDir: APP_PLACEHOLDER, deno: "/usr/local/bin/deno" },
     PROJECT_PLACEHOLDER,
+    "linux",
   );
   const words = readmeCommand();
   assertEquals([l.command, ...l.args], [
@@ -53,7 +55,7 @@ Deno.test("clientEntry() writes each client's format around the same command and
     servers: { cr: { type: "stdio", ...binary } },
   });
   assertEquals(
-    clientEntry("claude-mcp-add", "cr", binary),
+    clientEntry("claude-mcp-add", "cr", binary, "linux"),
     "claude mcp add cr -- /opt/crm/code-review-mcp --root /home/me/proj",
   );
 });
@@ -64,7 +66,7 @@ Deno.test("clientEntry() quotes what a shell would split in the claude mcp add l
     "/Users/me/it's here",
   );
   assertEquals(
-    clientEntry("claude-mcp-add", "cr", l),
+    clientEntry("claude-mcp-add", "cr", l, "darwin"),
     "claude mcp add cr -- '/Applications/My Tools/crm' --root '/Users/me/it'\\''s here'",
   );
 });

@@ -4,6 +4,7 @@
  * example of issue 22 is refused under win32 semantics.
  */
 import { assert, assertEquals, assertMatch } from "../../assert.ts";
+import * as path from "node:path";
 import {
   componentRefusal,
   DARWIN,
@@ -176,25 +177,31 @@ Deno.test("the POSIX hostile table holds under every platform's rules", () => {
   }
 });
 
-Deno.test("isInside() decides by components under each platform's separator and case rules", () => {
-  const table: [PathPlatform, string, string, boolean][] = [
-    [WIN32, "C:\\proj", "C:\\proj", true],
-    [WIN32, "C:\\proj", "C:\\proj\\a", true],
-    [WIN32, "C:\\proj", "c:\\PROJ\\a", true],
-    [WIN32, "C:\\proj", "C:\\proj2", false],
-    [WIN32, "C:\\proj", "C:\\proj2\\a", false],
-    [WIN32, "C:\\proj", "D:\\proj\\a", false],
-    [WIN32, "C:\\proj", "C:\\", false],
-    [WIN32, "C:\\", "C:\\anything", true],
-    [WIN32, "C:\\proj", "C:/proj/a", false], // not normalised: win32 paths are compared after resolve()
-    [DARWIN, "/Users/me/proj", "/users/ME/proj/a", true],
-    [DARWIN, "/Users/me/proj", "/Users/me/proj2", false],
-    [POSIX, "/home/me/proj", "/home/me/PROJ/a", false],
-    [POSIX, "/proj", "/proj/a", true],
-    [POSIX, "/proj", "/proj\\a", false],
+Deno.test("isInside() decides by components under each platform's separator, and folds case only when asked", () => {
+  const table: [PathPlatform, string, string, boolean, boolean][] = [
+    [WIN32, "C:\\proj", "C:\\proj", false, true],
+    [WIN32, "C:\\proj", "C:\\proj\\a", false, true],
+    [WIN32, "C:\\proj", "c:\\PROJ\\a", false, false],
+    [WIN32, "C:\\proj", "c:\\PROJ\\a", true, true],
+    [WIN32, "C:\\proj", "C:\\proj2", true, false],
+    [WIN32, "C:\\proj", "C:\\proj2\\a", true, false],
+    [WIN32, "C:\\proj", "D:\\proj\\a", true, false],
+    [WIN32, "C:\\proj", "C:\\", true, false],
+    [WIN32, "C:\\", "C:\\anything", false, true],
+    [WIN32, "C:\\proj", "C:/proj/a", true, false], // not normalised: win32 paths are compared after resolve()
+    [DARWIN, "/Users/me/proj", "/users/ME/proj/a", true, true],
+    [DARWIN, "/Users/me/proj", "/users/ME/proj/a", false, false],
+    [DARWIN, "/Users/me/proj", "/Users/me/proj2", true, false],
+    [POSIX, "/home/me/proj", "/home/me/PROJ/a", false, false],
+    [POSIX, "/proj", "/proj/a", false, true],
+    [POSIX, "/proj", "/proj\\a", false, false],
   ];
-  for (const [platform, root, p, expected] of table) {
-    assertEquals(isInside(root, p, platform), expected, `${platform.name}: ${root} vs ${p}`);
+  for (const [platform, root, p, fold, expected] of table) {
+    assertEquals(
+      isInside(root, p, platform, fold),
+      expected,
+      `${platform.name}${fold ? " (folded)" : ""}: ${root} vs ${p}`,
+    );
   }
 });
 
@@ -415,5 +422,40 @@ Deno.test("lexicalCandidate() under win32 judges only the names below the root, 
   }
   for (const input of ["C:\\work\\backup~2\\my proj\\ENV~1", "c:/work/backup~2/my proj/CON"]) {
     assert(!lexicalCandidate(root, input, WIN32).ok, input);
+  }
+});
+
+Deno.test("resolveInsideRoot() with case-blind rules takes another case of the root only when the disk says it is the root", async () => {
+  // Case-blind rules (macOS's, or Windows' on Windows) on this machine's real disk: where the
+  // disk counts case (Linux, a case-sensitive APFS volume) PROJ is a sibling and stays outside;
+  // where it does not (macOS, Windows), PROJ is the root itself.
+  const rules = Deno.build.os === "windows" ? WIN32 : DARWIN;
+  const base = await Deno.realPath(await Deno.makeTempDir({ prefix: "crm-case-" }));
+  try {
+    const root = path.join(base, "proj");
+    await Deno.mkdir(path.join(root, "src"), { recursive: true });
+    await Deno.writeTextFile(path.join(root, "src", "app.py"), "x = 1\n");
+    let caseSensitive = true;
+    try {
+      await Deno.mkdir(path.join(base, "PROJ"));
+    } catch (err) {
+      if (!(err instanceof Deno.errors.AlreadyExists)) throw err;
+      caseSensitive = false;
+    }
+    await Deno.writeTextFile(path.join(base, "PROJ", "other.txt"), "sibling or root\n");
+    const policy = { allowHardLinks: false };
+    const asked = path.join(base, "PROJ", "other.txt");
+    const r = resolveInsideRoot(root, asked, undefined, policy, rules);
+    assertEquals(
+      r.ok,
+      !caseSensitive,
+      `${asked} on a ${caseSensitive ? "case-sensitive" : "case-blind"} disk`,
+    );
+    if (!r.ok) assertMatch(r.reason, /resolves outside the project root/);
+    const inside = resolveInsideRoot(root, "src/app.py", undefined, policy, rules);
+    assert(inside.ok);
+    assertEquals(inside.value.rel, "src/app.py");
+  } finally {
+    await Deno.remove(base, { recursive: true });
   }
 });
