@@ -67,8 +67,9 @@ export const HOST_PLATFORM: PathPlatform = platformFor(Deno.build.os);
 /** Names Windows opens as devices, in any folder and with any extension (`NUL.txt`, `com1.py`). */
 const WINDOWS_DEVICE =
   /^(con|prn|aux|nul|com[0-9\u00b9\u00b2\u00b3]|lpt[0-9\u00b9\u00b2\u00b3]|conin\$|conout\$)$/i;
-/** Characters Win32 refuses in a name, or treats as wildcards. */
-const WINDOWS_BAD_CHAR = /[<>"|?*\x01-\x1f]/;
+/** Characters Win32 refuses in a name, or treats as wildcards (control characters: below). */
+const WINDOWS_BAD_CHAR = /[<>"|?*]/;
+const hasControlChar = (s: string) => [...s].some((c) => c.charCodeAt(0) < 0x20);
 /** Code points HFS+ ignores in names, so `.g\u200cit` opens `.git` (git's protectHFS list). */
 const DARWIN_IGNORED = /[\u200c-\u200f\u202a-\u202e\u206a-\u206f\ufeff]/g;
 
@@ -83,7 +84,7 @@ const DARWIN_IGNORED = /[\u200c-\u200f\u202a-\u202e\u206a-\u206f\ufeff]/g;
 export function windowsNameRefusal(component: string): string | undefined {
   if (component === "." || component === "..") return undefined;
   if (component.includes(":")) return 'names an NTFS alternate data stream (":" in a name)';
-  if (WINDOWS_BAD_CHAR.test(component)) {
+  if (WINDOWS_BAD_CHAR.test(component) || hasControlChar(component)) {
     return 'contains a character Windows does not allow in a name (<>"|?* or a control character)';
   }
   if (/[. ]$/.test(component)) {
