@@ -43,19 +43,25 @@ function baseEnv(): Record<string, string> {
   return env;
 }
 
+/** The command, args and env the unpacked bundle's manifest gives for `root` on this platform. */
+async function bundleLaunch(bundle: string, root: string) {
+  const manifest = JSON.parse(await Deno.readTextFile(path.join(bundle, "manifest.json")));
+  const platform = os === "windows" ? "win32" : os;
+  assertEquals(manifest.compatibility.platforms, [platform], "the bundle is for this platform");
+  const launch = resolveMcpConfig(manifest.server.mcp_config, platform, {
+    dirname: bundle,
+    userConfig: { project_root: root, github_token: "" },
+    home: Deno.env.get("HOME") ?? Deno.env.get("USERPROFILE") ?? "",
+  });
+  if (os !== "windows") await Deno.chmod(launch.command, 0o755); // unzip tools may drop the mode
+  return launch;
+}
+
 /** Starts the server on `root`: the unpacked bundle's program when one is named, else the README's command. */
 async function start(root: string, cwd: string): Promise<Spawned> {
   const bundle = Deno.env.get("CODE_REVIEW_SMOKE_BUNDLE");
   if (bundle !== undefined && bundle !== "") {
-    const manifest = JSON.parse(await Deno.readTextFile(path.join(bundle, "manifest.json")));
-    const platform = os === "windows" ? "win32" : os;
-    assertEquals(manifest.compatibility.platforms, [platform], "the bundle is for this platform");
-    const launch = resolveMcpConfig(manifest.server.mcp_config, platform, {
-      dirname: bundle,
-      userConfig: { project_root: root, github_token: "" },
-      home: Deno.env.get("HOME") ?? Deno.env.get("USERPROFILE") ?? "",
-    });
-    if (os !== "windows") await Deno.chmod(launch.command, 0o755); // unzip tools may drop the mode
+    const launch = await bundleLaunch(bundle, root);
     return await spawnClient({
       command: launch.command,
       args: launch.args,
@@ -187,6 +193,74 @@ Deno.test(`smoke on ${os}: list, read, built-in ruff, and credential files and l
       const outLink = await callTool(server, "list_directory", { dir_path: "outside-link" });
       assert(outLink.isError, "a folder link out of the root is refused");
       assert(!server.stderr().includes(SECRET), "no secret in the logs");
+    } finally {
+      await server.close();
+    }
+  } finally {
+    await project.cleanup();
+  }
+});
+
+Deno.test(`smoke on ${os}: config claude-desktop --no-npx prints an entry in this OS's paths that starts the server`, async () => {
+  const project = await makeProject();
+  try {
+    const bundle = Deno.env.get("CODE_REVIEW_SMOKE_BUNDLE");
+    const config = ["config", "claude-desktop", "--root", project.root];
+    let command: string;
+    let args: string[];
+    if (bundle !== undefined && bundle !== "") {
+      // The compiled program names itself in the entry.
+      command = (await bundleLaunch(bundle, project.root)).command;
+      args = config;
+    } else {
+      const readme = serverArgs(project.root);
+      const main = readme.findIndex((w) => /[\\/]main\.ts$/.test(w));
+      assert(main > 0, readme.join(" "));
+      command = Deno.execPath();
+      args = [...readme.slice(0, main + 1), ...config, "--no-npx"];
+    }
+    const out = await new Deno.Command(command, {
+      args,
+      cwd: APP_DIR,
+      env: baseEnv(),
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const stderr = new TextDecoder().decode(out.stderr);
+    assertEquals(out.code, 0, stderr);
+    assertMatch(
+      stderr,
+      os === "windows"
+        ? /# claude-desktop: %APPDATA%\\Claude\\claude_desktop_config\.json/
+        : os === "darwin"
+        ? /# claude-desktop: ~\/Library\/Application Support\/Claude\/claude_desktop_config\.json/
+        : /# claude-desktop: ~\/\.config\/Claude\/claude_desktop_config\.json/,
+    );
+    const entry = JSON.parse(new TextDecoder().decode(out.stdout)).mcpServers["code-review"];
+    assertEquals(entry.args.slice(-2), ["--root", project.root]);
+    if (bundle !== undefined && bundle !== "") {
+      assertEquals(await Deno.realPath(entry.command), await Deno.realPath(command));
+      assertEquals(entry.args, ["--root", project.root]);
+    } else {
+      assertEquals(entry.command, Deno.execPath());
+      const mainTs = entry.args[entry.args.length - 3] as string;
+      assertEquals(
+        mainTs,
+        path.join(APP_DIR, "main.ts"),
+        "main.ts joined with this OS's separator",
+      );
+    }
+    // Start it exactly as Claude Desktop would, from another folder.
+    const server = await spawnClient({
+      command: entry.command,
+      args: entry.args,
+      cwd: path.dirname(project.root),
+      env: baseEnv(),
+    });
+    try {
+      const listed = await callTool(server, "list_directory", { dir_path: "." });
+      assert(!listed.isError, resultText(listed));
+      assertMatch(resultText(listed), /src\//);
     } finally {
       await server.close();
     }
