@@ -190,6 +190,14 @@ Deno.test(`smoke on ${os}: list, read, built-in ruff, and credential files and l
       const searched = await callTool(server, "search_code", { query: "sk_live_SMOKE" });
       assert(!searched.isError, resultText(searched));
       assert(!resultText(searched).includes(SECRET), "search never shows a credential file's text");
+      // The walk does not follow the folder link (a junction on Windows) out of the root.
+      const walked = await callTool(server, "search_code", { query: OUTSIDE });
+      assert(!walked.isError, resultText(walked));
+      assertMatch(resultText(walked), /No matches/);
+      assertMatch(resultText(walked), /1 symlinks? leading out of the project/);
+      assert(
+        !resultText(walked).includes(`${OUTSIDE}\n`) && !/secret\.txt/.test(resultText(walked)),
+      );
       const outLink = await callTool(server, "list_directory", { dir_path: "outside-link" });
       assert(outLink.isError, "a folder link out of the root is refused");
       assert(!server.stderr().includes(SECRET), "no secret in the logs");
