@@ -23,10 +23,19 @@ export const MANIFEST_TEMPLATE = path.join(APP_DIR, "mcpb", "manifest.json");
 // deno-lint-ignore no-explicit-any
 type Json = any;
 
-/** The template with this target's program as entry point and its platform as the only one. */
+/**
+ * The template made right for one archive: this target's program as entry point and as the
+ * command (`.exe` only in the Windows bundle), its platform as the only one, and no overrides
+ * left for platforms the bundle cannot run on.
+ */
 export function bundleManifest(template: Json, t: Target): Json {
   const m = structuredClone(template);
   m.server.entry_point = `server/${programName(t)}`;
+  const config = m.server.mcp_config;
+  const own = config.platform_overrides?.[t.platform] ?? {};
+  for (const key of ["args", "env"]) if (own[key] !== undefined) config[key] = own[key];
+  config.command = `\${__dirname}/${m.server.entry_point}`;
+  delete config.platform_overrides;
   m.compatibility = { ...(m.compatibility ?? {}), platforms: [t.platform] };
   return m;
 }

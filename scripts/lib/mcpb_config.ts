@@ -13,6 +13,8 @@ export interface McpConfig {
 
 export interface Substitutions {
   dirname: string;
+  /** Set by resolveMcpConfig: the platform whose separator `${/}` stands for. */
+  platform?: string;
   userConfig: Record<string, string>;
   home: string;
 }
@@ -37,7 +39,7 @@ function substitute(text: string, s: Substitutions): string {
   return text.replace(/\$\{([^}]+)\}/g, (whole, name: string) => {
     if (name === "__dirname") return s.dirname;
     if (name === "HOME") return s.home;
-    if (name === "/" || name === "pathSeparator") return "/";
+    if (name === "/" || name === "pathSeparator") return s.platform === "win32" ? "\\" : "/";
     if (name.startsWith("user_config.")) {
       return s.userConfig[name.slice("user_config.".length)] ?? "";
     }
@@ -63,9 +65,10 @@ export function resolveMcpConfig(
     args: o.args ?? c.args ?? [],
     env: { ...(c.env ?? {}), ...(o.env ?? {}) },
   };
+  const sub = { ...s, platform };
   return {
-    command: substitute(merged.command, s),
-    args: merged.args.map((a) => substitute(a, s)),
-    env: Object.fromEntries(Object.entries(merged.env).map(([k, v]) => [k, substitute(v, s)])),
+    command: substitute(merged.command, sub),
+    args: merged.args.map((a) => substitute(a, sub)),
+    env: Object.fromEntries(Object.entries(merged.env).map(([k, v]) => [k, substitute(v, sub)])),
   };
 }

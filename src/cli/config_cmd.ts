@@ -13,6 +13,8 @@ import {
   type ClientName,
   CLIENTS,
   DENO_NPM_SPEC,
+  type EntryOs,
+  expandLocation,
   launchFor,
   type Runner,
 } from "./client_entries.ts";
@@ -73,8 +75,16 @@ export async function absoluteRoot(
   }
 }
 
-/** Runs the subcommand; returns the exit code (2 for a usage error, as for the server's flags). */
-export async function configCommand(argv: string[], env: EnvReader, cwd: string): Promise<number> {
+/**
+ * Runs the subcommand; returns the exit code (2 for a usage error, as for the server's flags).
+ * `os` is the running OS (a parameter so the Windows and macOS output is tested everywhere).
+ */
+export async function configCommand(
+  argv: string[],
+  env: EnvReader,
+  cwd: string,
+  os: EntryOs = Deno.build.os,
+): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -127,9 +137,10 @@ export async function configCommand(argv: string[], env: EnvReader, cwd: string)
     return 2;
   }
   const c = client as ClientName;
-  console.log(
-    clientEntry(c, name, launchFor(currentRunner(parsed.values["no-npx"] === true), root.root)),
-  );
-  console.error(`# ${c}: ${clientConfigLocation(c, Deno.build.os)}`);
+  const launch = launchFor(currentRunner(parsed.values["no-npx"] === true), root.root, os);
+  console.log(clientEntry(c, name, launch, os));
+  const where = clientConfigLocation(c, os);
+  const spelled = expandLocation(where, os, (k) => env(k) || undefined);
+  console.error(`# ${c}: ${where}${spelled !== where ? `\n#   here: ${spelled}` : ""}`);
   return 0;
 }

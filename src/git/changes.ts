@@ -9,7 +9,7 @@ import { GitIndexManager } from "isomorphic-git/managers";
 import { FileSystem } from "isomorphic-git/models";
 import * as path from "node:path";
 import { checkBudget, GitLimitError } from "./fs_view.ts";
-import { hardLinkRefusal } from "../policy/paths.ts";
+import { componentRefusal, hardLinkRefusal } from "../policy/paths.ts";
 import type { RepoCtx } from "./log.ts";
 import { readSmallText, rulesFor } from "../sandbox/walk.ts";
 import type { IgnoreRules } from "../policy/walk.ts";
@@ -48,6 +48,7 @@ export function safeEntryName(name: string): boolean {
   if (name === "" || name === "." || name === "..") return false;
   if (/[/\\\0]/.test(name)) return false;
   if (name.toLowerCase() === ".git") return false;
+  if (componentRefusal(name) !== undefined) return false; // the OS's own rules (policy/paths.ts)
   return true;
 }
 

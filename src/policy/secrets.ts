@@ -4,7 +4,12 @@
  * provider). The refusal names the rule; the operator (not the reviewed project) can allow
  * credential files with --allow-secret-files. The `.git` folder's internals are refused
  * whatever the flag: git data is read through the git tools only.
+ *
+ * Names are judged as the OS will open them (paths.ts `nameAsOpened`): on Windows `.env.`,
+ * `.env ` and `.env::$DATA` open `.env`, and `GIT~1` opens `.git`; and always without regard
+ * to case (`.ENV`, `ID_RSA`), since macOS and Windows file systems ignore it.
  */
+import { HOST_PLATFORM, isGitFolderName, nameAsOpened, type PathPlatform } from "./paths.ts";
 
 /** Rule names, as the refusal shows them. */
 export type SecretFileRuleName =
@@ -19,6 +24,8 @@ export type SecretFileRuleName =
 export interface SecretFileOptions {
   /** The operator's --allow-secret-files: credential files are readable (not .git internals). */
   allowSecretFiles?: boolean;
+  /** The path rules the names are opened under; the running OS by default. */
+  platform?: PathPlatform;
 }
 
 /** `.env.example` and friends: templates without values, meant to be read. */
@@ -59,8 +66,10 @@ export function secretFileRule(
   relPath: string,
   options: SecretFileOptions = {},
 ): SecretFileRuleName | undefined {
-  const parts = relPath.split(/[\\/]+/).filter((p) => p !== "" && p !== ".");
-  if (parts.some((p) => p.toLowerCase() === ".git")) return "git-internals";
+  const platform = options.platform ?? HOST_PLATFORM;
+  const parts = relPath.split(/[\\/]+/).filter((p) => p !== "" && p !== ".")
+    .map((p) => nameAsOpened(p, platform));
+  if (parts.some((p) => isGitFolderName(p, platform))) return "git-internals";
   if (options.allowSecretFiles === true || parts.length === 0) return undefined;
   const base = parts[parts.length - 1]!;
   const lower = base.toLowerCase();

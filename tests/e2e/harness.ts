@@ -3,12 +3,11 @@
  * with the placeholders filled in) and connects the official SDK client over stdio.
  */
 import * as path from "node:path";
+import { fileURLToPath } from "node:url";
 import { spawnClient, type Spawned } from "./spawn_client.ts";
 
 /** The checkout's real path. */
-export const APP_DIR = path.resolve(
-  decodeURIComponent(new URL("../../", import.meta.url).pathname),
-);
+export const APP_DIR = path.resolve(fileURLToPath(new URL("../../", import.meta.url))); // "C:\\..." on Windows
 const FIXTURE = path.join(APP_DIR, "tests/fixtures/project");
 
 export const PROJECT_PLACEHOLDER = "/path/to/project";

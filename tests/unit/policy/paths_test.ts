@@ -1,12 +1,15 @@
 import { assert, assertEquals, assertMatch } from "../../assert.ts";
 import * as path from "node:path";
 import {
+  DARWIN,
   denoPathFs,
   formatBytes,
   hardLinkRefusal,
   isInside,
   lexicalCandidate,
+  POSIX,
   resolveInsideRoot,
+  WIN32,
 } from "../../../src/policy/paths.ts";
 import { makeTree, type Tree } from "../../fixtures/tree.ts";
 
@@ -23,7 +26,12 @@ Deno.test("isInside() decides by whole path components", () => {
     ["/", "/anything", true],
   ];
   for (const [root, p, expected] of table) {
-    assertEquals(isInside(root, p), expected, `${root} vs ${p}`);
+    for (const platform of [POSIX, DARWIN]) {
+      assertEquals(isInside(root, p, platform), expected, `${platform.name}: ${root} vs ${p}`);
+    }
+    // The same table with Windows paths under win32 rules.
+    const win = (q: string) => "C:" + q.replaceAll("/", "\\");
+    assertEquals(isInside(win(root), win(p), WIN32), expected, `win32: ${win(root)} vs ${win(p)}`);
   }
 });
 
@@ -44,9 +52,16 @@ Deno.test("lexicalCandidate() refuses hostile paths before touching the disk", (
     ["x".repeat(5000), /longer than/],
   ];
   for (const [input, reason] of table) {
-    const r = lexicalCandidate(root, input);
-    assert(!r.ok, `expected refusal for ${JSON.stringify(input.slice(0, 40))}`);
-    assertMatch(r.reason, reason);
+    for (const platform of [POSIX, DARWIN]) {
+      const r = lexicalCandidate(root, input, platform);
+      assert(!r.ok, `${platform.name}: expected refusal for ${JSON.stringify(input.slice(0, 40))}`);
+      assertMatch(r.reason, reason);
+    }
+    // Under win32 rules, with the root on a drive and absolute inputs moved to it.
+    const winInput = input.startsWith("/") ? "C:" + input.replaceAll("/", "\\") : input;
+    const w = lexicalCandidate("C:\\proj", winInput, WIN32);
+    assert(!w.ok, `win32: expected refusal for ${JSON.stringify(winInput.slice(0, 40))}`);
+    assertMatch(w.reason, reason);
   }
 });
 
@@ -67,9 +82,11 @@ Deno.test("lexicalCandidate() accepts relative and absolute paths inside the roo
     ['name"with\'quotes"', '/proj/name"with\'quotes"'],
   ];
   for (const [input, expected] of table) {
-    const r = lexicalCandidate("/proj", input);
-    assert(r.ok, `expected ${JSON.stringify(input)} to be accepted`);
-    assertEquals(r.value, expected);
+    for (const platform of [POSIX, DARWIN]) {
+      const r = lexicalCandidate("/proj", input, platform);
+      assert(r.ok, `${platform.name}: expected ${JSON.stringify(input)} to be accepted`);
+      assertEquals(r.value, expected);
+    }
   }
 });
 
