@@ -26,6 +26,7 @@ import {
   readmeCommand,
 } from "../e2e/harness.ts";
 import { parseConfigArgs } from "../../src/config.ts";
+import { OPTIONS, type OptionSpec } from "../../src/options.ts";
 
 const APP_DIR = path.resolve(decodeURIComponent(new URL("../../", import.meta.url).pathname));
 
@@ -166,8 +167,13 @@ Deno.test("listenNet() and urlNet() always name a port, IPv6 literals bracketed"
 Deno.test("every HTTP variable is read by the HTTP options and documented in the README", () => {
   const readme = Deno.readTextFileSync(path.join(APP_DIR, "README.md"));
   const source = Deno.readTextFileSync(path.join(APP_DIR, "src/config_http.ts"));
+  const httpOptions = (OPTIONS as readonly OptionSpec[]).filter((o) => o.http === true);
+  assertEquals(httpOptions.flatMap((o) => o.env ?? []), [...HTTP_ENV_VARS]);
+  for (const o of httpOptions) {
+    const name = o.flag ?? o.env;
+    assert(source.includes(`"${name}"`), `${name} not read in config_http.ts`);
+  }
   for (const v of HTTP_ENV_VARS) {
-    assert(source.includes(`"${v}"`), `${v} not read in config_http.ts`);
     assert(readme.includes("`" + v + "`"), `${v} not in the README's options table`);
   }
 });
