@@ -11,7 +11,7 @@ import * as path from "node:path";
 import { checkBudget, GitLimitError } from "./fs_view.ts";
 import { hardLinkRefusal } from "../policy/paths.ts";
 import type { RepoCtx } from "./log.ts";
-import { readSmallText, rulesFor } from "../sandbox/walk.ts";
+import { readSmallText, rulesFor } from "./ignore_files.ts";
 import type { IgnoreRules } from "../policy/walk.ts";
 
 export const MODE_FILE = 0o100644;
