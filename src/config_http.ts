@@ -7,7 +7,7 @@
 // every start-up (measured), and the flags are parsed in every mode.
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
-import { HTTP_DEFAULTS, OptionValues } from "./options.ts";
+import { HTTP_DEFAULTS, OptionValues, parseList } from "./options.ts";
 import { err, ok, type Result } from "./result.ts";
 
 export { HTTP_DEFAULTS };
@@ -159,58 +159,51 @@ export function parseApiKeys(
 }
 
 /** Parses an http(s) URL for auth settings: https, or http on a loopback host. */
-function authUrl(
-  value: string,
-  what: string,
-): { ok: true; url: URL } | { ok: false; error: string } {
+function authUrl(value: string, what: string): Result<URL> {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    return { ok: false, error: `not a URL: ${JSON.stringify(value)}` };
+    return err(`not a URL: ${JSON.stringify(value)}`);
   }
-  if (url.username !== "" || url.password !== "") {
-    return { ok: false, error: "must not contain credentials" };
-  }
-  if (url.hash !== "") return { ok: false, error: "must not have a fragment" };
-  if (url.protocol === "https:") return { ok: true, url };
-  if (url.protocol === "http:" && isLoopbackHost(url.hostname)) return { ok: true, url };
-  return {
-    ok: false,
-    error: `${what} must use https (http only on a loopback host), got ${JSON.stringify(value)}`,
-  };
+  if (url.username !== "" || url.password !== "") return err("must not contain credentials");
+  if (url.hash !== "") return err("must not have a fragment");
+  if (url.protocol === "https:") return ok(url);
+  if (url.protocol === "http:" && isLoopbackHost(url.hostname)) return ok(url);
+  return err(
+    `${what} must use https (http only on a loopback host), got ${JSON.stringify(value)}`,
+  );
 }
 
-function parseRateLimits(
-  raw: string,
-): { ok: true; value: RateLimits } | { ok: false; error: string } {
+/** Parses "name=N" pairs: client, tool, or a rate-limited tool's name, 1 to 1000000 per minute. */
+function parseRateLimits(raw: string): Result<RateLimits> {
   let client: number = HTTP_DEFAULTS.rateLimits.client;
   let tool: number = HTTP_DEFAULTS.rateLimits.tool;
   const perTool: Record<string, number> = { ...HTTP_DEFAULTS.rateLimits.perTool };
-  for (const part of raw.split(",").map((s) => s.trim()).filter((s) => s !== "")) {
+  for (const part of parseList(raw)) {
     const m = part.match(/^([a-z_]+)=(\d{1,7})$/);
     if (!m) {
-      return {
-        ok: false,
-        error: `expected name=N pairs like client=300,run_linter=20, got ${JSON.stringify(part)}`,
-      };
+      return err(
+        `expected name=N pairs like client=300,run_linter=20, got ${JSON.stringify(part)}`,
+      );
     }
     const [, name, count] = m as unknown as [string, string, string];
     const n = Number(count);
     if (n < 1 || n > 1_000_000) {
-      return { ok: false, error: `${name}: expected 1 to 1000000 per minute, got ${count}` };
+      return err(`${name}: expected 1 to 1000000 per minute, got ${count}`);
     }
     if (name === "client") client = n;
     else if (name === "tool") tool = n;
     else if ((RATE_LIMITED_TOOLS as readonly string[]).includes(name)) perTool[name] = n;
-    else {return {
-        ok: false,
-        error: `unknown name ${JSON.stringify(name)} (known: client, tool, ${
+    else {
+      return err(
+        `unknown name ${JSON.stringify(name)} (known: client, tool, ${
           RATE_LIMITED_TOOLS.join(", ")
         })`,
-      };}
+      );
+    }
   }
-  return { ok: true, value: { client, tool, perTool } };
+  return ok({ client, tool, perTool });
 }
 
 /**
@@ -290,8 +283,8 @@ function readResourceUrl(o: OptionValues): Result<URL | undefined> {
   if (raw === undefined) return ok(undefined);
   const r = authUrl(raw, "the resource URL");
   if (!r.ok) return err(`${source}: ${r.error}`);
-  if (r.url.search !== "") return err(`${source}: must not have a query`);
-  return ok(r.url);
+  if (r.value.search !== "") return err(`${source}: must not have a query`);
+  return ok(r.value);
 }
 
 /** Host values accepted; by default the loopback names, the bind address and the resource's host. */
@@ -387,7 +380,7 @@ function readAuth(o: OptionValues, resourceUrl: URL | undefined): Result<AuthCon
     if (!jwksUrl.ok) return err(`${jwks.source}: ${jwksUrl.error}`);
     const iss = authUrl(issuer.raw, "the issuer");
     if (!iss.ok) return err(`${issuer.source}: ${iss.error}`);
-    return ok({ mode: "jwt", jwksUrl: jwksUrl.url.href, issuer: issuer.raw, requiredScope });
+    return ok({ mode: "jwt", jwksUrl: jwksUrl.value.href, issuer: issuer.raw, requiredScope });
   }
   if (!wantsKeys) return ok({ mode: "none" });
   let keys: ApiKeyDigest[] = [];

@@ -19,6 +19,7 @@ import { secretFileReason, secretFileRule } from "../policy/secrets.ts";
 import { looksBinary } from "../policy/content.ts";
 import { LIMITS } from "../limits.ts";
 import { keyBlockOpenAfter } from "../output/key_blocks.ts";
+import { concatBytes } from "../bytes.ts";
 
 /**
  * The refusal for a credential file (policy/secrets.ts), judged on the path as asked and on
@@ -309,16 +310,6 @@ export function trimIncompleteUtf8(bytes: Uint8Array): Uint8Array {
   return bytes.length - i < need ? bytes.subarray(0, i) : bytes;
 }
 
-function concat(parts: Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 /**
  * Streams the file in chunks, keeping the bytes of lines start..end up to maxOutputBytes and
  * counting newlines as bytes (nothing outside the range is decoded). A first line longer than
@@ -418,7 +409,7 @@ async function readRange(
     keptBytes += pendingBytes;
     lastReturned = line;
   }
-  let bytes = concat(kept, keptBytes);
+  let bytes = concatBytes(kept, keptBytes);
   if (lineCut) bytes = trimIncompleteUtf8(bytes);
   let text: string;
   try {
