@@ -419,7 +419,7 @@ function kindOfMode(mode: number): "file" | "link" | "gitlink" {
 export async function changesSince(
   r: RepoCtx,
   baseTree: string | null,
-  opts: { filters?: readonly string[]; includeUntracked: boolean; limits: Limits },
+  opts: { filters?: readonly string[] | undefined; includeUntracked: boolean; limits: Limits },
 ): Promise<ChangeSet> {
   const warnings: string[] = [];
   const oldSide = baseTree

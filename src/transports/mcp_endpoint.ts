@@ -191,7 +191,10 @@ export function createMcpEndpoint(o: McpEndpointOptions): McpEndpoint {
   };
 
   /** The options every transport.handleRequest gets: the body read already, and who asks. */
-  const requestOptions = (c: HttpContext) => ({ parsedBody: c.body, authInfo: authInfoOf(c) });
+  const requestOptions = (c: HttpContext) => {
+    const authInfo = authInfoOf(c);
+    return { parsedBody: c.body, ...(authInfo ? { authInfo } : {}) };
+  };
 
   /** Whether the SDK would serve this request as 2025-era traffic (its own classification). */
   const isLegacy = (c: HttpContext) =>

@@ -85,7 +85,7 @@ interface LoadedConfig {
   baseDir: string;
   options: Record<string, unknown>;
   /** `per-file-ignores` (replaces the inherited list when present). */
-  perFileIgnores?: PerFileIgnore[];
+  perFileIgnores?: PerFileIgnore[] | undefined;
   /** `extend-per-file-ignores` (adds to the inherited list). */
   extendPerFileIgnores: PerFileIgnore[];
   extend?: unknown;
