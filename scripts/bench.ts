@@ -285,8 +285,8 @@ async function startHttp(spec: ServerSpec, root: string): Promise<HttpServer | s
   const h = spec.http!(root, port);
   const child = new Deno.Command(h.cmd, {
     args: h.args,
-    cwd: h.cwd,
-    env: h.env,
+    ...(h.cwd !== undefined ? { cwd: h.cwd } : {}),
+    ...(h.env !== undefined ? { env: h.env } : {}),
     clearEnv: true,
     stdin: "null",
     stdout: "null",

@@ -34,7 +34,8 @@ export function pythonSource(lines = 500): string {
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  const at = (i: number) => sorted[i] ?? NaN;
+  return sorted.length % 2 ? at(mid) : (at(mid - 1) + at(mid)) / 2;
 }
 
 async function child(mode: string, iterations: number): Promise<void> {
@@ -63,12 +64,14 @@ async function child(mode: string, iterations: number): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  if (Deno.args[0] === "--child") return await child(Deno.args[1], Number(Deno.args[2]));
+  if (Deno.args[0] === "--child") return await child(Deno.args[1] ?? "cold", Number(Deno.args[2]));
   const processes = Number(Deno.args[0] ?? 7);
   const iterations = Number(Deno.args[1] ?? 50);
-  const results: Record<string, { first: number[]; steady: number[] }> = {};
-  for (const mode of ["cold", "after-warm-up"]) {
-    results[mode] = { first: [], steady: [] };
+  const results = {
+    cold: { first: [] as number[], steady: [] as number[] },
+    "after-warm-up": { first: [] as number[], steady: [] as number[] },
+  };
+  for (const mode of ["cold", "after-warm-up"] as const) {
     for (let i = 0; i < processes; i++) {
       const { success, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
         args: ["run", "--no-prompt", import.meta.filename!, "--child", mode, String(iterations)],

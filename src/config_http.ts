@@ -7,6 +7,10 @@
 // every start-up (measured), and the flags are parsed in every mode.
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
+import { HTTP_DEFAULTS, OptionValues, parseList } from "./options.ts";
+import { err, ok, type Result } from "./result.ts";
+
+export { HTTP_DEFAULTS };
 
 export type ResponseMode = "sse" | "json";
 
@@ -84,72 +88,8 @@ export const RATE_LIMITED_TOOLS = [
   "get_diff",
 ] as const;
 
-export const HTTP_DEFAULTS = {
-  maxBodyBytes: 1024 * 1024,
-  rateLimits: { client: 300, tool: 120, perTool: { run_linter: 20, fetch_github_file: 30 } },
-  maxConcurrentLinters: 4,
-  requestTimeoutMs: 60_000,
-  shutdownTimeoutMs: 10_000,
-  requiredScope: "tools:execute",
-} as const;
-
-/** parseArgs option definitions for the HTTP flags (merged into config.ts's). */
-export const HTTP_ARG_OPTIONS = {
-  stateful: { type: "boolean" },
-  "response-mode": { type: "string" },
-  "allowed-hosts": { type: "string" },
-  "allowed-origins": { type: "string" },
-  "max-body-bytes": { type: "string" },
-  "resource-url": { type: "string" },
-  issuer: { type: "string" },
-  "jwks-url": { type: "string" },
-  "required-scope": { type: "string" },
-  "api-keys-file": { type: "string" },
-  "rate-limits": { type: "string" },
-  "max-concurrent-linters": { type: "string" },
-  "request-timeout-ms": { type: "string" },
-  "shutdown-timeout-ms": { type: "string" },
-  "allow-unauthenticated-remote": { type: "boolean" },
-  "redis-url": { type: "string" },
-  "redis-password-file": { type: "string" },
-} as const;
-
-export const HTTP_USAGE = `HTTP options (with --transport http):
-  --stateful             keep sessions in memory (CODE_REVIEW_STATEFUL; default: stateless)
-  --response-mode M      sse or json (CODE_REVIEW_RESPONSE_MODE; default: sse)
-  --allowed-hosts a,b    Host values accepted (CODE_REVIEW_ALLOWED_HOSTS; default: loopback
-                         names, the bind address and the resource URL's host)
-  --allowed-origins a,b  Origin values accepted (CODE_REVIEW_ALLOWED_ORIGINS; default: the
-                         loopback origins on --port and the resource URL's origin)
-  --max-body-bytes N     largest request body (CODE_REVIEW_MAX_BODY_BYTES; default: 1048576)
-  --resource-url U       this server's public MCP URL (CODE_REVIEW_RESOURCE_URL)
-  --issuer U             OAuth issuer whose tokens are accepted (CODE_REVIEW_ISSUER)
-  --jwks-url U           the issuer's JWKS (CODE_REVIEW_JWKS_URL)
-  --required-scope S     scope every request needs (CODE_REVIEW_REQUIRED_SCOPE; default: tools:execute)
-  --api-keys-file F      static API keys, one "name:key" a line (CODE_REVIEW_API_KEYS_FILE)
-  --rate-limits spec     per minute, e.g. client=300,tool=120,run_linter=20,fetch_github_file=30
-                         (CODE_REVIEW_RATE_LIMITS)
-  --max-concurrent-linters N  linter runs at once, the rest queue (CODE_REVIEW_MAX_CONCURRENT_LINTERS; default: 4)
-  --request-timeout-ms N      bound on one tool call (CODE_REVIEW_REQUEST_TIMEOUT_MS; default: 60000)
-  --shutdown-timeout-ms N     time to finish calls after SIGTERM (CODE_REVIEW_SHUTDOWN_TIMEOUT_MS; default: 10000)
-  --allow-unauthenticated-remote  accept binding a non-loopback address with no auth (flag only)
-  --redis-url U          share rate limits and linter slots between replicas through Redis or
-                         Valkey, redis://host:port or rediss:// (CODE_REVIEW_REDIS_URL; default: memory)
-  --redis-password-file F  the Redis password (CODE_REVIEW_REDIS_PASSWORD_FILE)
-
-CODE_REVIEW_API_KEYS ("name:key,name:key") and CODE_REVIEW_METRICS_TOKEN come from the
-environment only. JWT mode needs --resource-url, --issuer and --jwks-url together.`;
-
-/** Reads one option: [value, where it came from], flag before environment. */
-export type Pick = (flag: string, envName: string) => [string | undefined, string];
-
-export type HttpParseOutcome = { ok: true; value: HttpConfig } | { ok: false; error: string };
-
-export interface HttpParseInput {
-  pick: Pick;
-  /** parseArgs values, for the boolean flags. */
-  values: Record<string, unknown>;
-  env: (name: string) => string | undefined;
+/** Where the HTTP server binds, from the core options: the defaults of hosts and origins follow it. */
+export interface HttpBind {
   transport: "stdio" | "http";
   host: string;
   port: number;
@@ -223,365 +163,288 @@ export function parseApiKeys(
 }
 
 /** Parses an http(s) URL for auth settings: https, or http on a loopback host. */
-function authUrl(
-  value: string,
-  what: string,
-): { ok: true; url: URL } | { ok: false; error: string } {
+function authUrl(value: string, what: string): Result<URL> {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    return { ok: false, error: `not a URL: ${JSON.stringify(value)}` };
+    return err(`not a URL: ${JSON.stringify(value)}`);
   }
-  if (url.username !== "" || url.password !== "") {
-    return { ok: false, error: "must not contain credentials" };
-  }
-  if (url.hash !== "") return { ok: false, error: "must not have a fragment" };
-  if (url.protocol === "https:") return { ok: true, url };
-  if (url.protocol === "http:" && isLoopbackHost(url.hostname)) return { ok: true, url };
-  return {
-    ok: false,
-    error: `${what} must use https (http only on a loopback host), got ${JSON.stringify(value)}`,
-  };
+  if (url.username !== "" || url.password !== "") return err("must not contain credentials");
+  if (url.hash !== "") return err("must not have a fragment");
+  if (url.protocol === "https:") return ok(url);
+  if (url.protocol === "http:" && isLoopbackHost(url.hostname)) return ok(url);
+  return err(
+    `${what} must use https (http only on a loopback host), got ${JSON.stringify(value)}`,
+  );
 }
 
-function parseRateLimits(
-  raw: string,
-): { ok: true; value: RateLimits } | { ok: false; error: string } {
+/** Parses "name=N" pairs: client, tool, or a rate-limited tool's name, 1 to 1000000 per minute. */
+function parseRateLimits(raw: string): Result<RateLimits> {
   let client: number = HTTP_DEFAULTS.rateLimits.client;
   let tool: number = HTTP_DEFAULTS.rateLimits.tool;
   const perTool: Record<string, number> = { ...HTTP_DEFAULTS.rateLimits.perTool };
-  for (const part of raw.split(",").map((s) => s.trim()).filter((s) => s !== "")) {
+  for (const part of parseList(raw)) {
     const m = part.match(/^([a-z_]+)=(\d{1,7})$/);
     if (!m) {
-      return {
-        ok: false,
-        error: `expected name=N pairs like client=300,run_linter=20, got ${JSON.stringify(part)}`,
-      };
+      return err(
+        `expected name=N pairs like client=300,run_linter=20, got ${JSON.stringify(part)}`,
+      );
     }
     const [, name, count] = m as unknown as [string, string, string];
     const n = Number(count);
     if (n < 1 || n > 1_000_000) {
-      return { ok: false, error: `${name}: expected 1 to 1000000 per minute, got ${count}` };
+      return err(`${name}: expected 1 to 1000000 per minute, got ${count}`);
     }
     if (name === "client") client = n;
     else if (name === "tool") tool = n;
     else if ((RATE_LIMITED_TOOLS as readonly string[]).includes(name)) perTool[name] = n;
-    else {return {
-        ok: false,
-        error: `unknown name ${JSON.stringify(name)} (known: client, tool, ${
+    else {
+      return err(
+        `unknown name ${JSON.stringify(name)} (known: client, tool, ${
           RATE_LIMITED_TOOLS.join(", ")
         })`,
-      };}
+      );
+    }
   }
-  return { ok: true, value: { client, tool, perTool } };
-}
-
-function intOption(
-  pick: Pick,
-  flag: string,
-  envName: string,
-  def: number,
-  min: number,
-  max: number,
-): { ok: true; value: number } | { ok: false; error: string } {
-  const [raw, src] = pick(flag, envName);
-  if (raw === undefined) return { ok: true, value: def };
-  const n = Number(raw);
-  if (!/^\d{1,10}$/.test(raw) || n < min || n > max) {
-    return {
-      ok: false,
-      error: `${src}: expected an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`,
-    };
-  }
-  return { ok: true, value: n };
-}
-
-export function boolOption(
-  values: Record<string, unknown>,
-  env: (n: string) => string | undefined,
-  flag: string,
-  envName: string,
-): { ok: true; value: boolean } | { ok: false; error: string } {
-  if (values[flag] === true) return { ok: true, value: true };
-  const raw = env(envName);
-  if (raw === undefined || raw === "") return { ok: true, value: false };
-  if (/^(1|true|yes|on)$/i.test(raw)) return { ok: true, value: true };
-  if (/^(0|false|no|off)$/i.test(raw)) return { ok: true, value: false };
-  return { ok: false, error: `${envName}: expected true or false, got ${JSON.stringify(raw)}` };
-}
-
-function list(raw: string): string[] {
-  return raw.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  return ok({ client, tool, perTool });
 }
 
 /**
- * Parses every HTTP option. Pure. Checks that need the whole picture live here too:
- * JWT settings come as a set, and a non-loopback bind needs auth or the explicit flag.
+ * Parses every HTTP option. Pure. Each option is read by its kind's parser (options.ts); the
+ * checks that need the whole picture live here: JWT settings come as a set, and a non-loopback
+ * bind needs auth or the explicit flag.
  *
- * @example parseHttpConfig({ ..., transport: "http", host: "0.0.0.0" }) with no auth
+ * @example parseHttpConfig(options, { transport: "http", host: "0.0.0.0", port: 8000 }) with no auth
  * // { ok: false, error: "--host: binding 0.0.0.0 with no authentication ..." }
  */
-export function parseHttpConfig(input: HttpParseInput): HttpParseOutcome {
-  const { pick, values, env, transport, host, port } = input;
-  const fail = (error: string): HttpParseOutcome => ({
-    ok: false,
-    error: error.replace(/\s+/g, " ").trim(),
-  });
+export function parseHttpConfig(o: OptionValues, bind: HttpBind): Result<HttpConfig> {
+  const r = readHttpConfig(o, bind);
+  return r.ok ? r : err(r.error.replace(/\s+/g, " ").trim());
+}
 
-  const stateful = boolOption(values, env, "stateful", "CODE_REVIEW_STATEFUL");
-  if (!stateful.ok) return fail(stateful.error);
-
-  const [modeRaw, modeSrc] = pick("response-mode", "CODE_REVIEW_RESPONSE_MODE");
-  const responseMode = (modeRaw ?? "sse") as ResponseMode;
-  if (responseMode !== "sse" && responseMode !== "json") {
-    return fail(`${modeSrc}: expected sse or json, got ${JSON.stringify(modeRaw)}`);
+function readHttpConfig(o: OptionValues, bind: HttpBind): Result<HttpConfig> {
+  const stateful = o.boolean("stateful");
+  if (!stateful.ok) return stateful;
+  const responseMode = o.choice<ResponseMode>("response-mode");
+  if (!responseMode.ok) return responseMode;
+  const resourceUrl = readResourceUrl(o);
+  if (!resourceUrl.ok) return resourceUrl;
+  const allowedHosts = readAllowedHosts(o, bind, resourceUrl.value);
+  if (!allowedHosts.ok) return allowedHosts;
+  const allowedOrigins = readAllowedOrigins(o, bind, resourceUrl.value);
+  if (!allowedOrigins.ok) return allowedOrigins;
+  const maxBodyBytes = o.integer("max-body-bytes");
+  if (!maxBodyBytes.ok) return maxBodyBytes;
+  const auth = readAuth(o, resourceUrl.value);
+  if (!auth.ok) return auth;
+  const metricsToken = o.string("CODE_REVIEW_METRICS_TOKEN").raw;
+  if (metricsToken !== undefined && metricsToken.length < MIN_API_KEY_LENGTH) {
+    return err(`CODE_REVIEW_METRICS_TOKEN: needs at least ${MIN_API_KEY_LENGTH} characters`);
   }
+  const rateLimits = readRateLimits(o);
+  if (!rateLimits.ok) return rateLimits;
+  const maxConcurrentLinters = o.integer("max-concurrent-linters");
+  if (!maxConcurrentLinters.ok) return maxConcurrentLinters;
+  const requestTimeoutMs = o.integer("request-timeout-ms");
+  if (!requestTimeoutMs.ok) return requestTimeoutMs;
+  const shutdownTimeoutMs = o.integer("shutdown-timeout-ms");
+  if (!shutdownTimeoutMs.ok) return shutdownTimeoutMs;
+  const allowUnauthenticatedRemote = o.boolean("allow-unauthenticated-remote");
+  if (!allowUnauthenticatedRemote.ok) return allowUnauthenticatedRemote;
+  const redis = readRedis(o);
+  if (!redis.ok) return redis;
 
-  const [resourceRaw, resourceSrc] = pick("resource-url", "CODE_REVIEW_RESOURCE_URL");
-  let resourceUrl: URL | undefined;
-  if (resourceRaw !== undefined) {
-    const r = authUrl(resourceRaw, "the resource URL");
-    if (!r.ok) return fail(`${resourceSrc}: ${r.error}`);
-    if (r.url.search !== "") return fail(`${resourceSrc}: must not have a query`);
-    resourceUrl = r.url;
-  }
-
-  const [hostsRaw, hostsSrc] = pick("allowed-hosts", "CODE_REVIEW_ALLOWED_HOSTS");
-  let allowedHosts: string[];
-  if (hostsRaw !== undefined) {
-    allowedHosts = list(hostsRaw).map((h) => h.toLowerCase());
-    if (allowedHosts.length === 0) {
-      return fail(`${hostsSrc}: expected a comma-separated list of host names`);
-    }
-    const bad = allowedHosts.find((h) => !HOST_ENTRY_RE.test(h));
-    if (bad !== undefined) {
-      return fail(`${hostsSrc}: not a host or host:port: ${JSON.stringify(bad)}`);
-    }
-  } else {
-    allowedHosts = [...LOOPBACK_NAMES];
-    const bind = bracketHost(host.toLowerCase());
-    if (!["0.0.0.0", "[::]"].includes(bind) && !allowedHosts.includes(bind)) {
-      allowedHosts.push(bind);
-    }
-    if (resourceUrl && !allowedHosts.includes(resourceUrl.hostname)) {
-      allowedHosts.push(resourceUrl.hostname);
-    }
-  }
-
-  const [originsRaw, originsSrc] = pick("allowed-origins", "CODE_REVIEW_ALLOWED_ORIGINS");
-  let allowedOrigins: string[];
-  if (originsRaw !== undefined) {
-    allowedOrigins = [];
-    for (const o of list(originsRaw)) {
-      let url: URL;
-      try {
-        url = new URL(o);
-      } catch {
-        return fail(
-          `${originsSrc}: not an origin like https://app.example.com: ${JSON.stringify(o)}`,
-        );
-      }
-      if (url.origin === "null" || (url.protocol !== "http:" && url.protocol !== "https:")) {
-        return fail(`${originsSrc}: not an http(s) origin: ${JSON.stringify(o)}`);
-      }
-      allowedOrigins.push(url.origin);
-    }
-  } else {
-    allowedOrigins = LOOPBACK_NAMES.map((h) => `http://${h}:${port}`);
-    if (resourceUrl && !allowedOrigins.includes(resourceUrl.origin)) {
-      allowedOrigins.push(resourceUrl.origin);
-    }
-  }
-
-  const body = intOption(
-    pick,
-    "max-body-bytes",
-    "CODE_REVIEW_MAX_BODY_BYTES",
-    HTTP_DEFAULTS.maxBodyBytes,
-    1024,
-    64 * 1024 * 1024,
-  );
-  if (!body.ok) return fail(body.error);
-
-  // Authentication: JWT settings as a set, or API keys, or nothing.
-  const [issuerRaw, issuerSrc] = pick("issuer", "CODE_REVIEW_ISSUER");
-  const [jwksRaw, jwksSrc] = pick("jwks-url", "CODE_REVIEW_JWKS_URL");
-  const [scopeRaw, scopeSrc] = pick("required-scope", "CODE_REVIEW_REQUIRED_SCOPE");
-  const [keysFileRaw, keysFileSrc] = pick("api-keys-file", "CODE_REVIEW_API_KEYS_FILE");
-  const keysEnv = env("CODE_REVIEW_API_KEYS");
-  const wantsJwt = issuerRaw !== undefined || jwksRaw !== undefined;
-  const wantsKeys = keysFileRaw !== undefined || (keysEnv !== undefined && keysEnv !== "");
-  let auth: AuthConfig = { mode: "none" };
-  if (wantsJwt && wantsKeys) {
-    return fail(
-      `${
-        issuerRaw !== undefined ? issuerSrc : jwksSrc
-      }: configure either JWT (--issuer, --jwks-url) or API keys, not both`,
-    );
-  }
-  const requiredScope = scopeRaw ?? HTTP_DEFAULTS.requiredScope;
-  if (!SCOPE_RE.test(requiredScope)) {
-    return fail(`${scopeSrc}: not a scope token: ${JSON.stringify(scopeRaw)}`);
-  }
-  if (wantsJwt) {
-    if (issuerRaw === undefined) {
-      return fail(`${issuerSrc}: JWT mode needs the issuer too (--issuer or CODE_REVIEW_ISSUER)`);
-    }
-    if (jwksRaw === undefined) {
-      return fail(
-        `${jwksSrc}: JWT mode needs the JWKS URL too (--jwks-url or CODE_REVIEW_JWKS_URL)`,
-      );
-    }
-    if (resourceUrl === undefined) {
-      return fail(`${resourceSrc}: JWT mode needs this server's resource URL (the token audience)`);
-    }
-    const jwks = authUrl(jwksRaw, "the JWKS URL");
-    if (!jwks.ok) return fail(`${jwksSrc}: ${jwks.error}`);
-    const iss = authUrl(issuerRaw, "the issuer");
-    if (!iss.ok) return fail(`${issuerSrc}: ${iss.error}`);
-    auth = { mode: "jwt", jwksUrl: jwks.url.href, issuer: issuerRaw, requiredScope };
-  } else if (wantsKeys) {
-    let keys: ApiKeyDigest[] = [];
-    if (keysEnv !== undefined && keysEnv !== "") {
-      const parsed = parseApiKeys(keysEnv, "CODE_REVIEW_API_KEYS");
-      if (!parsed.ok) return fail(parsed.error);
-      keys = parsed.keys;
-    }
-    if (keysFileRaw !== undefined && (keysFileRaw.includes(",") || keysFileRaw.includes("\0"))) {
-      return fail(
-        `${keysFileSrc}: a path with a comma or NUL byte cannot be named in --allow-read`,
-      );
-    }
-    if (keysFileRaw === undefined && keys.length === 0) {
-      return fail("CODE_REVIEW_API_KEYS: no keys in it");
-    }
-    auth = { mode: "api-key", keys, keysFile: keysFileRaw };
-  }
-
-  const tokenRaw = env("CODE_REVIEW_METRICS_TOKEN");
-  if (tokenRaw !== undefined && tokenRaw !== "" && tokenRaw.length < MIN_API_KEY_LENGTH) {
-    return fail(`CODE_REVIEW_METRICS_TOKEN: needs at least ${MIN_API_KEY_LENGTH} characters`);
-  }
-
-  const [limitsRaw, limitsSrc] = pick("rate-limits", "CODE_REVIEW_RATE_LIMITS");
-  const limits = limitsRaw === undefined
-    ? {
-      ok: true as const,
-      value: { ...HTTP_DEFAULTS.rateLimits, perTool: { ...HTTP_DEFAULTS.rateLimits.perTool } },
-    }
-    : parseRateLimits(limitsRaw);
-  if (!limits.ok) return fail(`${limitsSrc}: ${limits.error}`);
-
-  const linters = intOption(
-    pick,
-    "max-concurrent-linters",
-    "CODE_REVIEW_MAX_CONCURRENT_LINTERS",
-    HTTP_DEFAULTS.maxConcurrentLinters,
-    1,
-    64,
-  );
-  if (!linters.ok) return fail(linters.error);
-  const timeout = intOption(
-    pick,
-    "request-timeout-ms",
-    "CODE_REVIEW_REQUEST_TIMEOUT_MS",
-    HTTP_DEFAULTS.requestTimeoutMs,
-    100,
-    3_600_000,
-  );
-  if (!timeout.ok) return fail(timeout.error);
-  const shutdown = intOption(
-    pick,
-    "shutdown-timeout-ms",
-    "CODE_REVIEW_SHUTDOWN_TIMEOUT_MS",
-    HTTP_DEFAULTS.shutdownTimeoutMs,
-    0,
-    600_000,
-  );
-  if (!shutdown.ok) return fail(shutdown.error);
-
-  const redis = parseRedis(pick);
-  if (!redis.ok) return fail(redis.error);
-
-  const allowUnauthenticatedRemote = values["allow-unauthenticated-remote"] === true;
+  const { transport, host } = bind;
   if (
-    transport === "http" && auth.mode === "none" && !isLoopbackHost(host) &&
-    !allowUnauthenticatedRemote
+    transport === "http" && auth.value.mode === "none" && !isLoopbackHost(host) &&
+    !allowUnauthenticatedRemote.value
   ) {
-    return fail(
+    return err(
       `--host: binding ${host} with no authentication lets anyone who reaches it read the project; ` +
         "configure JWT (--resource-url, --issuer, --jwks-url) or API keys, or pass --allow-unauthenticated-remote",
     );
   }
 
-  return {
-    ok: true,
-    value: Object.freeze({
-      stateful: stateful.value,
-      responseMode,
-      allowedHosts,
-      allowedOrigins,
-      maxBodyBytes: body.value,
-      resourceUrl: resourceUrl?.href,
-      auth,
-      metricsTokenSha256: tokenRaw !== undefined && tokenRaw !== ""
-        ? sha256Hex(tokenRaw)
-        : undefined,
-      rateLimits: limits.value,
-      maxConcurrentLinters: linters.value,
-      requestTimeoutMs: timeout.value,
-      shutdownTimeoutMs: shutdown.value,
-      allowUnauthenticatedRemote,
-      redisUrl: redis.value.url,
-      redisPasswordFile: redis.value.passwordFile,
-    }),
-  };
+  return ok(Object.freeze({
+    stateful: stateful.value,
+    responseMode: responseMode.value,
+    allowedHosts: allowedHosts.value,
+    allowedOrigins: allowedOrigins.value,
+    maxBodyBytes: maxBodyBytes.value,
+    resourceUrl: resourceUrl.value?.href,
+    auth: auth.value,
+    metricsTokenSha256: metricsToken !== undefined ? sha256Hex(metricsToken) : undefined,
+    rateLimits: rateLimits.value,
+    maxConcurrentLinters: maxConcurrentLinters.value,
+    requestTimeoutMs: requestTimeoutMs.value,
+    shutdownTimeoutMs: shutdownTimeoutMs.value,
+    allowUnauthenticatedRemote: allowUnauthenticatedRemote.value,
+    redisUrl: redis.value.url,
+    redisPasswordFile: redis.value.passwordFile,
+  }));
+}
+
+/** This server's public URL: https (or http on loopback), no query. */
+function readResourceUrl(o: OptionValues): Result<URL | undefined> {
+  const { raw, source } = o.string("resource-url");
+  if (raw === undefined) return ok(undefined);
+  const r = authUrl(raw, "the resource URL");
+  if (!r.ok) return err(`${source}: ${r.error}`);
+  if (r.value.search !== "") return err(`${source}: must not have a query`);
+  return ok(r.value);
+}
+
+/** Host values accepted; by default the loopback names, the bind address and the resource's host. */
+function readAllowedHosts(
+  o: OptionValues,
+  bind: HttpBind,
+  resourceUrl: URL | undefined,
+): Result<string[]> {
+  const { value, source } = o.list("allowed-hosts");
+  if (value !== undefined) {
+    const hosts = value.map((h) => h.toLowerCase());
+    if (hosts.length === 0) return err(`${source}: expected a comma-separated list of host names`);
+    const bad = hosts.find((h) => !HOST_ENTRY_RE.test(h));
+    if (bad !== undefined) return err(`${source}: not a host or host:port: ${JSON.stringify(bad)}`);
+    return ok(hosts);
+  }
+  const hosts = [...LOOPBACK_NAMES];
+  const boundTo = bracketHost(bind.host.toLowerCase());
+  if (!["0.0.0.0", "[::]"].includes(boundTo) && !hosts.includes(boundTo)) hosts.push(boundTo);
+  if (resourceUrl && !hosts.includes(resourceUrl.hostname)) hosts.push(resourceUrl.hostname);
+  return ok(hosts);
+}
+
+/** Origin values accepted; by default the loopback origins on the port and the resource's origin. */
+function readAllowedOrigins(
+  o: OptionValues,
+  bind: HttpBind,
+  resourceUrl: URL | undefined,
+): Result<string[]> {
+  const { value, source } = o.list("allowed-origins");
+  if (value !== undefined) {
+    const origins: string[] = [];
+    for (const entry of value) {
+      let url: URL;
+      try {
+        url = new URL(entry);
+      } catch {
+        return err(
+          `${source}: not an origin like https://app.example.com: ${JSON.stringify(entry)}`,
+        );
+      }
+      if (url.origin === "null" || (url.protocol !== "http:" && url.protocol !== "https:")) {
+        return err(`${source}: not an http(s) origin: ${JSON.stringify(entry)}`);
+      }
+      origins.push(url.origin);
+    }
+    return ok(origins);
+  }
+  const origins = LOOPBACK_NAMES.map((h) => `http://${h}:${bind.port}`);
+  if (resourceUrl && !origins.includes(resourceUrl.origin)) origins.push(resourceUrl.origin);
+  return ok(origins);
+}
+
+/** Authentication: JWT settings as a set, or API keys, or nothing; never both. */
+function readAuth(o: OptionValues, resourceUrl: URL | undefined): Result<AuthConfig> {
+  const issuer = o.string("issuer");
+  const jwks = o.string("jwks-url");
+  const scope = o.string("required-scope");
+  const keysFile = o.string("api-keys-file");
+  const keysEnv = o.string("CODE_REVIEW_API_KEYS").raw;
+  const wantsJwt = issuer.raw !== undefined || jwks.raw !== undefined;
+  const wantsKeys = keysFile.raw !== undefined || keysEnv !== undefined;
+  if (wantsJwt && wantsKeys) {
+    return err(
+      `${
+        issuer.raw !== undefined ? issuer.source : jwks.source
+      }: configure either JWT (--issuer, --jwks-url) or API keys, not both`,
+    );
+  }
+  const requiredScope = scope.raw ?? HTTP_DEFAULTS.requiredScope;
+  if (!SCOPE_RE.test(requiredScope)) {
+    return err(`${scope.source}: not a scope token: ${JSON.stringify(requiredScope)}`);
+  }
+  if (wantsJwt) {
+    if (issuer.raw === undefined) {
+      return err(
+        `${issuer.source}: JWT mode needs the issuer too (--issuer or CODE_REVIEW_ISSUER)`,
+      );
+    }
+    if (jwks.raw === undefined) {
+      return err(
+        `${jwks.source}: JWT mode needs the JWKS URL too (--jwks-url or CODE_REVIEW_JWKS_URL)`,
+      );
+    }
+    if (resourceUrl === undefined) {
+      return err(
+        `${
+          o.raw("resource-url").source
+        }: JWT mode needs this server's resource URL (the token audience)`,
+      );
+    }
+    const jwksUrl = authUrl(jwks.raw, "the JWKS URL");
+    if (!jwksUrl.ok) return err(`${jwks.source}: ${jwksUrl.error}`);
+    const iss = authUrl(issuer.raw, "the issuer");
+    if (!iss.ok) return err(`${issuer.source}: ${iss.error}`);
+    return ok({ mode: "jwt", jwksUrl: jwksUrl.value.href, issuer: issuer.raw, requiredScope });
+  }
+  if (!wantsKeys) return ok({ mode: "none" });
+  let keys: ApiKeyDigest[] = [];
+  if (keysEnv !== undefined) {
+    const parsed = parseApiKeys(keysEnv, "CODE_REVIEW_API_KEYS");
+    if (!parsed.ok) return err(parsed.error);
+    keys = parsed.keys;
+  }
+  if (keysFile.raw !== undefined && (keysFile.raw.includes(",") || keysFile.raw.includes("\0"))) {
+    return err(
+      `${keysFile.source}: a path with a comma or NUL byte cannot be named in --allow-read`,
+    );
+  }
+  if (keysFile.raw === undefined && keys.length === 0) {
+    return err("CODE_REVIEW_API_KEYS: no keys in it");
+  }
+  return ok({ mode: "api-key", keys, keysFile: keysFile.raw });
+}
+
+function readRateLimits(o: OptionValues): Result<RateLimits> {
+  const { raw, source } = o.string("rate-limits");
+  if (raw === undefined) {
+    return ok({ ...HTTP_DEFAULTS.rateLimits, perTool: { ...HTTP_DEFAULTS.rateLimits.perTool } });
+  }
+  const r = parseRateLimits(raw);
+  return r.ok ? r : err(`${source}: ${r.error}`);
 }
 
 /**
  * --redis-url and --redis-password-file. The URL is redis: or rediss: with a host; its port
  * joins --allow-net (6379 unless given). A password file path joins --allow-read.
  */
-function parseRedis(
-  pick: Pick,
-): { ok: true; value: { url?: string; passwordFile?: string } } | { ok: false; error: string } {
-  const [urlRaw, urlSrc] = pick("redis-url", "CODE_REVIEW_REDIS_URL");
-  const [fileRaw, fileSrc] = pick("redis-password-file", "CODE_REVIEW_REDIS_PASSWORD_FILE");
+function readRedis(o: OptionValues): Result<{ url?: string; passwordFile?: string }> {
+  const { raw: urlRaw, source: urlSrc } = o.string("redis-url");
+  const { raw: fileRaw, source: fileSrc } = o.string("redis-password-file");
   if (fileRaw !== undefined && (fileRaw === "" || /[,\0]/.test(fileRaw))) {
-    return {
-      ok: false,
-      error: `${fileSrc}: a path with a comma or NUL byte cannot be named in --allow-read`,
-    };
+    return err(`${fileSrc}: a path with a comma or NUL byte cannot be named in --allow-read`);
   }
   if (urlRaw === undefined || urlRaw === "") {
-    if (fileRaw !== undefined) return { ok: false, error: `${fileSrc}: needs --redis-url too` };
-    return { ok: true, value: {} };
+    return fileRaw !== undefined ? err(`${fileSrc}: needs --redis-url too`) : ok({});
   }
   let u: URL;
   try {
     u = new URL(urlRaw);
   } catch {
-    return {
-      ok: false,
-      error: `${urlSrc}: not a URL; use redis://host:port or rediss://host:port`,
-    };
+    return err(`${urlSrc}: not a URL; use redis://host:port or rediss://host:port`);
   }
   if ((u.protocol !== "redis:" && u.protocol !== "rediss:") || u.hostname === "") {
-    return { ok: false, error: `${urlSrc}: use redis://host:port or rediss://host:port (TLS)` };
+    return err(`${urlSrc}: use redis://host:port or rediss://host:port (TLS)`);
   }
-  return {
-    ok: true,
-    value: { url: urlRaw, ...(fileRaw !== undefined ? { passwordFile: fileRaw } : {}) },
-  };
+  return ok({ url: urlRaw, ...(fileRaw !== undefined ? { passwordFile: fileRaw } : {}) });
 }
 
 /** The defaults for a loopback server on `port`: what no flags and no environment give. */
 export function defaultHttpConfig(port = 8000): HttpConfig {
-  const r = parseHttpConfig({
-    pick: (f) => [undefined, `--${f}`],
-    values: {},
-    env: () => undefined,
+  const r = parseHttpConfig(new OptionValues({}, () => undefined), {
     transport: "http",
     host: "127.0.0.1",
     port,

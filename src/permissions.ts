@@ -4,50 +4,16 @@
  * the worker's narrowed set. Anything that starts the server gets its flags from here,
  * so the layers cannot drift apart.
  */
+import { envVarsOf } from "./options.ts";
 
-/** Environment variables the server reads; `--allow-env` names exactly these. */
-export const ENV_VARS = [
-  "CODE_REVIEW_ROOT",
-  "CODE_REVIEW_TRANSPORT",
-  "CODE_REVIEW_HOST",
-  "CODE_REVIEW_PORT",
-  "CODE_REVIEW_LINTERS",
-  "CODE_REVIEW_LOG_LEVEL",
-  "CODE_REVIEW_GITHUB_RAW_BASE",
-  "CODE_REVIEW_LINTER_TIMEOUT_MS",
-  "CODE_REVIEW_FETCH_TIMEOUT_MS",
-  "CODE_REVIEW_RUFF_IDLE_MS",
-  "CODE_REVIEW_MAX_OUTPUT_BYTES",
-  "CODE_REVIEW_ALLOW_SECRET_FILES",
-  "CODE_REVIEW_ALLOW_HARD_LINKS",
-  "GITHUB_TOKEN",
-  "PATH",
-] as const;
+/** Environment variables the server reads; `--allow-env` names exactly these (from the option table). */
+export const ENV_VARS: readonly string[] = Object.freeze(envVarsOf("core"));
 
 /**
  * Variables only the HTTP transport reads; the HTTP flags add them to `--allow-env`,
  * so a stdio process cannot read API keys it has no use for.
  */
-export const HTTP_ENV_VARS = [
-  "CODE_REVIEW_STATEFUL",
-  "CODE_REVIEW_RESPONSE_MODE",
-  "CODE_REVIEW_ALLOWED_HOSTS",
-  "CODE_REVIEW_ALLOWED_ORIGINS",
-  "CODE_REVIEW_MAX_BODY_BYTES",
-  "CODE_REVIEW_RESOURCE_URL",
-  "CODE_REVIEW_ISSUER",
-  "CODE_REVIEW_JWKS_URL",
-  "CODE_REVIEW_REQUIRED_SCOPE",
-  "CODE_REVIEW_API_KEYS",
-  "CODE_REVIEW_API_KEYS_FILE",
-  "CODE_REVIEW_METRICS_TOKEN",
-  "CODE_REVIEW_RATE_LIMITS",
-  "CODE_REVIEW_MAX_CONCURRENT_LINTERS",
-  "CODE_REVIEW_REQUEST_TIMEOUT_MS",
-  "CODE_REVIEW_SHUTDOWN_TIMEOUT_MS",
-  "CODE_REVIEW_REDIS_URL",
-  "CODE_REVIEW_REDIS_PASSWORD_FILE",
-] as const;
+export const HTTP_ENV_VARS: readonly string[] = Object.freeze(envVarsOf("http"));
 
 /** Binaries a subprocess linter may start; `--allow-run` names exactly these. */
 export const LINTER_BINARIES = ["flake8", "pylint", "shellcheck", "ruff", "deno"] as const;

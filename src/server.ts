@@ -4,8 +4,8 @@
  * duration, and a catch-all that turns an unexpected failure into
  * "Internal error (request <id>)" while the stack goes to the log only.
  */
-import { McpServer } from "./sdk.ts";
-import type { CallToolResult, ServerContext } from "./sdk.ts";
+import { LOG_LEVEL_META_KEY, McpServer } from "./sdk.ts";
+import type { CallToolResult, LoggingLevel, ServerContext } from "./sdk.ts";
 import type { Config } from "./config.ts";
 import type { SandboxClient } from "./sandbox/client.ts";
 import type { GitHubRawClient } from "./github/raw_client.ts";
@@ -125,6 +125,44 @@ function promptsFor(config: Config, sandbox: SandboxClient): Prompts {
   return prompts;
 }
 
+/** MCP log levels, least severe first (RFC 5424 order, as the protocol defines them). */
+const CLIENT_LOG_LEVELS: readonly LoggingLevel[] = [
+  "debug",
+  "info",
+  "notice",
+  "warning",
+  "error",
+  "critical",
+  "alert",
+  "emergency",
+];
+
+/**
+ * Whether a client asked for log messages at `level`: a 2026 client through its request's
+ * `_meta`, a 2025 client through logging/setLevel. One that asked nothing gets none (the SDK
+ * alone would send a 2025 client every level until it sets one).
+ */
+export function clientWantsLog(
+  level: LoggingLevel,
+  requestLevel: LoggingLevel | undefined,
+  sessionLevel: LoggingLevel | undefined,
+): boolean {
+  const threshold = requestLevel ?? sessionLevel;
+  return threshold !== undefined &&
+    CLIENT_LOG_LEVELS.indexOf(level) >= CLIENT_LOG_LEVELS.indexOf(threshold);
+}
+
+/**
+ * The log level a 2026 request's `_meta` envelope carries, if a valid one. Read with Reflect.get:
+ * the SDK's declarations type the envelope as `{}`, without its reserved keys.
+ */
+function envelopeLogLevel(envelope: object | undefined): LoggingLevel | undefined {
+  const level: unknown = envelope === undefined
+    ? undefined
+    : Reflect.get(envelope, LOG_LEVEL_META_KEY);
+  return CLIENT_LOG_LEVELS.find((l) => l === level);
+}
+
 export function createServer(deps: ServerDeps): McpServer {
   const server = new McpServer(
     { name: SERVER_NAME, version: VERSION, title: "Code review" },
@@ -147,6 +185,13 @@ export function createServer(deps: ServerDeps): McpServer {
     },
   );
   const logger = log("tool");
+  // The level a 2025 client set with logging/setLevel on this server (one per stdio process, per
+  // HTTP session, or per stateless request); replaces the SDK's handler so the level is known here.
+  let sessionLogLevel: LoggingLevel | undefined;
+  server.server.setRequestHandler("logging/setLevel", (request) => {
+    sessionLogLevel = request.params.level;
+    return {};
+  });
 
   for (const tool of TOOLS) {
     const registered = server.registerTool(
@@ -230,8 +275,10 @@ export function createServer(deps: ServerDeps): McpServer {
           ...(subject !== undefined ? { subject } : {}),
         });
         // The client's log (deprecated, still served): sent only at or above the level it asked for.
-        if (!signal.aborted) {
-          await sdk.mcpReq.log(outcome === "error" ? "error" : "debug", {
+        const level = outcome === "error" ? "error" : "debug";
+        const requestLevel = envelopeLogLevel(sdk.mcpReq.envelope);
+        if (!signal.aborted && clientWantsLog(level, requestLevel, sessionLogLevel)) {
+          await sdk.mcpReq.log(level, {
             tool: tool.name,
             outcome,
             durationMs,
@@ -244,7 +291,8 @@ export function createServer(deps: ServerDeps): McpServer {
     );
     if (tool.outputSchema) {
       const schema = objectSchema(tool.outputSchema);
-      if (outputSchemaJson.has(schema)) registered.outputSchemaJson = outputSchemaJson.get(schema);
+      const json = outputSchemaJson.get(schema);
+      if (json !== undefined) registered.outputSchemaJson = json;
       else outputSchemaJson.set(schema, registered.outputSchemaJson);
     }
   }

@@ -154,8 +154,8 @@ async function startHttp(
   const h = s.http(root, freePort());
   const child = new Deno.Command(h.cmd, {
     args: h.args,
-    cwd: h.cwd,
-    env: h.env,
+    ...(h.cwd !== undefined ? { cwd: h.cwd } : {}),
+    ...(h.env !== undefined ? { env: h.env } : {}),
     clearEnv: true,
     stdin: "null",
     stdout: "null",

@@ -264,7 +264,7 @@ export async function measureProject(
   );
 
   const row = (id: string) => rows.find((r) => r.id === id)!;
-  const lintRatio = row("project.lint").ratios.flake8;
+  const lintRatio = row("project.lint").ratios.flake8 ?? null;
   const searchRatios = ["project.search", "tree.search"].map((id) => row(id).ratios.rg);
   const targets: ProjectTarget[] = [
     {

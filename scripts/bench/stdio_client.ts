@@ -39,8 +39,8 @@ export class StdioRpc {
   constructor(spec: Spawn) {
     this.child = new Deno.Command(spec.cmd, {
       args: spec.args,
-      cwd: spec.cwd,
-      env: spec.env,
+      ...(spec.cwd !== undefined ? { cwd: spec.cwd } : {}),
+      ...(spec.env !== undefined ? { env: spec.env } : {}),
       clearEnv: spec.env !== undefined,
       stdin: "piped",
       stdout: "piped",

@@ -7,6 +7,7 @@ import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import type { EnvReader } from "../config.ts";
+import { err, ok, type Result } from "../result.ts";
 import {
   clientConfigLocation,
   clientEntry,
@@ -46,32 +47,30 @@ export function currentRunner(noNpx = false): Runner {
 export async function absoluteRoot(
   rootArg: string,
   cwd: string,
-): Promise<{ ok: true; root: string } | { ok: false; error: string }> {
+): Promise<Result<string>> {
   const abs = path.resolve(cwd, rootArg);
   try {
     const real = await Deno.realPath(abs);
     if (!(await Deno.stat(real)).isDirectory) {
-      return { ok: false, error: `--root: ${JSON.stringify(rootArg)} is not a directory` };
+      return err(`--root: ${JSON.stringify(rootArg)} is not a directory`);
     }
-    return { ok: true, root: real };
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) {
-      return { ok: false, error: `--root: ${JSON.stringify(rootArg)} does not exist` };
+    return ok(real);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) {
+      return err(`--root: ${JSON.stringify(rootArg)} does not exist`);
     }
-    if (err instanceof Deno.errors.NotCapable || err instanceof Deno.errors.PermissionDenied) {
-      return {
-        ok: false,
-        error: `--root: cannot check ${
+    if (e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied) {
+      return err(
+        `--root: cannot check ${
           JSON.stringify(abs)
         }: Deno may not read it (run \`deno task start config ...\`, or name it in --allow-read)`,
-      };
+      );
     }
-    return {
-      ok: false,
-      error: `--root: cannot resolve ${JSON.stringify(rootArg)}: ${
-        (err as Error).message.replace(/\s+/g, " ")
+    return err(
+      `--root: cannot resolve ${JSON.stringify(rootArg)}: ${
+        (e as Error).message.replace(/\s+/g, " ")
       }`,
-    };
+    );
   }
 }
 
@@ -130,14 +129,14 @@ export async function configCommand(
     console.error(`code-review-mcp config: ${root.error}`);
     return 2;
   }
-  if (root.root.includes(",")) {
+  if (root.value.includes(",")) {
     console.error(
       "code-review-mcp config: --root: a root containing a comma cannot be named in --allow-read",
     );
     return 2;
   }
   const c = client as ClientName;
-  const launch = launchFor(currentRunner(parsed.values["no-npx"] === true), root.root, os);
+  const launch = launchFor(currentRunner(parsed.values["no-npx"] === true), root.value, os);
   console.log(clientEntry(c, name, launch, os));
   const where = clientConfigLocation(c, os);
   const spelled = expandLocation(where, os, (k) => env(k) || undefined);

@@ -58,10 +58,15 @@ function state(desc: Deno.PermissionDescriptor): Deno.PermissionState | "error" 
   }
 }
 
-/** What Deno granted, queried rather than assumed. Only a missing read of the root is fatal. */
+/**
+ * What Deno granted, queried rather than assumed. Only a missing read of the root is fatal.
+ * `standalone` says whether this is a compiled binary; an unscoped read under `deno run` (as
+ * `deno task start` grants) is named as such, not as a binary.
+ */
 export function permissionChecks(
   config: Pick<Config, "githubNet">,
   root: string | undefined,
+  standalone: boolean = Deno.build.standalone === true,
 ): Check[] {
   const checks: Check[] = [];
   const everything = state({ name: "read" }) === "granted";
@@ -71,7 +76,9 @@ export function permissionChecks(
       status: r === "granted" ? "ok" : "fail",
       label: "permission read",
       detail: everything
-        ? "every path (compiled binary); the sandbox worker is narrowed to the root"
+        ? `every path (${
+          standalone ? "compiled binary" : "deno run with an unscoped --allow-read"
+        }); the sandbox worker is narrowed to the root`
         : `${r} for the root`,
     });
   }

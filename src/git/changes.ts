@@ -11,7 +11,7 @@ import * as path from "node:path";
 import { checkBudget, GitLimitError } from "./fs_view.ts";
 import { componentRefusal, hardLinkRefusal } from "../policy/paths.ts";
 import type { RepoCtx } from "./log.ts";
-import { readSmallText, rulesFor } from "../sandbox/walk.ts";
+import { readSmallText, rulesFor } from "./ignore_files.ts";
 import type { IgnoreRules } from "../policy/walk.ts";
 
 export const MODE_FILE = 0o100644;
@@ -420,7 +420,7 @@ function kindOfMode(mode: number): "file" | "link" | "gitlink" {
 export async function changesSince(
   r: RepoCtx,
   baseTree: string | null,
-  opts: { filters?: readonly string[]; includeUntracked: boolean; limits: Limits },
+  opts: { filters?: readonly string[] | undefined; includeUntracked: boolean; limits: Limits },
 ): Promise<ChangeSet> {
   const warnings: string[] = [];
   const oldSide = baseTree

@@ -190,8 +190,8 @@ async function fileRecord(r: RepoCtx, c: Change, o: ReviewOptions): Promise<File
   }
   if (rec.kind !== "symlink" && (isBinary(oldBytes) || isBinary(newBytes))) {
     rec.kind = "binary";
-    rec.notes = notes.length > 0 ? notes : undefined;
-    if (!rec.notes) delete rec.notes;
+    if (notes.length > 0) rec.notes = notes;
+    else delete rec.notes;
     return rec;
   }
   const oldT = decodeText(oldBytes);

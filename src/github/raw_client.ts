@@ -8,6 +8,7 @@ import { LRUCache } from "lru-cache";
 import { buildRawUrl, checkRedirect, type RawFileParts } from "../policy/urls.ts";
 import { isFetchTimeout } from "../sandbox/fetch_raw.ts";
 import type { FetchRawRequest, FetchRawResult } from "../sandbox/protocol.ts";
+import type { RawCacheStats } from "../observability/metrics.ts";
 
 export type FetchRawFn = (req: FetchRawRequest, signal?: AbortSignal) => Promise<FetchRawResult>;
 
@@ -62,13 +63,7 @@ export type RawFetchResult =
   }
   | { ok: false; kind: RawFetchErrorKind; message: string };
 
-export interface RawCacheStats {
-  hits: number;
-  misses: number;
-  revalidations: number;
-  entries: number;
-  bytes: number;
-}
+export type { RawCacheStats };
 
 interface CacheEntry {
   text: string;

@@ -13,7 +13,7 @@ import {
   reset,
 } from "@logtape/logtape";
 import { JWT_PATTERN, redactByField, redactByPattern } from "@logtape/redaction";
-import type { LogLevel } from "../config.ts";
+import type { LogLevel } from "../options.ts";
 
 /** Field names whose values never reach a log line. */
 export const REDACTED_FIELDS: RegExp[] = [

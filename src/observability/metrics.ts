@@ -5,7 +5,6 @@
  * instance, never the global one, so tests and replicas in one process stay apart.
  */
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
-import type { RawCacheStats } from "../github/raw_client.ts";
 import { AUTH_FAILURE_REASONS } from "../auth/types.ts";
 import { ALL_LINTERS } from "../linters/registry.ts";
 import { RATE_LIMITED_TOOLS } from "../config_http.ts";
@@ -48,6 +47,15 @@ export function statusLabel(status: unknown): string {
   return typeof status === "number" && Number.isInteger(status) && status >= 100 && status <= 599
     ? String(status)
     : OTHER;
+}
+
+/** The GitHub raw cache's counters (src/github/raw_client.ts reports them; defined here, below it). */
+export interface RawCacheStats {
+  hits: number;
+  misses: number;
+  revalidations: number;
+  entries: number;
+  bytes: number;
 }
 
 /** Live numbers read at scrape time. */

@@ -4,12 +4,12 @@
  * on; a single record larger than the budget is cut by `cutText` at a line or character boundary.
  */
 
-/** Default byte budget per answer: about 20,000 tokens, under Claude Code's 25,000-token cap. */
-export const DEFAULT_MAX_OUTPUT_BYTES = 80_000;
-/** Smallest budget an operator may set (room for a header, one record and a continuation note). */
-export const MIN_MAX_OUTPUT_BYTES = 4_096;
-/** Largest budget an operator may set. */
-export const MAX_MAX_OUTPUT_BYTES = 10_000_000;
+/** The budget's default and range: written once, in the option table (--max-output-bytes). */
+export {
+  DEFAULT_MAX_OUTPUT_BYTES,
+  MAX_MAX_OUTPUT_BYTES,
+  MIN_MAX_OUTPUT_BYTES,
+} from "../options.ts";
 
 /**
  * UTF-8 length of a string without encoding it.

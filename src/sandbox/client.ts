@@ -196,7 +196,11 @@ export class SandboxClient {
   call<O extends Op, T>(
     op: O,
     args: ArgsOf<O>,
-    options: { signal?: AbortSignal; timeoutMs?: number; onProgress?: Pending["onProgress"] } = {},
+    options: {
+      signal?: AbortSignal | undefined;
+      timeoutMs?: number;
+      onProgress?: Pending["onProgress"];
+    } = {},
   ): Promise<T> {
     const worker = this.#ensure();
     const id = this.#nextId++;

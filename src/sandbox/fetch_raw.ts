@@ -4,6 +4,7 @@
  * redirect, and never holds more than maxBytes plus one chunk of body in memory.
  */
 import type { FetchRawRequest, FetchRawResult } from "./protocol.ts";
+import { concatBytes } from "../bytes.ts";
 
 /**
  * Start of every timeout message. Errors crossing postMessage keep their message
@@ -114,13 +115,7 @@ async function readCapped(
   } finally {
     reader.releaseLock();
   }
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
+  return concatBytes(chunks, total);
 }
 
 /** Strict UTF-8, or null for anything that is not text (invalid sequences or a NUL byte). */

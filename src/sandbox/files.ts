@@ -19,6 +19,7 @@ import { secretFileReason, secretFileRule } from "../policy/secrets.ts";
 import { looksBinary } from "../policy/content.ts";
 import { LIMITS } from "../limits.ts";
 import { keyBlockOpenAfter } from "../output/key_blocks.ts";
+import { concatBytes } from "../bytes.ts";
 
 /**
  * The refusal for a credential file (policy/secrets.ts), judged on the path as asked and on
@@ -309,16 +310,6 @@ export function trimIncompleteUtf8(bytes: Uint8Array): Uint8Array {
   return bytes.length - i < need ? bytes.subarray(0, i) : bytes;
 }
 
-function concat(parts: Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 /**
  * Streams the file in chunks, keeping the bytes of lines start..end up to maxOutputBytes and
  * counting newlines as bytes (nothing outside the range is decoded). A first line longer than
@@ -332,117 +323,195 @@ async function readRange(
   req: ReadFileRequest,
 ): Promise<Outcome<ReadFileResult>> {
   const start = req.startLine ?? 1;
-  const end = req.endLine ?? Number.MAX_SAFE_INTEGER;
-  const cap = Math.max(1, req.maxOutputBytes);
-  const buf = new Uint8Array(CHUNK);
-  const kept: Uint8Array[] = [];
-  let keptBytes = 0;
-  let pending: Uint8Array[] = []; // the current line, while it is inside the range
-  let pendingBytes = 0;
-  let line = 1; // the line the next byte belongs to
-  let first = true;
-  let collecting = true;
-  let truncated = false;
-  let lineCut = false;
-  let lastReturned = 0;
-  let scanned = 0;
-  let lastByte = -1;
-  let reachedEof = false;
-  // Lines skipped before the range are watched for private key markers, so that a range that
-  // starts inside a key is redacted whole (a marker line is short: only a line's first 4 KiB counts).
-  let keyOpen = false;
-  let skipped = "";
-  outer: while (true) {
-    const n = await file.read(buf);
-    if (n === null) {
-      reachedEof = true;
-      break;
-    }
-    const bytes = buf.subarray(0, n);
-    if (first && looksBinary(bytes)) return { ok: false, reason: "is a binary file" };
-    first = false;
-    scanned += n;
-    lastByte = bytes[n - 1]!;
-    let pos = 0;
-    while (pos < n) {
-      const nl = bytes.indexOf(0x0a, pos);
-      const segEnd = nl === -1 ? n : nl + 1;
-      if (line < start && skipped.length < 4096) {
-        const dash = bytes.indexOf(0x2d, pos);
-        if (skipped !== "" || (dash !== -1 && dash < segEnd)) {
-          skipped += LATIN1.decode(bytes.subarray(pos, Math.min(segEnd, pos + 4096)));
-        }
-      }
-      if (line < start && nl !== -1 && skipped !== "") {
-        keyOpen = keyBlockOpenAfter(skipped, keyOpen);
-        skipped = "";
-      }
-      if (collecting && line >= start && line <= end) {
-        const seg = bytes.subarray(pos, segEnd);
-        const room = cap - keptBytes - pendingBytes;
-        if (seg.length <= room) {
-          pending.push(seg.slice());
-          pendingBytes += seg.length;
-          if (nl !== -1) {
-            kept.push(...pending);
-            keptBytes += pendingBytes;
-            pending = [];
-            pendingBytes = 0;
-            lastReturned = line;
-          }
-        } else {
-          if (keptBytes === 0) {
-            // A single line longer than the cap: keep its beginning, cut to the cap.
-            pending.push(seg.slice(0, room));
-            kept.push(...pending);
-            keptBytes += pendingBytes + room;
-            lastReturned = line;
-            lineCut = true;
-          }
-          pending = [];
-          pendingBytes = 0;
-          collecting = false;
-          truncated = true;
-        }
-      }
-      if (nl === -1) break;
-      line++;
-      pos = nl + 1;
-      if (line > end) collecting = false;
-    }
-    if (!collecting && req.countAllLines !== true) break outer;
-    if (scanned >= LIMITS.maxLineRangeScanBytes) break outer;
+  const scanner = new LineScanner(file);
+  const range = new RangeCollector(
+    start,
+    req.endLine ?? Number.MAX_SAFE_INTEGER,
+    Math.max(1, req.maxOutputBytes),
+  );
+  const keys = new KeyBlockWatcher();
+  for await (const segment of scanner.segments()) {
+    if (segment.line < start) keys.watch(segment);
+    range.add(segment);
+    if (!range.collecting && req.countAllLines !== true) break;
   }
-  if (reachedEof && collecting && pendingBytes > 0) {
-    kept.push(...pending);
-    keptBytes += pendingBytes;
-    lastReturned = line;
-  }
-  let bytes = concat(kept, keptBytes);
-  if (lineCut) bytes = trimIncompleteUtf8(bytes);
+  if (scanner.binary) return { ok: false, reason: "is a binary file" };
+  if (scanner.reachedEof) range.keepUnterminatedLastLine();
+  let bytes = range.bytes();
+  if (range.lineCut) bytes = trimIncompleteUtf8(bytes);
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
     return { ok: false, reason: "is not valid UTF-8 text (binary file?)" };
   }
-  const totalLines = reachedEof
-    ? (scanned === 0 ? 0 : lastByte === 0x0a ? line - 1 : line)
-    : undefined;
+  const totalLines = scanner.totalLines();
+  const empty = range.keptBytes === 0;
   return {
     ok: true,
     value: {
       rel,
       text,
-      startLine: keptBytes === 0 ? 0 : start,
-      endLine: keptBytes === 0 ? 0 : lastReturned,
+      startLine: empty ? 0 : start,
+      endLine: empty ? 0 : range.lastReturned,
       ...(totalLines !== undefined ? { totalLines } : {}),
       size,
-      truncated,
-      ...(lineCut ? { lineCut } : {}),
-      ...(keyOpen && start > 1 ? { startsInKeyBlock: true } : {}),
+      truncated: range.truncated,
+      ...(range.lineCut ? { lineCut: true } : {}),
+      ...(keys.open && start > 1 ? { startsInKeyBlock: true } : {}),
     },
   };
+}
+
+/** A piece of one line: all of it, or (complete false) what a chunk holds of it. */
+interface LineSegment {
+  /** The 1-based line it belongs to. */
+  line: number;
+  /** A view into the scanner's buffer: valid until the next segment. */
+  bytes: Uint8Array;
+  /** The segment ends with the line's newline. */
+  complete: boolean;
+}
+
+/**
+ * Reads a file in chunks and cuts them at newlines, numbering lines; nothing is decoded. Stops
+ * at the end of the file, on a binary first chunk, or after LIMITS.maxLineRangeScanBytes.
+ */
+class LineScanner {
+  binary = false;
+  reachedEof = false;
+  #scanned = 0;
+  #lastByte = -1;
+  /** The line the next byte belongs to. */
+  #line = 1;
+  readonly #file: Deno.FsFile;
+
+  constructor(file: Deno.FsFile) {
+    this.#file = file;
+  }
+
+  async *segments(): AsyncGenerator<LineSegment> {
+    const buf = new Uint8Array(CHUNK);
+    for (let first = true;; first = false) {
+      const n = await this.#file.read(buf);
+      if (n === null) {
+        this.reachedEof = true;
+        return;
+      }
+      const bytes = buf.subarray(0, n);
+      if (first && looksBinary(bytes)) {
+        this.binary = true;
+        return;
+      }
+      this.#scanned += n;
+      this.#lastByte = bytes[n - 1] ?? -1;
+      for (let pos = 0; pos < n;) {
+        const nl = bytes.indexOf(0x0a, pos);
+        const complete = nl !== -1;
+        const segEnd = complete ? nl + 1 : n;
+        yield { line: this.#line, bytes: bytes.subarray(pos, segEnd), complete };
+        if (!complete) break;
+        this.#line++;
+        pos = segEnd;
+      }
+      if (this.#scanned >= LIMITS.maxLineRangeScanBytes) return;
+    }
+  }
+
+  /** The file's line count, known once the scan reached its end. */
+  totalLines(): number | undefined {
+    if (!this.reachedEof) return undefined;
+    if (this.#scanned === 0) return 0;
+    return this.#lastByte === 0x0a ? this.#line - 1 : this.#line;
+  }
+}
+
+/**
+ * Keeps the bytes of lines start..end, whole lines only, up to `cap` bytes; a first line longer
+ * than the cap is kept cut to it (lineCut). Stops collecting past `end` or at the cap.
+ */
+class RangeCollector {
+  collecting = true;
+  truncated = false;
+  lineCut = false;
+  lastReturned = 0;
+  keptBytes = 0;
+  readonly #kept: Uint8Array[] = [];
+  /** The current line's segments, while it is inside the range and not yet complete. */
+  #pending: Uint8Array[] = [];
+  #pendingBytes = 0;
+  #pendingLine = 0;
+  readonly #start: number;
+  readonly #end: number;
+  readonly #cap: number;
+
+  constructor(start: number, end: number, cap: number) {
+    this.#start = start;
+    this.#end = end;
+    this.#cap = cap;
+  }
+
+  add(s: LineSegment): void {
+    if (!this.collecting) return;
+    if (s.line >= this.#start && s.line <= this.#end) this.#keep(s);
+    if (s.complete && s.line >= this.#end) this.collecting = false;
+  }
+
+  #keep(s: LineSegment): void {
+    const room = this.#cap - this.keptBytes - this.#pendingBytes;
+    if (s.bytes.length <= room) {
+      this.#pending.push(s.bytes.slice());
+      this.#pendingBytes += s.bytes.length;
+      this.#pendingLine = s.line;
+      if (s.complete) this.keepUnterminatedLastLine();
+      return;
+    }
+    if (this.keptBytes === 0) {
+      // A single line longer than the cap: keep its beginning, cut to the cap.
+      this.#pending.push(s.bytes.slice(0, room));
+      this.#pendingBytes += room;
+      this.#pendingLine = s.line;
+      this.keepUnterminatedLastLine();
+      this.lineCut = true;
+    }
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    this.collecting = false;
+    this.truncated = true;
+  }
+
+  /** Keeps the pending line (at the end of the file: a last line without a newline). */
+  keepUnterminatedLastLine(): void {
+    if (!this.collecting || this.#pendingBytes === 0) return;
+    this.#kept.push(...this.#pending);
+    this.keptBytes += this.#pendingBytes;
+    this.lastReturned = this.#pendingLine;
+    this.#pending = [];
+    this.#pendingBytes = 0;
+  }
+
+  bytes(): Uint8Array {
+    return concatBytes(this.#kept, this.keptBytes);
+  }
+}
+
+/**
+ * Watches the lines before a range for private key markers, so that a range that starts inside
+ * a key is redacted whole (a marker line is short: only a line's first 4 KiB counts).
+ */
+class KeyBlockWatcher {
+  open = false;
+  #line = "";
+
+  watch(s: LineSegment): void {
+    if (this.#line.length < 4096 && (this.#line !== "" || s.bytes.includes(0x2d))) {
+      this.#line += LATIN1.decode(s.bytes.subarray(0, Math.min(s.bytes.length, 4096)));
+    }
+    if (s.complete && this.#line !== "") {
+      this.open = keyBlockOpenAfter(this.#line, this.open);
+      this.#line = "";
+    }
+  }
 }
 
 export interface CompletionRequest {

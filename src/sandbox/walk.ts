@@ -24,6 +24,7 @@ import {
 } from "../policy/walk.ts";
 import { secretFileReason, secretFileRule } from "../policy/secrets.ts";
 import type { Outcome } from "./files.ts";
+import { readSmallText, rulesFor } from "../git/ignore_files.ts";
 
 export interface WalkFile {
   /** Real absolute path: the one to open. */
@@ -67,32 +68,6 @@ export interface WalkResult {
 }
 
 const MAX_EXAMPLES = 3;
-
-/** Reads a small text file (.gitignore, exclude); "" when absent or unreadable. */
-export function readSmallText(abs: string): string {
-  try {
-    const info = Deno.lstatSync(abs);
-    if (!info.isFile || info.size > 256 * 1024) return "";
-    return Deno.readTextFileSync(abs);
-  } catch {
-    return "";
-  }
-}
-
-/** The ignore rules in force in folder `rel` ("" for the root): exclude, then each .gitignore on the way down. */
-export function rulesFor(root: string, rel: string): IgnoreRules {
-  let rules = IgnoreRules.empty();
-  const exclude = readSmallText(path.join(root, ".git", "info", "exclude"));
-  if (exclude !== "") rules = rules.with("", exclude);
-  const parts = rel === "" || rel === "." ? [] : rel.split("/");
-  let base = "";
-  for (let i = 0; i <= parts.length; i++) {
-    const text = readSmallText(path.join(root, base, ".gitignore"));
-    if (text !== "") rules = rules.with(base, text);
-    if (i < parts.length) base += parts[i] + "/";
-  }
-  return rules;
-}
 
 /** The fixed folder a glob starts from: "src/**\/*.py" -> "src"; "*.py" -> "". */
 function globBase(glob: string): string {

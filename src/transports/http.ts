@@ -17,13 +17,12 @@ import type { Authenticator } from "../auth/types.ts";
 import { createHttpApp, type HttpApp, MCP_PATH } from "./http_app.ts";
 import type { HttpListener } from "./http_listener.ts";
 import { connectSharedState, MEMORY_STATE, type SharedState } from "../state/shared.ts";
+import { err, ok, type Result } from "../result.ts";
 
 export interface HttpDeps {
   sandbox: SandboxClient;
   github: GitHubRawClient;
 }
-
-type Outcome<T> = { ok: true; value: T } | { ok: false; error: string };
 
 /** The HTTP variables must be readable, or settings would silently fall back to defaults. */
 function checkPermissions(config: Config): string | undefined {
@@ -58,24 +57,23 @@ function checkPermissions(config: Config): string | undefined {
   return undefined;
 }
 
-async function authenticatorFor(config: Config): Promise<Outcome<Authenticator | undefined>> {
+async function authenticatorFor(config: Config): Promise<Result<Authenticator | undefined>> {
   const { auth, resourceUrl } = config.http;
   switch (auth.mode) {
     case "none":
-      return { ok: true, value: undefined };
+      return ok(undefined);
     case "jwt":
-      return {
-        ok: true,
-        value: jwtAuthenticator({
-          jwksUrl: auth.jwksUrl,
-          issuer: auth.issuer,
-          audience: resourceUrl!,
-          requiredScope: auth.requiredScope,
-        }),
-      };
+      // parseHttpConfig refuses JWT mode without a resource URL; a Config built elsewhere may not.
+      if (resourceUrl === undefined) return err("--resource-url: JWT mode needs it");
+      return ok(jwtAuthenticator({
+        jwksUrl: auth.jwksUrl,
+        issuer: auth.issuer,
+        audience: resourceUrl,
+        requiredScope: auth.requiredScope,
+      }));
     case "api-key": {
       const keys = await loadApiKeys(auth.keys, auth.keysFile);
-      return keys.ok ? { ok: true, value: apiKeyAuthenticator(keys.keys) } : keys;
+      return keys.ok ? ok(apiKeyAuthenticator(keys.keys)) : keys;
     }
   }
 }

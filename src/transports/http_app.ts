@@ -5,6 +5,7 @@
  * on /mcp: Host, Origin, query credentials, auth, method, body, protocol version, Mcp-Method, rate.
  */
 import type { Config } from "../config.ts";
+import type { HttpConfig } from "../config_http.ts";
 import type { SandboxClient } from "../sandbox/client.ts";
 import type { GitHubRawClient } from "../github/raw_client.ts";
 import { createServer } from "../server.ts";
@@ -68,6 +69,60 @@ export interface HttpApp {
   cancelCalls(): void;
 }
 
+/** Answers GET (and HEAD) with `h`, anything else with 405. */
+const getOnly = (h: Handler): Handler => (c) =>
+  c.req.method === "GET" || c.req.method === "HEAD" ? h(c) : Promise.resolve(
+    jsonRpcError(405, -32000, "Method not allowed", { headers: { allow: "GET" } }),
+  );
+
+/** /mcp takes POST, GET and DELETE. */
+const mcpMethods: Middleware = (c, next) =>
+  ["POST", "GET", "DELETE"].includes(c.req.method) ? next() : Promise.resolve(
+    jsonRpcError(405, -32000, "Method not allowed", {
+      headers: { allow: "GET, POST, DELETE" },
+    }),
+  );
+
+/** Refuses new /mcp requests once shutdown has begun (in-flight ones go on). */
+function notDraining(draining: () => boolean): Middleware {
+  return (_c, next) =>
+    draining()
+      ? Promise.resolve(
+        jsonRpcError(503, -32000, "Service Unavailable: the server is shutting down", {
+          headers: { "retry-after": "1", connection: "close" },
+        }),
+      )
+      : next();
+}
+
+/** The WWW-Authenticate parameters: the metadata document in JWT mode, a realm otherwise. */
+function challengeFor(http: HttpConfig): ChallengeParams {
+  return http.auth.mode === "jwt" && http.resourceUrl !== undefined
+    ? { resourceMetadata: metadataUrl(http.resourceUrl) }
+    : { realm: "code-review-mcp" };
+}
+
+/** /metrics' own check when a metrics token is set: that token, compared by digest. */
+function metricsToken(tokenSha256: string, metrics: Metrics): Middleware {
+  return (c, next) => {
+    const token = bearerToken(c.req.headers.get("authorization"));
+    if (token !== undefined && digestMatches(token, tokenSha256)) return next();
+    metrics.recordAuthFailure("metrics_token");
+    return Promise.resolve(
+      jsonRpcError(401, -32000, "Unauthorized: /metrics needs the metrics token", {
+        headers: { "www-authenticate": 'Bearer realm="metrics"' },
+      }),
+    );
+  };
+}
+
+/** The metric label of a path: a known route, or "other". */
+function routeOf(path: string, wellKnown: readonly string[]): string {
+  if ([MCP_PATH, "/health", "/ready", "/metrics"].includes(path)) return path;
+  if (wellKnown.includes(path)) return "/.well-known/oauth-protected-resource";
+  return "other";
+}
+
 export function createHttpApp(deps: HttpAppDeps): HttpApp {
   const { config } = deps;
   const http = config.http;
@@ -108,9 +163,7 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
 
   let state: "starting" | "ready" | "draining" = "starting";
   const auth = http.auth;
-  const challenge: ChallengeParams = auth.mode === "jwt" && http.resourceUrl !== undefined
-    ? { resourceMetadata: metadataUrl(http.resourceUrl) }
-    : { realm: "code-review-mcp" };
+  const challenge = challengeFor(http);
   const authMw: Middleware[] = deps.authenticator
     ? [
       bearerAuth({
@@ -124,23 +177,8 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
     ? metadataPaths(http.resourceUrl)
     : [];
 
-  const notDraining: Middleware = (_c, next) =>
-    state === "draining"
-      ? Promise.resolve(
-        jsonRpcError(503, -32000, "Service Unavailable: the server is shutting down", {
-          headers: { "retry-after": "1", connection: "close" },
-        }),
-      )
-      : next();
-  const mcpMethods: Middleware = (c, next) =>
-    ["POST", "GET", "DELETE"].includes(c.req.method) ? next() : Promise.resolve(
-      jsonRpcError(405, -32000, "Method not allowed", {
-        headers: { allow: "GET, POST, DELETE" },
-      }),
-    );
-
   const mcpChain = compose([
-    notDraining,
+    notDraining(() => state === "draining"),
     ...authMw,
     mcpMethods,
     jsonBody(http.maxBodyBytes),
@@ -154,16 +192,7 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
   ], (c) => mcp.handle(c));
 
   const metricsAuth: Middleware[] = http.metricsTokenSha256 !== undefined
-    ? [(c, next) => {
-      const token = bearerToken(c.req.headers.get("authorization"));
-      if (token !== undefined && digestMatches(token, http.metricsTokenSha256!)) return next();
-      metrics.recordAuthFailure("metrics_token");
-      return Promise.resolve(
-        jsonRpcError(401, -32000, "Unauthorized: /metrics needs the metrics token", {
-          headers: { "www-authenticate": 'Bearer realm="metrics"' },
-        }),
-      );
-    }]
+    ? [metricsToken(http.metricsTokenSha256, metrics)]
     : authMw;
   const metricsChain = compose(metricsAuth, async () => {
     const { body, contentType } = await metrics.render();
@@ -171,11 +200,6 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
       headers: { "content-type": contentType, "cache-control": "no-store" },
     });
   });
-
-  const getOnly = (h: Handler): Handler => (c) =>
-    c.req.method === "GET" || c.req.method === "HEAD" ? h(c) : Promise.resolve(
-      jsonRpcError(405, -32000, "Method not allowed", { headers: { allow: "GET" } }),
-    );
 
   const guarded = compose([
     hostCheck(http.allowedHosts),
@@ -215,16 +239,10 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
   };
   const app = compose([requestId(), accessLog(logger, metrics), hostSyntax()], routes);
 
-  const routeOf = (path: string): string => {
-    if ([MCP_PATH, "/health", "/ready", "/metrics"].includes(path)) return path;
-    if (wellKnown.includes(path)) return "/.well-known/oauth-protected-resource";
-    return "other";
-  };
-
   return {
     handler: (req, remoteAddr) => {
       const c: HttpContext = newContext(req, remoteAddr);
-      c.route = routeOf(c.url.pathname);
+      c.route = routeOf(c.url.pathname, wellKnown);
       return app(c);
     },
     metrics,

@@ -81,20 +81,45 @@ function isInitialize(body: unknown): boolean {
   return Array.isArray(body) ? body.some(one) : one(body);
 }
 
+/**
+ * Counts exchanges in flight, so shutdown can wait for them. `enter()` returns the exchange's
+ * release, which counts once however often it is called.
+ */
+export class InFlight {
+  #count = 0;
+  #waiters: (() => void)[] = [];
+
+  get count(): number {
+    return this.#count;
+  }
+
+  enter(): () => void {
+    this.#count++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.#count--;
+      if (this.#count === 0) {
+        for (const w of this.#waiters) w();
+        this.#waiters = [];
+      }
+    };
+  }
+
+  /** Resolves once nothing is in flight. */
+  idle(): Promise<void> {
+    return this.#count === 0
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => this.#waiters.push(resolve));
+  }
+}
+
 export function createMcpEndpoint(o: McpEndpointOptions): McpEndpoint {
   const store = new SessionStore(o.sessions ?? SESSION_LIMITS);
   /** Servers the SDK made for one request each (both eras), until they close. */
   const perRequest = new Set<McpServer>();
-  let inflight = 0;
-  let idleWaiters: (() => void)[] = [];
-  const begin = () => inflight++;
-  const end = () => {
-    inflight--;
-    if (inflight === 0) {
-      for (const w of idleWaiters) w();
-      idleWaiters = [];
-    }
-  };
+  const inflight = new InFlight();
 
   const factory = (_: Parameters<McpServerFactory>[0]): McpServer => {
     const server = o.makeServer();
@@ -144,30 +169,51 @@ export function createMcpEndpoint(o: McpEndpointOptions): McpEndpoint {
     });
   };
 
+  /**
+   * Serves one POST exchange counted in flight until its answer has ended (a stream's last
+   * byte) or `serve` throws; `cleanup` runs at that moment too.
+   */
+  const inFlightAnswer = async (
+    serve: () => Promise<Response>,
+    cleanup: () => void = () => {},
+  ): Promise<Response> => {
+    const release = inflight.enter();
+    const done = () => {
+      cleanup();
+      release();
+    };
+    try {
+      return track(await serve(), done);
+    } catch (err) {
+      done();
+      throw err;
+    }
+  };
+
+  /** The options every transport.handleRequest gets: the body read already, and who asks. */
+  const requestOptions = (c: HttpContext) => {
+    const authInfo = authInfoOf(c);
+    return { parsedBody: c.body, ...(authInfo ? { authInfo } : {}) };
+  };
+
   /** Whether the SDK would serve this request as 2025-era traffic (its own classification). */
   const isLegacy = (c: HttpContext) =>
     isLegacyRequest(sdkRequest(c), c.body, { maxRequestBodySize: o.maxBodyBytes });
 
   /** A 2026-07-28 request: the SDK's handler, stateless, whatever the mode. */
-  const modern = async (c: HttpContext): Promise<Response> => {
+  const modern = (c: HttpContext): Promise<Response> => {
     const dropped = new AbortController();
-    begin();
-    try {
-      const authInfo = authInfoOf(c);
-      const gone = AbortSignal.any([c.req.signal, dropped.signal]);
-      const res = await handler.fetch(sdkRequest(c, gone), {
-        parsedBody: c.body,
-        ...(authInfo ? { authInfo } : {}),
-      });
-      // Once the answer has ended, aborting is a no-op; before that, it cancels the call.
-      return track(res, () => {
-        dropped.abort();
-        end();
-      });
-    } catch (err) {
-      end();
-      throw err;
-    }
+    const authInfo = authInfoOf(c);
+    const gone = AbortSignal.any([c.req.signal, dropped.signal]);
+    // Once the answer has ended, aborting is a no-op; before that, it cancels the call.
+    return inFlightAnswer(
+      () =>
+        handler.fetch(sdkRequest(c, gone), {
+          parsedBody: c.body,
+          ...(authInfo ? { authInfo } : {}),
+        }),
+      () => dropped.abort(),
+    );
   };
 
   /** Stateless mode: a 2025-era POST gets a fresh McpServer and transport, as the SDK recommends. */
@@ -177,65 +223,33 @@ export function createMcpEndpoint(o: McpEndpointOptions): McpEndpoint {
         405,
         -32000,
         "Method not allowed: this server is stateless (no GET stream, no sessions to delete)",
-        {
-          headers: { allow: "POST" },
-        },
+        { headers: { allow: "POST" } },
       );
     }
     if (!(await isLegacy(c))) return modern(c);
     const server = factory({ era: "legacy" });
     const transport = transportFor(undefined);
-    begin();
-    let closed = false;
-    const close = () => {
-      if (closed) return;
-      closed = true;
-      void server.close().catch(() => {});
-      end();
-    };
-    try {
+    // A client that drops an SSE answer cancels its body, and closing the server aborts the call.
+    return inFlightAnswer(async () => {
       await server.connect(transport);
-      // A client that drops an SSE answer cancels its body, and close() then aborts the call.
-      const res = await transport.handleRequest(sdkRequest(c), {
-        parsedBody: c.body,
-        authInfo: authInfoOf(c),
-      });
-      return track(res, close);
-    } catch (err) {
-      close();
-      throw err;
-    }
+      return transport.handleRequest(sdkRequest(c), requestOptions(c));
+    }, () => void server.close().catch(() => {}));
   };
 
-  /** Stateful mode: 2026-07-28 requests stay stateless; 2025 clients get sessions. */
-  const stateful = async (c: HttpContext): Promise<Response> => {
-    if (c.req.method === "POST" && !(await isLegacy(c))) return modern(c);
-    const owner = c.principal?.subject ?? "";
-    const id = c.req.headers.get("mcp-session-id");
-    const isPost = c.req.method === "POST";
-    if (id !== null) {
-      const session = store.get(id, owner);
-      if (session === undefined) return jsonRpcError(404, -32001, "Session not found");
-      if (isPost) begin();
-      const isGet = c.req.method === "GET";
-      try {
-        const res = await session.transport.handleRequest(sdkRequest(c), {
-          parsedBody: c.body,
-          authInfo: authInfoOf(c),
-        });
-        if (isGet && isEventStream(res)) session.streams++;
-        return track(res, () => {
-          if (isGet && isEventStream(res)) session.streams--;
-          if (isPost) end();
-        });
-      } catch (err) {
-        if (isPost) end();
-        throw err;
-      }
-    }
-    if (!isPost || !isInitialize(c.body)) {
-      return jsonRpcError(400, -32000, "Bad Request: Mcp-Session-Id header is required");
-    }
+  /** A request inside a session: POSTs count in flight, a GET stream counts as the session's. */
+  const inSession = async (c: HttpContext, id: string, owner: string): Promise<Response> => {
+    const session = store.get(id, owner);
+    if (session === undefined) return jsonRpcError(404, -32001, "Session not found");
+    const serve = () => session.transport.handleRequest(sdkRequest(c), requestOptions(c));
+    if (c.req.method === "POST") return inFlightAnswer(serve);
+    const res = await serve();
+    if (c.req.method !== "GET" || !isEventStream(res)) return res;
+    session.streams++;
+    return track(res, () => session.streams--);
+  };
+
+  /** An initialize without a session: a new server and session, if there is room. */
+  const newSession = (c: HttpContext, owner: string): Promise<Response> | Response => {
     if (!store.hasRoom()) {
       return jsonRpcError(503, -32000, "Service Unavailable: too many open sessions; retry later", {
         headers: { "retry-after": "30" },
@@ -251,30 +265,37 @@ export function createMcpEndpoint(o: McpEndpointOptions): McpEndpoint {
     transport.onclose = () => {
       if (sessionId !== undefined) store.delete(sessionId);
     };
-    begin();
-    try {
-      await server.connect(transport);
-      const res = await transport.handleRequest(sdkRequest(c), {
-        parsedBody: c.body,
-        authInfo: authInfoOf(c),
-      });
-      if (sessionId === undefined) void server.close().catch(() => {});
-      return track(res, end);
-    } catch (err) {
-      end();
-      void server.close().catch(() => {});
-      throw err;
+    return inFlightAnswer(async () => {
+      try {
+        await server.connect(transport);
+        const res = await transport.handleRequest(sdkRequest(c), requestOptions(c));
+        if (sessionId === undefined) void server.close().catch(() => {});
+        return res;
+      } catch (err) {
+        void server.close().catch(() => {});
+        throw err;
+      }
+    });
+  };
+
+  /** Stateful mode: 2026-07-28 requests stay stateless; 2025 clients get sessions. */
+  const stateful = async (c: HttpContext): Promise<Response> => {
+    const isPost = c.req.method === "POST";
+    if (isPost && !(await isLegacy(c))) return modern(c);
+    const owner = c.principal?.subject ?? "";
+    const id = c.req.headers.get("mcp-session-id");
+    if (id !== null) return inSession(c, id, owner);
+    if (!isPost || !isInitialize(c.body)) {
+      return jsonRpcError(400, -32000, "Bad Request: Mcp-Session-Id header is required");
     }
+    return newSession(c, owner);
   };
 
   return {
     handle: o.stateful ? stateful : stateless,
     sessionCount: () => store.size,
-    inflight: () => inflight,
-    idle: () =>
-      inflight === 0
-        ? Promise.resolve()
-        : new Promise<void>((resolve) => idleWaiters.push(resolve)),
+    inflight: () => inflight.count,
+    idle: () => inflight.idle(),
     closeStreams() {
       for (const s of store.all()) s.transport.closeStandaloneSSEStream();
     },

@@ -5,6 +5,7 @@
  */
 import { deserializeMessage, serializeMessage, STDIO_DEFAULT_MAX_BUFFER_SIZE } from "../sdk.ts";
 import type { JSONRPCMessage, Transport } from "../sdk.ts";
+import { concatBytes } from "../bytes.ts";
 
 /** Where bytes come from: Deno.stdin, or a fake in tests. */
 export interface ByteSource {
@@ -87,7 +88,7 @@ export class DenoStdioTransport implements Transport {
       start = nl + 1;
       const bytes = this.#pending.length === 0
         ? piece
-        : concat([...this.#pending, piece], this.#pendingBytes + piece.length);
+        : concatBytes([...this.#pending, piece], this.#pendingBytes + piece.length);
       this.#pending = [];
       this.#pendingBytes = 0;
       this.#deliver(this.#decoder.decode(bytes));
@@ -137,14 +138,4 @@ export class DenoStdioTransport implements Transport {
     this.onclose?.();
     return Promise.resolve();
   }
-}
-
-function concat(parts: Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }

@@ -39,7 +39,7 @@ export interface ToolInfo {
 
 export interface CallOptions {
   signal?: AbortSignal;
-  onprogress?: (p: { progress: number; total?: number }) => void;
+  onprogress?: (p: { progress: number; total?: number | undefined }) => void;
   /** Extra request `_meta` (e.g. a 2026 client's log level). */
   meta?: Record<string, unknown>;
 }
@@ -53,7 +53,9 @@ export interface McpSession {
   listResources(): Promise<{ uri: string }[]>;
   listResourceTemplates(): Promise<{ uriTemplate: string }[]>;
   readResource(uri: string): Promise<{ uri: string; text?: string }[]>;
-  listPrompts(): Promise<{ name: string; arguments?: { name: string; required?: boolean }[] }[]>;
+  listPrompts(): Promise<
+    { name: string; arguments?: { name: string; required?: boolean | undefined }[] | undefined }[]
+  >;
   getPrompt(
     name: string,
     args: Record<string, string>,

@@ -266,7 +266,7 @@ for (const stateful of [false, true]) {
   });
 }
 
-Deno.test("logging (deprecated) is kept: a 2025 client after logging/setLevel, a 2026 client at the level its _meta carries", async () => {
+Deno.test("logging (deprecated) is kept: a 2025 client only after logging/setLevel, a 2026 client at the level its _meta carries", async () => {
   await withFixtures(async (root, fakeGitHub) => {
     const server = await startHttpServer(root, { fakeGitHub });
     try {
@@ -300,6 +300,8 @@ Deno.test("logging (deprecated) is kept: a 2025 client after logging/setLevel, a
               meta: { [LOG_LEVEL_META_KEY]: "debug" },
             });
           } else {
+            await s.callTool("read_file", { file_path: "src/app.py" });
+            assertEquals(s.logMessages().length, 0, `${where}: no logging/setLevel yet, no log`);
             await s.setLoggingLevel("debug");
             await s.callTool("read_file", { file_path: "src/app.py" });
           }

@@ -90,6 +90,7 @@ Deno.test("deno task start doctor --root DIR checks that folder, its sandbox nar
       new RegExp(`root: ${project.root.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`),
     );
     assertMatch(r.stdout, /ok\s+sandbox: worker started, narrowed to the root/);
+    assert(!r.stdout.includes("compiled binary"), r.stdout);
   } finally {
     await project.cleanup();
   }

@@ -27,6 +27,7 @@ import {
   readmeCommand,
 } from "../e2e/harness.ts";
 import { parseConfigArgs } from "../../src/config.ts";
+import { OPTIONS, type OptionSpec } from "../../src/options.ts";
 
 const APP_DIR = path.resolve(decodeURIComponent(new URL("../../", import.meta.url).pathname));
 
@@ -164,12 +165,17 @@ Deno.test("listenNet() and urlNet() always name a port, IPv6 literals bracketed"
   for (const [got, want] of table) assertEquals(got, want);
 });
 
-Deno.test("every HTTP variable is read by the HTTP options and documented in docs/configuration.md", () => {
-  const readme = Deno.readTextFileSync(path.join(APP_DIR, "docs/configuration.md"));
+Deno.test("every HTTP variable is read by the HTTP options and documented in docs/options.md", () => {
+  const readme = Deno.readTextFileSync(path.join(APP_DIR, "docs/options.md"));
   const source = Deno.readTextFileSync(path.join(APP_DIR, "src/config_http.ts"));
+  const httpOptions = (OPTIONS as readonly OptionSpec[]).filter((o) => o.http === true);
+  assertEquals(httpOptions.flatMap((o) => o.env ?? []), [...HTTP_ENV_VARS]);
+  for (const o of httpOptions) {
+    const name = o.flag ?? o.env;
+    assert(source.includes(`"${name}"`), `${name} not read in config_http.ts`);
+  }
   for (const v of HTTP_ENV_VARS) {
-    assert(source.includes(`"${v}"`), `${v} not read in config_http.ts`);
-    assert(readme.includes("`" + v + "`"), `${v} not in docs/configuration.md's options table`);
+    assert(readme.includes("`" + v + "`"), `${v} not in docs/options.md`);
   }
 });
 

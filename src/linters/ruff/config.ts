@@ -85,7 +85,7 @@ interface LoadedConfig {
   baseDir: string;
   options: Record<string, unknown>;
   /** `per-file-ignores` (replaces the inherited list when present). */
-  perFileIgnores?: PerFileIgnore[];
+  perFileIgnores?: PerFileIgnore[] | undefined;
   /** `extend-per-file-ignores` (adds to the inherited list). */
   extendPerFileIgnores: PerFileIgnore[];
   extend?: unknown;
@@ -155,8 +155,8 @@ async function resolveConfig(
   }
 
   const chain = await followExtends(root, found, read);
-  let merged = chain[chain.length - 1];
-  for (let i = chain.length - 2; i >= 0; i--) merged = combine(merged, chain[i]);
+  // followExtends starts the chain with `found`, so it is never empty.
+  const merged = chain.reduceRight((acc, next) => combine(acc, next));
 
   const settings = merged.options;
   if (settings["target-version"] === undefined) {
@@ -203,7 +203,7 @@ function parseTomlFile(text: string, rel: string): Record<string, unknown> {
     return parseToml(text) as Record<string, unknown>;
   } catch (e) {
     if (e instanceof TomlError) {
-      const reason = e.message.split("\n")[0].replace(/^Invalid TOML document:\s*/, "");
+      const reason = (e.message.split("\n")[0] ?? "").replace(/^Invalid TOML document:\s*/, "");
       throw new ConfigError(
         rel,
         `TOML syntax error at line ${e.line}, column ${e.column}: ${reason}`,

@@ -8,9 +8,10 @@ import { fileURLToPath } from "node:url";
 import type { EngineOutcome } from "./engine.ts";
 import type { RuffSettings } from "./config.ts";
 import type { PerFileIgnore } from "./per_file_ignores.ts";
+import { DEFAULT_RUFF_IDLE_MS } from "../../options.ts";
 
-/** How long the engine stays loaded after its last check, unless configured otherwise. */
-export const DEFAULT_RUFF_IDLE_MS = 5 * 60_000;
+/** How long the engine stays loaded after its last check, unless configured otherwise (--ruff-idle-ms). */
+export { DEFAULT_RUFF_IDLE_MS };
 
 export interface EngineRequest {
   id: number;

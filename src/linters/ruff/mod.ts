@@ -54,7 +54,7 @@ export interface RuffCheckRequest {
   /** Where the check runs: the engine's own worker unless given (tests pass the in-process engine). */
   engine?: RuffEngine;
   /** Cancels the check. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /** A check's findings (or error), the configuration file used (relative to the root) and the engine version. */

@@ -35,7 +35,7 @@ export function globToRegExp(glob: string): RegExp {
   let braces = 0;
   const chars = [...glob];
   for (let i = 0; i < chars.length; i++) {
-    const c = chars[i];
+    const c = chars[i]!; // i < chars.length
     switch (c) {
       case "\\": {
         const next = chars[i + 1];
@@ -118,7 +118,7 @@ function characterClass(
   const items: string[] = [];
   let first = true;
   for (; i < chars.length; i++) {
-    const c = chars[i];
+    const c = chars[i]!; // i < chars.length
     if (c === "]" && !first) {
       if (items.length === 0) throw new GlobError(`invalid glob "${glob}": empty character class`);
       return { source: `[${negated ? "^" : ""}${items.join("")}]`, end: i };

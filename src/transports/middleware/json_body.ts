@@ -6,6 +6,7 @@
  */
 import { jsonRpcError } from "../http_responses.ts";
 import type { Middleware } from "./types.ts";
+import { concatBytes } from "../../bytes.ts";
 
 /** Most messages in one batch (the SDK's own bound), checked before rate limits count them. */
 export const MAX_BATCH = 100;
@@ -55,13 +56,7 @@ export async function readLimited(
   } finally {
     clearTimeout(timer);
   }
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
+  return concatBytes(chunks, size);
 }
 
 export function jsonBody(maxBytes: number, timeoutMs = BODY_TIMEOUT_MS): Middleware {

@@ -51,3 +51,17 @@ Deno.test("permissionChecks() reports what this process holds (the test runner m
   assertEquals(byLabel.get("permission write")?.status, "warn");
   assertEquals(byLabel.get("permission net")?.status, "warn");
 });
+
+Deno.test("permissionChecks() calls an unscoped read a compiled binary's only when it is one", () => {
+  const config = { githubNet: "raw.githubusercontent.com:443" };
+  const readOf = (standalone: boolean) =>
+    permissionChecks(config, "/", standalone).find((c) => c.label === "permission read")?.detail;
+  assertEquals(
+    readOf(false),
+    "every path (deno run with an unscoped --allow-read); the sandbox worker is narrowed to the root",
+  );
+  assertEquals(
+    readOf(true),
+    "every path (compiled binary); the sandbox worker is narrowed to the root",
+  );
+});

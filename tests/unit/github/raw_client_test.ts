@@ -61,8 +61,8 @@ Deno.test("get() returns the text, ETag and URL of a file (cache miss)", async (
     assert.equal(r.cached, "miss");
     assert.equal(r.bytes, new TextEncoder().encode(FAKE_README_TEXT).byteLength);
     assert.equal(fake.requests.length, 1);
-    assert.equal(fake.requests[0].headers["user-agent"], "code-review-mcp");
-    assert.equal(fake.requests[0].headers["authorization"], undefined);
+    assert.equal(fake.requests[0]?.headers["user-agent"], "code-review-mcp");
+    assert.equal(fake.requests[0]?.headers["authorization"], undefined);
   });
 });
 
@@ -115,7 +115,7 @@ Deno.test("get() follows a same-host redirect and returns the target's text", as
       `/${FAKE_OWNER}/${FAKE_REPO}/${FAKE_REF}/${FAKE_FILES.sameHostRedirect}`,
       `/${FAKE_OWNER}/${FAKE_REPO}/${FAKE_REF}/${FAKE_FILES.text}`,
     ]);
-    assert.equal(fake.requests[1].headers["authorization"], `Bearer ${FAKE_TOKEN}`);
+    assert.equal(fake.requests[1]?.headers["authorization"], `Bearer ${FAKE_TOKEN}`);
   });
 });
 
@@ -211,7 +211,7 @@ Deno.test("get() revalidates a stale entry with If-None-Match and reuses the bod
     assert.equal(r.cached, "revalidated");
     assert.equal(r.text, FAKE_README_TEXT);
     assert.equal(fake.requests.length, 2);
-    assert.equal(fake.requests[1].headers["if-none-match"], FAKE_README_ETAG);
+    assert.equal(fake.requests[1]?.headers["if-none-match"], FAKE_README_ETAG);
     const again = await client.get(file(FAKE_FILES.text));
     assert.ok(again.ok && again.cached === "hit", "a revalidated entry is fresh again");
     assert.equal(fake.requests.length, 2);
@@ -269,12 +269,12 @@ Deno.test("get() sends the token only when set, and the private file needs it", 
       "not_found",
       `HTTP 404 for ${FAKE_OWNER}/${FAKE_PRIVATE_REPO}@${FAKE_REF}:${FAKE_FILES.private}`,
     );
-    assert.equal(fake.requests[0].headers["authorization"], undefined);
+    assert.equal(fake.requests[0]?.headers["authorization"], undefined);
   });
   await withFake({ token: FAKE_TOKEN }, async (fake, client) => {
     const r = await client.get(privateFile);
     assert.ok(r.ok && r.text === FAKE_PRIVATE_TEXT);
-    assert.equal(fake.requests[0].headers["authorization"], `Bearer ${FAKE_TOKEN}`);
+    assert.equal(fake.requests[0]?.headers["authorization"], `Bearer ${FAKE_TOKEN}`);
   });
 });
 

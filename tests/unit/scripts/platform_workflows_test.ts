@@ -44,7 +44,7 @@ Deno.test("the release smoke-tests every target's bundle on its own platform bef
   for (
     const [runner, triple] of smoke.matchAll(/runner: ([\w.-]+), triple: ([\w-]+)/g).map((
       m,
-    ) => [m[1]!, m[2]!])
+    ): [string, string] => [m[1]!, m[2]!])
   ) {
     const os = triple.includes("windows")
       ? "windows"

@@ -58,7 +58,7 @@ Deno.test("ruffCheck() honours ruff.toml in a parent directory inside the root",
     8,
     "pkg/module.py",
   ]]);
-  assert.match(diagnostics[0].message, /\(95 > 80\)/);
+  assert.match(String(diagnostics[0]?.message), /\(95 > 80\)/);
 });
 
 Deno.test("ruffCheck() prefers .ruff.toml over ruff.toml in the same directory", async () => {

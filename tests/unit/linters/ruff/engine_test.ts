@@ -53,7 +53,7 @@ Deno.test("checkSource() reports a mutable default argument (B006) with the fix 
     },
   );
   assert.equal(
-    b006.fix,
+    b006?.fix,
     'Replace with `None`; initialize within function\n- replace 4:28-4:30 with "None"\n' +
       '- insert at 6:1: "    if bucket is None:\\n        bucket = []\\n"',
   );
@@ -67,9 +67,9 @@ Deno.test("checkSource() reports a bare except (E722) and nothing else in that f
   );
   assert.deepEqual(codesOf(result), ["E722"]);
   const [e722] = diagnosticsOf(result);
-  assert.equal(e722.line, 8);
-  assert.equal(e722.column, 5);
-  assert.equal(e722.message, "Do not use bare `except`");
+  assert.equal(e722?.line, 8);
+  assert.equal(e722?.column, 5);
+  assert.equal(e722?.message, "Do not use bare `except`");
 });
 
 Deno.test("checkSource() reports an unused import (F401) as a warning with a removal fix", async () => {
@@ -80,16 +80,16 @@ Deno.test("checkSource() reports an unused import (F401) as a warning with a rem
   );
   assert.deepEqual(codesOf(result), ["F401"]);
   const [f401] = diagnosticsOf(result);
-  assert.equal(f401.severity, "warning");
-  assert.deepEqual([f401.line, f401.column, f401.end_line, f401.end_column], [3, 8, 3, 10]);
-  assert.equal(f401.fix, "Remove unused import: `os`\n- delete 3:1-4:1");
+  assert.equal(f401?.severity, "warning");
+  assert.deepEqual([f401?.line, f401?.column, f401?.end_line, f401?.end_column], [3, 8, 3, 10]);
+  assert.equal(f401?.fix, "Remove unused import: `os`\n- delete 3:1-4:1");
 });
 
 Deno.test("checkSource() flags a 101-character line (E501) but not a 100-character one by default", async () => {
   const result = await checkSource(known("long_line.py"), DEFAULT_RUFF_SETTINGS, "long_line.py");
   const e501 = diagnosticsOf(result).filter((d) => d.code === "E501");
   assert.deepEqual(e501.map((d) => [d.line, d.column]), [[6, 101]]);
-  assert.match(e501[0].message, /Line too long \(101 > 100\)/);
+  assert.match(String(e501[0]?.message), /Line too long \(101 > 100\)/);
 });
 
 Deno.test("checkSource() finds nothing in a file that follows the review rules", async () => {
@@ -107,8 +107,8 @@ Deno.test("checkSource() turns a syntax error in the checked file into error dia
   );
   const syntax = diagnosticsOf(result).filter((d) => d.code === SYNTAX_ERROR_CODE);
   assert.ok(syntax.length > 0);
-  assert.equal(syntax[0].line, 4);
-  assert.equal(syntax[0].column, 12);
+  assert.equal(syntax[0]?.line, 4);
+  assert.equal(syntax[0]?.column, 12);
   assert.ok(syntax.every((d) => d.severity === "error"));
 });
 
@@ -116,10 +116,10 @@ Deno.test("checkSource() reports columns as 1-based code points, even after astr
   const source = 'x = "\u00e9\u{1F600}"; y = 1\n';
   const result = await checkSource(source, { lint: { select: ["E702"] } }, "emoji.py");
   const [e702] = diagnosticsOf(result);
-  assert.equal(e702.code, "E702");
+  assert.equal(e702?.code, "E702");
   // x, space, =, space, quote, é, 😀, quote: the semicolon is the 9th code point.
-  assert.equal(e702.column, 9);
-  assert.equal(e702.end_column, 10);
+  assert.equal(e702?.column, 9);
+  assert.equal(e702?.end_column, 10);
 });
 
 Deno.test("checkSource() honours # noqa comments in the source", async () => {
@@ -240,7 +240,7 @@ Deno.test("describeFix() describes deletions, insertions and replacements, and e
   assert.equal(lines[0], "Suggested fix");
   assert.equal(lines[1], "- delete 1:1-2:1");
   assert.equal(lines[2], '- insert at 3:5: "x\\n"');
-  assert.match(lines[3], /^- replace 4:1-4:3 with "y{400}" \(\+100 more characters\)$/);
+  assert.match(String(lines[3]), /^- replace 4:1-4:3 with "y{400}" \(\+100 more characters\)$/);
 });
 
 Deno.test("checkSource() with the defaults flags an f-string SQL query and shell=True; assert only outside tests", async () => {
