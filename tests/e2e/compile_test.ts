@@ -19,6 +19,7 @@ import {
   HTTP_ENV_VARS,
   LINTER_BINARIES,
   LISTEN_HOSTS,
+  REDIS_SERVICE_NET,
 } from "../../src/permissions.ts";
 import { compileArgs } from "../../scripts/lib/compile_args.ts";
 import { binaryFileName, hostTarget } from "../../scripts/lib/targets.ts";
@@ -127,7 +128,7 @@ Deno.test("deno compile embeds the worker, the ruff wasm byte for byte and exact
     const meta = compiledMetadata(binary);
     const p = meta.permissions as Record<string, unknown>;
     assertEquals(p.allow_read, [], "unscoped read (an empty list means every path)");
-    assertEquals(p.allow_net, [GITHUB_NET, ...LISTEN_HOSTS]);
+    assertEquals(p.allow_net, [GITHUB_NET, ...LISTEN_HOSTS, REDIS_SERVICE_NET]);
     assertEquals(p.allow_run, [...LINTER_BINARIES]);
     assertEquals(p.allow_env, [...ENV_VARS, ...HTTP_ENV_VARS]);
     for (const k of ["allow_write", "allow_ffi", "allow_sys"]) assertEquals(p[k], null, k);
