@@ -57,6 +57,8 @@ export async function ctagsTags(cwd: string, files: readonly string[]): Promise<
 }
 
 export interface Recall {
+  /** ctags' definitions of the compared kinds. */
+  tagged: CtagsTag[];
   expected: number;
   found: number;
   missing: CtagsTag[];
@@ -77,5 +79,5 @@ export async function recallAgainstCtags(
     for (const d of parsed?.definitions ?? []) ours.add(`${f}\0${d.name}\0${d.line}`);
   }
   const missing = tags.filter((t) => !ours.has(`${t.file}\0${t.name}\0${t.line}`));
-  return { expected: tags.length, found: tags.length - missing.length, missing };
+  return { tagged: tags, expected: tags.length, found: tags.length - missing.length, missing };
 }
