@@ -26,6 +26,7 @@ export type SymbolKind = (typeof DEFINITION_KINDS)[number];
 const JS_COMMON = [
   "(function_declaration name: (_) @name) @function",
   "(generator_function_declaration name: (_) @name) @function",
+  "(function_expression name: (_) @name) @function",
   "(class_declaration name: (_) @name) @class",
   "(class name: (_) @name) @class",
   "(method_definition name: (_) @name) @method",

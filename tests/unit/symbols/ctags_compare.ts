@@ -51,6 +51,8 @@ export async function ctagsTags(cwd: string, files: readonly string[]): Promise<
     if (t._type !== "tag") continue;
     const kinds = CTAGS_KINDS[t.language];
     if (!kinds || !kinds.includes(t.kind)) continue;
+    // Anonymous functions get generated names from ctags: nothing a model could look up.
+    if (/^(Anonymous\w+[0-9a-f]{8}|__anon[0-9a-f]+)/.test(t.name)) continue;
     tags.push({ file: t.path, name: t.name, line: t.line, kind: t.kind, language: t.language });
   }
   return tags;
@@ -78,6 +80,18 @@ export async function recallAgainstCtags(
     const parsed = await parseDefinitions(lang.id, text);
     for (const d of parsed?.definitions ?? []) ours.add(`${f}\0${d.name}\0${d.line}`);
   }
-  const missing = tags.filter((t) => !ours.has(`${t.file}\0${t.name}\0${t.line}`));
-  return { tagged: tags, expected: tags.length, found: tags.length - missing.length, missing };
+  // ctags' JavaScript parser calls an object literal (`var opts = { a: 1 }`) a class; it is not a
+  // class definition in any sense a reviewer means, so only classes written with `class` count.
+  const lines = new Map<string, string[]>();
+  const lineOf = async (t: CtagsTag) => {
+    if (!lines.has(t.file)) lines.set(t.file, (await Deno.readTextFile(`${cwd}/${t.file}`)).split("\n"));
+    return lines.get(t.file)![t.line - 1] ?? "";
+  };
+  const compared: CtagsTag[] = [];
+  for (const t of tags) {
+    if (t.language === "JavaScript" && t.kind === "class" && !/\bclass\b/.test(await lineOf(t))) continue;
+    compared.push(t);
+  }
+  const missing = compared.filter((t) => !ours.has(`${t.file}\0${t.name}\0${t.line}`));
+  return { tagged: tags, expected: compared.length, found: compared.length - missing.length, missing };
 }
