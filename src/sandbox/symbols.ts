@@ -343,7 +343,13 @@ export interface FindSymbolResult extends Omit<ScopeResult, "files"> {
 
 function containerOf(defs: readonly Definition[], i: number): string | undefined {
   const names: string[] = [];
-  for (let p = defs[i]!.parent; p >= 0; p = defs[p]!.parent) names.unshift(defs[p]!.name);
+  let top = i;
+  for (let p = defs[i]!.parent; p >= 0; p = defs[p]!.parent) {
+    names.unshift(defs[p]!.name);
+    top = p;
+  }
+  const scope = defs[top]!.scope;
+  if (scope) names.unshift(...scope.split("::"));
   return names.length ? names.join(".") : undefined;
 }
 

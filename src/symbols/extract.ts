@@ -31,6 +31,8 @@ export interface Definition {
   /** The first line of its docstring or leading doc comment. */
   doc?: string;
   parent: number;
+  /** The type a method is declared for outside its body: a Go receiver, C++ `A::f`'s A. */
+  scope?: string;
   /** Cyclomatic complexity, for functions and methods, when asked for. */
   complexity?: number;
 }
@@ -339,6 +341,8 @@ export async function definitionsOf(
       signature: signatureOf(r.node, text),
       parent,
     };
+    const scope = parent < 0 ? scopeOf(id, r.node) : undefined;
+    if (scope) def.scope = scope;
     const doc = docOf(id, r.node, anchor);
     if (doc !== undefined) def.doc = doc;
     if (options.complexity && (kind === "function" || kind === "method")) {
@@ -349,6 +353,25 @@ export async function definitionsOf(
     stack.push(defs.length - 1);
   }
   return defs;
+}
+
+/** The receiver type of a Go method, or the qualifier of a C++ out-of-class definition. */
+function scopeOf(id: LanguageId, node: Node): string | undefined {
+  if (id === "go" && node.type === "method_declaration") {
+    const recv = node.childForFieldName("receiver")?.namedChild(0)?.childForFieldName("type");
+    if (!recv) return undefined;
+    return recv.text.replace(/^\*/, "").replace(/\[.*$/, "");
+  }
+  if (id === "cpp" && node.type === "function_definition") {
+    let n: Node | null = node.childForFieldName("declarator");
+    for (let i = 0; i < 16 && n; i++) {
+      if (n.type === "qualified_identifier") {
+        return n.childForFieldName("scope")?.text.replace(/<.*>$/, "");
+      }
+      n = n.childForFieldName("declarator");
+    }
+  }
+  return undefined;
 }
 
 const UPPER_CASE = /^_*[A-Z][A-Z0-9_]*$/;

@@ -16,9 +16,15 @@ const refSchema = z.object({
   column: z.number().int().describe("Column, 1-based"),
   in: z.string().optional().describe("Enclosing definition; absent at top level"),
   definition: z.boolean().optional().describe("True where the name is defined"),
-  text: z.string().describe("The line"),
+  text: z.string().describe("The line, trimmed"),
 });
 type Ref = z.infer<typeof refSchema>;
+
+/** The line without its indentation, long lines cut: the reference's place is in line:column. */
+function trimmed(line: string): string {
+  const t = line.trim();
+  return t.length > 300 ? t.slice(0, 299) + "…" : t;
+}
 
 export const findReferences = defineTool({
   name: NAME,
@@ -92,7 +98,7 @@ export const findReferences = defineTool({
             column: x.column,
             ...(x.in ? { in: clean(x.in) } : {}),
             ...(x.definition ? { definition: true } : {}),
-            text: clean(x.text.length > 300 ? x.text.slice(0, 299) + "…" : x.text, x.line),
+            text: clean(trimmed(x.text), x.line),
           },
         });
       }
@@ -100,7 +106,7 @@ export const findReferences = defineTool({
     const render = (x: (typeof records)[number]) =>
       `  ${x.ref.line}:${x.ref.column}${x.ref.in ? ` in ${x.ref.in}` : ""}${
         x.ref.definition ? " (definition)" : ""
-      }: ${x.ref.text.trim()}`;
+      }: ${x.ref.text}`;
     const head = `${v.total} reference${v.total === 1 ? "" : "s"} to ${
       JSON.stringify(name)
     } in ${v.files.length} of ${v.filesSearched} source files (${v.target})`;
@@ -126,7 +132,7 @@ export const findReferences = defineTool({
     for (const x of records.slice(start, fit.end)) {
       if (files[files.length - 1]?.file !== x.file) {
         files.push({ file: x.file, rank: x.rank, references: [] });
-        lines.push(`${x.file}${x.rank === "other" ? "" : ` (${x.rank})`}`);
+        lines.push(`${x.file} [${x.rank}]`);
       }
       files[files.length - 1]!.references.push(x.ref);
       lines.push(render(x));

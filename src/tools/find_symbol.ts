@@ -5,11 +5,11 @@ import { cannot, defineTool } from "./types.ts";
 import { clean, kindSchema, scopeNotes, SYMBOL_LIMITS } from "./symbol_common.ts";
 
 const MATCH_WORDS = {
-  "exact": "exact name",
-  "case-insensitive": "same name ignoring case (no exact match)",
-  "prefix": "names starting with it (no exact match)",
-  "fuzzy": "similar names (no exact or prefix match)",
-  "none": "nothing similar",
+  "exact": "match: exact",
+  "case-insensitive": "match: case-insensitive (no exact match)",
+  "prefix": "match: prefix (no exact match)",
+  "fuzzy": "match: fuzzy (no exact or prefix match)",
+  "none": "match: none (nothing similar)",
 } as const;
 
 export const findSymbol = defineTool({

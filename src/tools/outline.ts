@@ -34,7 +34,9 @@ function levels(defs: readonly Definition[]): number[] {
 
 function render(r: Rec): string {
   const s = r.sym;
-  return `${"  ".repeat(s.level)}${s.line}-${s.end} ${s.kind} ${s.signature}${
+  // The kind is said once: "class Store" already says it, "set(key)" does not.
+  const said = new RegExp(`\\b${s.kind}\\b`).test(s.signature);
+  return `${"  ".repeat(s.level)}${s.line}-${s.end} ${said ? "" : s.kind + " "}${s.signature}${
     s.doc ? `  # ${s.doc}` : ""
   }`;
 }

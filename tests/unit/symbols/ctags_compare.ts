@@ -84,14 +84,23 @@ export async function recallAgainstCtags(
   // class definition in any sense a reviewer means, so only classes written with `class` count.
   const lines = new Map<string, string[]>();
   const lineOf = async (t: CtagsTag) => {
-    if (!lines.has(t.file)) lines.set(t.file, (await Deno.readTextFile(`${cwd}/${t.file}`)).split("\n"));
+    if (!lines.has(t.file)) {
+      lines.set(t.file, (await Deno.readTextFile(`${cwd}/${t.file}`)).split("\n"));
+    }
     return lines.get(t.file)![t.line - 1] ?? "";
   };
   const compared: CtagsTag[] = [];
   for (const t of tags) {
-    if (t.language === "JavaScript" && t.kind === "class" && !/\bclass\b/.test(await lineOf(t))) continue;
+    if (t.language === "JavaScript" && t.kind === "class" && !/\bclass\b/.test(await lineOf(t))) {
+      continue;
+    }
     compared.push(t);
   }
   const missing = compared.filter((t) => !ours.has(`${t.file}\0${t.name}\0${t.line}`));
-  return { tagged: tags, expected: compared.length, found: compared.length - missing.length, missing };
+  return {
+    tagged: tags,
+    expected: compared.length,
+    found: compared.length - missing.length,
+    missing,
+  };
 }
