@@ -27,9 +27,10 @@ export const SYMBOL_WALK_CAPS: WalkCaps = Object.freeze({
 
 /**
  * The index's bound: definitions kept across all files of a root. Past it, the least recently
- * used files are dropped (and parsed again when next needed). About 100 bytes each, so ~40 MiB.
+ * used files are dropped (and parsed again when next needed). Measured at about 500 bytes per
+ * definition with everything it holds, so at most ~100 MiB; a 1,000-file Python project holds ~2 MiB.
  */
-export const INDEX_MAX_DEFINITIONS = 400_000;
+export const INDEX_MAX_DEFINITIONS = 200_000;
 
 /** Why a file has no symbols in the index. */
 export type SymbolSkip = "too-large" | "minified" | "binary" | "not-text" | "parse-timeout";

@@ -111,7 +111,15 @@ export async function parseText(id: LanguageId, text: string): Promise<Tree | nu
   return tree;
 }
 
-const collapse = (s: string) => s.replace(/\s+/g, " ").trim();
+/**
+ * A copy of a string that does not keep the file's text alive: V8 may represent a slice of 13 or
+ * more characters as a view into the whole source, which an index would then hold per file.
+ */
+export function own(s: string): string {
+  return s.length < 13 ? s : (s + " ").slice(0, -1);
+}
+
+const collapse = (s: string) => own(s.replace(/\s+/g, " ").trim());
 const cap = (s: string, n: number) => (s.length > n ? s.slice(0, n - 1) + "…" : s);
 
 /** The bare name of a declarator or type: `A::f` -> f, `*f(int)` -> f, `Foo<T>` -> Foo. */
@@ -171,13 +179,13 @@ function signatureOf(node: Node, text: string): string {
     sig = nl === -1 ? t : t.slice(0, nl);
   }
   sig = collapse(sig).replace(/\s*[{:]$/, "");
-  return cap(sig, SIGNATURE_CHARS);
+  return own(cap(sig, SIGNATURE_CHARS));
 }
 
 function firstTextLine(s: string): string | undefined {
   for (const line of s.split("\n")) {
     const t = line.trim();
-    if (t !== "") return cap(t, DOC_CHARS);
+    if (t !== "") return own(cap(t, DOC_CHARS));
   }
   return undefined;
 }
@@ -360,13 +368,14 @@ function scopeOf(id: LanguageId, node: Node): string | undefined {
   if (id === "go" && node.type === "method_declaration") {
     const recv = node.childForFieldName("receiver")?.namedChild(0)?.childForFieldName("type");
     if (!recv) return undefined;
-    return recv.text.replace(/^\*/, "").replace(/\[.*$/, "");
+    return own(recv.text.replace(/^\*/, "").replace(/\[.*$/, ""));
   }
   if (id === "cpp" && node.type === "function_definition") {
     let n: Node | null = node.childForFieldName("declarator");
     for (let i = 0; i < 16 && n; i++) {
       if (n.type === "qualified_identifier") {
-        return n.childForFieldName("scope")?.text.replace(/<.*>$/, "");
+        const q = n.childForFieldName("scope")?.text.replace(/<.*>$/, "");
+        return q === undefined ? undefined : own(q);
       }
       n = n.childForFieldName("declarator");
     }
