@@ -20,6 +20,7 @@ import type { LintProjectRequest, LintProjectResult } from "./lint_project.ts";
 import type { SearchRequest, SearchResult } from "./search.ts";
 import type { TreeResult } from "./walk.ts";
 import type {
+  EnclosingRequest,
   FindReferencesRequest,
   FindReferencesResult,
   FindSymbolRequest,
@@ -365,6 +366,17 @@ export class SandboxClient {
     signal?: AbortSignal,
   ): Promise<Outcome<SymbolRangeResult>> {
     return this.call("symbolRange", { ...req, root: this.#opts.root }, { signal });
+  }
+
+  /** The innermost definition around each line of each file (search_code's matches). */
+  enclosingSymbols(
+    req: Omit<EnclosingRequest, "root">,
+    signal?: AbortSignal,
+  ): Promise<Record<string, (string | null)[]>> {
+    return this.call("enclosingSymbols", { ...req, root: this.#opts.root }, {
+      signal,
+      timeoutMs: req.timeBudgetMs + 30_000,
+    });
   }
 
   /** Resolves once the worker answers (started if need be); never rejects. */

@@ -9,6 +9,7 @@ import type { GitReviewRequest } from "./git.ts";
 import type { LintProjectRequest } from "./lint_project.ts";
 import type { SearchRequest } from "./search.ts";
 import type {
+  EnclosingRequest,
   FindReferencesRequest,
   FindSymbolRequest,
   OutlineRequest,
@@ -82,6 +83,7 @@ export type WorkerRequest =
   | { id: number; op: "findSymbol"; args: FindSymbolRequest }
   | { id: number; op: "findReferences"; args: FindReferencesRequest }
   | { id: number; op: "symbolRange"; args: SymbolRangeRequest }
+  | { id: number; op: "enclosingSymbols"; args: EnclosingRequest }
   | {
     id: number;
     op: "listTree";

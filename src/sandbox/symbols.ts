@@ -682,3 +682,48 @@ export async function symbolRange(
     value: { found: true, start: d.start, end: d.end, kind: d.kind, name: qualified[idx]! },
   };
 }
+
+// ---------------------------------------------------------------------------------------------
+// search_code's enclosing symbols
+
+export interface EnclosingRequest {
+  root: string;
+  /** Files and the lines of each whose enclosing definition is wanted. */
+  files: { file: string; lines: number[] }[];
+  timeBudgetMs: number;
+  allowSecretFiles?: boolean;
+}
+
+/**
+ * The qualified name of the innermost definition around each line ("Store.set"), null at top
+ * level or where the file is not parsed; files left when the time budget runs out get nulls.
+ */
+export async function enclosingSymbols(
+  req: EnclosingRequest,
+  signal?: AbortSignal,
+): Promise<Record<string, (string | null)[]>> {
+  const deadline = performance.now() + req.timeBudgetMs;
+  const out: Record<string, (string | null)[]> = {};
+  for (const { file, lines } of req.files) {
+    out[file] = lines.map(() => null);
+    if (!languageOf(file).supported || performance.now() > deadline) continue;
+    const r = await indexScope({
+      root: req.root,
+      path: file,
+      timeBudgetMs: Math.max(0, deadline - performance.now()),
+      ...(req.allowSecretFiles ? { allowSecretFiles: true } : {}),
+    }, signal);
+    const defs = r.ok ? r.value.files[0]?.definitions : undefined;
+    if (!defs) continue;
+    out[file] = lines.map((line) => {
+      let inner = -1;
+      defs.forEach((d, i) => {
+        if (d.start <= line && line <= d.end) inner = i;
+      });
+      if (inner < 0) return null;
+      const container = containerOf(defs, inner);
+      return container ? `${container}.${defs[inner]!.name}` : defs[inner]!.name;
+    });
+  }
+  return out;
+}

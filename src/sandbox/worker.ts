@@ -103,6 +103,8 @@ async function dispatch(msg: WorkerRequest, signal: AbortSignal): Promise<unknow
       return (await symbolsMod()).findReferences(msg.args, signal);
     case "symbolRange":
       return (await symbolsMod()).symbolRange(msg.args, signal);
+    case "enclosingSymbols":
+      return (await symbolsMod()).enclosingSymbols(msg.args, signal);
     case "listTree":
       return (await walkMod()).listTree(
         msg.args.root,

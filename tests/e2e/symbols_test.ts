@@ -93,6 +93,17 @@ Deno.test("symbols: outline, find_symbol, find_references and read_file by symbo
         assertEveryHostSeesPayload(r, { facts: ["code/py/use_shapes.py"] });
       },
     );
+    await t.step("search_code matches carry their enclosing symbol", async () => {
+      const r = await call("search_code", { query: "self.r = r", path: "code/py" });
+      assert(!r.isError, text(r));
+      const sc = r.structuredContent as {
+        matches: { file: string; line: number; symbol?: string }[];
+      };
+      assertEquals(sc.matches.map((m) => [m.file, m.line, m.symbol]), [
+        ["code/py/shapes.py", 41, "Circle.__init__"],
+      ]);
+      assertMatch(text(r), /self\.r = r {2}\(in Circle\.__init__\)/);
+    });
     await t.step("read_file by symbol reads exactly one definition", async () => {
       const r = await call("read_file", { file_path: "code/go/server.go", symbol: "Server.Serve" });
       assert(!r.isError, text(r));
