@@ -190,6 +190,8 @@ export async function indexScope(
     ...(signal ? { signal } : {}),
   });
   if (!walked.ok) return walked;
+  // The walk stops quietly when aborted; its partial list must not pass for the project.
+  if (signal?.aborted) throw new DOMException("cancelled", "AbortError");
   const w = walked.value;
   const result: ScopeResult = {
     target: w.target,

@@ -3,12 +3,13 @@
  * find_references and one definition's lines, on fixture files written here; the index is
  * seen to follow edits, new and deleted files between two calls.
  */
-import { assert, assertEquals } from "../../assert.ts";
+import { assert, assertEquals, assertRejects } from "../../assert.ts";
 import * as path from "node:path";
 import {
   clearSymbolIndexes,
   findReferences,
   findSymbol,
+  indexScope,
   symbolIndexStats,
   symbolOutline,
   symbolRange,
@@ -233,6 +234,26 @@ Deno.test("symbolRange() gives exactly one definition's lines, overloads togethe
     });
     const missing = ok(await symbolRange({ root, path: "py/shapes.py", symbol: "Widget" }));
     assertEquals(missing.found, false);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("indexScope(): a huge file is skipped with a note, a spent time budget leaves the rest pending for the next call, an abort stops the walk", async () => {
+  clearSymbolIndexes();
+  const root = await project({ "big/huge.py": "x = 1\n".repeat(200_000) });
+  try {
+    const none = ok(await indexScope({ root, path: ".", timeBudgetMs: 0 }));
+    assertEquals([none.parsed, none.pending > 0, none.files.length], [0, true, 0]);
+    const rest = ok(await indexScope({ root, path: ".", ...budget }));
+    assertEquals([rest.pending, rest.skipped["too-large"]], [0, 1]);
+    assertEquals(rest.files.length, 13);
+    const controller = new AbortController();
+    controller.abort();
+    await assertRejects(
+      () => indexScope({ root, path: ".", ...budget }, controller.signal),
+      (e: Error) => e.name === "AbortError",
+    );
   } finally {
     await Deno.remove(root, { recursive: true });
   }
