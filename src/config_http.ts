@@ -78,6 +78,9 @@ export const RATE_LIMITED_TOOLS = [
   "fetch_github_file",
   "review_changes",
   "get_diff",
+  "outline",
+  "find_symbol",
+  "find_references",
 ] as const;
 
 export const HTTP_DEFAULTS = {
