@@ -61,9 +61,19 @@ export async function gitReview(
   try {
     const { review } = await loadReview();
     await preloadPacks(repo.gitdir, budget);
+    // A file whose symbols cannot be worked out is listed without them: never the review's failure.
     const onTextPair = req.symbols
-      ? async (path: string, oldText: string, newText: string) =>
-        (await import("../symbols/changed.ts")).changedSymbols(path, oldText, newText)
+      ? async (path: string, oldText: string, newText: string) => {
+        try {
+          return await (await import("../symbols/changed.ts")).changedSymbols(
+            path,
+            oldText,
+            newText,
+          );
+        } catch {
+          return undefined;
+        }
+      }
       : undefined;
     return await review(r, onTextPair ? { ...req, onTextPair } : req);
   } catch (err) {
