@@ -338,7 +338,7 @@ export interface SymbolHit {
 
 export interface FindSymbolResult extends Omit<ScopeResult, "files"> {
   /** How the hits matched: exact name, same name ignoring case, prefix, or fuzzy. */
-  match: "exact" | "case-insensitive" | "prefix" | "fuzzy" | "none";
+  match: "exact" | "case-insensitive" | "other-container" | "prefix" | "fuzzy" | "none";
   hits: SymbolHit[];
   total: number;
   filesIndexed: number;
@@ -387,16 +387,22 @@ export async function findSymbol(
     return qualifiers.every((q, k) => chain[chain.length - qualifiers.length + k] === q);
   };
   const lower = leaf.toLowerCase();
-  const tiers: [FindSymbolResult["match"], (name: string) => boolean][] = [
-    ["exact", (n) => n === leaf],
-    ["case-insensitive", (n) => n.toLowerCase() === lower],
-    ["prefix", (n) => n.toLowerCase().startsWith(lower)],
-    ["fuzzy", (n) => n.toLowerCase().includes(lower) || subsequence(lower, n.toLowerCase())],
+  const exact = (n: string) => n === leaf;
+  // [how it matched, the name test, whether the qualifiers must match too]
+  const tiers: [FindSymbolResult["match"], (name: string) => boolean, boolean][] = [
+    ["exact", exact, true],
+    ["case-insensitive", (n) => n.toLowerCase() === lower, true],
+    // "Flask.route" when route is inherited from Scaffold: the name in another container.
+    ...(qualifiers.length > 0 ? [["other-container", exact, false] as const] : []),
+    ["prefix", (n) => n.toLowerCase().startsWith(lower), true],
+    ["fuzzy", (n) => n.toLowerCase().includes(lower) || subsequence(lower, n.toLowerCase()), true],
   ];
   let match: FindSymbolResult["match"] = "none";
   let found: Cand[] = [];
-  for (const [tier, test] of tiers) {
-    found = all.filter((c) => test(c.f.definitions[c.i]!.name) && qualified(c));
+  for (const [tier, test, withQualifiers] of tiers) {
+    found = all.filter((c) =>
+      test(c.f.definitions[c.i]!.name) && (!withQualifiers || qualified(c))
+    );
     if (found.length > 0) {
       match = tier;
       break;

@@ -7,6 +7,7 @@ import { clean, kindSchema, scopeNotes, SYMBOL_LIMITS } from "./symbol_common.ts
 const MATCH_WORDS = {
   "exact": "match: exact",
   "case-insensitive": "match: case-insensitive (no exact match)",
+  "other-container": "match: other-container (the name, not inside the one given)",
   "prefix": "match: prefix (no exact match)",
   "fuzzy": "match: fuzzy (no exact or prefix match)",
   "none": "match: none (nothing similar)",
@@ -26,9 +27,10 @@ export const findSymbol = defineTool({
     ),
   },
   outputSchema: {
-    match: z.enum(["exact", "case-insensitive", "prefix", "fuzzy", "none"]).describe(
-      "How the results match the name",
-    ),
+    match: z.enum(["exact", "case-insensitive", "other-container", "prefix", "fuzzy", "none"])
+      .describe(
+        "How the results match the name",
+      ),
     results: z.array(z.object({
       file: z.string().describe("File, relative to the project root"),
       line: z.number().int().describe("Line of the name"),
