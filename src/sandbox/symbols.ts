@@ -389,11 +389,13 @@ export async function findSymbol(
   const lower = leaf.toLowerCase();
   const exact = (n: string) => n === leaf;
   // [how it matched, the name test, whether the qualifiers must match too]
-  const tiers: [FindSymbolResult["match"], (name: string) => boolean, boolean][] = [
+  type Tier = [FindSymbolResult["match"], (name: string) => boolean, boolean];
+  const inherited: Tier[] = qualifiers.length > 0 ? [["other-container", exact, false]] : [];
+  const tiers: Tier[] = [
     ["exact", exact, true],
     ["case-insensitive", (n) => n.toLowerCase() === lower, true],
     // "Flask.route" when route is inherited from Scaffold: the name in another container.
-    ...(qualifiers.length > 0 ? [["other-container", exact, false] as const] : []),
+    ...inherited,
     ["prefix", (n) => n.toLowerCase().startsWith(lower), true],
     ["fuzzy", (n) => n.toLowerCase().includes(lower) || subsequence(lower, n.toLowerCase()), true],
   ];

@@ -144,6 +144,12 @@ Deno.test("findSymbol(): exact names first, qualified names, then prefix and fuz
     );
     assertEquals(fuzzy.match, "fuzzy");
     assertEquals(fuzzy.hits[0]!.name, "makeWidget");
+    // Circle.unit does not exist; unit is Shape's (inherited): the name in another container.
+    const inherited = ok(
+      await findSymbol({ root, path: ".", name: "Circle.unit", maxResults: 10, ...budget }),
+    );
+    assertEquals(inherited.match, "other-container");
+    assertEquals(inherited.hits.map((h) => [h.container, h.name]), [["Shape", "unit"]]);
     const none = ok(
       await findSymbol({ root, path: ".", name: "zzzqqq", maxResults: 10, ...budget }),
     );
