@@ -178,7 +178,11 @@ function signatureOf(node: Node, text: string): string {
     const nl = t.indexOf("\n");
     sig = nl === -1 ? t : t.slice(0, nl);
   }
-  sig = collapse(sig).replace(/\s*[{:]$/, "");
+  // One line: "def f(\n    a,\n    b,\n):" reads "def f(a, b)".
+  sig = collapse(sig).replace(/\s*[{:]$/, "").replace(/([([]) /g, "$1").replace(
+    /,? ([)\]])/g,
+    "$1",
+  );
   return own(cap(sig, SIGNATURE_CHARS));
 }
 
