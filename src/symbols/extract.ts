@@ -141,6 +141,7 @@ function bareName(node: Node): string {
       case "template_type":
       case "scoped_identifier":
       case "scoped_type_identifier":
+      case "scope_resolution":
         n = n.childForFieldName("name") ?? n.lastNamedChild;
         continue;
       case "generic_type":
@@ -337,7 +338,7 @@ export async function definitionsOf(
       }
     }
     const anchor = anchorOf(r.node);
-    const name = id === "c" || id === "cpp" || id === "rust"
+    const name = id === "c" || id === "cpp" || id === "rust" || id === "ruby"
       ? bareName(r.nameNode)
       : r.nameNode.text;
     const def: Definition = {

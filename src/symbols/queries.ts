@@ -103,6 +103,7 @@ export const DEFINITION_PATTERNS: Readonly<Record<LanguageId, readonly string[]>
     "(enum_declaration name: (identifier) @name) @enum",
     "(method_declaration name: (identifier) @name) @method",
     "(constructor_declaration name: (identifier) @name) @method",
+    "(annotation_type_element_declaration name: (identifier) @name) @method",
     '(field_declaration (modifiers "static" "final") declarator: (variable_declarator name: (identifier) @name)) @constant',
   ],
   c: C_COMMON,
