@@ -102,11 +102,29 @@ export async function brokenPatterns(id: LanguageId): Promise<string[]> {
   return broken;
 }
 
+/**
+ * An annotation macro at the start of a C or C++ line (`FMT_CONSTEXPR void f()`, `GTEST_API_
+ * class X`): the grammar has no preprocessor and parses such a declaration with errors. An upper-case
+ * name with an underscore, followed by a declaration, is blanked for parsing; every position stays.
+ */
+const ANNOTATION_MACRO = /^([ \t]*)([A-Z][A-Z0-9]*_[A-Z0-9_]*)(?=[ \t]+[A-Za-z_~])/gm;
+
+/** The text the grammar parses: C and C++ with annotation macros blanked, others unchanged. */
+export function parseInput(id: LanguageId, text: string): string {
+  if (id !== "c" && id !== "cpp") return text;
+  return text.replace(
+    ANNOTATION_MACRO,
+    (_m, indent: string, name: string) => indent + " ".repeat(name.length),
+  );
+}
+
 /** Parses a text; null when the parse ran past its time limit. The caller deletes the tree. */
 export async function parseText(id: LanguageId, text: string): Promise<Tree | null> {
   const parser = await parserFor(id);
   const deadline = performance.now() + PARSE_TIMEOUT_MS;
-  const tree = parser.parse(text, null, { progressCallback: () => performance.now() > deadline });
+  const tree = parser.parse(parseInput(id, text), null, {
+    progressCallback: () => performance.now() > deadline,
+  });
   parser.reset();
   return tree;
 }
@@ -338,9 +356,11 @@ export async function definitionsOf(
       }
     }
     const anchor = anchorOf(r.node);
-    const name = id === "c" || id === "cpp" || id === "rust" || id === "ruby"
+    let name = id === "c" || id === "cpp" || id === "rust" || id === "ruby"
       ? bareName(r.nameNode)
       : r.nameNode.text;
+    if (r.node.type === "operator_declaration") name = `operator ${name}`;
+    if (id === "cpp") name = operatorName(name);
     const def: Definition = {
       name: collapse(name),
       kind,
@@ -366,6 +386,21 @@ export async function definitionsOf(
     stack.push(defs.length - 1);
   }
   return defs;
+}
+
+/**
+ * C++ operators named as universal-ctags names them: "operator ==", "operator ()", "operator int".
+ *
+ * @example operatorName("operator==") === "operator =="; operatorName("operator int() const") === "operator int"
+ */
+export function operatorName(text: string): string {
+  const t = text.replace(/\s+/g, " ").trim();
+  if (!/^operator\b|^operator[^\w]/.test(t)) return text;
+  let rest = t.slice("operator".length).trim();
+  if (rest.startsWith("()")) return "operator ()";
+  const paren = rest.indexOf("(");
+  if (paren > 0) rest = rest.slice(0, paren).trim();
+  return own(`operator ${rest}`);
 }
 
 /** The receiver type of a Go method, or the qualifier of a C++ out-of-class definition. */

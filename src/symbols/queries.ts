@@ -121,6 +121,8 @@ export const DEFINITION_PATTERNS: Readonly<Record<LanguageId, readonly string[]>
     "(method_declaration name: (identifier) @name) @method",
     "(constructor_declaration name: (identifier) @name) @method",
     "(local_function_statement name: (identifier) @name) @function",
+    "(operator_declaration operator: _ @name) @method",
+    "(delegate_declaration name: (identifier) @name) @type",
     "(namespace_declaration name: (_) @name) @module",
     "(file_scoped_namespace_declaration name: (_) @name) @module",
   ],

@@ -510,6 +510,18 @@ int main() {
     linalg::Point p{1, 2};
     return static_cast<int>(linalg::dot(p, p));
 }
+
+#define LIB_EXPORT
+
+struct Money {
+    long cents;
+    bool operator==(const Money &o) const { return cents == o.cents; }
+    Money operator+(const Money &o) const { return Money{cents + o.cents}; }
+};
+
+LIB_EXPORT int exported_total(int a, int b) {
+    return a + b;
+}
 `,
   "cs/Accounts.cs": `using System;
 using System.Collections.Generic;
