@@ -29,6 +29,8 @@ const GRAMMAR_MODULES: Readonly<Record<LanguageId, WasmImport>> = {
 
 /** The emscripten module object: Parser.init() fills it, and its loader accepts a compiled module. */
 interface RuntimeModule {
+  print(): void;
+  printErr(): void;
   instantiateWasm(
     imports: WebAssembly.Imports,
     done: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void,
@@ -49,6 +51,9 @@ function loadRuntime(): Promise<void> {
   runtime ??= (async () => {
     const { default: core } = await import("./grammars/runtime.js");
     const mod: RuntimeModule = {
+      // stdout belongs to the protocol under stdio: the runtime's own printing goes nowhere.
+      print: () => {},
+      printErr: () => {},
       instantiateWasm(imports, done) {
         void WebAssembly.instantiate(core, imports).then((instance) => done(instance, core));
         return {};
