@@ -643,7 +643,10 @@ export async function symbolRange(
       value: { found: false, candidates: [], language: r.value.unsupported.language },
     };
   }
-  const f = r.value.files[0];
+  // A folder or glob holds files; `symbol` reads from one file named directly.
+  const f = r.value.files.length === 1 && r.value.files[0]!.file === r.value.target
+    ? r.value.files[0]
+    : undefined;
   if (!f) {
     return { ok: false, reason: "not a file whose symbols can be read (a parsable source file)" };
   }

@@ -240,6 +240,9 @@ Deno.test("symbolRange() gives exactly one definition's lines, overloads togethe
     });
     const missing = ok(await symbolRange({ root, path: "py/shapes.py", symbol: "Widget" }));
     assertEquals(missing.found, false);
+    // A folder is not a file: its first file's definitions must not pass for it.
+    const folder = await symbolRange({ root, path: "py", symbol: "Shape" });
+    assertEquals(folder.ok, false);
   } finally {
     await Deno.remove(root, { recursive: true });
   }
