@@ -37,7 +37,8 @@ export type SymbolSkip = "too-large" | "minified" | "binary" | "not-text" | "par
 
 interface Entry {
   size: number;
-  mtime: number;
+  /** mtime, ctime and inode (mtimeOf). */
+  mtime: string;
   language: LanguageId;
   definitions: Definition[];
   syntaxErrors: boolean;
@@ -104,8 +105,13 @@ export interface ScopeResult {
   durationMs: number;
 }
 
-function mtimeOf(info: Deno.FileInfo): number {
-  return info.mtime?.getTime() ?? 0;
+/**
+ * What says a file changed besides its size: modification time, and the inode and change time
+ * (an editor's atomic save is a new inode; Deno's times are in milliseconds, so two same-size edits
+ * within one millisecond differ only there).
+ */
+function mtimeOf(info: Deno.FileInfo): string {
+  return `${info.mtime?.getTime() ?? 0}:${info.ctime?.getTime() ?? 0}:${info.ino ?? 0}`;
 }
 
 function setEntry(idx: RootIndex, rel: string, e: Entry): void {

@@ -267,3 +267,27 @@ Deno.test("indexScope(): a huge file is skipped with a note, a spent time budget
     await Deno.remove(root, { recursive: true });
   }
 });
+
+Deno.test("the index sees an atomic save of the same size with the old modification time (a new inode)", async () => {
+  clearSymbolIndexes();
+  const root = await project();
+  try {
+    const file = path.join(root, "py/one.py");
+    await Deno.writeTextFile(file, "def aaaa():\n    pass\n");
+    const before = await Deno.stat(file);
+    assertEquals(
+      ok(await findSymbol({ root, path: "py/one.py", name: "aaaa", maxResults: 5, ...budget }))
+        .match,
+      "exact",
+    );
+    await Deno.writeTextFile(file + ".tmp", "def bbbb():\n    pass\n");
+    await Deno.utime(file + ".tmp", before.atime!, before.mtime!);
+    await Deno.rename(file + ".tmp", file);
+    const after = ok(
+      await findSymbol({ root, path: "py/one.py", name: "bbbb", maxResults: 5, ...budget }),
+    );
+    assertEquals([after.match, after.parsed], ["exact", 1]);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
