@@ -14,6 +14,7 @@ import {
   wordPattern,
 } from "../symbols/extract.ts";
 import type { SymbolKind } from "../symbols/queries.ts";
+import { mayContain, wordFilter } from "../symbols/word_filter.ts";
 import type { Outcome } from "./files.ts";
 import { readWalkedFile, type SkipCounts, walkFiles } from "./walk.ts";
 
@@ -28,7 +29,8 @@ export const SYMBOL_WALK_CAPS: WalkCaps = Object.freeze({
 /**
  * The index's bound: definitions kept across all files of a root. Past it, the least recently
  * used files are dropped (and parsed again when next needed). Measured at about 500 bytes per
- * definition with everything it holds, so at most ~100 MiB; a 1,000-file Python project holds ~2 MiB.
+ * definition with everything it holds, so at most ~100 MiB; a 1,000-file Python project holds ~2 MiB,
+ * plus each file's 512-byte word filter.
  */
 export const INDEX_MAX_DEFINITIONS = 200_000;
 
@@ -43,6 +45,8 @@ interface Entry {
   definitions: Definition[];
   syntaxErrors: boolean;
   skip?: SymbolSkip;
+  /** The file's words (find_references reads only files that may hold the name). */
+  words?: Uint32Array;
 }
 
 interface RootIndex {
@@ -168,6 +172,7 @@ async function parseFile(abs: string, language: LanguageId, info: Deno.FileInfo,
       ...base,
       definitions: await definitionsOf(language, tree, text),
       syntaxErrors: tree.rootNode.hasError,
+      words: wordFilter(text),
     };
   } finally {
     tree.delete();
@@ -543,11 +548,19 @@ export async function findReferences(
   let filesSearched = 0;
   const word = wordPattern(req.name);
   const abs = (rel: string) => `${req.root}/${rel}`;
+  const index = indexFor(req.root);
+  const filterable = /^[\p{L}\p{N}_$]+$/u.test(req.name);
   for (const f of files) {
     if (signal?.aborted) throw new DOMException("cancelled", "AbortError");
     if (total >= req.maxReferences || performance.now() > deadline) {
       truncated = true;
       break;
+    }
+    // The index's word filter rules most files out without reading them.
+    const words = index.files.get(f.file)?.words;
+    if (words && filterable && !mayContain(words, req.name)) {
+      filesSearched++;
+      continue;
     }
     const bytes = await readWalkedFile(abs(f.file), SYMBOL_WALK_CAPS.maxFileBytes);
     if (!(bytes instanceof Uint8Array)) continue;
