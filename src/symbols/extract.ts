@@ -320,7 +320,8 @@ export async function definitionsOf(
     pattern: number;
   }
   const byNode = new Map<number, Raw>();
-  for (const m of query.matches(tree.rootNode)) {
+  // Bounded like the parse: a pathological tree cannot hold the worker (past it, no matches).
+  for (const m of query.matches(tree.rootNode, { timeoutMicros: PARSE_TIMEOUT_MS * 1000 })) {
     let node: Node | undefined;
     let nameNode: Node | undefined;
     let kind: SymbolKind | undefined;
