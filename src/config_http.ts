@@ -86,6 +86,9 @@ export const RATE_LIMITED_TOOLS = [
   "fetch_github_file",
   "review_changes",
   "get_diff",
+  "outline",
+  "find_symbol",
+  "find_references",
 ] as const;
 
 /** Where the HTTP server binds, from the core options: the defaults of hosts and origins follow it. */

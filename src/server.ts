@@ -179,7 +179,7 @@ export function createServer(deps: ServerDeps): McpServer {
       },
       instructions:
         "Tools for reviewing the project at the server's root: list_directory (depth > 1 for a tree), read_file and " +
-        'search_code to explore, run_linter for mechanical findings (a file, a folder or "." for the whole project), fetch_github_file for upstream references, review_changes and get_diff to review a git change (uncommitted, or a branch against a base). Paths are relative to the project root. ' +
+        'search_code to explore, outline, find_symbol and find_references for definitions and uses, run_linter for mechanical findings (a file, a folder or "." for the whole project), fetch_github_file for upstream references, review_changes and get_diff to review a git change (uncommitted, or a branch against a base). Paths are relative to the project root. ' +
         "The resource config://review-rules holds the rules to review against; the prompts security_review and " +
         "performance_review give a structured review of one file, review_changes a review of a change.",
     },

@@ -24,7 +24,26 @@ export const ENTRY_MODULE = "main.ts";
  * 2.9.6 overflows its stack on bintrees' 2 MB extension-less test data (test/perf/100k,
  * pulled in by prom-client); nothing loads those files.
  */
-export const NPM_EXCLUDES = ["bintrees/1.0.2/test"];
+export const NPM_EXCLUDES = [
+  "bintrees/1.0.2/test",
+  // Symbols (src/symbols/grammars): only the grammars' .wasm and web-tree-sitter's runtime are
+  // loaded; the C grammar's sources and native prebuilds, the runtime's debug build and source
+  // maps, and the grammars we do not ship (CSS, INI, PowerShell, regex) stay out (~14 MB).
+  "tree-sitter-c/0.24.1/src",
+  "tree-sitter-c/0.24.1/prebuilds",
+  "tree-sitter-c/0.24.1/bindings",
+  "web-tree-sitter/0.25.10/debug",
+  "web-tree-sitter/0.25.10/lib",
+  "web-tree-sitter/0.25.10/tree-sitter.js.map",
+  "web-tree-sitter/0.25.10/tree-sitter.cjs.map",
+  "web-tree-sitter/0.25.10/tree-sitter.wasm.map",
+  "@vscode/tree-sitter-wasm/0.3.1/wasm/tree-sitter-css.wasm",
+  "@vscode/tree-sitter-wasm/0.3.1/wasm/tree-sitter-ini.wasm",
+  "@vscode/tree-sitter-wasm/0.3.1/wasm/tree-sitter-powershell.wasm",
+  "@vscode/tree-sitter-wasm/0.3.1/wasm/tree-sitter-regex.wasm",
+  "@vscode/tree-sitter-wasm/0.3.1/wasm/tree-sitter.wasm",
+  "@vscode/tree-sitter-wasm/0.3.1/wasm/tree-sitter.js",
+];
 
 /** argv after `deno`, run from the checkout's root; `npmCache` as `deno info --json` reports it. */
 export function compileArgs(target: Target, output: string, npmCache: string): string[] {

@@ -27,6 +27,8 @@ import {
   resolveCommitish,
 } from "./log.ts";
 
+import type { ChangedSymbol } from "../symbols/changed.ts";
+
 export interface ReviewOptions {
   base?: string;
   /** Files or folders, relative to the root, "/"-separated, already checked to be inside it. */
@@ -45,6 +47,11 @@ export interface ReviewOptions {
   limits: Limits;
   /** The operator's --allow-secret-files: credential files' diffs are shown. */
   allowSecretFiles?: boolean;
+  /**
+   * Summary mode: called with both versions' text of each diffed file (not credential files);
+   * its answer becomes the record's `symbols` (the worker passes src/symbols/changed.ts).
+   */
+  onTextPair?: (path: string, oldText: string, newText: string) => Promise<FileRecord["symbols"]>;
 }
 
 export interface FileRecord {
@@ -65,6 +72,8 @@ export interface FileRecord {
   diff?: string;
   /** True for a credential file: listed with its counts, its content never shown. */
   secret?: boolean;
+  /** summary mode, when asked: the functions and classes added, removed or modified. */
+  symbols?: { symbols: ChangedSymbol[]; more: number };
 }
 
 export interface ReviewData {
@@ -220,8 +229,11 @@ async function fileRecord(r: RepoCtx, c: Change, o: ReviewOptions): Promise<File
     notes.push(
       `credential file (rule "${rule}"): its content is not shown; the operator can allow it with --allow-secret-files`,
     );
-  } else if (o.mode === "summary") rec.added_lines = d.addedLines;
-  else {
+  } else if (o.mode === "summary") {
+    rec.added_lines = d.addedLines;
+    const symbols = await o.onTextPair?.(c.path, oldT.text, newT.text);
+    if (symbols) rec.symbols = symbols;
+  } else {
     let text = renderHunks(d.hunks);
     const bytes = new TextEncoder().encode(text);
     if (bytes.length > o.maxFileDiffBytes) {

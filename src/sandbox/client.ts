@@ -19,6 +19,17 @@ import type { WorkerProgress, WorkerRequest, WorkerResponse } from "./protocol.t
 import type { LintProjectRequest, LintProjectResult } from "./lint_project.ts";
 import type { SearchRequest, SearchResult } from "./search.ts";
 import type { TreeResult } from "./walk.ts";
+import type {
+  EnclosingRequest,
+  FindReferencesRequest,
+  FindReferencesResult,
+  FindSymbolRequest,
+  FindSymbolResult,
+  OutlineRequest,
+  ScopeResult,
+  SymbolRangeRequest,
+  SymbolRangeResult,
+} from "./symbols.ts";
 import type { GitReviewRequest } from "./git.ts";
 import type { ReviewOutcome } from "../git/review.ts";
 import { fileURLToPath } from "node:url";
@@ -318,6 +329,58 @@ export class SandboxClient {
       { root: this.#opts.root, path, depth, includeIgnored, maxEntries },
       { signal },
     );
+  }
+
+  /** The definitions of a file or folder, nested down to a depth (src/sandbox/symbols.ts). */
+  symbolOutline(
+    req: Omit<OutlineRequest, "root">,
+    signal?: AbortSignal,
+  ): Promise<Outcome<ScopeResult>> {
+    return this.call("symbolOutline", { ...req, root: this.#opts.root }, {
+      signal,
+      timeoutMs: req.timeBudgetMs + 30_000,
+    });
+  }
+
+  /** Where a name is defined: exact, then prefix or fuzzy. */
+  findSymbol(
+    req: Omit<FindSymbolRequest, "root">,
+    signal?: AbortSignal,
+  ): Promise<Outcome<FindSymbolResult>> {
+    return this.call("findSymbol", { ...req, root: this.#opts.root }, {
+      signal,
+      timeoutMs: req.timeBudgetMs + 30_000,
+    });
+  }
+
+  /** Syntactic references to a name, grouped by file. */
+  findReferences(
+    req: Omit<FindReferencesRequest, "root">,
+    signal?: AbortSignal,
+  ): Promise<Outcome<FindReferencesResult>> {
+    return this.call("findReferences", { ...req, root: this.#opts.root }, {
+      signal,
+      timeoutMs: req.timeBudgetMs + 30_000,
+    });
+  }
+
+  /** The lines of one definition in a file (read_file's `symbol`). */
+  symbolRange(
+    req: Omit<SymbolRangeRequest, "root">,
+    signal?: AbortSignal,
+  ): Promise<Outcome<SymbolRangeResult>> {
+    return this.call("symbolRange", { ...req, root: this.#opts.root }, { signal });
+  }
+
+  /** The innermost definition around each line of each file (search_code's matches). */
+  enclosingSymbols(
+    req: Omit<EnclosingRequest, "root">,
+    signal?: AbortSignal,
+  ): Promise<Record<string, (string | null)[]>> {
+    return this.call("enclosingSymbols", { ...req, root: this.#opts.root }, {
+      signal,
+      timeoutMs: req.timeBudgetMs + 30_000,
+    });
   }
 
   /** Resolves once the worker answers (started if need be); never rejects. */

@@ -37,6 +37,8 @@ export interface GitReviewRequest extends ReviewOptions {
   timeoutMs: number;
   /** Largest git object inflated (bytes). */
   maxObjectBytes: number;
+  /** Summary mode: list each text file's changed functions and classes (src/symbols/changed.ts). */
+  symbols?: boolean;
 }
 
 export async function gitReview(
@@ -59,7 +61,21 @@ export async function gitReview(
   try {
     const { review } = await loadReview();
     await preloadPacks(repo.gitdir, budget);
-    return await review(r, req);
+    // A file whose symbols cannot be worked out is listed without them: never the review's failure.
+    const onTextPair = req.symbols
+      ? async (path: string, oldText: string, newText: string) => {
+        try {
+          return await (await import("../symbols/changed.ts")).changedSymbols(
+            path,
+            oldText,
+            newText,
+          );
+        } catch {
+          return undefined;
+        }
+      }
+      : undefined;
+    return await review(r, onTextPair ? { ...req, onTextPair } : req);
   } catch (err) {
     if (err instanceof GitLimitError) return { ok: false, reason: err.message };
     const name = (err as Error).name;

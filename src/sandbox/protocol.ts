@@ -8,6 +8,13 @@ import type { LintRequest } from "./lint.ts";
 import type { GitReviewRequest } from "./git.ts";
 import type { LintProjectRequest } from "./lint_project.ts";
 import type { SearchRequest } from "./search.ts";
+import type {
+  EnclosingRequest,
+  FindReferencesRequest,
+  FindSymbolRequest,
+  OutlineRequest,
+  SymbolRangeRequest,
+} from "./symbols.ts";
 
 /** Run an allowlisted command, exactly as given: no shell, cleared environment. */
 export interface RunCommandRequest {
@@ -72,6 +79,11 @@ export type WorkerRequest =
   | { id: number; op: "ping"; args: Record<string, never> }
   | { id: number; op: "lintProject"; args: LintProjectRequest }
   | { id: number; op: "searchCode"; args: SearchRequest }
+  | { id: number; op: "symbolOutline"; args: OutlineRequest }
+  | { id: number; op: "findSymbol"; args: FindSymbolRequest }
+  | { id: number; op: "findReferences"; args: FindReferencesRequest }
+  | { id: number; op: "symbolRange"; args: SymbolRangeRequest }
+  | { id: number; op: "enclosingSymbols"; args: EnclosingRequest }
   | {
     id: number;
     op: "listTree";

@@ -31,6 +31,7 @@ const fetchMod = lazy(() => import("./fetch_raw.ts"));
 const gitMod = lazy(() => import("./git.ts"));
 const searchMod = lazy(() => import("./search.ts"));
 const walkMod = lazy(() => import("./walk.ts"));
+const symbolsMod = lazy(() => import("./symbols.ts"));
 
 const inflight = new Map<number, AbortController>();
 
@@ -94,6 +95,16 @@ async function dispatch(msg: WorkerRequest, signal: AbortSignal): Promise<unknow
       }, signal);
     case "searchCode":
       return (await searchMod()).searchCode(msg.args, signal);
+    case "symbolOutline":
+      return (await symbolsMod()).symbolOutline(msg.args, signal);
+    case "findSymbol":
+      return (await symbolsMod()).findSymbol(msg.args, signal);
+    case "findReferences":
+      return (await symbolsMod()).findReferences(msg.args, signal);
+    case "symbolRange":
+      return (await symbolsMod()).symbolRange(msg.args, signal);
+    case "enclosingSymbols":
+      return (await symbolsMod()).enclosingSymbols(msg.args, signal);
     case "listTree":
       return (await walkMod()).listTree(
         msg.args.root,

@@ -6,6 +6,9 @@ import { fetchGithubFile } from "./fetch_github_file.ts";
 import { searchCode } from "./search_code.ts";
 import { reviewChanges } from "./review_changes.ts";
 import { getDiff } from "./get_diff.ts";
+import { outline } from "./outline.ts";
+import { findSymbol } from "./find_symbol.ts";
+import { findReferences } from "./find_references.ts";
 import type { ToolDef } from "./types.ts";
 
 // deno-lint-ignore no-explicit-any
@@ -13,6 +16,9 @@ export const TOOLS: readonly ToolDef<any, any>[] = [
   listDirectory,
   readFile,
   searchCode,
+  outline,
+  findSymbol,
+  findReferences,
   runLinter,
   fetchGithubFile,
   reviewChanges,

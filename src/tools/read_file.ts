@@ -1,7 +1,34 @@
 import { z } from "zod";
 import { LIMITS } from "../config.ts";
 import { renderFilePage } from "../output/file_page.ts";
-import { cannot, defineTool, toolError } from "./types.ts";
+import { cannot, defineTool, type ToolContext, toolError } from "./types.ts";
+import type { CallToolResult } from "../sdk.ts";
+
+/** The lines of one definition (src/sandbox/symbols.ts), or the refusal naming what exists. */
+async function symbolLines(
+  file: string,
+  symbol: string,
+  ctx: ToolContext,
+): Promise<
+  { ok: true; start: number; end: number; label: string } | { ok: false; error: CallToolResult }
+> {
+  const r = await ctx.sandbox.symbolRange(
+    { path: file, symbol, allowSecretFiles: ctx.config.allowSecretFiles },
+    ctx.signal,
+  );
+  if (!r.ok) return { ok: false, error: cannot("read", file, r.reason) };
+  const v = r.value;
+  if (v.found) return { ok: true, start: v.start, end: v.end, label: `(${v.kind} ${v.name})` };
+  if (v.language !== undefined) {
+    const lang = v.language ? `${v.language} files are` : "this file type is";
+    return { ok: false, error: cannot("read", file, `${lang} not supported for symbols`) };
+  }
+  const hint = v.candidates.length ? `; candidates: ${v.candidates.join(", ")}` : "";
+  return {
+    ok: false,
+    error: cannot("read", file, `no single definition named ${JSON.stringify(symbol)}${hint}`),
+  };
+}
 
 /**
  * read_file's payload is the file's text, so it comes as text content alone (no structured
@@ -15,7 +42,8 @@ export const readFile = defineTool({
     'Read a text file inside the project under review. Lines come numbered ("  12<TAB>code") so findings can cite them; ' +
     "a header gives the lines shown and the file's total_lines. A long file comes in pages that fit the server's output " +
     "budget: the answer says which start_line continues. start_line/end_line (1-based, inclusive) read a part. " +
-    "Binary files and credential files (.env, private keys ...) are refused; secrets in the text are redacted.",
+    "Binary files and credential files (.env, private keys ...) are refused; secrets in the text are redacted. " +
+    '`symbol` ("Class.method") reads exactly one definition.',
   inputSchema: {
     file_path: z.string().min(1).max(LIMITS.maxPathLength)
       .describe(
@@ -27,6 +55,9 @@ export const readFile = defineTool({
     end_line: z.number().int().min(1).optional().describe(
       "Last line to return, inclusive (default: the end of the file, or of the page)",
     ),
+    symbol: z.string().min(1).max(200).optional().describe(
+      'Read only this definition, e.g. "Store.set" (instead of start_line/end_line)',
+    ),
     line_numbers: z.boolean().default(true).describe(
       "Prefix each line with its number (default: true)",
     ),
@@ -37,7 +68,16 @@ export const readFile = defineTool({
     idempotentHint: true,
     openWorldHint: false,
   },
-  async handler({ file_path, start_line, end_line, line_numbers }, ctx) {
+  async handler({ file_path, start_line, end_line, symbol, line_numbers }, ctx) {
+    let label: string | undefined;
+    if (symbol !== undefined) {
+      if (start_line !== undefined || end_line !== undefined) {
+        return cannot("read", file_path, "give either symbol or start_line/end_line, not both");
+      }
+      const s = await symbolLines(file_path, symbol, ctx);
+      if (!s.ok) return s.error;
+      [start_line, end_line, label] = [s.start, s.end, s.label];
+    }
     if (start_line !== undefined && end_line !== undefined && end_line < start_line) {
       return toolError(
         `Cannot read ${
@@ -68,7 +108,7 @@ export const readFile = defineTool({
       );
     }
     const page = renderFilePage({
-      label: v.rel,
+      label: label === undefined ? v.rel : `${v.rel} ${label}`,
       text: v.text,
       firstLine: v.startLine === 0 ? first : v.startLine,
       ...(v.totalLines !== undefined ? { totalLines: v.totalLines } : {}),

@@ -13,6 +13,11 @@ import { sanitizeText } from "../output/sanitize.ts";
 import { LIMITS } from "../config.ts";
 import { cannot, defineTool, type ToolContext } from "./types.ts";
 import {
+  changedSymbolsSchema,
+  complexityFindingsOf,
+  renderChangedSymbols,
+} from "./changed_symbols.ts";
+import {
   baseArg,
   checkPaths,
   cursorArg,
@@ -44,6 +49,7 @@ const fileSchema = z.object({
   old_size: z.number().int().optional().describe("Bytes before"),
   new_size: z.number().int().optional().describe("Bytes after"),
   notes: z.array(z.string()).optional().describe("Encoding, line endings, mode change, limits"),
+  symbols: changedSymbolsSchema.optional(),
 });
 
 const findingSchema = z.object({
@@ -138,13 +144,16 @@ export const reviewChanges = defineTool({
     if (!checked.ok) return cannot("review", checked.path, checked.reason);
     await ctx.progress(0, 2, "reading the repository");
     const r = await ctx.sandbox.gitReview(
-      gitRequest({
-        base,
-        paths: checked.value,
-        includeUntracked: include_untracked,
-        mode: "summary",
-        allowSecretFiles: ctx.config.allowSecretFiles,
-      }),
+      {
+        symbols: true,
+        ...gitRequest({
+          base,
+          paths: checked.value,
+          includeUntracked: include_untracked,
+          mode: "summary",
+          allowSecretFiles: ctx.config.allowSecretFiles,
+        }),
+      },
       ctx.signal,
     );
     if (!r.ok) return cannot("review changes in", base ?? ".", r.reason);
@@ -154,7 +163,7 @@ export const reviewChanges = defineTool({
     if (v.commits_capped) {
       notes.push(`commit walk stopped at its limit: at least ${v.commits_total} commits in range`);
     }
-    const lint = await lintChanged(v.files, ctx, notes);
+    const lint = await lintChanged(v.files, ctx, notes, complexityFindingsOf(v.files));
     const files: FileOut[] = v.files.map(({ added_lines: _l, diff: _d, secret: _s, ...rest }) =>
       rest
     );
@@ -296,7 +305,7 @@ function renderRecord(rec: Rec): string {
     const extra = [f.untracked ? "untracked" : "", ...(f.notes ?? [])].filter((x) => x !== "");
     return `  ${STATUS_LETTER[f.status]} ${name}${lines}${kind}${
       extra.length > 0 ? ` (${extra.join("; ")})` : ""
-    }`;
+    }${renderChangedSymbols(f.symbols)}`;
   }
   const d = rec.value;
   return `  ${
@@ -317,6 +326,7 @@ async function lintChanged(
   files: readonly FileRecord[],
   ctx: ToolContext,
   notes: string[],
+  extra: readonly Finding[] = [],
 ): Promise<{ findings: Finding[]; summary: Summary }> {
   const candidates = files.filter((f) =>
     f.status !== "deleted" && f.kind === "text" && f.secret !== true
@@ -328,7 +338,7 @@ async function lintChanged(
       `linted the first ${GIT_LIMITS.maxLintFiles} of ${candidates.length} lintable changed files; narrow with paths for the rest`,
     );
   }
-  const findings: Finding[] = [];
+  const findings: Finding[] = [...extra];
   let linted = 0;
   // A few linters at once over stdio; over HTTP the call holds one linter slot, so one at a time.
   // Imported here, not at the top: start-up loads every tool module, and p-queue is some 4 ms of it.

@@ -5,7 +5,8 @@ import { budgetNote, fitRecords, utf8Length } from "../output/budget.ts";
 import { cursorPosition, decodeCursor, encodeCursor, queryKey } from "../output/cursor.ts";
 import { sanitizeText } from "../output/sanitize.ts";
 import type { SearchMatch } from "../sandbox/search.ts";
-import { cannot, defineTool } from "./types.ts";
+import { cannot, defineTool, type ToolContext } from "./types.ts";
+import { isParsable } from "../symbols/languages.ts";
 
 const NAME = "search_code";
 
@@ -16,6 +17,7 @@ const match = z.object({
   text: z.string().describe('The line (long lines cut around the match with "…")'),
   before: z.array(z.string()).optional().describe("Lines before, when context_lines was asked"),
   after: z.array(z.string()).optional().describe("Lines after, when context_lines was asked"),
+  symbol: z.string().optional().describe("Enclosing function or class"),
 });
 
 const STOP_WORDS: Readonly<Record<string, string>> = {
@@ -25,6 +27,37 @@ const STOP_WORDS: Readonly<Record<string, string>> = {
   bytes: "the total size cap was reached",
   entries: "the folder-entry cap was reached",
 };
+
+/** Files on a page whose matches get their enclosing symbol; beyond it, and past the time, none do. */
+const ENCLOSING_MAX_FILES = 50;
+const ENCLOSING_TIME_MS = 2_000;
+
+/** A post-step: each match on the page gets the innermost definition around it (src/sandbox/symbols.ts). */
+async function withEnclosingSymbols(
+  page: (SearchMatch & { symbol?: string })[],
+  ctx: ToolContext,
+): Promise<void> {
+  const byFile = new Map<string, number[]>();
+  for (const m of page) {
+    if (!isParsable(m.file)) continue;
+    const lines = byFile.get(m.file) ?? [];
+    lines.push(m.line);
+    byFile.set(m.file, lines);
+  }
+  if (byFile.size === 0 || byFile.size > ENCLOSING_MAX_FILES) return;
+  const names = await ctx.sandbox.enclosingSymbols({
+    files: [...byFile].map(([file, lines]) => ({ file, lines })),
+    timeBudgetMs: ENCLOSING_TIME_MS,
+    allowSecretFiles: ctx.config.allowSecretFiles,
+  }, ctx.signal);
+  const seen = new Map<string, number>();
+  for (const m of page) {
+    const i = seen.get(m.file) ?? 0;
+    const name = names[m.file]?.[i];
+    if (names[m.file]) seen.set(m.file, i + 1);
+    if (name) m.symbol = sanitizeText(name).text;
+  }
+}
 
 export const searchCode = defineTool({
   name: NAME,
@@ -121,8 +154,10 @@ export const searchCode = defineTool({
       invisible += out.invisible.length;
       return out.text;
     };
-    const render = (m: SearchMatch) => {
-      const parts = [`${m.file}:${m.line}:${m.column}: ${m.text}`];
+    const render = (m: SearchMatch & { symbol?: string }) => {
+      const parts = [
+        `${m.file}:${m.line}:${m.column}: ${m.text}${m.symbol ? `  (in ${m.symbol})` : ""}`,
+      ];
       if (m.before?.length || m.after?.length) {
         parts.unshift(
           ...(m.before ?? []).map((l, i) => `${m.file}-${m.line - (m.before!.length - i)}- ${l}`),
@@ -147,7 +182,10 @@ export const searchCode = defineTool({
       v.matches,
       start,
       budget,
-      (m) => Math.max(utf8Length(JSON.stringify(m)), utf8Length(render(m))) + 16,
+      // A match in a parsable file may gain its enclosing symbol (withEnclosingSymbols): room for it.
+      (m) =>
+        Math.max(utf8Length(JSON.stringify(m)), utf8Length(render(m))) + 16 +
+        (isParsable(m.file) ? 80 : 0),
     );
     const page = v.matches.slice(start, fit.end).map((m): SearchMatch => {
       const out: SearchMatch = { ...m, text: clean(m.text, m.line) };
@@ -155,6 +193,7 @@ export const searchCode = defineTool({
       if (m.after) out.after = m.after.map((l, i) => clean(l, m.line + i + 1));
       return out;
     });
+    await withEnclosingSymbols(page, ctx);
     const next = fit.complete ? undefined : encodeCursor(NAME, key, { offset: fit.end });
     const lines = [head];
     if (page.length === 0 && v.matches.length === 0) lines.push("No matches.");

@@ -115,6 +115,8 @@ Deno.test("deno task bench --quick writes results.json and results.md with every
       "project.lint",
       "project.search",
       "tree.search",
+      "project.find_symbol",
+      "project.find_references",
     ]);
     for (const row of res.project.rows) {
       assertEquals(typeof row.ours.median, "number", row.id);
@@ -122,7 +124,7 @@ Deno.test("deno task bench --quick writes results.json and results.md with every
       assertEquals(typeof row.ratios[native], "number", `${row.id}: ratio to ${native}`);
       assertEquals(typeof row.peakMiB.ours, "number", `${row.id}: peak memory`);
     }
-    assertEquals(res.project.targets.length, 2);
+    assertEquals(res.project.targets.length, 3);
     const md = await Deno.readTextFile(path.join(out, "results.md"));
     assert(md.includes("## The whole project in one call"), "results.md has the project section");
     assertEquals([res.git.files, res.git.changed], [5000, 50]);

@@ -50,8 +50,11 @@ export async function assertConfined(
     const { tools } = await server.client.listTools();
     assertEquals(tools.map((t) => t.name).sort(), [
       "fetch_github_file",
+      "find_references",
+      "find_symbol",
       "get_diff",
       "list_directory",
+      "outline",
       "read_file",
       "review_changes",
       "run_linter",

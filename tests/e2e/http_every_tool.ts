@@ -33,12 +33,15 @@ export async function exerciseEverything(
   client: Client,
   root: string,
 ): Promise<void> {
-  await t.step("tools/list offers the six tools", async () => {
+  await t.step("tools/list offers the ten tools", async () => {
     const { tools } = await client.listTools();
     assertEquals(tools.map((x) => x.name).sort(), [
       "fetch_github_file",
+      "find_references",
+      "find_symbol",
       "get_diff",
       "list_directory",
+      "outline",
       "read_file",
       "review_changes",
       "run_linter",

@@ -196,8 +196,11 @@ Deno.test("container image: FROM scratch, ldd's libraries only, user 65532, read
     assertEquals(r.server.name, "code-review-mcp");
     assertEquals(r.tools, [
       "fetch_github_file",
+      "find_references",
+      "find_symbol",
       "get_diff",
       "list_directory",
+      "outline",
       "read_file",
       "review_changes",
       "run_linter",

@@ -101,6 +101,9 @@ Deno.test("no tool answer exceeds the budget, whatever the file, folder or repos
       search_code: [{ query: "needle" }, { query: "y", context_lines: 5 }],
       get_diff: [{}],
       review_changes: [{}],
+      outline: [{ path: "src/long.py" }, { path: "." }],
+      find_symbol: [{ name: "x" }],
+      find_references: [{ name: "AWS_KEY" }],
     };
     const { tools } = await s.client.listTools();
     for (const tool of tools) {

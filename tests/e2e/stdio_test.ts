@@ -72,12 +72,15 @@ Deno.test("stdio server: every tool, resource and prompt through the SDK client"
       assert(caps?.tools && caps?.resources && caps?.prompts && caps?.completions);
     });
 
-    await t.step("tools/list offers exactly the six tools", async () => {
+    await t.step("tools/list offers exactly the ten tools", async () => {
       const { tools } = await s.client.listTools();
       assertEquals(tools.map((x) => x.name).sort(), [
         "fetch_github_file",
+        "find_references",
+        "find_symbol",
         "get_diff",
         "list_directory",
+        "outline",
         "read_file",
         "review_changes",
         "run_linter",

@@ -10,6 +10,7 @@ import { runDeno } from "./confinement.ts";
 import { CLIENTS, DENO_NPM_SPEC } from "../../src/cli/client_entries.ts";
 import { V8_FLAGS } from "../../src/permissions.ts";
 import { startFakeGitHub } from "../fixtures/fake_github.ts";
+import { TOOLS } from "../../src/tools/mod.ts";
 
 /** argv after `deno` for `main.ts SUBCOMMAND ...` with the README's flags for `root`. */
 function subcommandArgs(root: string, sub: string[], net?: string): string[] {
@@ -65,7 +66,7 @@ Deno.test("config prints an entry for every client, with absolute paths, and the
     });
     try {
       assertEquals(server.client.getServerVersion()?.name, "code-review-mcp");
-      assertEquals((await server.client.listTools()).tools.length, 7);
+      assertEquals((await server.client.listTools()).tools.length, TOOLS.length);
     } finally {
       await server.close();
     }

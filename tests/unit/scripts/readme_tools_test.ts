@@ -14,7 +14,7 @@ Deno.test("the README's tools table is the one the tool definitions give (deno t
 Deno.test("toolsTable() marks optional parameters and shows defaults", () => {
   const table = toolsTable();
   assert(
-    table.includes("`read_file(file_path, start_line?, end_line?, line_numbers=true)`"),
+    table.includes("`read_file(file_path, start_line?, end_line?, symbol?, line_numbers=true)`"),
     table,
   );
 });

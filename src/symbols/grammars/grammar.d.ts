@@ -1,0 +1,3 @@
+/** A tree-sitter grammar or runtime, compiled and not yet instantiated (see ../grammars.ts). */
+declare const grammar: WebAssembly.Module;
+export default grammar;
