@@ -10,7 +10,7 @@ import { FileSystem } from "isomorphic-git/models";
 import * as path from "node:path";
 import { checkBudget, GitLimitError } from "./fs_view.ts";
 import { hardLinkRefusal } from "../policy/paths.ts";
-import type { RepoCtx } from "./log.ts";
+import { readTree, type RepoCtx } from "./log.ts";
 import { readSmallText, rulesFor } from "../sandbox/walk.ts";
 import type { IgnoreRules } from "../policy/walk.ts";
 
@@ -110,11 +110,7 @@ export async function flattenTree(
   let level: Array<[string, string]> = [[treeOid, ""]];
   let seen = 0;
   while (level.length > 0) {
-    const trees = await mapLimit(level, 16, async ([oid]) => {
-      checkBudget(r.budget);
-      return (await git.readTree({ fs: r.fs, dir: r.dir, gitdir: r.gitdir, oid, cache: r.cache }))
-        .tree;
-    });
+    const trees = level.map(([oid]) => readTree(r, oid));
     const nextLevel: Array<[string, string]> = [];
     for (let t = 0; t < trees.length; t++) {
       const prefix = level[t]![1];

@@ -4,7 +4,6 @@
  * touched (for tagging findings) or its unified diff text. Pure logic over a RepoCtx; the
  * sandbox worker supplies the file system view and the bounds.
  */
-import git from "isomorphic-git";
 import {
   type Change,
   changesSince,
@@ -22,7 +21,9 @@ import {
   type CommitLine,
   commitsBetween,
   mergeBase,
+  readCommit,
   readHead,
+  readObject,
   type RepoCtx,
   resolveCommitish,
 } from "./log.ts";
@@ -90,9 +91,8 @@ export type ReviewOutcome = { ok: true; value: ReviewData } | {
   notRepo?: boolean;
 };
 
-async function commitTree(r: RepoCtx, oid: string): Promise<string> {
-  const c = await git.readCommit({ fs: r.fs, dir: r.dir, gitdir: r.gitdir, oid, cache: r.cache });
-  return c.commit.tree;
+function commitTree(r: RepoCtx, oid: string): string {
+  return readCommit(r, oid).tree;
 }
 
 async function readSide(
@@ -108,21 +108,8 @@ async function readSide(
     return "tooLarge" in w ? w : w.bytes;
   }
   if (side.oid === null) return { tooLarge: side.size ?? 0 };
-  if (r.budget.oversized.has(side.oid)) {
-    throw new GitLimitError(
-      `the packed object ${
-        side.oid.slice(0, 7)
-      } inflates to more than ${r.budget.maxObjectBytes} bytes; it was not read`,
-    );
-  }
   if (side.size !== undefined && side.size > maxBytes) return { tooLarge: side.size };
-  const { blob } = await git.readBlob({
-    fs: r.fs,
-    dir: r.dir,
-    gitdir: r.gitdir,
-    oid: side.oid,
-    cache: r.cache,
-  });
+  const blob = readObject(r, side.oid, "blob").data;
   if (blob.length > maxBytes) return { tooLarge: blob.length };
   return blob;
 }
@@ -327,7 +314,7 @@ export async function review(r: RepoCtx, o: ReviewOptions): Promise<ReviewOutcom
       };
     }
     base = { name: o.base, id: baseId.slice(0, 7) };
-    mb = await mergeBase(r, head.oid, baseId);
+    mb = mergeBase(r, head.oid, baseId);
     if (mb === null) {
       return { ok: false, reason: `HEAD and ${JSON.stringify(o.base)} have no common history` };
     }
@@ -376,3 +363,4 @@ export async function review(r: RepoCtx, o: ReviewOptions): Promise<ReviewOutcom
 }
 
 export { GitLimitError };
+export { storeFor } from "./objects.ts";

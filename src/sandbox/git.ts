@@ -5,7 +5,7 @@
  */
 import process from "node:process";
 import { openRepo } from "../git/repo.ts";
-import { GitLimitError, makeBudget, preloadPacks, readOnlyFs } from "../git/fs_view.ts";
+import { GitLimitError, makeBudget, readOnlyFs } from "../git/fs_view.ts";
 import type { ReviewOptions, ReviewOutcome } from "../git/review.ts";
 
 /**
@@ -49,16 +49,19 @@ export async function gitReview(
     deadline: performance.now() + req.timeoutMs,
     maxObjectBytes: req.maxObjectBytes,
   });
+  const { review, storeFor } = await loadReview();
+  // Kept across calls: parsed pack indexes and recent objects (bounds in src/git/objects.ts).
+  const store = storeFor(req.root, repo.gitdir);
   const r = {
     fs: readOnlyFs(req.root, budget),
     dir: repo.dir,
     gitdir: repo.gitdir,
     cache: {},
     budget,
+    store,
   };
   try {
-    const { review } = await loadReview();
-    await preloadPacks(repo.gitdir, budget);
+    store.refresh();
     return await review(r, req);
   } catch (err) {
     if (err instanceof GitLimitError) return { ok: false, reason: err.message };
@@ -97,5 +100,7 @@ export async function gitReview(
       };
     }
     throw err;
+  } finally {
+    store.release();
   }
 }
