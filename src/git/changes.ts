@@ -12,7 +12,7 @@ import { checkBudget, GitLimitError } from "./fs_view.ts";
 import { hardLinkRefusal } from "../policy/paths.ts";
 import { readTree, type RepoCtx } from "./log.ts";
 import { readSmallText, rulesFor } from "../sandbox/walk.ts";
-import type { IgnoreRules } from "../policy/walk.ts";
+import { globMatcher, type IgnoreRules, isGlob } from "../policy/walk.ts";
 
 export const MODE_FILE = 0o100644;
 export const MODE_EXEC = 0o100755;
@@ -51,17 +51,42 @@ export function safeEntryName(name: string): boolean {
   return true;
 }
 
-/** Does `p` fall under one of the filters (a file or a folder, "/"-separated, relative)? */
+/** Compiled glob filters, by pattern (the same few patterns come back call after call). */
+const globs = new Map<string, { match: (rel: string) => boolean; prefix: string }>();
+
+function globOf(f: string): { match: (rel: string) => boolean; prefix: string } {
+  let g = globs.get(f);
+  if (!g) {
+    // The folders before the first glob character: a walk never needs to leave them.
+    const lead = f.slice(0, f.search(/[*?[\]{}]/));
+    g = { match: globMatcher(f), prefix: lead.slice(0, lead.lastIndexOf("/") + 1) };
+    if (globs.size > 256) globs.clear();
+    globs.set(f, g);
+  }
+  return g;
+}
+
+/**
+ * Does `p` fall under one of the filters: a file or a folder ("/"-separated, relative, whole
+ * components), or a glob as run_linter and search_code take it ("*.py" at any depth,
+ * "src/**\/*.py" from the root)?
+ */
 export function matchesFilters(p: string, filters: readonly string[] | undefined): boolean {
   if (!filters || filters.length === 0) return true;
-  return filters.some((f) => f === "" || f === "." || p === f || p.startsWith(f + "/"));
+  return filters.some((f) =>
+    f === "" || f === "." || p === f || p.startsWith(f + "/") || (isGlob(f) && globOf(f).match(p))
+  );
 }
 
 function mayContain(dir: string, filters: readonly string[] | undefined): boolean {
   if (!filters || filters.length === 0) return true;
-  return filters.some((f) =>
-    f === "" || f === "." || f === dir || f.startsWith(dir + "/") || dir.startsWith(f + "/")
-  );
+  return filters.some((f) => {
+    if (isGlob(f)) {
+      const { prefix } = globOf(f);
+      return prefix === "" || prefix.startsWith(dir + "/") || (dir + "/").startsWith(prefix);
+    }
+    return f === "" || f === "." || f === dir || f.startsWith(dir + "/") || dir.startsWith(f + "/");
+  });
 }
 
 export interface Limits {

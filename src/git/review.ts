@@ -14,7 +14,7 @@ import {
   readWorktree,
   type Side,
 } from "./changes.ts";
-import { decodeText, hunkHeader, isBinary, lineDiff, renderHunks, similarity } from "./diff.ts";
+import { decodeText, isBinary, lineDiff, renderHunks, similarity, splitHunks } from "./diff.ts";
 import { checkBudget, GitLimitError } from "./fs_view.ts";
 import { secretFileRule } from "../policy/secrets.ts";
 import {
@@ -37,10 +37,12 @@ export interface ReviewOptions {
   contextLines: number;
   /** diff mode: the first file to render, and roughly how many bytes of diff text to produce. */
   start: number;
+  /** diff mode: the first hunk of the first file (continuing a file cut at its per-file cap). */
+  startHunk?: number;
   maxBytes: number;
   /** Largest version of one file that is diffed (bytes). */
   maxFileBytes: number;
-  /** Most diff text for one file (bytes); the rest is left to read_file. */
+  /** Most diff text for one file in one answer (bytes); the rest continues from `next_hunk`. */
   maxFileDiffBytes: number;
   maxCommits: number;
   limits: Limits;
@@ -64,6 +66,10 @@ export interface FileRecord {
   added_lines?: number[];
   /** diff mode: the unified diff text of this file (hunks with old and new line numbers). */
   diff?: string;
+  /** diff mode: the hunks shown are first_hunk..next_hunk-1 of hunks_total (set when cut or continued). */
+  first_hunk?: number;
+  next_hunk?: number;
+  hunks_total?: number;
   /** True for a credential file: listed with its counts, its content never shown. */
   secret?: boolean;
 }
@@ -117,7 +123,12 @@ async function readSide(
 const EMPTY = new Uint8Array(0);
 
 /** Computes one file's record: kind, counts, and either touched lines or diff text. */
-async function fileRecord(r: RepoCtx, c: Change, o: ReviewOptions): Promise<FileRecord> {
+async function fileRecord(
+  r: RepoCtx,
+  c: Change,
+  o: ReviewOptions,
+  startHunk = 0,
+): Promise<FileRecord> {
   const rec: FileRecord = {
     path: c.path,
     ...(c.oldPath ? { old_path: c.oldPath } : {}),
@@ -209,22 +220,30 @@ async function fileRecord(r: RepoCtx, c: Change, o: ReviewOptions): Promise<File
     );
   } else if (o.mode === "summary") rec.added_lines = d.addedLines;
   else {
-    let text = renderHunks(d.hunks);
-    const bytes = new TextEncoder().encode(text);
-    if (bytes.length > o.maxFileDiffBytes) {
-      let cut = new TextDecoder().decode(bytes.subarray(0, o.maxFileDiffBytes));
-      cut = cut.slice(0, Math.max(0, cut.lastIndexOf("\n")));
-      const shownHunks = d.hunks.filter((h) => cut.includes(hunkHeader(h)));
-      const last = shownHunks[shownHunks.length - 1] ?? d.hunks[0]!;
-      text = cut;
+    // Whole hunks up to the per-file cap; a hunk over it is split into smaller ones first.
+    const pieces = splitHunks(d.hunks, Math.max(1024, Math.floor(o.maxFileDiffBytes / 2)));
+    const from = Math.min(startHunk, pieces.length);
+    let to = from;
+    let bytes = 0;
+    const enc = new TextEncoder();
+    while (to < pieces.length) {
+      const size = enc.encode(renderHunks([pieces[to]!])).length + 1;
+      if (to > from && bytes + size > o.maxFileDiffBytes) break;
+      bytes += size;
+      to++;
+    }
+    rec.diff = renderHunks(pieces.slice(from, to));
+    if (from > 0 || to < pieces.length) {
+      rec.first_hunk = from;
+      rec.hunks_total = pieces.length;
+      if (to < pieces.length) rec.next_hunk = to;
       notes.push(
-        `diff cut at ${o.maxFileDiffBytes} bytes (per-file cap); read the rest of the new version with read_file ` +
-          `${
-            JSON.stringify(c.path)
-          } from start_line ${last.newStart}, or narrow get_diff with paths`,
+        `hunks ${from + 1}-${to} of ${pieces.length}` +
+          (to < pieces.length
+            ? ` (per-file cap of ${o.maxFileDiffBytes} bytes): the next page continues this file`
+            : ""),
       );
     }
-    rec.diff = text;
   }
   if (notes.length > 0) rec.notes = notes;
   return rec;
@@ -336,12 +355,17 @@ export async function review(r: RepoCtx, o: ReviewOptions): Promise<ReviewOutcom
   const BATCH = 8;
   outer: for (let i = start; i < set.changes.length; i += BATCH) {
     if (r.budget.signal.aborted) throw new DOMException("cancelled", "AbortError");
-    const recs = await mapLimit(set.changes.slice(i, i + BATCH), BATCH, (c) => fileRecord(r, c, o));
+    const recs = await mapLimit(
+      set.changes.slice(i, i + BATCH),
+      BATCH,
+      (c, k) => fileRecord(r, c, o, i + k === start ? o.startHunk ?? 0 : 0),
+    );
     for (const rec of recs) {
       files.push(rec);
       if (o.mode === "diff") {
         bytes += (rec.diff?.length ?? 0) + 200;
-        if (bytes >= o.maxBytes) break outer;
+        // A file cut at its cap ends the page: the next one continues it.
+        if (bytes >= o.maxBytes || rec.next_hunk !== undefined) break outer;
       }
     }
   }
