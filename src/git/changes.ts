@@ -4,7 +4,7 @@
  * neither read nor hashed; only files whose stat differs are hashed, as git itself does.
  * Tree entry names are checked before they become paths; symlinks are read as links.
  */
-import git from "isomorphic-git";
+import { createHash } from "node:crypto";
 import { GitIndexManager } from "isomorphic-git/managers";
 import { FileSystem } from "isomorphic-git/models";
 import * as path from "node:path";
@@ -315,11 +315,16 @@ export function readWorktree(
   }
 }
 
+/** The id git gives these bytes as a blob: sha1 of "blob <size>\0" and the bytes. */
+export function hashBlob(bytes: Uint8Array): string {
+  return createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
+}
+
 async function hashWorktree(root: string, rel: string, limits: Limits): Promise<Side | null> {
   const w = readWorktree(root, rel, limits.maxHashBytes);
   if (w === null) return null;
   if ("tooLarge" in w) return { oid: null, mode: MODE_FILE, source: "worktree", size: w.tooLarge };
-  const { oid } = await git.hashBlob({ object: w.bytes });
+  const oid = hashBlob(w.bytes);
   return { oid, mode: w.mode, source: "worktree", size: w.bytes.length };
 }
 

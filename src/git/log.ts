@@ -3,7 +3,8 @@
  * (branch, tag or commit), their merge base, and the commits in between. Every commit walk
  * is bounded in count; time and cancellation are bounded by the file system view's budget.
  */
-import git from "isomorphic-git";
+import { GitRefManager } from "isomorphic-git/managers";
+import { FileSystem } from "isomorphic-git/models";
 import { checkBudget, type GitBudget, GitLimitError } from "./fs_view.ts";
 import {
   type CommitData,
@@ -58,11 +59,27 @@ export interface HeadInfo {
   branch: string | null;
 }
 
+/** A ref (a name, or "ref: <name>") to an object id, by the library's ref manager (loose and packed refs). */
+async function resolveRef(r: RepoCtx, ref: string, depth?: number): Promise<string> {
+  checkBudget(r.budget);
+  return await GitRefManager.resolve({
+    fs: new FileSystem(r.fs),
+    gitdir: r.gitdir,
+    ref,
+    ...(depth !== undefined ? { depth } : {}),
+  });
+}
+
 export async function readHead(r: RepoCtx): Promise<HeadInfo> {
-  const branch =
-    (await git.currentBranch({ fs: r.fs, dir: r.dir, gitdir: r.gitdir, fullname: false })) ?? null;
+  // HEAD one step down: the branch it names (as git's symbolic-ref), or an id when detached.
+  const named = await resolveRef(r, "HEAD", 2);
+  const branch = named.startsWith("refs/heads/")
+    ? named.slice("refs/heads/".length)
+    : named.startsWith("refs/")
+    ? named.replace(/^refs\/(tags|remotes)\//, "")
+    : null;
   try {
-    const oid = await git.resolveRef({ fs: r.fs, dir: r.dir, gitdir: r.gitdir, ref: "HEAD" });
+    const oid = await resolveRef(r, "HEAD");
     return { oid, branch };
   } catch (err) {
     if ((err as Error).name === "NotFoundError") return { oid: null, branch };
@@ -123,7 +140,7 @@ async function resolvePlain(r: RepoCtx, name: string): Promise<string | null> {
   const candidates = [name, `refs/remotes/${name}`];
   for (const ref of candidates) {
     try {
-      const oid = await git.resolveRef({ fs: r.fs, dir: r.dir, gitdir: r.gitdir, ref });
+      const oid = await resolveRef(r, ref);
       return peelToCommit(r, oid);
     } catch { /* next form */ }
   }

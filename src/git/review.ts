@@ -221,7 +221,7 @@ async function fileRecord(
   } else if (o.mode === "summary") rec.added_lines = d.addedLines;
   else {
     // Whole hunks up to the per-file cap; a hunk over it is split into smaller ones first.
-    const pieces = splitHunks(d.hunks, Math.max(1024, Math.floor(o.maxFileDiffBytes / 2)));
+    const pieces = splitHunks(d.hunks, Math.max(64, Math.floor(o.maxFileDiffBytes / 2)));
     const from = Math.min(startHunk, pieces.length);
     let to = from;
     let bytes = 0;
