@@ -531,6 +531,27 @@ export class ObjectStore {
     if (depth > MAX_DELTA_DEPTH) {
       throw new GitLimitError("a packed object's delta chain is too deep; it was not read");
     }
+    // Delta bases are shared along chains (trees and files version after version): kept by position.
+    const at = `${p.packPath}:${p.key}#${offset}`;
+    const known = this.#objects.get(at);
+    if (known) {
+      if (known.data.length > b.maxObjectBytes) {
+        throw tooLargeError(oid, known.type, b.maxObjectBytes);
+      }
+      return known;
+    }
+    const o = this.#readPackedEntry(p, offset, oid, b, depth);
+    this.#cache(at, o);
+    return o;
+  }
+
+  #readPackedEntry(
+    p: Pack,
+    offset: number,
+    oid: string,
+    b: ReadBudget,
+    depth: number,
+  ): GitObject {
     const h = p.header(offset);
     const cap = b.maxObjectBytes;
     const type = TYPES[h.type];
