@@ -5,8 +5,7 @@
  * Tree entry names are checked before they become paths; symlinks are read as links.
  */
 import { createHash } from "node:crypto";
-import { GitIndexManager } from "isomorphic-git/managers";
-import { FileSystem } from "isomorphic-git/models";
+import { parseIndex } from "./index_file.ts";
 import * as path from "node:path";
 import { checkBudget, GitLimitError } from "./fs_view.ts";
 import { hardLinkRefusal } from "../policy/paths.ts";
@@ -208,43 +207,35 @@ interface IndexEntry {
 }
 
 /**
- * The index's entries with their stat data, parsed by the library's index manager (read
- * through the read-only view: nothing is written back). Unmerged paths keep their first stage.
+ * The index's entries with their stat data (src/git/index_file.ts). An unmerged path keeps its
+ * first stage; a missing index (no commits, nothing staged) is empty.
  */
-export async function readIndex(r: RepoCtx, limits: Limits): Promise<Map<string, IndexEntry>> {
+export function readIndex(r: RepoCtx, limits: Limits): Map<string, IndexEntry> {
   const out = new Map<string, IndexEntry>();
   checkBudget(r.budget);
-  await GitIndexManager.acquire(
-    { fs: new FileSystem(r.fs), gitdir: r.gitdir, cache: r.cache },
-    (index: { entries: RawIndexEntry[] }) => {
-      for (const e of index.entries) {
-        if (out.size >= limits.maxEntries) {
-          throw new GitLimitError(
-            `the index has more than ${limits.maxEntries} entries`,
-          );
-        }
-        if (!e.path.split("/").every(safeEntryName)) continue;
-        out.set(e.path, {
-          oid: e.oid,
-          mode: e.mode,
-          mtimeMs: e.mtimeSeconds * 1000 + Math.floor(e.mtimeNanoseconds / 1e6),
-          size: e.size,
-          ino: e.ino,
-        });
-      }
-    },
-  );
+  const file = path.join(r.gitdir, "index");
+  let st: Deno.FileInfo;
+  try {
+    st = Deno.lstatSync(file);
+  } catch {
+    return out;
+  }
+  // Never a link or a device; about 70 bytes an entry at most for paths of ordinary length.
+  if (!st.isFile) return out;
+  if (st.size > limits.maxEntries * 4096) {
+    throw new GitLimitError(`the index is larger than ${limits.maxEntries * 4096} bytes`);
+  }
+  for (const e of parseIndex(Deno.readFileSync(file), limits.maxEntries)) {
+    if (out.has(e.path) || !e.path.split("/").every(safeEntryName)) continue;
+    out.set(e.path, {
+      oid: e.oid,
+      mode: e.mode,
+      mtimeMs: e.mtimeSeconds * 1000 + Math.floor(e.mtimeNanoseconds / 1e6),
+      size: e.size,
+      ino: e.ino,
+    });
+  }
   return out;
-}
-
-interface RawIndexEntry {
-  path: string;
-  oid: string;
-  mode: number;
-  mtimeSeconds: number;
-  mtimeNanoseconds: number;
-  size: number;
-  ino: number;
 }
 
 /** True when the folders leading to `rel` are real folders, no symlink among them (cached per folder). */

@@ -3,9 +3,8 @@
  * (branch, tag or commit), their merge base, and the commits in between. Every commit walk
  * is bounded in count; time and cancellation are bounded by the file system view's budget.
  */
-import { GitRefManager } from "isomorphic-git/managers";
-import { FileSystem } from "isomorphic-git/models";
 import { checkBudget, type GitBudget, GitLimitError } from "./fs_view.ts";
+import type { RefReader } from "./refs.ts";
 import {
   type CommitData,
   type GitObject,
@@ -16,17 +15,14 @@ import {
   type TreeEntry,
 } from "./objects.ts";
 
-// deno-lint-ignore no-explicit-any
-export type GitFs = any;
-
 export interface RepoCtx {
-  fs: GitFs;
   dir: string;
   gitdir: string;
-  cache: Record<string, unknown>;
   budget: GitBudget;
   /** The repository's objects, kept across calls (src/git/objects.ts). */
   store: ObjectStore;
+  /** Its refs, read afresh by every operation (src/git/refs.ts). */
+  refs: RefReader;
 }
 
 /** Reads an object of the expected kind, or fails as the library did (NotFoundError, ObjectTypeError). */
@@ -59,32 +55,9 @@ export interface HeadInfo {
   branch: string | null;
 }
 
-/** A ref (a name, or "ref: <name>") to an object id, by the library's ref manager (loose and packed refs). */
-async function resolveRef(r: RepoCtx, ref: string, depth?: number): Promise<string> {
+export function readHead(r: RepoCtx): Promise<HeadInfo> {
   checkBudget(r.budget);
-  return await GitRefManager.resolve({
-    fs: new FileSystem(r.fs),
-    gitdir: r.gitdir,
-    ref,
-    ...(depth !== undefined ? { depth } : {}),
-  });
-}
-
-export async function readHead(r: RepoCtx): Promise<HeadInfo> {
-  // HEAD one step down: the branch it names (as git's symbolic-ref), or an id when detached.
-  const named = await resolveRef(r, "HEAD", 2);
-  const branch = named.startsWith("refs/heads/")
-    ? named.slice("refs/heads/".length)
-    : named.startsWith("refs/")
-    ? named.replace(/^refs\/(tags|remotes)\//, "")
-    : null;
-  try {
-    const oid = await resolveRef(r, "HEAD");
-    return { oid, branch };
-  } catch (err) {
-    if ((err as Error).name === "NotFoundError") return { oid: null, branch };
-    throw err;
-  }
+  return Promise.resolve(r.refs.head());
 }
 
 /** Follows annotated tags down to the commit they name. */
@@ -136,13 +109,13 @@ function parentOf(r: RepoCtx, oid: string, index: number): string | null {
   return readCommit(r, oid).parents[index] ?? null;
 }
 
-async function resolvePlain(r: RepoCtx, name: string): Promise<string | null> {
-  const candidates = [name, `refs/remotes/${name}`];
-  for (const ref of candidates) {
+function resolvePlain(r: RepoCtx, name: string): string | null {
+  checkBudget(r.budget);
+  const oid = r.refs.resolve(name);
+  if (oid !== null) {
     try {
-      const oid = await resolveRef(r, ref);
       return peelToCommit(r, oid);
-    } catch { /* next form */ }
+    } catch { /* a ref to a missing object */ }
   }
   if (/^[0-9a-f]{4,40}$/i.test(name)) {
     const found = r.store.expand(name.toLowerCase());

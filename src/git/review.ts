@@ -387,4 +387,3 @@ export async function review(r: RepoCtx, o: ReviewOptions): Promise<ReviewOutcom
 }
 
 export { GitLimitError };
-export { storeFor } from "./objects.ts";
