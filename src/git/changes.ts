@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import { parseIndex } from "./index_file.ts";
 import * as path from "node:path";
-import { checkBudget, GitLimitError } from "./fs_view.ts";
+import { breathe, checkBudget, GitLimitError } from "./fs_view.ts";
 import { hardLinkRefusal } from "../policy/paths.ts";
 import { readTree, type RepoCtx } from "./log.ts";
 import { readSmallText, rulesFor } from "../sandbox/walk.ts";
@@ -104,24 +104,6 @@ export interface ChangeSet {
   stats: { indexed: number; hashed: number };
 }
 
-/** Runs `fn` over `items` with at most `limit` in flight (the library's reads are async: overlap them). */
-export async function mapLimit<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T, i: number) => Promise<R>,
-): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!, i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
-
 /** Flattens a tree into path -> side, skipping unsafe names (reported) and pruning by filters. */
 export async function flattenTree(
   r: RepoCtx,
@@ -134,6 +116,7 @@ export async function flattenTree(
   let level: Array<[string, string]> = [[treeOid, ""]];
   let seen = 0;
   while (level.length > 0) {
+    await breathe(r.budget);
     const trees = level.map(([oid]) => readTree(r, oid));
     const nextLevel: Array<[string, string]> = [];
     for (let t = 0; t < trees.length; t++) {
@@ -311,7 +294,7 @@ export function hashBlob(bytes: Uint8Array): string {
   return createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
 }
 
-async function hashWorktree(root: string, rel: string, limits: Limits): Promise<Side | null> {
+function hashWorktree(root: string, rel: string, limits: Limits): Side | null {
   const w = readWorktree(root, rel, limits.maxHashBytes);
   if (w === null) return null;
   if ("tooLarge" in w) return { oid: null, mode: MODE_FILE, source: "worktree", size: w.tooLarge };
@@ -339,6 +322,7 @@ async function worktreeSides(
   for (const [p, e] of index) {
     if (!matchesFilters(p, filters)) continue;
     checkBudget(r.budget);
+    await breathe(r.budget);
     if (e.mode === MODE_GITLINK) {
       out.set(p, { oid: e.oid, mode: e.mode, source: "blob" });
       continue;
@@ -360,7 +344,7 @@ async function worktreeSides(
       continue;
     }
     stats.hashed++;
-    const side = await hashWorktree(r.dir, p, limits);
+    const side = hashWorktree(r.dir, p, limits);
     if (side) out.set(p, side);
   }
   return out;
@@ -442,7 +426,7 @@ export async function changesSince(
   const oldSide = baseTree
     ? await flattenTreeCached(r, baseTree, opts.filters, opts.limits, warnings)
     : new Map<string, Side>();
-  const index = await readIndex(r, opts.limits);
+  const index = readIndex(r, opts.limits);
   const stats = { indexed: index.size, hashed: 0 };
   const newSide = await worktreeSides(r, index, opts.filters, opts.limits, stats);
   const extra = opts.includeUntracked
@@ -450,7 +434,7 @@ export async function changesSince(
     : [];
   const untrackedSet = new Set(extra);
   for (const p of extra) {
-    const side = await hashWorktree(r.dir, p, opts.limits);
+    const side = hashWorktree(r.dir, p, opts.limits);
     if (side) newSide.set(p, side);
   }
   const paths = new Set([...oldSide.keys(), ...newSide.keys()]);

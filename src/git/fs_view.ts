@@ -15,13 +15,15 @@ export interface GitBudget {
   /** Largest inflated object (bytes). */
   maxObjectBytes: number;
   calls: number;
+  /** performance.now() when the operation last let the event loop turn (see breathe). */
+  lastBreath?: number;
 }
 
 export { GitLimitError };
 
 export function makeBudget(
   signal: AbortSignal,
-  o: Partial<Omit<GitBudget, "signal" | "calls">> = {},
+  o: Partial<Omit<GitBudget, "signal" | "calls" | "lastBreath">> = {},
 ): GitBudget {
   return {
     signal,
@@ -41,4 +43,16 @@ export function checkBudget(b: GitBudget): void {
   if ((b.calls & 63) === 0 && performance.now() > b.deadline) {
     throw new GitLimitError("the repository walk ran out of time");
   }
+}
+
+/**
+ * Lets the worker's event loop turn (at most every 50 ms of work), so a cancellation sent while
+ * a long synchronous walk runs is received; then stops if it was.
+ */
+export async function breathe(b: GitBudget): Promise<void> {
+  const now = performance.now();
+  if (now - (b.lastBreath ??= now) < 50) return;
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  b.lastBreath = performance.now();
+  if (b.signal.aborted) throw new DOMException("cancelled", "AbortError");
 }

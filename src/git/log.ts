@@ -3,7 +3,7 @@
  * (branch, tag or commit), their merge base, and the commits in between. Every commit walk
  * is bounded in count; time and cancellation are bounded by the file system view's budget.
  */
-import { checkBudget, type GitBudget, GitLimitError } from "./fs_view.ts";
+import { breathe, checkBudget, type GitBudget, GitLimitError } from "./fs_view.ts";
 import type { RefReader } from "./refs.ts";
 import {
   type CommitData,
@@ -134,7 +134,12 @@ function resolvePlain(r: RepoCtx, name: string): string | null {
  * to a better base is queued. When `b` is an ancestor of `a` (HEAD~5) only the commits between
  * are read. At most `maxWalk` commits are read; past it the base is refused with a reason.
  */
-export function mergeBase(r: RepoCtx, a: string, b: string, maxWalk = 100_000): string | null {
+export async function mergeBase(
+  r: RepoCtx,
+  a: string,
+  b: string,
+  maxWalk = 100_000,
+): Promise<string | null> {
   if (a === b) return a;
   const A = 1, B = 2, STALE = 4;
   const flags = new Map<string, number>();
@@ -169,6 +174,7 @@ export function mergeBase(r: RepoCtx, a: string, b: string, maxWalk = 100_000): 
   add(b, B);
   const found: string[] = [];
   while (queue.some((o) => (flags.get(o)! & STALE) === 0)) {
+    await breathe(r.budget);
     const oid = queue.pop()!;
     let f = flags.get(oid)! & (A | B | STALE);
     if ((f & (A | B)) === (A | B) && (f & STALE) === 0) {
@@ -259,6 +265,7 @@ export async function commitsBetween(
     }
     queue.sort((a, b) => info.get(b)!.time - info.get(a)!.time);
     const oid = queue.shift()!;
+    await breathe(r.budget);
     const f = flags.get(oid)!;
     // A commit reachable from base passes "uninteresting" on to its parents.
     for (const p of info.get(oid)!.parents) await push(p, f & 2 ? 2 : 1);

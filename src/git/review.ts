@@ -8,14 +8,13 @@ import {
   type Change,
   changesSince,
   type Limits,
-  mapLimit,
   MODE_GITLINK,
   MODE_LINK,
   readWorktree,
   type Side,
 } from "./changes.ts";
 import { decodeText, isBinary, lineDiff, renderHunks, similarity, splitHunks } from "./diff.ts";
-import { checkBudget, GitLimitError } from "./fs_view.ts";
+import { breathe, checkBudget, GitLimitError } from "./fs_view.ts";
 import { secretFileRule } from "../policy/secrets.ts";
 import {
   type CommitLine,
@@ -101,12 +100,12 @@ function commitTree(r: RepoCtx, oid: string): string {
   return readCommit(r, oid).tree;
 }
 
-async function readSide(
+function readSide(
   r: RepoCtx,
   side: Side,
   rel: string,
   maxBytes: number,
-): Promise<Uint8Array | { tooLarge: number; hardLink?: string } | null> {
+): Uint8Array | { tooLarge: number; hardLink?: string } | null {
   checkBudget(r.budget);
   if (side.source === "worktree") {
     const w = readWorktree(r.dir, rel, maxBytes);
@@ -123,12 +122,12 @@ async function readSide(
 const EMPTY = new Uint8Array(0);
 
 /** Computes one file's record: kind, counts, and either touched lines or diff text. */
-async function fileRecord(
+function fileRecord(
   r: RepoCtx,
   c: Change,
   o: ReviewOptions,
   startHunk = 0,
-): Promise<FileRecord> {
+): FileRecord {
   const rec: FileRecord = {
     path: c.path,
     ...(c.oldPath ? { old_path: c.oldPath } : {}),
@@ -153,11 +152,11 @@ async function fileRecord(
   if (c.old && c.new && c.old.mode !== c.new.mode && c.status !== "type-changed") {
     notes.push(`mode ${c.old.mode.toString(8)} -> ${c.new.mode.toString(8)}`);
   }
-  let oldBytes: Awaited<ReturnType<typeof readSide>>;
-  let newBytes: Awaited<ReturnType<typeof readSide>>;
+  let oldBytes: ReturnType<typeof readSide>;
+  let newBytes: ReturnType<typeof readSide>;
   try {
-    oldBytes = c.old ? await readSide(r, c.old, c.oldPath ?? c.path, o.maxFileBytes) : EMPTY;
-    newBytes = c.new ? await readSide(r, c.new, c.path, o.maxFileBytes) : EMPTY;
+    oldBytes = c.old ? readSide(r, c.old, c.oldPath ?? c.path, o.maxFileBytes) : EMPTY;
+    newBytes = c.new ? readSide(r, c.new, c.path, o.maxFileBytes) : EMPTY;
   } catch (err) {
     // An object over the inflation cap is this file's problem, not the whole review's.
     if (!(err instanceof GitLimitError) || !err.message.includes("inflates")) throw err;
@@ -257,16 +256,16 @@ const RENAME_MAX_BYTES = 256 * 1024;
  * Pairs a deleted and an added text file whose contents are at least half alike into a rename
  * (exact renames are paired already), best matches first, within a bounded number of pairs.
  */
-async function pairSimilarRenames(r: RepoCtx, changes: Change[]): Promise<Change[]> {
+function pairSimilarRenames(r: RepoCtx, changes: Change[]): Change[] {
   const plain = (m: number | undefined) => m !== undefined && m !== MODE_LINK && m !== MODE_GITLINK;
   const dels = changes.filter((c) => c.status === "deleted" && plain(c.old?.mode));
   const adds = changes.filter((c) => c.status === "added" && plain(c.new?.mode));
   if (dels.length === 0 || adds.length === 0 || dels.length * adds.length > RENAME_MAX_PAIRS) {
     return changes;
   }
-  const text = async (side: Side, rel: string): Promise<string | null> => {
+  const text = (side: Side, rel: string): string | null => {
     try {
-      const b = await readSide(r, side, rel, RENAME_MAX_BYTES);
+      const b = readSide(r, side, rel, RENAME_MAX_BYTES);
       if (!(b instanceof Uint8Array) || isBinary(b)) return null;
       return decodeText(b).text;
     } catch (err) {
@@ -274,8 +273,8 @@ async function pairSimilarRenames(r: RepoCtx, changes: Change[]): Promise<Change
       throw err;
     }
   };
-  const oldTexts = await mapLimit(dels, 8, (c) => text(c.old!, c.path));
-  const newTexts = await mapLimit(adds, 8, (c) => text(c.new!, c.path));
+  const oldTexts = dels.map((c) => text(c.old!, c.path));
+  const newTexts = adds.map((c) => text(c.new!, c.path));
   const pairs: Array<{ d: number; a: number; score: number }> = [];
   for (let d = 0; d < dels.length; d++) {
     for (let a = 0; a < adds.length; a++) {
@@ -333,7 +332,7 @@ export async function review(r: RepoCtx, o: ReviewOptions): Promise<ReviewOutcom
       };
     }
     base = { name: o.base, id: baseId.slice(0, 7) };
-    mb = mergeBase(r, head.oid, baseId);
+    mb = await mergeBase(r, head.oid, baseId);
     if (mb === null) {
       return { ok: false, reason: `HEAD and ${JSON.stringify(o.base)} have no common history` };
     }
@@ -347,18 +346,17 @@ export async function review(r: RepoCtx, o: ReviewOptions): Promise<ReviewOutcom
     includeUntracked: o.includeUntracked,
     limits: o.limits,
   });
-  set.changes = await pairSimilarRenames(r, set.changes);
+  set.changes = pairSimilarRenames(r, set.changes);
   const files: FileRecord[] = [];
   let bytes = 0;
   const start = o.mode === "diff" ? Math.min(o.start, set.changes.length) : 0;
-  // Files in small parallel batches (their reads are async); diff mode stops once the page is full.
+  // Files in small batches, letting cancellation in between; diff mode stops once the page is full.
   const BATCH = 8;
   outer: for (let i = start; i < set.changes.length; i += BATCH) {
     if (r.budget.signal.aborted) throw new DOMException("cancelled", "AbortError");
-    const recs = await mapLimit(
-      set.changes.slice(i, i + BATCH),
-      BATCH,
-      (c, k) => fileRecord(r, c, o, i + k === start ? o.startHunk ?? 0 : 0),
+    await breathe(r.budget);
+    const recs = set.changes.slice(i, i + BATCH).map((c, k) =>
+      fileRecord(r, c, o, i + k === start ? o.startHunk ?? 0 : 0)
     );
     for (const rec of recs) {
       files.push(rec);

@@ -112,7 +112,7 @@ Deno.test("mergeBase() agrees with git merge-base across merges, for ancestors a
     ];
     for (const [a, b] of pairs) {
       assertEquals(
-        mergeBase(r, rev(a), rev(b)),
+        await mergeBase(r, rev(a), rev(b)),
         git(f.root, "merge-base", a, b).trim(),
         `${a} ${b}`,
       );
