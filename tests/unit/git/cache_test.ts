@@ -205,3 +205,27 @@ Deno.test("review() takes globs in paths as run_linter does, matching what git's
     await f.cleanup();
   }
 });
+
+Deno.test("review() stops when cancelled in the middle of a long walk, not only before it starts", async () => {
+  const f = await emptyRepo();
+  try {
+    for (let i = 0; i < 3000; i++) write(f.root, `d${i % 40}/f${i}.txt`, `file ${i}\n`);
+    git(f.root, "add", "-A");
+    git(f.root, "commit", "-qm", "many");
+    // Every file newer than the index: each one is read and hashed, a walk of some length.
+    const soon = new Date(Date.now() + 60_000);
+    for (let i = 0; i < 3000; i++) Deno.utimeSync(`${f.root}/d${i % 40}/f${i}.txt`, soon, soon);
+    const c = new AbortController();
+    const started = gitReview(request(f.root), c.signal);
+    setTimeout(() => c.abort(), 1);
+    let name = "";
+    try {
+      await started;
+    } catch (err) {
+      name = (err as Error).name;
+    }
+    assertEquals(name, "AbortError");
+  } finally {
+    await f.cleanup();
+  }
+});
