@@ -220,7 +220,7 @@ export async function measureGitReview(
       getDiffVsDiff: round(r.getDiff.median / r.gitDiff.median),
     },
     note:
-      "ours: one tool call over stdio (JSON-RPC, sandbox worker, isomorphic-git reading the index's stat data); " +
+      "ours: one tool call over stdio (JSON-RPC, sandbox worker, src/git reading the index's stat data and the packs in place); " +
       "native: the git process, start to exit",
   };
 }
