@@ -162,6 +162,7 @@ async function flattenTreeCached(
   filters: readonly string[] | undefined,
   limits: Limits,
   warnings: string[],
+  near?: string,
 ): Promise<Map<string, Side>> {
   const key = `${r.gitdir}\0${treeOid}\0${JSON.stringify(filters ?? [])}`;
   const hit = flatCache.get(key);
@@ -172,13 +173,80 @@ async function flattenTreeCached(
     return hit.map;
   }
   const own: string[] = [];
-  const map = await flattenTree(r, treeOid, filters, limits, own);
+  const map = near !== undefined && near !== treeOid
+    ? await flattenAgainst(r, treeOid, near, filters, limits, own)
+    : await flattenTree(r, treeOid, filters, limits, own);
   warnings.push(...own);
   if (map.size <= FLAT_CACHE_MAX_PATHS) {
     flatCache.set(key, { map, warnings: own });
     if (flatCache.size > FLAT_CACHE_ENTRIES) flatCache.delete(flatCache.keys().next().value!);
   }
   return map;
+}
+
+/**
+ * Flattens `treeOid` from the flattened `nearOid` (HEAD's tree, usually cached already): both
+ * trees are compared by object id and only the subtrees whose ids differ are read, so the cost
+ * follows the difference between the two commits, not the size of the tree.
+ */
+export async function flattenAgainst(
+  r: RepoCtx,
+  treeOid: string,
+  nearOid: string,
+  filters: readonly string[] | undefined,
+  limits: Limits,
+  warnings: string[],
+): Promise<Map<string, Side>> {
+  const out = new Map(await flattenTreeCached(r, nearOid, filters, limits, warnings));
+  const dropUnder = (prefix: string) => {
+    for (const k of out.keys()) if (k.startsWith(prefix)) out.delete(k);
+  };
+  let level: Array<[string, string | null, string]> = [[treeOid, nearOid, ""]];
+  let seen = 0;
+  while (level.length > 0) {
+    await breathe(r.budget);
+    const next: Array<[string, string | null, string]> = [];
+    for (const [a, b, prefix] of level) {
+      const mine = readTree(r, a);
+      const theirs = new Map((b === null ? [] : readTree(r, b)).map((e) => [e.path, e]));
+      const names = new Set<string>();
+      for (const e of mine) {
+        if (++seen > limits.maxEntries) {
+          throw new GitLimitError(`the tree has more than ${limits.maxEntries} entries`);
+        }
+        names.add(e.path);
+        if (!safeEntryName(e.path)) {
+          if (warnings.length < 20) {
+            warnings.push(
+              `skipped a tree entry with an unsafe name ${
+                JSON.stringify(e.path.slice(0, 100))
+              } (in ${prefix.slice(0, 200) || "the top folder"})`,
+            );
+          }
+          continue;
+        }
+        const p = prefix + e.path;
+        const f = theirs.get(e.path);
+        if (f && f.oid === e.oid && f.mode === e.mode) continue; // the same: already in `out`
+        if (f && f.type === "tree" && e.type !== "tree") dropUnder(p + "/");
+        if (f && f.type !== "tree" && e.type === "tree") out.delete(p);
+        if (e.type === "tree") {
+          if (mayContain(p, filters)) {
+            next.push([e.oid, f?.type === "tree" ? f.oid : null, p + "/"]);
+          }
+        } else if (matchesFilters(p, filters)) {
+          out.set(p, { oid: e.oid, mode: parseInt(e.mode, 8), source: "blob" });
+        }
+      }
+      for (const [name, f] of theirs) {
+        if (names.has(name)) continue;
+        if (f.type === "tree") dropUnder(prefix + name + "/");
+        else out.delete(prefix + name);
+      }
+    }
+    level = next;
+  }
+  return out;
 }
 
 interface IndexEntry {
@@ -420,11 +488,17 @@ function kindOfMode(mode: number): "file" | "link" | "gitlink" {
 export async function changesSince(
   r: RepoCtx,
   baseTree: string | null,
-  opts: { filters?: readonly string[]; includeUntracked: boolean; limits: Limits },
+  opts: {
+    filters?: readonly string[];
+    includeUntracked: boolean;
+    limits: Limits;
+    /** A tree like the base (HEAD's): the base is read from it where their ids differ only. */
+    nearTree?: string;
+  },
 ): Promise<ChangeSet> {
   const warnings: string[] = [];
   const oldSide = baseTree
-    ? await flattenTreeCached(r, baseTree, opts.filters, opts.limits, warnings)
+    ? await flattenTreeCached(r, baseTree, opts.filters, opts.limits, warnings, opts.nearTree)
     : new Map<string, Side>();
   const index = readIndex(r, opts.limits);
   const stats = { indexed: index.size, hashed: 0 };

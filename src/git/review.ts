@@ -345,6 +345,7 @@ export async function review(r: RepoCtx, o: ReviewOptions): Promise<ReviewOutcom
     filters: o.paths,
     includeUntracked: o.includeUntracked,
     limits: o.limits,
+    ...(o.base !== undefined && head.oid !== null ? { nearTree: commitTree(r, head.oid) } : {}),
   });
   set.changes = pairSimilarRenames(r, set.changes);
   const files: FileRecord[] = [];

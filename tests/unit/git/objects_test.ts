@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { applyDelta, ObjectStore } from "../../../src/git/objects.ts";
 import { mergeBase, type RepoCtx } from "../../../src/git/log.ts";
 import { makeBudget } from "../../../src/git/fs_view.ts";
+import { flattenAgainst, flattenTree } from "../../../src/git/changes.ts";
 import { emptyRepo, git, gitWithEnv, write } from "../../fixtures/git_repo.ts";
 
 /** A history whose packs hold deltas (many versions of the same files), merges and loose objects. */
@@ -144,5 +145,42 @@ Deno.test("applyDelta() refuses a delta that copies outside its base or names an
       threw = true;
     }
     assert(threw, String(bad));
+  }
+});
+
+Deno.test("flattenAgainst() (reading only the subtrees whose ids differ from HEAD's) gives exactly the whole tree's files", async () => {
+  const f = await emptyRepo();
+  const store = new ObjectStore(f.root, path.join(f.root, ".git"));
+  try {
+    buildHistory(f.root);
+    // Type changes both ways and a removed folder, between HEAD~1 and HEAD.
+    git(f.root, "rm", "-rq", "dir1");
+    write(f.root, "dir1", "now a file\n");
+    Deno.removeSync(path.join(f.root, "big.txt"));
+    write(f.root, "big.txt/inner.txt", "now a folder\n");
+    git(f.root, "add", "-A");
+    git(f.root, "commit", "-qm", "types");
+    store.refresh();
+    const r = {
+      store,
+      budget: makeBudget(new AbortController().signal),
+      gitdir: path.join(f.root, ".git"),
+    } as unknown as RepoCtx;
+    const limits = { maxEntries: 100_000, maxUntracked: 100, maxHashBytes: 1 << 20 };
+    const tree = (rev: string) => git(f.root, "rev-parse", `${rev}^{tree}`).trim();
+    for (const base of ["HEAD~1", "HEAD~2", "HEAD~8", "side", "HEAD~30"]) {
+      for (const filters of [undefined, ["dir1"], ["*.txt"]]) {
+        const whole = await flattenTree(r, tree(base), filters, limits, []);
+        const near = await flattenAgainst(r, tree(base), tree("HEAD"), filters, limits, []);
+        assertEquals(
+          [...near].sort(([a], [b]) => (a < b ? -1 : 1)),
+          [...whole].sort(([a], [b]) => (a < b ? -1 : 1)),
+          `${base} ${filters}`,
+        );
+      }
+    }
+  } finally {
+    store.close();
+    await f.cleanup();
   }
 });
