@@ -2,12 +2,15 @@
  * The git review benchmark: a generated repository of 5,000 files with 50 changed;
  * review_changes (linters off: the only enabled linter handles no changed file) and get_diff
  * over stdio, against the native `git status --porcelain` and `git diff` on the same
- * repository, interleaved in one run, reported as ratios. Run alone with
- * `deno run -A scripts/bench/git_review.ts [--quick]`, or as part of `deno task bench`.
+ * repository, interleaved in one run, reported as ratios; then the same calls (and base=HEAD~5)
+ * on a generated history that looks real, first call and warm, with the server's memory.
+ * Run alone with `deno run -A scripts/bench/git_review.ts [--quick] [--history]` (--history:
+ * the history rows only), or as part of `deno task bench`.
  */
 import * as path from "node:path";
 import { APP_DIR, serverArgs } from "../../tests/e2e/harness.ts";
-import { INITIALIZE_PARAMS, StdioRpc } from "./stdio_client.ts";
+import { INITIALIZE_PARAMS, memoryOf, StdioRpc } from "./stdio_client.ts";
+import { HISTORY, makeHistoryRepo } from "./fixture.ts";
 import { summarize, type Summary } from "./stats.ts";
 
 export const GIT_BENCH_FILES = 5_000;
@@ -26,6 +29,38 @@ export interface GitBenchResult {
   ratios: { reviewChangesVsStatus: number; getDiffVsDiff: number };
   /** Tracked files hashed by review_changes because their stat differed from the index's. */
   note: string;
+  /** The same calls on a generated history (2,100 files, 5,000 commits with merges, packed). */
+  history?: GitHistoryResult;
+}
+
+/** One call of ours against the native commands that answer the same question. */
+export interface GitHistoryRow {
+  id: string;
+  ours: string;
+  native: string;
+  /** The first call of its kind after the server started (worker and library loading included). */
+  firstMs: number;
+  warm: Summary;
+  nativeMs: Summary;
+  /** ours / native by medians: the first call, and warm. */
+  coldRatio: number;
+  warmRatio: number;
+  /** The goal for this row (warm and cold), as in issue 18. */
+  goal: { warm: number; cold: number };
+}
+
+export interface GitHistoryResult {
+  files: number;
+  commits: number;
+  merges: number;
+  packBytes: number;
+  changed: number;
+  rounds: number;
+  rows: GitHistoryRow[];
+  /** The server's resident set: idle after initialize, and its peak (VmHWM) after every call. */
+  idleRssMiB: number | null;
+  peakMiB: number | null;
+  generateMs: number;
 }
 
 function git(cwd: string, ...args: string[]): string {
@@ -172,8 +207,10 @@ export async function measureGitReview(
     getDiff: summarize(gd),
     gitDiff: summarize(nd),
   };
+  const history = await measureGitHistory(path.join(base, "history"), Math.max(3, calls), say);
   const round = (x: number) => Math.round(x * 10) / 10;
   return {
+    history,
     files: GIT_BENCH_FILES,
     changed: GIT_BENCH_CHANGED,
     calls,
@@ -183,9 +220,176 @@ export async function measureGitReview(
       getDiffVsDiff: round(r.getDiff.median / r.gitDiff.median),
     },
     note:
-      "ours: one tool call over stdio (JSON-RPC, sandbox worker, isomorphic-git reading the index's stat data); " +
+      "ours: one tool call over stdio (JSON-RPC, sandbox worker, src/git reading the index's stat data and the packs in place); " +
       "native: the git process, start to exit",
   };
+}
+
+const HISTORY_ROWS: Array<{
+  id: string;
+  tool: string;
+  args: Record<string, unknown>;
+  ours: string;
+  native: string[][];
+  goal: { warm: number; cold: number };
+}> = [
+  {
+    id: "review_changes",
+    tool: "review_changes",
+    args: {},
+    ours: "review_changes (linters off)",
+    native: [["status", "--porcelain"], ["diff", "--numstat"]],
+    goal: { warm: 3, cold: 10 },
+  },
+  {
+    id: "get_diff",
+    tool: "get_diff",
+    args: {},
+    ours: "get_diff",
+    native: [["diff"]],
+    goal: { warm: 3, cold: 10 },
+  },
+  {
+    id: "review_changes.base",
+    tool: "review_changes",
+    args: { base: "HEAD~5" },
+    ours: "review_changes base=HEAD~5",
+    native: [["log", "HEAD~5..HEAD"], ["diff", "--numstat", "HEAD~5"]],
+    goal: { warm: 5, cold: 10 },
+  },
+  {
+    id: "get_diff.base",
+    tool: "get_diff",
+    args: { base: "HEAD~5" },
+    ours: "get_diff base=HEAD~5",
+    native: [["diff", "HEAD~5"]],
+    goal: { warm: 5, cold: 10 },
+  },
+];
+
+/**
+ * The git rows on a history that looks real (scripts/bench/fixture.ts makeHistoryRepo): each
+ * call's first run after the server started, then `rounds` interleaved with the native
+ * commands, as ratios; the server's idle and peak memory.
+ */
+export async function measureGitHistory(
+  base: string,
+  rounds: number,
+  say: (s: string) => void = () => {},
+): Promise<GitHistoryResult> {
+  say(`git history: generating ${HISTORY.commits} commits (git fast-import, git gc)`);
+  const t0 = performance.now();
+  const root = await makeHistoryRepo(base);
+  const generateMs = Math.round(performance.now() - t0);
+  const count = (args: string[]) => Number(git(root, ...args).trim());
+  const packDir = path.join(root, ".git", "objects", "pack");
+  let packBytes = 0;
+  for (const e of Deno.readDirSync(packDir)) {
+    if (e.name.endsWith(".pack")) packBytes += Deno.statSync(path.join(packDir, e.name)).size;
+  }
+  const changed = git(root, "status", "--porcelain").trim().split("\n").length;
+  const c = new StdioRpc({
+    cmd: Deno.execPath(),
+    args: [...serverArgs(root), "--linters", "shellcheck"],
+    cwd: APP_DIR,
+    env: { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin", NO_COLOR: "1" },
+  });
+  const first = new Map<string, number>();
+  const warm = new Map<string, number[]>();
+  const native = new Map<string, number[]>();
+  let idleRssMiB: number | null = null;
+  let peakMiB: number | null = null;
+  const mib = (kib: number | undefined) =>
+    kib === undefined ? null : Math.round((kib / 1024) * 10) / 10;
+  try {
+    const init = await c.request("initialize", INITIALIZE_PARAMS, 30_000);
+    if (init.msg.error) throw new Error("initialize failed");
+    await c.notify("notifications/initialized");
+    idleRssMiB = mib(memoryOf(c.pid)?.vmRssKiB);
+    for (const row of HISTORY_ROWS) {
+      const r = await timeTool(c, row.tool, row.args);
+      if (row.id === "review_changes" && !r.text.includes(`Changed files: ${changed}`)) {
+        throw new Error(`review_changes saw another change:\n${r.text.slice(0, 400)}`);
+      }
+      first.set(row.id, r.ms);
+      warm.set(row.id, []);
+      native.set(row.id, []);
+    }
+    say(`git history: ${rounds} rounds of ${HISTORY_ROWS.length} calls and their native commands`);
+    for (let i = 0; i < rounds; i++) {
+      for (const row of HISTORY_ROWS) {
+        const nativeRun = async () => {
+          let ms = 0;
+          for (const args of row.native) ms += await timeGit(root, args);
+          native.get(row.id)!.push(ms);
+        };
+        const oursRun = async () =>
+          warm.get(row.id)!.push((await timeTool(c, row.tool, row.args)).ms);
+        if (i % 2 === 0) {
+          await oursRun();
+          await nativeRun();
+        } else {
+          await nativeRun();
+          await oursRun();
+        }
+      }
+    }
+    peakMiB = mib(memoryOf(c.pid)?.vmHwmKiB);
+  } finally {
+    await c.close();
+  }
+  const round = (x: number) => Math.round(x * 10) / 10;
+  return {
+    files: git(root, "ls-files").trim().split("\n").length,
+    commits: count(["rev-list", "--count", "HEAD"]),
+    merges: count(["rev-list", "--merges", "--count", "HEAD"]),
+    packBytes,
+    changed,
+    rounds,
+    rows: HISTORY_ROWS.map((row) => {
+      const w = summarize(warm.get(row.id)!);
+      const n = summarize(native.get(row.id)!);
+      return {
+        id: row.id,
+        ours: row.ours,
+        native: row.native.map((a) => `git ${a.join(" ")}`).join(" + "),
+        firstMs: round(first.get(row.id)!),
+        warm: w,
+        nativeMs: n,
+        coldRatio: round(first.get(row.id)! / n.median),
+        warmRatio: round(w.median / n.median),
+        goal: row.goal,
+      };
+    }),
+    idleRssMiB,
+    peakMiB,
+    generateMs,
+  };
+}
+
+function historyMarkdown(h: GitHistoryResult): string {
+  const ms = (x: number) => `${x.toFixed(1)} ms`;
+  const met = (r: GitHistoryRow) =>
+    r.warmRatio <= r.goal.warm && r.coldRatio <= r.goal.cold ? "met" : "not met";
+  return [
+    "",
+    `### On a generated history: ${h.files} files, ${h.commits} commits (${h.merges} merges), ` +
+    `${(h.packBytes / 1024 / 1024).toFixed(1)} MiB packed by git gc, ${h.changed} files edited ` +
+    `(${h.rounds} interleaved rounds)`,
+    "",
+    "| ours | first call | warm median | native | native median | first / native | warm / native | goal (warm, first) |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ...h.rows.map((r) =>
+      `| ${r.ours} | ${ms(r.firstMs)} | ${ms(r.warm.median)} | ${r.native} | ${
+        ms(r.nativeMs.median)
+      } | ${r.coldRatio}× | ${r.warmRatio}× | ≤ ${r.goal.warm}×, ≤ ${r.goal.cold}×: ${met(r)} |`
+    ),
+    "",
+    `Server memory: ${h.idleRssMiB ?? "n/a"} MiB resident when idle, peak ${
+      h.peakMiB ?? "n/a"
+    } MiB (VmHWM) after every call. The first call includes starting the sandbox worker and loading the git code.`,
+    "",
+  ].join("\n");
 }
 
 /** The Markdown section for bench/results.md. */
@@ -204,13 +408,19 @@ export function gitMarkdown(g: GitBenchResult): string {
     "",
     g.note + ".",
     "",
-  ].join("\n");
+  ].join("\n") + (g.history ? historyMarkdown(g.history) : "");
 }
 
 if (import.meta.main) {
   const quick = Deno.args.includes("--quick");
   const base = await Deno.makeTempDir({ prefix: "crm-git-bench-" });
   try {
+    if (Deno.args.includes("--history")) {
+      const h = await measureGitHistory(base, quick ? 3 : 15, (s) => console.error(`bench: ${s}`));
+      console.log(JSON.stringify(h, null, 2));
+      console.log(historyMarkdown(h));
+      Deno.exit(0);
+    }
     const g = await measureGitReview(base, quick ? 5 : 30, (s) => console.error(`bench: ${s}`));
     console.log(JSON.stringify(g, null, 2));
     console.log(gitMarkdown(g));

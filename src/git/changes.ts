@@ -4,15 +4,14 @@
  * neither read nor hashed; only files whose stat differs are hashed, as git itself does.
  * Tree entry names are checked before they become paths; symlinks are read as links.
  */
-import git from "isomorphic-git";
-import { GitIndexManager } from "isomorphic-git/managers";
-import { FileSystem } from "isomorphic-git/models";
+import { createHash } from "node:crypto";
+import { parseIndex } from "./index_file.ts";
 import * as path from "node:path";
-import { checkBudget, GitLimitError } from "./fs_view.ts";
+import { breathe, checkBudget, GitLimitError } from "./fs_view.ts";
 import { componentRefusal, hardLinkRefusal } from "../policy/paths.ts";
-import type { RepoCtx } from "./log.ts";
+import { readTree, type RepoCtx } from "./log.ts";
 import { readSmallText, rulesFor } from "./ignore_files.ts";
-import type { IgnoreRules } from "../policy/walk.ts";
+import { globMatcher, type IgnoreRules, isGlob } from "../policy/walk.ts";
 
 export const MODE_FILE = 0o100644;
 export const MODE_EXEC = 0o100755;
@@ -52,17 +51,42 @@ export function safeEntryName(name: string): boolean {
   return true;
 }
 
-/** Does `p` fall under one of the filters (a file or a folder, "/"-separated, relative)? */
+/** Compiled glob filters, by pattern (the same few patterns come back call after call). */
+const globs = new Map<string, { match: (rel: string) => boolean; prefix: string }>();
+
+function globOf(f: string): { match: (rel: string) => boolean; prefix: string } {
+  let g = globs.get(f);
+  if (!g) {
+    // The folders before the first glob character: a walk never needs to leave them.
+    const lead = f.slice(0, f.search(/[*?[\]{}]/));
+    g = { match: globMatcher(f), prefix: lead.slice(0, lead.lastIndexOf("/") + 1) };
+    if (globs.size > 256) globs.clear();
+    globs.set(f, g);
+  }
+  return g;
+}
+
+/**
+ * Does `p` fall under one of the filters: a file or a folder ("/"-separated, relative, whole
+ * components), or a glob as run_linter and search_code take it ("*.py" at any depth,
+ * "src/**\/*.py" from the root)?
+ */
 export function matchesFilters(p: string, filters: readonly string[] | undefined): boolean {
   if (!filters || filters.length === 0) return true;
-  return filters.some((f) => f === "" || f === "." || p === f || p.startsWith(f + "/"));
+  return filters.some((f) =>
+    f === "" || f === "." || p === f || p.startsWith(f + "/") || (isGlob(f) && globOf(f).match(p))
+  );
 }
 
 function mayContain(dir: string, filters: readonly string[] | undefined): boolean {
   if (!filters || filters.length === 0) return true;
-  return filters.some((f) =>
-    f === "" || f === "." || f === dir || f.startsWith(dir + "/") || dir.startsWith(f + "/")
-  );
+  return filters.some((f) => {
+    if (isGlob(f)) {
+      const { prefix } = globOf(f);
+      return prefix === "" || prefix.startsWith(dir + "/") || (dir + "/").startsWith(prefix);
+    }
+    return f === "" || f === "." || f === dir || f.startsWith(dir + "/") || dir.startsWith(f + "/");
+  });
 }
 
 export interface Limits {
@@ -81,24 +105,6 @@ export interface ChangeSet {
   stats: { indexed: number; hashed: number };
 }
 
-/** Runs `fn` over `items` with at most `limit` in flight (the library's reads are async: overlap them). */
-export async function mapLimit<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T, i: number) => Promise<R>,
-): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!, i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
-
 /** Flattens a tree into path -> side, skipping unsafe names (reported) and pruning by filters. */
 export async function flattenTree(
   r: RepoCtx,
@@ -111,11 +117,8 @@ export async function flattenTree(
   let level: Array<[string, string]> = [[treeOid, ""]];
   let seen = 0;
   while (level.length > 0) {
-    const trees = await mapLimit(level, 16, async ([oid]) => {
-      checkBudget(r.budget);
-      return (await git.readTree({ fs: r.fs, dir: r.dir, gitdir: r.gitdir, oid, cache: r.cache }))
-        .tree;
-    });
+    await breathe(r.budget);
+    const trees = level.map(([oid]) => readTree(r, oid));
     const nextLevel: Array<[string, string]> = [];
     for (let t = 0; t < trees.length; t++) {
       const prefix = level[t]![1];
@@ -160,6 +163,7 @@ async function flattenTreeCached(
   filters: readonly string[] | undefined,
   limits: Limits,
   warnings: string[],
+  near?: string,
 ): Promise<Map<string, Side>> {
   const key = `${r.gitdir}\0${treeOid}\0${JSON.stringify(filters ?? [])}`;
   const hit = flatCache.get(key);
@@ -170,13 +174,80 @@ async function flattenTreeCached(
     return hit.map;
   }
   const own: string[] = [];
-  const map = await flattenTree(r, treeOid, filters, limits, own);
+  const map = near !== undefined && near !== treeOid
+    ? await flattenAgainst(r, treeOid, near, filters, limits, own)
+    : await flattenTree(r, treeOid, filters, limits, own);
   warnings.push(...own);
   if (map.size <= FLAT_CACHE_MAX_PATHS) {
     flatCache.set(key, { map, warnings: own });
     if (flatCache.size > FLAT_CACHE_ENTRIES) flatCache.delete(flatCache.keys().next().value!);
   }
   return map;
+}
+
+/**
+ * Flattens `treeOid` from the flattened `nearOid` (HEAD's tree, usually cached already): both
+ * trees are compared by object id and only the subtrees whose ids differ are read, so the cost
+ * follows the difference between the two commits, not the size of the tree.
+ */
+export async function flattenAgainst(
+  r: RepoCtx,
+  treeOid: string,
+  nearOid: string,
+  filters: readonly string[] | undefined,
+  limits: Limits,
+  warnings: string[],
+): Promise<Map<string, Side>> {
+  const out = new Map(await flattenTreeCached(r, nearOid, filters, limits, warnings));
+  const dropUnder = (prefix: string) => {
+    for (const k of out.keys()) if (k.startsWith(prefix)) out.delete(k);
+  };
+  let level: Array<[string, string | null, string]> = [[treeOid, nearOid, ""]];
+  let seen = 0;
+  while (level.length > 0) {
+    await breathe(r.budget);
+    const next: Array<[string, string | null, string]> = [];
+    for (const [a, b, prefix] of level) {
+      const mine = readTree(r, a);
+      const theirs = new Map((b === null ? [] : readTree(r, b)).map((e) => [e.path, e]));
+      const names = new Set<string>();
+      for (const e of mine) {
+        if (++seen > limits.maxEntries) {
+          throw new GitLimitError(`the tree has more than ${limits.maxEntries} entries`);
+        }
+        names.add(e.path);
+        if (!safeEntryName(e.path)) {
+          if (warnings.length < 20) {
+            warnings.push(
+              `skipped a tree entry with an unsafe name ${
+                JSON.stringify(e.path.slice(0, 100))
+              } (in ${prefix.slice(0, 200) || "the top folder"})`,
+            );
+          }
+          continue;
+        }
+        const p = prefix + e.path;
+        const f = theirs.get(e.path);
+        if (f && f.oid === e.oid && f.mode === e.mode) continue; // the same: already in `out`
+        if (f && f.type === "tree" && e.type !== "tree") dropUnder(p + "/");
+        if (f && f.type !== "tree" && e.type === "tree") out.delete(p);
+        if (e.type === "tree") {
+          if (mayContain(p, filters)) {
+            next.push([e.oid, f?.type === "tree" ? f.oid : null, p + "/"]);
+          }
+        } else if (matchesFilters(p, filters)) {
+          out.set(p, { oid: e.oid, mode: parseInt(e.mode, 8), source: "blob" });
+        }
+      }
+      for (const [name, f] of theirs) {
+        if (names.has(name)) continue;
+        if (f.type === "tree") dropUnder(prefix + name + "/");
+        else out.delete(prefix + name);
+      }
+    }
+    level = next;
+  }
+  return out;
 }
 
 interface IndexEntry {
@@ -188,43 +259,35 @@ interface IndexEntry {
 }
 
 /**
- * The index's entries with their stat data, parsed by the library's index manager (read
- * through the read-only view: nothing is written back). Unmerged paths keep their first stage.
+ * The index's entries with their stat data (src/git/index_file.ts). An unmerged path keeps its
+ * first stage; a missing index (no commits, nothing staged) is empty.
  */
-export async function readIndex(r: RepoCtx, limits: Limits): Promise<Map<string, IndexEntry>> {
+export function readIndex(r: RepoCtx, limits: Limits): Map<string, IndexEntry> {
   const out = new Map<string, IndexEntry>();
   checkBudget(r.budget);
-  await GitIndexManager.acquire(
-    { fs: new FileSystem(r.fs), gitdir: r.gitdir, cache: r.cache },
-    (index: { entries: RawIndexEntry[] }) => {
-      for (const e of index.entries) {
-        if (out.size >= limits.maxEntries) {
-          throw new GitLimitError(
-            `the index has more than ${limits.maxEntries} entries`,
-          );
-        }
-        if (!e.path.split("/").every(safeEntryName)) continue;
-        out.set(e.path, {
-          oid: e.oid,
-          mode: e.mode,
-          mtimeMs: e.mtimeSeconds * 1000 + Math.floor(e.mtimeNanoseconds / 1e6),
-          size: e.size,
-          ino: e.ino,
-        });
-      }
-    },
-  );
+  const file = path.join(r.gitdir, "index");
+  let st: Deno.FileInfo;
+  try {
+    st = Deno.lstatSync(file);
+  } catch {
+    return out;
+  }
+  // Never a link or a device; about 70 bytes an entry at most for paths of ordinary length.
+  if (!st.isFile) return out;
+  if (st.size > limits.maxEntries * 4096) {
+    throw new GitLimitError(`the index is larger than ${limits.maxEntries * 4096} bytes`);
+  }
+  for (const e of parseIndex(Deno.readFileSync(file), limits.maxEntries)) {
+    if (out.has(e.path) || !e.path.split("/").every(safeEntryName)) continue;
+    out.set(e.path, {
+      oid: e.oid,
+      mode: e.mode,
+      mtimeMs: e.mtimeSeconds * 1000 + Math.floor(e.mtimeNanoseconds / 1e6),
+      size: e.size,
+      ino: e.ino,
+    });
+  }
   return out;
-}
-
-interface RawIndexEntry {
-  path: string;
-  oid: string;
-  mode: number;
-  mtimeSeconds: number;
-  mtimeNanoseconds: number;
-  size: number;
-  ino: number;
 }
 
 /** True when the folders leading to `rel` are real folders, no symlink among them (cached per folder). */
@@ -295,11 +358,16 @@ export function readWorktree(
   }
 }
 
-async function hashWorktree(root: string, rel: string, limits: Limits): Promise<Side | null> {
+/** The id git gives these bytes as a blob: sha1 of "blob <size>\0" and the bytes. */
+export function hashBlob(bytes: Uint8Array): string {
+  return createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
+}
+
+function hashWorktree(root: string, rel: string, limits: Limits): Side | null {
   const w = readWorktree(root, rel, limits.maxHashBytes);
   if (w === null) return null;
   if ("tooLarge" in w) return { oid: null, mode: MODE_FILE, source: "worktree", size: w.tooLarge };
-  const { oid } = await git.hashBlob({ object: w.bytes });
+  const oid = hashBlob(w.bytes);
   return { oid, mode: w.mode, source: "worktree", size: w.bytes.length };
 }
 
@@ -323,6 +391,7 @@ async function worktreeSides(
   for (const [p, e] of index) {
     if (!matchesFilters(p, filters)) continue;
     checkBudget(r.budget);
+    await breathe(r.budget);
     if (e.mode === MODE_GITLINK) {
       out.set(p, { oid: e.oid, mode: e.mode, source: "blob" });
       continue;
@@ -344,7 +413,7 @@ async function worktreeSides(
       continue;
     }
     stats.hashed++;
-    const side = await hashWorktree(r.dir, p, limits);
+    const side = hashWorktree(r.dir, p, limits);
     if (side) out.set(p, side);
   }
   return out;
@@ -420,13 +489,19 @@ function kindOfMode(mode: number): "file" | "link" | "gitlink" {
 export async function changesSince(
   r: RepoCtx,
   baseTree: string | null,
-  opts: { filters?: readonly string[] | undefined; includeUntracked: boolean; limits: Limits },
+  opts: {
+    filters?: readonly string[] | undefined;
+    includeUntracked: boolean;
+    limits: Limits;
+    /** A tree like the base (HEAD's): the base is read from it where their ids differ only. */
+    nearTree?: string | undefined;
+  },
 ): Promise<ChangeSet> {
   const warnings: string[] = [];
   const oldSide = baseTree
-    ? await flattenTreeCached(r, baseTree, opts.filters, opts.limits, warnings)
+    ? await flattenTreeCached(r, baseTree, opts.filters, opts.limits, warnings, opts.nearTree)
     : new Map<string, Side>();
-  const index = await readIndex(r, opts.limits);
+  const index = readIndex(r, opts.limits);
   const stats = { indexed: index.size, hashed: 0 };
   const newSide = await worktreeSides(r, index, opts.filters, opts.limits, stats);
   const extra = opts.includeUntracked
@@ -434,7 +509,7 @@ export async function changesSince(
     : [];
   const untrackedSet = new Set(extra);
   for (const p of extra) {
-    const side = await hashWorktree(r.dir, p, opts.limits);
+    const side = hashWorktree(r.dir, p, opts.limits);
     if (side) newSide.set(p, side);
   }
   const paths = new Set([...oldSide.keys(), ...newSide.keys()]);

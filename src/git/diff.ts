@@ -132,3 +132,44 @@ export function similarity(a: string, b: string, timeoutMs = 200): number {
   for (const p of parts) if (!p.added && !p.removed) same += p.count ?? lineCount(p.value);
   return (2 * same) / total;
 }
+
+/**
+ * Splits each hunk whose rendered text is over `maxBytes` into consecutive hunks of at most
+ * that size (at least one line each), each with its own correct header, so a long file's diff
+ * can be paged hunk by hunk without cutting a hunk in the middle.
+ *
+ * @example splitHunks([oneHunkOf(1000 lines)], 2048) // several hunks covering the same lines
+ */
+export function splitHunks(hunks: readonly Hunk[], maxBytes: number): Hunk[] {
+  const out: Hunk[] = [];
+  const enc = new TextEncoder();
+  for (const h of hunks) {
+    const size = h.lines.reduce((a, l) => a + enc.encode(l).length + 1, 40);
+    if (size <= maxBytes) {
+      out.push(h);
+      continue;
+    }
+    let oldAt = h.oldStart;
+    let newAt = h.newStart;
+    let i = 0;
+    while (i < h.lines.length) {
+      const piece: Hunk = { oldStart: oldAt, oldLines: 0, newStart: newAt, newLines: 0, lines: [] };
+      let bytes = 40;
+      while (i < h.lines.length) {
+        const l = h.lines[i]!;
+        const b = enc.encode(l).length + 1;
+        // A "\ No newline" marker stays with the line it speaks of.
+        if (piece.lines.length > 0 && bytes + b > maxBytes && l[0] !== "\\") break;
+        piece.lines.push(l);
+        bytes += b;
+        i++;
+        if (l[0] === " " || l[0] === "-") piece.oldLines++;
+        if (l[0] === " " || l[0] === "+") piece.newLines++;
+      }
+      oldAt += piece.oldLines;
+      newAt += piece.newLines;
+      out.push(piece);
+    }
+  }
+  return out;
+}

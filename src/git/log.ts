@@ -3,18 +3,49 @@
  * (branch, tag or commit), their merge base, and the commits in between. Every commit walk
  * is bounded in count; time and cancellation are bounded by the file system view's budget.
  */
-import git from "isomorphic-git";
-import { checkBudget, type GitBudget, GitLimitError } from "./fs_view.ts";
-
-// deno-lint-ignore no-explicit-any
-export type GitFs = any;
+import { breathe, checkBudget, type GitBudget, GitLimitError } from "./fs_view.ts";
+import type { RefReader } from "./refs.ts";
+import {
+  type CommitData,
+  type GitObject,
+  type ObjectStore,
+  parseCommit,
+  parseTagTarget,
+  parseTree,
+  type TreeEntry,
+} from "./objects.ts";
 
 export interface RepoCtx {
-  fs: GitFs;
   dir: string;
   gitdir: string;
-  cache: Record<string, unknown>;
   budget: GitBudget;
+  /** The repository's objects, kept across calls (src/git/objects.ts). */
+  store: ObjectStore;
+  /** Its refs, read afresh by every operation (src/git/refs.ts). */
+  refs: RefReader;
+}
+
+/** Reads an object of the expected kind, or fails as the library did (NotFoundError, ObjectTypeError). */
+export function readObject(r: RepoCtx, oid: string, want?: GitObject["type"]): GitObject {
+  checkBudget(r.budget);
+  const o = r.store.read(oid, r.budget);
+  if (o === null) {
+    throw Object.assign(new Error(`Could not find ${oid}.`), { name: "NotFoundError" });
+  }
+  if (want !== undefined && o.type !== want) {
+    throw Object.assign(new Error(`Object ${oid.slice(0, 7)} is a ${o.type}, not a ${want}.`), {
+      name: "ObjectTypeError",
+    });
+  }
+  return o;
+}
+
+export function readCommit(r: RepoCtx, oid: string): CommitData {
+  return parseCommit(readObject(r, oid, "commit").data);
+}
+
+export function readTree(r: RepoCtx, oid: string): TreeEntry[] {
+  return parseTree(readObject(r, oid, "tree").data);
 }
 
 export interface HeadInfo {
@@ -24,32 +55,20 @@ export interface HeadInfo {
   branch: string | null;
 }
 
-export async function readHead(r: RepoCtx): Promise<HeadInfo> {
-  const branch =
-    (await git.currentBranch({ fs: r.fs, dir: r.dir, gitdir: r.gitdir, fullname: false })) ?? null;
-  try {
-    const oid = await git.resolveRef({ fs: r.fs, dir: r.dir, gitdir: r.gitdir, ref: "HEAD" });
-    return { oid, branch };
-  } catch (err) {
-    if ((err as Error).name === "NotFoundError") return { oid: null, branch };
-    throw err;
-  }
+export function readHead(r: RepoCtx): Promise<HeadInfo> {
+  checkBudget(r.budget);
+  return Promise.resolve(r.refs.head());
 }
 
 /** Follows annotated tags down to the commit they name. */
-async function peelToCommit(r: RepoCtx, oid: string): Promise<string | null> {
+function peelToCommit(r: RepoCtx, oid: string): string | null {
   for (let i = 0; i < 10; i++) {
-    const o = await git.readObject({
-      fs: r.fs,
-      dir: r.dir,
-      gitdir: r.gitdir,
-      oid,
-      cache: r.cache,
-      format: "parsed",
-    });
+    const o = readObject(r, oid);
     if (o.type === "commit") return oid;
     if (o.type !== "tag") return null;
-    oid = (o.object as { object: string }).object;
+    const next = parseTagTarget(o.data);
+    if (next === null) return null;
+    oid = next;
   }
   return null;
 }
@@ -86,50 +105,88 @@ export async function resolveCommitish(r: RepoCtx, name: string): Promise<string
 }
 
 /** The commit's parent at `index` (0 = first parent), or null when it has none there. */
-async function parentOf(r: RepoCtx, oid: string, index: number): Promise<string | null> {
-  checkBudget(r.budget);
-  const { commit } = await git.readCommit({
-    fs: r.fs,
-    dir: r.dir,
-    gitdir: r.gitdir,
-    oid,
-    cache: r.cache,
-  });
-  return commit.parent[index] ?? null;
+function parentOf(r: RepoCtx, oid: string, index: number): string | null {
+  return readCommit(r, oid).parents[index] ?? null;
 }
 
-async function resolvePlain(r: RepoCtx, name: string): Promise<string | null> {
-  const candidates = [name, `refs/remotes/${name}`];
-  for (const ref of candidates) {
+function resolvePlain(r: RepoCtx, name: string): string | null {
+  checkBudget(r.budget);
+  const oid = r.refs.resolve(name);
+  if (oid !== null) {
     try {
-      const oid = await git.resolveRef({ fs: r.fs, dir: r.dir, gitdir: r.gitdir, ref });
-      return await peelToCommit(r, oid);
-    } catch { /* next form */ }
+      return peelToCommit(r, oid);
+    } catch { /* a ref to a missing object */ }
   }
   if (/^[0-9a-f]{4,40}$/i.test(name)) {
-    try {
-      const oid = await git.expandOid({
-        fs: r.fs,
-        dir: r.dir,
-        gitdir: r.gitdir,
-        oid: name.toLowerCase(),
-        cache: r.cache,
-      });
-      return await peelToCommit(r, oid);
-    } catch { /* unknown or ambiguous */ }
+    const found = r.store.expand(name.toLowerCase());
+    if (found.length === 1) {
+      try {
+        return peelToCommit(r, found[0]!);
+      } catch { /* not readable */ }
+    }
   }
   return null;
 }
 
-export async function mergeBase(r: RepoCtx, a: string, b: string): Promise<string | null> {
-  const bases = await git.findMergeBase({
-    fs: r.fs,
-    dir: r.dir,
-    gitdir: r.gitdir,
-    oids: [a, b],
-    cache: r.cache,
-  });
-  return (bases[0] as string | undefined) ?? null;
+/**
+ * The merge base of `a` and `b` (git's `merge-base`, one answer): both sides are painted down
+ * in commit-date order, newest first, and the walk stops once no commit that could still lead
+ * to a better base is queued. When `b` is an ancestor of `a` (HEAD~5) only the commits between
+ * are read. At most `maxWalk` commits are read; past it the base is refused with a reason.
+ */
+export async function mergeBase(
+  r: RepoCtx,
+  a: string,
+  b: string,
+  maxWalk = 100_000,
+): Promise<string | null> {
+  if (a === b) return a;
+  const A = 1, B = 2, STALE = 4;
+  const flags = new Map<string, number>();
+  const time = new Map<string, number>();
+  const parents = new Map<string, string[]>();
+  const queue: string[] = []; // kept sorted by time, newest last (popped first)
+  const add = (oid: string, f: number) => {
+    const old = flags.get(oid) ?? 0;
+    if ((old | f) === old) return;
+    flags.set(oid, old | f);
+    if (!time.has(oid)) {
+      const c = readCommit(r, oid);
+      time.set(oid, c.time);
+      parents.set(oid, c.parents);
+      if (time.size > maxWalk) {
+        throw new GitLimitError(
+          `the merge base was not found within ${maxWalk} commits; name a nearer base`,
+        );
+      }
+    }
+    const t = time.get(oid)!;
+    let lo = 0;
+    let hi = queue.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (time.get(queue[mid]!)! <= t) lo = mid + 1;
+      else hi = mid;
+    }
+    queue.splice(lo, 0, oid);
+  };
+  add(a, A);
+  add(b, B);
+  const found: string[] = [];
+  while (queue.some((o) => (flags.get(o)! & STALE) === 0)) {
+    await breathe(r.budget);
+    const oid = queue.pop()!;
+    let f = flags.get(oid)! & (A | B | STALE);
+    if ((f & (A | B)) === (A | B) && (f & STALE) === 0) {
+      found.push(oid);
+      f |= STALE;
+      flags.set(oid, flags.get(oid)! | STALE);
+    }
+    for (const p of parents.get(oid)!) add(p, f);
+  }
+  // Of several candidates (criss-cross merges), the newest; git would list them all.
+  found.sort((x, y) => time.get(y)! - time.get(x)!);
+  return found[0] ?? null;
 }
 
 export interface CommitLine {
@@ -151,13 +208,12 @@ interface CommitInfo {
   subject: string;
 }
 
-async function readCommitInfo(r: RepoCtx, oid: string): Promise<CommitInfo> {
-  checkBudget(r.budget);
-  const c = await git.readCommit({ fs: r.fs, dir: r.dir, gitdir: r.gitdir, oid, cache: r.cache });
-  const first = c.commit.message.split("\n")[0] ?? "";
+function readCommitInfo(r: RepoCtx, oid: string): CommitInfo {
+  const c = readCommit(r, oid);
+  const first = c.message.split("\n")[0] ?? "";
   // A subject is a line: a hostile one cannot take the answer's budget.
   const subject = first.length > 200 ? first.slice(0, 200) + "…" : first;
-  return { parents: c.commit.parent, time: c.commit.committer.timestamp, subject };
+  return { parents: c.parents, time: c.time, subject };
 }
 
 /**
@@ -209,6 +265,7 @@ export async function commitsBetween(
     }
     queue.sort((a, b) => info.get(b)!.time - info.get(a)!.time);
     const oid = queue.shift()!;
+    await breathe(r.budget);
     const f = flags.get(oid)!;
     // A commit reachable from base passes "uninteresting" on to its parents.
     for (const p of info.get(oid)!.parents) await push(p, f & 2 ? 2 : 1);

@@ -4,25 +4,25 @@
  * touched (for tagging findings) or its unified diff text. Pure logic over a RepoCtx; the
  * sandbox worker supplies the file system view and the bounds.
  */
-import git from "isomorphic-git";
 import {
   type Change,
   changesSince,
   type Limits,
-  mapLimit,
   MODE_GITLINK,
   MODE_LINK,
   readWorktree,
   type Side,
 } from "./changes.ts";
-import { decodeText, hunkHeader, isBinary, lineDiff, renderHunks, similarity } from "./diff.ts";
-import { checkBudget, GitLimitError } from "./fs_view.ts";
+import { decodeText, isBinary, lineDiff, renderHunks, similarity, splitHunks } from "./diff.ts";
+import { breathe, checkBudget, GitLimitError } from "./fs_view.ts";
 import { secretFileRule } from "../policy/secrets.ts";
 import {
   type CommitLine,
   commitsBetween,
   mergeBase,
+  readCommit,
   readHead,
+  readObject,
   type RepoCtx,
   resolveCommitish,
 } from "./log.ts";
@@ -38,10 +38,12 @@ export interface ReviewOptions {
   contextLines: number;
   /** diff mode: the first file to render, and roughly how many bytes of diff text to produce. */
   start: number;
+  /** diff mode: the first hunk of the first file (continuing a file cut at its per-file cap). */
+  startHunk?: number;
   maxBytes: number;
   /** Largest version of one file that is diffed (bytes). */
   maxFileBytes: number;
-  /** Most diff text for one file (bytes); the rest is left to read_file. */
+  /** Most diff text for one file in one answer (bytes); the rest continues from `next_hunk`. */
   maxFileDiffBytes: number;
   maxCommits: number;
   limits: Limits;
@@ -70,6 +72,10 @@ export interface FileRecord {
   added_lines?: number[];
   /** diff mode: the unified diff text of this file (hunks with old and new line numbers). */
   diff?: string;
+  /** diff mode: the hunks shown are first_hunk..next_hunk-1 of hunks_total (set when cut or continued). */
+  first_hunk?: number;
+  next_hunk?: number;
+  hunks_total?: number;
   /** True for a credential file: listed with its counts, its content never shown. */
   secret?: boolean;
   /** summary mode, when asked: the functions and classes added, removed or modified. */
@@ -99,17 +105,16 @@ export type ReviewOutcome = { ok: true; value: ReviewData } | {
   notRepo?: boolean;
 };
 
-async function commitTree(r: RepoCtx, oid: string): Promise<string> {
-  const c = await git.readCommit({ fs: r.fs, dir: r.dir, gitdir: r.gitdir, oid, cache: r.cache });
-  return c.commit.tree;
+function commitTree(r: RepoCtx, oid: string): string {
+  return readCommit(r, oid).tree;
 }
 
-async function readSide(
+function readSide(
   r: RepoCtx,
   side: Side,
   rel: string,
   maxBytes: number,
-): Promise<Uint8Array | { tooLarge: number; hardLink?: string } | null> {
+): Uint8Array | { tooLarge: number; hardLink?: string } | null {
   checkBudget(r.budget);
   if (side.source === "worktree") {
     const w = readWorktree(r.dir, rel, maxBytes);
@@ -117,21 +122,8 @@ async function readSide(
     return "tooLarge" in w ? w : w.bytes;
   }
   if (side.oid === null) return { tooLarge: side.size ?? 0 };
-  if (r.budget.oversized.has(side.oid)) {
-    throw new GitLimitError(
-      `the packed object ${
-        side.oid.slice(0, 7)
-      } inflates to more than ${r.budget.maxObjectBytes} bytes; it was not read`,
-    );
-  }
   if (side.size !== undefined && side.size > maxBytes) return { tooLarge: side.size };
-  const { blob } = await git.readBlob({
-    fs: r.fs,
-    dir: r.dir,
-    gitdir: r.gitdir,
-    oid: side.oid,
-    cache: r.cache,
-  });
+  const blob = readObject(r, side.oid, "blob").data;
   if (blob.length > maxBytes) return { tooLarge: blob.length };
   return blob;
 }
@@ -139,7 +131,12 @@ async function readSide(
 const EMPTY = new Uint8Array(0);
 
 /** Computes one file's record: kind, counts, and either touched lines or diff text. */
-async function fileRecord(r: RepoCtx, c: Change, o: ReviewOptions): Promise<FileRecord> {
+async function fileRecord(
+  r: RepoCtx,
+  c: Change,
+  o: ReviewOptions,
+  startHunk = 0,
+): Promise<FileRecord> {
   const rec: FileRecord = {
     path: c.path,
     ...(c.oldPath ? { old_path: c.oldPath } : {}),
@@ -164,11 +161,11 @@ async function fileRecord(r: RepoCtx, c: Change, o: ReviewOptions): Promise<File
   if (c.old && c.new && c.old.mode !== c.new.mode && c.status !== "type-changed") {
     notes.push(`mode ${c.old.mode.toString(8)} -> ${c.new.mode.toString(8)}`);
   }
-  let oldBytes: Awaited<ReturnType<typeof readSide>>;
-  let newBytes: Awaited<ReturnType<typeof readSide>>;
+  let oldBytes: ReturnType<typeof readSide>;
+  let newBytes: ReturnType<typeof readSide>;
   try {
-    oldBytes = c.old ? await readSide(r, c.old, c.oldPath ?? c.path, o.maxFileBytes) : EMPTY;
-    newBytes = c.new ? await readSide(r, c.new, c.path, o.maxFileBytes) : EMPTY;
+    oldBytes = c.old ? readSide(r, c.old, c.oldPath ?? c.path, o.maxFileBytes) : EMPTY;
+    newBytes = c.new ? readSide(r, c.new, c.path, o.maxFileBytes) : EMPTY;
   } catch (err) {
     // An object over the inflation cap is this file's problem, not the whole review's.
     if (!(err instanceof GitLimitError) || !err.message.includes("inflates")) throw err;
@@ -234,22 +231,30 @@ async function fileRecord(r: RepoCtx, c: Change, o: ReviewOptions): Promise<File
     const symbols = await o.onTextPair?.(c.path, oldT.text, newT.text);
     if (symbols) rec.symbols = symbols;
   } else {
-    let text = renderHunks(d.hunks);
-    const bytes = new TextEncoder().encode(text);
-    if (bytes.length > o.maxFileDiffBytes) {
-      let cut = new TextDecoder().decode(bytes.subarray(0, o.maxFileDiffBytes));
-      cut = cut.slice(0, Math.max(0, cut.lastIndexOf("\n")));
-      const shownHunks = d.hunks.filter((h) => cut.includes(hunkHeader(h)));
-      const last = shownHunks[shownHunks.length - 1] ?? d.hunks[0]!;
-      text = cut;
+    // Whole hunks up to the per-file cap; a hunk over it is split into smaller ones first.
+    const pieces = splitHunks(d.hunks, Math.max(64, Math.floor(o.maxFileDiffBytes / 2)));
+    const from = Math.min(startHunk, pieces.length);
+    let to = from;
+    let bytes = 0;
+    const enc = new TextEncoder();
+    while (to < pieces.length) {
+      const size = enc.encode(renderHunks([pieces[to]!])).length + 1;
+      if (to > from && bytes + size > o.maxFileDiffBytes) break;
+      bytes += size;
+      to++;
+    }
+    rec.diff = renderHunks(pieces.slice(from, to));
+    if (from > 0 || to < pieces.length) {
+      rec.first_hunk = from;
+      rec.hunks_total = pieces.length;
+      if (to < pieces.length) rec.next_hunk = to;
       notes.push(
-        `diff cut at ${o.maxFileDiffBytes} bytes (per-file cap); read the rest of the new version with read_file ` +
-          `${
-            JSON.stringify(c.path)
-          } from start_line ${last.newStart}, or narrow get_diff with paths`,
+        `hunks ${from + 1}-${to} of ${pieces.length}` +
+          (to < pieces.length
+            ? ` (per-file cap of ${o.maxFileDiffBytes} bytes): the next page continues this file`
+            : ""),
       );
     }
-    rec.diff = text;
   }
   if (notes.length > 0) rec.notes = notes;
   return rec;
@@ -263,16 +268,16 @@ const RENAME_MAX_BYTES = 256 * 1024;
  * Pairs a deleted and an added text file whose contents are at least half alike into a rename
  * (exact renames are paired already), best matches first, within a bounded number of pairs.
  */
-async function pairSimilarRenames(r: RepoCtx, changes: Change[]): Promise<Change[]> {
+function pairSimilarRenames(r: RepoCtx, changes: Change[]): Change[] {
   const plain = (m: number | undefined) => m !== undefined && m !== MODE_LINK && m !== MODE_GITLINK;
   const dels = changes.filter((c) => c.status === "deleted" && plain(c.old?.mode));
   const adds = changes.filter((c) => c.status === "added" && plain(c.new?.mode));
   if (dels.length === 0 || adds.length === 0 || dels.length * adds.length > RENAME_MAX_PAIRS) {
     return changes;
   }
-  const text = async (side: Side, rel: string): Promise<string | null> => {
+  const text = (side: Side, rel: string): string | null => {
     try {
-      const b = await readSide(r, side, rel, RENAME_MAX_BYTES);
+      const b = readSide(r, side, rel, RENAME_MAX_BYTES);
       if (!(b instanceof Uint8Array) || isBinary(b)) return null;
       return decodeText(b).text;
     } catch (err) {
@@ -280,8 +285,8 @@ async function pairSimilarRenames(r: RepoCtx, changes: Change[]): Promise<Change
       throw err;
     }
   };
-  const oldTexts = await mapLimit(dels, 8, (c) => text(c.old!, c.path));
-  const newTexts = await mapLimit(adds, 8, (c) => text(c.new!, c.path));
+  const oldTexts = dels.map((c) => text(c.old!, c.path));
+  const newTexts = adds.map((c) => text(c.new!, c.path));
   const pairs: Array<{ d: number; a: number; score: number }> = [];
   for (let d = 0; d < dels.length; d++) {
     for (let a = 0; a < adds.length; a++) {
@@ -352,21 +357,27 @@ export async function review(r: RepoCtx, o: ReviewOptions): Promise<ReviewOutcom
     filters: o.paths,
     includeUntracked: o.includeUntracked,
     limits: o.limits,
+    ...(o.base !== undefined && head.oid !== null ? { nearTree: commitTree(r, head.oid) } : {}),
   });
-  set.changes = await pairSimilarRenames(r, set.changes);
+  set.changes = pairSimilarRenames(r, set.changes);
   const files: FileRecord[] = [];
   let bytes = 0;
   const start = o.mode === "diff" ? Math.min(o.start, set.changes.length) : 0;
-  // Files in small parallel batches (their reads are async); diff mode stops once the page is full.
+  // Files in small batches, letting cancellation in between; diff mode stops once the page is full.
   const BATCH = 8;
   outer: for (let i = start; i < set.changes.length; i += BATCH) {
     if (r.budget.signal.aborted) throw new DOMException("cancelled", "AbortError");
-    const recs = await mapLimit(set.changes.slice(i, i + BATCH), BATCH, (c) => fileRecord(r, c, o));
+    await breathe(r.budget);
+    const recs: FileRecord[] = [];
+    for (const [k, c] of set.changes.slice(i, i + BATCH).entries()) {
+      recs.push(await fileRecord(r, c, o, i + k === start ? o.startHunk ?? 0 : 0));
+    }
     for (const rec of recs) {
       files.push(rec);
       if (o.mode === "diff") {
         bytes += (rec.diff?.length ?? 0) + 200;
-        if (bytes >= o.maxBytes) break outer;
+        // A file cut at its cap ends the page: the next one continues it.
+        if (bytes >= o.maxBytes || rec.next_hunk !== undefined) break outer;
       }
     }
   }

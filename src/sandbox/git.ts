@@ -1,35 +1,14 @@
 /**
- * Git reading inside the sandbox worker: the repository must be the root itself; the library
- * sees a read-only, bounded view of it (src/git/fs_view.ts). Limits reached and hostile
- * content come back as reasons for the model; anything else is an internal error.
+ * Git reading inside the sandbox worker (this module is loaded on the first git call): the
+ * repository must be the root itself; refs, the index and objects are read by src/git/ under
+ * the operation's budget (src/git/fs_view.ts). Limits reached and hostile content come back as
+ * reasons for the model; anything else is an internal error.
  */
-import process from "node:process";
 import { openRepo } from "../git/repo.ts";
-import { GitLimitError, makeBudget, preloadPacks, readOnlyFs } from "../git/fs_view.ts";
-import type { ReviewOptions, ReviewOutcome } from "../git/review.ts";
-
-/**
- * The worker has no environment access, and the library's `ignore` dependency reads
- * process.env.IGNORE_TEST_WIN32 when it loads: a denied variable reads as unset here instead
- * of throwing. The library is loaded on the first git call only.
- */
-let loaded: Promise<typeof import("../git/review.ts")> | undefined;
-function loadReview() {
-  if (!loaded) {
-    const real = process.env;
-    process.env = new Proxy({} as NodeJS.ProcessEnv, {
-      get: (_t, k) => {
-        try {
-          return typeof k === "string" ? real[k] : undefined;
-        } catch {
-          return undefined;
-        }
-      },
-    });
-    loaded = import("../git/review.ts");
-  }
-  return loaded;
-}
+import { GitLimitError, makeBudget } from "../git/fs_view.ts";
+import { storeFor } from "../git/objects.ts";
+import { refReader } from "../git/refs.ts";
+import { review, type ReviewOptions, type ReviewOutcome } from "../git/review.ts";
 
 export interface GitReviewRequest extends ReviewOptions {
   root: string;
@@ -51,16 +30,17 @@ export async function gitReview(
     deadline: performance.now() + req.timeoutMs,
     maxObjectBytes: req.maxObjectBytes,
   });
+  // Kept across calls: parsed pack indexes and recent objects (bounds in src/git/objects.ts).
+  const store = storeFor(req.root, repo.gitdir);
   const r = {
-    fs: readOnlyFs(req.root, budget),
     dir: repo.dir,
     gitdir: repo.gitdir,
-    cache: {},
     budget,
+    store,
+    refs: refReader(req.root, repo.gitdir),
   };
   try {
-    const { review } = await loadReview();
-    await preloadPacks(repo.gitdir, budget);
+    store.refresh();
     // A file whose symbols cannot be worked out is listed without them: never the review's failure.
     const onTextPair = req.symbols
       ? async (path: string, oldText: string, newText: string) => {
@@ -113,5 +93,7 @@ export async function gitReview(
       };
     }
     throw err;
+  } finally {
+    store.release();
   }
 }

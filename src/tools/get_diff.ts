@@ -46,10 +46,12 @@ export const getDiff = defineTool({
     const { base, paths, context_lines, cursor } = args;
     const key = queryKey({ base, paths, context_lines });
     let start = 0;
+    let startHunk = 0;
     if (cursor !== undefined) {
       const d = decodeCursor("get_diff", key, cursor);
       if (!d.ok) return cannot("continue", "cursor", d.reason);
       start = cursorPosition(d.state, "i");
+      startHunk = cursorPosition(d.state, "h");
     }
     const checked = checkPaths(ctx.config.root, paths);
     if (!checked.ok) return cannot("diff", checked.path, checked.reason);
@@ -63,6 +65,7 @@ export const getDiff = defineTool({
         mode: "diff",
         contextLines: context_lines,
         start,
+        startHunk,
         maxBytes: budget,
         maxFileDiffBytes: perFile,
         allowSecretFiles: ctx.config.allowSecretFiles,
@@ -84,18 +87,37 @@ export const getDiff = defineTool({
     const overhead = utf8Length(header) + 800 + notes.reduce((a, n) => a + utf8Length(n) + 1, 0);
     const fit = fitRecords(blocks, 0, Math.max(1024, budget - overhead), (b) => utf8Length(b) + 1);
     const shown = blocks.slice(0, fit.end);
-    const end = v.start + fit.end;
+    let end = v.start + fit.end;
+    // The last file shown was cut at its per-file cap: the cursor continues it at its next hunk.
+    const lastShown = fit.end > 0 ? v.files[fit.end - 1] : undefined;
+    const nextHunk = lastShown?.next_hunk;
+    if (nextHunk !== undefined) end--;
     const footer: string[] = [];
     if (v.files_total === 0) footer.push("No changes.");
-    else footer.push(`[Files ${v.start + 1}-${end} of ${v.files_total}]`);
+    else {
+      footer.push(
+        `[Files ${v.start + 1}-${Math.max(end, v.start + fit.end)} of ${v.files_total}]`,
+      );
+    }
     if (end < v.files_total) {
-      const next = encodeCursor("get_diff", key, { i: end });
+      const next = encodeCursor(
+        "get_diff",
+        key,
+        nextHunk !== undefined
+          ? { i: end, h: nextHunk }
+          : fit.end === 0 && startHunk > 0
+          ? { i: end, h: startHunk }
+          : { i: end },
+      );
+      const rest = nextHunk !== undefined
+        ? `the rest of ${lastShown!.path} (hunk ${nextHunk + 1} of ${lastShown!.hunks_total}) and ${
+          v.files_total - end - 1
+        } more file(s)`
+        : `${v.files_total - end} more file(s)`;
       footer.push(
         budgetNote(
           budget,
-          `${
-            v.files_total - end
-          } more file(s): call get_diff again with the same arguments and cursor "${next}"`,
+          `${rest}: call get_diff again with the same arguments and cursor "${next}"`,
         ),
       );
     }
@@ -115,7 +137,7 @@ function renderFile(f: FileRecord): string {
   const counts = f.added === null ? "" : ` +${f.added} -${f.removed}`;
   const head = `--- ${STATUS_LETTER[f.status]} ${name}${counts}${
     f.untracked ? " (untracked)" : ""
-  }`;
+  }${f.first_hunk ? " (continued)" : ""}`;
   const lines = [head];
   if (f.kind === "binary" || f.kind === "too-large" || f.kind === "submodule") {
     const sizes = f.kind === "submodule"

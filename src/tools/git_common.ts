@@ -30,7 +30,9 @@ export const baseArg = z.string().min(1).max(256).regex(
   );
 
 export const pathsArg = z.array(z.string().min(1).max(LIMITS.maxPathLength)).max(100).optional()
-  .describe("Files or folders (relative to the project root) to narrow the review to");
+  .describe(
+    'Files, folders or globs relative to the project root to narrow to (e.g. "src", "src/**/*.py", "*.md")',
+  );
 
 export const cursorArg = z.string().max(2048).optional()
   .describe(
@@ -60,6 +62,7 @@ export function gitRequest(o: {
   mode: "summary" | "diff";
   contextLines?: number;
   start?: number;
+  startHunk?: number;
   maxBytes?: number;
   maxFileDiffBytes?: number;
   allowSecretFiles: boolean;
@@ -71,6 +74,7 @@ export function gitRequest(o: {
     mode: o.mode,
     contextLines: o.contextLines ?? 3,
     start: o.start ?? 0,
+    ...(o.startHunk ? { startHunk: o.startHunk } : {}),
     maxBytes: o.maxBytes ?? 0,
     maxFileBytes: GIT_LIMITS.maxFileBytes,
     maxFileDiffBytes: o.maxFileDiffBytes ?? 0,

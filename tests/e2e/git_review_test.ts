@@ -304,3 +304,55 @@ Deno.test("review_changes: a token in a commit subject or quoted by a linter's m
     await f.cleanup();
   }
 });
+
+Deno.test("get_diff continues a file cut at its per-file cap by cursor until every changed line was shown, then the next file; glob paths narrow both tools", async () => {
+  const f = await emptyRepo();
+  const old = Array.from({ length: 2000 }, (_, i) => `line ${i}\n`).join("");
+  write(f.root, "src/long.py", old);
+  write(f.root, "src/z.py", "z = 1\n");
+  write(f.root, "notes.txt", "n\n");
+  git(f.root, "add", "-A");
+  git(f.root, "commit", "-qm", "initial");
+  const lines = old.split("\n");
+  for (let i = 0; i < 2000; i += 20) lines[i] = `changed ${i}`;
+  write(f.root, "src/long.py", lines.join("\n"));
+  write(f.root, "src/z.py", "z = 2\n");
+  write(f.root, "notes.txt", "m\n");
+  const s = await connect(f.root, { extraArgs: ["--max-output-bytes", "8192"] });
+  try {
+    const changed: string[] = [];
+    const files: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const r = await call(s, "get_diff", {
+        paths: ["src/**/*.py"],
+        ...(cursor ? { cursor } : {}),
+      });
+      assert(!r.isError, text(r));
+      const t = text(r);
+      for (const m of t.matchAll(/^--- M (\S+)/gm)) files.push(m[1]!);
+      changed.push(...t.split("\n").filter((l) => /^[+-](changed|line) \d+$/.test(l)));
+      cursor = t.match(/cursor "([^"]+)"/)?.[1];
+      pages++;
+      assert(pages < 100);
+    } while (cursor);
+    assert(pages > 2, `${pages} pages`);
+    // Every change of the long file once, in order: 100 removed and 100 added lines.
+    assertEquals(changed.length, 200);
+    assertEquals(
+      changed.filter((l) => l.startsWith("+")).map((l) => Number(l.split(" ")[1])),
+      Array.from({ length: 100 }, (_, i) => i * 20),
+    );
+    // Each page shows the long file (first whole, then continued); the last one then shows z.py.
+    assertEquals(files.filter((x) => x === "src/long.py").length, pages);
+    assertEquals(files.at(-1), "src/z.py");
+    assert(!files.includes("notes.txt"));
+    const rc = await call(s, "review_changes", { paths: ["*.txt"] });
+    const sc = rc.structuredContent as { files: { path: string }[] };
+    assertEquals(sc.files.map((x) => x.path), ["notes.txt"]);
+  } finally {
+    await s.close();
+    await f.cleanup();
+  }
+});

@@ -210,9 +210,30 @@ Deno.test("review() in diff mode gives unified hunks with old and new line numbe
       maxFileDiffBytes: 40,
       paths: ["src/app.py"],
     });
-    assert(
-      capped.files[0]!.notes?.some((n) => n.includes("per-file cap") && n.includes("read_file")),
-    );
+    // Cut at the per-file cap: the note says so, and the next page continues the same file.
+    const first = capped.files[0]!;
+    assert(first.notes?.some((n) => n.includes("per-file cap")), JSON.stringify(first));
+    assertEquals(capped.files.length, 1);
+    const next = await reviewOk(f.root, {
+      mode: "diff",
+      maxFileDiffBytes: 40,
+      paths: ["src/app.py"],
+      startHunk: first.next_hunk!,
+    });
+    const lines = (t: string) => t.split("\n").filter((l) => !l.startsWith("@@"));
+    let shown = [...lines(first.diff!), ...lines(next.files[0]!.diff!)];
+    let more = next.files[0]!.next_hunk;
+    while (more !== undefined) {
+      const page = await reviewOk(f.root, {
+        mode: "diff",
+        maxFileDiffBytes: 40,
+        paths: ["src/app.py"],
+        startHunk: more,
+      });
+      shown = [...shown, ...lines(page.files[0]!.diff!)];
+      more = page.files[0]!.next_hunk;
+    }
+    assertEquals(shown, lines(app.diff!));
   } finally {
     await f.cleanup();
   }
