@@ -4,11 +4,14 @@
  * still say "hard-coded secret on line 12". Detection is secretlint's recommended rule set
  * (@secretlint/secretlint-rule-preset-recommend: AWS, GCP, GitHub, GitLab, Slack, Stripe,
  * OpenAI, Anthropic, npm, SendGrid, private keys, passwords in URLs and connection strings,
- * and more), pinned in deno.json, plus Google API keys, which it does not cover.
+ * and more), pinned in deno.json, plus Google API keys, which it does not cover, and generic
+ * secrets (a credential-named key assigned a literal, a password in a URL) by the rule kept as
+ * data in policy/secret_rules.ts.
  * The reviewed project cannot switch it off: secretlint's comment directives are not loaded.
  */
 import { rules as recommendedRules } from "@secretlint/secretlint-rule-preset-recommend";
 import { KEY_MARKER } from "./key_blocks.ts";
+import { findGenericSecrets } from "../policy/secret_rules.ts";
 
 export { keyBlockOpenAfter } from "./key_blocks.ts";
 
@@ -107,7 +110,8 @@ export function redactionMarker(kind: string): string {
 }
 
 /** Cheap pre-check: text with none of these cannot hold anything the rules report. */
-const MAYBE_SECRET = /[A-Za-z0-9_\-+/=]{16,}|:\/\/[^\s/@]+:[^\s/@]+@|PRIVATE KEY/;
+const MAYBE_SECRET =
+  /[A-Za-z0-9_\-+/=]{16,}|:\/\/[^\s/@]*:[^\s/@]+@|PRIVATE KEY|pass|pwd|pw|secret|token|key|auth|cred/i;
 
 /**
  * Replaces every credential-shaped string in `text` by `[REDACTED <kind>]`. Lines are kept:
@@ -127,6 +131,8 @@ export function redactSecrets(text: string, firstLine = 1, options: RedactOption
   for (const m of text.matchAll(GOOGLE_API_KEY)) {
     spans.push({ start: m.index, end: m.index + m[0].length, kind: "google-api-key" });
   }
+  // After the token formats, so that a known format's kind wins where both see the same value.
+  spans.push(...findGenericSecrets(text));
   spans.push(...partialKeyBlocks(text, open));
   if (spans.length === 0) return { text, redactions: [] };
   return apply(text, mergeSpans(spans), firstLine);
