@@ -18,8 +18,12 @@ export { keyBlockOpenAfter } from "./key_blocks.ts";
 export interface Redaction {
   /** Kebab-case kind, e.g. "aws-access-key-id", "github-token", "private-key". */
   kind: string;
-  /** 1-based line where the secret starts (plus firstLine - 1). */
+  /** 1-based line where the secret starts (plus firstLine - 1); 0 with `header`. */
   line: number;
+  /** In a diff: the line is the old version's (a removed line). */
+  old?: boolean;
+  /** In a diff: the secret is in a file's header line (its name), not in the file. */
+  header?: boolean;
 }
 
 export interface Redacted {
@@ -237,7 +241,9 @@ function countNewlines(s: string): number {
 /** "2 secrets redacted (aws-access-key-id on line 3, github-token on line 9)" or "". */
 export function describeRedactions(redactions: readonly Redaction[]): string {
   if (redactions.length === 0) return "";
-  const shown = redactions.slice(0, 5).map((r) => `${r.kind} on line ${r.line}`).join(", ");
+  const where = (r: Redaction) =>
+    r.header ? "in the file header" : `on line ${r.line}${r.old ? " of the old version" : ""}`;
+  const shown = redactions.slice(0, 5).map((r) => `${r.kind} ${where(r)}`).join(", ");
   const more = redactions.length > 5 ? `, and ${redactions.length - 5} more` : "";
   return `${redactions.length} secret${
     redactions.length === 1 ? "" : "s"
