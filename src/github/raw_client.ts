@@ -6,6 +6,7 @@
  */
 import { LRUCache } from "lru-cache";
 import { buildRawUrl, checkRedirect, type RawFileParts } from "../policy/urls.ts";
+import { secretFileReason, secretFileRule } from "../policy/secrets.ts";
 import { isFetchTimeout } from "../sandbox/fetch_raw.ts";
 import type { FetchRawRequest, FetchRawResult } from "../sandbox/protocol.ts";
 import type { RawCacheStats } from "../observability/metrics.ts";
@@ -47,6 +48,7 @@ export type RawFetchErrorKind =
   | "too_large"
   | "redirect"
   | "binary"
+  | "secret_file"
   | "network";
 
 export type RawFetchResult =
@@ -76,6 +78,13 @@ interface CacheEntry {
 interface FetchContext {
   url: string;
   label: string;
+  allowSecretFiles: boolean;
+}
+
+/** Options of one get(). */
+export interface RawGetOptions {
+  /** The operator's --allow-secret-files: remote credential files are fetched like others. */
+  allowSecretFiles?: boolean;
 }
 
 /** A failure carried out of lru-cache's fetchMethod, which reports failures by rejecting. */
@@ -189,13 +198,27 @@ export class GitHubRawClient {
    * The text of one file, from the cache when fresh. The caller's signal stops the
    * wait, not a fetch shared with other callers (that one is bounded by timeoutMs).
    */
-  async get(parts: RawFileParts, signal?: AbortSignal): Promise<RawFetchResult> {
+  async get(
+    parts: RawFileParts,
+    signal?: AbortSignal,
+    options: RawGetOptions = {},
+  ): Promise<RawFetchResult> {
     signal?.throwIfAborted();
     const built = buildRawUrl(parts, this.#base.origin);
     if (!built.ok) return { ok: false, kind: "invalid", message: built.error };
+    const allowSecretFiles = options.allowSecretFiles === true;
+    // A remote credential file is refused under the rules that refuse a local one, before any request.
+    const rule = secretFileRule(parts.path, { allowSecretFiles });
+    if (rule !== undefined) {
+      return {
+        ok: false,
+        kind: "secret_file",
+        message: `Cannot fetch ${JSON.stringify(built.key)}: ${secretFileReason(rule)}`,
+      };
+    }
     const status: LRUCache.Status<string, CacheEntry, FetchContext> = {};
     const pending = this.#cache.fetch(built.key, {
-      context: { url: built.url, label: built.key },
+      context: { url: built.url, label: built.key, allowSecretFiles },
       status,
     });
     try {
@@ -273,6 +296,16 @@ export class GitHubRawClient {
         const check = checkRedirect(url, res.location, this.#base.origin);
         if (!check.ok) {
           throw new RawFetchFailure("redirect", `Refused redirect to ${check.host} for ${label}`);
+        }
+        // A redirect may not lead to a credential file either (judged by the URL's path).
+        const target = secretFileRule(decodeURIComponent(new URL(check.url).pathname), {
+          allowSecretFiles: ctx.allowSecretFiles,
+        });
+        if (target !== undefined) {
+          throw new RawFetchFailure(
+            "secret_file",
+            `Refused redirect of ${label} to a credential file: it ${secretFileReason(target)}`,
+          );
         }
         url = check.url;
         continue;

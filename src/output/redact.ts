@@ -4,19 +4,26 @@
  * still say "hard-coded secret on line 12". Detection is secretlint's recommended rule set
  * (@secretlint/secretlint-rule-preset-recommend: AWS, GCP, GitHub, GitLab, Slack, Stripe,
  * OpenAI, Anthropic, npm, SendGrid, private keys, passwords in URLs and connection strings,
- * and more), pinned in deno.json, plus Google API keys, which it does not cover.
+ * and more), pinned in deno.json, plus Google API keys, which it does not cover, and generic
+ * secrets (a credential-named key assigned a literal, a password in a URL) by the rule kept as
+ * data in policy/secret_rules.ts.
  * The reviewed project cannot switch it off: secretlint's comment directives are not loaded.
  */
 import { rules as recommendedRules } from "@secretlint/secretlint-rule-preset-recommend";
 import { KEY_MARKER } from "./key_blocks.ts";
+import { findGenericSecrets } from "../policy/secret_rules.ts";
 
 export { keyBlockOpenAfter } from "./key_blocks.ts";
 
 export interface Redaction {
   /** Kebab-case kind, e.g. "aws-access-key-id", "github-token", "private-key". */
   kind: string;
-  /** 1-based line where the secret starts (plus firstLine - 1). */
+  /** 1-based line where the secret starts (plus firstLine - 1); 0 with `header`. */
   line: number;
+  /** In a diff: the line is the old version's (a removed line). */
+  old?: boolean;
+  /** In a diff: the secret is in a file's header line (its name), not in the file. */
+  header?: boolean;
 }
 
 export interface Redacted {
@@ -107,7 +114,8 @@ export function redactionMarker(kind: string): string {
 }
 
 /** Cheap pre-check: text with none of these cannot hold anything the rules report. */
-const MAYBE_SECRET = /[A-Za-z0-9_\-+/=]{16,}|:\/\/[^\s/@]+:[^\s/@]+@|PRIVATE KEY/;
+const MAYBE_SECRET =
+  /[A-Za-z0-9_\-+/=]{16,}|:\/\/[^\s/@]*:[^\s/@]+@|PRIVATE KEY|pass|pwd|pw|secret|token|key|auth|cred/i;
 
 /**
  * Replaces every credential-shaped string in `text` by `[REDACTED <kind>]`. Lines are kept:
@@ -127,6 +135,8 @@ export function redactSecrets(text: string, firstLine = 1, options: RedactOption
   for (const m of text.matchAll(GOOGLE_API_KEY)) {
     spans.push({ start: m.index, end: m.index + m[0].length, kind: "google-api-key" });
   }
+  // After the token formats, so that a known format's kind wins where both see the same value.
+  spans.push(...findGenericSecrets(text));
   spans.push(...partialKeyBlocks(text, open));
   if (spans.length === 0) return { text, redactions: [] };
   return apply(text, mergeSpans(spans), firstLine);
@@ -231,7 +241,9 @@ function countNewlines(s: string): number {
 /** "2 secrets redacted (aws-access-key-id on line 3, github-token on line 9)" or "". */
 export function describeRedactions(redactions: readonly Redaction[]): string {
   if (redactions.length === 0) return "";
-  const shown = redactions.slice(0, 5).map((r) => `${r.kind} on line ${r.line}`).join(", ");
+  const where = (r: Redaction) =>
+    r.header ? "in the file header" : `on line ${r.line}${r.old ? " of the old version" : ""}`;
+  const shown = redactions.slice(0, 5).map((r) => `${r.kind} ${where(r)}`).join(", ");
   const more = redactions.length > 5 ? `, and ${redactions.length - 5} more` : "";
   return `${redactions.length} secret${
     redactions.length === 1 ? "" : "s"

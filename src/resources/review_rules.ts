@@ -7,6 +7,7 @@ import type { ReadResourceResult } from "../sdk.ts";
 import { LIMITS } from "../config.ts";
 import type { ResourceContext } from "./types.ts";
 import { DEFAULT_RUFF_SETTINGS } from "../linters/ruff/config.ts";
+import { sanitizeNote, sanitizeText } from "../output/sanitize.ts";
 
 const ruffLint = DEFAULT_RUFF_SETTINGS.lint as {
   select: string[];
@@ -44,14 +45,32 @@ line-length ${
 S101 ignored in test files.
 `;
 
-/** The rules in force: the project's own file when it has a readable one, else the defaults. */
+/**
+ * The rules in force: the project's own file when it has a readable one, else the defaults.
+ * The project's file is the reviewed repository's text like any other: secrets redacted and
+ * invisible code points escaped, with a closing note when anything was changed.
+ */
 export async function readReviewRules(ctx: ResourceContext, signal?: AbortSignal): Promise<string> {
   const r = await ctx.sandbox.readFile({
     path: PROJECT_RULES_FILE,
     maxBytes: LIMITS.maxFileBytes,
     maxOutputBytes: LIMITS.maxReadOutputBytes,
   }, signal);
-  return r.ok ? r.value.text : DEFAULT_RULES;
+  if (!r.ok) return DEFAULT_RULES;
+  return sanitizedRules(r.value.text);
+}
+
+/**
+ * A project's rules text as the model may see it.
+ *
+ * @example sanitizedRules('Deploy with token = "ghp_…"\n')
+ * // 'Deploy with token = "[REDACTED github-token]"\n\n[Note: 1 secret redacted (github-token on line 1)]\n'
+ */
+export function sanitizedRules(text: string): string {
+  const s = sanitizeText(text, 1);
+  const note = sanitizeNote(s);
+  if (note === "") return s.text;
+  return `${s.text}${s.text.endsWith("\n") ? "" : "\n"}\n[Note: ${note}]\n`;
 }
 
 export function reviewRulesResource(ctx: ResourceContext) {

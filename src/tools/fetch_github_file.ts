@@ -12,7 +12,7 @@ export const fetchGithubFile = defineTool({
   description:
     "Fetch one raw file from a GitHub repository (https://raw.githubusercontent.com/{owner}/{repo}/{ref}/{path}), " +
     "for example a reference implementation or an upstream version of a file under review. Public repositories " +
-    "always; private ones when the server has a GITHUB_TOKEN. " +
+    "always; private ones when the server has a GITHUB_TOKEN. Credential files (.env, keys ...) are refused. " +
     `Text files up to ${
       formatBytes(LIMITS.fetchMaxBytes)
     }, cached for a few minutes; lines come numbered, in pages ` +
@@ -53,7 +53,9 @@ export const fetchGithubFile = defineTool({
         }: end_line (${end_line}) is before start_line (${start_line})`,
       );
     }
-    const r = await ctx.github.get({ owner, repo, ref, path }, ctx.signal);
+    const r = await ctx.github.get({ owner, repo, ref, path }, ctx.signal, {
+      allowSecretFiles: ctx.config.allowSecretFiles,
+    });
     if (!r.ok) return toolError(r.message);
     const first = start_line ?? 1;
     const slice = sliceLines(r.text, first, end_line);

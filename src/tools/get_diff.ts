@@ -9,6 +9,7 @@ import { z } from "zod";
 import { budgetNote, fitRecords, utf8Length } from "../output/budget.ts";
 import { cursorPosition, decodeCursor, encodeCursor, queryKey } from "../output/cursor.ts";
 import { sanitizeNote, sanitizeText } from "../output/sanitize.ts";
+import { redactionsInFile } from "../output/diff_lines.ts";
 import type { FileRecord } from "../git/review.ts";
 import { cannot, defineTool } from "./types.ts";
 import {
@@ -77,9 +78,11 @@ export const getDiff = defineTool({
     let redactions = 0;
     const notes: string[] = [];
     const blocks = v.files.map((f) => {
-      const s = sanitizeText(renderFile(f));
+      const block = renderFile(f);
+      const s = sanitizeText(block);
       redactions += s.redactions.length;
-      const note = sanitizeNote(s);
+      // Notes name the file's own lines, not the block's.
+      const note = sanitizeNote({ ...s, redactions: redactionsInFile(block, s.redactions) });
       if (note) notes.push(`${f.path}: ${note}`);
       return s.text;
     });

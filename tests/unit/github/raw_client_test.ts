@@ -480,3 +480,51 @@ function req(url: string): FetchRawRequest {
     maxBytes: 5 * 1024 * 1024,
   };
 }
+
+Deno.test("get() refuses a remote credential file under the local rules, without a request, unless the operator allows them", async () => {
+  await withFake({}, async (fake, client) => {
+    // Hostile paths: [path, rule].
+    const table: [string, string][] = [
+      [".env", "dotenv"],
+      ["deploy/.env.production", "dotenv"],
+      ["certs/server.key", "private-key"],
+      ["ssh/id_ed25519", "private-key"],
+      [".npmrc", "package-registry-credentials"],
+      [".aws/credentials", "cloud-credentials"],
+      [".netrc", "netrc"],
+    ];
+    for (const [path, rule] of table) {
+      const r = await client.get(file(path));
+      assertFailure(
+        r,
+        "secret_file",
+        `Cannot fetch ${JSON.stringify(label(path))}: is a credential file (rule ${
+          JSON.stringify(rule)
+        }): the server does not send credentials to the model; its operator can allow such files with --allow-secret-files`,
+      );
+    }
+    assert.equal(fake.requests.length, 0, "no request for a refused file");
+    // Templates stay readable, as they are locally.
+    fake.setFile(`/${FAKE_OWNER}/${FAKE_REPO}/${FAKE_REF}/.env.example`, "DB_PASSWORD=\n");
+    assert.ok((await client.get(file(".env.example"))).ok);
+    fake.setFile(`/${FAKE_OWNER}/${FAKE_REPO}/${FAKE_REF}/.env`, "A=1\n");
+    const allowed = await client.get(file(".env"), undefined, { allowSecretFiles: true });
+    assert.ok(allowed.ok && allowed.text === "A=1\n");
+  });
+});
+
+Deno.test("get() refuses a redirect that leads to a credential file", async () => {
+  await withFake({}, async (fake, client) => {
+    fake.setFile(`/${FAKE_OWNER}/${FAKE_REPO}/${FAKE_REF}/deploy/.env`, "A=1\n");
+    const r = await client.get(file(FAKE_FILES.credentialRedirect));
+    assert.equal(r.ok, false);
+    if (!r.ok) {
+      assert.equal(r.kind, "secret_file");
+      assert.match(
+        r.message,
+        /Refused redirect of .*redirect-env\.txt to a credential file: .*"dotenv"/,
+      );
+    }
+    assert.equal(fake.requests.length, 1, "the credential file itself was never requested");
+  });
+});

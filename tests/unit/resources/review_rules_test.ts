@@ -1,5 +1,5 @@
-import { assert, assertMatch } from "../../assert.ts";
-import { DEFAULT_RULES } from "../../../src/resources/review_rules.ts";
+import { assert, assertEquals, assertMatch } from "../../assert.ts";
+import { DEFAULT_RULES, sanitizedRules } from "../../../src/resources/review_rules.ts";
 import { DEFAULT_RUFF_SETTINGS } from "../../../src/linters/ruff/config.ts";
 
 Deno.test("every rule code cited by the review rules is selected by the built-in ruff defaults", () => {
@@ -29,4 +29,16 @@ Deno.test("the default selection and the review rules both carry the security ru
   assert(select.includes("S"), `${select}`);
   for (const code of ["S608", "S602", "S105"]) assert(DEFAULT_RULES.includes(code), code);
   assertMatch(DEFAULT_RULES, /select E, F, W, B, I, UP, D, S;/);
+});
+
+Deno.test("a project's .code-review-rules.md is redacted like any other file: a secret in it becomes a marker with its line noted, invisible code points are escaped", () => {
+  const pw = ["hunter2", "-prod-", "Password!"].join("");
+  const text =
+    `# Our rules\n\n1. Use the staging database:\n   DB_PASSWORD = "${pw}"\n2. No \u202Ebidi.\n`;
+  const out = sanitizedRules(text);
+  assert(!out.includes(pw), out);
+  assert(out.includes('DB_PASSWORD = "[REDACTED password]"'), out);
+  assert(!out.includes("\u202E"), out);
+  assertMatch(out, /\[Note: 1 secret redacted \(password on line 4\); 1 invisible code point/);
+  assertEquals(sanitizedRules("# Plain rules\n"), "# Plain rules\n");
 });
