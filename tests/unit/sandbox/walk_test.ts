@@ -292,8 +292,8 @@ Deno.test("searchCode(): a line shown alone never carries a secret the whole tex
       { query: "MIIEow", none: true },
       { query: "gnTxK", none: true },
       { query: "[A-Za-z0-9+/]{60}", regex: true, none: true },
-      { query: "BEGIN RSA", contextLines: 2 },
-      { query: "END RSA", contextLines: 3 },
+      { query: "BEGIN RSA", contextLines: 2, none: true },
+      { query: "END RSA", contextLines: 3, none: true },
       { query: "after = 1", contextLines: 3 },
       { query: "NEEDLE" },
     ];
