@@ -3,12 +3,25 @@
  * the project walk chooses. Regular expressions run on RE2 (re2js), which matches in linear time
  * and cannot backtrack, so no pattern can hang the worker; the whole search also has a time
  * budget, and the answer says when it stopped early and why.
+ *
+ * Search matches the text the model could see (file_cache.ts seenText): secrets are replaced by
+ * their markers before matching, so no query, literal or regular, can tell a right guess about a
+ * secret from a wrong one. Files' texts are kept per version between searches (TextCache) and
+ * the file list is revalidated rather than walked again (walkFilesCached): a repeated search
+ * costs a stat per file and the matching itself.
  */
 import { RE2JS } from "re2js";
-import { SEARCH_WALK_CAPS, type WalkCaps, walkedText } from "../policy/walk.ts";
-import { PRIVATE_KEY_LINE, privateKeyLines } from "../output/key_blocks.ts";
+import { SEARCH_WALK_CAPS, type SkipReason, type WalkCaps, walkedText } from "../policy/walk.ts";
 import type { Outcome } from "./files.ts";
-import { readAhead, type SkipCounts, walkFiles } from "./walk.ts";
+import { type CachedText, seenText, TextCache } from "./file_cache.ts";
+import {
+  fileStamp,
+  RACY_MS,
+  readWalkedFileInfo,
+  type SkipCounts,
+  type WalkFile,
+  walkFilesCached,
+} from "./walk.ts";
 
 export interface SearchRequest {
   root: string;
@@ -39,6 +52,8 @@ export interface SearchMatch {
   text: string;
   before?: string[];
   after?: string[];
+  /** Redactions on the lines shown (for the answer's count; not part of the tool's output). */
+  redactions?: number;
 }
 
 export interface SearchResult {
@@ -135,6 +150,92 @@ export function cutLine(line: string, start: number, end: number, max: number): 
   return (from > 0 ? "…" : "") + line.slice(from, to) + (to < line.length ? "…" : "");
 }
 
+/**
+ * True when a literal query could match text that touches a redaction marker (`[REDACTED kind]`
+ * or the lines a multi-line secret leaves): it holds a bracket or a line break, or is made only
+ * of characters a marker's inside is made of. Any other literal found nowhere in a file's own
+ * text cannot be found in its redacted text either, so that file needs no redaction to answer.
+ */
+export function couldTouchMarker(query: string): boolean {
+  return /[[\]\r\n]/.test(query) || /^[A-Za-z0-9 \t-]*$/.test(query);
+}
+
+/** Texts of files searched, per version; one per worker, so per project root. */
+const texts = new TextCache();
+
+/** For tests: forget every remembered text. */
+export function clearSearchCache(): void {
+  texts.clear();
+}
+
+type Loaded = CachedText | SkipReason | null;
+
+/**
+ * A walked file's text from the cache when its stamp has not changed (one lstat), else read,
+ * decoded and remembered. Refuses what readWalkedFile refuses: not a regular file, a hard link,
+ * over the size cap.
+ */
+async function load(f: WalkFile, maxFileBytes: number): Promise<Loaded> {
+  let info: Deno.FileInfo;
+  try {
+    info = Deno.lstatSync(f.abs);
+  } catch {
+    return null;
+  }
+  if (info.isFile && info.nlink !== null && info.nlink <= 1 && info.size <= maxFileBytes) {
+    const hit = texts.get(f.abs, fileStamp(info));
+    if (hit !== undefined) return hit;
+  }
+  const startedAt = Date.now();
+  const r = await readWalkedFileInfo(f.abs, maxFileBytes);
+  if (r === null || typeof r === "string") return r;
+  const text = walkedText(r.bytes);
+  const entry: CachedText = typeof text === "string"
+    ? { stamp: fileStamp(r.info), bytes: r.bytes.length, text, redacted: false }
+    : {
+      stamp: fileStamp(r.info),
+      bytes: r.bytes.length,
+      text: "",
+      redacted: false,
+      skip: text.skip,
+    };
+  // A file changed within the clock's resolution could change again under the same stamp.
+  if ((r.info.mtime?.getTime() ?? Infinity) < startedAt - RACY_MS) texts.set(f.abs, entry);
+  return entry;
+}
+
+/** The files' texts in the files' order, with up to `ahead` loads in flight (reads overlap). */
+async function* loadAll(
+  files: readonly WalkFile[],
+  maxFileBytes: number,
+  ahead = 8,
+): AsyncGenerator<[WalkFile, Loaded, number]> {
+  const pending: Promise<Loaded>[] = [];
+  let next = 0;
+  const fill = () => {
+    while (pending.length < ahead && next < files.length) {
+      pending.push(load(files[next++]!, maxFileBytes));
+    }
+  };
+  fill();
+  for (let i = 0; i < files.length; i++) {
+    const loaded = await pending.shift()!;
+    fill();
+    yield [files[i]!, loaded, i];
+  }
+}
+
+/** Redacts an entry in place (once per file version) and returns it. */
+function redacted(e: CachedText): CachedText {
+  if (!e.redacted) {
+    const seen = seenText(e.text);
+    e.text = seen.text;
+    e.redactionLines = seen.redactionLines;
+    e.redacted = true;
+  }
+  return e;
+}
+
 export async function searchCode(
   req: SearchRequest,
   signal?: AbortSignal,
@@ -143,11 +244,12 @@ export async function searchCode(
   const deadline = started + req.timeBudgetMs;
   const finder = compileQuery(req.query, req.regex, req.caseSensitive);
   if (!finder.ok) return finder;
-  const walked = walkFiles({
+  const caps = req.caps ?? SEARCH_WALK_CAPS;
+  const walked = walkFilesCached({
     root: req.root,
     target: req.path,
     ...(req.glob !== undefined ? { glob: req.glob } : {}),
-    caps: req.caps ?? SEARCH_WALK_CAPS,
+    caps,
     statFiles: false,
     allowSecretFiles: req.allowSecretFiles === true,
     ...(signal ? { signal } : {}),
@@ -160,37 +262,40 @@ export async function searchCode(
   let filesSearched = 0;
   let filesWithMatches = 0;
   let stopped: SearchResult["stopped"] = w.capped;
-  const caps = req.caps ?? SEARCH_WALK_CAPS;
+  // A literal that cannot touch a marker is looked for in the file's own text first: a file
+  // without it is answered without redaction (most files, on a first search).
+  const rawFirst = !req.regex && !couldTouchMarker(req.query);
   let totalBytes = 0;
-  outer: for await (const [f, bytes] of readAhead(w.files, caps.maxFileBytes)) {
+  outer: for await (const [f, loaded] of loadAll(w.files, caps.maxFileBytes)) {
     if (signal?.aborted) throw new DOMException("cancelled", "AbortError");
     if (performance.now() > deadline) {
       stopped = "time";
       break;
     }
-    if (bytes === null) continue;
-    if (typeof bytes === "string") {
-      bump(bytes);
+    if (loaded === null) continue;
+    if (typeof loaded === "string") {
+      bump(loaded);
       continue;
     }
-    totalBytes += bytes.length;
+    totalBytes += loaded.bytes;
     if (totalBytes > caps.maxTotalBytes) {
       stopped = "bytes";
       break;
     }
-    const text = walkedText(bytes);
-    if (typeof text !== "string") {
-      bump(text.skip);
+    if (loaded.skip !== undefined) {
+      bump(loaded.skip);
       continue;
     }
     filesSearched++;
+    if (!loaded.redacted && rawFirst && finder.value(loaded.text)[Symbol.iterator]().next().done) {
+      continue;
+    }
+    const entry = redacted(loaded);
+    const text = entry.text;
+    const redactionLines = entry.redactionLines ?? [];
+    const shownRedactions = (from: number, to: number) =>
+      redactionLines.reduce((n, l) => n + (l >= from && l <= to ? 1 : 0), 0);
     let lines: string[] | undefined;
-    // Found on the file's first match only: most files searched have none.
-    let keyLines: Set<number> | undefined;
-    const show = (l: string, n: number, col: number, endCol: number) =>
-      (keyLines ??= privateKeyLines(text)).has(n)
-        ? PRIVATE_KEY_LINE
-        : cutLine(l, col, endCol, req.maxLineChars);
     let lineNo = 1;
     let lineStart = 0;
     let scanned = 0;
@@ -214,21 +319,27 @@ export async function searchCode(
         file: f.rel,
         line: lineNo,
         column: col + 1,
-        text: show(lineText, lineNo, col, Math.min(e - lineStart, lineText.length)),
+        // Cut after redaction: a window can neither split a secret past the rules nor show its inside.
+        text: cutLine(lineText, col, Math.min(e - lineStart, lineText.length), req.maxLineChars),
       };
+      let from = lineNo, to = lineNo;
       if (req.contextLines > 0) {
         lines ??= text.split("\n").map((l) => (l.endsWith("\r") ? l.slice(0, -1) : l));
         const idx = lineNo - 1;
         const first = Math.max(0, idx - req.contextLines);
-        m.before = lines.slice(first, idx).map((l, i) => show(l, first + i + 1, 0, 0));
-        m.after = lines.slice(idx + 1, idx + 1 + req.contextLines).map((l, i) =>
-          show(l, idx + i + 2, 0, 0)
+        m.before = lines.slice(first, idx).map((l) => cutLine(l, 0, 0, req.maxLineChars));
+        m.after = lines.slice(idx + 1, idx + 1 + req.contextLines).map((l) =>
+          cutLine(l, 0, 0, req.maxLineChars)
         );
         if (
           m.after.length > 0 && m.after[m.after.length - 1] === "" &&
           idx + 1 + m.after.length === lines.length
         ) m.after.pop();
+        from = first + 1;
+        to = idx + 1 + m.after.length;
       }
+      const n = redactionLines.length > 0 ? shownRedactions(from, to) : 0;
+      if (n > 0) m.redactions = n;
       matches.push(m);
       if (matches.length >= req.maxMatches) {
         filesWithMatches++;

@@ -24,7 +24,7 @@ import {
 } from "../policy/walk.ts";
 import { secretFileReason, secretFileRule } from "../policy/secrets.ts";
 import type { Outcome } from "./files.ts";
-import { readSmallText, rulesFor } from "../git/ignore_files.ts";
+import { type IgnoreFileObserver, readSmallText, rulesFor } from "../git/ignore_files.ts";
 
 export interface WalkFile {
   /** Real absolute path: the one to open. */
@@ -69,6 +69,50 @@ export interface WalkResult {
 
 const MAX_EXAMPLES = 3;
 
+/**
+ * What a walk read that can go stale, so that a cached walk is revalidated with one stat per
+ * folder and per ignore file instead of a new walk: a folder's modification time changes when
+ * an entry is added, removed or renamed; an ignore file's own stamp changes when it is edited.
+ */
+export interface WalkTrace {
+  /** Folder (the path listed) -> its modification time in ms. */
+  dirs: Map<string, number>;
+  /** Ignore file -> its stamp (fileStamp), or "absent". */
+  files: Map<string, string>;
+  /** The real path the walk started from. */
+  start?: string;
+  /**
+   * True when something read was modified too recently to trust its time stamp (the file system
+   * clock is coarse: a second change in the same tick keeps the same time). Git calls such
+   * entries racy; a racy walk is not reused.
+   */
+  racy: boolean;
+  startedAt: number;
+}
+
+/** How recent (ms before the walk or read started) a modification time is too recent to trust. */
+export const RACY_MS = 100;
+
+/** The stamp a cached read is keyed by: what changes when the file's content may have. */
+export function fileStamp(info: Deno.FileInfo): string {
+  return `${info.size}:${info.mtime?.getTime() ?? "?"}:${info.ctime?.getTime() ?? "?"}:${
+    info.ino ?? "?"
+  }`;
+}
+
+/** The observer that records the ignore files a walk read into its trace. */
+function observe(trace: WalkTrace | undefined): IgnoreFileObserver | undefined {
+  if (trace === undefined) return undefined;
+  return (abs, info) => {
+    if (info === null) {
+      trace.files.set(abs, "absent");
+      return;
+    }
+    trace.files.set(abs, fileStamp(info));
+    if ((info.mtime?.getTime() ?? Infinity) >= trace.startedAt - RACY_MS) trace.racy = true;
+  };
+}
+
 /** The fixed folder a glob starts from: "src/**\/*.py" -> "src"; "*.py" -> "". */
 function globBase(glob: string): string {
   const parts = glob.replace(/^\.\//, "").split("/");
@@ -84,7 +128,7 @@ function globBase(glob: string): string {
  * The files under a target, in path order, with what was skipped and why. A file named
  * directly is visited whatever the ignore rules say (the model asked for it).
  */
-export function walkFiles(opts: WalkOptions): Outcome<WalkResult> {
+export function walkFiles(opts: WalkOptions, trace?: WalkTrace): Outcome<WalkResult> {
   const { root, caps } = opts;
   const result: WalkResult = { target: ".", files: [], totalBytes: 0, skipped: {}, examples: {} };
   const skip = (reason: SkipReason, rel: string) => {
@@ -139,13 +183,14 @@ export function walkFiles(opts: WalkOptions): Outcome<WalkResult> {
     const base = rel === "" ? "" : rel + "/";
     let names: Deno.DirEntry[];
     try {
+      if (trace) traceDir(trace, abs);
       names = [...Deno.readDirSync(abs)];
     } catch {
       return true;
     }
     // Only a folder that holds a .gitignore pays for reading one.
     const hasIgnoreFile = rel !== startRel && names.some((e) => e.name === ".gitignore");
-    const gi = hasIgnoreFile ? readSmallText(path.join(abs, ".gitignore")) : "";
+    const gi = hasIgnoreFile ? readSmallText(path.join(abs, ".gitignore"), observe(trace)) : "";
     const rules = gi !== "" ? parentRules.with(base, gi) : parentRules;
     // The secret-file rules look at a path's last two components at most (.aws/credentials), and
     // .git folders are never entered, so the folder's own name plus the entry's name decides.
@@ -257,8 +302,89 @@ export function walkFiles(opts: WalkOptions): Outcome<WalkResult> {
     }
     return true;
   };
-  visitDir(start.value.real, startRel, rulesFor(root, startRel));
+  if (trace) trace.start = start.value.real;
+  visitDir(start.value.real, startRel, rulesFor(root, startRel, observe(trace)));
   return { ok: true, value: result };
+}
+
+/** Records a folder's modification time before it is listed (a change after the stat shows next time). */
+function traceDir(trace: WalkTrace, abs: string): void {
+  const m = Deno.statSync(abs).mtime?.getTime();
+  if (m === undefined || m >= trace.startedAt - RACY_MS) trace.racy = true;
+  trace.dirs.set(abs, m ?? -1);
+}
+
+/** True when nothing the trace recorded has changed since. */
+function traceHolds(trace: WalkTrace): boolean {
+  try {
+    for (const [dir, m] of trace.dirs) {
+      if (Deno.statSync(dir).mtime?.getTime() !== m) return false;
+    }
+  } catch {
+    return false;
+  }
+  for (const [file, stamp] of trace.files) {
+    let now: string;
+    try {
+      now = fileStamp(Deno.lstatSync(file));
+    } catch {
+      now = "absent";
+    }
+    if (now !== stamp) return false;
+  }
+  return true;
+}
+
+interface CachedWalk {
+  trace: WalkTrace;
+  result: WalkResult;
+}
+
+/** Walks kept per root and request (target, glob, caps, secret-file switch), most recent last. */
+const walkCache = new Map<string, CachedWalk>();
+/** Bound of walkCache: a walk result holds one small record per file (about 200 bytes). */
+export const WALK_CACHE_ENTRIES = 8;
+
+/**
+ * walkFiles, remembered: a repeated walk with the same options is answered from memory when no
+ * folder it listed and no ignore file it read has changed (one stat each), so a new, deleted or
+ * renamed file, or an edited .gitignore, is seen by the next call. Options with `accept` (a
+ * function) or `statFiles` other than false are not cached. The result must not be modified.
+ */
+export function walkFilesCached(opts: WalkOptions): Outcome<WalkResult> {
+  if (opts.accept !== undefined || opts.statFiles !== false) return walkFiles(opts);
+  const key = JSON.stringify([
+    opts.root,
+    opts.target,
+    opts.glob ?? null,
+    opts.caps,
+    opts.allowSecretFiles === true,
+  ]);
+  const hit = walkCache.get(key);
+  if (hit !== undefined) {
+    walkCache.delete(key);
+    // The target itself may now lead elsewhere (a link changed): resolved again, compared.
+    const start = resolveInsideRoot(opts.root, opts.target);
+    if (
+      traceHolds(hit.trace) &&
+      (isGlob(opts.target) || (start.ok && start.value.real === hit.trace.start))
+    ) {
+      walkCache.set(key, hit);
+      return { ok: true, value: hit.result };
+    }
+  }
+  const trace: WalkTrace = {
+    dirs: new Map(),
+    files: new Map(),
+    racy: false,
+    startedAt: Date.now(),
+  };
+  const r = walkFiles(opts, trace);
+  if (r.ok && !trace.racy && trace.dirs.size > 0 && !opts.signal?.aborted) {
+    walkCache.set(key, { trace, result: r.value });
+    while (walkCache.size > WALK_CACHE_ENTRIES) walkCache.delete(walkCache.keys().next().value!);
+  }
+  return r;
 }
 
 /**
@@ -271,6 +397,15 @@ export async function readWalkedFile(
   abs: string,
   maxFileBytes: number,
 ): Promise<Uint8Array | SkipReason | null> {
+  const r = await readWalkedFileInfo(abs, maxFileBytes);
+  return r === null || typeof r === "string" ? r : r.bytes;
+}
+
+/** readWalkedFile, with the open file's stat (for a cache keyed by fileStamp). */
+export async function readWalkedFileInfo(
+  abs: string,
+  maxFileBytes: number,
+): Promise<{ bytes: Uint8Array; info: Deno.FileInfo } | SkipReason | null> {
   let file: Deno.FsFile;
   try {
     file = await Deno.open(abs, { read: true });
@@ -289,7 +424,7 @@ export async function readWalkedFile(
       if (n === null) break;
       filled += n;
     }
-    return filled === buf.length ? buf : buf.subarray(0, filled);
+    return { bytes: filled === buf.length ? buf : buf.subarray(0, filled), info };
   } catch {
     return null;
   } finally {

@@ -145,7 +145,8 @@ export const searchCode = defineTool({
     if (!r.ok) return cannot("search", regex ? query : target, r.reason);
     const v = r.value;
     const start = Math.min(offset, v.matches.length);
-    // Every shown line goes through the shared sanitizer: secrets redacted, invisible characters escaped.
+    // Every shown line goes through the shared sanitizer as well: invisible characters escaped
+    // (and secrets redacted, which the worker did on the whole file before matching).
     let redactions = 0;
     let invisible = 0;
     const clean = (s: string, line: number) => {
@@ -188,7 +189,10 @@ export const searchCode = defineTool({
         (isParsable(m.file) ? 80 : 0),
     );
     const page = v.matches.slice(start, fit.end).map((m): SearchMatch => {
-      const out: SearchMatch = { ...m, text: clean(m.text, m.line) };
+      // The worker searched and cut the redacted text; it counts the redactions on the lines shown.
+      const { redactions: shownRedactions, ...rest } = m;
+      redactions += shownRedactions ?? 0;
+      const out: SearchMatch = { ...rest, text: clean(m.text, m.line) };
       if (m.before) out.before = m.before.map((l, i) => clean(l, m.line - m.before!.length + i));
       if (m.after) out.after = m.after.map((l, i) => clean(l, m.line + i + 1));
       return out;

@@ -286,13 +286,14 @@ Deno.test("searchCode(): a line shown alone never carries a secret the whole tex
       timeBudgetMs: 10_000,
       maxLineChars: 300,
     };
-    // Hostile queries: each puts key material or a token fragment on a line shown without its context.
-    const hostile: { query: string; regex?: boolean; contextLines?: number }[] = [
-      { query: "MIIEow" },
-      { query: "gnTxK" },
-      { query: "[A-Za-z0-9+/]{60}", regex: true },
-      { query: "BEGIN RSA", contextLines: 2 },
-      { query: "END RSA", contextLines: 3 },
+    // Hostile queries: each puts key material or a token fragment on a line shown without its
+    // context. Those aimed at the key's inside find nothing: search matches the redacted text.
+    const hostile: { query: string; regex?: boolean; contextLines?: number; none?: boolean }[] = [
+      { query: "MIIEow", none: true },
+      { query: "gnTxK", none: true },
+      { query: "[A-Za-z0-9+/]{60}", regex: true, none: true },
+      { query: "BEGIN RSA", contextLines: 2, none: true },
+      { query: "END RSA", contextLines: 3, none: true },
       { query: "after = 1", contextLines: 3 },
       { query: "NEEDLE" },
     ];
@@ -304,7 +305,7 @@ Deno.test("searchCode(): a line shown alone never carries a secret the whole tex
         contextLines: h.contextLines ?? 0,
       });
       assert(r.ok);
-      assert(r.value.matches.length > 0, h.query);
+      assertEquals(r.value.matches.length === 0, h.none === true, h.query);
       const shown = JSON.stringify(r.value.matches);
       for (const body of PEM_BODY) {
         for (let i = 0; i + 12 <= body.length; i += 12) {
