@@ -49,6 +49,10 @@ export interface WalkOptions {
   statFiles?: boolean;
   /** The operator's --allow-secret-files: credential files are visited too. */
   allowSecretFiles?: boolean;
+  /** False: .gitignore and .git/info/exclude are not applied (ruff's respect-gitignore = false). */
+  respectIgnoreFiles?: boolean;
+  /** A folder skipped by name (build, __pycache__ ...) is visited when this says so (ruff lints some). */
+  visitSkippedDir?: (rel: string) => boolean;
   signal?: AbortSignal;
 }
 
@@ -170,7 +174,9 @@ export function walkFiles(opts: WalkOptions): Outcome<WalkResult> {
     }
     // Only a folder that holds a .gitignore pays for reading one.
     const hasIgnoreFile = rel !== startRel && names.some((e) => e.name === ".gitignore");
-    const gi = hasIgnoreFile ? readSmallText(path.join(abs, ".gitignore")) : "";
+    const gi = hasIgnoreFile && opts.respectIgnoreFiles !== false
+      ? readSmallText(path.join(abs, ".gitignore"))
+      : "";
     const rules = gi !== "" ? parentRules.with(base, gi) : parentRules;
     // The secret-file rules look at a path's last two components at most (.aws/credentials), and
     // .git folders are never entered, so the folder's own name plus the entry's name decides.
@@ -212,7 +218,7 @@ export function walkFiles(opts: WalkOptions): Outcome<WalkResult> {
         continue; // FIFOs, sockets, devices: never opened
       }
       if (isDir) {
-        if (isSkippedDir(e.name)) {
+        if (isSkippedDir(e.name) && !opts.visitSkippedDir?.(childRel)) {
           skip("vendored", childRel + "/");
           continue;
         }
@@ -282,7 +288,10 @@ export function walkFiles(opts: WalkOptions): Outcome<WalkResult> {
     }
     return true;
   };
-  visitDir(start.value.real, startRel, rulesFor(root, startRel));
+  const startRules = opts.respectIgnoreFiles === false
+    ? IgnoreRules.empty()
+    : rulesFor(root, startRel);
+  visitDir(start.value.real, startRel, startRules);
   return { ok: true, value: result };
 }
 
