@@ -22,6 +22,9 @@ export interface ProjectFs {
 /** The file extensions the built-in engine checks among those ruff selects. */
 const ENGINE_EXTENSIONS = [".py", ".pyi"];
 
+/** Missing-docstring rules do not apply in a private module (ruff's module visibility). */
+const PRIVATE_MODULE_IGNORE = { pattern: "*", selectors: ["D1"], baseDir: "" };
+
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/u;
 
 /** isort settings that name modules: a name listed there keeps the category it is given. */
@@ -139,15 +142,38 @@ export class RuffProject {
         if (Array.isArray(v)) { for (const n of v) if (typeof n === "string") placed.add(n); }
       }
     }
+    const perFileIgnores = this.#isPrivateModule(rel, c.config.selection)
+      ? [...c.config.perFileIgnores, PRIVATE_MODULE_IGNORE]
+      : c.config.perFileIgnores;
     const names = new Set(this.#sourceModules(c.config.configFile ?? "", c.config.selection));
     const pkg = this.packageRootName(rel, c.config.selection);
     if (pkg !== undefined) names.add(pkg);
     const added = [...names].filter((n) => !placed.has(n) && !STDLIB_MODULES.has(n)).sort();
-    if (added.length === 0) return c;
+    if (added.length === 0) {
+      return { ok: true, config: { ...c.config, settings, perFileIgnores } };
+    }
     const known = Array.isArray(isort["known-first-party"]) ? isort["known-first-party"] : [];
     // Escaped: known-first-party entries are globs, a module name is literal.
     isort["known-first-party"] = [...known, ...added.map((n) => n.replace(/[[\]*?]/g, "\\$&"))];
-    return { ok: true, config: { ...c.config, settings } };
+    return { ok: true, config: { ...c.config, settings, perFileIgnores } };
+  }
+
+  /**
+   * Whether pydocstyle sees the file as a private module, as ruff decides from its path: a
+   * component of its dotted module path (from its top-level package), or its own name outside a
+   * package, starts with "_" and is not a dunder. The engine, handed text only, cannot tell.
+   */
+  #isPrivateModule(rel: string, sel: RuffSelection): boolean {
+    const isPrivate = (n: string) => n.startsWith("_") && !(n.startsWith("__") && n.endsWith("__"));
+    const stem = nameOf(rel).replace(/\.pyi?$/u, "");
+    const pkg = this.packageRootName(rel, sel);
+    if (pkg === undefined) return isPrivate(stem);
+    const parts: string[] = [];
+    let dir = parentOf(rel);
+    for (; dir !== "" && nameOf(dir) !== pkg; dir = parentOf(dir)) parts.unshift(nameOf(dir));
+    parts.unshift(pkg);
+    if (stem !== "__init__") parts.push(stem);
+    return parts.some(isPrivate);
   }
 
   /** Module names found in the `src` folders of one configuration (cached by configuration). */
