@@ -132,6 +132,20 @@ function flags(configFlags: readonly string[] | undefined): string[] {
 }
 
 /**
+ * ruff's inline overrides, checked: each one `--config=<key> = <value>` word on one line, never a
+ * path to a configuration file (an override has " = " in it; a file name we never pass).
+ */
+function ruffConfigFlags(configFlags: readonly string[] | undefined): string[] {
+  const out = [...(configFlags ?? [])];
+  for (const f of out) {
+    if (!/^--config="[^\0\n]* = [^\0\n]*$/.test(f) || /^--config="extend"/.test(f)) {
+      throw new TypeError(`ruff config flag must be --config="key" = value: ${JSON.stringify(f)}`);
+    }
+  }
+  return out;
+}
+
+/**
  * flake8's `--format` for several files: the path first, then an ASCII unit separator that no
  * path we pass contains, then FLAKE8_FORMAT; src/linters/batch.ts splits on it.
  */
@@ -162,14 +176,17 @@ export const LINTERS: Readonly<Record<SubprocessLinter, LinterSpec>> = Object.fr
       maxOutputBytes: DEFAULT_MAX_OUTPUT_BYTES,
       installHint:
         "pipx install ruff, uv tool install ruff or pip install ruff (https://docs.astral.sh/ruff/installation/)",
-      // --isolated: no pyproject.toml/ruff.toml/.ruff.toml, user config included; --no-cache: no .ruff_cache
-      // written into the project; --no-fix overrides any fix setting.
-      buildArgs: (absPath) => [
+      // --isolated: no pyproject.toml/ruff.toml/.ruff.toml read by ruff itself (none above the root,
+      // no user config); the project's configuration, resolved by us inside the root, comes as
+      // `--config=key = value` overrides (src/linters/ruff/native_args.ts); --no-cache: no
+      // .ruff_cache written into the project; --no-fix overrides any fix setting.
+      buildArgs: (absPath, _dir, configFlags) => [
         "check",
         "--isolated",
         "--no-cache",
         "--no-fix",
         "--output-format=json",
+        ...ruffConfigFlags(configFlags),
         "--",
         ...[operand(absPath)].flat(),
       ],

@@ -12,7 +12,9 @@ import { formatBytes } from "../policy/paths.ts";
 import { LINT_WALK_CAPS, type WalkCaps, walkedText } from "../policy/walk.ts";
 import { describeConfig } from "../linters/python_config.ts";
 import { EMPTY_OUTPUT, FINDINGS_CODE, splitByFile } from "../linters/batch.ts";
-import { RUFF_ENGINE_VERSION, ruffCheck } from "../linters/ruff/mod.ts";
+import { denoProjectFs, RUFF_ENGINE_VERSION, ruffCheck, RuffProject } from "../linters/ruff/mod.ts";
+import { nativeConfigFlags } from "../linters/ruff/native_args.ts";
+import { isInside } from "../policy/paths.ts";
 import type { Outcome } from "./files.ts";
 import { runCommand } from "./run_command.ts";
 import { readWalkedFile, type SkipCounts, walkFiles } from "./walk.ts";
@@ -56,6 +58,23 @@ export interface LintProjectResult {
 
 export type ProgressReport = (done: number, total: number, message: string) => void;
 
+/** Built-in ruff checks in flight at once: file reads overlap the engine's work. */
+const RUFF_IN_FLIGHT = 4;
+
+/**
+ * Folders the shared walk skips by name although ruff lints them (they are not among ruff's
+ * default excludes): visited for ruff's files only, and left to the project's exclude settings.
+ */
+const RUFF_VISITED_SKIPPED_DIRS: ReadonlySet<string> = new Set(["build", "__pycache__"]);
+
+function isRuffFamily(l: LinterName | undefined): boolean {
+  return l === "ruff" || l === "ruff-native";
+}
+
+function underRuffOnlyDir(rel: string): boolean {
+  return rel.split("/").slice(0, -1).some((p) => RUFF_VISITED_SKIPPED_DIRS.has(p));
+}
+
 /** Files per subprocess: pylint is slow per file, the others are quick. */
 const BATCH_SIZE: Readonly<Record<SubprocessLinter, number>> = {
   "ruff-native": 200,
@@ -81,12 +100,41 @@ export async function lintProject(
     req.linter !== undefined
       ? (linterAccepts(req.linter, rel) ? req.linter : undefined)
       : defaultLinterFor(rel, req.enabled);
+  const configs = new Map<string, Promise<string | null>>();
+  const readConfig = (p: string) => {
+    let c = configs.get(p);
+    if (!c) configs.set(p, c = readConfigText(req.root, p));
+    return c;
+  };
+  // ruff's own file selection (its exclude/include settings, nested configurations, first-party
+  // modules) applies to the Python files a ruff linter checks: src/linters/ruff/project.ts.
+  const usesRuff = isRuffFamily(chooser("__code_review_probe__.py"));
+  const project = new RuffProject(
+    req.root,
+    readConfig,
+    denoProjectFs(req.root, (abs) => isInside(req.root, abs)),
+  );
+  // ruff applies .gitignore only in a git repository (the ignore crate's require_git), and only
+  // when respect-gitignore holds in the root configuration.
+  const respectIgnoreFiles = usesRuff
+    ? await project.respectsGitignore() && project.fs.kind(".git") !== null
+    : true;
   const walked = walkFiles({
     root: req.root,
     target: req.target,
     caps,
     allowSecretFiles: req.allowSecretFiles === true,
-    accept: (rel) => chooser(rel) !== undefined,
+    accept: (rel) => {
+      const l = chooser(rel);
+      return l !== undefined && (isRuffFamily(l) || !underRuffOnlyDir(rel));
+    },
+    respectIgnoreFiles,
+    ...(usesRuff
+      ? {
+        visitSkippedDir: (rel: string) =>
+          RUFF_VISITED_SKIPPED_DIRS.has(rel.slice(rel.lastIndexOf("/") + 1)),
+      }
+      : {}),
     ...(signal ? { signal } : {}),
   });
   if (!walked.ok) return walked;
@@ -95,8 +143,17 @@ export async function lintProject(
   const skipped: SkipCounts = { ...w.skipped };
   const bump = (k: keyof SkipCounts) => (skipped[k] = (skipped[k] ?? 0) + 1);
   const byLinter = new Map<LinterName, typeof w.files>();
+  const startRel = w.target === "." || isGlobTarget(w.target) ? "" : w.target;
   for (const f of w.files) {
     const l = chooser(f.rel)!;
+    if (isRuffFamily(l)) {
+      abortIf(signal);
+      // A broken configuration keeps the file: its check reports the configuration's error.
+      if (await project.selects(f.rel, startRel) === false) {
+        bump("ignored");
+        continue;
+      }
+    }
     let list = byLinter.get(l);
     if (!list) byLinter.set(l, list = []);
     list.push(f);
@@ -113,7 +170,7 @@ export async function lintProject(
     configFiles: [],
     durationMs: 0,
   };
-  const total = w.files.length;
+  const total = [...byLinter.values()].reduce((n, files) => n + files.length, 0);
   let done = 0;
   let lastReport = 0;
   const progress = (force = false) => {
@@ -138,9 +195,52 @@ export async function lintProject(
   progress(true);
 
   // Subprocess linters: batches started first, so they run while the built-in ruff works here.
-  const batches: { linter: SubprocessLinter; files: typeof w.files; flags: string[] }[] = [];
+  const batches: {
+    linter: SubprocessLinter;
+    files: typeof w.files;
+    flags: string[];
+    cwd?: string;
+  }[] = [];
+  const failLater: string[] = [];
   for (const [l, files] of byLinter) {
     if (l === "ruff") continue;
+    if (l === "ruff-native") {
+      // One group per configuration, run from its folder with its settings as overrides.
+      const groups = new Map<string, { files: typeof w.files; flags: string[]; cwd: string }>();
+      for (const f of files) {
+        const c = await project.configForDir(parentDir(f.rel));
+        if (!c.ok) {
+          failLater.push(`ruff-native on ${f.rel}: ${c.error}`);
+          continue;
+        }
+        const key = c.config.configFile ?? "";
+        let g = groups.get(key);
+        if (!g) {
+          groups.set(
+            key,
+            g = {
+              files: [],
+              flags: nativeConfigFlags(c.config),
+              cwd: c.config.configDir === "" ? req.root : `${req.root}/${c.config.configDir}`,
+            },
+          );
+          if (c.config.configFile) result.configFiles.push(`ruff-native: ${c.config.configFile}`);
+        }
+        g.files.push(f);
+      }
+      const size = BATCH_SIZE[l];
+      for (const g of groups.values()) {
+        for (let i = 0; i < g.files.length; i += size) {
+          batches.push({
+            linter: l,
+            files: g.files.slice(i, i + size),
+            flags: g.flags,
+            cwd: g.cwd,
+          });
+        }
+      }
+      continue;
+    }
     let flags: string[] = [];
     if (l === "flake8" || l === "pylint") {
       const cfg = pythonLinterConfig(l, req.root);
@@ -160,12 +260,13 @@ export async function lintProject(
       result.failures.push(line);
     }
   };
+  for (const line of failLater) fail(line);
   let next = 0;
   const runBatches = async () => {
     while (next < batches.length) {
       abortIf(signal);
       const b = batches[next++]!;
-      await runBatch(req, b.linter, b.files, b.flags, signal, keep, fail);
+      await runBatch(req, b.linter, b.files, b.flags, signal, keep, fail, b.cwd);
       abortIf(signal);
       checked(b.linter, b.files.length);
     }
@@ -180,27 +281,33 @@ export async function lintProject(
   const ruffFiles = byLinter.get("ruff") ?? [];
   if (ruffFiles.length > 0) {
     result.engineVersion = RUFF_ENGINE_VERSION;
-    const configs = new Map<string, Promise<string | null>>();
-    const readConfig = (p: string) => {
-      let c = configs.get(p);
-      if (!c) configs.set(p, c = readConfigText(req.root, p));
-      return c;
-    };
     const ruffConfigs = new Set<string>();
-    for (const f of ruffFiles) {
-      abortIf(signal);
+    // Up to RUFF_IN_FLIGHT files at once; results are kept in the files' order.
+    const outcomes: (Diagnostic[] | undefined)[] = new Array(ruffFiles.length);
+    const finished: boolean[] = new Array(ruffFiles.length).fill(false);
+    let flushed = 0;
+    const flush = () => {
+      while (flushed < ruffFiles.length && finished[flushed]) {
+        const ds = outcomes[flushed];
+        if (ds !== undefined) keep(ds);
+        outcomes[flushed] = undefined;
+        flushed++;
+      }
+    };
+    const checkOne = async (i: number): Promise<void> => {
+      const f = ruffFiles[i]!;
       // Read through the open file's own checks (a regular file, one link, within the cap): the
       // file may have changed since the walk listed it.
       const bytes = await readWalkedFile(f.abs, caps.maxFileBytes);
-      if (bytes === null) continue;
+      if (bytes === null) return;
       if (typeof bytes === "string") {
         bump(bytes);
-        continue;
+        return;
       }
       const text = walkedText(bytes);
       if (typeof text !== "string") {
         bump(text.skip);
-        continue;
+        return;
       }
       const r = await ruffCheck({
         absPath: f.abs,
@@ -208,12 +315,30 @@ export async function lintProject(
         root: req.root,
         source: text,
         readTextFile: readConfig,
+        config: await project.engineConfig(f.rel),
+        ...(signal ? { signal } : {}),
       });
       if (r.configFile) ruffConfigs.add(r.configFile);
-      if (r.ok) keep([...r.diagnostics, ...contentFindings(text, f.rel)]);
+      if (r.ok) outcomes[i] = [...r.diagnostics, ...contentFindings(text, f.rel)];
       else fail(`ruff on ${f.rel}: ${r.error}`);
       checked("ruff", 1);
-    }
+    };
+    let nextRuff = 0;
+    const ruffWorker = async () => {
+      while (nextRuff < ruffFiles.length) {
+        abortIf(signal);
+        const i = nextRuff++;
+        try {
+          await checkOne(i);
+        } finally {
+          finished[i] = true;
+          flush();
+        }
+      }
+    };
+    await Promise.all(
+      Array.from({ length: Math.min(RUFF_IN_FLIGHT, ruffFiles.length) }, ruffWorker),
+    );
     for (const c of ruffConfigs) result.configFiles.push(`ruff: ${c}`);
   }
   await pooled;
@@ -231,6 +356,7 @@ async function runBatch(
   signal: AbortSignal | undefined,
   keep: (ds: readonly Diagnostic[]) => void,
   fail: (line: string) => void,
+  cwd: string = req.root,
 ): Promise<void> {
   const spec = LINTERS[linter];
   const { maxFileBytes } = req.caps ?? LINT_WALK_CAPS;
@@ -242,7 +368,7 @@ async function runBatch(
     binary: spec.binary,
     args: spec.buildArgs(absPaths, undefined, flags),
     env: spec.env(req.pathEnv),
-    cwd: req.root,
+    cwd,
     timeoutMs,
     maxOutputBytes: BATCH_OUTPUT_BYTES,
   }, signal);
@@ -302,4 +428,13 @@ async function ownFindings(abs: string, rel: string, maxFileBytes: number): Prom
   } catch {
     return [];
   }
+}
+
+function parentDir(rel: string): string {
+  const i = rel.lastIndexOf("/");
+  return i === -1 ? "" : rel.slice(0, i);
+}
+
+function isGlobTarget(target: string): boolean {
+  return /[*?[\]{}]/.test(target);
 }

@@ -50,6 +50,10 @@ export interface WalkOptions {
   statFiles?: boolean;
   /** The operator's --allow-secret-files: credential files are visited too. */
   allowSecretFiles?: boolean;
+  /** False: .gitignore and .git/info/exclude are not applied (ruff's respect-gitignore = false). */
+  respectIgnoreFiles?: boolean;
+  /** A folder skipped by name (build, __pycache__ ...) is visited when this says so (ruff lints some). */
+  visitSkippedDir?: (rel: string) => boolean;
   signal?: AbortSignal;
 }
 
@@ -190,7 +194,9 @@ export function walkFiles(opts: WalkOptions, trace?: WalkTrace): Outcome<WalkRes
     }
     // Only a folder that holds a .gitignore pays for reading one.
     const hasIgnoreFile = rel !== startRel && names.some((e) => e.name === ".gitignore");
-    const gi = hasIgnoreFile ? readSmallText(path.join(abs, ".gitignore"), observe(trace)) : "";
+    const gi = hasIgnoreFile && opts.respectIgnoreFiles !== false
+      ? readSmallText(path.join(abs, ".gitignore"), observe(trace))
+      : "";
     const rules = gi !== "" ? parentRules.with(base, gi) : parentRules;
     // The secret-file rules look at a path's last two components at most (.aws/credentials), and
     // .git folders are never entered, so the folder's own name plus the entry's name decides.
@@ -232,7 +238,7 @@ export function walkFiles(opts: WalkOptions, trace?: WalkTrace): Outcome<WalkRes
         continue; // FIFOs, sockets, devices: never opened
       }
       if (isDir) {
-        if (isSkippedDir(e.name)) {
+        if (isSkippedDir(e.name) && !opts.visitSkippedDir?.(childRel)) {
           skip("vendored", childRel + "/");
           continue;
         }
@@ -303,7 +309,10 @@ export function walkFiles(opts: WalkOptions, trace?: WalkTrace): Outcome<WalkRes
     return true;
   };
   if (trace) trace.start = start.value.real;
-  visitDir(start.value.real, startRel, rulesFor(root, startRel, observe(trace)));
+  const startRules = opts.respectIgnoreFiles === false
+    ? IgnoreRules.empty()
+    : rulesFor(root, startRel, observe(trace));
+  visitDir(start.value.real, startRel, startRules);
   return { ok: true, value: result };
 }
 
@@ -348,17 +357,20 @@ export const WALK_CACHE_ENTRIES = 8;
 /**
  * walkFiles, remembered: a repeated walk with the same options is answered from memory when no
  * folder it listed and no ignore file it read has changed (one stat each), so a new, deleted or
- * renamed file, or an edited .gitignore, is seen by the next call. Options with `accept` (a
- * function) or `statFiles` other than false are not cached. The result must not be modified.
+ * renamed file, or an edited .gitignore, is seen by the next call. Options with a function
+ * (`accept`, `visitSkippedDir`) or `statFiles` other than false are not cached. The result must not be modified.
  */
 export function walkFilesCached(opts: WalkOptions): Outcome<WalkResult> {
-  if (opts.accept !== undefined || opts.statFiles !== false) return walkFiles(opts);
+  if (
+    opts.accept !== undefined || opts.visitSkippedDir !== undefined || opts.statFiles !== false
+  ) return walkFiles(opts);
   const key = JSON.stringify([
     opts.root,
     opts.target,
     opts.glob ?? null,
     opts.caps,
     opts.allowSecretFiles === true,
+    opts.respectIgnoreFiles !== false,
   ]);
   const hit = walkCache.get(key);
   if (hit !== undefined) {

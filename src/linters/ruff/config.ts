@@ -5,7 +5,13 @@
  */
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { parse as parseToml, TomlError } from "smol-toml";
-import { isTable, type PerFileIgnore, readPerFileIgnoresTable } from "./per_file_ignores.ts";
+import {
+  isTable,
+  joinPattern,
+  type PerFileIgnore,
+  readPerFileIgnoresTable,
+} from "./per_file_ignores.ts";
+import { defaultSelection, type FilePattern, type RuffSelection } from "./selection.ts";
 
 /** ruff's options as in ruff.toml (kebab-case keys), the shape `new Workspace(options)` takes. */
 export type RuffSettings = Record<string, unknown>;
@@ -20,6 +26,10 @@ export interface ResolvedRuffConfig {
   perFileIgnores: PerFileIgnore[];
   /** The configuration file used, relative to the root ("/"-separated); absent for the defaults. */
   configFile?: string;
+  /** Its directory ("" = root): ruff's project root for this file, where relative settings start. */
+  configDir: string;
+  /** Which files ruff selects under this configuration, and where first-party modules live. */
+  selection: RuffSelection;
 }
 
 export type RuffConfigResult =
@@ -90,6 +100,8 @@ interface LoadedConfig {
   extendPerFileIgnores: PerFileIgnore[];
   extend?: unknown;
   requiresPython?: unknown;
+  /** File-selection settings this file sets, with their base directory. */
+  selection: Partial<RuffSelection>;
 }
 
 class ConfigError extends Error {
@@ -151,7 +163,7 @@ async function resolveConfig(
     const settings = structuredClone(DEFAULT_RUFF_SETTINGS) as RuffSettings;
     const target = targetFromRequiresPython(projectRequiresPython(nearestPyproject));
     if (target !== undefined) settings["target-version"] = target;
-    return { settings, perFileIgnores: [] };
+    return { settings, perFileIgnores: [], configDir: "", selection: defaultSelection("") };
   }
 
   const chain = await followExtends(root, found, read);
@@ -173,10 +185,13 @@ async function resolveConfig(
     const target = targetFromRequiresPython(requiresPython);
     if (target !== undefined) settings["target-version"] = target;
   }
+  const selection = { ...defaultSelection(found.baseDir), ...merged.selection };
   return {
     settings,
     perFileIgnores: [...(merged.perFileIgnores ?? []), ...merged.extendPerFileIgnores],
     configFile: found.rel,
+    configDir: found.baseDir,
+    selection,
   };
 }
 
@@ -243,6 +258,7 @@ function loadTable(root: string, absPath: string, table: Record<string, unknown>
     options,
     extendPerFileIgnores: [],
     requiresPython: isPyproject ? projectRequiresPython(table) : undefined,
+    selection: takeSelection(options, baseDir, rel),
   };
   if ("extend" in options) {
     loaded.extend = options.extend;
@@ -273,6 +289,57 @@ function loadTable(root: string, absPath: string, table: Record<string, unknown>
     }
   }
   return loaded;
+}
+
+/**
+ * Removes the file-selection settings from a file's options (the engine, handed text only, has no
+ * use for them) and keeps them with the directory they are relative to, as ruff resolves them.
+ */
+function takeSelection(
+  options: Record<string, unknown>,
+  baseDir: string,
+  rel: string,
+): Partial<RuffSelection> {
+  const out: Partial<RuffSelection> = {};
+  const patterns = (key: string, value: unknown): FilePattern[] => {
+    if (!Array.isArray(value) || !value.every((v) => typeof v === "string")) {
+      throw new ConfigError(rel, `"${key}" must be a list of strings`);
+    }
+    return value.map((pattern) => ({ pattern, baseDir }));
+  };
+  const flag = (key: string, value: unknown): boolean => {
+    if (typeof value !== "boolean") throw new ConfigError(rel, `"${key}" must be true or false`);
+    return value;
+  };
+  const take = (key: string): unknown => {
+    const value = options[key];
+    delete options[key];
+    return value;
+  };
+  let v: unknown;
+  if ((v = take("exclude")) !== undefined) out.exclude = patterns("exclude", v);
+  if ((v = take("extend-exclude")) !== undefined) out.extendExclude = patterns("extend-exclude", v);
+  if ((v = take("include")) !== undefined) out.include = patterns("include", v);
+  if ((v = take("extend-include")) !== undefined) out.extendInclude = patterns("extend-include", v);
+  if ((v = take("force-exclude")) !== undefined) out.forceExclude = flag("force-exclude", v);
+  if ((v = take("respect-gitignore")) !== undefined) {
+    out.respectGitignore = flag("respect-gitignore", v);
+  }
+  if ((v = take("src")) !== undefined) {
+    out.src = patterns("src", v).map((p) => joinPattern(baseDir, p.pattern));
+  }
+  if ((v = take("namespace-packages")) !== undefined) {
+    out.namespacePackages = patterns("namespace-packages", v).map((p) =>
+      joinPattern(baseDir, p.pattern)
+    );
+  }
+  // With --no-cache and no cache written by the engine, a cache folder is never used.
+  delete options["cache-dir"];
+  if (isTable(options.lint) && options.lint.exclude !== undefined) {
+    out.lintExclude = patterns("lint.exclude", options.lint.exclude);
+    delete options.lint.exclude;
+  }
+  return out;
 }
 
 /** An absolute pattern inside the root becomes root-relative; one outside stays absolute and never matches. */
@@ -359,11 +426,18 @@ function combine(base: LoadedConfig, child: LoadedConfig): LoadedConfig {
       if (childLint[key] === undefined) delete lint[key];
     }
   }
+  // ruff's Configuration::combine: the child's value wins, the extend-* lists accumulate.
+  const selection: Partial<RuffSelection> = { ...base.selection, ...child.selection };
+  for (const key of ["extendExclude", "extendInclude"] as const) {
+    const all = [...(base.selection[key] ?? []), ...(child.selection[key] ?? [])];
+    if (all.length > 0) selection[key] = all;
+  }
   return {
     ...child,
     options,
     perFileIgnores: child.perFileIgnores ?? base.perFileIgnores,
     extendPerFileIgnores: [...base.extendPerFileIgnores, ...child.extendPerFileIgnores],
+    selection,
   };
 }
 

@@ -6,10 +6,11 @@
  */
 import { relative, sep } from "node:path";
 import type { ParseResult } from "../types.ts";
-import { loadRuffConfig, type ReadTextFile } from "./config.ts";
+import { loadRuffConfig, type ReadTextFile, type RuffConfigResult } from "./config.ts";
 import { type RuffEngine, ruffEngine } from "./engine_client.ts";
 import { RUFF_ENGINE_VERSION } from "./version.ts";
 
+export { denoProjectFs, type ProjectFs, RuffProject } from "./project.ts";
 export {
   DEFAULT_RUFF_SETTINGS,
   loadRuffConfig,
@@ -55,6 +56,8 @@ export interface RuffCheckRequest {
   engine?: RuffEngine;
   /** Cancels the check. */
   signal?: AbortSignal | undefined;
+  /** The configuration already resolved (a project lint, with first-party names added); else loaded here. */
+  config?: RuffConfigResult | undefined;
 }
 
 /** A check's findings (or error), the configuration file used (relative to the root) and the engine version. */
@@ -67,7 +70,7 @@ export type RuffCheckResult = ParseResult & { configFile?: string; engineVersion
  */
 export async function ruffCheck(request: RuffCheckRequest): Promise<RuffCheckResult> {
   const engineVersion = RUFF_ENGINE_VERSION;
-  const loaded = await loadRuffConfig(request);
+  const loaded = request.config ?? await loadRuffConfig(request);
   if (!loaded.ok) {
     const failed: RuffCheckResult = { ok: false, error: loaded.error, engineVersion };
     if (loaded.configFile !== undefined) failed.configFile = loaded.configFile;

@@ -1,0 +1,244 @@
+/**
+ * One project as ruff sees it: for each folder the configuration that governs it (the closest
+ * `.ruff.toml`, `ruff.toml` or `pyproject.toml` with [tool.ruff], inside the root), which files
+ * `ruff check` selects under it, and the first-party module names ruff's isort would find in its
+ * `src` folders, which the WebAssembly engine (that cannot look at the disk) is given as
+ * `known-first-party`. File-system access comes injected, so the sandbox worker supplies its own.
+ */
+import { join } from "node:path";
+import { loadRuffConfig, type ReadTextFile, type RuffConfigResult } from "./config.ts";
+import { isExcluded, isIncluded, matchesAny, type RuffSelection } from "./selection.ts";
+import { isTable } from "./per_file_ignores.ts";
+import { STDLIB_MODULES } from "./stdlib.ts";
+
+/** Synchronous looks at the project, by root-relative "/"-separated path ("" = the root). */
+export interface ProjectFs {
+  /** "file", "dir" or null when absent (links are judged by what they lead to inside the root). */
+  kind(rel: string): "file" | "dir" | null;
+  /** The names in a folder, or null when it cannot be listed. */
+  list(rel: string): string[] | null;
+}
+
+/** The file extensions the built-in engine checks among those ruff selects. */
+const ENGINE_EXTENSIONS = [".py", ".pyi"];
+
+/** Missing-docstring rules do not apply in a private module (ruff's module visibility). */
+const PRIVATE_MODULE_IGNORE = { pattern: "*", selectors: ["D1"], baseDir: "" };
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/u;
+
+/** isort settings that name modules: a name listed there keeps the category it is given. */
+const KNOWN_KEYS = [
+  "known-first-party",
+  "known-third-party",
+  "known-local-folder",
+  "extra-standard-library",
+] as const;
+
+function parentOf(rel: string): string {
+  const i = rel.lastIndexOf("/");
+  return i === -1 ? "" : rel.slice(0, i);
+}
+
+function nameOf(rel: string): string {
+  return rel.slice(rel.lastIndexOf("/") + 1);
+}
+
+/** Per lint run: configurations by folder, first-party names by configuration (both cached). */
+export class RuffProject {
+  readonly #configs = new Map<string, Promise<RuffConfigResult>>();
+  readonly #firstParty = new Map<string, string[]>();
+
+  constructor(
+    readonly root: string,
+    readonly readTextFile: ReadTextFile,
+    readonly fs: ProjectFs,
+  ) {}
+
+  /** The configuration governing the files directly in folder `dir` (root-relative). */
+  configForDir(dir: string): Promise<RuffConfigResult> {
+    let c = this.#configs.get(dir);
+    if (c === undefined) {
+      c = loadRuffConfig({
+        absPath: join(this.root, dir, "__code_review_probe__.py"),
+        root: this.root,
+        readTextFile: this.readTextFile,
+      });
+      this.#configs.set(dir, c);
+    }
+    return c;
+  }
+
+  async #selection(dir: string): Promise<RuffSelection | string> {
+    const c = await this.configForDir(dir);
+    return c.ok ? c.config.selection : c.error;
+  }
+
+  /** Whether `.gitignore` rules apply to the walk: the root configuration's respect-gitignore. */
+  async respectsGitignore(): Promise<boolean> {
+    const s = await this.#selection("");
+    return typeof s === "string" || s.respectGitignore;
+  }
+
+  /**
+   * Whether `ruff check <start>` lints file `rel` (found by the walk below folder `start`, or
+   * `start` itself when a file was named): every folder on the way down is tested against the
+   * exclusions of the configuration above it, the file against its own configuration's exclude,
+   * include and lint.exclude. A string is a broken configuration's message.
+   */
+  async selects(rel: string, start: string): Promise<boolean | string> {
+    if (!ENGINE_EXTENSIONS.some((e) => rel.toLowerCase().endsWith(e))) return false;
+    const dir = parentOf(rel);
+    const own = await this.#selection(dir);
+    if (typeof own === "string") return own;
+    if (rel === start) {
+      // A file named directly is linted, unless force-exclude applies to it or a folder above it.
+      if (own.forceExclude && await this.#excludedOnTheWay(rel, "")) return false;
+      return !matchesAny(own.lintExclude, rel);
+    }
+    if (own.forceExclude && start !== "" && await this.#excludedOnTheWay(start, "")) return false;
+    if (await this.#excludedOnTheWay(rel, start)) return false;
+    if (!isIncluded(own, rel)) return false;
+    return !matchesAny(own.lintExclude, rel);
+  }
+
+  /** Whether `rel` or a folder between `start` (not included) and it is excluded. */
+  async #excludedOnTheWay(rel: string, start: string): Promise<boolean> {
+    const parts = rel.split("/");
+    const skip = start === "" ? 0 : start.split("/").length;
+    for (let i = skip; i < parts.length; i++) {
+      const path = parts.slice(0, i + 1).join("/");
+      const sel = await this.#selection(parts.slice(0, i).join("/"));
+      if (typeof sel === "string") return false;
+      if (isExcluded(sel, path)) return true;
+    }
+    return false;
+  }
+
+  /**
+   * The configuration for checking file `rel`, its settings extended with the first-party modules
+   * ruff's isort would find: the folders and `<name>.py` files in each `src` folder and the file's
+   * own top-level package, less standard-library names and names the isort settings already place.
+   */
+  async engineConfig(rel: string): Promise<RuffConfigResult> {
+    const c = await this.configForDir(parentOf(rel));
+    if (!c.ok) return c;
+    const settings = structuredClone(c.config.settings);
+    const lint = isTable(settings.lint) ? settings.lint : (settings.lint = {}) as Record<
+      string,
+      unknown
+    >;
+    if (!isTable(lint)) return c;
+    const isort = isTable(lint.isort) ? lint.isort : (lint.isort = {}) as Record<string, unknown>;
+    if (!isTable(isort)) return c;
+    const placed = new Set<string>();
+    for (const key of KNOWN_KEYS) {
+      const v = isort[key];
+      if (Array.isArray(v)) { for (const n of v) if (typeof n === "string") placed.add(n); }
+    }
+    const sections = isort.sections;
+    if (isTable(sections)) {
+      for (const v of Object.values(sections)) {
+        if (Array.isArray(v)) { for (const n of v) if (typeof n === "string") placed.add(n); }
+      }
+    }
+    const perFileIgnores = this.#isPrivateModule(rel, c.config.selection)
+      ? [...c.config.perFileIgnores, PRIVATE_MODULE_IGNORE]
+      : c.config.perFileIgnores;
+    const names = new Set(this.#sourceModules(c.config.configFile ?? "", c.config.selection));
+    const pkg = this.packageRootName(rel, c.config.selection);
+    if (pkg !== undefined) names.add(pkg);
+    const added = [...names].filter((n) => !placed.has(n) && !STDLIB_MODULES.has(n)).sort();
+    if (added.length === 0) {
+      return { ok: true, config: { ...c.config, settings, perFileIgnores } };
+    }
+    const known = Array.isArray(isort["known-first-party"]) ? isort["known-first-party"] : [];
+    // Escaped: known-first-party entries are globs, a module name is literal.
+    isort["known-first-party"] = [...known, ...added.map((n) => n.replace(/[[\]*?]/g, "\\$&"))];
+    return { ok: true, config: { ...c.config, settings, perFileIgnores } };
+  }
+
+  /**
+   * Whether pydocstyle sees the file as a private module, as ruff decides from its path: a
+   * component of its dotted module path (from its top-level package), or its own name outside a
+   * package, starts with "_" and is not a dunder. The engine, handed text only, cannot tell.
+   */
+  #isPrivateModule(rel: string, sel: RuffSelection): boolean {
+    const isPrivate = (n: string) => n.startsWith("_") && !(n.startsWith("__") && n.endsWith("__"));
+    const stem = nameOf(rel).replace(/\.pyi?$/u, "");
+    const pkg = this.packageRootName(rel, sel);
+    if (pkg === undefined) return isPrivate(stem);
+    const parts: string[] = [];
+    let dir = parentOf(rel);
+    for (; dir !== "" && nameOf(dir) !== pkg; dir = parentOf(dir)) parts.unshift(nameOf(dir));
+    parts.unshift(pkg);
+    if (stem !== "__init__") parts.push(stem);
+    return parts.some(isPrivate);
+  }
+
+  /** Module names found in the `src` folders of one configuration (cached by configuration). */
+  #sourceModules(key: string, sel: RuffSelection): string[] {
+    const cached = this.#firstParty.get(key);
+    if (cached !== undefined) return cached;
+    const out = new Set<string>();
+    for (const src of sel.src) {
+      if (src.startsWith("..") || src.startsWith("/")) continue; // outside the root: never read
+      if (this.fs.kind(src) !== "dir") continue;
+      for (const name of this.fs.list(src) ?? []) {
+        const child = src === "" ? name : `${src}/${name}`;
+        const kind = this.fs.kind(child);
+        if (kind === "dir" && IDENTIFIER.test(name)) out.add(name);
+        else if (kind === "file") {
+          const m = /^(.+)\.pyi?$/u.exec(name);
+          if (m !== null && IDENTIFIER.test(m[1]!)) out.add(m[1]!);
+        }
+      }
+    }
+    const list = [...out];
+    this.#firstParty.set(key, list);
+    return list;
+  }
+
+  /**
+   * The name of the top-level package holding file `rel`, as ruff's package detection finds it:
+   * the highest folder of an unbroken chain of folders with an `__init__.py` (or listed in
+   * namespace-packages) above the file; undefined when the file's folder is no package.
+   */
+  packageRootName(rel: string, sel: RuffSelection): string | undefined {
+    let top: string | undefined;
+    for (let dir = parentOf(rel); dir !== ""; dir = parentOf(dir)) {
+      const isPackage = sel.namespacePackages.includes(dir) ||
+        this.fs.kind(`${dir}/__init__.py`) === "file" ||
+        this.fs.kind(`${dir}/__init__.pyi`) === "file";
+      if (!isPackage) break;
+      top = dir;
+    }
+    return top === undefined ? undefined : nameOf(top);
+  }
+}
+
+/** ProjectFs over the real file system below `root`, for callers already confined to it. */
+export function denoProjectFs(root: string, isInsideRoot: (abs: string) => boolean): ProjectFs {
+  const abs = (rel: string) => (rel === "" ? root : join(root, rel));
+  return {
+    kind(rel) {
+      try {
+        const real = Deno.realPathSync(abs(rel));
+        if (!isInsideRoot(real)) return null;
+        const info = Deno.statSync(real);
+        return info.isFile ? "file" : info.isDirectory ? "dir" : null;
+      } catch {
+        return null;
+      }
+    },
+    list(rel) {
+      try {
+        const real = Deno.realPathSync(abs(rel));
+        if (!isInsideRoot(real)) return null;
+        return [...Deno.readDirSync(real)].map((e) => e.name);
+      } catch {
+        return null;
+      }
+    },
+  };
+}
