@@ -32,13 +32,14 @@ export interface LintBaseRequest {
 export type BaseLint =
   | {
     path: string;
+    linter: LinterName;
     ok: true;
     baseText: string;
     newText: string;
     baseDiagnostics: Diagnostic[];
     map: LineMap;
   }
-  | { path: string; ok: false; reason: string };
+  | { path: string; linter: LinterName; ok: false; reason: string };
 
 export async function lintBase(req: LintBaseRequest, signal: AbortSignal): Promise<BaseLint[]> {
   const memory = req.files.filter((f) => IN_MEMORY_LINTERS.includes(f.linter));
@@ -46,6 +47,7 @@ export async function lintBase(req: LintBaseRequest, signal: AbortSignal): Promi
     f,
   ) => ({
     path: f.path,
+    linter: f.linter,
     ok: false,
     reason: `${f.linter} reads files from disk, so the base version was not linted`,
   }));
@@ -63,6 +65,7 @@ export async function lintBase(req: LintBaseRequest, signal: AbortSignal): Promi
     if (!texts.ok) {
       out.push({
         path: f.path,
+        linter: f.linter,
         ok: false,
         reason: `the base version could not be read (${texts.reason})`,
       });
@@ -72,6 +75,7 @@ export async function lintBase(req: LintBaseRequest, signal: AbortSignal): Promi
     if (t === undefined || !t.ok) {
       out.push({
         path: f.path,
+        linter: f.linter,
         ok: false,
         reason: `the base version is ${
           t?.reason === "too-large" ? "too large" : t?.reason ?? "absent"
@@ -87,7 +91,12 @@ export async function lintBase(req: LintBaseRequest, signal: AbortSignal): Promi
       allowSecretFiles: req.allowSecretFiles === true,
     });
     if (!current.ok) {
-      out.push({ path: f.path, ok: false, reason: `the current version: ${current.reason}` });
+      out.push({
+        path: f.path,
+        linter: f.linter,
+        ok: false,
+        reason: `the current version: ${current.reason}`,
+      });
       continue;
     }
     const r = resolveInsideRoot(req.root, f.path);
@@ -102,11 +111,17 @@ export async function lintBase(req: LintBaseRequest, signal: AbortSignal): Promi
       signal,
     });
     if (!checked.ok) {
-      out.push({ path: f.path, ok: false, reason: `ruff on the base version: ${checked.error}` });
+      out.push({
+        path: f.path,
+        linter: f.linter,
+        ok: false,
+        reason: `ruff on the base version: ${checked.error}`,
+      });
       continue;
     }
     out.push({
       path: f.path,
+      linter: f.linter,
       ok: true,
       baseText: t.text,
       newText: current.value.text,
