@@ -30,7 +30,7 @@ export function reviewChangesPrompt(_ctx: ResourceContext) {
       const text = `Review ${scope}.
 ${focus ? `\nFocus requested: ${focus}\n` : ""}
 Work in this order:
-1. Scope: call the review_changes tool with ${b}. Read the scope line, the commits, the changed files with their line counts, and the linter findings: those tagged \`new\` sit on lines this change added or modified and belong to this review; \`existing\` ones were there before (mention them only when the change makes them worse). Follow next_cursor until you have every file.
+1. Scope: call the review_changes tool with ${b}. Read the scope line, the commits, the changed files with their line counts, and the linter findings: those tagged \`new\` were not there before (the base version of each file was linted too and findings matched through the diff; each finding's \`basis\` says why, and \`unchanged-lines\` means the base could not be linted, so such an \`existing\` tag is weaker) and belong to this review; \`existing\` ones were there before (mention them only when the change makes them worse). The \`linters\` list names which linter and configuration file produced each group. Follow next_cursor until you have every file.
 2. Diff: call get_diff with ${b} (use paths to narrow to a few files, and the cursor to continue). Hunk headers give old and new line numbers.
 3. Surrounding code: for every hunk you are unsure about, call read_file on the file with start_line/end_line around the hunk's new line numbers, so that you judge the change in its context (callers, the function it sits in, the tests).
 4. Rules: check the change against the project's rules in the resource ${RULES_URI}.

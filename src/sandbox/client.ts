@@ -17,6 +17,7 @@ import type { RelayAnswer, RelayRequest } from "./ruff_relay.ts";
 import { RuffEngineClient } from "../linters/ruff/engine_client.ts";
 import type { WorkerProgress, WorkerRequest, WorkerResponse } from "./protocol.ts";
 import type { LintProjectRequest, LintProjectResult } from "./lint_project.ts";
+import type { BaseLint, LintBaseRequest } from "./lint_base.ts";
 import type { SearchRequest, SearchResult } from "./search.ts";
 import type { TreeResult } from "./walk.ts";
 import type {
@@ -287,6 +288,14 @@ export class SandboxClient {
   /** Reads the repository at the root: scope, commits, changed files (src/git/review.ts). */
   gitReview(req: Omit<GitReviewRequest, "root">, signal?: AbortSignal): Promise<ReviewOutcome> {
     return this.call("gitReview", { ...req, root: this.#opts.root }, {
+      signal,
+      timeoutMs: req.timeoutMs + 5_000,
+    });
+  }
+
+  /** Lints the base version of changed files in memory, for review_changes' tags (lint_base.ts). */
+  lintBase(req: Omit<LintBaseRequest, "root">, signal?: AbortSignal): Promise<BaseLint[]> {
+    return this.call("lintBase", { ...req, root: this.#opts.root }, {
       signal,
       timeoutMs: req.timeoutMs + 5_000,
     });

@@ -97,3 +97,65 @@ export async function gitReview(
     store.release();
   }
 }
+
+export interface GitBaseTextsRequest {
+  root: string;
+  /** The review's base, as the model gave it; absent: HEAD. */
+  base?: string;
+  /** Paths in the base tree ("/"-separated, relative), already checked to be inside the root. */
+  paths: string[];
+  timeoutMs: number;
+  maxObjectBytes: number;
+  /** Largest base version read (bytes). */
+  maxFileBytes: number;
+}
+
+export type GitBaseTexts =
+  | { ok: true; texts: Record<string, import("../git/base_text.ts").BaseText> }
+  | { ok: false; reason: string };
+
+/**
+ * The base version of changed files as text (src/git/base_text.ts), read like gitReview reads,
+ * for linting in memory. A failure is a reason: the caller then tags without a baseline.
+ */
+export async function gitBaseTexts(
+  req: GitBaseTextsRequest,
+  signal: AbortSignal,
+): Promise<GitBaseTexts> {
+  const repo = openRepo(req.root);
+  if (!repo.ok) return repo;
+  const budget = makeBudget(signal, {
+    deadline: performance.now() + req.timeoutMs,
+    maxObjectBytes: req.maxObjectBytes,
+  });
+  const store = storeFor(req.root, repo.gitdir);
+  const r = {
+    dir: repo.dir,
+    gitdir: repo.gitdir,
+    budget,
+    store,
+    refs: refReader(req.root, repo.gitdir),
+  };
+  try {
+    const { reviewBaseCommit, readBaseText } = await import("../git/base_text.ts");
+    store.refresh();
+    const commit = await reviewBaseCommit(r, req.base);
+    if (commit === null) return { ok: false, reason: "no base commit" };
+    const texts: Record<string, import("../git/base_text.ts").BaseText> = {};
+    for (const p of req.paths) {
+      try {
+        texts[p] = readBaseText(r, commit, p, req.maxFileBytes);
+      } catch (err) {
+        if (!(err instanceof GitLimitError) || !err.message.includes("inflates")) throw err;
+        texts[p] = { ok: false, reason: "too-large" };
+      }
+    }
+    return { ok: true, texts };
+  } catch (err) {
+    if ((err as Error).name === "AbortError") throw err;
+    return {
+      ok: false,
+      reason: `${(err as Error).name}: ${(err as Error).message.split("\n")[0]}`,
+    };
+  }
+}

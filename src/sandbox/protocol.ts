@@ -7,6 +7,7 @@ import type { CompletionRequest, ReadFileRequest } from "./files.ts";
 import type { LintRequest } from "./lint.ts";
 import type { GitReviewRequest } from "./git.ts";
 import type { LintProjectRequest } from "./lint_project.ts";
+import type { LintBaseRequest } from "./lint_base.ts";
 import type { SearchRequest } from "./search.ts";
 import type {
   EnclosingRequest,
@@ -78,6 +79,7 @@ export type WorkerRequest =
   | { id: number; op: "gitReview"; args: GitReviewRequest }
   | { id: number; op: "ping"; args: Record<string, never> }
   | { id: number; op: "lintProject"; args: LintProjectRequest }
+  | { id: number; op: "lintBase"; args: LintBaseRequest }
   | { id: number; op: "searchCode"; args: SearchRequest }
   | { id: number; op: "symbolOutline"; args: OutlineRequest }
   | { id: number; op: "findSymbol"; args: FindSymbolRequest }

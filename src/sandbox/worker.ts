@@ -27,6 +27,7 @@ const ruffMod = lazy(() =>
 );
 const lintMod = lazy(() => ruffMod().then(() => import("./lint.ts")));
 const lintProjectMod = lazy(() => ruffMod().then(() => import("./lint_project.ts")));
+const lintBaseMod = lazy(() => ruffMod().then(() => import("./lint_base.ts")));
 const fetchMod = lazy(() => import("./fetch_raw.ts"));
 const gitMod = lazy(() => import("./git.ts"));
 const searchMod = lazy(() => import("./search.ts"));
@@ -93,6 +94,8 @@ async function dispatch(msg: WorkerRequest, signal: AbortSignal): Promise<unknow
       return (await lintProjectMod()).lintProject(msg.args, (done, total, message) => {
         self.postMessage({ progress: msg.id, done, total, message } satisfies WorkerProgress);
       }, signal);
+    case "lintBase":
+      return (await lintBaseMod()).lintBase(msg.args, signal);
     case "searchCode":
       return (await searchMod()).searchCode(msg.args, signal);
     case "symbolOutline":

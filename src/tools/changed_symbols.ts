@@ -41,6 +41,8 @@ export function complexityFindingsOf(files: readonly FileRecord[]) {
     f.symbols
       ? complexityFindings(f.symbols.symbols).map((x) => ({
         tag: "new" as const,
+        // Only added or modified functions are measured: the change made them what they are.
+        basis: "changed",
         file: f.path,
         line: x.line,
         column: 1,

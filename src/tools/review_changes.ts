@@ -1,11 +1,21 @@
 /**
  * review_changes: "review my change" in one call. The scope, the commits in range, every changed
- * file with its status and line counts, then the enabled linters' findings on the changed files,
- * each tagged `new` (on a line this change added or modified) or `existing`, summarised first.
+ * file with its status and line counts, then the findings of the linters the project itself
+ * configures on the changed files, each tagged `new` (not there before: matched against the
+ * base version's findings through the diff) or `existing`, summarised first.
  */
 import { z } from "zod";
-import { defaultLinterFor } from "../linters/registry.ts";
+import type { LinterName } from "../linters/registry.ts";
 import type { Diagnostic } from "../linters/types.ts";
+import {
+  MATCH_BASES,
+  matchFindings,
+  tagAddedFile,
+  tagByTouchedLines,
+  type Tagged,
+} from "../linters/baseline.ts";
+import { languageOf, type LinterChoice, lintersForFile } from "../linters/project_linters.ts";
+import { readProjectLinters } from "./lint_choice.ts";
 import type { FileRecord } from "../git/review.ts";
 import { fitRecords, utf8Length } from "../output/budget.ts";
 import { cursorPosition, decodeCursor, encodeCursor, queryKey } from "../output/cursor.ts";
@@ -30,8 +40,8 @@ import {
 
 const severity = z.enum(["error", "warning", "info"]);
 const counts = z.object({
-  new: z.number().int().describe("On lines this change added or modified"),
-  existing: z.number().int().describe("Elsewhere"),
+  new: z.number().int().describe("Not there before the change"),
+  existing: z.number().int().describe("There before the change"),
 });
 
 const fileSchema = z.object({
@@ -54,7 +64,10 @@ const fileSchema = z.object({
 
 const findingSchema = z.object({
   tag: z.enum(["new", "existing"]).describe(
-    "new: on a line this change added or modified; existing: there before",
+    "new: not there before this change; existing: the base version had it too",
+  ),
+  basis: z.enum(MATCH_BASES as [string, ...string[]]).describe(
+    "Why: changed (touches an added/modified line), not-in-base, added-file; base-line (same code at the line mapped through the diff), moved (same code and source line elsewhere), unchanged-lines (base not linted)",
   ),
   file: z.string().describe("File, relative to the project root"),
   line: z.number().int().describe("Line, 1-based"),
@@ -75,8 +88,8 @@ export const reviewChanges = defineTool({
   description:
     "Review a change in one call: the uncommitted changes (no base), or a branch since its merge base with `base` " +
     '(e.g. "main") plus uncommitted changes. Returns the scope, the commits in range, each changed file with status ' +
-    "and lines added/removed, and the enabled linters' findings on the changed files tagged new (on a changed line) " +
-    "or existing, counted per severity and rule. Follow with get_diff for the diff text. Paged by next_cursor.",
+    "and lines added/removed, and the findings of the linters the project configures (the server's own rules where it " +
+    "configures none) on the changed files, tagged new (not in the base version) or existing, counted per severity and rule. Follow with get_diff for the diff text. Paged by next_cursor.",
   inputSchema: {
     base: baseArg,
     paths: pathsArg,
@@ -101,8 +114,8 @@ export const reviewChanges = defineTool({
     commits_total: z.number().int().describe("Commits in the range"),
     files_total: z.number().int().describe("Changed files"),
     findings_summary: z.object({
-      new: z.number().int().describe("Findings on changed lines"),
-      existing: z.number().int().describe("Findings elsewhere in the changed files"),
+      new: z.number().int().describe("Findings not there before the change"),
+      existing: z.number().int().describe("Findings the base version had too"),
       by_severity: z.record(z.string(), counts).describe("Counts per severity"),
       by_rule: z.array(
         z.object({
@@ -114,12 +127,26 @@ export const reviewChanges = defineTool({
         .describe("Counts per rule, most new findings first"),
       files_linted: z.number().int().describe("Changed files a linter checked"),
     }).describe("Findings counted before they are listed"),
+    linters: z.array(
+      z.object({
+        linter: z.string().describe("Linter"),
+        config: z.string().describe(
+          "The configuration file that chose it, or the server's own rules",
+        ),
+        files: z.number().int().describe("Changed files it checked"),
+        new: z.number().int().describe("New findings"),
+        existing: z.number().int().describe("Existing findings"),
+        baseline: z.string().describe(
+          "How its tags were decided: base versions linted in memory, or why not",
+        ),
+      }),
+    ).describe("Each group of findings: which linter, which configuration, how tagged"),
     files: z.array(fileSchema).describe("Changed files on this page, in path order"),
     findings: z.array(findingSchema).describe(
       "Findings on this page: new ones first, then existing",
     ),
     notes: z.array(z.string()).describe(
-      "Limits reached, skipped entries, linters that could not run",
+      "How findings were matched, limits reached, skipped entries, linters that could not run",
     ),
     next_cursor: z.string().optional().describe(
       "Pass as cursor to get the rest; absent on the last page",
@@ -163,7 +190,8 @@ export const reviewChanges = defineTool({
     if (v.commits_capped) {
       notes.push(`commit walk stopped at its limit: at least ${v.commits_total} commits in range`);
     }
-    const lint = await lintChanged(v.files, ctx, notes, complexityFindingsOf(v.files));
+    const lint = await lintChanged(v.files, base, ctx, notes, complexityFindingsOf(v.files));
+    if (lint.findings.length > 0) notes.push(TAGS_NOTE);
     const files: FileOut[] = v.files.map(({ added_lines: _l, diff: _d, secret: _s, ...rest }) =>
       rest
     );
@@ -181,6 +209,7 @@ export const reviewChanges = defineTool({
       commits_total: v.commits_total,
       files_total: v.files_total,
       findings_summary: lint.summary,
+      linters: lint.groups,
     };
     let headText = renderHead(head, notes);
     const headBytes = () =>
@@ -258,6 +287,7 @@ function renderHead(
     commits_total: number;
     files_total: number;
     findings_summary: Summary;
+    linters: Group[];
   },
   notes: string[],
 ): string {
@@ -286,6 +316,11 @@ function renderHead(
     );
     if (rules) out.push(`By rule (new/existing): ${rules}`);
   }
+  for (const g of h.linters) {
+    out.push(
+      `Linter ${g.linter} (${g.config}) on ${g.files} file(s): ${g.new} new, ${g.existing} existing; ${g.baseline}`,
+    );
+  }
   for (const n of notes) out.push(`Note: ${n}`);
   return out.join("\n");
 }
@@ -310,8 +345,14 @@ function renderRecord(rec: Rec): string {
   const d = rec.value;
   return `  ${
     d.tag === "new" ? "new     " : "existing"
-  } ${d.file}:${d.line}:${d.column}: ${d.code} [${d.severity}] ${d.message} (${d.linter})`;
+  } ${d.file}:${d.line}:${d.column}: ${d.code} [${d.severity}] ${d.message} (${d.linter}; ${d.basis})`;
 }
+
+/** How findings were matched, once per answer (each finding's basis says which rule decided it). */
+const TAGS_NOTE =
+  "tags: new = not there before. Each changed file's base version is linted in memory with the same linter " +
+  "and configuration; a finding is existing when the base has the same code on the line mapped through the diff, " +
+  "or on the same source line moved elsewhere; new when it spans an added or modified line, or the base lacks it";
 
 type Summary = {
   new: number;
@@ -321,55 +362,152 @@ type Summary = {
   files_linted: number;
 };
 
-/** Runs the enabled linters on the changed text files they handle and tags each finding. */
+type Group = {
+  linter: string;
+  config: string;
+  files: number;
+  new: number;
+  existing: number;
+  baseline: string;
+};
+
+/** One linter run on one changed file. */
+interface Job {
+  f: FileRecord;
+  choice: LinterChoice;
+}
+
+/**
+ * Runs the linters the project configures on the changed text files and tags each finding
+ * against the base version's findings (src/linters/baseline.ts); a configured linter that is not
+ * installed gives way to the server's own rules, and the answer says so.
+ */
 async function lintChanged(
   files: readonly FileRecord[],
+  base: string | undefined,
   ctx: ToolContext,
   notes: string[],
   extra: readonly Finding[] = [],
-): Promise<{ findings: Finding[]; summary: Summary }> {
-  const candidates = files.filter((f) =>
-    f.status !== "deleted" && f.kind === "text" && f.secret !== true
-  )
-    .map((f) => ({ f, linter: defaultLinterFor(f.path, ctx.config.linters) }))
-    .filter((x) => x.linter !== undefined);
-  if (candidates.length > GIT_LIMITS.maxLintFiles) {
+): Promise<{ findings: Finding[]; summary: Summary; groups: Group[] }> {
+  const plan = await readProjectLinters(ctx);
+  notes.push(...plan.notes);
+  const lintable = files.filter((f) =>
+    f.status !== "deleted" && f.kind === "text" && f.secret !== true &&
+    lintersForFile(plan, f.path).length > 0
+  );
+  if (lintable.length > GIT_LIMITS.maxLintFiles) {
     notes.push(
-      `linted the first ${GIT_LIMITS.maxLintFiles} of ${candidates.length} lintable changed files; narrow with paths for the rest`,
+      `linted the first ${GIT_LIMITS.maxLintFiles} of ${lintable.length} lintable changed files; narrow with paths for the rest`,
     );
   }
-  const findings: Finding[] = [...extra];
-  let linted = 0;
+  const jobs: Job[] = lintable.slice(0, GIT_LIMITS.maxLintFiles).flatMap((f) =>
+    lintersForFile(plan, f.path).map((choice) => ({ f, choice }))
+  );
   // A few linters at once over stdio; over HTTP the call holds one linter slot, so one at a time.
   // Imported here, not at the top: start-up loads every tool module, and p-queue is some 4 ms of it.
   const { default: PQueue } = await import("p-queue");
   const queue = new PQueue({ concurrency: ctx.config.transport === "http" ? 1 : 4 });
-  const results = await Promise.all(
-    candidates.slice(0, GIT_LIMITS.maxLintFiles).map(({ f, linter }) =>
-      queue.add(async () => ({
-        f,
-        linter: linter!,
-        r: await ctx.sandbox.runLinter({
-          path: f.path,
-          linter: linter!,
-          pathEnv: ctx.config.linterPath,
-          timeoutMs: ctx.config.linterTimeoutMs,
-          maxOutputBytes: LIMITS.linterMaxOutputBytes,
-          maxFileBytes: LIMITS.maxFileBytes,
-        }, ctx.signal),
-      }))
-    ),
-  );
+  const run = (f: FileRecord, linter: LinterName) =>
+    ctx.sandbox.runLinter({
+      path: f.path,
+      linter,
+      pathEnv: ctx.config.linterPath,
+      timeoutMs: ctx.config.linterTimeoutMs,
+      maxOutputBytes: LIMITS.linterMaxOutputBytes,
+      maxFileBytes: LIMITS.maxFileBytes,
+    }, ctx.signal);
+  const missing = new Set<string>();
+  const results = await Promise.all(jobs.map((job) =>
+    queue.add(async () => {
+      let r = await run(job.f, job.choice.linter);
+      let choice = job.choice;
+      const fallback = plan.fallback[languageOf(job.f.path)!];
+      // A configured linter that is not installed: the server's own rules, unless they run already.
+      if (
+        !r.ok && r.reason.includes("is not installed") && fallback !== undefined &&
+        !jobs.some((j) => j.f === job.f && j.choice.linter === fallback.linter)
+      ) {
+        if (!missing.has(job.choice.linter)) {
+          missing.add(job.choice.linter);
+          notes.push(
+            `${job.choice.linter} (${job.choice.source}) is not installed here: its files got ${fallback.source}`,
+          );
+        }
+        choice = fallback;
+        r = await run(job.f, fallback.linter);
+      }
+      return { ...job, choice, r };
+    })
+  ));
+  // The base versions of modified and renamed files, linted in memory inside the sandbox.
+  const ran = results.filter((x) => x !== undefined && x.r.ok);
+  const baseFiles = ran.filter((x) => x!.f.status !== "added").map((x) => ({
+    path: x!.f.path,
+    oldPath: x!.f.old_path ?? x!.f.path,
+    linter: x!.choice.linter,
+  }));
+  const baseLints = baseFiles.length === 0 ? [] : await ctx.sandbox.lintBase({
+    ...(base !== undefined ? { base } : {}),
+    files: baseFiles,
+    timeoutMs: GIT_LIMITS.timeoutMs,
+    maxObjectBytes: GIT_LIMITS.maxObjectBytes,
+    maxFileBytes: GIT_LIMITS.maxFileBytes,
+    allowSecretFiles: ctx.config.allowSecretFiles,
+  }, ctx.signal);
+  const baseOf = new Map(baseLints.map((b) => [`${b.linter}:${b.path}`, b]));
+  const findings: Finding[] = [...extra];
+  const groups = new Map<
+    string,
+    Group & { reasons: Set<string>; matched: number; added: number }
+  >();
+  const linted = new Set<string>();
   for (const x of results) {
     if (!x) continue;
-    const { f, linter, r } = x;
+    const { f, choice, r } = x;
     if (!r.ok) {
-      notes.push(`${linter} could not check ${f.path}: ${r.reason}`);
+      notes.push(`${choice.linter} could not check ${f.path}: ${r.reason}`);
       continue;
     }
-    linted++;
-    const changed = new Set(f.added_lines ?? []);
-    for (const d of r.value.diagnostics) findings.push(tagged(d, changed, linter));
+    linted.add(f.path);
+    const key = `${choice.linter}\0${choice.source}`;
+    let g = groups.get(key);
+    if (!g) {
+      g = {
+        linter: choice.linter,
+        config: choice.source,
+        files: 0,
+        new: 0,
+        existing: 0,
+        baseline: "",
+        reasons: new Set(),
+        matched: 0,
+        added: 0,
+      };
+      groups.set(key, g);
+    }
+    g.files++;
+    let tagged: Tagged<Diagnostic>[];
+    const b = baseOf.get(`${choice.linter}:${f.path}`);
+    if (f.status === "added") {
+      g.added++;
+      tagged = tagAddedFile(r.value.diagnostics);
+    } else if (b?.ok) {
+      g.matched++;
+      tagged = matchFindings({
+        baseText: b.baseText,
+        baseFindings: b.baseDiagnostics,
+        newText: b.newText,
+        newFindings: r.value.diagnostics,
+        map: b.map,
+      });
+    } else {
+      if (b && !b.ok) g.reasons.add(b.reason);
+      tagged = tagByTouchedLines(r.value.diagnostics, f.added_lines ?? []);
+    }
+    for (const t of tagged) {
+      findings.push(toFinding(t, choice.linter));
+      g[t.tag]++;
+    }
   }
   findings.sort((a, b) =>
     (a.tag === b.tag ? 0 : a.tag === "new" ? -1 : 1) || a.file.localeCompare(b.file) ||
@@ -394,16 +532,40 @@ async function lintChanged(
       existing: findings.length - nNew,
       by_severity,
       by_rule,
-      files_linted: linted,
+      files_linted: linted.size,
     },
+    groups: [...groups.values()].map(({ reasons, matched, added, ...g }) => ({
+      ...g,
+      baseline: baselineLine(matched, added, reasons),
+    })),
   };
 }
 
-/** A finding is new when the line it sits on was added or modified by this change. */
-function tagged(d: Diagnostic, changed: Set<number>, linter: string): Finding {
-  const tag = changed.has(d.line) ? "new" : "existing";
+/** How one group's tags were decided, in one phrase. */
+function baselineLine(files: number, matched: number, reasons: Set<string>): string {
+  const parts: string[] = [];
+  if (matched > 0) {
+    parts.push(
+      `${
+        matched === files ? "" : `${matched} of ${files}: `
+      }base versions linted in memory and findings matched through the diff`,
+    );
+  }
+  if (reasons.size > 0) {
+    parts.push(
+      `others tagged by changed lines only, new when on an added or modified line (${
+        [...reasons].join("; ")
+      })`,
+    );
+  }
+  return parts.join("; ");
+}
+
+function toFinding(t: Tagged<Diagnostic>, linter: string): Finding {
+  const d = t.finding;
   return {
-    tag,
+    tag: t.tag,
+    basis: t.basis,
     file: d.file,
     line: d.line,
     column: d.column,

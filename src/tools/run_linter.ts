@@ -1,11 +1,13 @@
 import { z } from "zod";
 import { LIMITS } from "../config.ts";
+import { ALL_LINTERS, LINTABLE_EXTENSIONS, type LinterName } from "../linters/registry.ts";
 import {
-  ALL_LINTERS,
-  defaultLinterFor,
-  LINTABLE_EXTENSIONS,
-  type LinterName,
-} from "../linters/registry.ts";
+  enabledForProjectRun,
+  languageOf,
+  lintersForFile,
+  type ProjectLinters,
+} from "../linters/project_linters.ts";
+import { readProjectLinters } from "./lint_choice.ts";
 import type { Diagnostic } from "../linters/types.ts";
 import { compareFindings, describeSeverities, summarize } from "../linters/summary.ts";
 import { describeSkips, isGlob, PROJECT_LIMITS } from "../policy/walk.ts";
@@ -49,8 +51,9 @@ export const runLinter = defineTool({
     'Run allowlisted linters on a file, a folder or a glob inside the project ("." = the whole project, ' +
     "honouring .gitignore; vendored, binary and minified files skipped) and return a summary, then the findings " +
     "(with documentation urls, plus the server's own for hard-coded secrets and invisible/bidi Unicode) " +
-    "sorted by severity, file and line, paged by `cursor`. Without `linter`, each file's extension chooses: " +
-    "Python -> ruff (built in), shell -> shellcheck, JavaScript/TypeScript -> deno lint. Project settings are " +
+    "sorted by severity, file and line, paged by `cursor`. Without `linter`, the linters the project configures " +
+    "(ruff, flake8 or pylint settings; deno.json) are used, and where it configures none: Python -> ruff (built in, " +
+    "the server's own rules), shell -> shellcheck, JavaScript/TypeScript -> deno lint. Project settings are " +
     "honoured only where safe; linters never modify files.",
   inputSchema: {
     file_path: z.string().min(1).max(LIMITS.maxPathLength)
@@ -103,6 +106,9 @@ export const runLinter = defineTool({
     config_files: z.array(z.string()).optional().describe(
       "Configuration files honoured per linter, with what was refused",
     ),
+    chosen_by: z.array(z.string()).optional().describe(
+      "Without `linter`: which linter each kind of file got, and the configuration file that chose it",
+    ),
     offset: z.number().int().optional().describe("Index of this page's first finding"),
     redactions: z.number().int().optional().describe(
       "Secrets redacted from the findings' messages and fixes",
@@ -134,10 +140,12 @@ export const runLinter = defineTool({
         }: the linter ${linter} is not enabled on this server (enabled: ${enabled.join(", ")})`,
       );
     }
+    const plan = linter === undefined ? await readProjectLinters(ctx) : undefined;
+    const projectChoice = plan ? lintersForFile(plan, file_path)[0] : undefined;
     const single = !isGlob(file_path) && file_path !== "." && !file_path.endsWith("/") &&
-      (linter ?? defaultLinterFor(file_path, enabled)) !== undefined;
+      (linter ?? projectChoice?.linter) !== undefined;
     if (single) {
-      const chosen = (linter ?? defaultLinterFor(file_path, enabled))!;
+      const chosen = (linter ?? projectChoice?.linter)!;
       await ctx.progress(0, 1, `running ${chosen}`);
       const r = await ctx.sandbox.runLinter({
         path: file_path,
@@ -159,11 +167,12 @@ export const runLinter = defineTool({
           duration_ms: round(v.durationMs),
           ...(v.engineVersion ? { engine_version: v.engineVersion } : {}),
           ...(v.configFile ? { config_file: v.configFile } : {}),
+          ...(plan ? { chosen_by: describePlan(plan, languageOf(file_path)) } : {}),
         }, false);
       }
       if (r.reason !== "is a directory, not a file") return cannot("lint", file_path, r.reason);
     }
-    return await lintMany(ctx, file_path, linter, key, offset);
+    return await lintMany(ctx, file_path, linter, key, offset, plan);
   },
 });
 
@@ -173,12 +182,14 @@ async function lintMany(
   linter: LinterName | undefined,
   key: string,
   offset: number,
+  plan: ProjectLinters | undefined,
 ): Promise<CallToolResult> {
   let lastTotal: number | undefined;
   const r = await ctx.sandbox.lintProject({
     target,
     ...(linter !== undefined ? { linter } : {}),
-    enabled: ctx.config.linters,
+    // Without a named linter, each file gets its language's first project choice.
+    enabled: plan ? enabledForProjectRun(plan) : ctx.config.linters,
     pathEnv: ctx.config.linterPath,
     timeoutMs: ctx.config.linterTimeoutMs,
     // Over HTTP a project run holds one linter slot, so it runs one process at a time.
@@ -229,7 +240,32 @@ async function lintMany(
     ...(limits.length > 0 ? { limits_reached: limits } : {}),
     ...(v.failures.length > 0 ? { failures: v.failures } : {}),
     ...(v.configFiles.length > 0 ? { config_files: v.configFiles } : {}),
+    ...(plan ? { chosen_by: describePlan(plan) } : {}),
   }, true);
+}
+
+/**
+ * One line per language: the linter, the configuration that chose it, and configured linters a
+ * single run leaves out (a project run takes one linter per file).
+ */
+function describePlan(plan: ProjectLinters, only?: string): string[] {
+  const names = { python: "Python", shell: "shell", "js-ts": "JavaScript/TypeScript" } as const;
+  const out: string[] = [];
+  for (const lang of ["python", "shell", "js-ts"] as const) {
+    if (only !== undefined && only !== lang) continue;
+    const [first, ...rest] = plan.byLanguage[lang];
+    if (!first) continue;
+    out.push(
+      `${names[lang]}: ${first.linter} (${first.source})${
+        rest.length > 0
+          ? `; also configured: ${
+            rest.map((c) => `${c.linter} (${c.source})`).join(", ")
+          }, run it with linter="${rest[0]!.linter}"`
+          : ""
+      }`,
+    );
+  }
+  return [...out, ...(only === undefined ? plan.notes : [])];
 }
 
 interface LintAnswer {
@@ -246,6 +282,7 @@ interface LintAnswer {
   limits_reached?: string[];
   failures?: string[];
   config_files?: string[];
+  chosen_by?: string[];
 }
 
 function round(ms: number): number {
@@ -309,6 +346,7 @@ function header(a: LintAnswer, project: boolean, summary: ReturnType<typeof summ
   }
   if (a.config_file) lines.push(`Configuration: ${a.config_file}`);
   for (const c of a.config_files ?? []) lines.push(`Configuration: ${c}`);
+  for (const c of a.chosen_by ?? []) lines.push(`Linter choice: ${c}`);
   for (const l of a.limits_reached ?? []) lines.push(`Limit: ${l}`);
   for (const f of a.failures ?? []) lines.push(`Failed: ${f}`);
   return lines;
