@@ -536,14 +536,22 @@ async function lintChanged(
     },
     groups: [...groups.values()].map(({ reasons, matched, added, ...g }) => ({
       ...g,
-      baseline: baselineLine(matched, added, reasons),
+      baseline: baselineLine(g.files, matched, added, reasons),
     })),
   };
 }
 
 /** How one group's tags were decided, in one phrase. */
-function baselineLine(files: number, matched: number, reasons: Set<string>): string {
+function baselineLine(
+  files: number,
+  matched: number,
+  added: number,
+  reasons: Set<string>,
+): string {
   const parts: string[] = [];
+  if (added > 0) {
+    parts.push(`${added === files ? "" : `${added} of ${files}: `}added files, every finding new`);
+  }
   if (matched > 0) {
     parts.push(
       `${
@@ -553,7 +561,9 @@ function baselineLine(files: number, matched: number, reasons: Set<string>): str
   }
   if (reasons.size > 0) {
     parts.push(
-      `others tagged by changed lines only, new when on an added or modified line (${
+      `${
+        parts.length > 0 ? "others " : ""
+      }tagged by changed lines only, new when on an added or modified line (${
         [...reasons].join("; ")
       })`,
     );
