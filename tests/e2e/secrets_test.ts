@@ -193,6 +193,11 @@ Deno.test("secrets e2e: diff notes, review findings and read_file name the file'
             regex: true,
           }],
           [{ query: "orchid77" }, { query: "orchid78" }],
+          // Across a line end, from the secret's line into the next.
+          [{ query: 'Password!"\\nPASSWORD_0', regex: true }, {
+            query: 'Passwort!"\\nPASSWORD_0',
+            regex: true,
+          }],
         ];
         for (const [right, wrong] of guesses) {
           const a = await call(s, "search_code", right);
@@ -207,6 +212,11 @@ Deno.test("secrets e2e: diff notes, review findings and read_file name the file'
           assertEquals(count(a), 0, `${JSON.stringify(right)}: ${text(a)}`);
           assertEquals(count(b), 0, `${JSON.stringify(wrong)}: ${text(b)}`);
         }
+        // Context lines are shaped like matches: the neighbour's secret shows as its marker.
+        const ctxLines = await call(s, "search_code", { query: "PASSWORD_0", context_lines: 2 });
+        const cm = (ctxLines.structuredContent as { matches: { before?: string[] }[] }).matches;
+        assertNoSecret("search_code context", cm);
+        assertEquals(cm[0]?.before?.at(-1), 'DB_PASSWORD = "[REDACTED password]"');
         // The value is redacted from the whole line before a window is cut around the match.
         for (const query of ["bbbbbbbbbb_needle", "Password!", "aaaa"]) {
           const w = await call(s, "search_code", { query, glob: "long.py" });
