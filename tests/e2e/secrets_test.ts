@@ -288,65 +288,71 @@ Deno.test("secrets e2e: fetch_github_file refuses a remote .env, a key and a red
   const gh = await startFakeGitHub();
   serveCredentialFiles(gh);
   const fake = { base: gh.base, net: `127.0.0.1:${gh.port}` };
-  const s = await connect(f.root, { fakeGitHub: fake });
   try {
-    await t.step("refused by default, naming the rule, with no request for the file", async () => {
-      for (
-        const [p, rule] of [[".env", "dotenv"], ["keys/id_rsa", "private-key"], [
-          "deploy/.env",
-          "dotenv",
-        ]]
-      ) {
-        const r = await call(s, "fetch_github_file", fetchArgs(p!));
-        assert(r.isError, `${p}: ${text(r)}`);
-        assertMatch(text(r), new RegExp(`rule "${rule}".*--allow-secret-files`));
-        assertNoSecret(`fetch ${p}`, r);
-      }
-      assertEquals(
-        gh.requests.filter((q) => q.path.endsWith("/.env") || q.path.endsWith("/id_rsa")),
-        [],
+    const s = await connect(f.root, { fakeGitHub: fake });
+    try {
+      await t.step(
+        "refused by default, naming the rule, with no request for the file",
+        async () => {
+          for (
+            const [p, rule] of [[".env", "dotenv"], ["keys/id_rsa", "private-key"], [
+              "deploy/.env",
+              "dotenv",
+            ]]
+          ) {
+            const r = await call(s, "fetch_github_file", fetchArgs(p!));
+            assert(r.isError, `${p}: ${text(r)}`);
+            assertMatch(text(r), new RegExp(`rule "${rule}".*--allow-secret-files`));
+            assertNoSecret(`fetch ${p}`, r);
+          }
+          assertEquals(
+            gh.requests.filter((q) => q.path.endsWith("/.env") || q.path.endsWith("/id_rsa")),
+            [],
+          );
+        },
       );
+      await t.step("a redirect to a .env is refused too", async () => {
+        const r = await call(s, "fetch_github_file", fetchArgs(FAKE_FILES.credentialRedirect));
+        assert(r.isError, text(r));
+        assertMatch(text(r), /Refused redirect .* to a credential file: .*rule "dotenv"/);
+        assert(!text(r).includes("FROM_REDIRECT"), text(r));
+      });
+      await t.step("a template (.env.example) is fetched", async () => {
+        const r = await call(s, "fetch_github_file", fetchArgs(".env.example"));
+        assert(!r.isError, text(r));
+        assertMatch(text(r), /1\tDB_PASSWORD=changeme/);
+      });
+    } finally {
+      await s.close();
+    }
+    const allowed = await connect(f.root, {
+      fakeGitHub: fake,
+      extraArgs: ["--allow-secret-files"],
     });
-    await t.step("a redirect to a .env is refused too", async () => {
-      const r = await call(s, "fetch_github_file", fetchArgs(FAKE_FILES.credentialRedirect));
-      assert(r.isError, text(r));
-      assertMatch(text(r), /Refused redirect .* to a credential file: .*rule "dotenv"/);
-      assert(!text(r).includes("FROM_REDIRECT"), text(r));
-    });
-    await t.step("a template (.env.example) is fetched", async () => {
-      const r = await call(s, "fetch_github_file", fetchArgs(".env.example"));
-      assert(!r.isError, text(r));
-      assertMatch(text(r), /1\tDB_PASSWORD=changeme/);
-    });
+    try {
+      await t.step(
+        "with --allow-secret-files the same files are fetched, secrets in them still redacted",
+        async () => {
+          const env = await call(allowed, "fetch_github_file", fetchArgs(".env"));
+          assert(!env.isError, text(env));
+          assertNoSecret("allowed .env", env);
+          assertMatch(text(env), /2\tDB_PASSWORD=\[REDACTED password\]/);
+          const key = await call(allowed, "fetch_github_file", fetchArgs("keys/id_rsa"));
+          assert(!key.isError, text(key));
+          assertMatch(text(key), /not really a key/);
+          const redirected = await call(
+            allowed,
+            "fetch_github_file",
+            fetchArgs(FAKE_FILES.credentialRedirect),
+          );
+          assert(!redirected.isError, text(redirected));
+          assertMatch(text(redirected), /FROM_REDIRECT=1/);
+        },
+      );
+    } finally {
+      await allowed.close();
+    }
   } finally {
-    await s.close();
-  }
-  const allowed = await connect(f.root, {
-    fakeGitHub: fake,
-    extraArgs: ["--allow-secret-files"],
-  });
-  try {
-    await t.step(
-      "with --allow-secret-files the same files are fetched, secrets in them still redacted",
-      async () => {
-        const env = await call(allowed, "fetch_github_file", fetchArgs(".env"));
-        assert(!env.isError, text(env));
-        assertNoSecret("allowed .env", env);
-        assertMatch(text(env), /2\tDB_PASSWORD=\[REDACTED password\]/);
-        const key = await call(allowed, "fetch_github_file", fetchArgs("keys/id_rsa"));
-        assert(!key.isError, text(key));
-        assertMatch(text(key), /not really a key/);
-        const redirected = await call(
-          allowed,
-          "fetch_github_file",
-          fetchArgs(FAKE_FILES.credentialRedirect),
-        );
-        assert(!redirected.isError, text(redirected));
-        assertMatch(text(redirected), /FROM_REDIRECT=1/);
-      },
-    );
-  } finally {
-    await allowed.close();
     await gh.close();
     await f.cleanup();
   }
