@@ -443,6 +443,11 @@ async function lintChanged(
     maxObjectBytes: GIT_LIMITS.maxObjectBytes,
     maxFileBytes: GIT_LIMITS.maxFileBytes,
     allowSecretFiles: ctx.config.allowSecretFiles,
+    // Linters run as programs get the base text on standard input, as many at once as above.
+    pathEnv: ctx.config.linterPath,
+    linterTimeoutMs: ctx.config.linterTimeoutMs,
+    maxOutputBytes: LIMITS.linterMaxOutputBytes,
+    concurrency: ctx.config.transport === "http" ? 1 : 4,
   }, ctx.signal);
   const baseOf = new Map(baseLints.map((b) => [`${b.linter}:${b.path}`, b]));
   const findings: Finding[] = [];
@@ -526,21 +531,27 @@ async function lintChanged(
     },
     groups: [...groups.values()].map(({ reasons, matched, added, ...g }) => ({
       ...g,
-      baseline: baselineLine(matched, added, reasons),
+      baseline: baselineLine(g.files, matched, added, reasons),
     })),
   };
 }
 
 /** How one group's tags were decided, in one phrase. */
-function baselineLine(files: number, matched: number, reasons: Set<string>): string {
+function baselineLine(
+  files: number,
+  matched: number,
+  added: number,
+  reasons: Set<string>,
+): string {
   const parts: string[] = [];
   if (matched > 0) {
     parts.push(
       `${
-        matched === files ? "" : `${matched} of ${files}: `
+        matched === files ? "" : `${matched} of ${files} files: `
       }base versions linted in memory and findings matched through the diff`,
     );
   }
+  if (added > 0) parts.push(`${added} added file(s): every finding new`);
   if (reasons.size > 0) {
     parts.push(
       `others tagged by changed lines only, new when on an added or modified line (${
