@@ -276,6 +276,14 @@ export const LINTERS: Readonly<Record<SubprocessLinter, LinterSpec>> = Object.fr
       // and no rule settings. No "--": deno lint ignores files placed after it and lints
       // the whole working directory instead; the absolute path cannot read as an option.
       buildArgs: (absPath) => ["lint", "--no-config", "--json", ...[operand(absPath)].flat()],
+      // "-" is standard input; --ext gives it the path's syntax (a .tsx base parses as TSX).
+      stdinArgs: (absPath) => [
+        "lint",
+        "--no-config",
+        "--json",
+        `--ext=${extensionOf(operand(absPath)).slice(1) || "ts"}`,
+        "-",
+      ],
       env: (pathValue) => ({ ...baseEnv(pathValue), NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" }),
       parse: parseDenoLint,
     }),

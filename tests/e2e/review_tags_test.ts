@@ -110,6 +110,43 @@ Deno.test("review_changes: a finding on untouched lines stays existing when line
   assertEquals(r.findings_summary.new, 0);
 });
 
+Deno.test("review_changes: a function moved down by 100 lines keeps its finding existing (matched as moved)", async () => {
+  const fn = "def moved():\n    unused = 1\n    return 2\n";
+  const filler = Array.from({ length: 100 }, (_, i) => `\n\ndef f${i}():\n    return ${i}\n`)
+    .join("");
+  const r = await review(
+    await changedRepo({ "pyproject.toml": RUFF_PYPROJECT, "app.py": fn + filler }, {
+      "app.py": filler.slice(2) + "\n\n" + fn,
+    }),
+  );
+  const f841 = r.findings.filter((d) => d.code === "F841");
+  assertEquals(f841.map((d) => [d.line > 300, d.tag, d.basis]), [[true, "existing", "moved"]]);
+  assertEquals(r.findings_summary.new, 0);
+});
+
+Deno.test("review_changes: a renamed and edited file keeps the findings it had under its old name existing", async () => {
+  const f = await changedRepo({
+    "pyproject.toml": RUFF_PYPROJECT,
+    "old_name.py": "import os\nimport sys\n\nprint(sys)\n",
+  }, {});
+  git(f.root, "mv", "old_name.py", "new_name.py");
+  write(f.root, "new_name.py", "import os\nimport sys\n\nprint(sys)\nprint(sys.path)\n");
+  git(f.root, "add", "-A");
+  const r = await review(f);
+  assertEquals(tagsOf(r, "F401", "new_name.py"), [["F401", 1, "existing", "base-line"]]);
+});
+
+Deno.test("review_changes: a deno.json project gets deno lint, its base version linted from standard input", async () => {
+  const before = "let a = 1;\nexport const b = a;\n";
+  const after = "// header\nlet a = 1;\nexport const b = a;\nvar c = 2;\nexport { c };\n";
+  const r = await review(
+    await changedRepo({ "deno.json": "{}\n", "mod.ts": before }, { "mod.ts": after }),
+  );
+  assertEquals(r.linters.map((g) => g.linter), ["deno-lint"]);
+  assertEquals(tagsOf(r, "prefer-const"), [["prefer-const", 2, "existing", "base-line"]]);
+  assertEquals(tagsOf(r, "no-var"), [["no-var", 4, "new", "changed"]]);
+});
+
 Deno.test("review_changes: a project that configures flake8 only gets flake8's findings, none of the server's own rules", async () => {
   // No docstrings and a mutable default: the server's own rules (D1xx, B006) would report them.
   const before = "import os\n\n\ndef cwd(x=[]):\n    return os.getcwd()\n";

@@ -140,7 +140,14 @@ Deno.test("stdinArgs() reads standard input named by the checked absolute path, 
     "/p/a.py",
   ]);
   assertEquals(LINTERS.shellcheck.stdinArgs!("/p/a.sh"), ["--norc", "--format=json1", "--", "-"]);
-  for (const linter of ["flake8", "pylint", "shellcheck"] as const) {
+  assertEquals(LINTERS["deno-lint"].stdinArgs!("/p/App.TSX"), [
+    "lint",
+    "--no-config",
+    "--json",
+    "--ext=tsx",
+    "-",
+  ]);
+  for (const linter of ["flake8", "pylint", "shellcheck", "deno-lint"] as const) {
     for (const p of ["a.py", "-rf.py", "/p/a\0.py"]) {
       let threw = false;
       try {
@@ -636,6 +643,7 @@ Deno.test("real linters find in text on standard input what they find in the sam
       "import os\nimport sys\n\n\ndef f(x=[]):\n    return sys.argv  # a long comment " +
       "x".repeat(70) + "\n",
     "run.sh": "#!/bin/bash\necho $1\nrm -rf $2/*\n",
+    "ui/App.tsx": "let a = <div>{1}</div>;\nexport const b = a;\nvar c = 2;\nexport { c };\n",
   };
   const p = await makeProject(files);
   try {
@@ -644,6 +652,7 @@ Deno.test("real linters find in text on standard input what they find in the sam
         ["flake8", "pkg/mod.py", ["--max-line-length=100", "--per-file-ignores=pkg/*:E501"]],
         ["pylint", "pkg/mod.py", ["--max-line-length=100"]],
         ["shellcheck", "run.sh", []],
+        ["deno-lint", "ui/App.tsx", []],
       ] as const
     ) {
       const spec = LINTERS[linter];
