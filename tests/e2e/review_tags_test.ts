@@ -85,6 +85,8 @@ Deno.test("review_changes: an import inserted into an unsorted block makes its I
     "pyproject.toml [tool.ruff]",
   ]]);
   assertMatch(r.linters[0]!.baseline, /base versions linted in memory/);
+  // The answer says how findings were matched.
+  assert(r.notes.some((n) => n.startsWith("tags: new = not there before.")), r.notes.join("\n"));
 });
 
 Deno.test("review_changes: deleting the last use of an import makes F401 on the untouched import line new", async () => {
@@ -167,6 +169,36 @@ Deno.test("review_changes: a project that configures flake8 only gets flake8's f
   assertEquals(codes.filter((c) => /^(D|B)\d/.test(c)), [], codes.join(", "));
   // flake8's F401 (pyflakes), caused by the change on an untouched line.
   assertEquals(tagsOf(r, "F401"), [["F401", 1, "new", "not-in-base"]]);
+});
+
+Deno.test("review_changes: a configured flake8 that is not installed gives way to the server's own rules, and a note says so", async () => {
+  const f = await changedRepo({
+    "setup.cfg": "[flake8]\nmax-line-length = 100\n",
+    "app.py": "import os\n\n\ndef cwd():\n    return os.getcwd()\n",
+  }, { "app.py": 'import os\n\n\ndef cwd():\n    return "."\n' });
+  // A PATH without flake8 (the built-in ruff needs none; deno itself is started by path).
+  const empty = await Deno.makeTempDir({ prefix: "crm-nopath-" });
+  const s = await connect(f.root, { env: { PATH: empty } });
+  try {
+    const r = await callTool(s, "review_changes", {});
+    assert(!r.isError, resultText(r));
+    const v = r.structuredContent as unknown as Review;
+    assert(
+      v.notes.some((n) =>
+        /^flake8 \(setup\.cfg \[flake8\]\) is not installed here: its files got the server's own review rules/
+          .test(n)
+      ),
+      v.notes.join("\n"),
+    );
+    assertEquals(v.linters.map((g) => [g.linter, g.config]), [
+      ["ruff", "the server's own review rules (the configured linter is not installed)"],
+    ]);
+    assertEquals(tagsOf(v, "F401"), [["F401", 1, "new", "not-in-base"]]);
+  } finally {
+    await s.close();
+    await f.cleanup();
+    await Deno.remove(empty, { recursive: true });
+  }
 });
 
 Deno.test("review_changes: a project with .flake8 keeps a flake8 finding that was there before existing", async () => {
