@@ -281,7 +281,12 @@ Deno.test("run_linter without a linter says which configuration chose it (chosen
 
     const all = await callTool(s, "run_linter", { file_path: "." });
     assert(!all.isError, resultText(all));
-    const p = all.structuredContent as { chosen_by?: string[]; diagnostics: { code: string }[] };
+    const p = all.structuredContent as {
+      linter: string;
+      chosen_by?: string[];
+      diagnostics: { code: string }[];
+    };
+    assertEquals(p.linter.split(/,\s*/).sort(), ["flake8", "shellcheck"]);
     assert(p.chosen_by !== undefined);
     assertEquals(p.chosen_by.filter((c) => c.startsWith("Python:")), [
       "Python: flake8 (setup.cfg [flake8])",
