@@ -194,6 +194,14 @@ Deno.test("review_changes: a configured flake8 that is not installed gives way t
       ["ruff", "the server's own review rules (the configured linter is not installed)"],
     ]);
     assertEquals(tagsOf(v, "F401"), [["F401", 1, "new", "not-in-base"]]);
+    // run_linter makes the same choice.
+    const one = await callTool(s, "run_linter", { file_path: "app.py" });
+    assert(!one.isError, resultText(one));
+    const a = one.structuredContent as { linter: string; chosen_by?: string[] };
+    assertEquals(a.linter, "ruff");
+    assertEquals(a.chosen_by, [
+      "Python: ruff (the server's own review rules (the configured linter is not installed)); flake8 (setup.cfg [flake8]) is not installed here",
+    ]);
   } finally {
     await s.close();
     await f.cleanup();
