@@ -227,10 +227,3 @@ export function tagByTouchedLines<T extends MatchableFinding>(
       : { finding, tag: "existing", basis: "unchanged-lines" }
   );
 }
-
-/** One line for the answer: how findings were matched. */
-export const MATCHING_NOTE =
-  "tags: each changed file's base version (from git) was linted with the same linter and configuration; " +
-  "a finding is existing when the base has the same code on the line mapped through the diff (base-line) " +
-  "or on the same source line moved elsewhere (moved); new when its lines include an added or modified line " +
-  "(changed), when the base has no such finding (not-in-base), or when the file is new (added-file)";

@@ -183,7 +183,13 @@ export function projectLinters(
   return {
     byLanguage: { python, shell, "js-ts": js },
     fallback: {
-      python: python.some((c) => c.own) ? undefined : pythonFallback,
+      python: python.some((c) => c.own) || !pythonFallback ? undefined : {
+        ...pythonFallback,
+        source: pythonFallback.source.replace(
+          "(no Python linter configured)",
+          "(the configured linter is not installed)",
+        ),
+      },
       shell: undefined,
       "js-ts": undefined,
     },

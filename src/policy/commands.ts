@@ -56,6 +56,12 @@ export interface LinterSpec {
     isolatedConfigDir?: string,
     configFlags?: readonly string[],
   ): string[];
+  /**
+   * The argv for text given on standard input, reported as if it stood at `absPath` (so the
+   * project's per-file settings apply): review_changes lints a file's base version this way,
+   * never writing it to disk. Absent for a linter that cannot read standard input.
+   */
+  stdinArgs?(absPath: string, configFlags?: readonly string[]): string[];
   /** The COMPLETE child environment, given the server's PATH; nothing else is inherited. */
   env(pathValue: string): Record<string, string>;
   /** Diagnostics for `relPath`, or a short reason when the run was a real failure. Never throws. */
@@ -210,6 +216,15 @@ export const LINTERS: Readonly<Record<SubprocessLinter, LinterSpec>> = Object.fr
         "--",
         ...[operand(absPath)].flat(),
       ],
+      // "-" after "--" is flake8's standard input; the display name carries the real path.
+      stdinArgs: (absPath, configFlags) => [
+        "--isolated",
+        `--format=${FLAKE8_FORMAT}`,
+        ...flags(configFlags),
+        `--stdin-display-name=${operand(absPath)}`,
+        "--",
+        "-",
+      ],
       env: pythonEnv,
       parse: parseFlake8,
     }),
@@ -232,6 +247,16 @@ export const LINTERS: Readonly<Record<SubprocessLinter, LinterSpec>> = Object.fr
         "--",
         ...[operand(absPath)].flat(),
       ],
+      // --from-stdin: the module's text comes from standard input, named by the one path.
+      stdinArgs: (absPath, configFlags) => [
+        "--rcfile=/dev/null",
+        "--persistent=n",
+        "--output-format=json",
+        ...flags(configFlags),
+        "--from-stdin",
+        "--",
+        operand(absPath),
+      ],
       env: pythonEnv,
       parse: parsePylint,
     }),
@@ -247,6 +272,11 @@ export const LINTERS: Readonly<Record<SubprocessLinter, LinterSpec>> = Object.fr
       // --norc: no .shellcheckrc (which can enable external-sources and disable checks);
       // no -x: sourced files, which may lie outside the project, are not opened.
       buildArgs: (absPath) => ["--norc", "--format=json1", "--", ...[operand(absPath)].flat()],
+      // The dialect comes from the text's shebang (a .bash or .ksh name without one is not seen).
+      stdinArgs: (absPath) => {
+        operand(absPath);
+        return ["--norc", "--format=json1", "--", "-"];
+      },
       env: baseEnv,
       parse: parseShellcheck,
     }),
@@ -263,6 +293,14 @@ export const LINTERS: Readonly<Record<SubprocessLinter, LinterSpec>> = Object.fr
       // and no rule settings. No "--": deno lint ignores files placed after it and lints
       // the whole working directory instead; the absolute path cannot read as an option.
       buildArgs: (absPath) => ["lint", "--no-config", "--json", ...[operand(absPath)].flat()],
+      // "-" is standard input; --ext gives it the path's syntax (a .tsx base parses as TSX).
+      stdinArgs: (absPath) => [
+        "lint",
+        "--no-config",
+        "--json",
+        `--ext=${extensionOf(operand(absPath)).slice(1) || "ts"}`,
+        "-",
+      ],
       env: (pathValue) => ({ ...baseEnv(pathValue), NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" }),
       parse: parseDenoLint,
     }),

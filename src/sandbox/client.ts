@@ -295,9 +295,12 @@ export class SandboxClient {
 
   /** Lints the base version of changed files in memory, for review_changes' tags (lint_base.ts). */
   lintBase(req: Omit<LintBaseRequest, "root">, signal?: AbortSignal): Promise<BaseLint[]> {
+    // Reading git, then each linter program in turn (per lane) at most its own time limit.
+    const lanes = Math.max(1, req.concurrency ?? 1);
+    const programs = Math.ceil(req.files.length / lanes) * (req.linterTimeoutMs ?? 0);
     return this.call("lintBase", { ...req, root: this.#opts.root }, {
       signal,
-      timeoutMs: req.timeoutMs + 5_000,
+      timeoutMs: req.timeoutMs + programs + 5_000,
     });
   }
 

@@ -1,8 +1,9 @@
 /**
  * review_changes' baseline, inside the worker: the base version of each changed file is read
- * from git objects and linted in memory (never written to disk) with the built-in ruff engine
- * and the server's own content rules, under the same configuration as the current version; the
- * current version is read too, and the line map of the two is computed here, off the main thread.
+ * from git objects and linted in memory (never written to disk): by the built-in ruff engine, or
+ * given on standard input to the allowlisted linter (flake8, pylint, shellcheck), with the same
+ * configuration as the current version, plus the server's own content rules. The current
+ * version is read too, and the line map of the two is computed here, off the main thread.
  */
 import * as path from "node:path";
 import type { Diagnostic } from "../linters/types.ts";
@@ -13,10 +14,16 @@ import { ruffCheck } from "../linters/ruff/mod.ts";
 import { resolveInsideRoot } from "../policy/paths.ts";
 import { readFile } from "./files.ts";
 import { gitBaseTexts } from "./git.ts";
-import { readConfigText } from "./lint.ts";
+import type { BaseText } from "../git/base_text.ts";
+import { pythonLinterConfig, readConfigText } from "./lint.ts";
+import { LINTERS, type SubprocessLinter } from "../policy/commands.ts";
+import { runCommand } from "./run_command.ts";
 
-/** Linters that can check text in memory; the others read files, so their base is not linted. */
-export const IN_MEMORY_LINTERS: readonly LinterName[] = ["ruff"];
+/** True when the linter can check a base version without a file: in memory or on stdin. */
+export function lintsBaseText(linter: LinterName): boolean {
+  return linter === "ruff" ||
+    (Object.hasOwn(LINTERS, linter) && LINTERS[linter as SubprocessLinter].stdinArgs !== undefined);
+}
 
 export interface LintBaseRequest {
   root: string;
@@ -27,6 +34,12 @@ export interface LintBaseRequest {
   maxObjectBytes: number;
   maxFileBytes: number;
   allowSecretFiles?: boolean;
+  /** For linters run as programs: PATH, their time limit and output cap (as run_linter's). */
+  pathEnv?: string;
+  linterTimeoutMs?: number;
+  maxOutputBytes?: number;
+  /** Base versions checked at once (default 1: one linter process at a time). */
+  concurrency?: number;
 }
 
 export type BaseLint =
@@ -42,92 +55,142 @@ export type BaseLint =
   | { path: string; linter: LinterName; ok: false; reason: string };
 
 export async function lintBase(req: LintBaseRequest, signal: AbortSignal): Promise<BaseLint[]> {
-  const memory = req.files.filter((f) => IN_MEMORY_LINTERS.includes(f.linter));
-  const out: BaseLint[] = req.files.filter((f) => !IN_MEMORY_LINTERS.includes(f.linter)).map((
-    f,
-  ) => ({
+  const can = (l: LinterName) => lintsBaseText(l) && (l === "ruff" || req.pathEnv !== undefined);
+  const checkable = req.files.filter((f) => can(f.linter));
+  const out: BaseLint[] = req.files.filter((f) => !can(f.linter)).map((f) => ({
     path: f.path,
     linter: f.linter,
     ok: false,
-    reason: `${f.linter} reads files from disk, so the base version was not linted`,
+    reason: `${f.linter} cannot check text without a file, so the base version was not linted`,
   }));
-  if (memory.length === 0) return out;
+  if (checkable.length === 0) return out;
   const texts = await gitBaseTexts({
     root: req.root,
     ...(req.base !== undefined ? { base: req.base } : {}),
-    paths: memory.map((f) => f.oldPath),
+    paths: checkable.map((f) => f.oldPath),
     timeoutMs: req.timeoutMs,
     maxObjectBytes: req.maxObjectBytes,
     maxFileBytes: req.maxFileBytes,
   }, signal);
-  for (const f of memory) {
-    if (signal.aborted) throw new DOMException("cancelled", "AbortError");
-    if (!texts.ok) {
+  if (!texts.ok) {
+    for (const f of checkable) {
       out.push({
         path: f.path,
         linter: f.linter,
         ok: false,
         reason: `the base version could not be read (${texts.reason})`,
       });
-      continue;
     }
-    const t = texts.texts[f.oldPath];
-    if (t === undefined || !t.ok) {
-      out.push({
-        path: f.path,
-        linter: f.linter,
-        ok: false,
-        reason: `the base version is ${
-          t?.reason === "too-large" ? "too large" : t?.reason ?? "absent"
-        }`,
-      });
-      continue;
-    }
-    const current = await readFile({
-      root: req.root,
-      path: f.path,
-      maxBytes: req.maxFileBytes,
-      maxOutputBytes: req.maxFileBytes,
-      allowSecretFiles: req.allowSecretFiles === true,
-    });
-    if (!current.ok) {
-      out.push({
-        path: f.path,
-        linter: f.linter,
-        ok: false,
-        reason: `the current version: ${current.reason}`,
-      });
-      continue;
-    }
-    const r = resolveInsideRoot(req.root, f.path);
-    // The base text is checked as if it stood at the current path: the same configuration applies.
-    const absPath = r.ok ? r.value.real : path.join(req.root, f.path);
-    const checked = await ruffCheck({
-      absPath,
-      relPath: f.path,
-      root: req.root,
-      source: t.text,
-      readTextFile: (p: string) => readConfigText(req.root, p),
-      signal,
-    });
-    if (!checked.ok) {
-      out.push({
-        path: f.path,
-        linter: f.linter,
-        ok: false,
-        reason: `ruff on the base version: ${checked.error}`,
-      });
-      continue;
-    }
-    out.push({
-      path: f.path,
-      linter: f.linter,
-      ok: true,
-      baseText: t.text,
-      newText: current.value.text,
-      baseDiagnostics: [...checked.diagnostics, ...contentFindings(t.text, f.path)],
-      map: mapLines(t.text, current.value.text),
-    });
+    return out;
   }
+  let next = 0;
+  const lane = async () => {
+    while (next < checkable.length) {
+      if (signal.aborted) throw new DOMException("cancelled", "AbortError");
+      const f = checkable[next++]!;
+      out.push(await lintOne(req, f, texts.texts[f.oldPath], signal));
+    }
+  };
+  const lanes = Math.max(1, Math.min(req.concurrency ?? 1, checkable.length));
+  await Promise.all(Array.from({ length: lanes }, lane));
   return out;
+}
+
+/** One changed file's base version, linted, with the current version's text and the line map. */
+async function lintOne(
+  req: LintBaseRequest,
+  f: LintBaseRequest["files"][number],
+  t: BaseText | undefined,
+  signal: AbortSignal,
+): Promise<BaseLint> {
+  const fail = (reason: string): BaseLint => ({
+    path: f.path,
+    linter: f.linter,
+    ok: false,
+    reason,
+  });
+  if (t === undefined || !t.ok) {
+    return fail(
+      `the base version is ${t?.reason === "too-large" ? "too large" : t?.reason ?? "absent"}`,
+    );
+  }
+  const current = await readFile({
+    root: req.root,
+    path: f.path,
+    maxBytes: req.maxFileBytes,
+    maxOutputBytes: req.maxFileBytes,
+    allowSecretFiles: req.allowSecretFiles === true,
+  });
+  if (!current.ok) return fail(`the current version: ${current.reason}`);
+  const r = resolveInsideRoot(req.root, f.path);
+  // The base text is checked as if it stood at the current path: the same configuration applies.
+  const absPath = r.ok ? r.value.real : path.join(req.root, f.path);
+  const checked = f.linter === "ruff"
+    ? await ruffOnText(req, f.path, absPath, t.text, signal)
+    : await programOnText(req, f.linter as SubprocessLinter, f.path, absPath, t.text, signal);
+  if (!checked.ok) return fail(`${f.linter} on the base version: ${checked.error}`);
+  return {
+    path: f.path,
+    linter: f.linter,
+    ok: true,
+    baseText: t.text,
+    newText: current.value.text,
+    baseDiagnostics: [...checked.diagnostics, ...contentFindings(t.text, f.path)],
+    map: mapLines(t.text, current.value.text),
+  };
+}
+
+type TextCheck = { ok: true; diagnostics: Diagnostic[] } | { ok: false; error: string };
+
+async function ruffOnText(
+  req: LintBaseRequest,
+  rel: string,
+  absPath: string,
+  text: string,
+  signal: AbortSignal,
+): Promise<TextCheck> {
+  const c = await ruffCheck({
+    absPath,
+    relPath: rel,
+    root: req.root,
+    source: text,
+    readTextFile: (p: string) => readConfigText(req.root, p),
+    signal,
+  });
+  return c.ok ? { ok: true, diagnostics: c.diagnostics } : { ok: false, error: c.error };
+}
+
+/**
+ * The allowlisted linter on the base text, given on standard input and named by the current
+ * path, with the project's safe settings (as src/sandbox/lint.ts runs it on the file).
+ */
+async function programOnText(
+  req: LintBaseRequest,
+  linter: SubprocessLinter,
+  rel: string,
+  absPath: string,
+  text: string,
+  signal: AbortSignal,
+): Promise<TextCheck> {
+  const spec = LINTERS[linter];
+  const cfg = linter === "flake8" || linter === "pylint"
+    ? pythonLinterConfig(linter, req.root)
+    : undefined;
+  const maxOutputBytes = Math.min(req.maxOutputBytes ?? spec.maxOutputBytes, spec.maxOutputBytes);
+  const result = await runCommand({
+    op: "runCommand",
+    binary: spec.binary,
+    args: spec.stdinArgs!(absPath, cfg?.flags ?? []),
+    env: spec.env(req.pathEnv!),
+    cwd: req.root,
+    timeoutMs: req.linterTimeoutMs ?? spec.timeoutMs,
+    maxOutputBytes,
+    stdin: text,
+  }, signal);
+  if (result.notFound) return { ok: false, error: "not installed" };
+  if (result.timedOut) return { ok: false, error: "did not finish in time" };
+  if (result.truncated) return { ok: false, error: "printed too much" };
+  if (signal.aborted) throw new DOMException("cancelled", "AbortError");
+  const parsed = spec.parse(result.stdout, result.stderr, result.code, rel);
+  return parsed.ok ? parsed : { ok: false, error: parsed.error };
 }

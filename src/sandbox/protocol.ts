@@ -29,6 +29,8 @@ export interface RunCommandRequest {
   timeoutMs: number;
   /** Cap on stdout and on stderr, each; the process is killed when exceeded. */
   maxOutputBytes: number;
+  /** Text written to the child's standard input, which is then closed; absent: no input. */
+  stdin?: string;
 }
 
 export interface RunCommandResult {

@@ -48,7 +48,7 @@ export async function runCommand(
       env: req.env,
       clearEnv: true,
       cwd: req.cwd,
-      stdin: "null",
+      stdin: req.stdin === undefined ? "null" : "piped",
       stdout: "piped",
       stderr: "piped",
     }).spawn();
@@ -79,6 +79,7 @@ export async function runCommand(
     timedOut = true;
     kill();
   }, req.timeoutMs);
+  if (req.stdin !== undefined) feed(child.stdin, req.stdin);
   const onAbort = () => kill();
   signal?.addEventListener("abort", onAbort, { once: true });
 
@@ -115,6 +116,17 @@ export async function runCommand(
     stopReading();
     signal?.removeEventListener("abort", onAbort);
   }
+}
+
+/**
+ * Writes the input and closes the pipe, in the background; a child that exits without reading
+ * it all (a broken pipe) is not an error here: its exit status and output tell.
+ */
+function feed(stdin: WritableStream<Uint8Array>, text: string): void {
+  const w = stdin.getWriter();
+  w.write(new TextEncoder().encode(text)).then(() => w.close()).catch(() => {
+    w.abort().catch(() => {});
+  });
 }
 
 /** Refuses requests no caller should send; cheaper to find here than as a hung worker. */

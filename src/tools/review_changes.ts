@@ -453,6 +453,11 @@ async function lintChanged(
     maxObjectBytes: GIT_LIMITS.maxObjectBytes,
     maxFileBytes: GIT_LIMITS.maxFileBytes,
     allowSecretFiles: ctx.config.allowSecretFiles,
+    // Linters run as programs get the base text on standard input, as many at once as above.
+    pathEnv: ctx.config.linterPath,
+    linterTimeoutMs: ctx.config.linterTimeoutMs,
+    maxOutputBytes: LIMITS.linterMaxOutputBytes,
+    concurrency: ctx.config.transport === "http" ? 1 : 4,
   }, ctx.signal);
   const baseOf = new Map(baseLints.map((b) => [`${b.linter}:${b.path}`, b]));
   const findings: Finding[] = [...extra];
@@ -550,12 +555,14 @@ function baselineLine(
 ): string {
   const parts: string[] = [];
   if (added > 0) {
-    parts.push(`${added === files ? "" : `${added} of ${files}: `}added files, every finding new`);
+    parts.push(
+      `${added === files ? "" : `${added} of ${files} files: `}added files, every finding new`,
+    );
   }
   if (matched > 0) {
     parts.push(
       `${
-        matched === files ? "" : `${matched} of ${files}: `
+        matched === files ? "" : `${matched} of ${files} files: `
       }base versions linted in memory and findings matched through the diff`,
     );
   }

@@ -147,15 +147,31 @@ export const runLinter = defineTool({
     if (single) {
       const chosen = (linter ?? projectChoice?.linter)!;
       await ctx.progress(0, 1, `running ${chosen}`);
-      const r = await ctx.sandbox.runLinter({
-        path: file_path,
-        linter: chosen,
-        pathEnv: ctx.config.linterPath,
-        timeoutMs: ctx.config.linterTimeoutMs,
-        maxOutputBytes: LIMITS.linterMaxOutputBytes,
-        maxFileBytes: LIMITS.maxFileBytes,
-        allowSecretFiles: ctx.config.allowSecretFiles,
-      }, ctx.signal);
+      const run = (l: LinterName) =>
+        ctx.sandbox.runLinter({
+          path: file_path,
+          linter: l,
+          pathEnv: ctx.config.linterPath,
+          timeoutMs: ctx.config.linterTimeoutMs,
+          maxOutputBytes: LIMITS.linterMaxOutputBytes,
+          maxFileBytes: LIMITS.maxFileBytes,
+          allowSecretFiles: ctx.config.allowSecretFiles,
+        }, ctx.signal);
+      let r = await run(chosen);
+      let chosenBy = plan ? describePlan(plan, languageOf(file_path)) : undefined;
+      // The project's linter is not installed: the server's own rules stand in, and the answer says so.
+      const lang = languageOf(file_path);
+      const fallback = plan && lang ? plan.fallback[lang] : undefined;
+      if (
+        plan && projectChoice && fallback && !r.ok && r.reason.includes("is not installed")
+      ) {
+        r = await run(fallback.linter);
+        chosenBy = [
+          `${
+            LANGUAGE_NAMES[lang!]
+          }: ${fallback.linter} (${fallback.source}); ${projectChoice.linter} (${projectChoice.source}) is not installed here`,
+        ];
+      }
       if (r.ok) {
         await ctx.progress(1, 1, "done");
         const v = r.value;
@@ -167,7 +183,7 @@ export const runLinter = defineTool({
           duration_ms: round(v.durationMs),
           ...(v.engineVersion ? { engine_version: v.engineVersion } : {}),
           ...(v.configFile ? { config_file: v.configFile } : {}),
-          ...(plan ? { chosen_by: describePlan(plan, languageOf(file_path)) } : {}),
+          ...(chosenBy ? { chosen_by: chosenBy } : {}),
         }, false);
       }
       if (r.reason !== "is a directory, not a file") return cannot("lint", file_path, r.reason);
@@ -244,12 +260,18 @@ async function lintMany(
   }, true);
 }
 
+const LANGUAGE_NAMES = {
+  python: "Python",
+  shell: "shell",
+  "js-ts": "JavaScript/TypeScript",
+} as const;
+
 /**
  * One line per language: the linter, the configuration that chose it, and configured linters a
  * single run leaves out (a project run takes one linter per file).
  */
 function describePlan(plan: ProjectLinters, only?: string): string[] {
-  const names = { python: "Python", shell: "shell", "js-ts": "JavaScript/TypeScript" } as const;
+  const names = LANGUAGE_NAMES;
   const out: string[] = [];
   for (const lang of ["python", "shell", "js-ts"] as const) {
     if (only !== undefined && only !== lang) continue;

@@ -72,6 +72,10 @@ Deno.test("projectLinters() says so when the configured linter is not enabled, a
 Deno.test("projectLinters() keeps a fallback for a configured linter that turns out not installed", () => {
   const p = projectLinters(files({ ".flake8": "[flake8]\n" }), all);
   assertEquals(p.fallback.python?.linter, "ruff");
+  assertEquals(
+    p.fallback.python?.source,
+    "the server's own review rules (the configured linter is not installed)",
+  );
   assertEquals(projectLinters([], all).fallback.python, undefined);
 });
 

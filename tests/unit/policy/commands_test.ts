@@ -122,6 +122,51 @@ Deno.test("buildArgs() refuses a relative path, an option-like name and NUL byte
   }
 });
 
+Deno.test("stdinArgs() reads standard input named by the checked absolute path, with isolation flags", () => {
+  assertEquals(LINTERS.flake8.stdinArgs!("/p/a.py", ["--max-line-length=100"]), [
+    "--isolated",
+    "--format=%(row)d:%(col)d:%(code)s:%(text)s",
+    "--max-line-length=100",
+    "--stdin-display-name=/p/a.py",
+    "--",
+    "-",
+  ]);
+  assertEquals(LINTERS.pylint.stdinArgs!("/p/a.py"), [
+    "--rcfile=/dev/null",
+    "--persistent=n",
+    "--output-format=json",
+    "--from-stdin",
+    "--",
+    "/p/a.py",
+  ]);
+  assertEquals(LINTERS.shellcheck.stdinArgs!("/p/a.sh"), ["--norc", "--format=json1", "--", "-"]);
+  assertEquals(LINTERS["deno-lint"].stdinArgs!("/p/App.TSX"), [
+    "lint",
+    "--no-config",
+    "--json",
+    "--ext=tsx",
+    "-",
+  ]);
+  for (const linter of ["flake8", "pylint", "shellcheck", "deno-lint"] as const) {
+    for (const p of ["a.py", "-rf.py", "/p/a\0.py"]) {
+      let threw = false;
+      try {
+        LINTERS[linter].stdinArgs!(p);
+      } catch (e) {
+        threw = e instanceof TypeError;
+      }
+      assert(threw, `${linter} accepted ${JSON.stringify(p)}`);
+    }
+  }
+  let threw = false;
+  try {
+    LINTERS.flake8.stdinArgs!("/p/a.py", ["--append-config", "x"]);
+  } catch (e) {
+    threw = e instanceof TypeError;
+  }
+  assert(threw, "a flag that is not --name=value passed");
+});
+
 Deno.test("pylint reads its empty rcfile from the isolated config directory when one is given", () => {
   const args = LINTERS.pylint.buildArgs("/p/a.py", "/srv/crmcp/config");
   assertEquals(args[0], "--rcfile=/srv/crmcp/config/pylintrc");
@@ -587,6 +632,47 @@ Deno.test("real linters take file names that look like options or shell code as 
     for await (const e of Deno.readDir(p.root)) left.push(e.name);
     assert(!left.includes("MARKER") && !left.includes("x"), `a name ran as code: ${left}`);
     assertEquals(await markersIn(p.markers), []);
+  } finally {
+    await p.cleanup();
+  }
+});
+
+Deno.test("real linters find in text on standard input what they find in the same file", async () => {
+  const files = {
+    "pkg/mod.py":
+      "import os\nimport sys\n\n\ndef f(x=[]):\n    return sys.argv  # a long comment " +
+      "x".repeat(70) + "\n",
+    "run.sh": "#!/bin/bash\necho $1\nrm -rf $2/*\n",
+    "ui/App.tsx": "let a = <div>{1}</div>;\nexport const b = a;\nvar c = 2;\nexport { c };\n",
+  };
+  const p = await makeProject(files);
+  try {
+    for (
+      const [linter, rel, flags] of [
+        ["flake8", "pkg/mod.py", ["--max-line-length=100", "--per-file-ignores=pkg/*:E501"]],
+        ["pylint", "pkg/mod.py", ["--max-line-length=100"]],
+        ["shellcheck", "run.sh", []],
+        ["deno-lint", "ui/App.tsx", []],
+      ] as const
+    ) {
+      const spec = LINTERS[linter];
+      const abs = path.join(p.root, rel);
+      const fromFile = await lint(linter, p.root, rel, spec.buildArgs(abs, undefined, flags));
+      const run = await runCommand({
+        op: "runCommand",
+        binary: spec.binary,
+        args: spec.stdinArgs!(abs, flags),
+        env: spec.env(TEST_PATH),
+        cwd: p.root,
+        timeoutMs: 120_000,
+        maxOutputBytes: spec.maxOutputBytes,
+        stdin: files[rel as keyof typeof files],
+      });
+      const parsed = spec.parse(run.stdout, run.stderr, run.code, rel);
+      assert(parsed.ok, `${linter}: ${!parsed.ok ? parsed.error : ""}`);
+      assert(fromFile.diagnostics.length > 0, linter);
+      assertEquals(parsed.diagnostics, fromFile.diagnostics, linter);
+    }
   } finally {
     await p.cleanup();
   }

@@ -142,6 +142,22 @@ Deno.test("runCommand() gives the child no stdin, so a reader of stdin ends at o
   assertEquals([r.code, r.stdout, r.timedOut], [0, "", false]);
 });
 
+Deno.test("runCommand() writes the given stdin to the child and closes it", async () => {
+  const text = "line one\n".repeat(20_000);
+  const r = await runCommand(req("cat", [], { timeoutMs: 10_000, stdin: text }));
+  assertEquals([r.code, r.stdout.length, r.stdout === text, r.timedOut], [
+    0,
+    text.length,
+    true,
+    false,
+  ]);
+});
+
+Deno.test("runCommand() is not upset by a child that exits without reading its stdin", async () => {
+  const r = await runCommand(req("true", [], { timeoutMs: 10_000, stdin: "x".repeat(1 << 20) }));
+  assertEquals([r.code, r.timedOut, r.truncated], [0, false, false]);
+});
+
 Deno.test("runCommand() reports a death by signal as code null", async () => {
   const r = await runCommand(req("sh", ["-c", "kill -9 $$"]));
   assertEquals([r.code, r.timedOut, r.truncated], [null, false, false]);
