@@ -247,7 +247,7 @@ export async function runDoctor(
   cwd = Deno.cwd(),
 ): Promise<{ checks: Check[]; usageError?: string }> {
   const parsed = parseConfigArgs(argv, env, cwd);
-  if (!parsed.ok) return { checks: [], usageError: parsed.error };
+  if (!parsed.ok) return { checks: [], usageError: parsed.reason };
   const config: ServerSettings = parsed.value.config;
   const mode = Deno.build.standalone === true ? "compiled binary" : "deno run";
   const checks: Check[] = [
@@ -259,7 +259,7 @@ export async function runDoctor(
     },
   ];
   const root = await resolveRoot(config.rootArg);
-  if (!root.ok) checks.push({ status: "fail", label: "root", detail: root.error });
+  if (!root.ok) checks.push({ status: "fail", label: "root", detail: root.reason });
   else {
     const defaulted = !argvNamesRoot(argv) && !env("CODE_REVIEW_ROOT") && readsEverything();
     checks.push({

@@ -205,7 +205,7 @@ export class GitHubRawClient {
   ): Promise<RawFetchResult> {
     signal?.throwIfAborted();
     const built = buildRawUrl(parts, this.#base.origin);
-    if (!built.ok) return { ok: false, kind: "invalid", message: built.error };
+    if (!built.ok) return { ok: false, kind: "invalid", message: built.reason };
     const allowSecretFiles = options.allowSecretFiles === true;
     // A remote credential file is refused under the rules that refuse a local one, before any request.
     const rule = secretFileRule(parts.path, { allowSecretFiles });
@@ -213,18 +213,18 @@ export class GitHubRawClient {
       return {
         ok: false,
         kind: "secret_file",
-        message: `Cannot fetch ${JSON.stringify(built.key)}: ${secretFileReason(rule)}`,
+        message: `Cannot fetch ${JSON.stringify(built.value.key)}: ${secretFileReason(rule)}`,
       };
     }
     const status: LRUCache.Status<string, CacheEntry, FetchContext> = {};
-    const pending = this.#cache.fetch(built.key, {
-      context: { url: built.url, label: built.key, allowSecretFiles },
+    const pending = this.#cache.fetch(built.value.key, {
+      context: { url: built.value.url, label: built.value.key, allowSecretFiles },
       status,
     });
     try {
       const entry = await abortable(pending, signal);
       if (entry === undefined) {
-        return { ok: false, kind: "network", message: `Fetch of ${built.key} was cancelled` };
+        return { ok: false, kind: "network", message: `Fetch of ${built.value.key} was cancelled` };
       }
       const cached = status.fetch === "hit" ? "hit" : entry.origin;
       if (cached === "hit") this.#hits++;
@@ -244,7 +244,7 @@ export class GitHubRawClient {
       return {
         ok: false,
         kind: "network",
-        message: unreachableMessage(built.key, this.#base.host, this.#redact(error)),
+        message: unreachableMessage(built.value.key, this.#base.host, this.#redact(error)),
       };
     }
   }
@@ -298,7 +298,7 @@ export class GitHubRawClient {
           throw new RawFetchFailure("redirect", `Refused redirect to ${check.host} for ${label}`);
         }
         // A redirect may not lead to a credential file either (judged by the URL's path).
-        const target = secretFileRule(decodeURIComponent(new URL(check.url).pathname), {
+        const target = secretFileRule(decodeURIComponent(new URL(check.value).pathname), {
           allowSecretFiles: ctx.allowSecretFiles,
         });
         if (target !== undefined) {
@@ -307,7 +307,7 @@ export class GitHubRawClient {
             `Refused redirect of ${label} to a credential file: it ${secretFileReason(target)}`,
           );
         }
-        url = check.url;
+        url = check.value;
         continue;
       }
       if (res.status === 404) throw new RawFetchFailure("not_found", `HTTP 404 for ${label}`);

@@ -72,7 +72,7 @@ export function parseFlake8(
     } else {
       return {
         ok: false,
-        error: `flake8 printed output that is not a finding: ${firstLine(line)}`,
+        reason: `flake8 printed output that is not a finding: ${firstLine(line)}`,
       };
     }
   }
@@ -107,7 +107,7 @@ export function parsePylint(
   const diagnostics: Diagnostic[] = [];
   for (const item of json) {
     if (!isRecord(item)) {
-      return { ok: false, error: "pylint output has an entry that is not an object" };
+      return { ok: false, reason: "pylint output has an entry that is not an object" };
     }
     const line = num(item.line);
     const column = num(item.column);
@@ -116,7 +116,7 @@ export function parsePylint(
     if (line === undefined || column === undefined || message === undefined || id === undefined) {
       return {
         ok: false,
-        error: "pylint output has an entry without line, column, message-id or message",
+        reason: "pylint output has an entry without line, column, message-id or message",
       };
     }
     const symbol = str(item.symbol);
@@ -169,7 +169,7 @@ export function parseShellcheck(
   const diagnostics: Diagnostic[] = [];
   for (const c of json.comments) {
     if (!isRecord(c)) {
-      return { ok: false, error: "shellcheck output has a comment that is not an object" };
+      return { ok: false, reason: "shellcheck output has a comment that is not an object" };
     }
     const line = num(c.line);
     const column = num(c.column);
@@ -180,7 +180,7 @@ export function parseShellcheck(
     ) {
       return {
         ok: false,
-        error: "shellcheck output has a comment without line, column, code or message",
+        reason: "shellcheck output has a comment without line, column, code or message",
       };
     }
     const d: Diagnostic = {
@@ -246,7 +246,7 @@ export function parseDenoLint(
     ) {
       return {
         ok: false,
-        error: "deno lint output has a diagnostic without range, code or message",
+        reason: "deno lint output has a diagnostic without range, code or message",
       };
     }
     const d: Diagnostic = {
@@ -270,7 +270,7 @@ export function parseDenoLint(
   for (const e of errors) {
     const message = isRecord(e) ? str(e.message) : undefined;
     if (message === undefined) {
-      return { ok: false, error: "deno lint output has an error without a message" };
+      return { ok: false, reason: "deno lint output has an error without a message" };
     }
     const pos = DENO_ERROR_POSITION.exec(message);
     diagnostics.push({
@@ -321,7 +321,7 @@ export function parseRuff(
     const column = num(loc?.column);
     const message = isRecord(item) ? str(item.message) : undefined;
     if (!isRecord(item) || line === undefined || column === undefined || message === undefined) {
-      return { ok: false, error: "ruff output has an entry without location or message" };
+      return { ok: false, reason: "ruff output has an entry without location or message" };
     }
     const ruleCode = str(item.code) ?? "syntax-error";
     const d: Diagnostic = {
@@ -384,7 +384,7 @@ function failure(
     detail = `: ${clip(firstLine(stripAnsi(stdout.trim())))}`;
   }
   const reason = what ? `${tool} ${status} (${what})${detail}` : `${tool} ${status}${detail}`;
-  return { ok: false, error: reason };
+  return { ok: false, reason: reason };
 }
 
 function parseJson(text: string): unknown {

@@ -27,4 +27,4 @@ export interface Diagnostic {
 /** What a parser returns: findings, or a reason the output could not be understood. */
 export type ParseResult =
   | { ok: true; diagnostics: Diagnostic[] }
-  | { ok: false; error: string };
+  | { ok: false; reason: string };

@@ -81,7 +81,7 @@ export async function runLinter(req: LintRequest, signal?: AbortSignal): Promise
       readTextFile: (p: string) => readConfigText(req.root, p),
       signal,
     });
-    if (!result.ok) return { ok: false, reason: result.error };
+    if (!result.ok) return { ok: false, reason: result.reason };
     return {
       ok: true,
       value: {
@@ -140,7 +140,7 @@ export async function runLinter(req: LintRequest, signal?: AbortSignal): Promise
   }
   if (signal?.aborted) return { ok: false, reason: "cancelled" };
   const parsed = spec.parse(result.stdout, result.stderr, result.code, r.value.rel);
-  if (!parsed.ok) return { ok: false, reason: `${req.linter} failed: ${parsed.error}` };
+  if (!parsed.ok) return { ok: false, reason: `${req.linter} failed: ${parsed.reason}` };
   const own = await ownFindings(req, r.value.real, r.value.rel);
   return {
     ok: true,

@@ -115,7 +115,7 @@ export async function lintBase(req: LintBaseRequest, signal: AbortSignal): Promi
         path: f.path,
         linter: f.linter,
         ok: false,
-        reason: `ruff on the base version: ${checked.error}`,
+        reason: `ruff on the base version: ${checked.reason}`,
       });
       continue;
     }

@@ -210,7 +210,7 @@ export async function lintProject(
       for (const f of files) {
         const c = await project.configForDir(parentDir(f.rel));
         if (!c.ok) {
-          failLater.push(`ruff-native on ${f.rel}: ${c.error}`);
+          failLater.push(`ruff-native on ${f.rel}: ${c.reason}`);
           continue;
         }
         const key = c.config.configFile ?? "";
@@ -320,7 +320,7 @@ export async function lintProject(
       });
       if (r.configFile) ruffConfigs.add(r.configFile);
       if (r.ok) outcomes[i] = [...r.diagnostics, ...contentFindings(text, f.rel)];
-      else fail(`ruff on ${f.rel}: ${r.error}`);
+      else fail(`ruff on ${f.rel}: ${r.reason}`);
       checked("ruff", 1);
     };
     let nextRuff = 0;
@@ -394,11 +394,11 @@ async function runBatch(
   if (!split.ok) {
     // The whole run's own verdict (a usage error, a crash) says more than the split's.
     const whole = spec.parse(r.stdout, r.stderr, r.code, where);
-    return fail(`${linter} failed on ${where}: ${whole.ok ? split.error : whole.error}`);
+    return fail(`${linter} failed on ${where}: ${whole.ok ? split.reason : whole.reason}`);
   }
   if (split.parts.size === 0 && r.code !== 0) {
     const whole = spec.parse(r.stdout, r.stderr, r.code, where);
-    if (!whole.ok) return fail(`${linter} failed on ${where}: ${whole.error}`);
+    if (!whole.ok) return fail(`${linter} failed on ${where}: ${whole.reason}`);
   }
   for (const f of files) {
     const part = split.parts.get(f.abs);
@@ -411,7 +411,7 @@ async function runBatch(
       f.rel,
     );
     if (parsed.ok) keep([...parsed.diagnostics, ...await ownFindings(f.abs, f.rel, maxFileBytes)]);
-    else fail(`${linter} on ${f.rel}: ${parsed.error}`);
+    else fail(`${linter} on ${f.rel}: ${parsed.reason}`);
   }
 }
 

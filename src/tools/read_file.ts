@@ -10,23 +10,23 @@ async function symbolLines(
   symbol: string,
   ctx: ToolContext,
 ): Promise<
-  { ok: true; start: number; end: number; label: string } | { ok: false; error: CallToolResult }
+  { ok: true; start: number; end: number; label: string } | { ok: false; reason: CallToolResult }
 > {
   const r = await ctx.sandbox.symbolRange(
     { path: file, symbol, allowSecretFiles: ctx.config.allowSecretFiles },
     ctx.signal,
   );
-  if (!r.ok) return { ok: false, error: cannot("read", file, r.reason) };
+  if (!r.ok) return { ok: false, reason: cannot("read", file, r.reason) };
   const v = r.value;
   if (v.found) return { ok: true, start: v.start, end: v.end, label: `(${v.kind} ${v.name})` };
   if (v.language !== undefined) {
     const lang = v.language ? `${v.language} files are` : "this file type is";
-    return { ok: false, error: cannot("read", file, `${lang} not supported for symbols`) };
+    return { ok: false, reason: cannot("read", file, `${lang} not supported for symbols`) };
   }
   const hint = v.candidates.length ? `; candidates: ${v.candidates.join(", ")}` : "";
   return {
     ok: false,
-    error: cannot("read", file, `no single definition named ${JSON.stringify(symbol)}${hint}`),
+    reason: cannot("read", file, `no single definition named ${JSON.stringify(symbol)}${hint}`),
   };
 }
 
@@ -75,7 +75,7 @@ export const readFile = defineTool({
         return cannot("read", file_path, "give either symbol or start_line/end_line, not both");
       }
       const s = await symbolLines(file_path, symbol, ctx);
-      if (!s.ok) return s.error;
+      if (!s.ok) return s.reason;
       [start_line, end_line, label] = [s.start, s.end, s.label];
     }
     if (start_line !== undefined && end_line !== undefined && end_line < start_line) {

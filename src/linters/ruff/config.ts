@@ -34,7 +34,7 @@ export interface ResolvedRuffConfig {
 
 export type RuffConfigResult =
   | { ok: true; config: ResolvedRuffConfig }
-  | { ok: false; error: string; configFile?: string };
+  | { ok: false; reason: string; configFile?: string };
 
 /** Candidate names in each directory, in ruff's order of preference. */
 export const RUFF_CONFIG_NAMES = [".ruff.toml", "ruff.toml", "pyproject.toml"] as const;
@@ -124,7 +124,7 @@ export async function loadRuffConfig(options: LoadRuffConfigOptions): Promise<Ru
       const where = e.configFile === undefined ? "" : ` in "${e.configFile}"`;
       const result: RuffConfigResult = {
         ok: false,
-        error: `Invalid ruff configuration${where}: ${e.message}`,
+        reason: `Invalid ruff configuration${where}: ${e.message}`,
       };
       if (e.configFile !== undefined) result.configFile = e.configFile;
       return result;

@@ -40,7 +40,7 @@ const VALIDATION_ONLY_PATTERN = "code-review-mcp-validation-only/never-matches";
 /** The engine's answer, telling settings the engine rejects apart from the engine failing. */
 export type EngineOutcome =
   | { ok: true; diagnostics: Diagnostic[] }
-  | { ok: false; kind: "settings" | "engine"; error: string };
+  | { ok: false; reason: string; kind: "settings" | "engine" };
 
 let loading: Promise<void> | undefined;
 let loaded = false;
@@ -99,9 +99,9 @@ export async function checkSource(
   if (outcome.ok) return outcome;
   return {
     ok: false,
-    error: outcome.kind === "settings"
-      ? `ruff rejected the settings: ${outcome.error}`
-      : outcome.error,
+    reason: outcome.kind === "settings"
+      ? `ruff rejected the settings: ${outcome.reason}`
+      : outcome.reason,
   };
 }
 
@@ -116,7 +116,7 @@ export async function runEngine(
   try {
     options = engineOptions(settings, relPath, perFileIgnores);
   } catch (e) {
-    return { ok: false, kind: "settings", error: errorText(e) };
+    return { ok: false, kind: "settings", reason: errorText(e) };
   }
   try {
     await loadEngine();
@@ -124,14 +124,14 @@ export async function runEngine(
     return {
       ok: false,
       kind: "engine",
-      error: `The built-in ruff engine could not be loaded: ${errorText(e)}`,
+      reason: `The built-in ruff engine could not be loaded: ${errorText(e)}`,
     };
   }
   let workspace: Workspace;
   try {
     workspace = workspaceFor(options);
   } catch (e) {
-    return { ok: false, kind: "settings", error: errorText(e) };
+    return { ok: false, kind: "settings", reason: errorText(e) };
   }
   let raw: RuffDiagnostic[];
   try {
@@ -142,7 +142,7 @@ export async function runEngine(
     return {
       ok: false,
       kind: "engine",
-      error: `The built-in ruff engine failed on this file: ${errorText(e)}`,
+      reason: `The built-in ruff engine failed on this file: ${errorText(e)}`,
     };
   }
   const file = relPath;

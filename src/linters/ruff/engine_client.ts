@@ -185,7 +185,7 @@ function failed(error: string): EngineOutcome {
   return {
     ok: false,
     kind: "engine",
-    error: error === "cancelled" ? "The ruff check was cancelled" : error,
+    reason: error === "cancelled" ? "The ruff check was cancelled" : error,
   };
 }
 

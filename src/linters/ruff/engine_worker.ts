@@ -19,7 +19,7 @@ self.onmessage = async (event: MessageEvent<EngineRequest>) => {
       outcome: {
         ok: false,
         kind: "engine",
-        error: err instanceof Error ? err.message : String(err),
+        reason: err instanceof Error ? err.message : String(err),
       },
     };
   }

@@ -72,7 +72,7 @@ export async function ruffCheck(request: RuffCheckRequest): Promise<RuffCheckRes
   const engineVersion = RUFF_ENGINE_VERSION;
   const loaded = request.config ?? await loadRuffConfig(request);
   if (!loaded.ok) {
-    const failed: RuffCheckResult = { ok: false, error: loaded.error, engineVersion };
+    const failed: RuffCheckResult = { ok: false, reason: loaded.reason, engineVersion };
     if (loaded.configFile !== undefined) failed.configFile = loaded.configFile;
     return failed;
   }
@@ -89,11 +89,11 @@ export async function ruffCheck(request: RuffCheckRequest): Promise<RuffCheckRes
     }
     : {
       ok: false,
-      error: outcome.kind === "settings"
+      reason: outcome.kind === "settings"
         ? `Invalid ruff configuration${
           configFile === undefined ? "" : ` in "${configFile}"`
-        }: ${outcome.error}`
-        : outcome.error,
+        }: ${outcome.reason}`
+        : outcome.reason,
       engineVersion,
     };
   if (configFile !== undefined) result.configFile = configFile;

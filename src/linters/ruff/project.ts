@@ -71,7 +71,7 @@ export class RuffProject {
 
   async #selection(dir: string): Promise<RuffSelection | string> {
     const c = await this.configForDir(dir);
-    return c.ok ? c.config.selection : c.error;
+    return c.ok ? c.config.selection : c.reason;
   }
 
   /** Whether `.gitignore` rules apply to the walk: the root configuration's respect-gitignore. */

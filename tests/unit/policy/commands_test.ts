@@ -307,7 +307,7 @@ async function lint(
   );
   assert(!run.timedOut && !run.truncated, `${linter}: timed out or truncated`);
   const parsed = spec.parse(run.stdout, run.stderr, run.code, rel);
-  if (!parsed.ok) throw new Error(`${linter} on ${JSON.stringify(rel)}: ${parsed.error}`);
+  if (!parsed.ok) throw new Error(`${linter} on ${JSON.stringify(rel)}: ${parsed.reason}`);
   return { run, diagnostics: parsed.diagnostics };
 }
 
@@ -622,7 +622,7 @@ Deno.test("real linters report a clean file as clean and a missing file as a fai
     });
     const parsed = sc.parse(run.stdout, run.stderr, run.code, "gone.sh");
     assert(!parsed.ok);
-    assertMatch(parsed.error, /^shellcheck exited with code 2: .*gone\.sh/);
+    assertMatch(parsed.reason, /^shellcheck exited with code 2: .*gone\.sh/);
   } finally {
     await p.cleanup();
   }

@@ -178,7 +178,7 @@ Deno.test("loadRuffConfig() refuses a file outside the root without reading anyt
   ) {
     const result = await loadRuffConfig({ absPath, root, readTextFile: recordingReader(reads) });
     assert.equal(result.ok, false);
-    assert.match((result as { error: string }).error, /is not a file inside the project root/);
+    assert.match((result as { reason: string }).reason, /is not a file inside the project root/);
   }
   assert.deepEqual(reads, []);
 });
@@ -267,7 +267,7 @@ Deno.test("loadRuffConfig() detects an extend cycle", async () => {
     readTextFile: (p) => Promise.resolve(files[p] ?? null),
   });
   assert.equal(result.ok, false);
-  assert.match((result as { error: string }).error, /"extend" forms a cycle at "ruff.toml"/);
+  assert.match((result as { reason: string }).reason, /"extend" forms a cycle at "ruff.toml"/);
 });
 
 Deno.test("loadRuffConfig() lets a child's select start afresh and its extend-select re-enable an inherited ignore", async () => {

@@ -67,7 +67,7 @@ Deno.test("RuffEngineClient answers a cancelled check as cancelled and stops the
     controller.abort();
     const outcome = await pending;
     assert.equal(outcome.ok, false);
-    assert.match(!outcome.ok ? outcome.error : "", /cancelled/);
+    assert.match(!outcome.ok ? outcome.reason : "", /cancelled/);
     assert.equal(client.stats().loaded, false);
     assert.equal((await client.check(SOURCE, {}, "a.py")).ok, true);
   } finally {

@@ -21,7 +21,7 @@ export function recordingReader(log: string[] = []): (absPath: string) => Promis
 
 /** The diagnostics of a successful result; fails the test with the error otherwise. */
 export function diagnosticsOf(result: ParseResult): Diagnostic[] {
-  if (!result.ok) throw new Error(`expected diagnostics, got error: ${result.error}`);
+  if (!result.ok) throw new Error(`expected diagnostics, got error: ${result.reason}`);
   return result.diagnostics;
 }
 
@@ -33,5 +33,5 @@ export function codesOf(result: ParseResult): string[] {
 /** The error of a failed result; fails the test otherwise. */
 export function errorOf(result: ParseResult): string {
   if (result.ok) throw new Error(`expected an error, got ${result.diagnostics.length} diagnostics`);
-  return result.error;
+  return result.reason;
 }
