@@ -47,7 +47,7 @@ async function main(argv: string[]): Promise<void> {
   if (mustNameRoot) die(mustNameRoot);
   const root = await resolveRoot(parsed.value.config.rootArg);
   if (!root.ok) die(root.reason);
-  const config: Config = Object.freeze({ ...parsed.value.config, root: root.root });
+  const config: Config = Object.freeze({ ...parsed.value.config, root: root.value });
   await setupLogging(config.logLevel);
   const logger = log("main");
 

@@ -226,7 +226,7 @@ function oneLine(s: string): string {
  */
 export async function resolveRoot(
   rootArg: string,
-): Promise<{ ok: true; root: string } | { ok: false; reason: string }> {
+): Promise<Result<string>> {
   let real: string;
   try {
     real = await Deno.realPath(rootArg);
@@ -270,7 +270,7 @@ export async function resolveRoot(
       }): name it in --allow-read`,
     };
   }
-  return { ok: true, root: real };
+  return ok(real);
 }
 
 /** An EnvReader over Deno.env that treats a variable Deno may not read as unset. */

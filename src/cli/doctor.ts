@@ -266,11 +266,11 @@ export async function runDoctor(
       status: defaulted ? "warn" : "ok",
       label: "root",
       detail: defaulted
-        ? `${root.root} (defaulted to the current folder: the server itself will require --root)`
-        : root.root,
+        ? `${root.value} (defaulted to the current folder: the server itself will require --root)`
+        : root.value,
     });
   }
-  checks.push(...permissionChecks(config, root.ok ? root.root : undefined));
+  checks.push(...permissionChecks(config, root.ok ? root.value : undefined));
   for (const linter of config.linters) {
     checks.push(
       linter === "ruff"
@@ -286,7 +286,7 @@ export async function runDoctor(
     checks.push({ status: "warn", label: "linters", detail: "none enabled" });
   }
   if (root.ok) {
-    const { check, sandbox } = await probeSandbox(config, root.root);
+    const { check, sandbox } = await probeSandbox(config, root.value);
     checks.push(check);
     if (check.status === "ok") checks.push(await probeGitHub(config, sandbox));
     sandbox.close();

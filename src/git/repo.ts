@@ -6,7 +6,7 @@
 import * as path from "node:path";
 import { isInside } from "../policy/paths.ts";
 
-export type RepoOutcome = { ok: true; dir: string; gitdir: string } | {
+export type RepoOutcome = { ok: true; value: { dir: string; gitdir: string } } | {
   ok: false;
   reason: string;
   notRepo?: boolean;
@@ -79,7 +79,7 @@ export function openRepo(root: string, fs: RepoFs = denoRepoFs): RepoOutcome {
         notRepo: true,
       };
     }
-    return { ok: true, dir: root, gitdir: dotGit };
+    return { ok: true, value: { dir: root, gitdir: dotGit } };
   }
   // No .git here: is the root a subfolder of a repository? Only visible when the sandbox may look up.
   for (let dir = path.dirname(root);; dir = path.dirname(dir)) {

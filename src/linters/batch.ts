@@ -5,9 +5,10 @@
  */
 import * as path from "node:path";
 import type { SubprocessLinter } from "../policy/commands.ts";
+import type { Result } from "../result.ts";
 
 /** Each file's share of the output, keyed by absolute path, plus whether the share holds findings. */
-export type SplitOutput = { ok: true; parts: Map<string, string> } | { ok: false; reason: string };
+export type SplitOutput = Result<Map<string, string>>;
 
 /** What a linter prints for a file without findings (what its parser reads as "clean"). */
 export const EMPTY_OUTPUT: Readonly<Record<SubprocessLinter, string>> = Object.freeze({
@@ -64,7 +65,7 @@ function rec(v: unknown): Record<string, unknown> | undefined {
  * linter's working directory (pylint prints paths relative to it).
  *
  * @example splitByFile("flake8", "/p/a.py\x1f1:1:F401:'os' imported but unused\n", "/p", ["/p/a.py"])
- * // { ok: true, parts: Map { "/p/a.py" => "1:1:F401:'os' imported but unused" } }
+ * // { ok: true, value: Map { "/p/a.py" => "1:1:F401:'os' imported but unused" } }
  */
 export function splitByFile(
   linter: SubprocessLinter,
@@ -106,7 +107,7 @@ export function splitByFile(
         current = list;
       }
       for (const [k, v] of lines) parts.set(k, v.join("\n") + "\n");
-      return { ok: true, parts };
+      return { ok: true, value: parts };
     }
     const json: unknown = JSON.parse(stdout);
     if (linter === "pylint" || linter === "ruff-native") {
@@ -115,7 +116,7 @@ export function splitByFile(
       const g = group(json, (i) => fileKey(root, rec(i)?.[field]), known);
       if (typeof g === "string") return { ok: false, reason: `${linter}: ${g}` };
       for (const [k, v] of g) parts.set(k, JSON.stringify(v));
-      return { ok: true, parts };
+      return { ok: true, value: parts };
     }
     if (linter === "shellcheck") {
       const comments = rec(json)?.comments;
@@ -125,7 +126,7 @@ export function splitByFile(
       const g = group(comments, (c) => fileKey(root, rec(c)?.file), known);
       if (typeof g === "string") return { ok: false, reason: `shellcheck: ${g}` };
       for (const [k, v] of g) parts.set(k, JSON.stringify({ comments: v }));
-      return { ok: true, parts };
+      return { ok: true, value: parts };
     }
     const o = rec(json);
     if (!o || !Array.isArray(o.diagnostics)) {
@@ -142,7 +143,7 @@ export function splitByFile(
         JSON.stringify({ version: 1, diagnostics: d.get(k) ?? [], errors: e.get(k) ?? [] }),
       );
     }
-    return { ok: true, parts };
+    return { ok: true, value: parts };
   } catch (err) {
     return { ok: false, reason: `${linter} output could not be read: ${(err as Error).message}` };
   }

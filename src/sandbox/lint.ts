@@ -87,7 +87,7 @@ export async function runLinter(req: LintRequest, signal?: AbortSignal): Promise
       value: {
         linter: "ruff",
         rel: r.value.rel,
-        diagnostics: [...result.diagnostics, ...contentFindings(text.value.text, r.value.rel)],
+        diagnostics: [...result.value, ...contentFindings(text.value.text, r.value.rel)],
         durationMs: performance.now() - started,
         engineVersion: result.engineVersion,
         ...(result.configFile ? { configFile: result.configFile } : {}),
@@ -147,7 +147,7 @@ export async function runLinter(req: LintRequest, signal?: AbortSignal): Promise
     value: {
       linter: req.linter,
       rel: r.value.rel,
-      diagnostics: [...parsed.diagnostics, ...own],
+      diagnostics: [...parsed.value, ...own],
       durationMs: performance.now() - started,
       ...(configFile ? { configFile } : {}),
     },

@@ -71,7 +71,7 @@ export async function lintBase(req: LintBaseRequest, signal: AbortSignal): Promi
       });
       continue;
     }
-    const t = texts.texts[f.oldPath];
+    const t = texts.value[f.oldPath];
     if (t === undefined || !t.ok) {
       out.push({
         path: f.path,
@@ -125,7 +125,7 @@ export async function lintBase(req: LintBaseRequest, signal: AbortSignal): Promi
       ok: true,
       baseText: t.text,
       newText: current.value.text,
-      baseDiagnostics: [...checked.diagnostics, ...contentFindings(t.text, f.path)],
+      baseDiagnostics: [...checked.value, ...contentFindings(t.text, f.path)],
       map: mapLines(t.text, current.value.text),
     });
   }

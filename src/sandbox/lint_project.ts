@@ -213,18 +213,18 @@ export async function lintProject(
           failLater.push(`ruff-native on ${f.rel}: ${c.reason}`);
           continue;
         }
-        const key = c.config.configFile ?? "";
+        const key = c.value.configFile ?? "";
         let g = groups.get(key);
         if (!g) {
           groups.set(
             key,
             g = {
               files: [],
-              flags: nativeConfigFlags(c.config),
-              cwd: c.config.configDir === "" ? req.root : `${req.root}/${c.config.configDir}`,
+              flags: nativeConfigFlags(c.value),
+              cwd: c.value.configDir === "" ? req.root : `${req.root}/${c.value.configDir}`,
             },
           );
-          if (c.config.configFile) result.configFiles.push(`ruff-native: ${c.config.configFile}`);
+          if (c.value.configFile) result.configFiles.push(`ruff-native: ${c.value.configFile}`);
         }
         g.files.push(f);
       }
@@ -319,7 +319,7 @@ export async function lintProject(
         ...(signal ? { signal } : {}),
       });
       if (r.configFile) ruffConfigs.add(r.configFile);
-      if (r.ok) outcomes[i] = [...r.diagnostics, ...contentFindings(text, f.rel)];
+      if (r.ok) outcomes[i] = [...r.value, ...contentFindings(text, f.rel)];
       else fail(`ruff on ${f.rel}: ${r.reason}`);
       checked("ruff", 1);
     };
@@ -396,12 +396,12 @@ async function runBatch(
     const whole = spec.parse(r.stdout, r.stderr, r.code, where);
     return fail(`${linter} failed on ${where}: ${whole.ok ? split.reason : whole.reason}`);
   }
-  if (split.parts.size === 0 && r.code !== 0) {
+  if (split.value.size === 0 && r.code !== 0) {
     const whole = spec.parse(r.stdout, r.stderr, r.code, where);
     if (!whole.ok) return fail(`${linter} failed on ${where}: ${whole.reason}`);
   }
   for (const f of files) {
-    const part = split.parts.get(f.abs);
+    const part = split.value.get(f.abs);
     const parsed = spec.parse(
       part ?? EMPTY_OUTPUT[linter],
       "",
@@ -410,7 +410,7 @@ async function runBatch(
         : (linter === "pylint" ? (r.code ?? 0) | FINDINGS_CODE.pylint : FINDINGS_CODE[linter]),
       f.rel,
     );
-    if (parsed.ok) keep([...parsed.diagnostics, ...await ownFindings(f.abs, f.rel, maxFileBytes)]);
+    if (parsed.ok) keep([...parsed.value, ...await ownFindings(f.abs, f.rel, maxFileBytes)]);
     else fail(`${linter} on ${f.rel}: ${parsed.reason}`);
   }
 }

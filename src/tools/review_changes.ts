@@ -165,7 +165,7 @@ export const reviewChanges = defineTool({
     if (cursor !== undefined) {
       const d = decodeCursor("review_changes", key, cursor);
       if (!d.ok) return cannot("continue", "cursor", d.reason);
-      start = cursorPosition(d.state, "i");
+      start = cursorPosition(d.value, "i");
     }
     const checked = checkPaths(ctx.config.root, paths);
     if (!checked.ok) return cannot("review", checked.path, checked.reason);

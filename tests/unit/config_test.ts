@@ -117,7 +117,7 @@ Deno.test("resolveRoot() refuses a missing root and a file, and realpaths a dire
     await Deno.symlink(dir, `${dir}-link`);
     const linked = await resolveRoot(`${dir}-link`);
     assert(linked.ok);
-    assertEquals(linked.root, await Deno.realPath(dir));
+    assertEquals(linked.value, await Deno.realPath(dir));
   } finally {
     await Deno.remove(dir, { recursive: true });
     await Deno.remove(`${dir}-link`).catch(() => {});

@@ -33,7 +33,8 @@ export interface ResolvedRuffConfig {
 }
 
 export type RuffConfigResult =
-  | { ok: true; config: ResolvedRuffConfig }
+  | { ok: true; value: ResolvedRuffConfig }
+  /** configFile: the broken file, relative to the root, when there is one. */
   | { ok: false; reason: string; configFile?: string };
 
 /** Candidate names in each directory, in ruff's order of preference. */
@@ -118,7 +119,7 @@ class ConfigError extends Error {
  */
 export async function loadRuffConfig(options: LoadRuffConfigOptions): Promise<RuffConfigResult> {
   try {
-    return { ok: true, config: await resolveConfig(options) };
+    return { ok: true, value: await resolveConfig(options) };
   } catch (e) {
     if (e instanceof ConfigError) {
       const where = e.configFile === undefined ? "" : ` in "${e.configFile}"`;

@@ -39,7 +39,7 @@ const VALIDATION_ONLY_PATTERN = "code-review-mcp-validation-only/never-matches";
 
 /** The engine's answer, telling settings the engine rejects apart from the engine failing. */
 export type EngineOutcome =
-  | { ok: true; diagnostics: Diagnostic[] }
+  | { ok: true; value: Diagnostic[] }
   | { ok: false; reason: string; kind: "settings" | "engine" };
 
 let loading: Promise<void> | undefined;
@@ -148,7 +148,7 @@ export async function runEngine(
   const file = relPath;
   const diagnostics = raw.map((d) => toDiagnostic(d, file));
   diagnostics.sort((a, b) => a.line - b.line || a.column - b.column || compare(a.code, b.code));
-  return { ok: true, diagnostics };
+  return { ok: true, value: diagnostics };
 }
 
 /**

@@ -76,7 +76,7 @@ export async function ruffCheck(request: RuffCheckRequest): Promise<RuffCheckRes
     if (loaded.configFile !== undefined) failed.configFile = loaded.configFile;
     return failed;
   }
-  const { settings, perFileIgnores, configFile } = loaded.config;
+  const { settings, perFileIgnores, configFile } = loaded.value;
   // per-file-ignores match the normalised path from the root, whatever spelling the model used.
   const matchPath = relative(request.root, request.absPath).split(sep).join("/");
   const engine = request.engine ?? defaultEngine;
@@ -84,7 +84,7 @@ export async function ruffCheck(request: RuffCheckRequest): Promise<RuffCheckRes
   const result: RuffCheckResult = outcome.ok
     ? {
       ok: true,
-      diagnostics: outcome.diagnostics.map((d) => ({ ...d, file: request.relPath })),
+      value: outcome.value.map((d) => ({ ...d, file: request.relPath })),
       engineVersion,
     }
     : {

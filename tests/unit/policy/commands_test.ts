@@ -308,7 +308,7 @@ async function lint(
   assert(!run.timedOut && !run.truncated, `${linter}: timed out or truncated`);
   const parsed = spec.parse(run.stdout, run.stderr, run.code, rel);
   if (!parsed.ok) throw new Error(`${linter} on ${JSON.stringify(rel)}: ${parsed.reason}`);
-  return { run, diagnostics: parsed.diagnostics };
+  return { run, diagnostics: parsed.value };
 }
 
 function codes(r: LintRun): string[] {

@@ -206,7 +206,7 @@ Deno.test("buildRawUrl() quotes the refused value and escapes its control charac
 
 Deno.test("buildRawUrl() refuses parts that are not strings", () => {
   const r = buildRawUrl({ ...good, path: 42 as unknown as string });
-  assert.deepEqual(r, { ok: false, error: "Invalid path: must be a string" });
+  assert.deepEqual(r, { ok: false, reason: "Invalid path: must be a string" });
 });
 
 Deno.test("buildRawUrl() keeps every URL on the base it was given", () => {
