@@ -106,7 +106,7 @@ export async function lintBase(req: LintBaseRequest, signal: AbortSignal): Promi
       absPath,
       relPath: f.path,
       root: req.root,
-      source: t.text,
+      source: t.value,
       readTextFile: (p: string) => readConfigText(req.root, p),
       signal,
     });
@@ -123,10 +123,10 @@ export async function lintBase(req: LintBaseRequest, signal: AbortSignal): Promi
       path: f.path,
       linter: f.linter,
       ok: true,
-      baseText: t.text,
+      baseText: t.value,
       newText: current.value.text,
-      baseDiagnostics: [...checked.value, ...contentFindings(t.text, f.path)],
-      map: mapLines(t.text, current.value.text),
+      baseDiagnostics: [...checked.value, ...contentFindings(t.value, f.path)],
+      map: mapLines(t.value, current.value.text),
     });
   }
   return out;

@@ -389,7 +389,7 @@ async function runBatch(
     );
   }
   const split = r.stdout.trim() === "" && linter === "flake8"
-    ? { ok: true as const, parts: new Map<string, string>() }
+    ? { ok: true as const, value: new Map<string, string>() }
     : splitByFile(linter, r.stdout, req.root, absPaths);
   if (!split.ok) {
     // The whole run's own verdict (a usage error, a crash) says more than the split's.
