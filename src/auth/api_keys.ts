@@ -66,14 +66,14 @@ export function apiKeyAuthenticator(keys: readonly ApiKeyDigest[]): Authenticato
       if (match === undefined) {
         return Promise.resolve({
           ok: false,
-          error: "invalid_token",
-          description: "unknown API key",
           reason: "unknown_key",
+          code: "invalid_token",
+          description: "unknown API key",
         });
       }
       return Promise.resolve({
         ok: true,
-        principal: { subject: match, clientId: match, scopes: [], method: "api-key" },
+        value: { subject: match, clientId: match, scopes: [], method: "api-key" },
       });
     },
   };

@@ -34,15 +34,17 @@ export const AUTH_FAILURE_REASONS = [
 ] as const;
 export type AuthFailureReason = typeof AUTH_FAILURE_REASONS[number];
 
+/** A Result (src/result.ts) whose failure also carries what the WWW-Authenticate header says. */
 export type AuthOutcome =
-  | { ok: true; principal: Principal }
+  | { ok: true; value: Principal }
   | {
     ok: false;
-    error: "invalid_token" | "insufficient_scope";
-    /** Safe to send to the client: never the token or a key. */
-    description: string;
     /** Short label for metrics, e.g. "expired", "audience". */
     reason: AuthFailureReason;
+    /** The RFC 6750 error code sent in WWW-Authenticate. */
+    code: "invalid_token" | "insufficient_scope";
+    /** Safe to send to the client: never the token or a key. */
+    description: string;
   };
 
 /** Checks a bearer credential. Never throws for a bad credential. */

@@ -12,7 +12,7 @@ Deno.test("apiKeyAuthenticator() names the key's owner and refuses near misses",
   const auth = apiKeyAuthenticator(KEYS);
   const ok = await auth.authenticate("bob-key-0123456789abcdef");
   assert(ok.ok);
-  assertEquals(ok.principal.subject, "bob");
+  assertEquals(ok.value.subject, "bob");
   for (
     const bad of [
       "bob-key-0123456789abcde",
@@ -24,7 +24,7 @@ Deno.test("apiKeyAuthenticator() names the key's owner and refuses near misses",
   ) {
     const out = await auth.authenticate(bad);
     assert(!out.ok, bad);
-    assertEquals(out.error, "invalid_token");
+    assertEquals(out.code, "invalid_token");
   }
 });
 
