@@ -197,7 +197,10 @@ function readLinters(o: OptionValues): Result<LinterName[]> {
   if (names.length === 0) return failAt(source, "expected a comma-separated list of linters");
   for (const n of names) {
     if (!(ALL_LINTERS as readonly string[]).includes(n)) {
-      return failAt(source, `unknown linter ${JSON.stringify(n)} (known: ${ALL_LINTERS.join(", ")})`);
+      return failAt(
+        source,
+        `unknown linter ${JSON.stringify(n)} (known: ${ALL_LINTERS.join(", ")})`,
+      );
     }
   }
   return ok([...new Set(names)] as LinterName[]);

@@ -309,7 +309,9 @@ function readAllowedHosts(
     const hosts = value.map((h) => h.toLowerCase());
     if (hosts.length === 0) return fail(`${source}: expected a comma-separated list of host names`);
     const bad = hosts.find((h) => !HOST_ENTRY_RE.test(h));
-    if (bad !== undefined) return fail(`${source}: not a host or host:port: ${JSON.stringify(bad)}`);
+    if (bad !== undefined) {
+      return fail(`${source}: not a host or host:port: ${JSON.stringify(bad)}`);
+    }
     return ok(hosts);
   }
   const hosts = [...LOOPBACK_NAMES];

@@ -434,7 +434,7 @@ export function parseBoolean(raw: string): Result<boolean> {
  * Parses a decimal integer in [min, max]; no sign, no exponent, no unit.
  *
  * @example parseInteger("0", { min: 1, max: 65535 })
- * // { ok: false, error: 'expected an integer from 1 to 65535, got "0"' }
+ * // { ok: false, reason: 'expected an integer from 1 to 65535, got "0"' }
  */
 export function parseInteger(
   raw: string,

@@ -10,7 +10,7 @@
  *
  * Not results: the worker protocol's exception transport (`error: {name, message, stack}` in
  * src/sandbox/protocol.ts), which carries a thrown error, and per-item records that have an `ok`
- * flag among other fields (src/sandbox/lint_base.ts). tests/unit/result_shape_test.ts fails when
+ * flag among other fields (src/sandbox/lint_base.ts). tests/unit/result_test.ts fails when
  * src/ writes a new ad-hoc `{ ok: false, error: ... }` or `{ ok: true, <not value> ... }` shape.
  */
 

@@ -95,9 +95,9 @@ export function openRepo(root: string, fs: RepoFs = denoRepoFs): RepoOutcome {
   }
   return {
     ok: false,
-    notRepo: true,
     reason:
       "not a git repository (no .git folder in the project root; if the root is a subfolder of a repository, " +
       "start the server with --root at the repository's top folder)",
+    notRepo: true,
   };
 }

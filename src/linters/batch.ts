@@ -111,7 +111,9 @@ export function splitByFile(
     }
     const json: unknown = JSON.parse(stdout);
     if (linter === "pylint" || linter === "ruff-native") {
-      if (!Array.isArray(json)) return { ok: false, reason: `${linter} output is not a JSON array` };
+      if (!Array.isArray(json)) {
+        return { ok: false, reason: `${linter} output is not a JSON array` };
+      }
       const field = linter === "pylint" ? "path" : "filename";
       const g = group(json, (i) => fileKey(root, rec(i)?.[field]), known);
       if (typeof g === "string") return { ok: false, reason: `${linter}: ${g}` };

@@ -173,7 +173,9 @@ export function buildRawUrl(parts: RawFileParts, base: string = DEFAULT_RAW_BASE
   for (
     const [name, value] of [["owner", owner], ["repo", repo], ["ref", ref], ["path", path]] as const
   ) {
-    if (typeof value !== "string") return { ok: false, reason: `Invalid ${name}: must be a string` };
+    if (typeof value !== "string") {
+      return { ok: false, reason: `Invalid ${name}: must be a string` };
+    }
   }
   let problem = ownerProblem(owner);
   if (problem) return invalid("owner", owner, problem);

@@ -87,7 +87,7 @@ export async function warmUp(): Promise<void> {
  * Checks Python source with ruff options (ruff.toml keys; per-file-ignores patterns relative to
  * the project root) plus already-resolved per-file-ignores. relPath is the file's path from the
  * root: it is reported in each Diagnostic and matched against per-file-ignores.
- * Never throws: rejected settings and engine failures come back as { ok: false, error }.
+ * Never throws: rejected settings and engine failures come back as { ok: false, reason, kind }.
  */
 export async function checkSource(
   source: string,
@@ -116,22 +116,22 @@ export async function runEngine(
   try {
     options = engineOptions(settings, relPath, perFileIgnores);
   } catch (e) {
-    return { ok: false, kind: "settings", reason: errorText(e) };
+    return { ok: false, reason: errorText(e), kind: "settings" };
   }
   try {
     await loadEngine();
   } catch (e) {
     return {
       ok: false,
-      kind: "engine",
       reason: `The built-in ruff engine could not be loaded: ${errorText(e)}`,
+      kind: "engine",
     };
   }
   let workspace: Workspace;
   try {
     workspace = workspaceFor(options);
   } catch (e) {
-    return { ok: false, kind: "settings", reason: errorText(e) };
+    return { ok: false, reason: errorText(e), kind: "settings" };
   }
   let raw: RuffDiagnostic[];
   try {
@@ -141,8 +141,8 @@ export async function runEngine(
     workspaces.clear();
     return {
       ok: false,
-      kind: "engine",
       reason: `The built-in ruff engine failed on this file: ${errorText(e)}`,
+      kind: "engine",
     };
   }
   const file = relPath;

@@ -184,8 +184,8 @@ export class RuffEngineClient {
 function failed(error: string): EngineOutcome {
   return {
     ok: false,
-    kind: "engine",
     reason: error === "cancelled" ? "The ruff check was cancelled" : error,
+    kind: "engine",
   };
 }
 

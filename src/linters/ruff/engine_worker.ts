@@ -18,8 +18,8 @@ self.onmessage = async (event: MessageEvent<EngineRequest>) => {
       id,
       outcome: {
         ok: false,
-        kind: "engine",
         reason: err instanceof Error ? err.message : String(err),
+        kind: "engine",
       },
     };
   }

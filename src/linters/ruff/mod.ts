@@ -66,7 +66,7 @@ export type RuffCheckResult = ParseResult & { configFile?: string; engineVersion
 /**
  * Lints one Python file with the project's own ruff configuration (nearest to the file,
  * inside the root) or the review-rules defaults. Never throws for bad input: a broken or
- * rejected configuration is { ok: false } with an error naming the file and the problem.
+ * rejected configuration is a failure whose reason names the file and the problem.
  */
 export async function ruffCheck(request: RuffCheckRequest): Promise<RuffCheckResult> {
   const engineVersion = RUFF_ENGINE_VERSION;

@@ -57,7 +57,10 @@ Deno.test("get() returns the text, ETag and URL of a file (cache miss)", async (
     assert.ok(r.ok);
     assert.equal(r.value.text, FAKE_README_TEXT);
     assert.equal(r.value.etag, FAKE_README_ETAG);
-    assert.equal(r.value.url, `${fake.base}/${FAKE_OWNER}/${FAKE_REPO}/${FAKE_REF}/${FAKE_FILES.text}`);
+    assert.equal(
+      r.value.url,
+      `${fake.base}/${FAKE_OWNER}/${FAKE_REPO}/${FAKE_REF}/${FAKE_FILES.text}`,
+    );
     assert.equal(r.value.cached, "miss");
     assert.equal(r.value.bytes, new TextEncoder().encode(FAKE_README_TEXT).byteLength);
     assert.equal(fake.requests.length, 1);
@@ -110,7 +113,10 @@ Deno.test("get() follows a same-host redirect and returns the target's text", as
     const r = await client.get(file(FAKE_FILES.sameHostRedirect));
     assert.ok(r.ok, r.ok ? "" : r.reason);
     assert.equal(r.value.text, FAKE_README_TEXT);
-    assert.equal(r.value.url, `${fake.base}/${FAKE_OWNER}/${FAKE_REPO}/${FAKE_REF}/${FAKE_FILES.text}`);
+    assert.equal(
+      r.value.url,
+      `${fake.base}/${FAKE_OWNER}/${FAKE_REPO}/${FAKE_REF}/${FAKE_FILES.text}`,
+    );
     assert.deepEqual(fake.requests.map((q) => q.path), [
       `/${FAKE_OWNER}/${FAKE_REPO}/${FAKE_REF}/${FAKE_FILES.sameHostRedirect}`,
       `/${FAKE_OWNER}/${FAKE_REPO}/${FAKE_REF}/${FAKE_FILES.text}`,

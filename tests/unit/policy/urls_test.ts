@@ -226,7 +226,11 @@ Deno.test("parseRawBaseOverride() accepts a loopback http(s) base with an explic
     ["HTTP://LOCALHOST:8000", "http://localhost:8000", "localhost:8000"],
   ];
   for (const [value, base, netPermission] of table) {
-    assert.deepEqual(parseRawBaseOverride(value), { ok: true, value: { base, netPermission } }, value);
+    assert.deepEqual(
+      parseRawBaseOverride(value),
+      { ok: true, value: { base, netPermission } },
+      value,
+    );
   }
 });
 
