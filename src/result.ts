@@ -17,6 +17,14 @@
 /** Success with a value, or failure with a reason (a one-line message unless E says otherwise). */
 export type Result<T, E = string> = { ok: true; value: T } | { ok: false; reason: E };
 
+/**
+ * A Result whose failure also carries the fields X beside its reason (a failure's kind, the host a
+ * redirect went to): the one sanctioned extension, so callers still test `ok` and read `reason`.
+ */
+export type ResultWith<T, X extends object, E = string> =
+  | { ok: true; value: T }
+  | ({ ok: false; reason: E } & X);
+
 /** A success. */
 export function ok<T>(value: T): { ok: true; value: T } {
   return { ok: true, value };

@@ -5,12 +5,9 @@
  */
 import * as path from "node:path";
 import { isInside } from "../policy/paths.ts";
+import type { ResultWith } from "../result.ts";
 
-export type RepoOutcome = { ok: true; value: { dir: string; gitdir: string } } | {
-  ok: false;
-  reason: string;
-  notRepo?: boolean;
-};
+export type RepoOutcome = ResultWith<{ dir: string; gitdir: string }, { notRepo?: boolean }>;
 
 export interface RepoFs {
   lstat(p: string): Deno.FileInfo;

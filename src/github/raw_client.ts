@@ -10,6 +10,7 @@ import { secretFileReason, secretFileRule } from "../policy/secrets.ts";
 import { isFetchTimeout } from "../sandbox/fetch_raw.ts";
 import type { FetchRawRequest, FetchRawResult } from "../sandbox/protocol.ts";
 import type { RawCacheStats } from "../observability/metrics.ts";
+import type { ResultWith } from "../result.ts";
 
 export type FetchRawFn = (req: FetchRawRequest, signal?: AbortSignal) => Promise<FetchRawResult>;
 
@@ -63,9 +64,7 @@ export interface RawFile {
 }
 
 /** The file, or a message for the model with the kind of failure (for metrics and tests). */
-export type RawFetchResult =
-  | { ok: true; value: RawFile }
-  | { ok: false; reason: string; kind: RawFetchErrorKind };
+export type RawFetchResult = ResultWith<RawFile, { kind: RawFetchErrorKind }>;
 
 export type { RawCacheStats };
 

@@ -5,7 +5,7 @@
  */
 
 /** The real raw host, https on port 443. */
-import { ok, type Result } from "../result.ts";
+import { ok, type Result, type ResultWith } from "../result.ts";
 
 export const DEFAULT_RAW_BASE = "https://raw.githubusercontent.com";
 
@@ -37,9 +37,7 @@ export type RawUrlResult = Result<{ url: string; key: string }>;
 export type RawBaseOverride = Result<{ base: string; netPermission: string }>;
 
 /** The URL to follow, or a refusal that also names the foreign host (for the model's message). */
-export type RedirectCheck =
-  | { ok: true; value: string }
-  | { ok: false; reason: string; host: string };
+export type RedirectCheck = ResultWith<string, { host: string }>;
 
 const OWNER_RE = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9]))*$/;
 const REPO_RE = /^[A-Za-z0-9._-]+$/;

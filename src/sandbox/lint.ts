@@ -21,6 +21,7 @@ import {
   type PythonLinterConfig,
 } from "../linters/python_config.ts";
 import * as path from "node:path";
+import type { Result } from "../result.ts";
 
 export interface LintRequest {
   root: string;
@@ -36,20 +37,15 @@ export interface LintRequest {
   allowSecretFiles?: boolean;
 }
 
-export type LintOutcome =
-  | { ok: false; reason: string }
-  | {
-    ok: true;
-    value: {
-      linter: LinterName;
-      rel: string;
-      diagnostics: Diagnostic[];
-      durationMs: number;
-      /** Engine version for the built-in ruff; the config file it used, if any. */
-      engineVersion?: string;
-      configFile?: string;
-    };
-  };
+export type LintOutcome = Result<{
+  linter: LinterName;
+  rel: string;
+  diagnostics: Diagnostic[];
+  durationMs: number;
+  /** Engine version for the built-in ruff; the config file it used, if any. */
+  engineVersion?: string;
+  configFile?: string;
+}>;
 
 export async function runLinter(req: LintRequest, signal?: AbortSignal): Promise<LintOutcome> {
   const r = resolveInsideRoot(req.root, req.path);

@@ -7,6 +7,7 @@ import { LIMITS } from "../config.ts";
 import { lexicalCandidate, relativeToRoot } from "../policy/paths.ts";
 import type { GitReviewRequest } from "../sandbox/git.ts";
 import type { ReviewData } from "../git/review.ts";
+import type { ResultWith } from "../result.ts";
 
 /** Bounds of one git read (stated in answers when reached). */
 export const GIT_LIMITS = {
@@ -43,7 +44,7 @@ export const cursorArg = z.string().max(2048).optional()
 export function checkPaths(
   root: string,
   paths: readonly string[] | undefined,
-): { ok: true; value: string[] | undefined } | { ok: false; reason: string; path: string } {
+): ResultWith<string[] | undefined, { path: string }> {
   if (!paths || paths.length === 0) return { ok: true, value: undefined };
   const out: string[] = [];
   for (const p of paths) {

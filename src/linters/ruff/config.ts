@@ -12,6 +12,7 @@ import {
   readPerFileIgnoresTable,
 } from "./per_file_ignores.ts";
 import { defaultSelection, type FilePattern, type RuffSelection } from "./selection.ts";
+import type { ResultWith } from "../../result.ts";
 
 /** ruff's options as in ruff.toml (kebab-case keys), the shape `new Workspace(options)` takes. */
 export type RuffSettings = Record<string, unknown>;
@@ -32,10 +33,10 @@ export interface ResolvedRuffConfig {
   selection: RuffSelection;
 }
 
-export type RuffConfigResult =
-  | { ok: true; value: ResolvedRuffConfig }
-  /** configFile: the broken file, relative to the root, when there is one. */
-  | { ok: false; reason: string; configFile?: string };
+export type RuffConfigResult = ResultWith<ResolvedRuffConfig, {
+  /** The broken file, relative to the root, when there is one. */
+  configFile?: string;
+}>;
 
 /** Candidate names in each directory, in ruff's order of preference. */
 export const RUFF_CONFIG_NAMES = [".ruff.toml", "ruff.toml", "pyproject.toml"] as const;

@@ -19,6 +19,7 @@ import {
   type PerFileIgnore,
   readPerFileIgnoresTable,
 } from "./per_file_ignores.ts";
+import type { ResultWith } from "../../result.ts";
 
 export { RUFF_ENGINE_VERSION } from "./version.ts";
 
@@ -38,9 +39,7 @@ const FIX_CONTENT_PREVIEW = 400;
 const VALIDATION_ONLY_PATTERN = "code-review-mcp-validation-only/never-matches";
 
 /** The engine's answer, telling settings the engine rejects apart from the engine failing. */
-export type EngineOutcome =
-  | { ok: true; value: Diagnostic[] }
-  | { ok: false; reason: string; kind: "settings" | "engine" };
+export type EngineOutcome = ResultWith<Diagnostic[], { kind: "settings" | "engine" }>;
 
 let loading: Promise<void> | undefined;
 let loaded = false;
