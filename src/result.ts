@@ -5,12 +5,13 @@
  *
  * A success carries everything in `value` (an object when there are several things: `ok({ url,
  * key })`); a failure carries `reason`, a one-line message unless E says otherwise (a closed set
- * of words, or an object when the caller needs more than a message). `reason` is also the word the
- * sandbox protocol uses, so a worker's answer is a Result as it crosses the wire.
+ * of words, or an object when the caller needs more than a message); a failure that needs fields
+ * beside its reason (a kind, a host) is a ResultWith. `reason` is also the word the sandbox
+ * protocol uses, so a worker's answer is a Result as it crosses the wire. `Outcome` (sandbox) and
+ * `Decision` (policy/paths) are other names for Result, kept for their importers.
  *
  * Not results: the worker protocol's exception transport (`error: {name, message, stack}` in
- * src/sandbox/protocol.ts), which carries a thrown error, and per-item records that have an `ok`
- * flag among other fields (src/sandbox/lint_base.ts). tests/unit/result_test.ts fails when
+ * src/sandbox/protocol.ts), which carries a thrown error. tests/unit/result_test.ts fails when
  * src/ writes a new ad-hoc `{ ok: false, error: ... }` or `{ ok: true, <not value> ... }` shape.
  */
 

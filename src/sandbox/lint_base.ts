@@ -14,6 +14,7 @@ import { resolveInsideRoot } from "../policy/paths.ts";
 import { readFile } from "./files.ts";
 import { gitBaseTexts } from "./git.ts";
 import { readConfigText } from "./lint.ts";
+import type { Result } from "../result.ts";
 
 /** Linters that can check text in memory; the others read files, so their base is not linted. */
 export const IN_MEMORY_LINTERS: readonly LinterName[] = ["ruff"];
@@ -29,17 +30,15 @@ export interface LintBaseRequest {
   allowSecretFiles?: boolean;
 }
 
+/** One per file and linter: which, and the base version's findings or why there are none. */
 export type BaseLint =
-  | {
-    path: string;
-    linter: LinterName;
-    ok: true;
+  & { path: string; linter: LinterName }
+  & Result<{
     baseText: string;
     newText: string;
     baseDiagnostics: Diagnostic[];
     map: LineMap;
-  }
-  | { path: string; linter: LinterName; ok: false; reason: string };
+  }>;
 
 export async function lintBase(req: LintBaseRequest, signal: AbortSignal): Promise<BaseLint[]> {
   const memory = req.files.filter((f) => IN_MEMORY_LINTERS.includes(f.linter));
@@ -123,10 +122,12 @@ export async function lintBase(req: LintBaseRequest, signal: AbortSignal): Promi
       path: f.path,
       linter: f.linter,
       ok: true,
-      baseText: t.value,
-      newText: current.value.text,
-      baseDiagnostics: [...checked.value, ...contentFindings(t.value, f.path)],
-      map: mapLines(t.value, current.value.text),
+      value: {
+        baseText: t.value,
+        newText: current.value.text,
+        baseDiagnostics: [...checked.value, ...contentFindings(t.value, f.path)],
+        map: mapLines(t.value, current.value.text),
+      },
     });
   }
   return out;

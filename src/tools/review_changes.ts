@@ -494,11 +494,11 @@ async function lintChanged(
     } else if (b?.ok) {
       g.matched++;
       tagged = matchFindings({
-        baseText: b.baseText,
-        baseFindings: b.baseDiagnostics,
-        newText: b.newText,
+        baseText: b.value.baseText,
+        baseFindings: b.value.baseDiagnostics,
+        newText: b.value.newText,
         newFindings: r.value.diagnostics,
-        map: b.map,
+        map: b.value.map,
       });
     } else {
       if (b && !b.ok) g.reasons.add(b.reason);

@@ -16,8 +16,6 @@ const NOT_RESULTS: Record<string, string> = {
   // The worker protocol's exception transport: a thrown error crossing the worker boundary.
   "src/sandbox/protocol.ts: ok: false -> error": "exception transport",
   "src/sandbox/worker.ts: ok: false -> error": "exception transport",
-  // One record per (file, linter), its path and linter set whatever the outcome.
-  "src/sandbox/lint_base.ts: ok: true -> baseText": "per-item record",
 };
 
 /** Each `ok: true|false` whose next field is not `value`|`reason`, as "file: ok: x -> field". */
