@@ -60,7 +60,7 @@ export interface RuffCheckRequest {
   config?: RuffConfigResult | undefined;
 }
 
-/** A check's findings (or error), the configuration file used (relative to the root) and the engine version. */
+/** A check's findings (or the reason it failed), the configuration file used (relative to the root) and the engine version. */
 export type RuffCheckResult = ParseResult & { configFile?: string; engineVersion: string };
 
 /**
