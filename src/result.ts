@@ -36,6 +36,9 @@ export function fail<E = string>(reason: E): { ok: false; reason: E } {
   return { ok: false, reason };
 }
 
+/** @deprecated The old name of fail(), kept so that branches written before the rename compile. */
+export const err = fail;
+
 /**
  * The value of a success; a failure's reason otherwise thrown (for callers where a failure is a bug).
  *
