@@ -34,7 +34,7 @@ async function main(argv: string[]): Promise<void> {
   const subcommandExit = await runSubcommand(argv, currentDir());
   if (subcommandExit !== undefined) Deno.exit(subcommandExit);
   const parsed = parseConfigArgs(argv, denoEnvReader, currentDir());
-  if (!parsed.ok) die(parsed.error);
+  if (!parsed.ok) die(parsed.reason);
   if (parsed.value.help) {
     console.log(USAGE);
     return;
@@ -46,8 +46,8 @@ async function main(argv: string[]): Promise<void> {
   const mustNameRoot = rootGuard(argv, denoEnvReader);
   if (mustNameRoot) die(mustNameRoot);
   const root = await resolveRoot(parsed.value.config.rootArg);
-  if (!root.ok) die(root.error);
-  const config: Config = Object.freeze({ ...parsed.value.config, root: root.root });
+  if (!root.ok) die(root.reason);
+  const config: Config = Object.freeze({ ...parsed.value.config, root: root.value });
   await setupLogging(config.logLevel);
   const logger = log("main");
 

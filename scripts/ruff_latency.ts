@@ -52,7 +52,7 @@ async function child(mode: string, iterations: number): Promise<void> {
   } else {
     const result = await engine.checkSource(source, DEFAULT_RUFF_SETTINGS, "bench.py");
     first = performance.now() - started;
-    if (!result.ok) throw new Error(result.error);
+    if (!result.ok) throw new Error(result.reason);
   }
   const steady: number[] = [];
   for (let i = 0; i < iterations; i++) {

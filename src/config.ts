@@ -16,7 +16,7 @@ import {
   OptionValues,
   parseArgsOptions,
 } from "./options.ts";
-import { err, ok, type Result } from "./result.ts";
+import { fail, ok, type Result } from "./result.ts";
 
 export type Transport = "stdio" | "http";
 export type { EnvReader, LogLevel };
@@ -89,7 +89,7 @@ ${optionsUsage()}`;
  * parser from the table in options.ts; what is checked here is what the table cannot say.
  *
  * @example parseConfigArgs(["--port", "0"], () => undefined)
- * // { ok: false, error: "--port: expected an integer from 1 to 65535, got \"0\"" }
+ * // { ok: false, reason: "--port: expected an integer from 1 to 65535, got \"0\"" }
  */
 export function parseConfigArgs(argv: string[], env: EnvReader, cwd: string): ParseOutcome {
   const values = parseFlags(argv);
@@ -166,7 +166,7 @@ function parseFlags(argv: string[]): Result<Record<string, unknown>> {
     });
     return ok(values);
   } catch (e) {
-    return err(oneLine((e as Error).message));
+    return fail(oneLine((e as Error).message));
   }
 }
 
@@ -174,9 +174,9 @@ function parseFlags(argv: string[]): Result<Record<string, unknown>> {
 function readRoot(o: OptionValues, cwd: string): Result<string> {
   const { raw, source } = o.string("root");
   const root = raw ?? cwd;
-  if (root.includes("\0")) return fail(source, "contains a NUL byte");
+  if (root.includes("\0")) return failAt(source, "contains a NUL byte");
   if (root.includes(",")) {
-    return fail(source, "a root containing a comma cannot be named in --allow-read");
+    return failAt(source, "a root containing a comma cannot be named in --allow-read");
   }
   return ok(root);
 }
@@ -185,7 +185,7 @@ function readHost(o: OptionValues): Result<string> {
   const { raw, source } = o.string("host");
   const host = raw ?? "127.0.0.1";
   if (!/^[A-Za-z0-9.:\-\[\]]{1,253}$/.test(host)) {
-    return fail(source, `not a host name or address: ${JSON.stringify(host)}`);
+    return failAt(source, `not a host name or address: ${JSON.stringify(host)}`);
   }
   return ok(host);
 }
@@ -194,10 +194,13 @@ function readHost(o: OptionValues): Result<string> {
 function readLinters(o: OptionValues): Result<LinterName[]> {
   const { value: names, source } = o.list("linters");
   if (names === undefined) return ok([...ALL_LINTERS]);
-  if (names.length === 0) return fail(source, "expected a comma-separated list of linters");
+  if (names.length === 0) return failAt(source, "expected a comma-separated list of linters");
   for (const n of names) {
     if (!(ALL_LINTERS as readonly string[]).includes(n)) {
-      return fail(source, `unknown linter ${JSON.stringify(n)} (known: ${ALL_LINTERS.join(", ")})`);
+      return failAt(
+        source,
+        `unknown linter ${JSON.stringify(n)} (known: ${ALL_LINTERS.join(", ")})`,
+      );
     }
   }
   return ok([...new Set(names)] as LinterName[]);
@@ -208,12 +211,12 @@ function readRawBase(o: OptionValues): Result<{ base: string; net: string }> {
   const { raw, source } = o.string("github-raw-base");
   if (raw === undefined) return ok({ base: DEFAULT_RAW_BASE, net: GITHUB_NET });
   const r = parseRawBaseOverride(raw);
-  if (!r.ok) return fail(source, r.error);
-  return ok({ base: r.base, net: r.netPermission });
+  if (!r.ok) return failAt(source, r.reason);
+  return ok({ base: r.value.base, net: r.value.netPermission });
 }
 
-function fail(source: string, problem: string): { ok: false; error: string } {
-  return err(`${source}: ${oneLine(problem)}`);
+function failAt(source: string, problem: string): { ok: false; reason: string } {
+  return fail(`${source}: ${oneLine(problem)}`);
 }
 
 function oneLine(s: string): string {
@@ -226,25 +229,25 @@ function oneLine(s: string): string {
  */
 export async function resolveRoot(
   rootArg: string,
-): Promise<{ ok: true; root: string } | { ok: false; error: string }> {
+): Promise<Result<string>> {
   let real: string;
   try {
     real = await Deno.realPath(rootArg);
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) {
-      return { ok: false, error: `--root: ${JSON.stringify(rootArg)} does not exist` };
+      return { ok: false, reason: `--root: ${JSON.stringify(rootArg)} does not exist` };
     }
     if (err instanceof Deno.errors.NotCapable || err instanceof Deno.errors.PermissionDenied) {
       return {
         ok: false,
-        error: `--root: no read permission for ${
+        reason: `--root: no read permission for ${
           JSON.stringify(rootArg)
         }: pass --allow-read=<the root's real path> to deno`,
       };
     }
     return {
       ok: false,
-      error: `--root: cannot resolve ${JSON.stringify(rootArg)}: ${
+      reason: `--root: cannot resolve ${JSON.stringify(rootArg)}: ${
         oneLine((err as Error).message)
       }`,
     };
@@ -255,22 +258,22 @@ export async function resolveRoot(
   } catch (err) {
     return {
       ok: false,
-      error: `--root: cannot stat ${JSON.stringify(real)}: ${oneLine((err as Error).message)}`,
+      reason: `--root: cannot stat ${JSON.stringify(real)}: ${oneLine((err as Error).message)}`,
     };
   }
   if (!info.isDirectory) {
-    return { ok: false, error: `--root: ${JSON.stringify(rootArg)} is not a directory` };
+    return { ok: false, reason: `--root: ${JSON.stringify(rootArg)} is not a directory` };
   }
   const status = await Deno.permissions.query({ name: "read", path: real });
   if (status.state !== "granted") {
     return {
       ok: false,
-      error: `--root: Deno may not read ${JSON.stringify(real)} (the real path of ${
+      reason: `--root: Deno may not read ${JSON.stringify(real)} (the real path of ${
         JSON.stringify(rootArg)
       }): name it in --allow-read`,
     };
   }
-  return { ok: true, root: real };
+  return ok(real);
 }
 
 /** An EnvReader over Deno.env that treats a variable Deno may not read as unset. */

@@ -8,7 +8,7 @@
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
 import { HTTP_DEFAULTS, OptionValues, parseList } from "./options.ts";
-import { err, ok, type Result } from "./result.ts";
+import { fail, ok, type Result } from "./result.ts";
 
 export { HTTP_DEFAULTS };
 
@@ -124,13 +124,13 @@ export function bracketHost(host: string): string {
  * Parses "name:key" entries (comma- or newline-separated). Pure.
  *
  * @example parseApiKeys("ci:0123456789abcdef0123", "CODE_REVIEW_API_KEYS")
- * // { ok: true, keys: [{ name: "ci", sha256: "..." }] }
+ * // { ok: true, value: [{ name: "ci", sha256: "..." }] }
  */
 export function parseApiKeys(
   text: string,
   source: string,
   separator: RegExp = /[,\n]/,
-): { ok: true; keys: ApiKeyDigest[] } | { ok: false; error: string } {
+): Result<ApiKeyDigest[]> {
   const keys: ApiKeyDigest[] = [];
   const names = new Set<string>();
   let n = 0;
@@ -140,29 +140,29 @@ export function parseApiKeys(
     if (entry === "" || entry.startsWith("#")) continue;
     const colon = entry.indexOf(":");
     // Entries are numbered, never quoted: the key itself must not reach an error message.
-    if (colon <= 0) return { ok: false, error: `${source}: entry ${n} is not "name:key"` };
+    if (colon <= 0) return { ok: false, reason: `${source}: entry ${n} is not "name:key"` };
     const name = entry.slice(0, colon);
     const key = entry.slice(colon + 1);
     if (!NAME_RE.test(name)) {
       return {
         ok: false,
-        error: `${source}: entry ${n}: a name is 1-64 letters, digits or . _ @ -`,
+        reason: `${source}: entry ${n}: a name is 1-64 letters, digits or . _ @ -`,
       };
     }
     if (names.has(name)) {
-      return { ok: false, error: `${source}: entry ${n}: the name ${name} appears twice` };
+      return { ok: false, reason: `${source}: entry ${n}: the name ${name} appears twice` };
     }
     if (key.length < MIN_API_KEY_LENGTH || /\s/.test(key)) {
       return {
         ok: false,
-        error:
+        reason:
           `${source}: entry ${n} (${name}): a key needs at least ${MIN_API_KEY_LENGTH} characters and no spaces`,
       };
     }
     names.add(name);
     keys.push({ name, sha256: sha256Hex(key) });
   }
-  return { ok: true, keys };
+  return ok(keys);
 }
 
 /** Parses an http(s) URL for auth settings: https, or http on a loopback host. */
@@ -171,13 +171,13 @@ function authUrl(value: string, what: string): Result<URL> {
   try {
     url = new URL(value);
   } catch {
-    return err(`not a URL: ${JSON.stringify(value)}`);
+    return fail(`not a URL: ${JSON.stringify(value)}`);
   }
-  if (url.username !== "" || url.password !== "") return err("must not contain credentials");
-  if (url.hash !== "") return err("must not have a fragment");
+  if (url.username !== "" || url.password !== "") return fail("must not contain credentials");
+  if (url.hash !== "") return fail("must not have a fragment");
   if (url.protocol === "https:") return ok(url);
   if (url.protocol === "http:" && isLoopbackHost(url.hostname)) return ok(url);
-  return err(
+  return fail(
     `${what} must use https (http only on a loopback host), got ${JSON.stringify(value)}`,
   );
 }
@@ -190,20 +190,20 @@ function parseRateLimits(raw: string): Result<RateLimits> {
   for (const part of parseList(raw)) {
     const m = part.match(/^([a-z_]+)=(\d{1,7})$/);
     if (!m) {
-      return err(
+      return fail(
         `expected name=N pairs like client=300,run_linter=20, got ${JSON.stringify(part)}`,
       );
     }
     const [, name, count] = m as unknown as [string, string, string];
     const n = Number(count);
     if (n < 1 || n > 1_000_000) {
-      return err(`${name}: expected 1 to 1000000 per minute, got ${count}`);
+      return fail(`${name}: expected 1 to 1000000 per minute, got ${count}`);
     }
     if (name === "client") client = n;
     else if (name === "tool") tool = n;
     else if ((RATE_LIMITED_TOOLS as readonly string[]).includes(name)) perTool[name] = n;
     else {
-      return err(
+      return fail(
         `unknown name ${JSON.stringify(name)} (known: client, tool, ${
           RATE_LIMITED_TOOLS.join(", ")
         })`,
@@ -219,11 +219,11 @@ function parseRateLimits(raw: string): Result<RateLimits> {
  * bind needs auth or the explicit flag.
  *
  * @example parseHttpConfig(options, { transport: "http", host: "0.0.0.0", port: 8000 }) with no auth
- * // { ok: false, error: "--host: binding 0.0.0.0 with no authentication ..." }
+ * // { ok: false, reason: "--host: binding 0.0.0.0 with no authentication ..." }
  */
 export function parseHttpConfig(o: OptionValues, bind: HttpBind): Result<HttpConfig> {
   const r = readHttpConfig(o, bind);
-  return r.ok ? r : err(r.error.replace(/\s+/g, " ").trim());
+  return r.ok ? r : fail(r.reason.replace(/\s+/g, " ").trim());
 }
 
 function readHttpConfig(o: OptionValues, bind: HttpBind): Result<HttpConfig> {
@@ -243,7 +243,7 @@ function readHttpConfig(o: OptionValues, bind: HttpBind): Result<HttpConfig> {
   if (!auth.ok) return auth;
   const metricsToken = o.string("CODE_REVIEW_METRICS_TOKEN").raw;
   if (metricsToken !== undefined && metricsToken.length < MIN_API_KEY_LENGTH) {
-    return err(`CODE_REVIEW_METRICS_TOKEN: needs at least ${MIN_API_KEY_LENGTH} characters`);
+    return fail(`CODE_REVIEW_METRICS_TOKEN: needs at least ${MIN_API_KEY_LENGTH} characters`);
   }
   const rateLimits = readRateLimits(o);
   if (!rateLimits.ok) return rateLimits;
@@ -263,7 +263,7 @@ function readHttpConfig(o: OptionValues, bind: HttpBind): Result<HttpConfig> {
     transport === "http" && auth.value.mode === "none" && !isLoopbackHost(host) &&
     !allowUnauthenticatedRemote.value
   ) {
-    return err(
+    return fail(
       `--host: binding ${host} with no authentication lets anyone who reaches it read the project; ` +
         "configure JWT (--resource-url, --issuer, --jwks-url) or API keys, or pass --allow-unauthenticated-remote",
     );
@@ -293,8 +293,8 @@ function readResourceUrl(o: OptionValues): Result<URL | undefined> {
   const { raw, source } = o.string("resource-url");
   if (raw === undefined) return ok(undefined);
   const r = authUrl(raw, "the resource URL");
-  if (!r.ok) return err(`${source}: ${r.error}`);
-  if (r.value.search !== "") return err(`${source}: must not have a query`);
+  if (!r.ok) return fail(`${source}: ${r.reason}`);
+  if (r.value.search !== "") return fail(`${source}: must not have a query`);
   return ok(r.value);
 }
 
@@ -307,9 +307,11 @@ function readAllowedHosts(
   const { value, source } = o.list("allowed-hosts");
   if (value !== undefined) {
     const hosts = value.map((h) => h.toLowerCase());
-    if (hosts.length === 0) return err(`${source}: expected a comma-separated list of host names`);
+    if (hosts.length === 0) return fail(`${source}: expected a comma-separated list of host names`);
     const bad = hosts.find((h) => !HOST_ENTRY_RE.test(h));
-    if (bad !== undefined) return err(`${source}: not a host or host:port: ${JSON.stringify(bad)}`);
+    if (bad !== undefined) {
+      return fail(`${source}: not a host or host:port: ${JSON.stringify(bad)}`);
+    }
     return ok(hosts);
   }
   const hosts = [...LOOPBACK_NAMES];
@@ -333,12 +335,12 @@ function readAllowedOrigins(
       try {
         url = new URL(entry);
       } catch {
-        return err(
+        return fail(
           `${source}: not an origin like https://app.example.com: ${JSON.stringify(entry)}`,
         );
       }
       if (url.origin === "null" || (url.protocol !== "http:" && url.protocol !== "https:")) {
-        return err(`${source}: not an http(s) origin: ${JSON.stringify(entry)}`);
+        return fail(`${source}: not an http(s) origin: ${JSON.stringify(entry)}`);
       }
       origins.push(url.origin);
     }
@@ -359,7 +361,7 @@ function readAuth(o: OptionValues, resourceUrl: URL | undefined): Result<AuthCon
   const wantsJwt = issuer.raw !== undefined || jwks.raw !== undefined;
   const wantsKeys = keysFile.raw !== undefined || keysEnv !== undefined;
   if (wantsJwt && wantsKeys) {
-    return err(
+    return fail(
       `${
         issuer.raw !== undefined ? issuer.source : jwks.source
       }: configure either JWT (--issuer, --jwks-url) or API keys, not both`,
@@ -367,46 +369,46 @@ function readAuth(o: OptionValues, resourceUrl: URL | undefined): Result<AuthCon
   }
   const requiredScope = scope.raw ?? HTTP_DEFAULTS.requiredScope;
   if (!SCOPE_RE.test(requiredScope)) {
-    return err(`${scope.source}: not a scope token: ${JSON.stringify(requiredScope)}`);
+    return fail(`${scope.source}: not a scope token: ${JSON.stringify(requiredScope)}`);
   }
   if (wantsJwt) {
     if (issuer.raw === undefined) {
-      return err(
+      return fail(
         `${issuer.source}: JWT mode needs the issuer too (--issuer or CODE_REVIEW_ISSUER)`,
       );
     }
     if (jwks.raw === undefined) {
-      return err(
+      return fail(
         `${jwks.source}: JWT mode needs the JWKS URL too (--jwks-url or CODE_REVIEW_JWKS_URL)`,
       );
     }
     if (resourceUrl === undefined) {
-      return err(
+      return fail(
         `${
           o.raw("resource-url").source
         }: JWT mode needs this server's resource URL (the token audience)`,
       );
     }
     const jwksUrl = authUrl(jwks.raw, "the JWKS URL");
-    if (!jwksUrl.ok) return err(`${jwks.source}: ${jwksUrl.error}`);
+    if (!jwksUrl.ok) return fail(`${jwks.source}: ${jwksUrl.reason}`);
     const iss = authUrl(issuer.raw, "the issuer");
-    if (!iss.ok) return err(`${issuer.source}: ${iss.error}`);
+    if (!iss.ok) return fail(`${issuer.source}: ${iss.reason}`);
     return ok({ mode: "jwt", jwksUrl: jwksUrl.value.href, issuer: issuer.raw, requiredScope });
   }
   if (!wantsKeys) return ok({ mode: "none" });
   let keys: ApiKeyDigest[] = [];
   if (keysEnv !== undefined) {
     const parsed = parseApiKeys(keysEnv, "CODE_REVIEW_API_KEYS");
-    if (!parsed.ok) return err(parsed.error);
-    keys = parsed.keys;
+    if (!parsed.ok) return fail(parsed.reason);
+    keys = parsed.value;
   }
   if (keysFile.raw !== undefined && (keysFile.raw.includes(",") || keysFile.raw.includes("\0"))) {
-    return err(
+    return fail(
       `${keysFile.source}: a path with a comma or NUL byte cannot be named in --allow-read`,
     );
   }
   if (keysFile.raw === undefined && keys.length === 0) {
-    return err("CODE_REVIEW_API_KEYS: no keys in it");
+    return fail("CODE_REVIEW_API_KEYS: no keys in it");
   }
   return ok({ mode: "api-key", keys, keysFile: keysFile.raw });
 }
@@ -417,7 +419,7 @@ function readRateLimits(o: OptionValues): Result<RateLimits> {
     return ok({ ...HTTP_DEFAULTS.rateLimits, perTool: { ...HTTP_DEFAULTS.rateLimits.perTool } });
   }
   const r = parseRateLimits(raw);
-  return r.ok ? r : err(`${source}: ${r.error}`);
+  return r.ok ? r : fail(`${source}: ${r.reason}`);
 }
 
 /**
@@ -428,19 +430,19 @@ function readRedis(o: OptionValues): Result<{ url?: string; passwordFile?: strin
   const { raw: urlRaw, source: urlSrc } = o.string("redis-url");
   const { raw: fileRaw, source: fileSrc } = o.string("redis-password-file");
   if (fileRaw !== undefined && (fileRaw === "" || /[,\0]/.test(fileRaw))) {
-    return err(`${fileSrc}: a path with a comma or NUL byte cannot be named in --allow-read`);
+    return fail(`${fileSrc}: a path with a comma or NUL byte cannot be named in --allow-read`);
   }
   if (urlRaw === undefined || urlRaw === "") {
-    return fileRaw !== undefined ? err(`${fileSrc}: needs --redis-url too`) : ok({});
+    return fileRaw !== undefined ? fail(`${fileSrc}: needs --redis-url too`) : ok({});
   }
   let u: URL;
   try {
     u = new URL(urlRaw);
   } catch {
-    return err(`${urlSrc}: not a URL; use redis://host:port or rediss://host:port`);
+    return fail(`${urlSrc}: not a URL; use redis://host:port or rediss://host:port`);
   }
   if ((u.protocol !== "redis:" && u.protocol !== "rediss:") || u.hostname === "") {
-    return err(`${urlSrc}: use redis://host:port or rediss://host:port (TLS)`);
+    return fail(`${urlSrc}: use redis://host:port or rediss://host:port (TLS)`);
   }
   return ok({ url: urlRaw, ...(fileRaw !== undefined ? { passwordFile: fileRaw } : {}) });
 }
@@ -452,6 +454,6 @@ export function defaultHttpConfig(port = 8000): HttpConfig {
     host: "127.0.0.1",
     port,
   });
-  if (!r.ok) throw new Error(r.error);
+  if (!r.ok) throw new Error(r.reason);
   return r.value;
 }

@@ -9,7 +9,7 @@
  * A leaf: it imports nothing above src/limits.ts, so the permission module can use it.
  */
 import { LIMITS } from "./limits.ts";
-import { err, ok, type Result } from "./result.ts";
+import { fail, ok, type Result } from "./result.ts";
 
 /**
  * How a value is read: `boolean` is a flag without argument (or a true/false word in the
@@ -427,14 +427,14 @@ const FALSE_WORDS = /^(0|false|no|off)$/i;
 export function parseBoolean(raw: string): Result<boolean> {
   if (TRUE_WORDS.test(raw)) return ok(true);
   if (FALSE_WORDS.test(raw)) return ok(false);
-  return err(`expected true or false, got ${JSON.stringify(raw)}`);
+  return fail(`expected true or false, got ${JSON.stringify(raw)}`);
 }
 
 /**
  * Parses a decimal integer in [min, max]; no sign, no exponent, no unit.
  *
  * @example parseInteger("0", { min: 1, max: 65535 })
- * // { ok: false, error: 'expected an integer from 1 to 65535, got "0"' }
+ * // { ok: false, reason: 'expected an integer from 1 to 65535, got "0"' }
  */
 export function parseInteger(
   raw: string,
@@ -443,7 +443,7 @@ export function parseInteger(
   const n = Number(raw);
   if (!/^\d{1,10}$/.test(raw) || n < range.min || n > range.max) {
     const what = range.unit ?? "an integer";
-    return err(`expected ${what} from ${range.min} to ${range.max}, got ${JSON.stringify(raw)}`);
+    return fail(`expected ${what} from ${range.min} to ${range.max}, got ${JSON.stringify(raw)}`);
   }
   return ok(n);
 }
@@ -454,7 +454,7 @@ export function parseChoice<T extends string>(raw: string, choices: readonly T[]
   const expected = choices.length === 2
     ? `${choices[0]} or ${choices[1]}`
     : `one of ${choices.join(", ")}`;
-  return err(`expected ${expected}, got ${JSON.stringify(raw)}`);
+  return fail(`expected ${expected}, got ${JSON.stringify(raw)}`);
 }
 
 /** Splits a comma-separated list, trimming entries and dropping empty ones. */
@@ -543,7 +543,7 @@ export class OptionValues {
   }
 
   #at<T>(source: string, r: Result<T>): Result<T> {
-    return r.ok ? r : err(`${source}: ${r.error}`);
+    return r.ok ? r : fail(`${source}: ${r.reason}`);
   }
 }
 

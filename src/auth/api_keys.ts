@@ -7,14 +7,15 @@ import { Buffer } from "node:buffer";
 import { timingSafeEqual } from "node:crypto";
 import { type ApiKeyDigest, parseApiKeys, sha256Hex } from "../config_http.ts";
 import type { Authenticator, AuthOutcome } from "./types.ts";
+import { ok, type Result } from "../result.ts";
 
 /** Adds the keys of a "name:key" file (one a line, # comments) to those from the environment. */
 export async function loadApiKeys(
   fromEnv: readonly ApiKeyDigest[],
   file: string | undefined,
-): Promise<{ ok: true; keys: ApiKeyDigest[] } | { ok: false; error: string }> {
+): Promise<Result<ApiKeyDigest[]>> {
   const keys = [...fromEnv];
-  if (file === undefined) return { ok: true, keys };
+  if (file === undefined) return ok(keys);
   let text: string;
   try {
     text = await Deno.readTextFile(file);
@@ -22,23 +23,23 @@ export async function loadApiKeys(
     const why = err instanceof Deno.errors.NotFound
       ? "does not exist"
       : (err as Error).message.replace(/\s+/g, " ");
-    return { ok: false, error: `--api-keys-file: cannot read ${JSON.stringify(file)}: ${why}` };
+    return { ok: false, reason: `--api-keys-file: cannot read ${JSON.stringify(file)}: ${why}` };
   }
   const parsed = parseApiKeys(text, `--api-keys-file ${file}`, /\n/);
   if (!parsed.ok) return parsed;
-  for (const k of parsed.keys) {
+  for (const k of parsed.value) {
     if (keys.some((e) => e.name === k.name)) {
       return {
         ok: false,
-        error: `--api-keys-file: the name ${k.name} is also in CODE_REVIEW_API_KEYS`,
+        reason: `--api-keys-file: the name ${k.name} is also in CODE_REVIEW_API_KEYS`,
       };
     }
     keys.push(k);
   }
   if (keys.length === 0) {
-    return { ok: false, error: `--api-keys-file: no keys in ${JSON.stringify(file)}` };
+    return { ok: false, reason: `--api-keys-file: no keys in ${JSON.stringify(file)}` };
   }
-  return { ok: true, keys };
+  return ok(keys);
 }
 
 /**
@@ -65,14 +66,14 @@ export function apiKeyAuthenticator(keys: readonly ApiKeyDigest[]): Authenticato
       if (match === undefined) {
         return Promise.resolve({
           ok: false,
-          error: "invalid_token",
-          description: "unknown API key",
           reason: "unknown_key",
+          code: "invalid_token",
+          description: "unknown API key",
         });
       }
       return Promise.resolve({
         ok: true,
-        principal: { subject: match, clientId: match, scopes: [], method: "api-key" },
+        value: { subject: match, clientId: match, scopes: [], method: "api-key" },
       });
     },
   };

@@ -41,7 +41,7 @@ export function scopesOf(payload: JWTPayload): string[] {
 }
 
 function refuse(description: string, reason: AuthFailureReason): AuthOutcome {
-  return { ok: false, error: "invalid_token", description, reason };
+  return { ok: false, reason, code: "invalid_token", description };
 }
 
 /** Maps a jose failure to a description that names the problem but never the token. */
@@ -100,16 +100,16 @@ export function jwtAuthenticator(o: JwtOptions): Authenticator {
       if (!scopes.includes(o.requiredScope)) {
         return {
           ok: false,
-          error: "insufficient_scope",
-          description: `the token lacks the scope ${o.requiredScope}`,
           reason: "scope",
+          code: "insufficient_scope",
+          description: `the token lacks the scope ${o.requiredScope}`,
         };
       }
       const subject = payload.sub!;
       const client = payload["client_id"] ?? payload["azp"];
       return {
         ok: true,
-        principal: {
+        value: {
           subject,
           clientId: typeof client === "string" ? client : subject,
           scopes,

@@ -3,6 +3,8 @@
  * (invalid_token -> 401, insufficient_scope -> 403) so the middleware can answer.
  */
 
+import type { ResultWith } from "../result.ts";
+
 /** An authenticated caller. */
 export interface Principal {
   /** Stable identity for logs, metrics and rate limits (JWT `sub`, or the API key's name). */
@@ -34,16 +36,14 @@ export const AUTH_FAILURE_REASONS = [
 ] as const;
 export type AuthFailureReason = typeof AUTH_FAILURE_REASONS[number];
 
-export type AuthOutcome =
-  | { ok: true; principal: Principal }
-  | {
-    ok: false;
-    error: "invalid_token" | "insufficient_scope";
-    /** Safe to send to the client: never the token or a key. */
-    description: string;
-    /** Short label for metrics, e.g. "expired", "audience". */
-    reason: AuthFailureReason;
-  };
+/** A Result (src/result.ts) whose failure also carries what the WWW-Authenticate header says. */
+/** The failure's reason is a short label for metrics, e.g. "expired", "audience". */
+export type AuthOutcome = ResultWith<Principal, {
+  /** The RFC 6750 error code sent in WWW-Authenticate. */
+  code: "invalid_token" | "insufficient_scope";
+  /** Safe to send to the client: never the token or a key. */
+  description: string;
+}, AuthFailureReason>;
 
 /** Checks a bearer credential. Never throws for a bad credential. */
 export interface Authenticator {

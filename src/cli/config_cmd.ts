@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import type { EnvReader } from "../config.ts";
-import { err, ok, type Result } from "../result.ts";
+import { fail, ok, type Result } from "../result.ts";
 import {
   clientConfigLocation,
   clientEntry,
@@ -52,21 +52,21 @@ export async function absoluteRoot(
   try {
     const real = await Deno.realPath(abs);
     if (!(await Deno.stat(real)).isDirectory) {
-      return err(`--root: ${JSON.stringify(rootArg)} is not a directory`);
+      return fail(`--root: ${JSON.stringify(rootArg)} is not a directory`);
     }
     return ok(real);
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) {
-      return err(`--root: ${JSON.stringify(rootArg)} does not exist`);
+      return fail(`--root: ${JSON.stringify(rootArg)} does not exist`);
     }
     if (e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied) {
-      return err(
+      return fail(
         `--root: cannot check ${
           JSON.stringify(abs)
         }: Deno may not read it (run \`deno task start config ...\`, or name it in --allow-read)`,
       );
     }
-    return err(
+    return fail(
       `--root: cannot resolve ${JSON.stringify(rootArg)}: ${
         (e as Error).message.replace(/\s+/g, " ")
       }`,
@@ -126,7 +126,7 @@ export async function configCommand(
   const fromEnv = env("CODE_REVIEW_ROOT");
   const root = await absoluteRoot(parsed.values.root ?? (fromEnv || cwd), cwd);
   if (!root.ok) {
-    console.error(`code-review-mcp config: ${root.error}`);
+    console.error(`code-review-mcp config: ${root.reason}`);
     return 2;
   }
   if (root.value.includes(",")) {

@@ -247,7 +247,7 @@ export async function runDoctor(
   cwd = Deno.cwd(),
 ): Promise<{ checks: Check[]; usageError?: string }> {
   const parsed = parseConfigArgs(argv, env, cwd);
-  if (!parsed.ok) return { checks: [], usageError: parsed.error };
+  if (!parsed.ok) return { checks: [], usageError: parsed.reason };
   const config: ServerSettings = parsed.value.config;
   const mode = Deno.build.standalone === true ? "compiled binary" : "deno run";
   const checks: Check[] = [
@@ -259,18 +259,18 @@ export async function runDoctor(
     },
   ];
   const root = await resolveRoot(config.rootArg);
-  if (!root.ok) checks.push({ status: "fail", label: "root", detail: root.error });
+  if (!root.ok) checks.push({ status: "fail", label: "root", detail: root.reason });
   else {
     const defaulted = !argvNamesRoot(argv) && !env("CODE_REVIEW_ROOT") && readsEverything();
     checks.push({
       status: defaulted ? "warn" : "ok",
       label: "root",
       detail: defaulted
-        ? `${root.root} (defaulted to the current folder: the server itself will require --root)`
-        : root.root,
+        ? `${root.value} (defaulted to the current folder: the server itself will require --root)`
+        : root.value,
     });
   }
-  checks.push(...permissionChecks(config, root.ok ? root.root : undefined));
+  checks.push(...permissionChecks(config, root.ok ? root.value : undefined));
   for (const linter of config.linters) {
     checks.push(
       linter === "ruff"
@@ -286,7 +286,7 @@ export async function runDoctor(
     checks.push({ status: "warn", label: "linters", detail: "none enabled" });
   }
   if (root.ok) {
-    const { check, sandbox } = await probeSandbox(config, root.root);
+    const { check, sandbox } = await probeSandbox(config, root.value);
     checks.push(check);
     if (check.status === "ok") checks.push(await probeGitHub(config, sandbox));
     sandbox.close();

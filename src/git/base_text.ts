@@ -15,6 +15,7 @@ import {
   type RepoCtx,
   resolveCommitish,
 } from "./log.ts";
+import type { Result } from "../result.ts";
 
 /** The commit whose tree is the review's old side, or null (no commits; unknown base). */
 export async function reviewBaseCommit(r: RepoCtx, base?: string): Promise<string | null> {
@@ -25,9 +26,8 @@ export async function reviewBaseCommit(r: RepoCtx, base?: string): Promise<strin
   return baseId === null ? null : await mergeBase(r, head.oid, baseId);
 }
 
-export type BaseText =
-  | { ok: true; text: string }
-  | { ok: false; reason: "absent" | "not-text" | "too-large" };
+/** A file's text in a commit, or why there is none. */
+export type BaseText = Result<string, "absent" | "not-text" | "too-large">;
 
 /**
  * A file's text in a commit's tree, found component by component (each name checked like any
@@ -56,7 +56,7 @@ export function readBaseText(
     const blob = readObject(r, e.oid, "blob").data;
     if (blob.length > maxBytes) return { ok: false, reason: "too-large" };
     if (isBinary(blob)) return { ok: false, reason: "not-text" };
-    return { ok: true, text: decodeText(blob).text };
+    return { ok: true, value: decodeText(blob).text };
   }
   return { ok: false, reason: "absent" };
 }

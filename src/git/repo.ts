@@ -5,12 +5,9 @@
  */
 import * as path from "node:path";
 import { isInside } from "../policy/paths.ts";
+import type { ResultWith } from "../result.ts";
 
-export type RepoOutcome = { ok: true; dir: string; gitdir: string } | {
-  ok: false;
-  reason: string;
-  notRepo?: boolean;
-};
+export type RepoOutcome = ResultWith<{ dir: string; gitdir: string }, { notRepo?: boolean }>;
 
 export interface RepoFs {
   lstat(p: string): Deno.FileInfo;
@@ -79,7 +76,7 @@ export function openRepo(root: string, fs: RepoFs = denoRepoFs): RepoOutcome {
         notRepo: true,
       };
     }
-    return { ok: true, dir: root, gitdir: dotGit };
+    return { ok: true, value: { dir: root, gitdir: dotGit } };
   }
   // No .git here: is the root a subfolder of a repository? Only visible when the sandbox may look up.
   for (let dir = path.dirname(root);; dir = path.dirname(dir)) {
@@ -95,9 +92,9 @@ export function openRepo(root: string, fs: RepoFs = denoRepoFs): RepoOutcome {
   }
   return {
     ok: false,
-    notRepo: true,
     reason:
       "not a git repository (no .git folder in the project root; if the root is a subfolder of a repository, " +
       "start the server with --root at the repository's top folder)",
+    notRepo: true,
   };
 }

@@ -28,6 +28,7 @@ import {
 } from "./log.ts";
 
 import type { ChangedSymbol } from "../symbols/changed.ts";
+import type { ResultWith } from "../result.ts";
 
 export interface ReviewOptions {
   base?: string;
@@ -99,11 +100,7 @@ export interface ReviewData {
   stats: { indexed: number; hashed: number };
 }
 
-export type ReviewOutcome = { ok: true; value: ReviewData } | {
-  ok: false;
-  reason: string;
-  notRepo?: boolean;
-};
+export type ReviewOutcome = ResultWith<ReviewData, { notRepo?: boolean }>;
 
 function commitTree(r: RepoCtx, oid: string): string {
   return readCommit(r, oid).tree;

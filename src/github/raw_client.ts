@@ -10,6 +10,7 @@ import { secretFileReason, secretFileRule } from "../policy/secrets.ts";
 import { isFetchTimeout } from "../sandbox/fetch_raw.ts";
 import type { FetchRawRequest, FetchRawResult } from "../sandbox/protocol.ts";
 import type { RawCacheStats } from "../observability/metrics.ts";
+import type { ResultWith } from "../result.ts";
 
 export type FetchRawFn = (req: FetchRawRequest, signal?: AbortSignal) => Promise<FetchRawResult>;
 
@@ -51,19 +52,19 @@ export type RawFetchErrorKind =
   | "secret_file"
   | "network";
 
-export type RawFetchResult =
-  | {
-    ok: true;
-    text: string;
-    /** The URL that served the text (after any redirects). */
-    url: string;
-    etag: string | null;
-    /** miss: fetched now; hit: served from cache; revalidated: stale entry confirmed by a 304. */
-    cached: "miss" | "hit" | "revalidated";
-    /** UTF-8 size of text. */
-    bytes: number;
-  }
-  | { ok: false; kind: RawFetchErrorKind; message: string };
+export interface RawFile {
+  text: string;
+  /** The URL that served the text (after any redirects). */
+  url: string;
+  etag: string | null;
+  /** miss: fetched now; hit: served from cache; revalidated: stale entry confirmed by a 304. */
+  cached: "miss" | "hit" | "revalidated";
+  /** UTF-8 size of text. */
+  bytes: number;
+}
+
+/** The file, or a message for the model with the kind of failure (for metrics and tests). */
+export type RawFetchResult = ResultWith<RawFile, { kind: RawFetchErrorKind }>;
 
 export type { RawCacheStats };
 
@@ -136,13 +137,13 @@ export function unreachableMessage(label: string, host: string, detail: string):
 
 /**
  * Fetches text files from GitHub's raw host for fetch_github_file. get() never
- * throws for a failed fetch (it returns { ok: false, kind, message }); it throws only
+ * throws for a failed fetch (it returns { ok: false, reason, kind }); it throws only
  * the caller's abort reason. Concurrent calls for one file share one fetch.
  *
  * @example
  * const client = new GitHubRawClient({ fetchRaw, base: DEFAULT_RAW_BASE, token: env.GITHUB_TOKEN });
  * await client.get({ owner: "a", repo: "b", ref: "main", path: "../x" })
- * // { ok: false, kind: "invalid", message: "Invalid path \"../x\": must not contain \".\" or \"..\" segments" }
+ * // { ok: false, reason: "Invalid path \"../x\": must not contain \".\" or \"..\" segments", kind: "invalid" }
  */
 export class GitHubRawClient {
   readonly #fetchRaw: FetchRawFn;
@@ -205,46 +206,42 @@ export class GitHubRawClient {
   ): Promise<RawFetchResult> {
     signal?.throwIfAborted();
     const built = buildRawUrl(parts, this.#base.origin);
-    if (!built.ok) return { ok: false, kind: "invalid", message: built.error };
+    if (!built.ok) return { ok: false, reason: built.reason, kind: "invalid" };
     const allowSecretFiles = options.allowSecretFiles === true;
     // A remote credential file is refused under the rules that refuse a local one, before any request.
     const rule = secretFileRule(parts.path, { allowSecretFiles });
     if (rule !== undefined) {
       return {
         ok: false,
+        reason: `Cannot fetch ${JSON.stringify(built.value.key)}: ${secretFileReason(rule)}`,
         kind: "secret_file",
-        message: `Cannot fetch ${JSON.stringify(built.key)}: ${secretFileReason(rule)}`,
       };
     }
     const status: LRUCache.Status<string, CacheEntry, FetchContext> = {};
-    const pending = this.#cache.fetch(built.key, {
-      context: { url: built.url, label: built.key, allowSecretFiles },
+    const pending = this.#cache.fetch(built.value.key, {
+      context: { url: built.value.url, label: built.value.key, allowSecretFiles },
       status,
     });
     try {
       const entry = await abortable(pending, signal);
       if (entry === undefined) {
-        return { ok: false, kind: "network", message: `Fetch of ${built.key} was cancelled` };
+        return { ok: false, reason: `Fetch of ${built.value.key} was cancelled`, kind: "network" };
       }
       const cached = status.fetch === "hit" ? "hit" : entry.origin;
       if (cached === "hit") this.#hits++;
       return {
         ok: true,
-        text: entry.text,
-        url: entry.url,
-        etag: entry.etag,
-        cached,
-        bytes: entry.bytes,
+        value: { text: entry.text, url: entry.url, etag: entry.etag, cached, bytes: entry.bytes },
       };
     } catch (error) {
       if (signal?.aborted && error === signal.reason) throw error;
       if (error instanceof RawFetchFailure) {
-        return { ok: false, kind: error.kind, message: error.message };
+        return { ok: false, reason: error.message, kind: error.kind };
       }
       return {
         ok: false,
+        reason: unreachableMessage(built.value.key, this.#base.host, this.#redact(error)),
         kind: "network",
-        message: unreachableMessage(built.key, this.#base.host, this.#redact(error)),
       };
     }
   }
@@ -298,7 +295,7 @@ export class GitHubRawClient {
           throw new RawFetchFailure("redirect", `Refused redirect to ${check.host} for ${label}`);
         }
         // A redirect may not lead to a credential file either (judged by the URL's path).
-        const target = secretFileRule(decodeURIComponent(new URL(check.url).pathname), {
+        const target = secretFileRule(decodeURIComponent(new URL(check.value).pathname), {
           allowSecretFiles: ctx.allowSecretFiles,
         });
         if (target !== undefined) {
@@ -307,7 +304,7 @@ export class GitHubRawClient {
             `Refused redirect of ${label} to a credential file: it ${secretFileReason(target)}`,
           );
         }
-        url = check.url;
+        url = check.value;
         continue;
       }
       if (res.status === 404) throw new RawFetchFailure("not_found", `HTTP 404 for ${label}`);

@@ -5,9 +5,10 @@
  */
 import * as path from "node:path";
 import type { SubprocessLinter } from "../policy/commands.ts";
+import type { Result } from "../result.ts";
 
 /** Each file's share of the output, keyed by absolute path, plus whether the share holds findings. */
-export type SplitOutput = { ok: true; parts: Map<string, string> } | { ok: false; error: string };
+export type SplitOutput = Result<Map<string, string>>;
 
 /** What a linter prints for a file without findings (what its parser reads as "clean"). */
 export const EMPTY_OUTPUT: Readonly<Record<SubprocessLinter, string>> = Object.freeze({
@@ -64,7 +65,7 @@ function rec(v: unknown): Record<string, unknown> | undefined {
  * linter's working directory (pylint prints paths relative to it).
  *
  * @example splitByFile("flake8", "/p/a.py\x1f1:1:F401:'os' imported but unused\n", "/p", ["/p/a.py"])
- * // { ok: true, parts: Map { "/p/a.py" => "1:1:F401:'os' imported but unused" } }
+ * // { ok: true, value: Map { "/p/a.py" => "1:1:F401:'os' imported but unused" } }
  */
 export function splitByFile(
   linter: SubprocessLinter,
@@ -85,7 +86,7 @@ export function splitByFile(
           if (!current) {
             return {
               ok: false,
-              error: `flake8 printed output that is not a finding: ${line.slice(0, 200)}`,
+              reason: `flake8 printed output that is not a finding: ${line.slice(0, 200)}`,
             };
           }
           current.push(line); // a message continued on the next line
@@ -95,7 +96,7 @@ export function splitByFile(
         if (!known.has(k)) {
           return {
             ok: false,
-            error: `flake8 named a file that was not asked about: ${
+            reason: `flake8 named a file that was not asked about: ${
               JSON.stringify(line.slice(0, at))
             }`,
           };
@@ -106,44 +107,46 @@ export function splitByFile(
         current = list;
       }
       for (const [k, v] of lines) parts.set(k, v.join("\n") + "\n");
-      return { ok: true, parts };
+      return { ok: true, value: parts };
     }
     const json: unknown = JSON.parse(stdout);
     if (linter === "pylint" || linter === "ruff-native") {
-      if (!Array.isArray(json)) return { ok: false, error: `${linter} output is not a JSON array` };
+      if (!Array.isArray(json)) {
+        return { ok: false, reason: `${linter} output is not a JSON array` };
+      }
       const field = linter === "pylint" ? "path" : "filename";
       const g = group(json, (i) => fileKey(root, rec(i)?.[field]), known);
-      if (typeof g === "string") return { ok: false, error: `${linter}: ${g}` };
+      if (typeof g === "string") return { ok: false, reason: `${linter}: ${g}` };
       for (const [k, v] of g) parts.set(k, JSON.stringify(v));
-      return { ok: true, parts };
+      return { ok: true, value: parts };
     }
     if (linter === "shellcheck") {
       const comments = rec(json)?.comments;
       if (!Array.isArray(comments)) {
-        return { ok: false, error: "output is not shellcheck's json1 format" };
+        return { ok: false, reason: "output is not shellcheck's json1 format" };
       }
       const g = group(comments, (c) => fileKey(root, rec(c)?.file), known);
-      if (typeof g === "string") return { ok: false, error: `shellcheck: ${g}` };
+      if (typeof g === "string") return { ok: false, reason: `shellcheck: ${g}` };
       for (const [k, v] of g) parts.set(k, JSON.stringify({ comments: v }));
-      return { ok: true, parts };
+      return { ok: true, value: parts };
     }
     const o = rec(json);
     if (!o || !Array.isArray(o.diagnostics)) {
-      return { ok: false, error: "output is not deno lint's JSON format" };
+      return { ok: false, reason: "output is not deno lint's JSON format" };
     }
     const errors = Array.isArray(o.errors) ? o.errors : [];
     const d = group(o.diagnostics, (x) => fileKey(root, rec(x)?.filename), known);
-    if (typeof d === "string") return { ok: false, error: `deno lint: ${d}` };
+    if (typeof d === "string") return { ok: false, reason: `deno lint: ${d}` };
     const e = group(errors, (x) => fileKey(root, rec(x)?.file_path ?? rec(x)?.filename), known);
-    if (typeof e === "string") return { ok: false, error: `deno lint: ${e}` };
+    if (typeof e === "string") return { ok: false, reason: `deno lint: ${e}` };
     for (const k of new Set([...d.keys(), ...e.keys()])) {
       parts.set(
         k,
         JSON.stringify({ version: 1, diagnostics: d.get(k) ?? [], errors: e.get(k) ?? [] }),
       );
     }
-    return { ok: true, parts };
+    return { ok: true, value: parts };
   } catch (err) {
-    return { ok: false, error: `${linter} output could not be read: ${(err as Error).message}` };
+    return { ok: false, reason: `${linter} output could not be read: ${(err as Error).message}` };
   }
 }

@@ -40,7 +40,7 @@ const MAX_REASON_CHARS = 300;
  * findings; anything else, or exit 1 with nothing on stdout (a crash), is a failure.
  *
  * @example parseFlake8("3:80:E501:line too long (107 > 79 characters)\n", "", 1, "a.py")
- * // { ok: true, diagnostics: [{ file: "a.py", line: 3, column: 80, code: "E501", severity: "warning", ... }] }
+ * // { ok: true, value: [{ file: "a.py", line: 3, column: 80, code: "E501", severity: "warning", ... }] }
  */
 export function parseFlake8(
   stdout: string,
@@ -72,12 +72,12 @@ export function parseFlake8(
     } else {
       return {
         ok: false,
-        error: `flake8 printed output that is not a finding: ${firstLine(line)}`,
+        reason: `flake8 printed output that is not a finding: ${firstLine(line)}`,
       };
     }
   }
   if (code === 1 && diagnostics.length === 0) return failure("flake8", code, stderr, stdout);
-  return { ok: true, diagnostics };
+  return { ok: true, value: diagnostics };
 }
 
 /** pylint's exit status is a bit field; 32 means a usage error, nothing above 63 is defined. */
@@ -89,7 +89,7 @@ const PYLINT_USAGE_ERROR = 32;
  * a failure. pylint's columns are 0-based and converted here.
  *
  * @example parsePylint('[{"type":"warning","line":1,"column":0,"message-id":"W0611",...}]', "", 4, "a.py")
- * // { ok: true, diagnostics: [{ line: 1, column: 1, code: "W0611", severity: "warning", ... }] }
+ * // { ok: true, value: [{ line: 1, column: 1, code: "W0611", severity: "warning", ... }] }
  */
 export function parsePylint(
   stdout: string,
@@ -107,7 +107,7 @@ export function parsePylint(
   const diagnostics: Diagnostic[] = [];
   for (const item of json) {
     if (!isRecord(item)) {
-      return { ok: false, error: "pylint output has an entry that is not an object" };
+      return { ok: false, reason: "pylint output has an entry that is not an object" };
     }
     const line = num(item.line);
     const column = num(item.column);
@@ -116,7 +116,7 @@ export function parsePylint(
     if (line === undefined || column === undefined || message === undefined || id === undefined) {
       return {
         ok: false,
-        error: "pylint output has an entry without line, column, message-id or message",
+        reason: "pylint output has an entry without line, column, message-id or message",
       };
     }
     const symbol = str(item.symbol);
@@ -144,7 +144,7 @@ export function parsePylint(
       "exit status reports messages but none were printed",
     );
   }
-  return { ok: true, diagnostics };
+  return { ok: true, value: diagnostics };
 }
 
 /**
@@ -153,7 +153,7 @@ export function parsePylint(
  * options) are failures.
  *
  * @example parseShellcheck('{"comments":[{"line":3,"column":7,"level":"info","code":2086,"message":"Double quote..."}]}', "", 1, "a.sh")
- * // { ok: true, diagnostics: [{ line: 3, column: 7, code: "SC2086", severity: "info", ... }] }
+ * // { ok: true, value: [{ line: 3, column: 7, code: "SC2086", severity: "info", ... }] }
  */
 export function parseShellcheck(
   stdout: string,
@@ -169,7 +169,7 @@ export function parseShellcheck(
   const diagnostics: Diagnostic[] = [];
   for (const c of json.comments) {
     if (!isRecord(c)) {
-      return { ok: false, error: "shellcheck output has a comment that is not an object" };
+      return { ok: false, reason: "shellcheck output has a comment that is not an object" };
     }
     const line = num(c.line);
     const column = num(c.column);
@@ -180,7 +180,7 @@ export function parseShellcheck(
     ) {
       return {
         ok: false,
-        error: "shellcheck output has a comment without line, column, code or message",
+        reason: "shellcheck output has a comment without line, column, code or message",
       };
     }
     const d: Diagnostic = {
@@ -207,7 +207,7 @@ export function parseShellcheck(
       "exit status reports findings but none were printed",
     );
   }
-  return { ok: true, diagnostics };
+  return { ok: true, value: diagnostics };
 }
 
 /** "…\n    at file:///p/a.ts:3:7" at the end of a deno lint syntax error. */
@@ -219,7 +219,7 @@ const DENO_ERROR_POSITION = /:(\d+):(\d+)\s*$/;
  * errors. Deno's columns are 0-based and converted here. Exit 0 and 1 carry results.
  *
  * @example parseDenoLint('{"version":1,"diagnostics":[{"range":{"start":{"line":1,"col":6},...},"code":"no-unused-vars",...}],"errors":[]}', "", 1, "a.ts")
- * // { ok: true, diagnostics: [{ line: 1, column: 7, code: "no-unused-vars", severity: "warning", ... }] }
+ * // { ok: true, value: [{ line: 1, column: 7, code: "no-unused-vars", severity: "warning", ... }] }
  */
 export function parseDenoLint(
   stdout: string,
@@ -246,7 +246,7 @@ export function parseDenoLint(
     ) {
       return {
         ok: false,
-        error: "deno lint output has a diagnostic without range, code or message",
+        reason: "deno lint output has a diagnostic without range, code or message",
       };
     }
     const d: Diagnostic = {
@@ -270,7 +270,7 @@ export function parseDenoLint(
   for (const e of errors) {
     const message = isRecord(e) ? str(e.message) : undefined;
     if (message === undefined) {
-      return { ok: false, error: "deno lint output has an error without a message" };
+      return { ok: false, reason: "deno lint output has an error without a message" };
     }
     const pos = DENO_ERROR_POSITION.exec(message);
     diagnostics.push({
@@ -291,7 +291,7 @@ export function parseDenoLint(
       "exit status reports problems but none were printed",
     );
   }
-  return { ok: true, diagnostics };
+  return { ok: true, value: diagnostics };
 }
 
 /**
@@ -300,7 +300,7 @@ export function parseDenoLint(
  * carry results; 2 is ruff's abnormal termination.
  *
  * @example parseRuff('[{"code":"F401","location":{"row":1,"column":8},"message":"`os` imported but unused",...}]', "", 1, "a.py")
- * // { ok: true, diagnostics: [{ line: 1, column: 8, code: "F401", severity: "warning", ... }] }
+ * // { ok: true, value: [{ line: 1, column: 8, code: "F401", severity: "warning", ... }] }
  */
 export function parseRuff(
   stdout: string,
@@ -321,7 +321,7 @@ export function parseRuff(
     const column = num(loc?.column);
     const message = isRecord(item) ? str(item.message) : undefined;
     if (!isRecord(item) || line === undefined || column === undefined || message === undefined) {
-      return { ok: false, error: "ruff output has an entry without location or message" };
+      return { ok: false, reason: "ruff output has an entry without location or message" };
     }
     const ruleCode = str(item.code) ?? "syntax-error";
     const d: Diagnostic = {
@@ -350,7 +350,7 @@ export function parseRuff(
       "exit status reports findings but none were printed",
     );
   }
-  return { ok: true, diagnostics };
+  return { ok: true, value: diagnostics };
 }
 
 export { pythonCodeSeverity };
@@ -384,7 +384,7 @@ function failure(
     detail = `: ${clip(firstLine(stripAnsi(stdout.trim())))}`;
   }
   const reason = what ? `${tool} ${status} (${what})${detail}` : `${tool} ${status}${detail}`;
-  return { ok: false, error: reason };
+  return { ok: false, reason: reason };
 }
 
 function parseJson(text: string): unknown {

@@ -1,3 +1,5 @@
+import type { Result } from "../result.ts";
+
 /**
  * The shape every linter's findings take, whatever produced them (a subprocess
  * linter's JSON, or the built-in ruff engine), so that tools and tests see one format.
@@ -25,6 +27,4 @@ export interface Diagnostic {
 }
 
 /** What a parser returns: findings, or a reason the output could not be understood. */
-export type ParseResult =
-  | { ok: true; diagnostics: Diagnostic[] }
-  | { ok: false; error: string };
+export type ParseResult = Result<Diagnostic[]>;

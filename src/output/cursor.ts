@@ -9,6 +9,7 @@
 // @noble/hashes rather than node:crypto, which costs some 10 ms of every start-up (measured).
 import { sha256 } from "@noble/hashes/sha2.js";
 import { utf8ToBytes } from "@noble/hashes/utils.js";
+import type { Result } from "../result.ts";
 
 const VERSION = 1;
 /** Longest cursor accepted, so a hostile argument cannot make us parse megabytes. */
@@ -54,10 +55,7 @@ export function encodeCursor(tool: string, key: string, state: Record<string, un
     .replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 }
 
-export type DecodedCursor = { ok: true; state: Record<string, unknown> } | {
-  ok: false;
-  reason: string;
-};
+export type DecodedCursor = Result<Record<string, unknown>>;
 
 /**
  * Reads a cursor made by encodeCursor for the same tool and the same other arguments.
@@ -95,7 +93,7 @@ export function decodeCursor(tool: string, key: string, cursor: string): Decoded
         "the cursor was given for a call with other arguments: repeat the same arguments with it, or drop it to start over",
     };
   }
-  return { ok: true, state: c.s as Record<string, unknown> };
+  return { ok: true, value: c.s as Record<string, unknown> };
 }
 
 /**

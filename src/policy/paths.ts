@@ -6,8 +6,10 @@
  */
 import * as path from "node:path";
 import { LIMITS } from "../limits.ts";
+import type { Result } from "../result.ts";
 
-export type Decision<T> = { ok: true; value: T } | { ok: false; reason: string };
+/** A path decision: the one Result shape (src/result.ts); the name stays for its importers. */
+export type Decision<T> = Result<T>;
 
 /** What a resolved path is. */
 export type EntryKind =

@@ -5,6 +5,8 @@
  */
 
 /** The real raw host, https on port 443. */
+import { ok, type Result, type ResultWith } from "../result.ts";
+
 export const DEFAULT_RAW_BASE = "https://raw.githubusercontent.com";
 
 /** The Deno --allow-net entry for DEFAULT_RAW_BASE, defined once in the permission module. */
@@ -30,15 +32,12 @@ export interface RawFileParts {
  * unambiguous (owner and repo hold no "/" or "@", a ref holds no ":"), so it serves
  * both as the cache key and as the label in messages.
  */
-export type RawUrlResult = { ok: true; url: string; key: string } | { ok: false; error: string };
+export type RawUrlResult = Result<{ url: string; key: string }>;
 
-export type RawBaseOverride =
-  | { ok: true; base: string; netPermission: string }
-  | { ok: false; error: string };
+export type RawBaseOverride = Result<{ base: string; netPermission: string }>;
 
-export type RedirectCheck =
-  | { ok: true; url: string }
-  | { ok: false; error: string; host: string };
+/** The URL to follow, or a refusal that also names the foreign host (for the model's message). */
+export type RedirectCheck = ResultWith<string, { host: string }>;
 
 const OWNER_RE = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9]))*$/;
 const REPO_RE = /^[A-Za-z0-9._-]+$/;
@@ -63,8 +62,8 @@ function show(value: string): string {
   );
 }
 
-function invalid(part: string, value: string, why: string): { ok: false; error: string } {
-  return { ok: false, error: `Invalid ${part} ${show(value)}: ${why}` };
+function invalid(part: string, value: string, why: string): { ok: false; reason: string } {
+  return { ok: false, reason: `Invalid ${part} ${show(value)}: ${why}` };
 }
 
 /** Checks a GitHub user or organisation name; returns the reason to refuse, or null. */
@@ -162,17 +161,19 @@ function encodeSegments(value: string): string {
  *
  * @example
  * buildRawUrl({ owner: "denoland", repo: "deno", ref: "main", path: "README.md" })
- * // { ok: true, url: "https://raw.githubusercontent.com/denoland/deno/main/README.md",
- * //   key: "denoland/deno@main:README.md" }
+ * // { ok: true, value: { url: "https://raw.githubusercontent.com/denoland/deno/main/README.md",
+ * //   key: "denoland/deno@main:README.md" } }
  * buildRawUrl({ owner: "a", repo: "b", ref: "main", path: "../x" })
- * // { ok: false, error: "Invalid path \"../x\": must not contain \".\" or \"..\" segments" }
+ * // { ok: false, reason: "Invalid path \"../x\": must not contain \".\" or \"..\" segments" }
  */
 export function buildRawUrl(parts: RawFileParts, base: string = DEFAULT_RAW_BASE): RawUrlResult {
   const { owner, repo, ref, path } = parts;
   for (
     const [name, value] of [["owner", owner], ["repo", repo], ["ref", ref], ["path", path]] as const
   ) {
-    if (typeof value !== "string") return { ok: false, error: `Invalid ${name}: must be a string` };
+    if (typeof value !== "string") {
+      return { ok: false, reason: `Invalid ${name}: must be a string` };
+    }
   }
   let problem = ownerProblem(owner);
   if (problem) return invalid("owner", owner, problem);
@@ -193,7 +194,7 @@ export function buildRawUrl(parts: RawFileParts, base: string = DEFAULT_RAW_BASE
   ) {
     return invalid("path", path, "does not form a plain URL path");
   }
-  return { ok: true, url, key: `${owner}/${repo}@${ref}:${path}` };
+  return ok({ url, key: `${owner}/${repo}@${ref}:${path}` });
 }
 
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
@@ -204,11 +205,11 @@ const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
  *
  * @example
  * parseRawBaseOverride("http://127.0.0.1:8123")
- * // { ok: true, base: "http://127.0.0.1:8123", netPermission: "127.0.0.1:8123" }
- * parseRawBaseOverride("http://evil.example:80") // { ok: false, error: "... loopback ..." }
+ * // { ok: true, value: { base: "http://127.0.0.1:8123", netPermission: "127.0.0.1:8123" } }
+ * parseRawBaseOverride("http://evil.example:80") // { ok: false, reason: "... loopback ..." }
  */
 export function parseRawBaseOverride(value: string): RawBaseOverride {
-  const fail = (why: string): RawBaseOverride => ({ ok: false, error: `${show(value)} ${why}` });
+  const fail = (why: string): RawBaseOverride => ({ ok: false, reason: `${show(value)} ${why}` });
   if (CONTROL_RE.test(value) || /\s/.test(value)) {
     return fail("must not contain spaces or control characters");
   }
@@ -237,11 +238,10 @@ export function parseRawBaseOverride(value: string): RawBaseOverride {
     port = String(Number(written[1]));
   }
   if (port === "0") return fail("must not use port 0");
-  return {
-    ok: true,
+  return ok({
     base: `${url.protocol}//${url.hostname}:${port}`,
     netPermission: `${url.hostname}:${port}`,
-  };
+  });
 }
 
 function effectivePort(url: URL): string {
@@ -256,7 +256,7 @@ function effectivePort(url: URL): string {
  * @example
  * checkRedirect("https://raw.githubusercontent.com/a/b/main/x", "https://evil.example/x",
  *   "https://raw.githubusercontent.com")
- * // { ok: false, host: "evil.example", error: "redirect to evil.example leaves raw.githubusercontent.com" }
+ * // { ok: false, reason: "redirect to evil.example leaves raw.githubusercontent.com", host: "evil.example" }
  */
 export function checkRedirect(currentUrl: string, location: string, base: string): RedirectCheck {
   const baseUrl = new URL(base);
@@ -266,8 +266,8 @@ export function checkRedirect(currentUrl: string, location: string, base: string
   } catch {
     return {
       ok: false,
+      reason: `redirect to an invalid URL ${show(location)}`,
       host: "an invalid URL",
-      error: `redirect to an invalid URL ${show(location)}`,
     };
   }
   const sameScheme = target.protocol === baseUrl.protocol;
@@ -276,11 +276,11 @@ export function checkRedirect(currentUrl: string, location: string, base: string
     !sameScheme || target.hostname !== baseUrl.hostname ||
     effectivePort(target) !== effectivePort(baseUrl)
   ) {
-    return { ok: false, host, error: `redirect to ${host} leaves ${baseUrl.host}` };
+    return { ok: false, reason: `redirect to ${host} leaves ${baseUrl.host}`, host };
   }
   if (target.username !== "" || target.password !== "") {
-    return { ok: false, host, error: `redirect to ${host} carries credentials` };
+    return { ok: false, reason: `redirect to ${host} carries credentials`, host };
   }
   target.hash = "";
-  return { ok: true, url: target.href };
+  return ok(target.href);
 }

@@ -15,6 +15,7 @@ import * as path from "node:path";
 import { LIMITS } from "../config.ts";
 import type { ResourceContext } from "./types.ts";
 import { renderFilePage } from "../output/file_page.ts";
+import type { Result } from "../result.ts";
 
 /**
  * `file://{path}` as advertised, but matching every file: URI: RFC 6570 simple
@@ -33,12 +34,12 @@ class FileUriTemplate extends UriTemplate {
 /**
  * The absolute path a file URI names, or why it is refused.
  *
- * @example parseFileUri("file:///proj/a%20b.py") // { ok: true, path: "/proj/a b.py" }
+ * @example parseFileUri("file:///proj/a%20b.py") // { ok: true, value: "/proj/a b.py" }
  * @example parseFileUri("file://evil.example/etc/passwd") // { ok: false, reason: "file URIs with a host (evil.example) are not served" }
  */
 export function parseFileUri(
   uri: string,
-): { ok: true; path: string } | { ok: false; reason: string } {
+): Result<string> {
   if (!uri.startsWith("file://")) return { ok: false, reason: "not a file:// URI" };
   let rest = uri.slice("file://".length);
   if (rest.toLowerCase().startsWith("localhost/")) rest = rest.slice("localhost".length);
@@ -59,7 +60,7 @@ export function parseFileUri(
   } catch {
     return { ok: false, reason: "the URI has a malformed percent-encoding" };
   }
-  return { ok: true, path: decoded };
+  return { ok: true, value: decoded };
 }
 
 const MIME: Record<string, string> = {
@@ -125,7 +126,7 @@ export function fileResource(ctx: ResourceContext) {
       }
       const budget = ctx.config.maxOutputBytes;
       const r = await ctx.sandbox.readFile({
-        path: parsed.path,
+        path: parsed.value,
         maxBytes: LIMITS.maxFileBytes,
         maxOutputBytes: budget,
         startLine: 1,
@@ -133,7 +134,7 @@ export function fileResource(ctx: ResourceContext) {
         allowSecretFiles: ctx.config.allowSecretFiles,
       });
       if (!r.ok) {
-        const message = `Cannot read ${JSON.stringify(parsed.path)}: ${r.reason}`;
+        const message = `Cannot read ${JSON.stringify(parsed.value)}: ${r.reason}`;
         // Not found: -32602 with data { uri } on every protocol revision (SEP-2164); other refusals plain -32602.
         if (r.reason === "no such file or directory") {
           throw new ResourceNotFoundError(uri.href, message);

@@ -20,6 +20,7 @@ import { looksBinary } from "../policy/content.ts";
 import { LIMITS } from "../limits.ts";
 import { keyBlockOpenAfter } from "../output/key_blocks.ts";
 import { concatBytes } from "../bytes.ts";
+import type { Result } from "../result.ts";
 
 /**
  * The refusal for a credential file (policy/secrets.ts), judged on the path as asked and on
@@ -38,7 +39,8 @@ export function secretFileRefusal(
   return rule === undefined ? undefined : secretFileReason(rule);
 }
 
-export type Outcome<T> = { ok: true; value: T } | { ok: false; reason: string };
+/** A sandbox answer: the one Result shape (src/result.ts); the name stays for its importers. */
+export type Outcome<T> = Result<T>;
 
 export interface DirEntry {
   name: string;

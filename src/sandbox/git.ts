@@ -9,6 +9,7 @@ import { GitLimitError, makeBudget } from "../git/fs_view.ts";
 import { storeFor } from "../git/objects.ts";
 import { refReader } from "../git/refs.ts";
 import { review, type ReviewOptions, type ReviewOutcome } from "../git/review.ts";
+import type { Result } from "../result.ts";
 
 export interface GitReviewRequest extends ReviewOptions {
   root: string;
@@ -31,13 +32,13 @@ export async function gitReview(
     maxObjectBytes: req.maxObjectBytes,
   });
   // Kept across calls: parsed pack indexes and recent objects (bounds in src/git/objects.ts).
-  const store = storeFor(req.root, repo.gitdir);
+  const store = storeFor(req.root, repo.value.gitdir);
   const r = {
-    dir: repo.dir,
-    gitdir: repo.gitdir,
+    dir: repo.value.dir,
+    gitdir: repo.value.gitdir,
     budget,
     store,
-    refs: refReader(req.root, repo.gitdir),
+    refs: refReader(req.root, repo.value.gitdir),
   };
   try {
     store.refresh();
@@ -110,9 +111,7 @@ export interface GitBaseTextsRequest {
   maxFileBytes: number;
 }
 
-export type GitBaseTexts =
-  | { ok: true; texts: Record<string, import("../git/base_text.ts").BaseText> }
-  | { ok: false; reason: string };
+export type GitBaseTexts = Result<Record<string, import("../git/base_text.ts").BaseText>>;
 
 /**
  * The base version of changed files as text (src/git/base_text.ts), read like gitReview reads,
@@ -128,13 +127,13 @@ export async function gitBaseTexts(
     deadline: performance.now() + req.timeoutMs,
     maxObjectBytes: req.maxObjectBytes,
   });
-  const store = storeFor(req.root, repo.gitdir);
+  const store = storeFor(req.root, repo.value.gitdir);
   const r = {
-    dir: repo.dir,
-    gitdir: repo.gitdir,
+    dir: repo.value.dir,
+    gitdir: repo.value.gitdir,
     budget,
     store,
-    refs: refReader(req.root, repo.gitdir),
+    refs: refReader(req.root, repo.value.gitdir),
   };
   try {
     const { reviewBaseCommit, readBaseText } = await import("../git/base_text.ts");
@@ -150,7 +149,7 @@ export async function gitBaseTexts(
         texts[p] = { ok: false, reason: "too-large" };
       }
     }
-    return { ok: true, texts };
+    return { ok: true, value: texts };
   } catch (err) {
     if ((err as Error).name === "AbortError") throw err;
     return {

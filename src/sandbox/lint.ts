@@ -21,6 +21,7 @@ import {
   type PythonLinterConfig,
 } from "../linters/python_config.ts";
 import * as path from "node:path";
+import type { Result } from "../result.ts";
 
 export interface LintRequest {
   root: string;
@@ -36,20 +37,15 @@ export interface LintRequest {
   allowSecretFiles?: boolean;
 }
 
-export type LintOutcome =
-  | { ok: false; reason: string }
-  | {
-    ok: true;
-    value: {
-      linter: LinterName;
-      rel: string;
-      diagnostics: Diagnostic[];
-      durationMs: number;
-      /** Engine version for the built-in ruff; the config file it used, if any. */
-      engineVersion?: string;
-      configFile?: string;
-    };
-  };
+export type LintOutcome = Result<{
+  linter: LinterName;
+  rel: string;
+  diagnostics: Diagnostic[];
+  durationMs: number;
+  /** Engine version for the built-in ruff; the config file it used, if any. */
+  engineVersion?: string;
+  configFile?: string;
+}>;
 
 export async function runLinter(req: LintRequest, signal?: AbortSignal): Promise<LintOutcome> {
   const r = resolveInsideRoot(req.root, req.path);
@@ -81,13 +77,13 @@ export async function runLinter(req: LintRequest, signal?: AbortSignal): Promise
       readTextFile: (p: string) => readConfigText(req.root, p),
       signal,
     });
-    if (!result.ok) return { ok: false, reason: result.error };
+    if (!result.ok) return { ok: false, reason: result.reason };
     return {
       ok: true,
       value: {
         linter: "ruff",
         rel: r.value.rel,
-        diagnostics: [...result.diagnostics, ...contentFindings(text.value.text, r.value.rel)],
+        diagnostics: [...result.value, ...contentFindings(text.value.text, r.value.rel)],
         durationMs: performance.now() - started,
         engineVersion: result.engineVersion,
         ...(result.configFile ? { configFile: result.configFile } : {}),
@@ -140,14 +136,14 @@ export async function runLinter(req: LintRequest, signal?: AbortSignal): Promise
   }
   if (signal?.aborted) return { ok: false, reason: "cancelled" };
   const parsed = spec.parse(result.stdout, result.stderr, result.code, r.value.rel);
-  if (!parsed.ok) return { ok: false, reason: `${req.linter} failed: ${parsed.error}` };
+  if (!parsed.ok) return { ok: false, reason: `${req.linter} failed: ${parsed.reason}` };
   const own = await ownFindings(req, r.value.real, r.value.rel);
   return {
     ok: true,
     value: {
       linter: req.linter,
       rel: r.value.rel,
-      diagnostics: [...parsed.diagnostics, ...own],
+      diagnostics: [...parsed.value, ...own],
       durationMs: performance.now() - started,
       ...(configFile ? { configFile } : {}),
     },

@@ -18,6 +18,7 @@ import type { BaseText } from "../git/base_text.ts";
 import { pythonLinterConfig, readConfigText } from "./lint.ts";
 import { LINTERS, type SubprocessLinter } from "../policy/commands.ts";
 import { runCommand } from "./run_command.ts";
+import type { Result } from "../result.ts";
 
 /** True when the linter can check a base version without a file: in memory or on stdin. */
 export function lintsBaseText(linter: LinterName): boolean {
@@ -42,17 +43,15 @@ export interface LintBaseRequest {
   concurrency?: number;
 }
 
+/** One per file and linter: which, and the base version's findings or why there are none. */
 export type BaseLint =
-  | {
-    path: string;
-    linter: LinterName;
-    ok: true;
+  & { path: string; linter: LinterName }
+  & Result<{
     baseText: string;
     newText: string;
     baseDiagnostics: Diagnostic[];
     map: LineMap;
-  }
-  | { path: string; linter: LinterName; ok: false; reason: string };
+  }>;
 
 export async function lintBase(req: LintBaseRequest, signal: AbortSignal): Promise<BaseLint[]> {
   const can = (l: LinterName) => lintsBaseText(l) && (l === "ruff" || req.pathEnv !== undefined);
@@ -88,7 +87,7 @@ export async function lintBase(req: LintBaseRequest, signal: AbortSignal): Promi
     while (next < checkable.length) {
       if (signal.aborted) throw new DOMException("cancelled", "AbortError");
       const f = checkable[next++]!;
-      out.push(await lintOne(req, f, texts.texts[f.oldPath], signal));
+      out.push(await lintOne(req, f, texts.value[f.oldPath], signal));
     }
   };
   const lanes = Math.max(1, Math.min(req.concurrency ?? 1, checkable.length));
@@ -126,21 +125,23 @@ async function lintOne(
   // The base text is checked as if it stood at the current path: the same configuration applies.
   const absPath = r.ok ? r.value.real : path.join(req.root, f.path);
   const checked = f.linter === "ruff"
-    ? await ruffOnText(req, f.path, absPath, t.text, signal)
-    : await programOnText(req, f.linter as SubprocessLinter, f.path, absPath, t.text, signal);
-  if (!checked.ok) return fail(`${f.linter} on the base version: ${checked.error}`);
+    ? await ruffOnText(req, f.path, absPath, t.value, signal)
+    : await programOnText(req, f.linter as SubprocessLinter, f.path, absPath, t.value, signal);
+  if (!checked.ok) return fail(`${f.linter} on the base version: ${checked.reason}`);
   return {
     path: f.path,
     linter: f.linter,
     ok: true,
-    baseText: t.text,
-    newText: current.value.text,
-    baseDiagnostics: [...checked.diagnostics, ...contentFindings(t.text, f.path)],
-    map: mapLines(t.text, current.value.text),
+    value: {
+      baseText: t.value,
+      newText: current.value.text,
+      baseDiagnostics: [...checked.value, ...contentFindings(t.value, f.path)],
+      map: mapLines(t.value, current.value.text),
+    },
   };
 }
 
-type TextCheck = { ok: true; diagnostics: Diagnostic[] } | { ok: false; error: string };
+type TextCheck = Result<Diagnostic[]>;
 
 async function ruffOnText(
   req: LintBaseRequest,
@@ -157,7 +158,7 @@ async function ruffOnText(
     readTextFile: (p: string) => readConfigText(req.root, p),
     signal,
   });
-  return c.ok ? { ok: true, diagnostics: c.diagnostics } : { ok: false, error: c.error };
+  return c.ok ? { ok: true, value: c.value } : { ok: false, reason: c.reason };
 }
 
 /**
@@ -187,10 +188,10 @@ async function programOnText(
     maxOutputBytes,
     stdin: text,
   }, signal);
-  if (result.notFound) return { ok: false, error: "not installed" };
-  if (result.timedOut) return { ok: false, error: "did not finish in time" };
-  if (result.truncated) return { ok: false, error: "printed too much" };
+  if (result.notFound) return { ok: false, reason: "not installed" };
+  if (result.timedOut) return { ok: false, reason: "did not finish in time" };
+  if (result.truncated) return { ok: false, reason: "printed too much" };
   if (signal.aborted) throw new DOMException("cancelled", "AbortError");
   const parsed = spec.parse(result.stdout, result.stderr, result.code, rel);
-  return parsed.ok ? parsed : { ok: false, error: parsed.error };
+  return parsed.ok ? parsed : { ok: false, reason: parsed.reason };
 }

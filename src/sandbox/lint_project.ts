@@ -210,21 +210,21 @@ export async function lintProject(
       for (const f of files) {
         const c = await project.configForDir(parentDir(f.rel));
         if (!c.ok) {
-          failLater.push(`ruff-native on ${f.rel}: ${c.error}`);
+          failLater.push(`ruff-native on ${f.rel}: ${c.reason}`);
           continue;
         }
-        const key = c.config.configFile ?? "";
+        const key = c.value.configFile ?? "";
         let g = groups.get(key);
         if (!g) {
           groups.set(
             key,
             g = {
               files: [],
-              flags: nativeConfigFlags(c.config),
-              cwd: c.config.configDir === "" ? req.root : `${req.root}/${c.config.configDir}`,
+              flags: nativeConfigFlags(c.value),
+              cwd: c.value.configDir === "" ? req.root : `${req.root}/${c.value.configDir}`,
             },
           );
-          if (c.config.configFile) result.configFiles.push(`ruff-native: ${c.config.configFile}`);
+          if (c.value.configFile) result.configFiles.push(`ruff-native: ${c.value.configFile}`);
         }
         g.files.push(f);
       }
@@ -319,8 +319,8 @@ export async function lintProject(
         ...(signal ? { signal } : {}),
       });
       if (r.configFile) ruffConfigs.add(r.configFile);
-      if (r.ok) outcomes[i] = [...r.diagnostics, ...contentFindings(text, f.rel)];
-      else fail(`ruff on ${f.rel}: ${r.error}`);
+      if (r.ok) outcomes[i] = [...r.value, ...contentFindings(text, f.rel)];
+      else fail(`ruff on ${f.rel}: ${r.reason}`);
       checked("ruff", 1);
     };
     let nextRuff = 0;
@@ -389,19 +389,19 @@ async function runBatch(
     );
   }
   const split = r.stdout.trim() === "" && linter === "flake8"
-    ? { ok: true as const, parts: new Map<string, string>() }
+    ? { ok: true as const, value: new Map<string, string>() }
     : splitByFile(linter, r.stdout, req.root, absPaths);
   if (!split.ok) {
     // The whole run's own verdict (a usage error, a crash) says more than the split's.
     const whole = spec.parse(r.stdout, r.stderr, r.code, where);
-    return fail(`${linter} failed on ${where}: ${whole.ok ? split.error : whole.error}`);
+    return fail(`${linter} failed on ${where}: ${whole.ok ? split.reason : whole.reason}`);
   }
-  if (split.parts.size === 0 && r.code !== 0) {
+  if (split.value.size === 0 && r.code !== 0) {
     const whole = spec.parse(r.stdout, r.stderr, r.code, where);
-    if (!whole.ok) return fail(`${linter} failed on ${where}: ${whole.error}`);
+    if (!whole.ok) return fail(`${linter} failed on ${where}: ${whole.reason}`);
   }
   for (const f of files) {
-    const part = split.parts.get(f.abs);
+    const part = split.value.get(f.abs);
     const parsed = spec.parse(
       part ?? EMPTY_OUTPUT[linter],
       "",
@@ -410,8 +410,8 @@ async function runBatch(
         : (linter === "pylint" ? (r.code ?? 0) | FINDINGS_CODE.pylint : FINDINGS_CODE[linter]),
       f.rel,
     );
-    if (parsed.ok) keep([...parsed.diagnostics, ...await ownFindings(f.abs, f.rel, maxFileBytes)]);
-    else fail(`${linter} on ${f.rel}: ${parsed.error}`);
+    if (parsed.ok) keep([...parsed.value, ...await ownFindings(f.abs, f.rel, maxFileBytes)]);
+    else fail(`${linter} on ${f.rel}: ${parsed.reason}`);
   }
 }
 

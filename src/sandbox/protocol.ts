@@ -108,6 +108,11 @@ export interface WorkerProgress {
   message: string;
 }
 
+/**
+ * The answer to one request. Not a Result (src/result.ts): `error` is the exception transport,
+ * a thrown error carried across the worker boundary and rethrown by the client; an expected
+ * failure travels inside `value` as the operation's own Result.
+ */
 export type WorkerResponse =
   | { id: number; ok: true; value: unknown }
   | { id: number; ok: false; error: { name: string; message: string; stack: string } };

@@ -53,5 +53,5 @@ export function deliverEngineAnswer(answer: RelayAnswer["engineAnswer"]): void {
 }
 
 function cancelled(): EngineOutcome {
-  return { ok: false, kind: "engine", error: "The ruff check was cancelled" };
+  return { ok: false, reason: "The ruff check was cancelled", kind: "engine" };
 }

@@ -56,9 +56,9 @@ export const fetchGithubFile = defineTool({
     const r = await ctx.github.get({ owner, repo, ref, path }, ctx.signal, {
       allowSecretFiles: ctx.config.allowSecretFiles,
     });
-    if (!r.ok) return toolError(r.message);
+    if (!r.ok) return toolError(r.reason);
     const first = start_line ?? 1;
-    const slice = sliceLines(r.text, first, end_line);
+    const slice = sliceLines(r.value.text, first, end_line);
     if (first > Math.max(slice.totalLines, 1)) {
       return toolError(
         `Cannot fetch ${
@@ -67,8 +67,8 @@ export const fetchGithubFile = defineTool({
       );
     }
     const page = renderFilePage({
-      label: `${label} (${formatBytes(r.bytes)}${
-        r.cached === "miss" ? "" : `, cache ${r.cached}`
+      label: `${label} (${formatBytes(r.value.bytes)}${
+        r.value.cached === "miss" ? "" : `, cache ${r.value.cached}`
       })`,
       text: slice.text,
       firstLine: first,

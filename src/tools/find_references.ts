@@ -72,7 +72,7 @@ export const findReferences = defineTool({
     if (cursor !== undefined) {
       const c = decodeCursor(NAME, key, cursor);
       if (!c.ok) return cannot("find references in", path, c.reason);
-      offset = cursorPosition(c.state, "offset");
+      offset = cursorPosition(c.value, "offset");
     }
     const r = await ctx.sandbox.findReferences({
       name,

@@ -51,8 +51,8 @@ export const getDiff = defineTool({
     if (cursor !== undefined) {
       const d = decodeCursor("get_diff", key, cursor);
       if (!d.ok) return cannot("continue", "cursor", d.reason);
-      start = cursorPosition(d.state, "i");
-      startHunk = cursorPosition(d.state, "h");
+      start = cursorPosition(d.value, "i");
+      startHunk = cursorPosition(d.value, "h");
     }
     const checked = checkPaths(ctx.config.root, paths);
     if (!checked.ok) return cannot("diff", checked.path, checked.reason);

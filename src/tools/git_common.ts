@@ -7,6 +7,7 @@ import { LIMITS } from "../config.ts";
 import { lexicalCandidate, relativeToRoot } from "../policy/paths.ts";
 import type { GitReviewRequest } from "../sandbox/git.ts";
 import type { ReviewData } from "../git/review.ts";
+import type { ResultWith } from "../result.ts";
 
 /** Bounds of one git read (stated in answers when reached). */
 export const GIT_LIMITS = {
@@ -43,12 +44,12 @@ export const cursorArg = z.string().max(2048).optional()
 export function checkPaths(
   root: string,
   paths: readonly string[] | undefined,
-): { ok: true; value: string[] | undefined } | { ok: false; path: string; reason: string } {
+): ResultWith<string[] | undefined, { path: string }> {
   if (!paths || paths.length === 0) return { ok: true, value: undefined };
   const out: string[] = [];
   for (const p of paths) {
     const c = lexicalCandidate(root, p);
-    if (!c.ok) return { ok: false, path: p, reason: c.reason };
+    if (!c.ok) return { ok: false, reason: c.reason, path: p };
     const rel = relativeToRoot(root, c.value).split("\\").join("/");
     out.push(rel === "." ? "" : rel);
   }

@@ -96,7 +96,7 @@ export const listDirectory = defineTool({
     if (cursor !== undefined) {
       const c = decodeCursor("list_directory", key, cursor);
       if (!c.ok) return cannot("list", dir_path, c.reason);
-      const o = c.state["offset"];
+      const o = c.value["offset"];
       if (typeof o !== "number" || !Number.isSafeInteger(o) || o < 0) {
         return cannot("list", dir_path, "the cursor is not one this server gave out");
       }

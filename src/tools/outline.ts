@@ -79,7 +79,7 @@ export const outline = defineTool({
     if (cursor !== undefined) {
       const c = decodeCursor(NAME, key, cursor);
       if (!c.ok) return cannot("outline", path, c.reason);
-      offset = cursorPosition(c.state, "offset");
+      offset = cursorPosition(c.value, "offset");
     }
     const r = await ctx.sandbox.symbolOutline({
       path,

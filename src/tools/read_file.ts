@@ -3,30 +3,29 @@ import { LIMITS } from "../config.ts";
 import { renderFilePage } from "../output/file_page.ts";
 import { cannot, defineTool, type ToolContext, toolError } from "./types.ts";
 import type { CallToolResult } from "../sdk.ts";
+import { ok, type Result } from "../result.ts";
 
 /** The lines of one definition (src/sandbox/symbols.ts), or the refusal naming what exists. */
 async function symbolLines(
   file: string,
   symbol: string,
   ctx: ToolContext,
-): Promise<
-  { ok: true; start: number; end: number; label: string } | { ok: false; error: CallToolResult }
-> {
+): Promise<Result<{ start: number; end: number; label: string }, CallToolResult>> {
   const r = await ctx.sandbox.symbolRange(
     { path: file, symbol, allowSecretFiles: ctx.config.allowSecretFiles },
     ctx.signal,
   );
-  if (!r.ok) return { ok: false, error: cannot("read", file, r.reason) };
+  if (!r.ok) return { ok: false, reason: cannot("read", file, r.reason) };
   const v = r.value;
-  if (v.found) return { ok: true, start: v.start, end: v.end, label: `(${v.kind} ${v.name})` };
+  if (v.found) return ok({ start: v.start, end: v.end, label: `(${v.kind} ${v.name})` });
   if (v.language !== undefined) {
     const lang = v.language ? `${v.language} files are` : "this file type is";
-    return { ok: false, error: cannot("read", file, `${lang} not supported for symbols`) };
+    return { ok: false, reason: cannot("read", file, `${lang} not supported for symbols`) };
   }
   const hint = v.candidates.length ? `; candidates: ${v.candidates.join(", ")}` : "";
   return {
     ok: false,
-    error: cannot("read", file, `no single definition named ${JSON.stringify(symbol)}${hint}`),
+    reason: cannot("read", file, `no single definition named ${JSON.stringify(symbol)}${hint}`),
   };
 }
 
@@ -75,8 +74,8 @@ export const readFile = defineTool({
         return cannot("read", file_path, "give either symbol or start_line/end_line, not both");
       }
       const s = await symbolLines(file_path, symbol, ctx);
-      if (!s.ok) return s.error;
-      [start_line, end_line, label] = [s.start, s.end, s.label];
+      if (!s.ok) return s.reason;
+      [start_line, end_line, label] = [s.value.start, s.value.end, s.value.label];
     }
     if (start_line !== undefined && end_line !== undefined && end_line < start_line) {
       return toolError(

@@ -165,7 +165,7 @@ export const reviewChanges = defineTool({
     if (cursor !== undefined) {
       const d = decodeCursor("review_changes", key, cursor);
       if (!d.ok) return cannot("continue", "cursor", d.reason);
-      start = cursorPosition(d.state, "i");
+      start = cursorPosition(d.value, "i");
     }
     const checked = checkPaths(ctx.config.root, paths);
     if (!checked.ok) return cannot("review", checked.path, checked.reason);
@@ -499,11 +499,11 @@ async function lintChanged(
     } else if (b?.ok) {
       g.matched++;
       tagged = matchFindings({
-        baseText: b.baseText,
-        baseFindings: b.baseDiagnostics,
-        newText: b.newText,
+        baseText: b.value.baseText,
+        baseFindings: b.value.baseDiagnostics,
+        newText: b.value.newText,
         newFindings: r.value.diagnostics,
-        map: b.map,
+        map: b.value.map,
       });
     } else {
       if (b && !b.ok) g.reasons.add(b.reason);

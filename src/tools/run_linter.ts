@@ -130,7 +130,7 @@ export const runLinter = defineTool({
     if (cursor !== undefined) {
       const c = decodeCursor(NAME, key, cursor);
       if (!c.ok) return cannot("lint", file_path, c.reason);
-      offset = cursorPosition(c.state, "offset");
+      offset = cursorPosition(c.value, "offset");
     }
     const enabled = ctx.config.linters;
     if (linter !== undefined && !enabled.includes(linter)) {

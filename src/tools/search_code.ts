@@ -128,7 +128,7 @@ export const searchCode = defineTool({
     if (cursor !== undefined) {
       const c = decodeCursor(NAME, key, cursor);
       if (!c.ok) return cannot("search", query, c.reason);
-      offset = cursorPosition(c.state, "offset");
+      offset = cursorPosition(c.value, "offset");
     }
     const r = await ctx.sandbox.searchCode({
       query,

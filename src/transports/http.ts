@@ -17,7 +17,7 @@ import type { Authenticator } from "../auth/types.ts";
 import { createHttpApp, type HttpApp, MCP_PATH } from "./http_app.ts";
 import type { HttpListener } from "./http_listener.ts";
 import { connectSharedState, MEMORY_STATE, type SharedState } from "../state/shared.ts";
-import { err, ok, type Result } from "../result.ts";
+import { fail, ok, type Result } from "../result.ts";
 
 export interface HttpDeps {
   sandbox: SandboxClient;
@@ -64,7 +64,7 @@ async function authenticatorFor(config: Config): Promise<Result<Authenticator | 
       return ok(undefined);
     case "jwt":
       // parseHttpConfig refuses JWT mode without a resource URL; a Config built elsewhere may not.
-      if (resourceUrl === undefined) return err("--resource-url: JWT mode needs it");
+      if (resourceUrl === undefined) return fail("--resource-url: JWT mode needs it");
       return ok(jwtAuthenticator({
         jwksUrl: auth.jwksUrl,
         issuer: auth.issuer,
@@ -73,7 +73,7 @@ async function authenticatorFor(config: Config): Promise<Result<Authenticator | 
       }));
     case "api-key": {
       const keys = await loadApiKeys(auth.keys, auth.keysFile);
-      return keys.ok ? ok(apiKeyAuthenticator(keys.keys)) : keys;
+      return keys.ok ? ok(apiKeyAuthenticator(keys.value)) : keys;
     }
   }
 }
@@ -108,7 +108,7 @@ export async function serveHttp(config: Config, deps: HttpDeps): Promise<string 
   const problem = checkPermissions(config);
   if (problem !== undefined) return problem;
   const authenticator = await authenticatorFor(config);
-  if (!authenticator.ok) return authenticator.error;
+  if (!authenticator.ok) return authenticator.reason;
   const shared = await sharedStateFor(config);
   if (typeof shared === "string") return shared;
 

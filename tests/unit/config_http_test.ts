@@ -68,7 +68,7 @@ Deno.test("HTTP options: a flag wins over its environment variable", () => {
 
 Deno.test("JWT mode: the resource URL's host and origin join the allowed lists", () => {
   const r = parse(["--transport", "http", "--host", "0.0.0.0", ...JWT]);
-  assert(r.ok, r.ok ? "" : r.error);
+  assert(r.ok, r.ok ? "" : r.reason);
   const h = r.value.config.http;
   assertEquals(h.auth, {
     mode: "jwt",
@@ -144,10 +144,10 @@ Deno.test("HTTP options: every bad value is one line naming its source, never qu
   for (const [argv, env, expected] of table) {
     const r = parse(argv, env);
     assert(!r.ok, `expected failure for ${JSON.stringify(argv)} ${JSON.stringify(env)}`);
-    assertMatch(r.error, expected);
-    assert(!r.error.includes("\n"));
+    assertMatch(r.reason, expected);
+    assert(!r.reason.includes("\n"));
     for (const v of Object.values(env)) {
-      if (v.length >= 16) assert(!r.error.includes(v), "a key in the message");
+      if (v.length >= 16) assert(!r.reason.includes(v), "a key in the message");
     }
   }
 });
@@ -171,7 +171,7 @@ Deno.test("a non-loopback bind is accepted with auth, or with the explicit risk 
 Deno.test("parseApiKeys() skips blank lines and comments", () => {
   const r = parseApiKeys("# team\n\nci:0123456789abcdef\n  # more\n", "f", /\n/);
   assert(r.ok);
-  assertEquals(r.keys.map((k) => k.name), ["ci"]);
+  assertEquals(r.value.map((k) => k.name), ["ci"]);
 });
 
 Deno.test("the rate-limitable tool names are exactly the server's tools", () => {
@@ -210,6 +210,6 @@ Deno.test("--redis-url refuses what is not a Redis URL, and a password file with
   for (const [argv, env, want] of cases) {
     const r = parse(["--transport", "http", ...argv], env);
     assert(!r.ok, argv.join(" "));
-    assertMatch(r.error, want);
+    assertMatch(r.reason, want);
   }
 });

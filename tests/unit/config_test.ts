@@ -74,8 +74,8 @@ Deno.test("parseConfigArgs() turns every bad value into one line naming its sour
   for (const [argv, env, expected] of table) {
     const r = parseConfigArgs(argv, envOf(env), "/cwd");
     assert(!r.ok, `expected failure for ${JSON.stringify(argv)} ${JSON.stringify(env)}`);
-    assertMatch(r.error, expected);
-    assert(!r.error.includes("\n"), "one line");
+    assertMatch(r.reason, expected);
+    assert(!r.reason.includes("\n"), "one line");
   }
 });
 
@@ -95,7 +95,7 @@ Deno.test("parseConfigArgs() refuses hard links by default; --allow-hard-links o
   }
   const bad = parseConfigArgs([], envOf({ CODE_REVIEW_ALLOW_HARD_LINKS: "sometimes" }), "/cwd");
   assert(!bad.ok);
-  assertMatch(bad.error, /^CODE_REVIEW_ALLOW_HARD_LINKS: expected true or false/);
+  assertMatch(bad.reason, /^CODE_REVIEW_ALLOW_HARD_LINKS: expected true or false/);
 });
 
 Deno.test("parseConfigArgs() accepts a loopback raw base and narrows the network permission to it", () => {
@@ -109,15 +109,15 @@ Deno.test("resolveRoot() refuses a missing root and a file, and realpaths a dire
   try {
     const missing = await resolveRoot(`${dir}/nope`);
     assert(!missing.ok);
-    assertMatch(missing.error, /^--root: .* does not exist$/);
+    assertMatch(missing.reason, /^--root: .* does not exist$/);
     await Deno.writeTextFile(`${dir}/file`, "x");
     const file = await resolveRoot(`${dir}/file`);
     assert(!file.ok);
-    assertMatch(file.error, /is not a directory/);
+    assertMatch(file.reason, /is not a directory/);
     await Deno.symlink(dir, `${dir}-link`);
     const linked = await resolveRoot(`${dir}-link`);
     assert(linked.ok);
-    assertEquals(linked.root, await Deno.realPath(dir));
+    assertEquals(linked.value, await Deno.realPath(dir));
   } finally {
     await Deno.remove(dir, { recursive: true });
     await Deno.remove(`${dir}-link`).catch(() => {});

@@ -28,7 +28,7 @@ Deno.test("the Deployment's variables are ones the server reads, and its args an
   }
   const args = JSON.parse(yaml.match(/args: (\[.*\])/)![1]!) as string[];
   const r = parseConfigArgs(args, (n) => env[n], "/");
-  assert(r.ok, r.ok ? "" : r.error);
+  assert(r.ok, r.ok ? "" : r.reason);
   assert(r.value.config.http.auth.mode === "jwt");
 });
 

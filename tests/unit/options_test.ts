@@ -47,7 +47,7 @@ Deno.test("every boolean variable accepts the same words: on/off, yes/no, 1/0, t
       o.flag as Parameters<OptionValues["boolean"]>[0],
     );
     assert(!bad.ok);
-    assertMatch(bad.error, new RegExp(`^${o.env}: expected true or false, got "sometimes"$`));
+    assertMatch(bad.reason, new RegExp(`^${o.env}: expected true or false, got "sometimes"$`));
   }
 });
 
@@ -57,7 +57,7 @@ Deno.test("CODE_REVIEW_ALLOW_SECRET_FILES=on is accepted like CODE_REVIEW_ALLOW_
     envOf({ CODE_REVIEW_ALLOW_SECRET_FILES: "on", CODE_REVIEW_ALLOW_HARD_LINKS: "on" }),
     "/cwd",
   );
-  assert(r.ok, r.ok ? "" : r.error);
+  assert(r.ok, r.ok ? "" : r.reason);
   assertEquals([r.value.config.allowSecretFiles, r.value.config.allowHardLinks], [true, true]);
 });
 
@@ -68,7 +68,7 @@ Deno.test("parseInteger() and parseBoolean() refuse signs, units, exponents and 
   assertEquals(parseInteger("4096", { min: 4096, max: 4096 }), { ok: true, value: 4096 });
   const low = parseInteger("9", { min: 10, max: 20, unit: "milliseconds" });
   assert(!low.ok);
-  assertMatch(low.error, /^expected milliseconds from 10 to 20, got "9"$/);
+  assertMatch(low.reason, /^expected milliseconds from 10 to 20, got "9"$/);
   for (const raw of ["", "y", "n", "enable", "2"]) assert(!parseBoolean(raw).ok, raw);
 });
 

@@ -125,7 +125,7 @@ Deno.test("docs/http.md's JWT command adds the JWKS host to --allow-net and name
   assert(flagOf(expected, "allow-net").includes("auth.example.com:443"));
   const args = words.slice(4 + expected.length + 1);
   const parsed = parseConfigArgs(args, () => undefined, "/");
-  assert(parsed.ok, parsed.ok ? "" : parsed.error);
+  assert(parsed.ok, parsed.ok ? "" : parsed.reason);
   assertEquals(parsed.value.config.http.auth.mode, "jwt");
 });
 

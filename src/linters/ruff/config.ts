@@ -12,6 +12,7 @@ import {
   readPerFileIgnoresTable,
 } from "./per_file_ignores.ts";
 import { defaultSelection, type FilePattern, type RuffSelection } from "./selection.ts";
+import type { ResultWith } from "../../result.ts";
 
 /** ruff's options as in ruff.toml (kebab-case keys), the shape `new Workspace(options)` takes. */
 export type RuffSettings = Record<string, unknown>;
@@ -32,9 +33,10 @@ export interface ResolvedRuffConfig {
   selection: RuffSelection;
 }
 
-export type RuffConfigResult =
-  | { ok: true; config: ResolvedRuffConfig }
-  | { ok: false; error: string; configFile?: string };
+export type RuffConfigResult = ResultWith<ResolvedRuffConfig, {
+  /** The broken file, relative to the root, when there is one. */
+  configFile?: string;
+}>;
 
 /** Candidate names in each directory, in ruff's order of preference. */
 export const RUFF_CONFIG_NAMES = [".ruff.toml", "ruff.toml", "pyproject.toml"] as const;
@@ -118,13 +120,13 @@ class ConfigError extends Error {
  */
 export async function loadRuffConfig(options: LoadRuffConfigOptions): Promise<RuffConfigResult> {
   try {
-    return { ok: true, config: await resolveConfig(options) };
+    return { ok: true, value: await resolveConfig(options) };
   } catch (e) {
     if (e instanceof ConfigError) {
       const where = e.configFile === undefined ? "" : ` in "${e.configFile}"`;
       const result: RuffConfigResult = {
         ok: false,
-        error: `Invalid ruff configuration${where}: ${e.message}`,
+        reason: `Invalid ruff configuration${where}: ${e.message}`,
       };
       if (e.configFile !== undefined) result.configFile = e.configFile;
       return result;

@@ -19,6 +19,7 @@ import {
   type PerFileIgnore,
   readPerFileIgnoresTable,
 } from "./per_file_ignores.ts";
+import type { ResultWith } from "../../result.ts";
 
 export { RUFF_ENGINE_VERSION } from "./version.ts";
 
@@ -38,9 +39,7 @@ const FIX_CONTENT_PREVIEW = 400;
 const VALIDATION_ONLY_PATTERN = "code-review-mcp-validation-only/never-matches";
 
 /** The engine's answer, telling settings the engine rejects apart from the engine failing. */
-export type EngineOutcome =
-  | { ok: true; diagnostics: Diagnostic[] }
-  | { ok: false; kind: "settings" | "engine"; error: string };
+export type EngineOutcome = ResultWith<Diagnostic[], { kind: "settings" | "engine" }>;
 
 let loading: Promise<void> | undefined;
 let loaded = false;
@@ -87,7 +86,7 @@ export async function warmUp(): Promise<void> {
  * Checks Python source with ruff options (ruff.toml keys; per-file-ignores patterns relative to
  * the project root) plus already-resolved per-file-ignores. relPath is the file's path from the
  * root: it is reported in each Diagnostic and matched against per-file-ignores.
- * Never throws: rejected settings and engine failures come back as { ok: false, error }.
+ * Never throws: rejected settings and engine failures come back as { ok: false, reason, kind }.
  */
 export async function checkSource(
   source: string,
@@ -99,9 +98,9 @@ export async function checkSource(
   if (outcome.ok) return outcome;
   return {
     ok: false,
-    error: outcome.kind === "settings"
-      ? `ruff rejected the settings: ${outcome.error}`
-      : outcome.error,
+    reason: outcome.kind === "settings"
+      ? `ruff rejected the settings: ${outcome.reason}`
+      : outcome.reason,
   };
 }
 
@@ -116,22 +115,22 @@ export async function runEngine(
   try {
     options = engineOptions(settings, relPath, perFileIgnores);
   } catch (e) {
-    return { ok: false, kind: "settings", error: errorText(e) };
+    return { ok: false, reason: errorText(e), kind: "settings" };
   }
   try {
     await loadEngine();
   } catch (e) {
     return {
       ok: false,
+      reason: `The built-in ruff engine could not be loaded: ${errorText(e)}`,
       kind: "engine",
-      error: `The built-in ruff engine could not be loaded: ${errorText(e)}`,
     };
   }
   let workspace: Workspace;
   try {
     workspace = workspaceFor(options);
   } catch (e) {
-    return { ok: false, kind: "settings", error: errorText(e) };
+    return { ok: false, reason: errorText(e), kind: "settings" };
   }
   let raw: RuffDiagnostic[];
   try {
@@ -141,14 +140,14 @@ export async function runEngine(
     workspaces.clear();
     return {
       ok: false,
+      reason: `The built-in ruff engine failed on this file: ${errorText(e)}`,
       kind: "engine",
-      error: `The built-in ruff engine failed on this file: ${errorText(e)}`,
     };
   }
   const file = relPath;
   const diagnostics = raw.map((d) => toDiagnostic(d, file));
   diagnostics.sort((a, b) => a.line - b.line || a.column - b.column || compare(a.code, b.code));
-  return { ok: true, diagnostics };
+  return { ok: true, value: diagnostics };
 }
 
 /**

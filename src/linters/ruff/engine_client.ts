@@ -184,8 +184,8 @@ export class RuffEngineClient {
 function failed(error: string): EngineOutcome {
   return {
     ok: false,
+    reason: error === "cancelled" ? "The ruff check was cancelled" : error,
     kind: "engine",
-    error: error === "cancelled" ? "The ruff check was cancelled" : error,
   };
 }
 

@@ -18,8 +18,8 @@ self.onmessage = async (event: MessageEvent<EngineRequest>) => {
       id,
       outcome: {
         ok: false,
+        reason: err instanceof Error ? err.message : String(err),
         kind: "engine",
-        error: err instanceof Error ? err.message : String(err),
       },
     };
   }

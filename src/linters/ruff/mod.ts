@@ -60,23 +60,23 @@ export interface RuffCheckRequest {
   config?: RuffConfigResult | undefined;
 }
 
-/** A check's findings (or error), the configuration file used (relative to the root) and the engine version. */
+/** A check's findings (or the reason it failed), the configuration file used (relative to the root) and the engine version. */
 export type RuffCheckResult = ParseResult & { configFile?: string; engineVersion: string };
 
 /**
  * Lints one Python file with the project's own ruff configuration (nearest to the file,
  * inside the root) or the review-rules defaults. Never throws for bad input: a broken or
- * rejected configuration is { ok: false } with an error naming the file and the problem.
+ * rejected configuration is a failure whose reason names the file and the problem.
  */
 export async function ruffCheck(request: RuffCheckRequest): Promise<RuffCheckResult> {
   const engineVersion = RUFF_ENGINE_VERSION;
   const loaded = request.config ?? await loadRuffConfig(request);
   if (!loaded.ok) {
-    const failed: RuffCheckResult = { ok: false, error: loaded.error, engineVersion };
+    const failed: RuffCheckResult = { ok: false, reason: loaded.reason, engineVersion };
     if (loaded.configFile !== undefined) failed.configFile = loaded.configFile;
     return failed;
   }
-  const { settings, perFileIgnores, configFile } = loaded.config;
+  const { settings, perFileIgnores, configFile } = loaded.value;
   // per-file-ignores match the normalised path from the root, whatever spelling the model used.
   const matchPath = relative(request.root, request.absPath).split(sep).join("/");
   const engine = request.engine ?? defaultEngine;
@@ -84,16 +84,16 @@ export async function ruffCheck(request: RuffCheckRequest): Promise<RuffCheckRes
   const result: RuffCheckResult = outcome.ok
     ? {
       ok: true,
-      diagnostics: outcome.diagnostics.map((d) => ({ ...d, file: request.relPath })),
+      value: outcome.value.map((d) => ({ ...d, file: request.relPath })),
       engineVersion,
     }
     : {
       ok: false,
-      error: outcome.kind === "settings"
+      reason: outcome.kind === "settings"
         ? `Invalid ruff configuration${
           configFile === undefined ? "" : ` in "${configFile}"`
-        }: ${outcome.error}`
-        : outcome.error,
+        }: ${outcome.reason}`
+        : outcome.reason,
       engineVersion,
     };
   if (configFile !== undefined) result.configFile = configFile;

@@ -71,7 +71,7 @@ export class RuffProject {
 
   async #selection(dir: string): Promise<RuffSelection | string> {
     const c = await this.configForDir(dir);
-    return c.ok ? c.config.selection : c.error;
+    return c.ok ? c.value.selection : c.reason;
   }
 
   /** Whether `.gitignore` rules apply to the walk: the root configuration's respect-gitignore. */
@@ -123,7 +123,7 @@ export class RuffProject {
   async engineConfig(rel: string): Promise<RuffConfigResult> {
     const c = await this.configForDir(parentOf(rel));
     if (!c.ok) return c;
-    const settings = structuredClone(c.config.settings);
+    const settings = structuredClone(c.value.settings);
     const lint = isTable(settings.lint) ? settings.lint : (settings.lint = {}) as Record<
       string,
       unknown
@@ -142,20 +142,20 @@ export class RuffProject {
         if (Array.isArray(v)) { for (const n of v) if (typeof n === "string") placed.add(n); }
       }
     }
-    const perFileIgnores = this.#isPrivateModule(rel, c.config.selection)
-      ? [...c.config.perFileIgnores, PRIVATE_MODULE_IGNORE]
-      : c.config.perFileIgnores;
-    const names = new Set(this.#sourceModules(c.config.configFile ?? "", c.config.selection));
-    const pkg = this.packageRootName(rel, c.config.selection);
+    const perFileIgnores = this.#isPrivateModule(rel, c.value.selection)
+      ? [...c.value.perFileIgnores, PRIVATE_MODULE_IGNORE]
+      : c.value.perFileIgnores;
+    const names = new Set(this.#sourceModules(c.value.configFile ?? "", c.value.selection));
+    const pkg = this.packageRootName(rel, c.value.selection);
     if (pkg !== undefined) names.add(pkg);
     const added = [...names].filter((n) => !placed.has(n) && !STDLIB_MODULES.has(n)).sort();
     if (added.length === 0) {
-      return { ok: true, config: { ...c.config, settings, perFileIgnores } };
+      return { ok: true, value: { ...c.value, settings, perFileIgnores } };
     }
     const known = Array.isArray(isort["known-first-party"]) ? isort["known-first-party"] : [];
     // Escaped: known-first-party entries are globs, a module name is literal.
     isort["known-first-party"] = [...known, ...added.map((n) => n.replace(/[[\]*?]/g, "\\$&"))];
-    return { ok: true, config: { ...c.config, settings, perFileIgnores } };
+    return { ok: true, value: { ...c.value, settings, perFileIgnores } };
   }
 
   /**

@@ -78,20 +78,20 @@ export function bearerAuth(o: BearerAuthOptions): Middleware {
     const outcome = await o.authenticator.authenticate(token);
     if (!outcome.ok) {
       o.onFailure?.(outcome.reason);
-      const scope = outcome.error === "insufficient_scope"
+      const scope = outcome.code === "insufficient_scope"
         ? o.authenticator.requiredScope
         : undefined;
       return jsonRpcError(
-        outcome.error === "insufficient_scope" ? 403 : 401,
+        outcome.code === "insufficient_scope" ? 403 : 401,
         -32000,
         `${
-          outcome.error === "insufficient_scope" ? "Forbidden" : "Unauthorized"
+          outcome.code === "insufficient_scope" ? "Forbidden" : "Unauthorized"
         }: ${outcome.description}`,
         {
           headers: {
             "www-authenticate": bearerChallenge({
               ...o.challenge,
-              error: outcome.error,
+              error: outcome.code,
               description: outcome.description,
               ...(scope !== undefined ? { scope } : {}),
             }),
@@ -99,7 +99,7 @@ export function bearerAuth(o: BearerAuthOptions): Middleware {
         },
       );
     }
-    c.principal = outcome.principal;
+    c.principal = outcome.value;
     return next();
   };
 }

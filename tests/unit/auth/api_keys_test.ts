@@ -12,7 +12,7 @@ Deno.test("apiKeyAuthenticator() names the key's owner and refuses near misses",
   const auth = apiKeyAuthenticator(KEYS);
   const ok = await auth.authenticate("bob-key-0123456789abcdef");
   assert(ok.ok);
-  assertEquals(ok.principal.subject, "bob");
+  assertEquals(ok.value.subject, "bob");
   for (
     const bad of [
       "bob-key-0123456789abcde",
@@ -24,7 +24,7 @@ Deno.test("apiKeyAuthenticator() names the key's owner and refuses near misses",
   ) {
     const out = await auth.authenticate(bad);
     assert(!out.ok, bad);
-    assertEquals(out.error, "invalid_token");
+    assertEquals(out.code, "invalid_token");
   }
 });
 
@@ -41,7 +41,7 @@ Deno.test("loadApiKeys() adds a file's keys and reports problems without quoting
     await Deno.writeTextFile(good, "# team\nalice:alice-key-0123456789abcdef\n");
     const r = await loadApiKeys(KEYS, good);
     assert(r.ok);
-    assertEquals(r.keys.map((k) => k.name), ["ci", "bob", "alice"]);
+    assertEquals(r.value.map((k) => k.name), ["ci", "bob", "alice"]);
     const table: [string, RegExp][] = [
       ["bob:other-key-0123456789abcdef\n", /the name bob is also in CODE_REVIEW_API_KEYS/],
       ["only-a-secret-value-0123456789\n", /entry 1 is not "name:key"/],
@@ -52,12 +52,12 @@ Deno.test("loadApiKeys() adds a file's keys and reports problems without quoting
       await Deno.writeTextFile(f, content);
       const out = await loadApiKeys(content.startsWith("bob") ? KEYS : [], f);
       assert(!out.ok);
-      assertMatch(out.error, want);
-      assert(!out.error.includes("0123456789"));
+      assertMatch(out.reason, want);
+      assert(!out.reason.includes("0123456789"));
     }
     const missing = await loadApiKeys([], path.join(dir, "none"));
     assert(!missing.ok);
-    assertMatch(missing.error, /does not exist/);
+    assertMatch(missing.reason, /does not exist/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

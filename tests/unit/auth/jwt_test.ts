@@ -18,10 +18,10 @@ Deno.test("jwtAuthenticator() accepts a valid token and refuses each kind of bad
       await issuer.sign({ sub: "u1", aud: AUD, scope: "tools:execute", azp: "cli" }),
     );
     assert(good.ok);
-    assertEquals(good.principal.subject, "u1");
-    assertEquals(good.principal.clientId, "cli");
-    assertEquals(good.principal.method, "jwt");
-    assert(good.principal.expiresAt! > Date.now() / 1000);
+    assertEquals(good.value.subject, "u1");
+    assertEquals(good.value.clientId, "cli");
+    assertEquals(good.value.method, "jwt");
+    assert(good.value.expiresAt! > Date.now() / 1000);
 
     const now = Math.floor(Date.now() / 1000);
     const table: [string, Promise<string> | string, string, string][] = [
@@ -96,7 +96,7 @@ Deno.test("jwtAuthenticator() accepts a valid token and refuses each kind of bad
         continue;
       }
       assert(!out.ok, what);
-      assertEquals([out.error, out.reason], [error, reason], what);
+      assertEquals([out.code, out.reason], [error, reason], what);
     }
     assertEquals(issuer.jwksFetches(), 1, "the JWKS is fetched once and cached");
   } finally {

@@ -47,19 +47,22 @@ async function withFake(
 function assertFailure(r: RawFetchResult, kind: string, message: string): void {
   assert.equal(r.ok, false, `expected a ${kind} failure`);
   if (r.ok) return;
-  assert.equal(r.kind, kind, r.message);
-  assert.equal(r.message, message);
+  assert.equal(r.kind, kind, r.reason);
+  assert.equal(r.reason, message);
 }
 
 Deno.test("get() returns the text, ETag and URL of a file (cache miss)", async () => {
   await withFake({}, async (fake, client) => {
     const r = await client.get(file(FAKE_FILES.text));
     assert.ok(r.ok);
-    assert.equal(r.text, FAKE_README_TEXT);
-    assert.equal(r.etag, FAKE_README_ETAG);
-    assert.equal(r.url, `${fake.base}/${FAKE_OWNER}/${FAKE_REPO}/${FAKE_REF}/${FAKE_FILES.text}`);
-    assert.equal(r.cached, "miss");
-    assert.equal(r.bytes, new TextEncoder().encode(FAKE_README_TEXT).byteLength);
+    assert.equal(r.value.text, FAKE_README_TEXT);
+    assert.equal(r.value.etag, FAKE_README_ETAG);
+    assert.equal(
+      r.value.url,
+      `${fake.base}/${FAKE_OWNER}/${FAKE_REPO}/${FAKE_REF}/${FAKE_FILES.text}`,
+    );
+    assert.equal(r.value.cached, "miss");
+    assert.equal(r.value.bytes, new TextEncoder().encode(FAKE_README_TEXT).byteLength);
     assert.equal(fake.requests.length, 1);
     assert.equal(fake.requests[0]?.headers["user-agent"], "code-review-mcp");
     assert.equal(fake.requests[0]?.headers["authorization"], undefined);
@@ -70,8 +73,8 @@ Deno.test("get() percent-encodes the path it requests", async () => {
   await withFake({}, async (fake, client) => {
     fake.setFile(`/${FAKE_OWNER}/${FAKE_REPO}/${FAKE_REF}/docs/my%20notes%2B.md`, "notes\n");
     const r = await client.get(file("docs/my notes+.md"));
-    assert.ok(r.ok, r.ok ? "" : r.message);
-    assert.equal(r.text, "notes\n");
+    assert.ok(r.ok, r.ok ? "" : r.reason);
+    assert.equal(r.value.text, "notes\n");
   });
 });
 
@@ -86,9 +89,9 @@ Deno.test("get() refuses invalid parts without any request", async () => {
   await withFake({}, async (fake, client) => {
     const r = await client.get(file("../../etc/passwd"));
     assert.ok(!r.ok && r.kind === "invalid");
-    assert.match(r.message, /^Invalid path "\.\.\/\.\.\/etc\/passwd": /);
+    assert.match(r.reason, /^Invalid path "\.\.\/\.\.\/etc\/passwd": /);
     const o = await client.get({ ...file("a"), owner: "a b" });
-    assert.ok(!o.ok && o.kind === "invalid" && o.message.startsWith('Invalid owner "a b": '));
+    assert.ok(!o.ok && o.kind === "invalid" && o.reason.startsWith('Invalid owner "a b": '));
     assert.equal(fake.requests.length, 0);
   });
 });
@@ -108,9 +111,12 @@ Deno.test("get() refuses a redirect to another host and never contacts it", asyn
 Deno.test("get() follows a same-host redirect and returns the target's text", async () => {
   await withFake({ token: FAKE_TOKEN }, async (fake, client) => {
     const r = await client.get(file(FAKE_FILES.sameHostRedirect));
-    assert.ok(r.ok, r.ok ? "" : r.message);
-    assert.equal(r.text, FAKE_README_TEXT);
-    assert.equal(r.url, `${fake.base}/${FAKE_OWNER}/${FAKE_REPO}/${FAKE_REF}/${FAKE_FILES.text}`);
+    assert.ok(r.ok, r.ok ? "" : r.reason);
+    assert.equal(r.value.text, FAKE_README_TEXT);
+    assert.equal(
+      r.value.url,
+      `${fake.base}/${FAKE_OWNER}/${FAKE_REPO}/${FAKE_REF}/${FAKE_FILES.text}`,
+    );
     assert.deepEqual(fake.requests.map((q) => q.path), [
       `/${FAKE_OWNER}/${FAKE_REPO}/${FAKE_REF}/${FAKE_FILES.sameHostRedirect}`,
       `/${FAKE_OWNER}/${FAKE_REPO}/${FAKE_REF}/${FAKE_FILES.text}`,
@@ -144,7 +150,7 @@ Deno.test("get() honours a smaller cap, and a file at the cap passes", async () 
     fake.setFile(`${p}/exact.txt`, "x".repeat(1024));
     fake.setFile(`${p}/over.txt`, "x".repeat(1025));
     const exact = await client.get(file("exact.txt"));
-    assert.ok(exact.ok && exact.bytes === 1024);
+    assert.ok(exact.ok && exact.value.bytes === 1024);
     assertFailure(
       await client.get(file("over.txt")),
       "too_large",
@@ -187,16 +193,16 @@ Deno.test("get() serves a second call from the cache without a request", async (
     const first = await client.get(file(FAKE_FILES.text));
     const second = await client.get(file(FAKE_FILES.text));
     assert.ok(first.ok && second.ok);
-    assert.equal(first.cached, "miss");
-    assert.equal(second.cached, "hit");
-    assert.equal(second.text, FAKE_README_TEXT);
+    assert.equal(first.value.cached, "miss");
+    assert.equal(second.value.cached, "hit");
+    assert.equal(second.value.text, FAKE_README_TEXT);
     assert.equal(fake.requests.length, 1);
     assert.deepEqual(client.stats(), {
       hits: 1,
       misses: 1,
       revalidations: 0,
       entries: 1,
-      bytes: first.bytes,
+      bytes: first.value.bytes,
     });
   });
 });
@@ -208,19 +214,19 @@ Deno.test("get() revalidates a stale entry with If-None-Match and reuses the bod
     now += 61_000;
     const r = await client.get(file(FAKE_FILES.text));
     assert.ok(r.ok);
-    assert.equal(r.cached, "revalidated");
-    assert.equal(r.text, FAKE_README_TEXT);
+    assert.equal(r.value.cached, "revalidated");
+    assert.equal(r.value.text, FAKE_README_TEXT);
     assert.equal(fake.requests.length, 2);
     assert.equal(fake.requests[1]?.headers["if-none-match"], FAKE_README_ETAG);
     const again = await client.get(file(FAKE_FILES.text));
-    assert.ok(again.ok && again.cached === "hit", "a revalidated entry is fresh again");
+    assert.ok(again.ok && again.value.cached === "hit", "a revalidated entry is fresh again");
     assert.equal(fake.requests.length, 2);
     assert.deepEqual(client.stats(), {
       hits: 1,
       misses: 1,
       revalidations: 1,
       entries: 1,
-      bytes: r.bytes,
+      bytes: r.value.bytes,
     });
   });
 });
@@ -233,13 +239,13 @@ Deno.test("get() replaces a stale entry whose file changed", async () => {
     assert.ok((await client.get(file("changing.md"))).ok);
     fake.setFile(path, "version two\n", '"v2"');
     const fresh = await client.get(file("changing.md"));
-    assert.ok(fresh.ok && fresh.text === "v1\n", "fresh entries are served without asking");
+    assert.ok(fresh.ok && fresh.value.text === "v1\n", "fresh entries are served without asking");
     now += 61_000;
     const r = await client.get(file("changing.md"));
     assert.ok(r.ok);
-    assert.equal(r.cached, "miss");
-    assert.equal(r.text, "version two\n");
-    assert.equal(r.etag, '"v2"');
+    assert.equal(r.value.cached, "miss");
+    assert.equal(r.value.text, "version two\n");
+    assert.equal(r.value.etag, '"v2"');
     assert.equal(fake.requests.at(-1)?.headers["if-none-match"], '"v1"');
   });
 });
@@ -273,7 +279,7 @@ Deno.test("get() sends the token only when set, and the private file needs it", 
   });
   await withFake({ token: FAKE_TOKEN }, async (fake, client) => {
     const r = await client.get(privateFile);
-    assert.ok(r.ok && r.text === FAKE_PRIVATE_TEXT);
+    assert.ok(r.ok && r.value.text === FAKE_PRIVATE_TEXT);
     assert.equal(fake.requests[0]?.headers["authorization"], `Bearer ${FAKE_TOKEN}`);
   });
 });
@@ -291,7 +297,7 @@ Deno.test("get() never puts the token in a message", async () => {
     for (const path of paths) {
       const r = await client.get(file(path));
       assert.ok(!r.ok, path);
-      assert.ok(!r.message.includes(FAKE_TOKEN), r.message);
+      assert.ok(!r.reason.includes(FAKE_TOKEN), r.reason);
     }
   });
   // A lower layer that quotes the token in its error is redacted too.
@@ -303,9 +309,9 @@ Deno.test("get() never puts the token in a message", async () => {
   });
   const r = await leaky.get(file("a.md"));
   assert.ok(!r.ok && r.kind === "network");
-  assert.ok(!r.message.includes("s3cr3t-token"), r.message);
+  assert.ok(!r.reason.includes("s3cr3t-token"), r.reason);
   assert.equal(
-    r.message,
+    r.reason,
     `Cannot fetch "${
       label("a.md")
     }": GitHub (127.0.0.1:1) could not be reached: the network request failed (connect failed with Bearer [redacted]). ` +
@@ -319,18 +325,18 @@ Deno.test("get() reports an unreachable server as a network error", async () => 
   await fake.close();
   const client = new GitHubRawClient({ fetchRaw, base });
   const r = await client.get(file(FAKE_FILES.text));
-  assert.ok(!r.ok && r.kind === "network", r.ok ? "" : r.message);
+  assert.ok(!r.ok && r.kind === "network", r.ok ? "" : r.reason);
   assert.ok(
-    r.message.startsWith(
+    r.reason.startsWith(
       `Cannot fetch "${label(FAKE_FILES.text)}": GitHub (${
         new URL(base).host
       }) could not be reached: `,
     ),
-    r.message,
+    r.reason,
   );
   assert.ok(
-    r.message.endsWith("try again later, or go on with the review without this file."),
-    r.message,
+    r.reason.endsWith("try again later, or go on with the review without this file."),
+    r.reason,
   );
 });
 
@@ -369,7 +375,7 @@ Deno.test("unreachableMessage() names the reason a model can act on, for each ki
 Deno.test("concurrent get() calls for one file share one request", async () => {
   await withFake({}, async (fake, client) => {
     const results = await Promise.all([1, 2, 3, 4, 5].map(() => client.get(file(FAKE_FILES.text))));
-    for (const r of results) assert.ok(r.ok && r.text === FAKE_README_TEXT);
+    for (const r of results) assert.ok(r.ok && r.value.text === FAKE_README_TEXT);
     assert.equal(fake.requests.length, 1);
     assert.equal(client.stats().misses, 1);
   });
@@ -401,7 +407,7 @@ Deno.test("the cache keeps at most its byte budget", async () => {
     assert.deepEqual([client.stats().entries, client.stats().bytes], [1, 60]);
     const huge = await client.get(file("huge.txt"));
     assert.ok(
-      huge.ok && huge.text.length === 500,
+      huge.ok && huge.value.text.length === 500,
       "a file over the budget is returned, just not kept",
     );
     assert.ok(client.stats().bytes <= 100);
@@ -509,7 +515,7 @@ Deno.test("get() refuses a remote credential file under the local rules, without
     assert.ok((await client.get(file(".env.example"))).ok);
     fake.setFile(`/${FAKE_OWNER}/${FAKE_REPO}/${FAKE_REF}/.env`, "A=1\n");
     const allowed = await client.get(file(".env"), undefined, { allowSecretFiles: true });
-    assert.ok(allowed.ok && allowed.text === "A=1\n");
+    assert.ok(allowed.ok && allowed.value.text === "A=1\n");
   });
 });
 
@@ -521,7 +527,7 @@ Deno.test("get() refuses a redirect that leads to a credential file", async () =
     if (!r.ok) {
       assert.equal(r.kind, "secret_file");
       assert.match(
-        r.message,
+        r.reason,
         /Refused redirect of .*redirect-env\.txt to a credential file: .*"dotenv"/,
       );
     }

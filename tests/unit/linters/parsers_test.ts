@@ -28,18 +28,18 @@ function fixture(name: string): { text: string; code: number } {
 
 /** The findings without their documentation links (checked on their own below). */
 function diagnosticsOf(r: ParseResult): Diagnostic[] {
-  if (!r.ok) throw new Error(`expected diagnostics, got failure: ${r.error}`);
-  return r.diagnostics.map(({ url: _url, ...d }) => d);
+  if (!r.ok) throw new Error(`expected diagnostics, got failure: ${r.reason}`);
+  return r.value.map(({ url: _url, ...d }) => d);
 }
 
 function urlsOf(r: ParseResult): (string | undefined)[] {
-  if (!r.ok) throw new Error(`expected diagnostics, got failure: ${r.error}`);
-  return r.diagnostics.map((d) => d.url);
+  if (!r.ok) throw new Error(`expected diagnostics, got failure: ${r.reason}`);
+  return r.value.map((d) => d.url);
 }
 
 function errorOf(r: ParseResult): string {
-  if (r.ok) throw new Error(`expected a failure, got ${r.diagnostics.length} diagnostics`);
-  return r.error;
+  if (r.ok) throw new Error(`expected a failure, got ${r.value.length} diagnostics`);
+  return r.reason;
 }
 
 function find(ds: Diagnostic[], code: string, line?: number): Diagnostic {

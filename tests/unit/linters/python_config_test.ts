@@ -143,9 +143,9 @@ Deno.test("splitByFile() gives each file its share in the linter's own format", 
     ["/p/a.py", "/p/b.py"],
   );
   assert(flake8.ok);
-  const a = parseFlake8(flake8.parts.get("/p/a.py")!, "", 1, "a.py");
+  const a = parseFlake8(flake8.value.get("/p/a.py")!, "", 1, "a.py");
   assert(a.ok);
-  assertEquals(a.diagnostics.map((d) => d.code), ["F401"]);
+  assertEquals(a.value.map((d) => d.code), ["F401"]);
   const pylint = splitByFile(
     "pylint",
     JSON.stringify([{ path: "b.py", line: 1 }, { path: "a.py", line: 2 }]),
@@ -153,7 +153,7 @@ Deno.test("splitByFile() gives each file its share in the linter's own format", 
     ["/p/a.py", "/p/b.py"],
   );
   assert(pylint.ok);
-  assertEquals(JSON.parse(pylint.parts.get("/p/a.py")!), [{ path: "a.py", line: 2 }]);
+  assertEquals(JSON.parse(pylint.value.get("/p/a.py")!), [{ path: "a.py", line: 2 }]);
   const sc = splitByFile(
     "shellcheck",
     JSON.stringify({ comments: [{ file: "/p/s.sh", line: 1 }] }),
@@ -161,14 +161,14 @@ Deno.test("splitByFile() gives each file its share in the linter's own format", 
     ["/p/s.sh"],
   );
   assert(sc.ok);
-  assertEquals(JSON.parse(sc.parts.get("/p/s.sh")!).comments.length, 1);
+  assertEquals(JSON.parse(sc.value.get("/p/s.sh")!).comments.length, 1);
   const deno = splitByFile(
     "deno-lint",
     JSON.stringify({ diagnostics: [{ filename: "file:///p/w.ts" }], errors: [] }),
     "/p",
     ["/p/w.ts"],
   );
-  assert(deno.ok && deno.parts.has("/p/w.ts"));
+  assert(deno.ok && deno.value.has("/p/w.ts"));
   const stranger = splitByFile("pylint", JSON.stringify([{ path: "/etc/passwd" }]), "/p", [
     "/p/a.py",
   ]);

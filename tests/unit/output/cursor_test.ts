@@ -25,7 +25,7 @@ Deno.test("a cursor round-trips for the same tool and arguments", () => {
   assert(/^[A-Za-z0-9_-]+$/.test(c), c);
   assertEquals(decodeCursor("list_directory", key, c), {
     ok: true,
-    state: { offset: 1000, name: "é/😀" },
+    value: { offset: 1000, name: "é/😀" },
   });
 });
 

@@ -352,8 +352,8 @@ async function lint(
   );
   assert(!run.timedOut && !run.truncated, `${linter}: timed out or truncated`);
   const parsed = spec.parse(run.stdout, run.stderr, run.code, rel);
-  if (!parsed.ok) throw new Error(`${linter} on ${JSON.stringify(rel)}: ${parsed.error}`);
-  return { run, diagnostics: parsed.diagnostics };
+  if (!parsed.ok) throw new Error(`${linter} on ${JSON.stringify(rel)}: ${parsed.reason}`);
+  return { run, diagnostics: parsed.value };
 }
 
 function codes(r: LintRun): string[] {
@@ -669,9 +669,9 @@ Deno.test("real linters find in text on standard input what they find in the sam
         stdin: files[rel as keyof typeof files],
       });
       const parsed = spec.parse(run.stdout, run.stderr, run.code, rel);
-      assert(parsed.ok, `${linter}: ${!parsed.ok ? parsed.error : ""}`);
+      assert(parsed.ok, `${linter}: ${!parsed.ok ? parsed.reason : ""}`);
       assert(fromFile.diagnostics.length > 0, linter);
-      assertEquals(parsed.diagnostics, fromFile.diagnostics, linter);
+      assertEquals(parsed.value, fromFile.diagnostics, linter);
     }
   } finally {
     await p.cleanup();
@@ -708,7 +708,7 @@ Deno.test("real linters report a clean file as clean and a missing file as a fai
     });
     const parsed = sc.parse(run.stdout, run.stderr, run.code, "gone.sh");
     assert(!parsed.ok);
-    assertMatch(parsed.error, /^shellcheck exited with code 2: .*gone\.sh/);
+    assertMatch(parsed.reason, /^shellcheck exited with code 2: .*gone\.sh/);
   } finally {
     await p.cleanup();
   }

@@ -14,8 +14,8 @@ function expectInvalid(parts: Partial<RawFileParts>, partName: string, because: 
   const r = buildRawUrl({ ...good, ...parts });
   assert.equal(r.ok, false, `expected ${JSON.stringify(parts)} to be refused`);
   if (r.ok) return;
-  assert.ok(r.error.startsWith(`Invalid ${partName} `), r.error);
-  assert.match(r.error, because);
+  assert.ok(r.reason.startsWith(`Invalid ${partName} `), r.reason);
+  assert.match(r.reason, because);
 }
 
 Deno.test("the defaults name raw.githubusercontent.com over https on port 443", () => {
@@ -30,8 +30,10 @@ Deno.test("buildRawUrl() builds the raw URL and an owner/repo@ref:path key", () 
   const r = buildRawUrl(good);
   assert.deepEqual(r, {
     ok: true,
-    url: "https://raw.githubusercontent.com/denoland/deno/main/README.md",
-    key: "denoland/deno@main:README.md",
+    value: {
+      url: "https://raw.githubusercontent.com/denoland/deno/main/README.md",
+      key: "denoland/deno@main:README.md",
+    },
   });
 });
 
@@ -56,7 +58,7 @@ Deno.test("buildRawUrl() accepts ordinary names, refs and nested paths", () => {
   for (const [parts, pathname] of table) {
     const r = buildRawUrl(parts);
     assert.ok(r.ok, JSON.stringify(parts));
-    assert.equal(new URL(r.url).pathname, pathname);
+    assert.equal(new URL(r.value.url).pathname, pathname);
   }
 });
 
@@ -73,8 +75,8 @@ Deno.test("buildRawUrl() percent-encodes each path segment, keeping the slashes"
   for (const [path, suffix] of table) {
     const r = buildRawUrl({ ...good, path });
     assert.ok(r.ok, path);
-    assert.equal(new URL(r.url).pathname, `/denoland/deno/main${suffix}`, path);
-    assert.equal(r.key, `denoland/deno@main:${path}`);
+    assert.equal(new URL(r.value.url).pathname, `/denoland/deno/main${suffix}`, path);
+    assert.equal(r.value.key, `denoland/deno@main:${path}`);
   }
 });
 
@@ -196,22 +198,22 @@ Deno.test("buildRawUrl() refuses hostile paths: traversal, URL syntax, controls,
 Deno.test("buildRawUrl() quotes the refused value and escapes its control characters", () => {
   const r = buildRawUrl({ ...good, path: "a\0b\u202e" });
   assert.ok(!r.ok);
-  assert.ok(!r.error.includes("\0") && !r.error.includes("\u202e"), r.error);
-  assert.match(r.error, /^Invalid path "a\\u0000b\\u\{202e\}": /);
+  assert.ok(!r.reason.includes("\0") && !r.reason.includes("\u202e"), r.reason);
+  assert.match(r.reason, /^Invalid path "a\\u0000b\\u\{202e\}": /);
   const long = buildRawUrl({ ...good, owner: "a b".repeat(1000) });
-  assert.ok(!long.ok && long.error.length < 200, "a long value is shortened in the message");
+  assert.ok(!long.ok && long.reason.length < 200, "a long value is shortened in the message");
 });
 
 Deno.test("buildRawUrl() refuses parts that are not strings", () => {
   const r = buildRawUrl({ ...good, path: 42 as unknown as string });
-  assert.deepEqual(r, { ok: false, error: "Invalid path: must be a string" });
+  assert.deepEqual(r, { ok: false, reason: "Invalid path: must be a string" });
 });
 
 Deno.test("buildRawUrl() keeps every URL on the base it was given", () => {
   const base = "http://127.0.0.1:8123";
   const r = buildRawUrl({ owner: "o", repo: "r", ref: "main", path: "a b/c.md" }, base);
   assert.ok(r.ok);
-  assert.equal(r.url, "http://127.0.0.1:8123/o/r/main/a%20b/c.md");
+  assert.equal(r.value.url, "http://127.0.0.1:8123/o/r/main/a%20b/c.md");
 });
 
 Deno.test("parseRawBaseOverride() accepts a loopback http(s) base with an explicit port", () => {
@@ -224,7 +226,11 @@ Deno.test("parseRawBaseOverride() accepts a loopback http(s) base with an explic
     ["HTTP://LOCALHOST:8000", "http://localhost:8000", "localhost:8000"],
   ];
   for (const [value, base, netPermission] of table) {
-    assert.deepEqual(parseRawBaseOverride(value), { ok: true, base, netPermission }, value);
+    assert.deepEqual(
+      parseRawBaseOverride(value),
+      { ok: true, value: { base, netPermission } },
+      value,
+    );
   }
 });
 
@@ -256,7 +262,7 @@ Deno.test("parseRawBaseOverride() refuses non-loopback hosts, missing ports, cre
   for (const [value, why] of table) {
     const r = parseRawBaseOverride(value);
     assert.equal(r.ok, false, value);
-    if (!r.ok) assert.match(r.error, why, `${value}: ${r.error}`);
+    if (!r.ok) assert.match(r.reason, why, `${value}: ${r.reason}`);
   }
 });
 
@@ -265,15 +271,15 @@ Deno.test("checkRedirect() follows a Location on the same scheme, host and port"
   const cur = "https://raw.githubusercontent.com/o/r/main/a.md";
   assert.deepEqual(checkRedirect(cur, "/o/r/main/b.md", base), {
     ok: true,
-    url: "https://raw.githubusercontent.com/o/r/main/b.md",
+    value: "https://raw.githubusercontent.com/o/r/main/b.md",
   });
   assert.deepEqual(checkRedirect(cur, "b.md", base), {
     ok: true,
-    url: "https://raw.githubusercontent.com/o/r/main/b.md",
+    value: "https://raw.githubusercontent.com/o/r/main/b.md",
   });
   assert.deepEqual(checkRedirect(cur, "https://raw.githubusercontent.com:443/x#frag", base), {
     ok: true,
-    url: "https://raw.githubusercontent.com/x",
+    value: "https://raw.githubusercontent.com/x",
   });
   const local = "http://127.0.0.1:8123";
   assert.ok(checkRedirect(`${local}/o/r/main/a`, "/o/r/main/b", local).ok);
@@ -298,7 +304,7 @@ Deno.test("checkRedirect() refuses any other host, scheme or port, naming the fo
     assert.equal(r.ok, false, location);
     if (!r.ok) {
       assert.equal(r.host, host, location);
-      assert.ok(r.error.includes(host), r.error);
+      assert.ok(r.reason.includes(host), r.reason);
     }
   }
   const local = "http://127.0.0.1:8123";

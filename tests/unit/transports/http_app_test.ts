@@ -29,12 +29,12 @@ const twoUsers: Authenticator = {
     const subject = { "alice-token": "alice", "bob-token": "bob" }[token];
     return Promise.resolve(
       subject
-        ? { ok: true, principal: { subject, clientId: subject, scopes: [], method: "api-key" } }
+        ? { ok: true, value: { subject, clientId: subject, scopes: [], method: "api-key" } }
         : {
           ok: false,
-          error: "invalid_token",
-          description: "unknown API key",
           reason: "unknown_key",
+          code: "invalid_token",
+          description: "unknown API key",
         },
     );
   },

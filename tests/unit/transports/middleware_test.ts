@@ -252,22 +252,22 @@ const fakeAuth: Authenticator = {
     if (token === "good") {
       return Promise.resolve({
         ok: true,
-        principal: { subject: "u1", clientId: "c1", scopes: ["tools:execute"], method: "jwt" },
+        value: { subject: "u1", clientId: "c1", scopes: ["tools:execute"], method: "jwt" },
       });
     }
     if (token === "narrow") {
       return Promise.resolve({
         ok: false,
-        error: "insufficient_scope",
-        description: "the token lacks the scope tools:execute",
         reason: "scope",
+        code: "insufficient_scope",
+        description: "the token lacks the scope tools:execute",
       });
     }
     return Promise.resolve({
       ok: false,
-      error: "invalid_token",
-      description: "the token has expired",
       reason: "expired",
+      code: "invalid_token",
+      description: "the token has expired",
     });
   },
 };

@@ -178,7 +178,7 @@ Deno.test("loadRuffConfig() refuses a file outside the root without reading anyt
   ) {
     const result = await loadRuffConfig({ absPath, root, readTextFile: recordingReader(reads) });
     assert.equal(result.ok, false);
-    assert.match((result as { error: string }).error, /is not a file inside the project root/);
+    assert.match((result as { reason: string }).reason, /is not a file inside the project root/);
   }
   assert.deepEqual(reads, []);
 });
@@ -195,7 +195,7 @@ Deno.test("loadRuffConfig() names the file a reader fails on", async () => {
   });
   assert.deepEqual(result, {
     ok: false,
-    error: 'Invalid ruff configuration in ".ruff.toml": cannot be read: permission denied',
+    reason: 'Invalid ruff configuration in ".ruff.toml": cannot be read: permission denied',
     configFile: ".ruff.toml",
   });
 });
@@ -210,8 +210,8 @@ Deno.test("loadRuffConfig() takes target-version from the nearest pyproject.toml
       ),
   });
   assert.ok(withoutConfig.ok);
-  assert.equal(withoutConfig.config.settings["target-version"], "py312");
-  assert.equal(withoutConfig.config.settings["line-length"], DEFAULT_RUFF_SETTINGS["line-length"]);
+  assert.equal(withoutConfig.value.settings["target-version"], "py312");
+  assert.equal(withoutConfig.value.settings["line-length"], DEFAULT_RUFF_SETTINGS["line-length"]);
 
   const files: Record<string, string> = {
     "/proj/ruff.toml": "line-length = 90\n",
@@ -223,7 +223,7 @@ Deno.test("loadRuffConfig() takes target-version from the nearest pyproject.toml
     readTextFile: (p) => Promise.resolve(files[p] ?? null),
   });
   assert.ok(sibling.ok);
-  assert.equal(sibling.config.settings["target-version"], "py310");
+  assert.equal(sibling.value.settings["target-version"], "py310");
 
   const explicit = await loadRuffConfig({
     absPath: "/proj/a.py",
@@ -236,7 +236,7 @@ Deno.test("loadRuffConfig() takes target-version from the nearest pyproject.toml
       ),
   });
   assert.ok(explicit.ok);
-  assert.equal(explicit.config.settings["target-version"], "py311");
+  assert.equal(explicit.value.settings["target-version"], "py311");
 });
 
 Deno.test("targetFromRequiresPython() reads the lower bound and stays within known versions", () => {
@@ -267,7 +267,7 @@ Deno.test("loadRuffConfig() detects an extend cycle", async () => {
     readTextFile: (p) => Promise.resolve(files[p] ?? null),
   });
   assert.equal(result.ok, false);
-  assert.match((result as { error: string }).error, /"extend" forms a cycle at "ruff.toml"/);
+  assert.match((result as { reason: string }).reason, /"extend" forms a cycle at "ruff.toml"/);
 });
 
 Deno.test("loadRuffConfig() lets a child's select start afresh and its extend-select re-enable an inherited ignore", async () => {
@@ -279,14 +279,14 @@ Deno.test("loadRuffConfig() lets a child's select start afresh and its extend-se
   const read = (p: string) => Promise.resolve(files[p] ?? null);
   const a = await loadRuffConfig({ absPath: "/proj/a/x.py", root: "/proj", readTextFile: read });
   assert.ok(a.ok);
-  assert.deepEqual({ ...(a.config.settings.lint as object) }, {
+  assert.deepEqual({ ...(a.value.settings.lint as object) }, {
     select: ["E", "F"],
     ignore: ["F841"],
     "extend-select": ["E501"],
   });
   const b = await loadRuffConfig({ absPath: "/proj/b/x.py", root: "/proj", readTextFile: read });
   assert.ok(b.ok);
-  assert.deepEqual({ ...(b.config.settings.lint as object) }, { select: ["B"] });
+  assert.deepEqual({ ...(b.value.settings.lint as object) }, { select: ["B"] });
 });
 
 Deno.test("loadRuffConfig() keeps a '__proto__' key an ordinary key", async () => {
@@ -298,5 +298,5 @@ Deno.test("loadRuffConfig() keeps a '__proto__' key an ordinary key", async () =
   });
   assert.ok(result.ok);
   assert.equal(({} as Record<string, unknown>).x, undefined);
-  assert.ok(Object.hasOwn(result.config.settings.lint as object, "__proto__"));
+  assert.ok(Object.hasOwn(result.value.settings.lint as object, "__proto__"));
 });

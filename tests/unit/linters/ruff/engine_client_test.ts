@@ -22,7 +22,7 @@ Deno.test("RuffEngineClient starts no worker until the first check, then answers
     assert.deepEqual(client.stats(), { loaded: false, starts: 0, pending: 0 });
     const outcome = await client.check(SOURCE, { lint: { select: ["B006", "F401"] } }, "a.py");
     assert.equal(outcome.ok, true);
-    assert.deepEqual(outcome.ok && outcome.diagnostics.map((d) => d.code), ["F401", "B006"]);
+    assert.deepEqual(outcome.ok && outcome.value.map((d) => d.code), ["F401", "B006"]);
     assert.equal(client.stats().loaded, true);
     assert.deepEqual(events, ["started"]);
     // A second check reuses the worker.
@@ -67,7 +67,7 @@ Deno.test("RuffEngineClient answers a cancelled check as cancelled and stops the
     controller.abort();
     const outcome = await pending;
     assert.equal(outcome.ok, false);
-    assert.match(!outcome.ok ? outcome.error : "", /cancelled/);
+    assert.match(!outcome.ok ? outcome.reason : "", /cancelled/);
     assert.equal(client.stats().loaded, false);
     assert.equal((await client.check(SOURCE, {}, "a.py")).ok, true);
   } finally {

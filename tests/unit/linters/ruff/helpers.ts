@@ -21,8 +21,8 @@ export function recordingReader(log: string[] = []): (absPath: string) => Promis
 
 /** The diagnostics of a successful result; fails the test with the error otherwise. */
 export function diagnosticsOf(result: ParseResult): Diagnostic[] {
-  if (!result.ok) throw new Error(`expected diagnostics, got error: ${result.error}`);
-  return result.diagnostics;
+  if (!result.ok) throw new Error(`expected diagnostics, got error: ${result.reason}`);
+  return result.value;
 }
 
 /** The sorted, de-duplicated codes of a successful result. */
@@ -32,6 +32,6 @@ export function codesOf(result: ParseResult): string[] {
 
 /** The error of a failed result; fails the test otherwise. */
 export function errorOf(result: ParseResult): string {
-  if (result.ok) throw new Error(`expected an error, got ${result.diagnostics.length} diagnostics`);
-  return result.error;
+  if (result.ok) throw new Error(`expected an error, got ${result.value.length} diagnostics`);
+  return result.reason;
 }

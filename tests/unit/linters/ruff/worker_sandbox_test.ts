@@ -66,8 +66,8 @@ Deno.test("the engine loads and checks inside a worker that may read only the ro
     assert.equal(report.loadedAfter, true);
     assert.deepEqual(report.result.configFile, "ruff.toml");
     assert.equal(report.result.engineVersion, RUFF_ENGINE_VERSION);
-    assert.equal(report.result.ok, true, report.result.error);
-    assert.deepEqual(report.result.diagnostics.map((d: { code: string }) => d.code), [
+    assert.equal(report.result.ok, true, report.result.reason);
+    assert.deepEqual(report.result.value.map((d: { code: string }) => d.code), [
       "B006",
       "E722",
     ]);
