@@ -9,11 +9,12 @@ import type { Diagnostic } from "../linters/types.ts";
 import { defaultLinterFor, linterAccepts, type LinterName } from "../linters/registry.ts";
 import { LINTERS, type SubprocessLinter } from "../policy/commands.ts";
 import { formatBytes } from "../policy/paths.ts";
-import { LINT_WALK_CAPS, type WalkCaps, walkedText } from "../policy/walk.ts";
+import { isSkippedDir, LINT_WALK_CAPS, type WalkCaps, walkedText } from "../policy/walk.ts";
 import { describeConfig } from "../linters/python_config.ts";
 import { EMPTY_OUTPUT, FINDINGS_CODE, splitByFile } from "../linters/batch.ts";
 import { denoProjectFs, RUFF_ENGINE_VERSION, ruffCheck, RuffProject } from "../linters/ruff/mod.ts";
 import { nativeConfigFlags } from "../linters/ruff/native_args.ts";
+import { isExcluded } from "../linters/ruff/selection.ts";
 import { isInside } from "../policy/paths.ts";
 import type { Outcome } from "./files.ts";
 import { runCommand } from "./run_command.ts";
@@ -61,18 +62,17 @@ export type ProgressReport = (done: number, total: number, message: string) => v
 /** Built-in ruff checks in flight at once: file reads overlap the engine's work. */
 const RUFF_IN_FLIGHT = 4;
 
-/**
- * Folders the shared walk skips by name although ruff lints them (they are not among ruff's
- * default excludes): visited for ruff's files only, and left to the project's exclude settings.
- */
-const RUFF_VISITED_SKIPPED_DIRS: ReadonlySet<string> = new Set(["build", "__pycache__"]);
-
 function isRuffFamily(l: LinterName | undefined): boolean {
   return l === "ruff" || l === "ruff-native";
 }
 
-function underRuffOnlyDir(rel: string): boolean {
-  return rel.split("/").slice(0, -1).some((p) => RUFF_VISITED_SKIPPED_DIRS.has(p));
+/**
+ * Whether a file lies in a folder the shared walk skips by name (node_modules, venv, build ...).
+ * ruff has its own list (its default `exclude`, which a project may replace), so for ruff the
+ * walk visits those folders and ruff's settings decide; other linters still skip them.
+ */
+function underSkippedDir(rel: string): boolean {
+  return rel.split("/").slice(0, -1).some(isSkippedDir);
 }
 
 /** Files per subprocess: pylint is slow per file, the others are quick. */
@@ -119,6 +119,9 @@ export async function lintProject(
   const respectIgnoreFiles = usesRuff
     ? await project.respectsGitignore() && project.fs.kind(".git") !== null
     : true;
+  // A folder skipped by name is walked for ruff unless the root configuration excludes it (a
+  // nested configuration's own exclusions are applied file by file below).
+  const rootConfig = usesRuff ? await project.configForDir("") : undefined;
   const walked = walkFiles({
     root: req.root,
     target: req.target,
@@ -126,13 +129,14 @@ export async function lintProject(
     allowSecretFiles: req.allowSecretFiles === true,
     accept: (rel) => {
       const l = chooser(rel);
-      return l !== undefined && (isRuffFamily(l) || !underRuffOnlyDir(rel));
+      return l !== undefined && (isRuffFamily(l) || !underSkippedDir(rel));
     },
     respectIgnoreFiles,
-    ...(usesRuff
+    ...(rootConfig?.ok
       ? {
         visitSkippedDir: (rel: string) =>
-          RUFF_VISITED_SKIPPED_DIRS.has(rel.slice(rel.lastIndexOf("/") + 1)),
+          rel.slice(rel.lastIndexOf("/") + 1) !== ".git" &&
+          !isExcluded(rootConfig.config.selection, rel),
       }
       : {}),
     ...(signal ? { signal } : {}),
