@@ -313,18 +313,23 @@ export async function lintProject(
         bump(text.skip);
         return;
       }
+      const config = await project.engineConfig(f.rel);
       const r = await ruffCheck({
         absPath: f.abs,
         relPath: f.rel,
         root: req.root,
         source: text,
         readTextFile: readConfig,
-        config: await project.engineConfig(f.rel),
+        config,
         ...(signal ? { signal } : {}),
       });
       if (r.configFile) ruffConfigs.add(r.configFile);
-      if (r.ok) outcomes[i] = [...r.diagnostics, ...contentFindings(text, f.rel)];
-      else fail(`ruff on ${f.rel}: ${r.error}`);
+      if (r.ok) {
+        outcomes[i] = [
+          ...project.withPathRules(f.rel, text, r.diagnostics, config),
+          ...contentFindings(text, f.rel),
+        ];
+      } else fail(`ruff on ${f.rel}: ${r.error}`);
       checked("ruff", 1);
     };
     let nextRuff = 0;

@@ -10,6 +10,8 @@ import { loadRuffConfig, type ReadTextFile, type RuffConfigResult } from "./conf
 import { isExcluded, isIncluded, matchesAny, type RuffSelection } from "./selection.ts";
 import { isTable } from "./per_file_ignores.ts";
 import { STDLIB_MODULES } from "./stdlib.ts";
+import { applyPathRules } from "./path_rules.ts";
+import type { Diagnostic } from "../types.ts";
 
 /** Synchronous looks at the project, by root-relative "/"-separated path ("" = the root). */
 export interface ProjectFs {
@@ -205,6 +207,12 @@ export class RuffProject {
    * namespace-packages) above the file; undefined when the file's folder is no package.
    */
   packageRootName(rel: string, sel: RuffSelection): string | undefined {
+    const top = this.packageRootDir(rel, sel);
+    return top === undefined ? undefined : nameOf(top);
+  }
+
+  /** The folder (root-relative) of the top-level package holding `rel`, as packageRootName finds it. */
+  packageRootDir(rel: string, sel: RuffSelection): string | undefined {
     let top: string | undefined;
     for (let dir = parentOf(rel); dir !== ""; dir = parentOf(dir)) {
       const isPackage = sel.namespacePackages.includes(dir) ||
@@ -213,7 +221,30 @@ export class RuffProject {
       if (!isPackage) break;
       top = dir;
     }
-    return top === undefined ? undefined : nameOf(top);
+    return top;
+  }
+
+  /**
+   * The engine's findings for file `rel`, checked with `config` (from engineConfig), corrected
+   * for what the file's path decides and the engine cannot see (path_rules.ts).
+   */
+  withPathRules(
+    rel: string,
+    text: string,
+    found: readonly Diagnostic[],
+    config: RuffConfigResult,
+  ): Diagnostic[] {
+    if (!config.ok) return [...found];
+    const sel = config.config.selection;
+    return applyPathRules(found, {
+      rel,
+      text,
+      settings: config.config.settings,
+      perFileIgnores: config.config.perFileIgnores,
+      packageRoot: this.packageRootDir(rel, sel),
+      projectRoot: config.config.configDir,
+      src: sel.src,
+    });
   }
 }
 

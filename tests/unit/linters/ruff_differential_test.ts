@@ -469,20 +469,48 @@ Deno.test("ruff differential: a sub-folder checked on its own uses the configura
   assert.deepEqual(found, ["src/pkg/core.py:1:8 F401", "src/pkg/uses.py:1:1 I001"]);
 });
 
-Deno.test("ruff differential: rules that depend on the file's path (D104 in a package's __init__.py, N999, INP001)", async () => {
+Deno.test("ruff differential: rules that depend on the file's path: D104 for a package's __init__.py, no D1 in stubs, N999, INP001 with its exemptions", async () => {
   const found = await agree({
     files: {
-      "pyproject.toml": `[tool.ruff.lint]\nselect = ["D1", "N999", "INP001", "F401", "PYI"]\n`,
+      "pyproject.toml": `[tool.ruff]\nsrc = ["src", "lib"]\n\n[tool.ruff.lint]\n` +
+        `select = ["D1", "N999", "INP001", "F401", "PYI"]\nignore = ["D103"]\n\n` +
+        `[tool.ruff.lint.per-file-ignores]\n"legacy/**" = ["INP"]\n`,
       "pkg/__init__.py": "import os\n",
+      "pkg/sub/__init__.py": "# only a comment\n",
+      "pkg/documented/__init__.py": '"""Package."""\n',
       "pkg/Bad-Name.py": '"""Doc."""\n',
-      "pkg/stub.pyi": "import os\nfrom typing import Union\nx: Union[int, int]\n",
+      "pkg/Bad_Dir/__init__.py": '"""Doc."""\n',
+      "pkg/migrations/__init__.py": '"""Doc."""\n',
+      "pkg/migrations/0001_initial.py": '"""Doc."""\n',
+      "pkg/stub.pyi": "import os\nfrom typing import Union\n\nx: Union[int, int]\n\ndef f(): ...\n",
+      "pkg/empty.py": "",
       "scripts/run.py": '#!/usr/bin/env python\n"""Doc."""\n',
       "scripts/plain.py": '"""Doc."""\n',
       "scripts/noqa.py": '"""Doc."""  # noqa: INP001\n',
+      "scripts/noqa_docstring.py": '"""Doc\n\nmore.\n"""  # noqa: INP001\n',
+      "scripts/file_noqa.py": '"""Doc."""\n\n# ruff: noqa: INP001\n',
       "scripts/pep723.py": '# /// script\n# dependencies = []\n# ///\n"""Doc."""\n',
+      "tests/unit/test_a.py": '"""Doc."""\n',
+      "legacy/old.py": '"""Doc."""\n',
       "top.py": '"""Doc."""\n',
       "src/manage.py": '"""Doc."""\n',
+      "lib/tool/cli.py": '"""Doc."""\n',
+      "sub/ruff.toml": `[lint]\nselect = ["INP001"]\n`,
+      "sub/direct.py": "",
+      "sub/deeper/mod.py": "",
     },
   });
-  assert.deepEqual(found, []);
+  assert.deepEqual(found, [
+    "lib/tool/cli.py:1:1 INP001",
+    "pkg/Bad-Name.py:1:1 N999",
+    "pkg/__init__.py:1:1 D104",
+    "pkg/__init__.py:1:8 F401",
+    "pkg/empty.py:1:1 D100",
+    "pkg/stub.pyi:1:8 F401",
+    "pkg/stub.pyi:4:15 PYI016",
+    "pkg/sub/__init__.py:1:1 D104",
+    "scripts/plain.py:1:1 INP001",
+    "sub/deeper/mod.py:1:1 INP001",
+    "tests/unit/test_a.py:1:1 INP001",
+  ]);
 });
