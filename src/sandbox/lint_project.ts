@@ -15,6 +15,7 @@ import { EMPTY_OUTPUT, FINDINGS_CODE, splitByFile } from "../linters/batch.ts";
 import { denoProjectFs, RUFF_ENGINE_VERSION, ruffCheck, RuffProject } from "../linters/ruff/mod.ts";
 import { nativeConfigFlags } from "../linters/ruff/native_args.ts";
 import { isExcluded } from "../linters/ruff/selection.ts";
+import { mayBePythonSource } from "../linters/ruff/project.ts";
 import { isInside } from "../policy/paths.ts";
 import type { Outcome } from "./files.ts";
 import { runCommand } from "./run_command.ts";
@@ -108,7 +109,11 @@ export async function lintProject(
   };
   // ruff's own file selection (its exclude/include settings, nested configurations, first-party
   // modules) applies to the Python files a ruff linter checks: src/linters/ruff/project.ts.
-  const usesRuff = isRuffFamily(chooser("__code_review_probe__.py"));
+  const ruffLinter = chooser("__code_review_probe__.py");
+  const usesRuff = isRuffFamily(ruffLinter);
+  // ruff also lints .pyw files and scripts without an extension that its `include` names.
+  const choose = (rel: string): LinterName | undefined =>
+    chooser(rel) ?? (usesRuff && mayBePythonSource(rel) ? ruffLinter : undefined);
   const project = new RuffProject(
     req.root,
     readConfig,
@@ -128,7 +133,7 @@ export async function lintProject(
     caps,
     allowSecretFiles: req.allowSecretFiles === true,
     accept: (rel) => {
-      const l = chooser(rel);
+      const l = choose(rel);
       return l !== undefined && (isRuffFamily(l) || !underSkippedDir(rel));
     },
     respectIgnoreFiles,
@@ -149,12 +154,14 @@ export async function lintProject(
   const byLinter = new Map<LinterName, typeof w.files>();
   const startRel = w.target === "." || isGlobTarget(w.target) ? "" : w.target;
   for (const f of w.files) {
-    const l = chooser(f.rel)!;
+    const l = choose(f.rel)!;
     if (isRuffFamily(l)) {
       abortIf(signal);
-      // A broken configuration keeps the file: its check reports the configuration's error.
-      if (await project.selects(f.rel, startRel) === false) {
-        bump("ignored");
+      // A broken configuration keeps a Python file: its check reports the configuration's error.
+      // Other names (a .pyw, a script without extension) count only when `include` names them.
+      const selected = await project.selects(f.rel, startRel);
+      if (chooser(f.rel) === undefined ? selected !== true : selected === false) {
+        if (chooser(f.rel) !== undefined) bump("ignored");
         continue;
       }
     }

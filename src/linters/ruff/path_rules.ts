@@ -126,6 +126,8 @@ export interface PathRuleInput {
   projectRoot: string;
   /** `src`, root-relative. */
   src: readonly string[];
+  /** Whether the file has an executable bit; undefined when unknown (no EXE001/EXE002 then). */
+  executable?: boolean | undefined;
 }
 
 function parentOf(rel: string): string {
@@ -151,7 +153,8 @@ function finding(rel: string, code: string, message: string): Diagnostic {
 
 /**
  * The engine's findings for one file, corrected for its path: D1 findings dropped in a stub,
- * D100 of an `__init__.py` reported as D104, and INP001 and N999 added where ruff reports them.
+ * D100 of an `__init__.py` reported as D104, and INP001, N999, EXE001 and EXE002 (from the
+ * file's executable bit) added where ruff reports them.
  */
 export function applyPathRules(engine: readonly Diagnostic[], input: PathRuleInput): Diagnostic[] {
   const { rel, text, settings } = input;
@@ -193,6 +196,13 @@ export function applyPathRules(engine: readonly Diagnostic[], input: PathRuleInp
     if (!isModuleName(module, migration) && !ignoredName(settings, module) && reports("N999")) {
       added.push(finding(rel, "N999", `Invalid module name: '${module}'`));
     }
+  }
+  const shebang = text.replace(/^\uFEFF/u, "").startsWith("#!");
+  if (input.executable === false && shebang && reports("EXE001")) {
+    added.push(finding(rel, "EXE001", "Shebang is present but file is not executable"));
+  }
+  if (input.executable === true && !shebang && reports("EXE002")) {
+    added.push(finding(rel, "EXE002", "The file is executable but no shebang is present"));
   }
   return [...added, ...out].sort((a, b) =>
     a.line - b.line || a.column - b.column || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0)

@@ -19,10 +19,19 @@ export interface ProjectFs {
   kind(rel: string): "file" | "dir" | null;
   /** The names in a folder, or null when it cannot be listed. */
   list(rel: string): string[] | null;
+  /** Whether a file has an executable bit (for EXE001/EXE002); undefined when unknown. */
+  isExecutable?(rel: string): boolean | undefined;
 }
 
-/** The file extensions the built-in engine checks among those ruff selects. */
-const ENGINE_EXTENSIONS = [".py", ".pyi"];
+/**
+ * Whether ruff would lint a file it selects as Python source: .py, .pyi, .pyw, or a name without
+ * an extension (a script listed in `include`). Notebooks, TOML and Markdown are ruff's other
+ * kinds, which the built-in engine does not check.
+ */
+export function mayBePythonSource(rel: string): boolean {
+  const name = nameOf(rel);
+  return /\.py[iw]?$/iu.test(name) || !name.includes(".");
+}
 
 /** Missing-docstring rules do not apply in a private module (ruff's module visibility). */
 const PRIVATE_MODULE_IGNORE = { pattern: "*", selectors: ["D1"], baseDir: "" };
@@ -89,7 +98,7 @@ export class RuffProject {
    * include and lint.exclude. A string is a broken configuration's message.
    */
   async selects(rel: string, start: string): Promise<boolean | string> {
-    if (!ENGINE_EXTENSIONS.some((e) => rel.toLowerCase().endsWith(e))) return false;
+    if (!mayBePythonSource(rel)) return false;
     const dir = parentOf(rel);
     const own = await this.#selection(dir);
     if (typeof own === "string") return own;
@@ -244,6 +253,7 @@ export class RuffProject {
       packageRoot: this.packageRootDir(rel, sel),
       projectRoot: config.config.configDir,
       src: sel.src,
+      executable: this.fs.isExecutable?.(rel),
     });
   }
 }
@@ -269,6 +279,17 @@ export function denoProjectFs(root: string, isInsideRoot: (abs: string) => boole
         return [...Deno.readDirSync(real)].map((e) => e.name);
       } catch {
         return null;
+      }
+    },
+    isExecutable(rel) {
+      if (Deno.build.os === "windows") return undefined; // ruff checks the bit on Unix only
+      try {
+        const real = Deno.realPathSync(abs(rel));
+        if (!isInsideRoot(real)) return undefined;
+        const mode = Deno.statSync(real).mode;
+        return mode === null ? undefined : (mode & 0o111) !== 0;
+      } catch {
+        return undefined;
       }
     },
   };

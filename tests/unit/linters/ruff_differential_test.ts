@@ -21,6 +21,8 @@ interface Case {
   files: Files;
   /** Run `git init` first (ruff applies .gitignore only inside a git repository). */
   git?: boolean;
+  /** Files given the executable bit. */
+  executable?: string[];
   /** What both are asked to check: "." unless given (a folder or a file, root-relative). */
   target?: string;
 }
@@ -51,7 +53,7 @@ function requireNativeRuff(): Promise<void> {
   })();
 }
 
-async function writeProject(files: Files, git: boolean): Promise<string> {
+async function writeProject(files: Files, git: boolean, executable: string[]): Promise<string> {
   const root = await Deno.realPath(await Deno.makeTempDir({ prefix: "ruff_diff_" }));
   if (git) {
     const init = await run("git", ["init", "-q"], root);
@@ -61,6 +63,7 @@ async function writeProject(files: Files, git: boolean): Promise<string> {
     await Deno.mkdir(dirname(join(root, rel)), { recursive: true });
     await Deno.writeTextFile(join(root, rel), text);
   }
+  for (const rel of executable) await Deno.chmod(join(root, rel), 0o755);
   return root;
 }
 
@@ -117,7 +120,7 @@ async function ourFindings(root: string, target: string, linter?: LinterName): P
  */
 async function agree(c: Case): Promise<string[]> {
   await requireNativeRuff();
-  const root = await writeProject(c.files, c.git === true);
+  const root = await writeProject(c.files, c.git === true, c.executable ?? []);
   try {
     const target = c.target ?? ".";
     const native = await nativeFindings(root, target);
@@ -513,4 +516,36 @@ Deno.test("ruff differential: rules that depend on the file's path: D104 for a p
     "sub/deeper/mod.py:1:1 INP001",
     "tests/unit/test_a.py:1:1 INP001",
   ]);
+});
+
+Deno.test("ruff differential: hidden files and folders are linted, .git/info/exclude applies, extend-include adds .pyw and extensionless scripts", async () => {
+  const found = await agree({
+    files: {
+      "pyproject.toml":
+        `[tool.ruff]\nextend-include = ["*.pyw", "bin/*"]\n\n[tool.ruff.lint]\nselect = ["F401"]\n`,
+      ".git/info/exclude": "excluded.py\n",
+      ".hidden.py": UNUSED,
+      ".config/tool.py": UNUSED,
+      "excluded.py": UNUSED,
+      "gui.pyw": UNUSED,
+      "bin/tool": UNUSED,
+      "other/tool": UNUSED,
+      "README": "text\n",
+    },
+    git: true,
+  });
+  assert.deepEqual(filesOf(found), [".config/tool.py", ".hidden.py", "bin/tool", "gui.pyw"]);
+});
+
+Deno.test("ruff differential: EXE001 and EXE002 follow the file's executable bit", async () => {
+  const found = await agree({
+    files: {
+      "pyproject.toml": `[tool.ruff.lint]\nselect = ["EXE"]\n`,
+      "shebang.py": "#!/usr/bin/env python\nx = 1\n",
+      "exe.py": "x = 1\n",
+      "both.py": "#!/usr/bin/env python\nx = 1\n",
+    },
+    executable: ["exe.py", "both.py"],
+  });
+  assert.deepEqual(found, ["exe.py:1:1 EXE002", "shebang.py:1:1 EXE001"]);
 });
