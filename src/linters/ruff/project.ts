@@ -8,7 +8,7 @@
 import { join } from "node:path";
 import { loadRuffConfig, type ReadTextFile, type RuffConfigResult } from "./config.ts";
 import { isExcluded, isIncluded, matchesAny, type RuffSelection } from "./selection.ts";
-import { isTable } from "./per_file_ignores.ts";
+import { globToRegExp, isTable } from "./per_file_ignores.ts";
 import { STDLIB_MODULES } from "./stdlib.ts";
 import { applyPathRules } from "./path_rules.ts";
 import type { Diagnostic } from "../types.ts";
@@ -59,6 +59,7 @@ function nameOf(rel: string): string {
 export class RuffProject {
   readonly #configs = new Map<string, Promise<RuffConfigResult>>();
   readonly #firstParty = new Map<string, string[]>();
+  readonly #globs = new Map<string, string[]>();
 
   constructor(
     readonly root: string,
@@ -192,7 +193,7 @@ export class RuffProject {
     const cached = this.#firstParty.get(key);
     if (cached !== undefined) return cached;
     const out = new Set<string>();
-    for (const src of sel.src) {
+    for (const src of sel.src.flatMap((s) => this.#expandGlob(s))) {
       if (src.startsWith("..") || src.startsWith("/")) continue; // outside the root: never read
       if (this.fs.kind(src) !== "dir") continue;
       for (const name of this.fs.list(src) ?? []) {
@@ -200,7 +201,7 @@ export class RuffProject {
         const kind = this.fs.kind(child);
         if (kind === "dir" && IDENTIFIER.test(name)) out.add(name);
         else if (kind === "file") {
-          const m = /^(.+)\.pyi?$/u.exec(name);
+          const m = /^(.+)\.pyi?$/u.exec(name); // <name>.py or <name>.pyi, as ruff 0.16 matches
           if (m !== null && IDENTIFIER.test(m[1]!)) out.add(m[1]!);
         }
       }
@@ -208,6 +209,51 @@ export class RuffProject {
     const list = [...out];
     this.#firstParty.set(key, list);
     return list;
+  }
+
+  /**
+   * The folders a `src` entry names: itself, or, when it is a glob ("packages/*\/src"), the
+   * existing folders it matches, component by component ("**" spans any depth, up to 8).
+   */
+  #expandGlob(pattern: string): string[] {
+    if (!/[*?[]/u.test(pattern)) return [pattern];
+    let dirs = this.#globs.get(pattern);
+    if (dirs === undefined) this.#globs.set(pattern, dirs = this.#expand(pattern));
+    return dirs;
+  }
+
+  #expand(pattern: string): string[] {
+    let dirs = [""];
+    for (const part of pattern.split("/")) {
+      const next: string[] = [];
+      const join = (dir: string, name: string) => (dir === "" ? name : `${dir}/${name}`);
+      if (part === "**") {
+        let level = dirs;
+        for (let depth = 0; depth <= 8 && level.length > 0; depth++) {
+          next.push(...level);
+          level = level.flatMap((d) =>
+            (this.fs.list(d) ?? []).map((n) => join(d, n)).filter((c) => this.fs.kind(c) === "dir")
+          );
+        }
+      } else if (/[*?[]/u.test(part)) {
+        let re: RegExp;
+        try {
+          re = globToRegExp(part);
+        } catch {
+          return [];
+        }
+        for (const d of dirs) {
+          for (const n of this.fs.list(d) ?? []) {
+            if (re.test(n) && this.fs.kind(join(d, n)) === "dir") next.push(join(d, n));
+          }
+        }
+      } else {
+        for (const d of dirs) next.push(join(d, part));
+      }
+      dirs = [...new Set(next)];
+      if (dirs.length > 1000) break; // a pathological glob: the first matches suffice
+    }
+    return dirs.sort();
   }
 
   /**
@@ -252,7 +298,7 @@ export class RuffProject {
       perFileIgnores: config.config.perFileIgnores,
       packageRoot: this.packageRootDir(rel, sel),
       projectRoot: config.config.configDir,
-      src: sel.src,
+      src: sel.src.flatMap((p) => this.#expandGlob(p)),
       executable: this.fs.isExecutable?.(rel),
     });
   }

@@ -352,8 +352,9 @@ Deno.test("ruff differential: flat layout and a configured src: first-party name
       "pyproject.toml": `[tool.ruff.lint]\nselect = ["I"]\n`,
       "mypkg/__init__.py": "",
       "single.py": "",
+      "stubonly.pyi": "",
       "tests/test_core.py":
-        "import os\n\nimport requests\n\nimport mypkg\nimport single\n\nprint(os, requests, mypkg, single)\n",
+        "import os\n\nimport requests\n\nimport mypkg\nimport single\nimport stubonly\n\nprint(os, requests, stubonly, mypkg, single)\n",
     },
   });
   assert.deepEqual(flat, []);
@@ -548,4 +549,24 @@ Deno.test("ruff differential: EXE001 and EXE002 follow the file's executable bit
     executable: ["exe.py", "both.py"],
   });
   assert.deepEqual(found, ["exe.py:1:1 EXE002", "shebang.py:1:1 EXE001"]);
+});
+
+Deno.test("ruff differential: a monorepo: src as a glob, a sub-project's own pyproject.toml with its src and per-file-ignores", async () => {
+  const found = await agree({
+    files: {
+      "pyproject.toml":
+        `[tool.ruff]\nsrc = ["packages/*/src"]\n\n[tool.ruff.lint]\nselect = ["I", "F401"]\n`,
+      "packages/alpha/src/alpha/__init__.py": "",
+      "packages/beta/src/beta/__init__.py": "",
+      "packages/beta/tests/test_beta.py":
+        "import os\n\nimport requests\n\nimport alpha\nimport beta\n\nprint(os, requests, alpha, beta)\n",
+      "service/pyproject.toml":
+        `[project]\nname = "service"\n\n[tool.ruff.lint]\nselect = ["I", "F401"]\n\n` +
+        `[tool.ruff.lint.per-file-ignores]\n"tests/*" = ["F401"]\n`,
+      "service/src/service/__init__.py": "",
+      "service/tests/test_service.py":
+        "import os\n\nimport alpha\nimport requests\n\nimport service\n\nprint(requests, service)\n",
+    },
+  });
+  assert.deepEqual(found, []);
 });
