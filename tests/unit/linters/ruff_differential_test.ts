@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import { dirname, join, relative } from "node:path";
 import { lintProject } from "../../../src/sandbox/lint_project.ts";
+import { runLinter } from "../../../src/sandbox/lint.ts";
 import { RUFF_ENGINE_VERSION, setDefaultRuffEngine } from "../../../src/linters/ruff/mod.ts";
 import { runEngine } from "../../../src/linters/ruff/engine.ts";
 import type { LinterName } from "../../../src/linters/registry.ts";
@@ -569,4 +570,70 @@ Deno.test("ruff differential: a monorepo: src as a glob, a sub-project's own pyp
     },
   });
   assert.deepEqual(found, []);
+});
+
+/** Our single-file run_linter (the path review_changes takes too) on each file. */
+async function singleFileFindings(
+  root: string,
+  rel: string,
+  linter: LinterName,
+): Promise<string[]> {
+  const r = await runLinter({
+    root,
+    path: rel,
+    linter,
+    pathEnv: Deno.env.get("PATH") ?? "",
+    timeoutMs: 60_000,
+    maxOutputBytes: 1024 * 1024,
+    maxFileBytes: 1024 * 1024,
+  });
+  if (!r.ok) throw new Error(`runLinter failed on ${rel}: ${r.reason}`);
+  return r.value.diagnostics.map((d) => key(d.file, d.line, d.column, d.code)).sort();
+}
+
+Deno.test("ruff differential: a single file named to run_linter (built-in and ruff-native) gets what ruff check <file> gives: first party, package rules, the project's configuration", async () => {
+  await requireNativeRuff();
+  const root = await writeProject(
+    {
+      "pyproject.toml": `[tool.ruff]\nline-length = 60\n\n[tool.ruff.lint]\n` +
+        `select = ["I", "D1", "INP001", "E501"]\n\n[tool.ruff.lint.per-file-ignores]\n"tests/*" = ["D1"]\n`,
+      "src/mypkg/__init__.py": "",
+      "src/mypkg/core.py": `"""Core."""\n\nX = "${"x".repeat(60)}"\n`,
+      "tests/test_core.py": IMPORTS,
+      "tests/test_sorted.py":
+        "import os\nimport sys\n\nimport requests\n\nimport mypkg\n\nprint(os, sys, requests, mypkg)\n",
+      "scripts/tool.py": '"""Tool."""\n',
+    },
+    false,
+    [],
+  );
+  try {
+    for (
+      const rel of [
+        "src/mypkg/__init__.py",
+        "src/mypkg/core.py",
+        "tests/test_core.py",
+        "tests/test_sorted.py",
+        "scripts/tool.py",
+      ]
+    ) {
+      const native = await nativeFindings(root, rel);
+      assert.deepEqual(await singleFileFindings(root, rel, "ruff"), native, `built-in on ${rel}`);
+      assert.deepEqual(
+        await singleFileFindings(root, rel, "ruff-native"),
+        native,
+        `ruff-native on ${rel}`,
+      );
+    }
+    assert.deepEqual(await nativeFindings(root, "."), [
+      "scripts/tool.py:1:1 INP001",
+      "src/mypkg/__init__.py:1:1 D104",
+      "src/mypkg/core.py:3:61 E501",
+      "tests/test_core.py:1:1 I001",
+      "tests/test_core.py:1:1 INP001",
+      "tests/test_sorted.py:1:1 INP001",
+    ]);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
 });
