@@ -33,8 +33,13 @@ function key(d: Finding): string {
   return `${d.file}:${d.line}:${d.column}:${d.code}`;
 }
 
-/** Adds a small project beside the fixture's files: ignored, vendored, nested and minified content. */
+/**
+ * Adds a small project beside the fixture's files: ignored, vendored, nested and minified content.
+ * A git repository, as ruff (like git) applies .gitignore files only inside one.
+ */
 async function grow(root: string): Promise<void> {
+  const init = await new Deno.Command("git", { args: ["init", "-q", root] }).output();
+  if (!init.success) throw new Error(new TextDecoder().decode(init.stderr));
   const w = (rel: string, body: string) =>
     Deno.mkdir(path.dirname(path.join(root, rel)), { recursive: true }).then(() =>
       Deno.writeTextFile(path.join(root, rel), body)
