@@ -2,8 +2,9 @@
  * The rules whose answer depends on where a file lies, which the WebAssembly engine (handed text
  * only, checking every file as a plain module) cannot decide: INP001 (a file outside any
  * package), N999 (an invalid module name), D104 (an `__init__.py` without a docstring is a
- * package, which the engine reports as the module rule D100), and the missing-docstring rules,
- * which ruff never applies to stubs. The project lint knows the path and the packages, so these
+ * package, which the engine reports as the module rule D100), F822 (not checked in an
+ * `__init__.py` outside preview), EXE001/EXE002 (the executable bit), and the missing-docstring
+ * rules, which ruff never applies to stubs. The project lint knows the path and the packages, so these
  * are decided here, after the engine, with ruff's rule selection, per-file-ignores and noqa.
  * Pure: paths are root-relative, "/"-separated.
  */
@@ -153,7 +154,7 @@ function finding(rel: string, code: string, message: string): Diagnostic {
 
 /**
  * The engine's findings for one file, corrected for its path: D1 findings dropped in a stub,
- * D100 of an `__init__.py` reported as D104, and INP001, N999, EXE001 and EXE002 (from the
+ * D100 of an `__init__.py` reported as D104 and its F822 dropped (unless preview), and INP001, N999, EXE001 and EXE002 (from the
  * file's executable bit) added where ruff reports them.
  */
 export function applyPathRules(engine: readonly Diagnostic[], input: PathRuleInput): Diagnostic[] {
@@ -164,7 +165,13 @@ export function applyPathRules(engine: readonly Diagnostic[], input: PathRuleInp
   const reports = (code: string) =>
     ruleEnabled(settings, code) && !ignoredForFile(input.perFileIgnores, rel, code) &&
     !suppressedAtStart(text, code);
-  let out = engine.filter((d) => !(isStub && /^D1\d\d$/u.test(d.code)));
+  const lint = isTable(settings.lint) ? settings.lint : {};
+  const preview = lint.preview === true || settings.preview === true;
+  let out = engine.filter((d) =>
+    !(isStub && /^D1\d\d$/u.test(d.code)) &&
+    // An `__init__.py` may export its submodules by name: F822 is a preview check there.
+    !(isInit && d.code === "F822" && !preview)
+  );
   const added: Diagnostic[] = [];
   if (isInit) {
     const engineSawNoDocstring = out.some((d) => d.code === "D100");

@@ -478,11 +478,12 @@ Deno.test("ruff differential: rules that depend on the file's path: D104 for a p
   const found = await agree({
     files: {
       "pyproject.toml": `[tool.ruff]\nsrc = ["src", "lib"]\n\n[tool.ruff.lint]\n` +
-        `select = ["D1", "N999", "INP001", "F401", "PYI"]\nignore = ["D103"]\n\n` +
+        `select = ["D1", "N999", "INP001", "F401", "F822", "PYI"]\nignore = ["D103"]\n\n` +
         `[tool.ruff.lint.per-file-ignores]\n"legacy/**" = ["INP"]\n`,
       "pkg/__init__.py": "import os\n",
       "pkg/sub/__init__.py": "# only a comment\n",
-      "pkg/documented/__init__.py": '"""Package."""\n',
+      "pkg/documented/__init__.py": '"""Package."""\n\n__all__ = ["submodule"]\n',
+      "pkg/documented/mod.py": '"""Module."""\n\n__all__ = ["missing"]\n',
       "pkg/Bad-Name.py": '"""Doc."""\n',
       "pkg/Bad_Dir/__init__.py": '"""Doc."""\n',
       "pkg/migrations/__init__.py": '"""Doc."""\n',
@@ -510,6 +511,7 @@ Deno.test("ruff differential: rules that depend on the file's path: D104 for a p
     "pkg/Bad-Name.py:1:1 N999",
     "pkg/__init__.py:1:1 D104",
     "pkg/__init__.py:1:8 F401",
+    "pkg/documented/mod.py:3:12 F822",
     "pkg/empty.py:1:1 D100",
     "pkg/stub.pyi:1:8 F401",
     "pkg/stub.pyi:4:15 PYI016",
