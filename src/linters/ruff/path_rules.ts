@@ -13,8 +13,11 @@ import { pythonCodeSeverity, ruffRuleUrl } from "../severity.ts";
 import { appliesTo, isTable, type PerFileIgnore } from "./per_file_ignores.ts";
 import type { RuffSettings } from "./config.ts";
 
-/** ruff's default rule selection, when neither `select` nor `extend-select` is given. */
-const DEFAULT_SELECT = ["E4", "E7", "E9", "F"];
+/**
+ * Of the rules decided here, those in ruff 0.16.9's default rule set (413 rules, listed by
+ * `ruff check --isolated --show-settings`), which applies when a configuration has no `select`.
+ */
+const DEFAULT_ENABLED: ReadonlySet<string> = new Set(["EXE001", "EXE002", "N999"]);
 
 /** The letters a code starts with: its linter's prefix ("INP001" -> "INP", "D104" -> "D"). */
 function linterPrefix(code: string): string {
@@ -45,13 +48,14 @@ function strings(value: unknown): string[] {
  */
 export function ruleEnabled(settings: RuffSettings, code: string): boolean {
   const lint = isTable(settings.lint) ? settings.lint : {};
-  const select = lint.select === undefined && lint["extend-select"] === undefined
-    ? DEFAULT_SELECT
-    : [...strings(lint.select), ...strings(lint["extend-select"])];
+  const select = [...strings(lint.select), ...strings(lint["extend-select"])];
   const ignore = [...strings(lint.ignore), ...strings(lint["extend-ignore"])];
   const best = (list: string[]) => Math.max(-1, ...list.map((s) => selectorSpecificity(s, code)));
   const chosen = best(select);
-  return chosen >= 0 && chosen > best(ignore);
+  const ignored = best(ignore);
+  // Without `select`, the default set is the start and the user's selectors update it.
+  if (lint.select === undefined && chosen < 0 && ignored < 0) return DEFAULT_ENABLED.has(code);
+  return chosen >= 0 && chosen > ignored;
 }
 
 /** Whether a per-file-ignores entry that applies to the file names `code`. */

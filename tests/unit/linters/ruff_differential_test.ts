@@ -639,3 +639,23 @@ Deno.test("ruff differential: a single file named to run_linter (built-in and ru
     await Deno.remove(root, { recursive: true });
   }
 });
+
+Deno.test("ruff differential: a configuration without select gets ruff's default rule set, path-decided rules included", async () => {
+  const found = await agree({
+    files: {
+      "pyproject.toml":
+        `[tool.ruff]\nline-length = 100\n\n[tool.ruff.lint]\nextend-ignore = ["I"]\n`,
+      "pkg/__init__.py": "",
+      "pkg/Bad-Name.py": "import os\n",
+      "pkg/__main__.py": "x = 1\n",
+      "scripts/tool.py": "#!/usr/bin/env python\nx = 1\n",
+    },
+    executable: ["pkg/__main__.py"],
+  });
+  assert.deepEqual(found, [
+    "pkg/Bad-Name.py:1:1 N999",
+    "pkg/Bad-Name.py:1:8 F401",
+    "pkg/__main__.py:1:1 EXE002",
+    "scripts/tool.py:1:1 EXE001",
+  ]);
+});

@@ -30,10 +30,12 @@ Deno.test("ruleEnabled() lets the most specific selector decide, ignoring on a t
     [{ lint: { select: ["ALL"], ignore: ["D1"], "extend-select": ["D104"] } }, "D104", true],
     [{ lint: { select: ["INP"], ignore: ["INP"] } }, "INP001", false],
     [{ lint: { select: ["E"] } }, "EXE001", false],
-    [{}, "F401", true],
+    [{}, "N999", true], // in ruff 0.16.9's default set
+    [{}, "EXE001", true],
     [{}, "INP001", false],
-    [{ lint: { "extend-select": ["N"] } }, "N999", true],
-    [{ lint: { "extend-select": ["N"] } }, "F401", false],
+    [{ lint: { ignore: ["N"] } }, "N999", false],
+    [{ lint: { "extend-select": ["INP"] } }, "INP001", true],
+    [{ lint: { "extend-select": ["INP"] } }, "D104", false],
   ];
   for (const [settings, code, want] of table) {
     assert.equal(ruleEnabled(settings, code), want, `${JSON.stringify(settings)} ${code}`);
