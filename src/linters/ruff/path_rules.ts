@@ -93,17 +93,35 @@ function noqaLineOfStart(lines: string[]): number {
 
 /** Whether a `# noqa` for the file's first position, or a file-level exemption, covers `code`. */
 export function suppressedAtStart(text: string, code: string): boolean {
+  return suppressionAtStart(text, code) !== undefined;
+}
+
+/**
+ * What suppresses a finding of `code` at the file's start: a file-level exemption, the 1-based
+ * line of a `# noqa` that covers it, or undefined.
+ */
+function suppressionAtStart(text: string, code: string): "file" | number | undefined {
   const lines = text.split(/\r\n|\r|\n/u);
   for (const line of lines) {
     const m = FILE_NOQA.exec(line);
     if (m === null) continue;
     const codes = codesIn(m[1]);
-    if (codes === "all" || codes.includes(code)) return true;
+    if (codes === "all" || codes.includes(code)) return "file";
   }
-  const m = NOQA.exec(lines[noqaLineOfStart(lines)] ?? "");
-  if (m === null || FILE_NOQA.test(m[0])) return false;
+  const at = noqaLineOfStart(lines);
+  const m = NOQA.exec(lines[at] ?? "");
+  if (m === null || FILE_NOQA.test(m[0])) return undefined;
   const codes = codesIn(m[1]);
-  return codes === "all" || codes.includes(code);
+  return codes === "all" || codes.includes(code) ? at + 1 : undefined;
+}
+
+/**
+ * The codes an engine RUF100 finding calls unused, when that is all it says ("Unused `noqa`
+ * directive (unused: `INP001`)"); undefined for other kinds (non-enabled, unknown, duplicated).
+ */
+function unusedNoqaCodes(message: string): string[] | undefined {
+  const m = /\(unused: ((?:`[A-Z]+[0-9]+`(?:, )?)+)\)$/u.exec(message);
+  return m === null ? undefined : [...m[1]!.matchAll(/`([A-Z]+[0-9]+)`/gu)].map((x) => x[1]!);
 }
 
 /** ruff's pep8-naming module name: lower case letters, digits and "_", not starting with a digit. */
@@ -166,9 +184,17 @@ export function applyPathRules(engine: readonly Diagnostic[], input: PathRuleInp
   const name = rel.slice(rel.lastIndexOf("/") + 1);
   const isStub = name.endsWith(".pyi");
   const isInit = name === "__init__.py";
-  const reports = (code: string) =>
-    ruleEnabled(settings, code) && !ignoredForFile(input.perFileIgnores, rel, code) &&
-    !suppressedAtStart(text, code);
+  // A `# noqa` that suppresses one of these rules is used, which the engine (not seeing the rule
+  // fire) reports as unused (RUF100): those RUF100 findings are dropped below.
+  const usedNoqa = new Map<number, Set<string>>();
+  const reports = (code: string) => {
+    if (!ruleEnabled(settings, code) || ignoredForFile(input.perFileIgnores, rel, code)) {
+      return false;
+    }
+    const by = suppressionAtStart(text, code);
+    if (typeof by === "number") usedNoqa.set(by, (usedNoqa.get(by) ?? new Set()).add(code));
+    return by === undefined;
+  };
   const lint = isTable(settings.lint) ? settings.lint : {};
   const preview = lint.preview === true || settings.preview === true;
   let out = engine.filter((d) =>
@@ -214,6 +240,13 @@ export function applyPathRules(engine: readonly Diagnostic[], input: PathRuleInp
   }
   if (input.executable === true && !shebang && reports("EXE002")) {
     added.push(finding(rel, "EXE002", "The file is executable but no shebang is present"));
+  }
+  if (usedNoqa.size > 0) {
+    out = out.filter((d) => {
+      const used = d.code === "RUF100" ? usedNoqa.get(d.line) : undefined;
+      const unused = used === undefined ? undefined : unusedNoqaCodes(d.message);
+      return unused === undefined || !unused.every((c) => used!.has(c));
+    });
   }
   return [...added, ...out].sort((a, b) =>
     a.line - b.line || a.column - b.column || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0)

@@ -659,3 +659,16 @@ Deno.test("ruff differential: a configuration without select gets ruff's default
     "scripts/tool.py:1:1 EXE001",
   ]);
 });
+
+Deno.test("ruff differential: a noqa that suppresses a path-decided rule is used (no RUF100), one that suppresses nothing is not", async () => {
+  const found = await agree({
+    files: {
+      "pyproject.toml": `[tool.ruff.lint]\nselect = ["INP001", "RUF100", "D1", "E501"]\n`,
+      "scripts/a.py": '"""Doc."""  # noqa: INP001\n',
+      "scripts/b.py": '"""Doc."""  # noqa: INP001, E501\n',
+      "pkg/__init__.py": "x = 1  # noqa: D104\n",
+      "pkg/mod.py": '"""Doc."""  # noqa: INP001\n',
+    },
+  });
+  assert.deepEqual(found, ["pkg/mod.py:1:13 RUF100", "scripts/b.py:1:13 RUF100"]);
+});
