@@ -672,3 +672,15 @@ Deno.test("ruff differential: a noqa that suppresses a path-decided rule is used
   });
   assert.deepEqual(found, ["pkg/mod.py:1:13 RUF100", "scripts/b.py:1:13 RUF100"]);
 });
+
+Deno.test("ruff differential: ignore, extend-select and plugin tables given together with select all apply (ruff-native too)", async () => {
+  const found = await agree({
+    files: {
+      "pyproject.toml": `[tool.ruff.lint]\nselect = ["E", "F", "B"]\nignore = ["B904", "E501"]\n` +
+        `extend-select = ["I"]\n\n[tool.ruff.lint.isort]\ncombine-as-imports = true\n`,
+      "app.py": "import os\n\n\ndef f(x):\n    try:\n        return x[0]\n" +
+        `    except IndexError:\n        raise ValueError("${"x".repeat(90)}")\n`,
+    },
+  });
+  assert.deepEqual(found, ["app.py:1:8 F401"]);
+});
