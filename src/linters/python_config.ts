@@ -24,6 +24,8 @@ export interface PythonLinterConfig {
   ignored: string[];
   /** A file that could not be parsed: the linter then runs with its defaults, and the answer says so. */
   error?: string;
+  /** flake8's file selection settings (exclude, extend-exclude, filename), applied by the walk, never passed. */
+  files?: { exclude?: string[]; extendExclude?: string[]; filename?: string[] };
 }
 
 /** flake8's files, in the order flake8 itself looks for them. */
@@ -211,7 +213,26 @@ export function flake8Config(files: readonly ConfigText[]): PythonLinterConfig {
     if (!isTable(section) && !local) continue;
     const out: PythonLinterConfig = { ...empty(), configFile: name };
     if (local) out.refused.push("local-plugins");
-    if (isTable(section)) fromTable(section, FLAKE8_OPTIONS, out);
+    if (isTable(section)) {
+      const selection = { ...section };
+      const files: NonNullable<PythonLinterConfig["files"]> = {};
+      for (const [rawKey, value] of Object.entries(section)) {
+        const key = normKey(rawKey);
+        const field = key === "exclude"
+          ? "exclude"
+          : key === "extend-exclude"
+          ? "extendExclude"
+          : key === "filename"
+          ? "filename"
+          : undefined;
+        if (field === undefined) continue;
+        // Comma-separated patterns (flake8's parse_comma_separated_list), used by the walk only.
+        files[field] = String(value).split(/[,\s]+/).map((p) => p.trim()).filter((p) => p !== "");
+        delete selection[rawKey];
+      }
+      if (Object.keys(files).length > 0) out.files = files;
+      fromTable(selection, FLAKE8_OPTIONS, out);
+    }
     return out;
   }
   return empty();

@@ -16,6 +16,12 @@ import { denoProjectFs, RUFF_ENGINE_VERSION, ruffCheck, RuffProject } from "../l
 import { nativeConfigFlags } from "../linters/ruff/native_args.ts";
 import { isExcluded } from "../linters/ruff/selection.ts";
 import { mayBePythonSource } from "../linters/ruff/project.ts";
+import {
+  DEFAULT_FLAKE8_SELECTION,
+  flake8Excludes,
+  type Flake8Selection,
+  flake8Selects,
+} from "../linters/flake8_selection.ts";
 import { isInside } from "../policy/paths.ts";
 import type { Outcome } from "./files.ts";
 import { runCommand } from "./run_command.ts";
@@ -127,6 +133,16 @@ export async function lintProject(
   // A folder skipped by name is walked for ruff unless the root configuration excludes it (a
   // nested configuration's own exclusions are applied file by file below).
   const rootConfig = usesRuff ? await project.configForDir("") : undefined;
+  // flake8's own selection (exclude, extend-exclude, filename) likewise, when flake8 lints Python.
+  const flake8 = ruffLinter === "flake8" ? flake8SelectionOf(req.root) : undefined;
+  const ownSelection = (l: LinterName) => isRuffFamily(l) || (l === "flake8" && !!flake8);
+  const visitSkippedDir = rootConfig?.ok
+    ? (rel: string) =>
+      rel.slice(rel.lastIndexOf("/") + 1) !== ".git" &&
+      !isExcluded(rootConfig.config.selection, rel)
+    : flake8
+    ? (rel: string) => !flake8Excludes(flake8, rel)
+    : undefined;
   const walked = walkFiles({
     root: req.root,
     target: req.target,
@@ -134,16 +150,10 @@ export async function lintProject(
     allowSecretFiles: req.allowSecretFiles === true,
     accept: (rel) => {
       const l = choose(rel);
-      return l !== undefined && (isRuffFamily(l) || !underSkippedDir(rel));
+      return l !== undefined && (ownSelection(l) || !underSkippedDir(rel));
     },
     respectIgnoreFiles,
-    ...(rootConfig?.ok
-      ? {
-        visitSkippedDir: (rel: string) =>
-          rel.slice(rel.lastIndexOf("/") + 1) !== ".git" &&
-          !isExcluded(rootConfig.config.selection, rel),
-      }
-      : {}),
+    ...(visitSkippedDir ? { visitSkippedDir } : {}),
     ...(signal ? { signal } : {}),
   });
   if (!walked.ok) return walked;
@@ -164,6 +174,10 @@ export async function lintProject(
         if (chooser(f.rel) !== undefined) bump("ignored");
         continue;
       }
+    }
+    if (l === "flake8" && flake8 && f.rel !== w.target && !flake8Selects(flake8, f.rel)) {
+      bump("ignored");
+      continue;
     }
     let list = byLinter.get(l);
     if (!list) byLinter.set(l, list = []);
@@ -362,6 +376,16 @@ export async function lintProject(
   progress(true);
   result.durationMs = performance.now() - started;
   return { ok: true, value: result };
+}
+
+/** The root flake8 configuration's file selection (flake8's defaults where it says nothing). */
+function flake8SelectionOf(root: string): Flake8Selection {
+  const files = pythonLinterConfig("flake8", root).files ?? {};
+  return {
+    exclude: files.exclude ?? DEFAULT_FLAKE8_SELECTION.exclude,
+    extendExclude: files.extendExclude ?? [],
+    filename: files.filename ?? DEFAULT_FLAKE8_SELECTION.filename,
+  };
 }
 
 async function runBatch(
