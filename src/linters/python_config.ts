@@ -24,8 +24,18 @@ export interface PythonLinterConfig {
   ignored: string[];
   /** A file that could not be parsed: the linter then runs with its defaults, and the answer says so. */
   error?: string;
-  /** flake8's file selection settings (exclude, extend-exclude, filename), applied by the walk, never passed. */
-  files?: { exclude?: string[]; extendExclude?: string[]; filename?: string[] };
+  /**
+   * The linter's file selection settings (flake8: exclude, extend-exclude, filename; pylint:
+   * ignore, ignore-patterns, ignore-paths), applied by the walk, never passed.
+   */
+  files?: {
+    exclude?: string[];
+    extendExclude?: string[];
+    filename?: string[];
+    ignore?: string[];
+    ignorePatterns?: string[];
+    ignorePaths?: string[];
+  };
 }
 
 /** flake8's files, in the order flake8 itself looks for them. */
@@ -289,7 +299,27 @@ export function pylintConfig(files: readonly ConfigText[]): PythonLinterConfig {
     }
     if (tables === null) continue;
     const out: PythonLinterConfig = { ...empty(), configFile: name };
-    for (const t of tables) fromTable(t, PYLINT_OPTIONS, out);
+    const selection: NonNullable<PythonLinterConfig["files"]> = {};
+    for (const t of tables) {
+      const rest = { ...t };
+      for (const [rawKey, value] of Object.entries(t)) {
+        const key = normKey(rawKey);
+        const field = key === "ignore"
+          ? "ignore"
+          : key === "ignore-patterns"
+          ? "ignorePatterns"
+          : key === "ignore-paths"
+          ? "ignorePaths"
+          : undefined;
+        if (field === undefined) continue;
+        // pylint's csv options (a list in TOML); regular expressions may hold no comma then.
+        selection[field] = (Array.isArray(value) ? value.map(String) : String(value).split(","))
+          .map((p) => p.trim()).filter((p) => p !== "");
+        delete rest[rawKey];
+      }
+      fromTable(rest, PYLINT_OPTIONS, out);
+    }
+    if (Object.keys(selection).length > 0) out.files = selection;
     return out;
   }
   return empty();

@@ -22,6 +22,12 @@ import {
   type Flake8Selection,
   flake8Selects,
 } from "../linters/flake8_selection.ts";
+import {
+  DEFAULT_PYLINT_SELECTION,
+  pylintExcludes,
+  type PylintSelection,
+  pylintSelects,
+} from "../linters/pylint_selection.ts";
 import { isInside } from "../policy/paths.ts";
 import type { Outcome } from "./files.ts";
 import { runCommand } from "./run_command.ts";
@@ -135,13 +141,18 @@ export async function lintProject(
   const rootConfig = usesRuff ? await project.configForDir("") : undefined;
   // flake8's own selection (exclude, extend-exclude, filename) likewise, when flake8 lints Python.
   const flake8 = ruffLinter === "flake8" ? flake8SelectionOf(req.root) : undefined;
-  const ownSelection = (l: LinterName) => isRuffFamily(l) || (l === "flake8" && !!flake8);
+  // pylint's (ignore, ignore-patterns, ignore-paths), as `pylint --recursive=y .` applies them.
+  const pylint = ruffLinter === "pylint" ? pylintSelectionOf(req.root) : undefined;
+  const ownSelection = (l: LinterName) =>
+    isRuffFamily(l) || (l === "flake8" && !!flake8) || (l === "pylint" && !!pylint);
   const visitSkippedDir = rootConfig?.ok
     ? (rel: string) =>
       rel.slice(rel.lastIndexOf("/") + 1) !== ".git" &&
       !isExcluded(rootConfig.config.selection, rel)
     : flake8
     ? (rel: string) => !flake8Excludes(flake8, rel)
+    : pylint
+    ? (rel: string) => !pylintExcludes(pylint, rel)
     : undefined;
   const walked = walkFiles({
     root: req.root,
@@ -175,7 +186,12 @@ export async function lintProject(
         continue;
       }
     }
-    if (l === "flake8" && flake8 && f.rel !== w.target && !flake8Selects(flake8, f.rel)) {
+    if (
+      f.rel !== w.target && (
+        (l === "flake8" && flake8 && !flake8Selects(flake8, f.rel)) ||
+        (l === "pylint" && pylint && !pylintSelects(pylint, f.rel))
+      )
+    ) {
       bump("ignored");
       continue;
     }
@@ -385,6 +401,16 @@ function flake8SelectionOf(root: string): Flake8Selection {
     exclude: files.exclude ?? DEFAULT_FLAKE8_SELECTION.exclude,
     extendExclude: files.extendExclude ?? [],
     filename: files.filename ?? DEFAULT_FLAKE8_SELECTION.filename,
+  };
+}
+
+/** The root pylint configuration's file selection (pylint's defaults where it says nothing). */
+function pylintSelectionOf(root: string): PylintSelection {
+  const files = pythonLinterConfig("pylint", root).files ?? {};
+  return {
+    ignore: files.ignore ?? DEFAULT_PYLINT_SELECTION.ignore,
+    ignorePatterns: files.ignorePatterns ?? DEFAULT_PYLINT_SELECTION.ignorePatterns,
+    ignorePaths: files.ignorePaths ?? DEFAULT_PYLINT_SELECTION.ignorePaths,
   };
 }
 
