@@ -24,6 +24,18 @@ export interface PythonLinterConfig {
   ignored: string[];
   /** A file that could not be parsed: the linter then runs with its defaults, and the answer says so. */
   error?: string;
+  /**
+   * The linter's file selection settings (flake8: exclude, extend-exclude, filename; pylint:
+   * ignore, ignore-patterns, ignore-paths), applied by the walk, never passed.
+   */
+  files?: {
+    exclude?: string[];
+    extendExclude?: string[];
+    filename?: string[];
+    ignore?: string[];
+    ignorePatterns?: string[];
+    ignorePaths?: string[];
+  };
 }
 
 /** flake8's files, in the order flake8 itself looks for them. */
@@ -211,7 +223,26 @@ export function flake8Config(files: readonly ConfigText[]): PythonLinterConfig {
     if (!isTable(section) && !local) continue;
     const out: PythonLinterConfig = { ...empty(), configFile: name };
     if (local) out.refused.push("local-plugins");
-    if (isTable(section)) fromTable(section, FLAKE8_OPTIONS, out);
+    if (isTable(section)) {
+      const selection = { ...section };
+      const files: NonNullable<PythonLinterConfig["files"]> = {};
+      for (const [rawKey, value] of Object.entries(section)) {
+        const key = normKey(rawKey);
+        const field = key === "exclude"
+          ? "exclude"
+          : key === "extend-exclude"
+          ? "extendExclude"
+          : key === "filename"
+          ? "filename"
+          : undefined;
+        if (field === undefined) continue;
+        // Comma-separated patterns (flake8's parse_comma_separated_list), used by the walk only.
+        files[field] = String(value).split(/[,\s]+/).map((p) => p.trim()).filter((p) => p !== "");
+        delete selection[rawKey];
+      }
+      if (Object.keys(files).length > 0) out.files = files;
+      fromTable(selection, FLAKE8_OPTIONS, out);
+    }
     return out;
   }
   return empty();
@@ -268,7 +299,27 @@ export function pylintConfig(files: readonly ConfigText[]): PythonLinterConfig {
     }
     if (tables === null) continue;
     const out: PythonLinterConfig = { ...empty(), configFile: name };
-    for (const t of tables) fromTable(t, PYLINT_OPTIONS, out);
+    const selection: NonNullable<PythonLinterConfig["files"]> = {};
+    for (const t of tables) {
+      const rest = { ...t };
+      for (const [rawKey, value] of Object.entries(t)) {
+        const key = normKey(rawKey);
+        const field = key === "ignore"
+          ? "ignore"
+          : key === "ignore-patterns"
+          ? "ignorePatterns"
+          : key === "ignore-paths"
+          ? "ignorePaths"
+          : undefined;
+        if (field === undefined) continue;
+        // pylint's csv options (a list in TOML); regular expressions may hold no comma then.
+        selection[field] = (Array.isArray(value) ? value.map(String) : String(value).split(","))
+          .map((p) => p.trim()).filter((p) => p !== "");
+        delete rest[rawKey];
+      }
+      fromTable(rest, PYLINT_OPTIONS, out);
+    }
+    if (Object.keys(selection).length > 0) out.files = selection;
     return out;
   }
   return empty();

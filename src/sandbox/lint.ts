@@ -10,7 +10,8 @@ import { formatBytes, isInside, resolveInsideRoot } from "../policy/paths.ts";
 import { runCommand } from "./run_command.ts";
 import { readFile, secretFileRefusal } from "./files.ts";
 import { contentFindings } from "../linters/content_findings.ts";
-import { ruffCheck } from "../linters/ruff/mod.ts";
+import { denoProjectFs, ruffCheck, RuffProject } from "../linters/ruff/mod.ts";
+import { nativeConfigFlags } from "../linters/ruff/native_args.ts";
 import {
   type ConfigText,
   describeConfig,
@@ -35,6 +36,15 @@ export interface LintRequest {
   maxFileBytes: number;
   /** The operator's --allow-secret-files; otherwise credential files are refused. */
   allowSecretFiles?: boolean;
+}
+
+/** ruff's view of the project at `root` for one check (configurations, packages, first party). */
+export function ruffProject(root: string): RuffProject {
+  return new RuffProject(
+    root,
+    (p: string) => readConfigText(root, p),
+    denoProjectFs(root, (abs) => isInside(root, abs)),
+  );
 }
 
 export type LintOutcome = Result<{
@@ -69,6 +79,9 @@ export async function runLinter(req: LintRequest, signal?: AbortSignal): Promise
       allowSecretFiles: req.allowSecretFiles === true,
     });
     if (!text.ok) return text;
+    // The project's view of the file (first-party modules, its package), as a project lint has it.
+    const project = ruffProject(req.root);
+    const config = await project.engineConfig(r.value.rel);
     const result = await ruffCheck({
       absPath: r.value.real,
       relPath: r.value.rel,
@@ -76,6 +89,7 @@ export async function runLinter(req: LintRequest, signal?: AbortSignal): Promise
       source: text.value.text,
       readTextFile: (p: string) => readConfigText(req.root, p),
       signal,
+      config,
     });
     if (!result.ok) return { ok: false, reason: result.reason };
     return {
@@ -83,7 +97,10 @@ export async function runLinter(req: LintRequest, signal?: AbortSignal): Promise
       value: {
         linter: "ruff",
         rel: r.value.rel,
-        diagnostics: [...result.value, ...contentFindings(text.value.text, r.value.rel)],
+        diagnostics: [
+          ...project.withPathRules(r.value.rel, text.value.text, result.value, config),
+          ...contentFindings(text.value.text, r.value.rel),
+        ],
         durationMs: performance.now() - started,
         engineVersion: result.engineVersion,
         ...(result.configFile ? { configFile: result.configFile } : {}),
@@ -102,13 +119,24 @@ export async function runLinter(req: LintRequest, signal?: AbortSignal): Promise
   const cfg = req.linter === "flake8" || req.linter === "pylint"
     ? pythonLinterConfig(req.linter, req.root)
     : undefined;
-  const configFile = cfg ? describeConfig(cfg) : undefined;
+  let configFile = cfg ? describeConfig(cfg) : undefined;
+  let flags = cfg?.flags ?? [];
+  let cwd = req.root;
+  if (req.linter === "ruff-native") {
+    // The project's resolved configuration, as overrides from its folder (native_args.ts).
+    const dir = path.posix.dirname(r.value.rel);
+    const c = await ruffProject(req.root).configForDir(dir === "." ? "" : dir);
+    if (!c.ok) return { ok: false, reason: c.reason };
+    flags = nativeConfigFlags(c.value);
+    if (c.value.configDir !== "") cwd = path.join(req.root, c.value.configDir);
+    configFile = c.value.configFile;
+  }
   const result = await runCommand({
     op: "runCommand",
     binary: spec.binary,
-    args: spec.buildArgs(r.value.real, undefined, cfg?.flags ?? []),
+    args: spec.buildArgs(r.value.real, undefined, flags),
     env: spec.env(req.pathEnv),
-    cwd: req.root,
+    cwd,
     timeoutMs: req.timeoutMs,
     maxOutputBytes: Math.min(req.maxOutputBytes, spec.maxOutputBytes),
   }, signal);

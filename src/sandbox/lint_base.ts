@@ -15,7 +15,7 @@ import { resolveInsideRoot } from "../policy/paths.ts";
 import { readFile } from "./files.ts";
 import { gitBaseTexts } from "./git.ts";
 import type { BaseText } from "../git/base_text.ts";
-import { pythonLinterConfig, readConfigText } from "./lint.ts";
+import { pythonLinterConfig, readConfigText, ruffProject } from "./lint.ts";
 import { LINTERS, type SubprocessLinter } from "../policy/commands.ts";
 import { runCommand } from "./run_command.ts";
 import type { Result } from "../result.ts";
@@ -150,6 +150,10 @@ async function ruffOnText(
   text: string,
   signal: AbortSignal,
 ): Promise<TextCheck> {
+  // The same view of the project as the current version's check (src/sandbox/lint.ts): first-party
+  // modules and the rules decided by the file's path, so both sides are found alike.
+  const project = ruffProject(req.root);
+  const config = await project.engineConfig(rel);
   const c = await ruffCheck({
     absPath,
     relPath: rel,
@@ -157,8 +161,11 @@ async function ruffOnText(
     source: text,
     readTextFile: (p: string) => readConfigText(req.root, p),
     signal,
+    config,
   });
-  return c.ok ? { ok: true, value: c.value } : { ok: false, reason: c.reason };
+  return c.ok
+    ? { ok: true, value: project.withPathRules(rel, text, c.value, config) }
+    : { ok: false, reason: c.reason };
 }
 
 /**

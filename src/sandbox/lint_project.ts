@@ -9,11 +9,25 @@ import type { Diagnostic } from "../linters/types.ts";
 import { defaultLinterFor, linterAccepts, type LinterName } from "../linters/registry.ts";
 import { LINTERS, type SubprocessLinter } from "../policy/commands.ts";
 import { formatBytes } from "../policy/paths.ts";
-import { LINT_WALK_CAPS, type WalkCaps, walkedText } from "../policy/walk.ts";
+import { isSkippedDir, LINT_WALK_CAPS, type WalkCaps, walkedText } from "../policy/walk.ts";
 import { describeConfig } from "../linters/python_config.ts";
 import { EMPTY_OUTPUT, FINDINGS_CODE, splitByFile } from "../linters/batch.ts";
 import { denoProjectFs, RUFF_ENGINE_VERSION, ruffCheck, RuffProject } from "../linters/ruff/mod.ts";
 import { nativeConfigFlags } from "../linters/ruff/native_args.ts";
+import { isExcluded } from "../linters/ruff/selection.ts";
+import { mayBePythonSource } from "../linters/ruff/project.ts";
+import {
+  DEFAULT_FLAKE8_SELECTION,
+  flake8Excludes,
+  type Flake8Selection,
+  flake8Selects,
+} from "../linters/flake8_selection.ts";
+import {
+  DEFAULT_PYLINT_SELECTION,
+  pylintExcludes,
+  type PylintSelection,
+  pylintSelects,
+} from "../linters/pylint_selection.ts";
 import { isInside } from "../policy/paths.ts";
 import type { Outcome } from "./files.ts";
 import { runCommand } from "./run_command.ts";
@@ -61,18 +75,17 @@ export type ProgressReport = (done: number, total: number, message: string) => v
 /** Built-in ruff checks in flight at once: file reads overlap the engine's work. */
 const RUFF_IN_FLIGHT = 4;
 
-/**
- * Folders the shared walk skips by name although ruff lints them (they are not among ruff's
- * default excludes): visited for ruff's files only, and left to the project's exclude settings.
- */
-const RUFF_VISITED_SKIPPED_DIRS: ReadonlySet<string> = new Set(["build", "__pycache__"]);
-
 function isRuffFamily(l: LinterName | undefined): boolean {
   return l === "ruff" || l === "ruff-native";
 }
 
-function underRuffOnlyDir(rel: string): boolean {
-  return rel.split("/").slice(0, -1).some((p) => RUFF_VISITED_SKIPPED_DIRS.has(p));
+/**
+ * Whether a file lies in a folder the shared walk skips by name (node_modules, venv, build ...).
+ * ruff has its own list (its default `exclude`, which a project may replace), so for ruff the
+ * walk visits those folders and ruff's settings decide; other linters still skip them.
+ */
+function underSkippedDir(rel: string): boolean {
+  return rel.split("/").slice(0, -1).some(isSkippedDir);
 }
 
 /** Files per subprocess: pylint is slow per file, the others are quick. */
@@ -108,7 +121,11 @@ export async function lintProject(
   };
   // ruff's own file selection (its exclude/include settings, nested configurations, first-party
   // modules) applies to the Python files a ruff linter checks: src/linters/ruff/project.ts.
-  const usesRuff = isRuffFamily(chooser("__code_review_probe__.py"));
+  const ruffLinter = chooser("__code_review_probe__.py");
+  const usesRuff = isRuffFamily(ruffLinter);
+  // ruff also lints .pyw files and scripts without an extension that its `include` names.
+  const choose = (rel: string): LinterName | undefined =>
+    chooser(rel) ?? (usesRuff && mayBePythonSource(rel) ? ruffLinter : undefined);
   const project = new RuffProject(
     req.root,
     readConfig,
@@ -119,22 +136,35 @@ export async function lintProject(
   const respectIgnoreFiles = usesRuff
     ? await project.respectsGitignore() && project.fs.kind(".git") !== null
     : true;
+  // A folder skipped by name is walked for ruff unless the root configuration excludes it (a
+  // nested configuration's own exclusions are applied file by file below).
+  const rootConfig = usesRuff ? await project.configForDir("") : undefined;
+  // flake8's own selection (exclude, extend-exclude, filename) likewise, when flake8 lints Python.
+  const flake8 = ruffLinter === "flake8" ? flake8SelectionOf(req.root) : undefined;
+  // pylint's (ignore, ignore-patterns, ignore-paths), as `pylint --recursive=y .` applies them.
+  const pylint = ruffLinter === "pylint" ? pylintSelectionOf(req.root) : undefined;
+  const ownSelection = (l: LinterName) =>
+    isRuffFamily(l) || (l === "flake8" && !!flake8) || (l === "pylint" && !!pylint);
+  const visitSkippedDir = rootConfig?.ok
+    ? (rel: string) =>
+      rel.slice(rel.lastIndexOf("/") + 1) !== ".git" &&
+      !isExcluded(rootConfig.value.selection, rel)
+    : flake8
+    ? (rel: string) => !flake8Excludes(flake8, rel)
+    : pylint
+    ? (rel: string) => !pylintExcludes(pylint, rel)
+    : undefined;
   const walked = walkFiles({
     root: req.root,
     target: req.target,
     caps,
     allowSecretFiles: req.allowSecretFiles === true,
     accept: (rel) => {
-      const l = chooser(rel);
-      return l !== undefined && (isRuffFamily(l) || !underRuffOnlyDir(rel));
+      const l = choose(rel);
+      return l !== undefined && (ownSelection(l) || !underSkippedDir(rel));
     },
     respectIgnoreFiles,
-    ...(usesRuff
-      ? {
-        visitSkippedDir: (rel: string) =>
-          RUFF_VISITED_SKIPPED_DIRS.has(rel.slice(rel.lastIndexOf("/") + 1)),
-      }
-      : {}),
+    ...(visitSkippedDir ? { visitSkippedDir } : {}),
     ...(signal ? { signal } : {}),
   });
   if (!walked.ok) return walked;
@@ -145,14 +175,25 @@ export async function lintProject(
   const byLinter = new Map<LinterName, typeof w.files>();
   const startRel = w.target === "." || isGlobTarget(w.target) ? "" : w.target;
   for (const f of w.files) {
-    const l = chooser(f.rel)!;
+    const l = choose(f.rel)!;
     if (isRuffFamily(l)) {
       abortIf(signal);
-      // A broken configuration keeps the file: its check reports the configuration's error.
-      if (await project.selects(f.rel, startRel) === false) {
-        bump("ignored");
+      // A broken configuration keeps a Python file: its check reports the configuration's error.
+      // Other names (a .pyw, a script without extension) count only when `include` names them.
+      const selected = await project.selects(f.rel, startRel);
+      if (chooser(f.rel) === undefined ? selected !== true : selected === false) {
+        if (chooser(f.rel) !== undefined) bump("ignored");
         continue;
       }
+    }
+    if (
+      f.rel !== w.target && (
+        (l === "flake8" && flake8 && !flake8Selects(flake8, f.rel)) ||
+        (l === "pylint" && pylint && !pylintSelects(pylint, f.rel))
+      )
+    ) {
+      bump("ignored");
+      continue;
     }
     let list = byLinter.get(l);
     if (!list) byLinter.set(l, list = []);
@@ -309,18 +350,23 @@ export async function lintProject(
         bump(text.skip);
         return;
       }
+      const config = await project.engineConfig(f.rel);
       const r = await ruffCheck({
         absPath: f.abs,
         relPath: f.rel,
         root: req.root,
         source: text,
         readTextFile: readConfig,
-        config: await project.engineConfig(f.rel),
+        config,
         ...(signal ? { signal } : {}),
       });
       if (r.configFile) ruffConfigs.add(r.configFile);
-      if (r.ok) outcomes[i] = [...r.value, ...contentFindings(text, f.rel)];
-      else fail(`ruff on ${f.rel}: ${r.reason}`);
+      if (r.ok) {
+        outcomes[i] = [
+          ...project.withPathRules(f.rel, text, r.value, config),
+          ...contentFindings(text, f.rel),
+        ];
+      } else fail(`ruff on ${f.rel}: ${r.reason}`);
       checked("ruff", 1);
     };
     let nextRuff = 0;
@@ -346,6 +392,26 @@ export async function lintProject(
   progress(true);
   result.durationMs = performance.now() - started;
   return { ok: true, value: result };
+}
+
+/** The root flake8 configuration's file selection (flake8's defaults where it says nothing). */
+function flake8SelectionOf(root: string): Flake8Selection {
+  const files = pythonLinterConfig("flake8", root).files ?? {};
+  return {
+    exclude: files.exclude ?? DEFAULT_FLAKE8_SELECTION.exclude,
+    extendExclude: files.extendExclude ?? [],
+    filename: files.filename ?? DEFAULT_FLAKE8_SELECTION.filename,
+  };
+}
+
+/** The root pylint configuration's file selection (pylint's defaults where it says nothing). */
+function pylintSelectionOf(root: string): PylintSelection {
+  const files = pythonLinterConfig("pylint", root).files ?? {};
+  return {
+    ignore: files.ignore ?? DEFAULT_PYLINT_SELECTION.ignore,
+    ignorePatterns: files.ignorePatterns ?? DEFAULT_PYLINT_SELECTION.ignorePatterns,
+    ignorePaths: files.ignorePaths ?? DEFAULT_PYLINT_SELECTION.ignorePaths,
+  };
 }
 
 async function runBatch(

@@ -2,7 +2,7 @@
  * The project's ruff configuration for `ruff-native`, passed safely: native ruff keeps running
  * `--isolated` (it reads no configuration file, and none above the root or in the user's home),
  * and the configuration we resolved ourselves (the closest file, its `extend` chain followed only
- * inside the root) is handed over as `--config=<key> = <value>` overrides, one per setting.
+ * inside the root) is handed over as `--config=<key> = <value>` overrides, one per top-level key.
  * Paths are rebased onto the configuration's folder, which is the run's working directory;
  * a path that leads out of the root is dropped.
  */
@@ -27,16 +27,13 @@ export function inlineToml(value: unknown): string {
   throw new TypeError(`cannot pass ${typeof value} to ruff`);
 }
 
-/** Tables whose keys are data (patterns, names), passed whole rather than key by key. */
-const WHOLE_TABLES = new Set(["lint.per-file-ignores", "lint.extend-per-file-ignores"]);
-
-function leaves(prefix: string[], value: unknown, out: string[]): void {
-  const dotted = prefix.join(".");
-  if (isTable(value) && !WHOLE_TABLES.has(dotted) && Object.keys(value).length > 0) {
-    for (const [k, v] of Object.entries(value)) leaves([...prefix, k], v, out);
-    return;
-  }
-  out.push(`--config=${prefix.map((k) => JSON.stringify(k)).join(".")} = ${inlineToml(value)}`);
+/**
+ * One `--config` word per top-level key, its value whole (tables inline): ruff makes each
+ * `--config` a configuration layer of its own and combines them last first, so a `lint.ignore`
+ * passed apart from `lint.select` would be undone by the select.
+ */
+function topLevelFlag(key: string, value: unknown): string {
+  return `--config=${JSON.stringify(key)} = ${inlineToml(value)}`;
 }
 
 /** A root-relative folder or pattern as seen from `cwd` (root-relative); undefined when above the root. */
@@ -54,7 +51,7 @@ function fromCwd(cwd: string, rel: string): string | undefined {
  * (`config.configDir`). Per-file-ignores written in an extended file elsewhere are rebased.
  *
  * @example nativeConfigFlags({ settings: { "line-length": 90 }, ... })
- * // ['--config="line-length" = 90', '--config="lint"."per-file-ignores" = {...}', ...]
+ * // ['--config="line-length" = 90', '--config="lint" = {"select" = [...], ...}', ...]
  */
 export function nativeConfigFlags(config: ResolvedRuffConfig): string[] {
   const out: string[] = [];
@@ -82,6 +79,6 @@ export function nativeConfigFlags(config: ResolvedRuffConfig): string[] {
     const lint = isTable(settings.lint) ? settings.lint : (settings.lint = {});
     if (isTable(lint)) lint["per-file-ignores"] = pfi;
   }
-  for (const [k, v] of Object.entries(settings)) leaves([k], v, out);
+  for (const [k, v] of Object.entries(settings)) out.push(topLevelFlag(k, v));
   return out;
 }

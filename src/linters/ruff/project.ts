@@ -8,8 +8,10 @@
 import { join } from "node:path";
 import { loadRuffConfig, type ReadTextFile, type RuffConfigResult } from "./config.ts";
 import { isExcluded, isIncluded, matchesAny, type RuffSelection } from "./selection.ts";
-import { isTable } from "./per_file_ignores.ts";
+import { globToRegExp, isTable } from "./per_file_ignores.ts";
 import { STDLIB_MODULES } from "./stdlib.ts";
+import { applyPathRules } from "./path_rules.ts";
+import type { Diagnostic } from "../types.ts";
 
 /** Synchronous looks at the project, by root-relative "/"-separated path ("" = the root). */
 export interface ProjectFs {
@@ -17,10 +19,19 @@ export interface ProjectFs {
   kind(rel: string): "file" | "dir" | null;
   /** The names in a folder, or null when it cannot be listed. */
   list(rel: string): string[] | null;
+  /** Whether a file has an executable bit (for EXE001/EXE002); undefined when unknown. */
+  isExecutable?(rel: string): boolean | undefined;
 }
 
-/** The file extensions the built-in engine checks among those ruff selects. */
-const ENGINE_EXTENSIONS = [".py", ".pyi"];
+/**
+ * Whether ruff would lint a file it selects as Python source: .py, .pyi, .pyw, or a name without
+ * an extension (a script listed in `include`). Notebooks, TOML and Markdown are ruff's other
+ * kinds, which the built-in engine does not check.
+ */
+export function mayBePythonSource(rel: string): boolean {
+  const name = nameOf(rel);
+  return /\.py[iw]?$/iu.test(name) || !name.includes(".");
+}
 
 /** Missing-docstring rules do not apply in a private module (ruff's module visibility). */
 const PRIVATE_MODULE_IGNORE = { pattern: "*", selectors: ["D1"], baseDir: "" };
@@ -48,6 +59,7 @@ function nameOf(rel: string): string {
 export class RuffProject {
   readonly #configs = new Map<string, Promise<RuffConfigResult>>();
   readonly #firstParty = new Map<string, string[]>();
+  readonly #globs = new Map<string, string[]>();
 
   constructor(
     readonly root: string,
@@ -87,7 +99,7 @@ export class RuffProject {
    * include and lint.exclude. A string is a broken configuration's message.
    */
   async selects(rel: string, start: string): Promise<boolean | string> {
-    if (!ENGINE_EXTENSIONS.some((e) => rel.toLowerCase().endsWith(e))) return false;
+    if (!mayBePythonSource(rel)) return false;
     const dir = parentOf(rel);
     const own = await this.#selection(dir);
     if (typeof own === "string") return own;
@@ -181,7 +193,7 @@ export class RuffProject {
     const cached = this.#firstParty.get(key);
     if (cached !== undefined) return cached;
     const out = new Set<string>();
-    for (const src of sel.src) {
+    for (const src of sel.src.flatMap((s) => this.#expandGlob(s))) {
       if (src.startsWith("..") || src.startsWith("/")) continue; // outside the root: never read
       if (this.fs.kind(src) !== "dir") continue;
       for (const name of this.fs.list(src) ?? []) {
@@ -189,7 +201,7 @@ export class RuffProject {
         const kind = this.fs.kind(child);
         if (kind === "dir" && IDENTIFIER.test(name)) out.add(name);
         else if (kind === "file") {
-          const m = /^(.+)\.pyi?$/u.exec(name);
+          const m = /^(.+)\.pyi?$/u.exec(name); // <name>.py or <name>.pyi, as ruff 0.16 matches
           if (m !== null && IDENTIFIER.test(m[1]!)) out.add(m[1]!);
         }
       }
@@ -200,11 +212,62 @@ export class RuffProject {
   }
 
   /**
+   * The folders a `src` entry names: itself, or, when it is a glob ("packages/*\/src"), the
+   * existing folders it matches, component by component ("**" spans any depth, up to 8).
+   */
+  #expandGlob(pattern: string): string[] {
+    if (!/[*?[]/u.test(pattern)) return [pattern];
+    let dirs = this.#globs.get(pattern);
+    if (dirs === undefined) this.#globs.set(pattern, dirs = this.#expand(pattern));
+    return dirs;
+  }
+
+  #expand(pattern: string): string[] {
+    let dirs = [""];
+    for (const part of pattern.split("/")) {
+      const next: string[] = [];
+      const join = (dir: string, name: string) => (dir === "" ? name : `${dir}/${name}`);
+      if (part === "**") {
+        let level = dirs;
+        for (let depth = 0; depth <= 8 && level.length > 0; depth++) {
+          next.push(...level);
+          level = level.flatMap((d) =>
+            (this.fs.list(d) ?? []).map((n) => join(d, n)).filter((c) => this.fs.kind(c) === "dir")
+          );
+        }
+      } else if (/[*?[]/u.test(part)) {
+        let re: RegExp;
+        try {
+          re = globToRegExp(part);
+        } catch {
+          return [];
+        }
+        for (const d of dirs) {
+          for (const n of this.fs.list(d) ?? []) {
+            if (re.test(n) && this.fs.kind(join(d, n)) === "dir") next.push(join(d, n));
+          }
+        }
+      } else {
+        for (const d of dirs) next.push(join(d, part));
+      }
+      dirs = [...new Set(next)];
+      if (dirs.length > 1000) break; // a pathological glob: the first matches suffice
+    }
+    return dirs.sort();
+  }
+
+  /**
    * The name of the top-level package holding file `rel`, as ruff's package detection finds it:
    * the highest folder of an unbroken chain of folders with an `__init__.py` (or listed in
    * namespace-packages) above the file; undefined when the file's folder is no package.
    */
   packageRootName(rel: string, sel: RuffSelection): string | undefined {
+    const top = this.packageRootDir(rel, sel);
+    return top === undefined ? undefined : nameOf(top);
+  }
+
+  /** The folder (root-relative) of the top-level package holding `rel`, as packageRootName finds it. */
+  packageRootDir(rel: string, sel: RuffSelection): string | undefined {
     let top: string | undefined;
     for (let dir = parentOf(rel); dir !== ""; dir = parentOf(dir)) {
       const isPackage = sel.namespacePackages.includes(dir) ||
@@ -213,7 +276,31 @@ export class RuffProject {
       if (!isPackage) break;
       top = dir;
     }
-    return top === undefined ? undefined : nameOf(top);
+    return top;
+  }
+
+  /**
+   * The engine's findings for file `rel`, checked with `config` (from engineConfig), corrected
+   * for what the file's path decides and the engine cannot see (path_rules.ts).
+   */
+  withPathRules(
+    rel: string,
+    text: string,
+    found: readonly Diagnostic[],
+    config: RuffConfigResult,
+  ): Diagnostic[] {
+    if (!config.ok) return [...found];
+    const sel = config.value.selection;
+    return applyPathRules(found, {
+      rel,
+      text,
+      settings: config.value.settings,
+      perFileIgnores: config.value.perFileIgnores,
+      packageRoot: this.packageRootDir(rel, sel),
+      projectRoot: config.value.configDir,
+      src: sel.src.flatMap((p) => this.#expandGlob(p)),
+      executable: this.fs.isExecutable?.(rel),
+    });
   }
 }
 
@@ -238,6 +325,17 @@ export function denoProjectFs(root: string, isInsideRoot: (abs: string) => boole
         return [...Deno.readDirSync(real)].map((e) => e.name);
       } catch {
         return null;
+      }
+    },
+    isExecutable(rel) {
+      if (Deno.build.os === "windows") return undefined; // ruff checks the bit on Unix only
+      try {
+        const real = Deno.realPathSync(abs(rel));
+        if (!isInsideRoot(real)) return undefined;
+        const mode = Deno.statSync(real).mode;
+        return mode === null ? undefined : (mode & 0o111) !== 0;
+      } catch {
+        return undefined;
       }
     },
   };

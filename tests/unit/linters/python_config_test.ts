@@ -46,7 +46,9 @@ Deno.test("flake8: local-plugins, plugin options and unknown options are never p
   );
   assertEquals(c.flags, ["--max-line-length=99"]);
   assertEquals(c.refused.sort(), ["enable-extensions", "local-plugins", "require-plugins"]);
-  assert(c.ignored.includes("exclude") && c.ignored.includes("format"));
+  assert(c.ignored.includes("format"));
+  // exclude is flake8's file selection: applied by the project walk, never passed as a flag.
+  assertEquals(c.files, { exclude: [".git"] });
   assert(c.ignored.includes("max-complexity (value not understood)"));
   assertEquals(describeConfig(c)?.startsWith("setup.cfg (refused, they load code: "), true);
   // A per-file pattern that reads as an option is refused whole.
