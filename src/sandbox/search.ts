@@ -16,7 +16,7 @@ import type { Outcome } from "./files.ts";
 import { type CachedText, seenText, TextCache } from "./file_cache.ts";
 import {
   fileStamp,
-  RACY_MS,
+  isRacy,
   readWalkedFileInfo,
   type SkipCounts,
   type WalkFile,
@@ -168,6 +168,11 @@ export function clearSearchCache(): void {
   texts.clear();
 }
 
+/** For tests: how many file versions, and how many characters, the text cache holds. */
+export function searchCacheStats(): { entries: number; chars: number } {
+  return { entries: texts.size, chars: texts.chars };
+}
+
 type Loaded = CachedText | SkipReason | null;
 
 /**
@@ -200,7 +205,7 @@ async function load(f: WalkFile, maxFileBytes: number): Promise<Loaded> {
       skip: text.skip,
     };
   // A file changed within the clock's resolution could change again under the same stamp.
-  if ((r.info.mtime?.getTime() ?? Infinity) < startedAt - RACY_MS) texts.set(f.abs, entry);
+  if (!isRacy(r.info, startedAt)) texts.set(f.abs, entry);
   return entry;
 }
 
