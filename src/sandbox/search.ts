@@ -200,15 +200,18 @@ type Loaded = CachedText | SkipReason | null;
  * over the size cap.
  */
 async function load(f: WalkFile, maxFileBytes: number): Promise<Loaded> {
-  let info: Deno.FileInfo;
-  try {
-    info = Deno.lstatSync(f.abs);
-  } catch {
-    return null;
-  }
-  if (info.isFile && info.nlink !== null && info.nlink <= 1 && info.size <= maxFileBytes) {
-    const hit = texts.get(f.abs, fileStamp(info));
-    if (hit !== undefined) return hit;
+  // A file with no remembered text is read straight away: the open file's own stat is the check.
+  if (texts.has(f.abs)) {
+    let info: Deno.FileInfo;
+    try {
+      info = Deno.lstatSync(f.abs);
+    } catch {
+      return null;
+    }
+    if (info.isFile && info.nlink !== null && info.nlink <= 1 && info.size <= maxFileBytes) {
+      const hit = texts.get(f.abs, fileStamp(info));
+      if (hit !== undefined) return hit;
+    }
   }
   const startedAt = Date.now();
   const r = await readWalkedFileInfo(f.abs, maxFileBytes);
@@ -232,7 +235,7 @@ async function load(f: WalkFile, maxFileBytes: number): Promise<Loaded> {
 async function* loadAll(
   files: readonly WalkFile[],
   maxFileBytes: number,
-  ahead = 8,
+  ahead = 16,
 ): AsyncGenerator<[WalkFile, Loaded, number]> {
   const pending: Promise<Loaded>[] = [];
   let next = 0;
