@@ -35,10 +35,11 @@ Deno.test("deno task bench --search --quick writes search.json and search.md: co
       "search.regex",
     ]);
     for (const r of res.rows) {
-      for (const k of ["cold", "warm", "rg"]) {
+      for (const k of ["cold", "coldSettled", "warm", "rg"]) {
         assertEquals(typeof r[k].median, "number", `${r.id}.${k}`);
       }
       assertEquals(typeof r.coldRatio, "number", r.id);
+      assertEquals(typeof r.coldSettledRatio, "number", r.id);
       assertEquals(typeof r.warmRatio, "number", r.id);
       // One file in ten names the needle: both tools find the same 100 lines.
       assertEquals([r.matches, r.rgMatches], [100, 100], r.id);
@@ -47,7 +48,7 @@ Deno.test("deno task bench --search --quick writes search.json and search.md: co
     for (const t of res.targets) assertEquals(typeof t.met, "boolean", t.name);
     const md = await Deno.readTextFile(path.join(out, "search.md"));
     assert(md.includes("## search_code against rg on a 1000-file tree"), md);
-    assert(md.includes("| cold / rg | warm / rg |"), md);
+    assert(md.includes("| cold / rg | settled / rg | warm / rg |"), md);
   } finally {
     await Deno.remove(out, { recursive: true });
   }
