@@ -4,7 +4,9 @@
  * run so the ratios hold on a noisy machine. Writes bench/results.json and
  * bench/results.md (and the README's table). `--quick` (or BENCH_QUICK=1) is a smoke run
  * that writes to bench/tmp/quick/; `--out DIR` moves the output. `--project` runs only the
- * project tools' section (scripts/bench/project.ts) and writes bench/project.json and .md.
+ * project tools' section (scripts/bench/project.ts) and writes bench/project.json and .md;
+ * `--search` only search_code against rg (scripts/bench/search.ts), bench/search.json and .md
+ * (`--search-root DIR --search-literal L --search-regex R`: on an existing folder instead).
  */
 import * as path from "node:path";
 import { parseArgs } from "node:util";
@@ -56,6 +58,7 @@ import {
   type ProjectResults,
 } from "./bench/project.ts";
 import { erasMarkdown, type ErasResults, measureEras } from "./bench/eras.ts";
+import { measureSearch, searchMarkdown, searchOnly, type SearchResults } from "./bench/search.ts";
 
 const flags = parseArgs({
   args: Deno.args,
@@ -65,6 +68,10 @@ const flags = parseArgs({
     project: { type: "boolean" },
     soak: { type: "boolean" },
     redis: { type: "boolean" },
+    search: { type: "boolean" },
+    "search-root": { type: "string" },
+    "search-literal": { type: "string" },
+    "search-regex": { type: "string" },
     "soak-minutes": { type: "string" },
     "soak-clients": { type: "string" },
   },
@@ -416,6 +423,7 @@ async function main(): Promise<void> {
   let gitBench: GitBenchResult | undefined;
   let eras: ErasResults | undefined;
   let project: ProjectResults | undefined;
+  let search: SearchResults | undefined;
   const httpNotes: string[] = [];
 
   try {
@@ -683,6 +691,20 @@ async function main(): Promise<void> {
       await Deno.remove(projectBase, { recursive: true }).catch(() => {});
     }
 
+    // search_code against rg, cold and warm (scripts/bench/search.ts).
+    const searchBase = path.join(TMP_DIR, `search-${Deno.pid}`);
+    try {
+      search = await measureSearch(
+        searchBase,
+        QUICK ? 1 : 5,
+        QUICK ? 5 : 30,
+        say,
+        QUICK ? 1_000 : 10_000,
+      );
+    } finally {
+      await Deno.remove(searchBase, { recursive: true }).catch(() => {});
+    }
+
     // Git review (issue 9): review_changes and get_diff against native git on 5,000 files.
     gitBench = await measureGitReview(path.join(fixtureBase, "git"), QUICK ? 3 : 30, say);
 
@@ -744,6 +766,7 @@ async function main(): Promise<void> {
     workerHop,
     targets,
     ...(project ? { project } : {}),
+    ...(search ? { search } : {}),
     ...(gitBench ? { git: gitBench } : {}),
     ...(eras ? { eras } : {}),
   };
@@ -753,6 +776,7 @@ async function main(): Promise<void> {
     JSON.stringify(results, null, 2) + "\n",
   );
   const sections = (project ? projectMarkdown(project) : "") +
+    (search ? searchMarkdown(search) : "") +
     (gitBench ? gitMarkdown(gitBench) : "") + (eras ? erasMarkdown(eras) : "");
   await Deno.writeTextFile(path.join(OUT_DIR, "results.md"), toMarkdown(results) + sections);
   if (!QUICK && flags.values.out === undefined) await updateReadme(results);
@@ -1004,8 +1028,17 @@ async function soakOnly(): Promise<void> {
 }
 
 if (import.meta.main) {
-  await (flags.values.soak
-    ? soakOnly()
+  await (flags.values.soak ? soakOnly() : flags.values.search
+    ? searchOnly(
+      OUT_DIR,
+      QUICK,
+      say,
+      flags.values["search-root"] === undefined ? undefined : {
+        root: flags.values["search-root"],
+        literal: flags.values["search-literal"] ?? "import",
+        regex: flags.values["search-regex"] ?? "def \\w+\\(",
+      },
+    )
     : flags.values.project
     ? projectOnly(OUT_DIR, QUICK, say)
     : main());

@@ -35,6 +35,11 @@ export class TextCache {
     readonly maxEntries = TEXT_CACHE_MAX_ENTRIES,
   ) {}
 
+  /** True when some version of the file is remembered (a stat then tells whether it is this one). */
+  has(abs: string): boolean {
+    return this.#map.has(abs);
+  }
+
   /** The entry for this version of the file, or undefined (absent, or the file has changed). */
   get(abs: string, stamp: string): CachedText | undefined {
     const e = this.#map.get(abs);

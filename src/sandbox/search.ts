@@ -16,7 +16,7 @@ import type { Outcome } from "./files.ts";
 import { type CachedText, seenText, TextCache } from "./file_cache.ts";
 import {
   fileStamp,
-  RACY_MS,
+  isRacy,
   readWalkedFileInfo,
   type SkipCounts,
   type WalkFile,
@@ -150,14 +150,33 @@ export function cutLine(line: string, start: number, end: number, max: number): 
   return (from > 0 ? "…" : "") + line.slice(from, to) + (to < line.length ? "…" : "");
 }
 
+/** The characters of a redaction kind: kebab case (redact.ts kindName, "google-api-key", "password"). */
+const KIND_CHARS = /^[a-z0-9-]*$/;
+
 /**
- * True when a literal query could match text that touches a redaction marker (`[REDACTED kind]`
- * or the lines a multi-line secret leaves): it holds a bracket or a line break, or is made only
- * of characters a marker's inside is made of. Any other literal found nowhere in a file's own
- * text cannot be found in its redacted text either, so that file needs no redaction to answer.
+ * True when a literal query could match redacted text where the file's own text has no match.
+ * Redaction only puts `[REDACTED kind]` (a kebab-case kind) and line breaks where a secret was,
+ * so such a match either holds a bracket or a line break, or lies inside a marker: it is a
+ * piece of `REDACTED kind`, a tail of "REDACTED " then kind characters, or kind characters
+ * alone. Any other literal found nowhere in a file's own text cannot be found in its redacted
+ * text either, so that file needs no redaction to answer (most files, on a first search).
+ * Ignoring case, letters are compared in lower case; a query with non-ASCII characters is
+ * treated as one that could touch (Unicode case folding maps a few of them onto ASCII letters);
+ * so is one with control characters.
+ *
+ * @example couldTouchMarker("InstallRequirement", true) === false; couldTouchMarker("token", true) === true
  */
-export function couldTouchMarker(query: string): boolean {
-  return /[[\]\r\n]/.test(query) || /^[A-Za-z0-9 \t-]*$/.test(query);
+export function couldTouchMarker(query: string, caseSensitive: boolean): boolean {
+  if (/[[\]\r\n]/.test(query)) return true;
+  if (!caseSensitive && /[^ -~\t]/.test(query)) return true;
+  const q = caseSensitive ? query : query.toLowerCase();
+  const head = caseSensitive ? "REDACTED " : "redacted ";
+  if (head.includes(q) || KIND_CHARS.test(q)) return true;
+  for (let i = 0; i < head.length; i++) {
+    const tail = head.slice(i);
+    if (q.startsWith(tail) && KIND_CHARS.test(q.slice(tail.length))) return true;
+  }
+  return false;
 }
 
 /** Texts of files searched, per version; one per worker, so per project root. */
@@ -168,6 +187,11 @@ export function clearSearchCache(): void {
   texts.clear();
 }
 
+/** For tests: how many file versions, and how many characters, the text cache holds. */
+export function searchCacheStats(): { entries: number; chars: number } {
+  return { entries: texts.size, chars: texts.chars };
+}
+
 type Loaded = CachedText | SkipReason | null;
 
 /**
@@ -176,15 +200,18 @@ type Loaded = CachedText | SkipReason | null;
  * over the size cap.
  */
 async function load(f: WalkFile, maxFileBytes: number): Promise<Loaded> {
-  let info: Deno.FileInfo;
-  try {
-    info = Deno.lstatSync(f.abs);
-  } catch {
-    return null;
-  }
-  if (info.isFile && info.nlink !== null && info.nlink <= 1 && info.size <= maxFileBytes) {
-    const hit = texts.get(f.abs, fileStamp(info));
-    if (hit !== undefined) return hit;
+  // A file with no remembered text is read straight away: the open file's own stat is the check.
+  if (texts.has(f.abs)) {
+    let info: Deno.FileInfo;
+    try {
+      info = Deno.lstatSync(f.abs);
+    } catch {
+      return null;
+    }
+    if (info.isFile && info.nlink !== null && info.nlink <= 1 && info.size <= maxFileBytes) {
+      const hit = texts.get(f.abs, fileStamp(info));
+      if (hit !== undefined) return hit;
+    }
   }
   const startedAt = Date.now();
   const r = await readWalkedFileInfo(f.abs, maxFileBytes);
@@ -200,7 +227,7 @@ async function load(f: WalkFile, maxFileBytes: number): Promise<Loaded> {
       skip: text.skip,
     };
   // A file changed within the clock's resolution could change again under the same stamp.
-  if ((r.info.mtime?.getTime() ?? Infinity) < startedAt - RACY_MS) texts.set(f.abs, entry);
+  if (!isRacy(r.info, startedAt)) texts.set(f.abs, entry);
   return entry;
 }
 
@@ -208,7 +235,7 @@ async function load(f: WalkFile, maxFileBytes: number): Promise<Loaded> {
 async function* loadAll(
   files: readonly WalkFile[],
   maxFileBytes: number,
-  ahead = 8,
+  ahead = 16,
 ): AsyncGenerator<[WalkFile, Loaded, number]> {
   const pending: Promise<Loaded>[] = [];
   let next = 0;
@@ -264,7 +291,7 @@ export async function searchCode(
   let stopped: SearchResult["stopped"] = w.capped;
   // A literal that cannot touch a marker is looked for in the file's own text first: a file
   // without it is answered without redaction (most files, on a first search).
-  const rawFirst = !req.regex && !couldTouchMarker(req.query);
+  const rawFirst = !req.regex && !couldTouchMarker(req.query, req.caseSensitive);
   let totalBytes = 0;
   outer: for await (const [f, loaded] of loadAll(w.files, caps.maxFileBytes)) {
     if (signal?.aborted) throw new DOMException("cancelled", "AbortError");

@@ -79,8 +79,8 @@ const MAX_EXAMPLES = 3;
  * an entry is added, removed or renamed; an ignore file's own stamp changes when it is edited.
  */
 export interface WalkTrace {
-  /** Folder (the path listed) -> its modification time in ms. */
-  dirs: Map<string, number>;
+  /** Folder (the path listed) -> its stamp (fileStamp). */
+  dirs: Map<string, string>;
   /** Ignore file -> its stamp (fileStamp), or "absent". */
   files: Map<string, string>;
   /** The real path the walk started from. */
@@ -96,6 +96,22 @@ export interface WalkTrace {
 
 /** How recent (ms before the walk or read started) a modification time is too recent to trust. */
 export const RACY_MS = 100;
+
+/**
+ * True when a stamp taken now could stay the same through a further change, so what was read
+ * under it must not be remembered. Deno reports the change time (ctime) in whole seconds, and
+ * some file systems keep whole (or even two) seconds of modification time: a time that falls on
+ * a whole second is trusted only once two seconds have passed. The change time is what makes a
+ * stamp safe against a writer that puts the old modification time back (touch -d, rsync, tar):
+ * any later write or time change moves it to a later second than the one remembered.
+ */
+export function isRacy(info: Deno.FileInfo, startedAt: number): boolean {
+  for (const t of [info.mtime?.getTime(), info.ctime?.getTime()]) {
+    if (t === undefined) return true;
+    if (t >= startedAt - RACY_MS - (t % 1000 === 0 ? 2000 : 0)) return true;
+  }
+  return false;
+}
 
 /** The stamp a cached read is keyed by: what changes when the file's content may have. */
 export function fileStamp(info: Deno.FileInfo): string {
@@ -113,7 +129,7 @@ function observe(trace: WalkTrace | undefined): IgnoreFileObserver | undefined {
       return;
     }
     trace.files.set(abs, fileStamp(info));
-    if ((info.mtime?.getTime() ?? Infinity) >= trace.startedAt - RACY_MS) trace.racy = true;
+    if (isRacy(info, trace.startedAt)) trace.racy = true;
   };
 }
 
@@ -316,18 +332,22 @@ export function walkFiles(opts: WalkOptions, trace?: WalkTrace): Outcome<WalkRes
   return { ok: true, value: result };
 }
 
-/** Records a folder's modification time before it is listed (a change after the stat shows next time). */
+/**
+ * Records a folder's stamp before it is listed (a change after the stat shows next time): its
+ * modification time moves when an entry is added, removed or renamed, its change time too (and
+ * with every later change, even one that puts the modification time back).
+ */
 function traceDir(trace: WalkTrace, abs: string): void {
-  const m = Deno.statSync(abs).mtime?.getTime();
-  if (m === undefined || m >= trace.startedAt - RACY_MS) trace.racy = true;
-  trace.dirs.set(abs, m ?? -1);
+  const info = Deno.statSync(abs);
+  if (isRacy(info, trace.startedAt)) trace.racy = true;
+  trace.dirs.set(abs, fileStamp(info));
 }
 
 /** True when nothing the trace recorded has changed since. */
 function traceHolds(trace: WalkTrace): boolean {
   try {
-    for (const [dir, m] of trace.dirs) {
-      if (Deno.statSync(dir).mtime?.getTime() !== m) return false;
+    for (const [dir, stamp] of trace.dirs) {
+      if (fileStamp(Deno.statSync(dir)) !== stamp) return false;
     }
   } catch {
     return false;
@@ -351,8 +371,19 @@ interface CachedWalk {
 
 /** Walks kept per root and request (target, glob, caps, secret-file switch), most recent last. */
 const walkCache = new Map<string, CachedWalk>();
+let walkCacheHits = 0;
 /** Bound of walkCache: a walk result holds one small record per file (about 200 bytes). */
 export const WALK_CACHE_ENTRIES = 8;
+
+/** For tests: forget every remembered walk. */
+export function clearWalkCache(): void {
+  walkCache.clear();
+}
+
+/** For tests: how many walks are remembered, and how many calls were answered from memory. */
+export function walkCacheStats(): { entries: number; hits: number } {
+  return { entries: walkCache.size, hits: walkCacheHits };
+}
 
 /**
  * walkFiles, remembered: a repeated walk with the same options is answered from memory when no
@@ -382,6 +413,7 @@ export function walkFilesCached(opts: WalkOptions): Outcome<WalkResult> {
       (isGlob(opts.target) || (start.ok && start.value.real === hit.trace.start))
     ) {
       walkCache.set(key, hit);
+      walkCacheHits++;
       return { ok: true, value: hit.result };
     }
   }
@@ -425,14 +457,16 @@ export async function readWalkedFileInfo(
     return null;
   }
   try {
-    const info = await file.stat();
+    // The open is asynchronous (path lookups overlap on the runtime's threads); the stat and
+    // the read of an open file are quick system calls, cheaper synchronous than as promises.
+    const info = file.statSync();
     if (!info.isFile) return null;
     if (hardLinkRefusal(info) !== undefined) return "hard-link";
     if (info.size > maxFileBytes) return "too-large";
     const buf = new Uint8Array(info.size);
     let filled = 0;
     while (filled < buf.length) {
-      const n = await file.read(buf.subarray(filled));
+      const n = file.readSync(buf.subarray(filled));
       if (n === null) break;
       filled += n;
     }

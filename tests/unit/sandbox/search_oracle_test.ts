@@ -58,6 +58,9 @@ const SECRETS: [string, string, string][] = [
     `${"npm_"}${body(36)}`,
   ],
   ["private-key", PEM, KEY_BODY],
+  // The generic keyword-plus-entropy rules (src/policy/secret_rules.ts).
+  ["password", `DB_PASSWORD = "hunter2-prod-Password!"`, "hunter2-prod-Password!"],
+  ["generic-secret", `client_secret: "${body(24)}"`, body(24)],
 ];
 
 function escapeRe(s: string): string {
@@ -241,13 +244,45 @@ Deno.test("searchCode(): a long line is cut after redaction, so a window never s
   });
 });
 
-Deno.test("couldTouchMarker(): brackets, line breaks and marker-alphabet words may touch a marker; identifiers with other characters cannot", () => {
+Deno.test("couldTouchMarker(): brackets, line breaks and pieces of a marker may touch one; identifiers with other characters cannot", () => {
   for (
-    const q of ["[", "x]", "token", "REDACTED", "github-token", "a b", "line\nbreak", "AKIA2E0A"]
+    const q of ["[", "x]", "token", "REDACTED", "ED github", "D github-tok", "a\nb", "github-token"]
   ) {
-    assertEquals(couldTouchMarker(q), true, q);
+    assertEquals(couldTouchMarker(q, true), true, q);
   }
-  for (const q of ["get_user_record", "ghp_aB3", "foo.bar", 'k = "', "x(1)"]) {
-    assertEquals(couldTouchMarker(q), false, q);
+  for (const q of ["Token", "redacted", "ed Github", "TOKEN", "AKIA2E0A", "ſ", "\u212a"]) {
+    assertEquals(couldTouchMarker(q, false), true, `${q}, ignoring case`);
   }
+  for (
+    const q of ["get_user_record", "InstallRequirement", "ghp_aB3", "foo.bar", 'k = "', "x(1)"]
+  ) {
+    assertEquals(couldTouchMarker(q, true), false, q);
+  }
+  for (const q of ["Token", "AKIA2E0A", "a b", "DACTED X"]) {
+    assertEquals(couldTouchMarker(q, true), false, `${q}, case-sensitive`);
+  }
+  for (const q of ["get_user", "foo.bar", "x(1)", "a b"]) {
+    assertEquals(couldTouchMarker(q, false), false, `${q}, ignoring case`);
+  }
+});
+
+Deno.test("couldTouchMarker(): every piece of every secret kind's redacted line that its own text lacks is said to touch a marker", () => {
+  const kinds = new Set<string>();
+  for (const [kind, line] of SECRETS) {
+    const raw = `before ${line} after`;
+    const seen = seenText(raw).text;
+    for (const r of redactSecrets(raw).redactions) kinds.add(r.kind);
+    for (let len = 1; len <= 24; len++) {
+      for (let i = 0; i + len <= seen.length; i++) {
+        const q = seen.slice(i, i + len);
+        if (!raw.includes(q)) assert(couldTouchMarker(q, true), `${kind}: ${JSON.stringify(q)}`);
+        if (!raw.toLowerCase().includes(q.toLowerCase())) {
+          assert(couldTouchMarker(q, false), `${kind}, ignoring case: ${JSON.stringify(q)}`);
+        }
+      }
+    }
+  }
+  // The rule rests on kinds being kebab case.
+  for (const k of kinds) assert(/^[a-z0-9-]+$/.test(k), k);
+  assert(kinds.size >= 10, [...kinds].join(", "));
 });
