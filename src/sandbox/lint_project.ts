@@ -58,8 +58,8 @@ export interface LintProjectResult {
 
 export type ProgressReport = (done: number, total: number, message: string) => void;
 
-/** Built-in ruff checks in flight at once: file reads overlap the engine's work. */
-const RUFF_IN_FLIGHT = 4;
+/** Built-in ruff checks in flight at once: file reads overlap the engines' work (up to two engines, engine_client.ts). */
+const RUFF_IN_FLIGHT = 8;
 
 /**
  * Folders the shared walk skips by name although ruff lints them (they are not among ruff's
