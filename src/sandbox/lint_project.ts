@@ -284,13 +284,22 @@ export async function lintProject(
     const ruffConfigs = new Set<string>();
     // Up to RUFF_IN_FLIGHT files at once; results are kept in the files' order.
     const outcomes: (Diagnostic[] | undefined)[] = new Array(ruffFiles.length);
+    // Configuration files and failures too: named in the same order however checks finish.
+    const configOf: (string | undefined)[] = new Array(ruffFiles.length);
+    const failureOf: (string | undefined)[] = new Array(ruffFiles.length);
     const finished: boolean[] = new Array(ruffFiles.length).fill(false);
     let flushed = 0;
     const flush = () => {
       while (flushed < ruffFiles.length && finished[flushed]) {
         const ds = outcomes[flushed];
         if (ds !== undefined) keep(ds);
+        const c = configOf[flushed];
+        if (c !== undefined) ruffConfigs.add(c);
+        const failure = failureOf[flushed];
+        if (failure !== undefined) fail(failure);
         outcomes[flushed] = undefined;
+        configOf[flushed] = undefined;
+        failureOf[flushed] = undefined;
         flushed++;
       }
     };
@@ -318,9 +327,9 @@ export async function lintProject(
         config: await project.engineConfig(f.rel),
         ...(signal ? { signal } : {}),
       });
-      if (r.configFile) ruffConfigs.add(r.configFile);
+      if (r.configFile) configOf[i] = r.configFile;
       if (r.ok) outcomes[i] = [...r.diagnostics, ...contentFindings(text, f.rel)];
-      else fail(`ruff on ${f.rel}: ${r.error}`);
+      else failureOf[i] = `ruff on ${f.rel}: ${r.error}`;
       checked("ruff", 1);
     };
     let nextRuff = 0;
