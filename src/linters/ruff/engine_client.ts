@@ -82,6 +82,8 @@ interface Pending {
 interface Slot {
   worker: Worker;
   inFlight: number;
+  /** Whether it has answered once (its engine is loaded). */
+  ready: boolean;
 }
 
 /**
@@ -164,7 +166,13 @@ export class RuffEngineClient {
     for (const s of this.#slots) {
       if (best === undefined || s.inFlight < best.inFlight) best = s;
     }
-    if (best !== undefined && (best.inFlight === 0 || this.#slots.length >= this.#maxWorkers)) {
+    // One engine loads at a time: a second starts once the first has answered, so that two
+    // loads never add their peaks together, and a lint too short to need it never starts it.
+    if (
+      best !== undefined &&
+      (best.inFlight === 0 || this.#slots.length >= this.#maxWorkers ||
+        this.#slots.some((s) => !s.ready))
+    ) {
       return best;
     }
     return this.#start();
@@ -176,7 +184,7 @@ export class RuffEngineClient {
       name: "ruff-engine",
       deno: { permissions: ruffWorkerPermissions() },
     } as WorkerOptions);
-    const slot: Slot = { worker, inFlight: 0 };
+    const slot: Slot = { worker, inFlight: 0, ready: false };
     this.#starts++;
     worker.onmessage = (e: MessageEvent<EngineResponse>) => this.#answer(e.data);
     worker.onerror = (e: ErrorEvent) => {
@@ -195,6 +203,7 @@ export class RuffEngineClient {
     if (p !== undefined) {
       this.#pending.delete(msg.id);
       p.slot.inFlight--;
+      p.slot.ready = true;
       p.cleanup();
       p.resolve(msg.outcome);
     }

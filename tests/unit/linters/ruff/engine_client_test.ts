@@ -36,12 +36,12 @@ Deno.test("RuffEngineClient starts no worker until the first check, then answers
   assert.deepEqual(events, ["started", "released"]);
 });
 
-Deno.test("RuffEngineClient starts a second worker only while checks queue up, never more than its cap, and answers each check as one worker would", async () => {
+Deno.test("RuffEngineClient starts a second worker only while checks queue up on a loaded first one, never more than its cap, and answers each check as one worker would", async () => {
   const events: string[] = [];
   const client = new RuffEngineClient({ maxWorkers: 2, onChange: (e) => events.push(e) });
   const alone = new RuffEngineClient({ maxWorkers: 1 });
   try {
-    // One check at a time: one worker.
+    // One check at a time: one worker (and the second starts only once the first has answered).
     await client.check(SOURCE, {}, "a.py");
     await client.check(SOURCE, {}, "a.py");
     assert.equal(client.stats().workers, 1);
@@ -64,6 +64,19 @@ Deno.test("RuffEngineClient starts a second worker only while checks queue up, n
   // Released once, when the last worker goes.
   assert.deepEqual(events, ["started", "released"]);
   assert.deepEqual(client.stats().workers, 0);
+});
+
+Deno.test("RuffEngineClient loads one engine at a time: checks sent before the first answers wait for it", async () => {
+  const client = new RuffEngineClient({ maxWorkers: 2 });
+  try {
+    const outcomes = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => client.check(SOURCE, {}, `m${i}.py`)),
+    );
+    assert.ok(outcomes.every((o) => o.ok));
+    assert.equal(client.stats().starts, 1);
+  } finally {
+    client.close();
+  }
 });
 
 Deno.test("defaultRuffWorkers() is one per core up to the cap, and one on a single core", () => {
