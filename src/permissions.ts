@@ -23,8 +23,12 @@ export const LINTER_BINARIES = ["flake8", "pylint", "shellcheck", "ruff", "deno"
  * isolate: main thread, sandbox worker, ruff worker). Measured on this project: a stdio session
  * peaks 19 MiB lower (124 -> 105 MiB), an HTTP load run 60 MiB lower (290 -> 230 MiB), with no
  * loss of HTTP throughput beyond run-to-run noise. Not a permission; baked into binaries too.
+ * WebAssembly (the built-in ruff, tree-sitter) runs on V8's baseline compiler only
+ * (--liftoff-only): optimizing ruff's 11 MB module took 7-14 s of the first project lint and
+ * 250 MiB more at its peak; Liftoff code costs about 60 MiB and starts at once, and two
+ * engine workers make up its slower steady state (docs/project_lint_speed.md has the measurements).
  */
-export const V8_FLAGS = "--v8-flags=--max-semi-space-size=1";
+export const V8_FLAGS = "--v8-flags=--max-semi-space-size=1,--liftoff-only";
 
 /** The only network destination in production: host and port (a host without a port allows every port). */
 export const GITHUB_NET = "raw.githubusercontent.com:443";
@@ -96,7 +100,7 @@ export const REDIS_SERVICE_NET = "code-review-mcp-redis:6379";
  * not installed (most machines lack the native ruff), and npm download progress on a first run.
  *
  * @example denoRunFlags({ read: ["."] })
- * // ["--quiet", "--v8-flags=--max-semi-space-size=1", "--no-prompt", "--unstable-worker-options", "--allow-read=.",
+ * // ["--quiet", "--v8-flags=--max-semi-space-size=1,--liftoff-only", "--no-prompt", "--unstable-worker-options", "--allow-read=.",
  * //  "--allow-net=raw.githubusercontent.com:443", "--allow-run=flake8,...", "--allow-env=CODE_REVIEW_ROOT,..."]
  */
 export function denoRunFlags(options: RunFlagsOptions): string[] {

@@ -20,6 +20,11 @@ export interface ProjectRow {
   ratios: Record<string, number | null>;
   /** Peak memory in MiB: the server process (after the runs) and each native tool's max RSS. */
   peakMiB: Record<string, number | null>;
+  /** The first call after start (engine loading, caches empty), ms, and its ratio to each native median. */
+  coldMs?: number;
+  coldRatios?: Record<string, number | null>;
+  /** The server's peak memory (VmHWM, MiB) once initialized, before its first call: the idle server. */
+  idleMiB?: number | null;
 }
 
 export interface ProjectTarget {
@@ -166,6 +171,42 @@ async function call(c: StdioRpc, name: string, args: Record<string, unknown>): P
   return a.at - t;
 }
 
+/**
+ * BENCH_PROJECT_ROWS=project.lint,project.search runs only those rows (targets judged for them
+ * alone); unset, every row runs.
+ */
+const onlyRows = Deno.env.get("BENCH_PROJECT_ROWS")?.split(",").map((s) => s.trim()).filter(
+  (s) => s !== "",
+);
+
+/** Issue 18's goals for the built-in ruff over the whole project: speed against native ruff, memory against idle. */
+function lintTargets(r: ProjectRow): ProjectTarget[] {
+  const ratio = r.ratios["ruff (native)"] ?? null;
+  const cold = r.coldRatios?.["ruff (native)"] ?? null;
+  const peak = r.peakMiB.ours ?? null;
+  const idle = r.idleMiB ?? null;
+  return [
+    {
+      name: "project lint vs native ruff",
+      goal: "built-in ruff within 3× of native `ruff check` warm (ours/ruff ≤ 3)",
+      measured: ratio === null
+        ? "ruff not installed"
+        : `warm ${ratio.toFixed(2)}× (${Math.round(r.ours.median)} ms vs ${
+          Math.round(r.natives["ruff (native)"]!.median)
+        } ms); first call ${cold?.toFixed(2)}× (${Math.round(r.coldMs ?? 0)} ms)`,
+      met: ratio === null ? null : ratio <= 3,
+    },
+    {
+      name: "project lint memory",
+      goal: "peak memory during a project lint within 2× of the idle server's (VmHWM)",
+      measured: peak === null || idle === null
+        ? "n/a"
+        : `${peak} MiB peak vs ${idle} MiB idle: ${(peak / idle).toFixed(2)}×`,
+      met: peak === null || idle === null ? null : peak <= 2 * idle,
+    },
+  ];
+}
+
 const mib = (kib: number | null) => (kib === null ? null : Math.round((kib / 1024) * 10) / 10);
 
 /** Measures every row, `runs` times each, ours and the natives interleaved. */
@@ -192,13 +233,17 @@ export async function measureProject(
     ours: { name: string; arguments: Record<string, unknown> },
     natives: Record<string, [string, string[]] | null>,
   ) => {
+    if (onlyRows !== undefined && !onlyRows.includes(id)) return;
     say(`project bench: ${label}, ${runs} run${runs === 1 ? "" : "s"} each`);
     const c = new StdioRpc(oursSpec.stdio(root));
     try {
       const init = await c.request("initialize", INITIALIZE_PARAMS, 30_000);
       if (init.msg.error) throw new Error(`initialize failed: ${init.msg.error.message}`);
       await c.notify("notifications/initialized");
-      await call(c, ours.name, ours.arguments); // warm-up: engine loaded, caches filled
+      // The idle server, after a quiet moment for its startup work to settle.
+      await new Promise((r) => setTimeout(r, 500));
+      const idleMiB = mib(memoryOf(c.pid)?.vmHwmKiB ?? null);
+      const coldMs = await call(c, ours.name, ours.arguments); // warm-up: engine loaded, caches filled
       const oursMs: number[] = [];
       const nativeMs: Record<string, number[]> = {};
       const nativeRss: Record<string, number | null> = {};
@@ -223,7 +268,21 @@ export async function measureProject(
         ratios[k] = xs ? Math.round((oursSum.median / sums[k]!.median) * 100) / 100 : null;
         peakMiB[k] = mib(nativeRss[k] ?? null);
       }
-      rows.push({ id, label, ours: oursSum, natives: sums, ratios, peakMiB });
+      const coldRatios: Record<string, number | null> = {};
+      for (const k of Object.keys(natives)) {
+        coldRatios[k] = sums[k] ? Math.round((coldMs / sums[k]!.median) * 100) / 100 : null;
+      }
+      rows.push({
+        id,
+        label,
+        ours: oursSum,
+        natives: sums,
+        ratios,
+        peakMiB,
+        coldMs,
+        coldRatios,
+        idleMiB,
+      });
     } finally {
       await c.close();
     }
@@ -285,9 +344,23 @@ export async function measureProject(
   );
 
   const row = (id: string) => rows.find((r) => r.id === id)!;
+  const targets: ProjectTarget[] = [];
+  if (onlyRows !== undefined) {
+    // A partial run (BENCH_PROJECT_ROWS) states only the lint targets it can judge.
+    if (rows.some((r) => r.id === "project.lint")) {
+      targets.push(...lintTargets(row("project.lint")));
+    }
+    return {
+      fixture: { pythonFiles: size.pythonFiles, pythonLines, treeFiles: size.treeFiles },
+      runs,
+      rows,
+      targets,
+    };
+  }
   const lintRatio = row("project.lint").ratios.flake8 ?? null;
   const searchRatios = ["project.search", "tree.search"].map((id) => row(id).ratios.rg);
-  const targets: ProjectTarget[] = [
+  targets.push(
+    ...lintTargets(row("project.lint")),
     {
       name: "project lint",
       goal: "built-in ruff at least 5× faster than flake8 (ours/flake8 ≤ 0.2)",
@@ -314,7 +387,7 @@ export async function measureProject(
       }× ctags -R`,
       met: row("project.find_symbol").ours.median < 50,
     },
-  ];
+  );
   return {
     fixture: { pythonFiles: size.pythonFiles, pythonLines, treeFiles: size.treeFiles },
     runs,
@@ -343,7 +416,10 @@ export function projectMarkdown(p: ProjectResults): string {
       return s ? `${Math.round(s.median)} | ${r.ratios[n]?.toFixed(2)}×` : "not installed | —";
     });
     const mem = Object.entries(r.peakMiB).map(([k, v]) => `${k} ${v ?? "n/a"}`).join("; ");
-    lines.push(`| ${r.label} | ${Math.round(r.ours.median)} | ${cells.join(" | ")} | ${mem} |`);
+    const idle = r.idleMiB === undefined || r.idleMiB === null ? "" : `; idle server ${r.idleMiB}`;
+    lines.push(
+      `| ${r.label} | ${Math.round(r.ours.median)} | ${cells.join(" | ")} | ${mem}${idle} |`,
+    );
   }
   lines.push(
     "",

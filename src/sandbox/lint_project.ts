@@ -72,8 +72,8 @@ export interface LintProjectResult {
 
 export type ProgressReport = (done: number, total: number, message: string) => void;
 
-/** Built-in ruff checks in flight at once: file reads overlap the engine's work. */
-const RUFF_IN_FLIGHT = 4;
+/** Built-in ruff checks in flight at once: file reads overlap the engines' work (up to two engines, engine_client.ts). */
+const RUFF_IN_FLIGHT = 8;
 
 function isRuffFamily(l: LinterName | undefined): boolean {
   return l === "ruff" || l === "ruff-native";
@@ -325,13 +325,22 @@ export async function lintProject(
     const ruffConfigs = new Set<string>();
     // Up to RUFF_IN_FLIGHT files at once; results are kept in the files' order.
     const outcomes: (Diagnostic[] | undefined)[] = new Array(ruffFiles.length);
+    // Configuration files and failures too: named in the same order however checks finish.
+    const configOf: (string | undefined)[] = new Array(ruffFiles.length);
+    const failureOf: (string | undefined)[] = new Array(ruffFiles.length);
     const finished: boolean[] = new Array(ruffFiles.length).fill(false);
     let flushed = 0;
     const flush = () => {
       while (flushed < ruffFiles.length && finished[flushed]) {
         const ds = outcomes[flushed];
         if (ds !== undefined) keep(ds);
+        const c = configOf[flushed];
+        if (c !== undefined) ruffConfigs.add(c);
+        const failure = failureOf[flushed];
+        if (failure !== undefined) fail(failure);
         outcomes[flushed] = undefined;
+        configOf[flushed] = undefined;
+        failureOf[flushed] = undefined;
         flushed++;
       }
     };
@@ -360,13 +369,13 @@ export async function lintProject(
         config,
         ...(signal ? { signal } : {}),
       });
-      if (r.configFile) ruffConfigs.add(r.configFile);
+      if (r.configFile) configOf[i] = r.configFile;
       if (r.ok) {
         outcomes[i] = [
           ...project.withPathRules(f.rel, text, r.value, config),
           ...contentFindings(text, f.rel),
         ];
-      } else fail(`ruff on ${f.rel}: ${r.reason}`);
+      } else failureOf[i] = `ruff on ${f.rel}: ${r.reason}`;
       checked("ruff", 1);
     };
     let nextRuff = 0;

@@ -56,27 +56,64 @@ export function ruffWorkerPermissions(
   };
 }
 
+/**
+ * Most engine workers at once: one per core, at most two. Each engine is single-threaded wasm;
+ * a second one lets a project lint use both cores of a small machine. Measured on the benchmark's
+ * 1,000-file project (Liftoff code, see V8_FLAGS in src/permissions.ts): the first engine adds
+ * about 60 MiB to the process, the second about 35 MiB (the compiled code is shared between
+ * workers), so the cap bounds the engines at about 100 MiB whatever the core count.
+ */
+export const RUFF_MAX_WORKERS = 2;
+
+/** Engine workers for this machine: one per core up to RUFF_MAX_WORKERS (one on a single core). */
+export function defaultRuffWorkers(
+  cores: number = globalThis.navigator?.hardwareConcurrency ?? 1,
+): number {
+  return Math.max(1, Math.min(RUFF_MAX_WORKERS, Math.floor(cores) || 1));
+}
+
 interface Pending {
+  slot: Slot;
   resolve(outcome: EngineOutcome): void;
   cleanup(): void;
 }
 
-/** The engine worker's life: started on demand, replaced when it dies, released when idle. */
+/** One engine worker and the checks it holds now. */
+interface Slot {
+  worker: Worker;
+  inFlight: number;
+  /** Whether it has answered once (its engine is loaded). */
+  ready: boolean;
+}
+
+/**
+ * The engine workers' life: the first started on demand, a second only while checks queue up
+ * (a project lint; never for one file), each replaced when it dies, all released when idle.
+ */
 export class RuffEngineClient {
-  #worker: Worker | undefined;
+  #slots: Slot[] = [];
   #pending = new Map<number, Pending>();
   #nextId = 1;
   #starts = 0;
   #idleMs: number;
+  #maxWorkers: number;
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
 
   readonly #onChange: ((event: "started" | "released") => void) | undefined;
 
-  /** onChange hears when the engine's worker starts and when it is released (for the log). */
+  /**
+   * onChange hears when the engine starts (its first worker) and when it is released (its last);
+   * maxWorkers caps the workers (default: defaultRuffWorkers()).
+   */
   constructor(
-    options: { idleMs?: number; onChange?: (event: "started" | "released") => void } = {},
+    options: {
+      idleMs?: number;
+      maxWorkers?: number;
+      onChange?: (event: "started" | "released") => void;
+    } = {},
   ) {
     this.#idleMs = options.idleMs ?? DEFAULT_RUFF_IDLE_MS;
+    this.#maxWorkers = Math.max(1, options.maxWorkers ?? defaultRuffWorkers());
     this.#onChange = options.onChange;
   }
 
@@ -85,60 +122,88 @@ export class RuffEngineClient {
     this.#idleMs = ms;
   }
 
-  /** Whether the engine's worker is running now; how many times it was started. */
-  stats(): { loaded: boolean; starts: number; pending: number } {
+  /** Whether an engine worker is running now; how many were started; how many run now. */
+  stats(): { loaded: boolean; starts: number; pending: number; workers: number } {
     return {
-      loaded: this.#worker !== undefined,
+      loaded: this.#slots.length > 0,
       starts: this.#starts,
       pending: this.#pending.size,
+      workers: this.#slots.length,
     };
   }
 
-  /** Checks text in the worker. Never rejects: a dead worker or a cancelled check is an engine failure. */
+  /** Checks text in a worker. Never rejects: a dead worker or a cancelled check is an engine failure. */
   readonly check: RuffEngine = (source, settings, relPath, perFileIgnores = [], signal) => {
     if (signal?.aborted) return Promise.resolve(failed("cancelled"));
-    const worker = this.#ensure();
+    const slot = this.#choose();
     const id = this.#nextId++;
     return new Promise<EngineOutcome>((resolve) => {
       const onAbort = () => {
-        this.#pending.delete(id);
+        if (!this.#pending.delete(id)) return;
+        slot.inFlight--;
         resolve(failed("cancelled"));
         // The only way to stop wasm that runs away is to end its worker.
-        if (this.#pending.size === 0) this.close();
+        if (slot.inFlight === 0) this.#end(slot, "The built-in ruff engine was stopped");
+        else if (this.#pending.size === 0) this.#armIdle();
       };
       signal?.addEventListener("abort", onAbort, { once: true });
       this.#pending.set(id, {
+        slot,
         resolve,
         cleanup: () => signal?.removeEventListener("abort", onAbort),
       });
-      worker.postMessage({ id, source, settings, relPath, perFileIgnores } satisfies EngineRequest);
+      slot.inFlight++;
+      slot.worker.postMessage(
+        { id, source, settings, relPath, perFileIgnores } satisfies EngineRequest,
+      );
     });
   };
 
-  #ensure(): Worker {
+  /** An idle worker if there is one, else a new one while under the cap, else the least busy. */
+  #choose(): Slot {
     this.#clearIdle();
-    if (this.#worker) return this.#worker;
+    let best: Slot | undefined;
+    for (const s of this.#slots) {
+      if (best === undefined || s.inFlight < best.inFlight) best = s;
+    }
+    // One engine loads at a time: a second starts once the first has answered, so that two
+    // loads never add their peaks together, and a lint too short to need it never starts it.
+    if (
+      best !== undefined &&
+      (best.inFlight === 0 || this.#slots.length >= this.#maxWorkers ||
+        this.#slots.some((s) => !s.ready))
+    ) {
+      return best;
+    }
+    return this.#start();
+  }
+
+  #start(): Slot {
     const worker = new Worker(new URL("./engine_worker.ts", import.meta.url), {
       type: "module",
       name: "ruff-engine",
       deno: { permissions: ruffWorkerPermissions() },
     } as WorkerOptions);
+    const slot: Slot = { worker, inFlight: 0, ready: false };
     this.#starts++;
     worker.onmessage = (e: MessageEvent<EngineResponse>) => this.#answer(e.data);
     worker.onerror = (e: ErrorEvent) => {
       e.preventDefault();
-      this.#drop(`The built-in ruff engine failed: ${e.message}`);
+      this.#end(slot, `The built-in ruff engine failed: ${e.message}`);
     };
-    worker.onmessageerror = () => this.#drop("The built-in ruff engine sent an unreadable answer");
-    this.#worker = worker;
-    this.#onChange?.("started");
-    return worker;
+    worker.onmessageerror = () =>
+      this.#end(slot, "The built-in ruff engine sent an unreadable answer");
+    this.#slots.push(slot);
+    if (this.#slots.length === 1) this.#onChange?.("started");
+    return slot;
   }
 
   #answer(msg: EngineResponse): void {
     const p = this.#pending.get(msg.id);
     if (p !== undefined) {
       this.#pending.delete(msg.id);
+      p.slot.inFlight--;
+      p.slot.ready = true;
       p.cleanup();
       p.resolve(msg.outcome);
     }
@@ -161,23 +226,36 @@ export class RuffEngineClient {
     this.#idleTimer = undefined;
   }
 
-  #drop(error: string): void {
-    this.#clearIdle();
-    const had = this.#worker !== undefined;
-    this.#worker?.terminate();
-    this.#worker = undefined;
-    if (had) this.#onChange?.("released");
-    const pending = [...this.#pending.values()];
-    this.#pending.clear();
-    for (const p of pending) {
+  /** Ends one worker; its checks fail with `error`, the others' go on. */
+  #end(slot: Slot, error: string): void {
+    const i = this.#slots.indexOf(slot);
+    if (i === -1) return;
+    this.#slots.splice(i, 1);
+    slot.worker.terminate();
+    slot.inFlight = 0;
+    const dropped: Pending[] = [];
+    for (const [id, p] of this.#pending) {
+      if (p.slot === slot) {
+        this.#pending.delete(id);
+        dropped.push(p);
+      }
+    }
+    if (this.#slots.length === 0) {
+      this.#clearIdle();
+      this.#onChange?.("released");
+    } else if (this.#pending.size === 0) {
+      this.#armIdle();
+    }
+    for (const p of dropped) {
       p.cleanup();
       p.resolve(failed(error));
     }
   }
 
-  /** Ends the worker now (its memory goes with it); checks in flight fail, the next check starts a new one. */
+  /** Ends every worker now (their memory goes with them); checks in flight fail, the next check starts anew. */
   close(): void {
-    this.#drop("The built-in ruff engine was stopped");
+    this.#clearIdle();
+    for (const slot of [...this.#slots]) this.#end(slot, "The built-in ruff engine was stopped");
   }
 }
 

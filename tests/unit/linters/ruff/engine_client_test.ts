@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import {
+  defaultRuffWorkers,
+  RUFF_MAX_WORKERS,
   RuffEngineClient,
   ruffWorkerPermissions,
 } from "../../../../src/linters/ruff/engine_client.ts";
@@ -19,7 +21,7 @@ Deno.test("RuffEngineClient starts no worker until the first check, then answers
   const events: string[] = [];
   const client = new RuffEngineClient({ onChange: (e) => events.push(e) });
   try {
-    assert.deepEqual(client.stats(), { loaded: false, starts: 0, pending: 0 });
+    assert.deepEqual(client.stats(), { loaded: false, starts: 0, pending: 0, workers: 0 });
     const outcome = await client.check(SOURCE, { lint: { select: ["B006", "F401"] } }, "a.py");
     assert.equal(outcome.ok, true);
     assert.deepEqual(outcome.ok && outcome.value.map((d) => d.code), ["F401", "B006"]);
@@ -32,6 +34,56 @@ Deno.test("RuffEngineClient starts no worker until the first check, then answers
     client.close();
   }
   assert.deepEqual(events, ["started", "released"]);
+});
+
+Deno.test("RuffEngineClient starts a second worker only while checks queue up on a loaded first one, never more than its cap, and answers each check as one worker would", async () => {
+  const events: string[] = [];
+  const client = new RuffEngineClient({ maxWorkers: 2, onChange: (e) => events.push(e) });
+  const alone = new RuffEngineClient({ maxWorkers: 1 });
+  try {
+    // One check at a time: one worker (and the second starts only once the first has answered).
+    await client.check(SOURCE, {}, "a.py");
+    await client.check(SOURCE, {}, "a.py");
+    assert.equal(client.stats().workers, 1);
+    const sources = Array.from(
+      { length: 12 },
+      (_, i) => `import os${i % 3}\n\n\ndef f(a=[]):\n    return a\n`,
+    );
+    const settings = { lint: { select: ["B006", "F401", "E"] } };
+    const pooled = await Promise.all(sources.map((s, i) => client.check(s, settings, `m${i}.py`)));
+    assert.equal(client.stats().workers, 2);
+    assert.equal(client.stats().starts, 2);
+    const single = await Promise.all(sources.map((s, i) => alone.check(s, settings, `m${i}.py`)));
+    assert.equal(alone.stats().workers, 1);
+    assert.deepEqual(pooled, single);
+    assert.deepEqual(events, ["started"]);
+  } finally {
+    client.close();
+    alone.close();
+  }
+  // Released once, when the last worker goes.
+  assert.deepEqual(events, ["started", "released"]);
+  assert.deepEqual(client.stats().workers, 0);
+});
+
+Deno.test("RuffEngineClient loads one engine at a time: checks sent before the first answers wait for it", async () => {
+  const client = new RuffEngineClient({ maxWorkers: 2 });
+  try {
+    const outcomes = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => client.check(SOURCE, {}, `m${i}.py`)),
+    );
+    assert.ok(outcomes.every((o) => o.ok));
+    assert.equal(client.stats().starts, 1);
+  } finally {
+    client.close();
+  }
+});
+
+Deno.test("defaultRuffWorkers() is one per core up to the cap, and one on a single core", () => {
+  assert.equal(defaultRuffWorkers(1), 1);
+  assert.equal(defaultRuffWorkers(2), Math.min(2, RUFF_MAX_WORKERS));
+  assert.equal(defaultRuffWorkers(64), RUFF_MAX_WORKERS);
+  assert.equal(defaultRuffWorkers(0), 1);
 });
 
 Deno.test("RuffEngineClient releases the engine after the idle period and starts it again on the next check", async () => {
