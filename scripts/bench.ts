@@ -733,6 +733,7 @@ async function main(): Promise<void> {
   const targets = [
     ...evaluateTargets(rows, workerHop.hopShareOfCall, workerHop),
     ...(project?.targets ?? []),
+    ...(search?.targets ?? []),
     ...historyTargets(gitBench?.history),
   ];
   const durationSeconds = Math.round((performance.now() - started) / 100) / 10;
