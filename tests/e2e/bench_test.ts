@@ -95,7 +95,7 @@ Deno.test("deno task bench --quick writes results.json and results.md with every
         "sandbox worker hop",
         // The project tools' targets and the git goals on the generated history (issue 18).
         ...res.project.targets.map((t: { name: string }) => t.name),
-      ...res.search.targets.map((t: { name: string }) => t.name),
+        ...res.search.targets.map((t: { name: string }) => t.name),
         ...res.git.history.rows.map((r: { ours: string }) => `git: ${r.ours}`),
       ].sort(),
     );
