@@ -175,7 +175,40 @@ function finding(rel: string, code: string, message: string): Diagnostic {
 }
 
 /**
+ * In a stub, ruff defers annotations and class bases, so a name bound later in the file may be
+ * used there before it is defined; the engine, which checks every file as a module, reports it
+ * as F821. This says whether an F821 is such a forward reference: the name is bound somewhere in
+ * the file (def, class, assignment, import) and the use is not in an assignment's value (which
+ * ruff evaluates at once, stub or not).
+ */
+function stubForwardReference(text: string): (d: Diagnostic) => boolean {
+  const bound = new Set<string>();
+  for (
+    const m of text.matchAll(
+      /^[ \t]*(?:(?:async[ \t]+)?def|class)[ \t]+([A-Za-z_]\w*)|^[ \t]*([A-Za-z_]\w*)[ \t]*(?::|=(?!=))|\bimport[ \t]+([^#\n]+)/gmu,
+    )
+  ) {
+    if (m[1] ?? m[2]) bound.add((m[1] ?? m[2])!);
+    // `import a.b as c, d` and `from m import (x as y, z)` (one line): the names they bind.
+    for (const part of (m[3] ?? "").replace(/[()\\]/gu, "").split(",")) {
+      const words = part.trim().split(/\s+/u);
+      const name = words.length >= 3 && words[1] === "as" ? words[2] : words[0]?.split(".")[0];
+      if (name) bound.add(name);
+    }
+  }
+  const lines = text.split("\n");
+  return (d) => {
+    const name = /`([^`]+)`/u.exec(d.message)?.[1];
+    if (name === undefined || !bound.has(name)) return false;
+    const before = (lines[d.line - 1] ?? "").slice(0, Math.max(0, d.column - 1));
+    // In `X = ...` or `x: T = ...` the value is evaluated now: not deferred.
+    return !/^[ \t]*[A-Za-z_][\w.]*[ \t]*(?::[^=]*)?=(?!=)/u.test(before);
+  };
+}
+
+/**
  * The engine's findings for one file, corrected for its path: D1 findings dropped in a stub,
+ * forward references in a stub's annotations and class bases not reported (F821),
  * D100 of an `__init__.py` reported as D104 and its F822 dropped (unless preview), and INP001, N999, EXE001 and EXE002 (from the
  * file's executable bit) added where ruff reports them.
  */
@@ -197,8 +230,10 @@ export function applyPathRules(engine: readonly Diagnostic[], input: PathRuleInp
   };
   const lint = isTable(settings.lint) ? settings.lint : {};
   const preview = lint.preview === true || settings.preview === true;
+  const forward = isStub ? stubForwardReference(text) : undefined;
   let out = engine.filter((d) =>
     !(isStub && /^D1\d\d$/u.test(d.code)) &&
+    !(forward !== undefined && d.code === "F821" && forward(d)) &&
     // An `__init__.py` may export its submodules by name: F822 is a preview check there.
     !(isInit && d.code === "F822" && !preview)
   );

@@ -684,3 +684,34 @@ Deno.test("ruff differential: ignore, extend-select and plugin tables given toge
   });
   assert.deepEqual(found, ["app.py:1:8 F401"]);
 });
+
+Deno.test("ruff differential: a stub may name a class in annotations and bases before defining it (F821 only for a value or an unbound name)", async () => {
+  const stub = [
+    "from typing import overload",
+    "import collections.abc as cabc",
+    "",
+    "def f(x: Later) -> Later: ...",
+    "class A(Base): ...",
+    "y: Alias",
+    "Alias = Later",
+    "z: Missing",
+    "w: cabc.Sized",
+    "@overload",
+    "def g(v: int) -> Later: ...",
+    "class Later: ...",
+    "class Base: ...",
+    "",
+  ].join("\n");
+  const found = await agree({
+    files: {
+      "pyproject.toml": `[tool.ruff.lint]\nselect = ["F"]\n`,
+      "pkg/__init__.py": "",
+      "pkg/m.pyi": stub,
+      // The same text as a module: every forward reference is reported.
+      "pkg/m2.py": stub,
+    },
+  });
+  const inStub = found.filter((k) => k.startsWith("pkg/m.pyi:"));
+  assert.deepEqual(inStub, ["pkg/m.pyi:7:9 F821", "pkg/m.pyi:8:4 F821"]);
+  assert(found.filter((k) => k.startsWith("pkg/m2.py:")).length > inStub.length);
+});
