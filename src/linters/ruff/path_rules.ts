@@ -201,8 +201,10 @@ function stubForwardReference(text: string): (d: Diagnostic) => boolean {
     const name = /`([^`]+)`/u.exec(d.message)?.[1];
     if (name === undefined || !bound.has(name)) return false;
     const before = (lines[d.line - 1] ?? "").slice(0, Math.max(0, d.column - 1));
-    // In `X = ...` or `x: T = ...` the value is evaluated now: not deferred.
-    return !/^[ \t]*[A-Za-z_][\w.]*[ \t]*(?::[^=]*)?=(?!=)/u.test(before);
+    // In `X = ...` or `x: T = ...` the value is evaluated now: not deferred, unless it is an
+    // explicit type alias (`X: TypeAlias = ...`), which ruff reads as a type, deferred in a stub.
+    const assigned = /^[ \t]*[A-Za-z_][\w.]*[ \t]*(?::([^=]*))?=(?!=)/u.exec(before);
+    return assigned === null || /^\s*(?:[\w.]+\.)?TypeAlias\s*$/u.test(assigned[1] ?? "");
   };
 }
 

@@ -687,7 +687,7 @@ Deno.test("ruff differential: ignore, extend-select and plugin tables given toge
 
 Deno.test("ruff differential: a stub may name a class in annotations and bases before defining it (F821 only for a value or an unbound name)", async () => {
   const stub = [
-    "from typing import overload",
+    "from typing import TypeAlias, overload",
     "import collections.abc as cabc",
     "",
     "def f(x: Later) -> Later: ...",
@@ -696,6 +696,7 @@ Deno.test("ruff differential: a stub may name a class in annotations and bases b
     "Alias = Later",
     "z: Missing",
     "w: cabc.Sized",
+    "Tree: TypeAlias = list[Tree] | Later",
     "@overload",
     "def g(v: int) -> Later: ...",
     "class Later: ...",
