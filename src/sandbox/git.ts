@@ -9,6 +9,7 @@ import { GitLimitError, makeBudget } from "../git/fs_view.ts";
 import { storeFor } from "../git/objects.ts";
 import { refReader } from "../git/refs.ts";
 import { review, type ReviewOptions, type ReviewOutcome } from "../git/review.ts";
+import type { RepoCtx } from "../git/log.ts";
 import type { Result } from "../result.ts";
 
 export interface GitReviewRequest extends ReviewOptions {
@@ -21,27 +22,39 @@ export interface GitReviewRequest extends ReviewOptions {
   symbols?: boolean;
 }
 
+/**
+ * One operation's view of the repository at the root: its budget (deadline, inflation cap), the
+ * object store kept across calls (parsed pack indexes and recent objects, bounds in
+ * src/git/objects.ts; the caller refreshes it inside its error handling) and refs read afresh.
+ */
+function repoContext(
+  req: { root: string; timeoutMs: number; maxObjectBytes: number },
+  repo: { dir: string; gitdir: string },
+  signal: AbortSignal,
+): RepoCtx {
+  const budget = makeBudget(signal, {
+    deadline: performance.now() + req.timeoutMs,
+    maxObjectBytes: req.maxObjectBytes,
+  });
+  const store = storeFor(req.root, repo.gitdir);
+  return {
+    dir: repo.dir,
+    gitdir: repo.gitdir,
+    budget,
+    store,
+    refs: refReader(req.root, repo.gitdir),
+  };
+}
+
 export async function gitReview(
   req: GitReviewRequest,
   signal: AbortSignal,
 ): Promise<ReviewOutcome> {
   const repo = openRepo(req.root);
   if (!repo.ok) return repo;
-  const budget = makeBudget(signal, {
-    deadline: performance.now() + req.timeoutMs,
-    maxObjectBytes: req.maxObjectBytes,
-  });
-  // Kept across calls: parsed pack indexes and recent objects (bounds in src/git/objects.ts).
-  const store = storeFor(req.root, repo.value.gitdir);
-  const r = {
-    dir: repo.value.dir,
-    gitdir: repo.value.gitdir,
-    budget,
-    store,
-    refs: refReader(req.root, repo.value.gitdir),
-  };
+  const r = repoContext(req, repo.value, signal);
   try {
-    store.refresh();
+    r.store.refresh();
     // A file whose symbols cannot be worked out is listed without them: never the review's failure.
     const onTextPair = req.symbols
       ? async (path: string, oldText: string, newText: string) => {
@@ -95,7 +108,7 @@ export async function gitReview(
     }
     throw err;
   } finally {
-    store.release();
+    r.store.release();
   }
 }
 
@@ -123,21 +136,10 @@ export async function gitBaseTexts(
 ): Promise<GitBaseTexts> {
   const repo = openRepo(req.root);
   if (!repo.ok) return repo;
-  const budget = makeBudget(signal, {
-    deadline: performance.now() + req.timeoutMs,
-    maxObjectBytes: req.maxObjectBytes,
-  });
-  const store = storeFor(req.root, repo.value.gitdir);
-  const r = {
-    dir: repo.value.dir,
-    gitdir: repo.value.gitdir,
-    budget,
-    store,
-    refs: refReader(req.root, repo.value.gitdir),
-  };
+  const r = repoContext(req, repo.value, signal);
   try {
+    r.store.refresh();
     const { reviewBaseCommit, readBaseText } = await import("../git/base_text.ts");
-    store.refresh();
     const commit = await reviewBaseCommit(r, req.base);
     if (commit === null) return { ok: false, reason: "no base commit" };
     const texts: Record<string, import("../git/base_text.ts").BaseText> = {};
@@ -156,5 +158,8 @@ export async function gitBaseTexts(
       ok: false,
       reason: `${(err as Error).name}: ${(err as Error).message.split("\n")[0]}`,
     };
+  } finally {
+    // The pack files this read opened are closed, as after a review (their indexes stay parsed).
+    r.store.release();
   }
 }
