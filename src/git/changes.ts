@@ -13,6 +13,16 @@ import { readTree, type RepoCtx } from "./log.ts";
 import { readSmallText, rulesFor } from "./ignore_files.ts";
 import { globMatcher, type IgnoreRules, isGlob } from "../policy/walk.ts";
 
+/** Notes a tree entry skipped for its name (the first 20 such, names cut short). */
+function warnUnsafeEntry(warnings: string[], name: string, prefix: string): void {
+  if (warnings.length >= 20) return;
+  warnings.push(
+    `skipped a tree entry with an unsafe name ${JSON.stringify(name.slice(0, 100))} (in ${
+      prefix.slice(0, 200) || "the top folder"
+    })`,
+  );
+}
+
 export const MODE_FILE = 0o100644;
 export const MODE_EXEC = 0o100755;
 export const MODE_LINK = 0o120000;
@@ -127,13 +137,7 @@ export async function flattenTree(
           throw new GitLimitError(`the tree has more than ${limits.maxEntries} entries`);
         }
         if (!safeEntryName(e.path)) {
-          if (warnings.length < 20) {
-            warnings.push(
-              `skipped a tree entry with an unsafe name ${
-                JSON.stringify(e.path.slice(0, 100))
-              } (in ${prefix.slice(0, 200) || "the top folder"})`,
-            );
-          }
+          warnUnsafeEntry(warnings, e.path, prefix);
           continue;
         }
         const p = prefix + e.path;
@@ -217,13 +221,7 @@ export async function flattenAgainst(
         }
         names.add(e.path);
         if (!safeEntryName(e.path)) {
-          if (warnings.length < 20) {
-            warnings.push(
-              `skipped a tree entry with an unsafe name ${
-                JSON.stringify(e.path.slice(0, 100))
-              } (in ${prefix.slice(0, 200) || "the top folder"})`,
-            );
-          }
+          warnUnsafeEntry(warnings, e.path, prefix);
           continue;
         }
         const p = prefix + e.path;

@@ -16,6 +16,7 @@ import { readFile } from "./files.ts";
 import { gitBaseTexts } from "./git.ts";
 import type { BaseText } from "../git/base_text.ts";
 import { pythonLinterConfig, readConfigText, ruffProject } from "./lint.ts";
+import type { RuffProject } from "../linters/ruff/project.ts";
 import { LINTERS, type SubprocessLinter } from "../policy/commands.ts";
 import { runCommand } from "./run_command.ts";
 import type { Result } from "../result.ts";
@@ -82,12 +83,15 @@ export async function lintBase(req: LintBaseRequest, signal: AbortSignal): Promi
     }
     return out;
   }
+  // One view of the project for the whole request: its configurations are resolved once.
+  let project: RuffProject | undefined;
+  const projectView = () => (project ??= ruffProject(req.root));
   let next = 0;
   const lane = async () => {
     while (next < checkable.length) {
       if (signal.aborted) throw new DOMException("cancelled", "AbortError");
       const f = checkable[next++]!;
-      out.push(await lintOne(req, f, texts.value[f.oldPath], signal));
+      out.push(await lintOne(req, f, texts.value[f.oldPath], projectView, signal));
     }
   };
   const lanes = Math.max(1, Math.min(req.concurrency ?? 1, checkable.length));
@@ -100,6 +104,7 @@ async function lintOne(
   req: LintBaseRequest,
   f: LintBaseRequest["files"][number],
   t: BaseText | undefined,
+  projectView: () => RuffProject,
   signal: AbortSignal,
 ): Promise<BaseLint> {
   const fail = (reason: string): BaseLint => ({
@@ -125,7 +130,7 @@ async function lintOne(
   // The base text is checked as if it stood at the current path: the same configuration applies.
   const absPath = r.ok ? r.value.real : path.join(req.root, f.path);
   const checked = f.linter === "ruff"
-    ? await ruffOnText(req, f.path, absPath, t.value, signal)
+    ? await ruffOnText(req, projectView(), f.path, absPath, t.value, signal)
     : await programOnText(req, f.linter as SubprocessLinter, f.path, absPath, t.value, signal);
   if (!checked.ok) return fail(`${f.linter} on the base version: ${checked.reason}`);
   return {
@@ -145,6 +150,7 @@ type TextCheck = Result<Diagnostic[]>;
 
 async function ruffOnText(
   req: LintBaseRequest,
+  project: RuffProject,
   rel: string,
   absPath: string,
   text: string,
@@ -152,7 +158,6 @@ async function ruffOnText(
 ): Promise<TextCheck> {
   // The same view of the project as the current version's check (src/sandbox/lint.ts): first-party
   // modules and the rules decided by the file's path, so both sides are found alike.
-  const project = ruffProject(req.root);
   const config = await project.engineConfig(rel);
   const c = await ruffCheck({
     absPath,
