@@ -5,7 +5,7 @@
  * Tree entry names are checked before they become paths; symlinks are read as links.
  */
 import { createHash } from "node:crypto";
-import { parseIndex } from "./index_file.ts";
+import { type IndexFile, parseIndexFile } from "./index_file.ts";
 import * as path from "node:path";
 import { breathe, checkBudget, GitLimitError } from "./fs_view.ts";
 import { componentRefusal, hardLinkRefusal } from "../policy/paths.ts";
@@ -168,6 +168,7 @@ async function flattenTreeCached(
   limits: Limits,
   warnings: string[],
   near?: string,
+  index?: IndexFile,
 ): Promise<Map<string, Side>> {
   const key = `${r.gitdir}\0${treeOid}\0${JSON.stringify(filters ?? [])}`;
   const hit = flatCache.get(key);
@@ -178,15 +179,100 @@ async function flattenTreeCached(
     return hit.map;
   }
   const own: string[] = [];
-  const map = near !== undefined && near !== treeOid
-    ? await flattenAgainst(r, treeOid, near, filters, limits, own)
-    : await flattenTree(r, treeOid, filters, limits, own);
+  let map: Map<string, Side> | null = null;
+  if (near !== undefined && near !== treeOid) {
+    map = await flattenAgainst(r, treeOid, near, filters, limits, own, index);
+  } else {
+    if (index) map = await flattenThroughIndex(r, treeOid, index, filters, limits, own);
+    if (map === null) {
+      own.length = 0; // the warnings come again from the whole read
+      map = await flattenTree(r, treeOid, filters, limits, own);
+    }
+  }
   warnings.push(...own);
   if (map.size <= FLAT_CACHE_MAX_PATHS) {
     flatCache.set(key, { map, warnings: own });
     if (flatCache.size > FLAT_CACHE_ENTRIES) flatCache.delete(flatCache.keys().next().value!);
   }
   return map;
+}
+
+/**
+ * Flattens a tree as flattenTree does, but a folder the index's cached-tree extension names with
+ * the same tree id is taken from the index's own entries instead of reading its tree objects
+ * (git status does the same): after a checkout, a commit or a reset the whole tree is, so
+ * a review of uncommitted changes reads no tree at all. Null when the index's entries under
+ * such a folder do not match its cached count or are not plain committed entries (a conflict,
+ * an intent-to-add, an unsafe name): the caller then reads the trees.
+ */
+export async function flattenThroughIndex(
+  r: RepoCtx,
+  treeOid: string,
+  index: IndexFile,
+  filters: readonly string[] | undefined,
+  limits: Limits,
+  warnings: string[],
+): Promise<Map<string, Side> | null> {
+  const cached = index.cachedTrees;
+  if (cached === null || cached.get("")?.oid === undefined) return null;
+  const out = new Map<string, Side>();
+  /** Folders ("" or "a/b/") taken from the index, with the entry count the extension gives. */
+  const fromIndex = new Map<string, number>();
+  let level: Array<[string, string]> = [[treeOid, ""]];
+  let seen = 0;
+  while (level.length > 0) {
+    await breathe(r.budget);
+    const next: Array<[string, string]> = [];
+    for (const [oid, prefix] of level) {
+      const c = cached.get(prefix);
+      if (c !== undefined && c.oid === oid) {
+        fromIndex.set(prefix, c.count);
+        continue;
+      }
+      for (const e of readTree(r, oid)) {
+        if (++seen > limits.maxEntries) {
+          throw new GitLimitError(`the tree has more than ${limits.maxEntries} entries`);
+        }
+        if (!safeEntryName(e.path)) {
+          warnUnsafeEntry(warnings, e.path, prefix);
+          continue;
+        }
+        const p = prefix + e.path;
+        if (e.type === "tree") {
+          if (mayContain(p, filters)) next.push([e.oid, p + "/"]);
+        } else if (matchesFilters(p, filters)) {
+          out.set(p, { oid: e.oid, mode: parseInt(e.mode, 8), source: "blob" });
+        }
+      }
+    }
+    level = next;
+  }
+  if (fromIndex.size === 0) return out;
+  const counts = new Map<string, number>();
+  const whole = fromIndex.has("");
+  for (const e of index.entries) {
+    let folder: string | undefined = whole ? "" : undefined;
+    for (
+      let i = e.path.indexOf("/");
+      folder === undefined && i !== -1;
+      i = e.path.indexOf("/", i + 1)
+    ) {
+      if (fromIndex.has(e.path.slice(0, i + 1))) folder = e.path.slice(0, i + 1);
+    }
+    if (folder === undefined) continue;
+    counts.set(folder, (counts.get(folder) ?? 0) + 1);
+    if (
+      e.stage !== 0 || e.intentToAdd || e.mode === 0o40000 ||
+      !e.path.split("/").every(safeEntryName)
+    ) {
+      return null;
+    }
+    if (matchesFilters(e.path, filters)) {
+      out.set(e.path, { oid: e.oid, mode: e.mode, source: "blob" });
+    }
+  }
+  for (const [folder, n] of fromIndex) if ((counts.get(folder) ?? 0) !== n) return null;
+  return out;
 }
 
 /**
@@ -201,8 +287,11 @@ export async function flattenAgainst(
   filters: readonly string[] | undefined,
   limits: Limits,
   warnings: string[],
+  index?: IndexFile,
 ): Promise<Map<string, Side>> {
-  const out = new Map(await flattenTreeCached(r, nearOid, filters, limits, warnings));
+  const out = new Map(
+    await flattenTreeCached(r, nearOid, filters, limits, warnings, undefined, index),
+  );
   const dropUnder = (prefix: string) => {
     for (const k of out.keys()) if (k.startsWith(prefix)) out.delete(k);
   };
@@ -258,24 +347,30 @@ interface IndexEntry {
 
 /**
  * The index's entries with their stat data (src/git/index_file.ts). An unmerged path keeps its
- * first stage; a missing index (no commits, nothing staged) is empty.
+ * first stage; a missing index (no commits, nothing staged) is empty. `file` is the parsed index
+ * itself, cached trees included.
  */
-export function readIndex(r: RepoCtx, limits: Limits): Map<string, IndexEntry> {
+export function readIndex(
+  r: RepoCtx,
+  limits: Limits,
+): { entries: Map<string, IndexEntry>; file: IndexFile } {
   const out = new Map<string, IndexEntry>();
+  const none = { entries: out, file: { entries: [], cachedTrees: null } };
   checkBudget(r.budget);
   const file = path.join(r.gitdir, "index");
   let st: Deno.FileInfo;
   try {
     st = Deno.lstatSync(file);
   } catch {
-    return out;
+    return none;
   }
   // Never a link or a device; about 70 bytes an entry at most for paths of ordinary length.
-  if (!st.isFile) return out;
+  if (!st.isFile) return none;
   if (st.size > limits.maxEntries * 4096) {
     throw new GitLimitError(`the index is larger than ${limits.maxEntries * 4096} bytes`);
   }
-  for (const e of parseIndex(Deno.readFileSync(file), limits.maxEntries)) {
+  const parsed = parseIndexFile(Deno.readFileSync(file), limits.maxEntries);
+  for (const e of parsed.entries) {
     if (out.has(e.path) || !e.path.split("/").every(safeEntryName)) continue;
     out.set(e.path, {
       oid: e.oid,
@@ -285,7 +380,7 @@ export function readIndex(r: RepoCtx, limits: Limits): Map<string, IndexEntry> {
       ino: e.ino,
     });
   }
-  return out;
+  return { entries: out, file: parsed };
 }
 
 /** True when the folders leading to `rel` are real folders, no symlink among them (cached per folder). */
@@ -496,10 +591,19 @@ export async function changesSince(
   },
 ): Promise<ChangeSet> {
   const warnings: string[] = [];
+  // The index first: its cached trees spare reading the base's trees where they are HEAD's.
+  const { entries: index, file: indexFile } = readIndex(r, opts.limits);
   const oldSide = baseTree
-    ? await flattenTreeCached(r, baseTree, opts.filters, opts.limits, warnings, opts.nearTree)
+    ? await flattenTreeCached(
+      r,
+      baseTree,
+      opts.filters,
+      opts.limits,
+      warnings,
+      opts.nearTree,
+      indexFile,
+    )
     : new Map<string, Side>();
-  const index = readIndex(r, opts.limits);
   const stats = { indexed: index.size, hashed: 0 };
   const newSide = await worktreeSides(r, index, opts.filters, opts.limits, stats);
   const extra = opts.includeUntracked

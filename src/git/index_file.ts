@@ -1,7 +1,8 @@
 /**
  * The index (.git/index, versions 2, 3 and 4) parsed to entries with their stat data, as git
  * writes it (Documentation/gitformat-index). The stat data lets unchanged files be recognised
- * without reading them; extensions are skipped.
+ * without reading them; the cached-tree extension (TREE) lets a folder whose entries still hash
+ * to a known tree be taken from the index without reading tree objects. Other extensions are skipped.
  */
 import { GitLimitError } from "./errors.ts";
 import { hexAt } from "./objects.ts";
@@ -16,6 +17,25 @@ export interface RawIndexEntry {
   ino: number;
   /** 0 for a merged path, 1-3 for the sides of a conflict. */
   stage: number;
+  /** `git add -N`: the path is in the index but not in any tree written from it. */
+  intentToAdd?: true;
+}
+
+/** One folder of the cached-tree extension: its entries in the index, and its tree's id when valid. */
+export interface CachedTree {
+  /** Index entries under the folder (-1: invalidated since the tree was last written). */
+  count: number;
+  /** The tree those entries hash to; null when invalidated. */
+  oid: string | null;
+}
+
+export interface IndexFile {
+  entries: RawIndexEntry[];
+  /**
+   * The cached-tree extension by folder ("" for the top, "src/" for a folder), or null when the
+   * index has none or it cannot be used (damaged, a split index, a sparse index).
+   */
+  cachedTrees: Map<string, CachedTree> | null;
 }
 
 /**
@@ -24,6 +44,11 @@ export interface RawIndexEntry {
  * @example parseIndex(Deno.readFileSync(".git/index"))[0] // { path: ".gitignore", oid: "…", mode: 0o100644, … }
  */
 export function parseIndex(buf: Uint8Array, maxEntries: number): RawIndexEntry[] {
+  return parseIndexFile(buf, maxEntries).entries;
+}
+
+/** Parses an index file's entries and its cached-tree extension (see IndexFile). */
+export function parseIndexFile(buf: Uint8Array, maxEntries: number): IndexFile {
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const bad = (why: string) => new GitLimitError(`the index is damaged (${why}); it was not read`);
   if (buf.length < 12 + 20 || view.getUint32(0) !== 0x44495243) throw bad("no DIRC header");
@@ -47,8 +72,10 @@ export function parseIndex(buf: Uint8Array, maxEntries: number): RawIndexEntry[]
     const oid = hexAt(buf, p + 40);
     const flags = view.getUint16(p + 60);
     p += 62;
+    let extended = 0;
     if (flags & 0x4000) {
       if (version < 3) throw bad("extended flags in a version 2 index");
+      extended = view.getUint16(p);
       p += 2;
     }
     let name: Uint8Array;
@@ -84,7 +111,72 @@ export function parseIndex(buf: Uint8Array, maxEntries: number): RawIndexEntry[]
       size,
       ino,
       stage: (flags >> 12) & 3,
+      ...(extended & 0x2000 ? { intentToAdd: true as const } : {}),
     });
   }
-  return out;
+  return { entries: out, cachedTrees: readExtensions(buf, p, end) };
+}
+
+/**
+ * The extensions between the last entry and the checksum: the cached trees, unless the index is
+ * split (its entries live partly in another file) or sparse (folders stand for their files).
+ */
+function readExtensions(
+  buf: Uint8Array,
+  from: number,
+  end: number,
+): Map<string, CachedTree> | null {
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  let trees: Map<string, CachedTree> | null = null;
+  let p = from;
+  while (p + 8 <= end) {
+    const sig = String.fromCharCode(buf[p]!, buf[p + 1]!, buf[p + 2]!, buf[p + 3]!);
+    const size = view.getUint32(p + 4);
+    if (p + 8 + size > end) return null;
+    if (sig === "link" || sig === "sdir") return null;
+    if (sig === "TREE") trees = parseCachedTrees(buf.subarray(p + 8, p + 8 + size));
+    p += 8 + size;
+  }
+  return trees;
+}
+
+/**
+ * The TREE extension: folders in pre-order, each "<name>\0<entries> <subtrees>\n" and, when
+ * valid, its tree's 20-byte id. Null for anything malformed (the caller then reads trees).
+ *
+ * @example parseCachedTrees(ext).get("src/") // { count: 12, oid: "4b825dc…" }
+ */
+export function parseCachedTrees(data: Uint8Array): Map<string, CachedTree> | null {
+  const out = new Map<string, CachedTree>();
+  const dec = new TextDecoder();
+  const open: Array<{ prefix: string; left: number }> = [];
+  let p = 0;
+  do {
+    const nul = data.indexOf(0, p);
+    if (nul < 0) return null;
+    const name = dec.decode(data.subarray(p, nul));
+    const nl = data.indexOf(0x0a, nul + 1);
+    if (nl < 0) return null;
+    const m = /^(-?\d{1,9}) (\d{1,9})$/.exec(dec.decode(data.subarray(nul + 1, nl)));
+    if (!m) return null;
+    const count = Number(m[1]);
+    const subtrees = Number(m[2]);
+    p = nl + 1;
+    let oid: string | null = null;
+    if (count >= 0) {
+      if (p + 20 > data.length) return null;
+      oid = hexAt(data, p);
+      p += 20;
+    }
+    const parent = open.at(-1);
+    if (parent !== undefined && (name === "" || name.includes("/"))) return null;
+    const prefix = parent === undefined ? "" : `${parent.prefix}${name}/`;
+    if (parent !== undefined) parent.left--;
+    if (out.has(prefix)) return null;
+    out.set(prefix, { count, oid });
+    if (subtrees > 0) open.push({ prefix, left: subtrees });
+    while (open.length > 0 && open.at(-1)!.left === 0) open.pop();
+  } while (open.length > 0 && p < data.length);
+  // One top folder, all the subtrees it announced, and nothing after them.
+  return open.length === 0 && p === data.length ? out : null;
 }

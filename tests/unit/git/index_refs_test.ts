@@ -1,8 +1,8 @@
-import { assertEquals } from "../../assert.ts";
+import { assert, assertEquals } from "../../assert.ts";
 import * as path from "node:path";
-import { parseIndex } from "../../../src/git/index_file.ts";
+import { parseCachedTrees, parseIndex, parseIndexFile } from "../../../src/git/index_file.ts";
 import { refReader } from "../../../src/git/refs.ts";
-import { emptyRepo, git, write } from "../../fixtures/git_repo.ts";
+import { emptyRepo, git, gitWithEnv, write } from "../../fixtures/git_repo.ts";
 
 /** `git ls-files -s` as "<mode> <oid> <stage>\t<path>" lines: the oracle for the index. */
 function lsFiles(root: string): string[] {
@@ -96,4 +96,80 @@ Deno.test("refReader() resolves names in git's order (loose, packed, tags, remot
   } finally {
     await f.cleanup();
   }
+});
+
+Deno.test("parseIndexFile() reads the cached-tree extension as git wrote it: each valid folder's tree id and entry count, invalidated folders after git add", async () => {
+  const f = await emptyRepo();
+  try {
+    const r = f.root;
+    write(r, "top.txt", "t\n");
+    for (const d of ["a", "a/inner", "b", "ünï"]) write(r, `${d}/f.txt`, `${d}\n`);
+    write(r, "a/inner/g.txt", "g\n");
+    git(r, "add", "-A");
+    git(r, "commit", "-qm", "base");
+    const check = (label: string) => {
+      const file = parseIndexFile(Deno.readFileSync(path.join(r, ".git", "index")), 100_000);
+      assert(file.cachedTrees !== null, `${label}: a cached-tree extension`);
+      for (const [folder, c] of file.cachedTrees) {
+        const spec = folder === "" ? [] : ["--", folder];
+        const files = git(r, "ls-files", "-z", ...spec).split("\0").filter((x) => x !== "");
+        if (c.oid === null) continue;
+        // The oracle: the tree git writes from the index for that folder, and its files.
+        assertEquals(c.count, files.length, `${label}: count of ${folder}`);
+        const written = gitWithEnv(
+          r,
+          { GIT_INDEX_FILE: path.join(r, ".git", "index.copy") },
+          "write-tree",
+          ...(folder === "" ? [] : [`--prefix=${folder}`]),
+        ).trim();
+        assertEquals(c.oid, written, `${label}: tree of ${folder}`);
+      }
+      return file.cachedTrees;
+    };
+    const copyIndex = () =>
+      Deno.copyFileSync(path.join(r, ".git", "index"), path.join(r, ".git", "index.copy"));
+    copyIndex();
+    const committed = check("after commit");
+    assertEquals([...committed.keys()].sort(), ["", "a/", "a/inner/", "b/", "ünï/"]);
+    assert([...committed.values()].every((c) => c.oid !== null), "all valid after a commit");
+    write(r, "a/inner/g.txt", "staged\n");
+    git(r, "add", "a/inner/g.txt");
+    copyIndex();
+    const staged = check("after git add");
+    // The folders leading to the staged file are invalid; the others keep their trees.
+    assertEquals(staged.get("")?.count, -1);
+    assertEquals(staged.get("a/")?.oid, null);
+    assertEquals(staged.get("a/inner/")?.oid, null);
+    assertEquals(staged.get("b/")?.oid, committed.get("b/")?.oid);
+    for (const version of ["4", "2"]) {
+      git(r, "update-index", "--index-version", version);
+      git(r, "write-tree");
+      copyIndex();
+      const again = check(`version ${version}, after write-tree`);
+      assert([...again.values()].every((c) => c.oid !== null), `version ${version}: all valid`);
+    }
+  } finally {
+    await f.cleanup();
+  }
+});
+
+Deno.test("parseCachedTrees() gives up on malformed data rather than guess", () => {
+  const enc = (s: string) => new TextEncoder().encode(s);
+  const id = "\x01".repeat(20);
+  for (
+    const [label, data] of [
+      ["no newline", enc("\x001 0")],
+      ["not a number", enc("\x00x 0\n")],
+      ["a missing subtree", enc(`\x002 1\n${id}`)],
+      ["a truncated id", enc("\x001 0\n\x01\x02")],
+      ["a slash in a name", enc(`\x002 1\n${id}a/b\x001 0\n${id}`)],
+      ["two top folders", enc(`\x001 0\n${id}\x001 0\n${id}`)],
+    ] as const
+  ) {
+    assertEquals(parseCachedTrees(data), null, label);
+  }
+  assertEquals(
+    parseCachedTrees(enc(`\x00-1 1\nsrc\x003 0\n${id}`)),
+    new Map([["", { count: -1, oid: null }], ["src/", { count: 3, oid: "01".repeat(20) }]]),
+  );
 });

@@ -3,7 +3,12 @@ import * as path from "node:path";
 import { applyDelta, ObjectStore } from "../../../src/git/objects.ts";
 import { mergeBase, type RepoCtx } from "../../../src/git/log.ts";
 import { makeBudget } from "../../../src/git/fs_view.ts";
-import { flattenAgainst, flattenTree } from "../../../src/git/changes.ts";
+import {
+  flattenAgainst,
+  flattenThroughIndex,
+  flattenTree,
+  readIndex,
+} from "../../../src/git/changes.ts";
 import { emptyRepo, git, gitWithEnv, write } from "../../fixtures/git_repo.ts";
 
 /** A history whose packs hold deltas (many versions of the same files), merges and loose objects. */
@@ -179,6 +184,83 @@ Deno.test("flattenAgainst() (reading only the subtrees whose ids differ from HEA
         );
       }
     }
+  } finally {
+    store.close();
+    await f.cleanup();
+  }
+});
+
+Deno.test("flattenThroughIndex() (folders taken from the index's cached trees) gives exactly the whole tree's files, and reads no tree after a commit", async () => {
+  const f = await emptyRepo();
+  const store = new ObjectStore(f.root, path.join(f.root, ".git"));
+  try {
+    buildHistory(f.root);
+    write(f.root, "dir0/deeper/x.txt", "x\n");
+    git(f.root, "add", "-A");
+    git(f.root, "commit", "-qm", "deeper");
+    store.refresh();
+    const treesRead: string[] = [];
+    const counting = {
+      read(oid: string, budget: never) {
+        const o = store.read(oid, budget);
+        if (o?.type === "tree") treesRead.push(oid);
+        return o;
+      },
+    };
+    const r = {
+      store: counting,
+      budget: makeBudget(new AbortController().signal),
+      dir: f.root,
+      gitdir: path.join(f.root, ".git"),
+    } as unknown as RepoCtx;
+    const limits = { maxEntries: 100_000, maxUntracked: 100, maxHashBytes: 1 << 20 };
+    const sorted = (m: Map<string, unknown>) => [...m].sort(([a], [b]) => (a < b ? -1 : 1));
+    const head = () => git(f.root, "rev-parse", "HEAD^{tree}").trim();
+    /** Compares with the whole tree's read; returns how many trees the index route read (null: it gave way). */
+    const compare = async (label: string, filters?: string[]) => {
+      const whole = await flattenTree(r, head(), filters, limits, []);
+      treesRead.length = 0;
+      const index = readIndex(r, limits).file;
+      const viaIndex = await flattenThroughIndex(r, head(), index, filters, limits, []);
+      if (viaIndex !== null) assertEquals(sorted(viaIndex), sorted(whole), label);
+      return viaIndex === null ? null : treesRead.length;
+    };
+    assertEquals(await compare("after a commit"), 0);
+    assertEquals(await compare("after a commit, narrowed to dir0", ["dir0"]), 0);
+    assertEquals(await compare("after a commit, a glob", ["**/*.txt"]), 0);
+    // Unstaged edits leave the index alone: still no tree read.
+    write(f.root, "dir1/f.txt", "edited, not staged\n");
+    assertEquals(await compare("an unstaged edit"), 0);
+    // A staged file invalidates the folders leading to it: only those trees are read.
+    write(f.root, "dir0/deeper/x.txt", "staged\n");
+    git(f.root, "add", "dir0/deeper/x.txt");
+    const staged = await compare("a staged edit");
+    assert(staged !== null && staged > 0 && staged <= 3, `read ${staged} trees`);
+    git(f.root, "rm", "-q", "--cached", "dir2/f.txt");
+    assert((await compare("a staged removal")) !== null);
+    write(f.root, "dir1/new.txt", "intent\n");
+    git(f.root, "add", "-N", "dir1/new.txt");
+    await compare("an intent-to-add");
+    git(f.root, "reset", "-q", "--hard");
+    // An index rebuilt by git add: every cached tree invalid, so every tree is read.
+    git(f.root, "rm", "-rq", "--cached", ".");
+    git(f.root, "add", "-A");
+    assertEquals(readIndex(r, limits).file.cachedTrees?.get("")?.oid, null);
+    const all = await compare("all cached trees invalid");
+    assert(all !== null && all >= 5, `read ${all} trees`);
+    // A conflict: the index route never takes a conflicted folder from the index.
+    git(f.root, "reset", "-q", "--hard");
+    git(f.root, "checkout", "-q", "-b", "c1", "HEAD~3");
+    write(f.root, "dir0/f.txt", "one side\n");
+    git(f.root, "commit", "-qam", "c1");
+    git(f.root, "checkout", "-q", "main");
+    write(f.root, "dir0/f.txt", "other side\n");
+    git(f.root, "commit", "-qam", "c2");
+    try {
+      git(f.root, "merge", "-q", "c1");
+    } catch { /* the conflict is the point */ }
+    await compare("a conflict");
+    await compare("a conflict, narrowed", ["dir0"]);
   } finally {
     store.close();
     await f.cleanup();
