@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import { type IndexFile, parseIndexFile } from "./index_file.ts";
 import * as path from "node:path";
-import { breathe, checkBudget, GitLimitError } from "./fs_view.ts";
+import { breathe, checkBudget, GitLimitError, readWholeFile } from "./fs_view.ts";
 import { componentRefusal, hardLinkRefusal } from "../policy/paths.ts";
 import { readTree, type RepoCtx } from "./log.ts";
 import { readSmallText, rulesFor } from "./ignore_files.ts";
@@ -369,7 +369,9 @@ export function readIndex(
   if (st.size > limits.maxEntries * 4096) {
     throw new GitLimitError(`the index is larger than ${limits.maxEntries * 4096} bytes`);
   }
-  const parsed = parseIndexFile(Deno.readFileSync(file), limits.maxEntries);
+  const bytes = readWholeFile(file, st.ino);
+  if (bytes === null) return none;
+  const parsed = parseIndexFile(bytes, limits.maxEntries);
   for (const e of parsed.entries) {
     if (out.has(e.path) || !e.path.split("/").every(safeEntryName)) continue;
     out.set(e.path, {

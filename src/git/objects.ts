@@ -12,6 +12,7 @@ import { inflateSync } from "node:zlib";
 import { LRUCache } from "lru-cache";
 import { isInside } from "../policy/paths.ts";
 import { GitLimitError } from "./errors.ts";
+import { readWholeFile } from "./fs_view.ts";
 
 export type ObjectType = "commit" | "tree" | "blob" | "tag";
 
@@ -156,7 +157,7 @@ class Pack {
   readonly #view: DataView;
   readonly #n: number;
   /** Entry offsets, ascending, then the end of the last entry: each entry's span ends at the next. */
-  readonly #sorted: Float64Array;
+  readonly #sorted: Uint32Array | Float64Array;
   /** Open during an operation only (closed by ObjectStore.release()). */
   #file: Deno.FsFile | null = null;
   readonly #size: number;
@@ -178,7 +179,12 @@ class Pack {
         `the pack indexes are over the ${MAX_INDEX_BYTES}-byte bound for one repository; it was not read`,
       );
     }
-    const idx = Deno.readFileSync(idxPath);
+    const idx = readWholeFile(idxPath, idxInfo.ino);
+    if (idx === null || idx.length > maxIdx) {
+      throw new GitLimitError(
+        `the pack index ${path.basename(idxPath)} changed while it was read; ask again`,
+      );
+    }
     const view = new DataView(idx.buffer, idx.byteOffset, idx.byteLength);
     if (idx.length < 8 + 1024 || view.getUint32(0) !== 0xff744f63 || view.getUint32(4) !== 2) {
       throw new GitLimitError("a pack index is not in the version 2 format; it was not read");
@@ -200,7 +206,8 @@ class Pack {
       this.close();
       throw new GitLimitError("a pack file has no pack header; it was not read");
     }
-    const sorted = new Float64Array(n + 1);
+    // Offsets fit 32 bits in a pack under 4 GiB, and a Uint32Array sorts some 4 times faster.
+    const sorted = st.size < 2 ** 32 ? new Uint32Array(n + 1) : new Float64Array(n + 1);
     for (let i = 0; i < n; i++) sorted[i] = this.#offsetAt(i);
     sorted[n] = st.size - 20;
     sorted.sort();
