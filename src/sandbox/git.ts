@@ -8,7 +8,8 @@ import { openRepo } from "../git/repo.ts";
 import { GitLimitError, makeBudget } from "../git/fs_view.ts";
 import { storeFor } from "../git/objects.ts";
 import { refReader } from "../git/refs.ts";
-import { review, type ReviewOptions, type ReviewOutcome } from "../git/review.ts";
+import { createHash } from "node:crypto";
+import { type FileRecord, review, type ReviewOptions, type ReviewOutcome } from "../git/review.ts";
 import type { RepoCtx } from "../git/log.ts";
 import type { Result } from "../result.ts";
 
@@ -46,6 +47,46 @@ function repoContext(
   };
 }
 
+/**
+ * The changed symbols of one file's two versions, remembered by path and both texts' hashes:
+ * parsing both versions with tree-sitter is most of a review's time (some 65 µs a line a side), and
+ * the same review is asked for again and again (page after page, after each edit of one file).
+ * A pure function of its inputs, so never stale; the last SYMBOL_PAIRS pairs are kept.
+ */
+async function changedSymbolsOnce(
+  path: string,
+  oldText: string,
+  newText: string,
+): Promise<FileRecord["symbols"]> {
+  const key = `${path}\0${textHash(oldText)}\0${textHash(newText)}`;
+  const hit = symbolPairs.get(key);
+  if (hit !== undefined) {
+    symbolPairs.delete(key);
+    symbolPairs.set(key, hit); // most recently used last
+    return hit;
+  }
+  let out: FileRecord["symbols"];
+  try {
+    out = await (await import("../symbols/changed.ts")).changedSymbols(path, oldText, newText);
+  } catch {
+    // A file whose symbols cannot be worked out is listed without them: never the review's failure.
+    return undefined;
+  }
+  // Not remembered when there is no answer (a language not parsed, or a parse past its time limit).
+  if (out === undefined) return undefined;
+  symbolPairs.set(key, out);
+  if (symbolPairs.size > SYMBOL_PAIRS) symbolPairs.delete(symbolPairs.keys().next().value!);
+  return out;
+}
+
+/** File pairs whose changed symbols are remembered (each at most 100 short records). */
+const SYMBOL_PAIRS = 2_000;
+const symbolPairs = new Map<string, NonNullable<FileRecord["symbols"]>>();
+
+function textHash(text: string): string {
+  return createHash("sha1").update(text).digest("hex");
+}
+
 export async function gitReview(
   req: GitReviewRequest,
   signal: AbortSignal,
@@ -55,20 +96,7 @@ export async function gitReview(
   const r = repoContext(req, repo.value, signal);
   try {
     r.store.refresh();
-    // A file whose symbols cannot be worked out is listed without them: never the review's failure.
-    const onTextPair = req.symbols
-      ? async (path: string, oldText: string, newText: string) => {
-        try {
-          return await (await import("../symbols/changed.ts")).changedSymbols(
-            path,
-            oldText,
-            newText,
-          );
-        } catch {
-          return undefined;
-        }
-      }
-      : undefined;
+    const onTextPair = req.symbols ? changedSymbolsOnce : undefined;
     return await review(r, onTextPair ? { ...req, onTextPair } : req);
   } catch (err) {
     if (err instanceof GitLimitError) return { ok: false, reason: err.message };

@@ -107,6 +107,40 @@ Deno.test("an edit between two calls is seen by the next call, even one that kee
   }
 });
 
+Deno.test("changed symbols are remembered by content: a repeated call gives the same, an edit between two calls is seen by the next", async () => {
+  const f = await emptyRepo();
+  try {
+    write(f.root, "m.py", "def a(x):\n    return x\n\n\ndef b(x):\n    return x\n");
+    write(f.root, "n.py", "def c():\n    pass\n");
+    git(f.root, "add", "-A");
+    git(f.root, "commit", "-qm", "m");
+    const symbols = async () =>
+      (await reviewOk(f.root, { symbols: true })).files.map((x) =>
+        `${x.path}: ${
+          (x.symbols?.symbols ?? []).map((s) => `${s.change} ${s.name} ${s.complexity_after ?? ""}`)
+            .join(", ")
+        }`
+      );
+    write(f.root, "m.py", "def a(x):\n    return x + 1\n\n\ndef b(x):\n    return x\n");
+    write(f.root, "n.py", "def c():\n    pass\n\n\ndef d():\n    pass\n");
+    const first = await symbols();
+    assertEquals(first, ["m.py: modified a 1", "n.py: added d 1"]);
+    assertEquals(await symbols(), first);
+    // One file edited again: its symbols follow, the other's stay.
+    write(
+      f.root,
+      "m.py",
+      "def a(x):\n    return x + 1\n\n\ndef b(x):\n    if x:\n        return 1\n    return x\n",
+    );
+    assertEquals(await symbols(), ["m.py: modified a 1, modified b 2", "n.py: added d 1"]);
+    // Back to the committed text: no change, no symbols.
+    write(f.root, "m.py", "def a(x):\n    return x\n\n\ndef b(x):\n    return x\n");
+    assertEquals(await symbols(), ["n.py: added d 1"]);
+  } finally {
+    await f.cleanup();
+  }
+});
+
 Deno.test("review() in diff mode continues a file cut at its per-file cap hunk by hunk until all of it was shown", async () => {
   const f = await emptyRepo();
   try {
