@@ -385,18 +385,25 @@ export function readIndex(
   return { entries: out, file: parsed };
 }
 
-/** True when the folders leading to `rel` are real folders, no symlink among them (cached per folder). */
+/**
+ * True when the folders leading to `rel` are real folders, no symlink among them: each folder
+ * is lstat'ed once per call, its parent first (the root itself is a real path), which costs one
+ * call a folder where a realpath costs one per component of the whole path.
+ */
 function parentIsReal(root: string, rel: string, cache: Map<string, boolean>): boolean {
   const slash = rel.lastIndexOf("/");
   if (slash === -1) return true;
   const dir = rel.slice(0, slash);
   let ok = cache.get(dir);
   if (ok === undefined) {
-    const abs = path.join(root, dir);
-    try {
-      ok = Deno.realPathSync(abs) === abs;
-    } catch {
-      ok = false;
+    ok = parentIsReal(root, dir, cache);
+    if (ok) {
+      try {
+        const st = Deno.lstatSync(path.join(root, dir));
+        ok = st.isDirectory && !st.isSymlink;
+      } catch {
+        ok = false;
+      }
     }
     cache.set(dir, ok);
   }

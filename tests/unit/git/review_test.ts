@@ -505,6 +505,24 @@ Deno.test("review() never reads through a folder replaced by a symlink leading o
       "text",
     ]]);
     assert(!JSON.stringify(v).includes("SECRET OUTSIDE"));
+    // A deeper folder whose parent is the link, and a link two levels down: neither is read through.
+    git(r, "rm", "-rq", "--cached", "sub");
+    Deno.removeSync(path.join(r, "sub"));
+    write(r, "a/b/c/y.txt", "tracked\n");
+    write(r, "a/b/z.txt", "tracked\n");
+    git(r, "add", "-A");
+    git(r, "commit", "-qm", "deep");
+    write(outside, "c/y.txt", "SECRET DEEP\n");
+    write(outside, "z.txt", "SECRET Z\n");
+    Deno.removeSync(path.join(r, "a/b"), { recursive: true });
+    Deno.symlinkSync(outside, path.join(r, "a/b"));
+    const deep = await reviewOk(r, { mode: "diff" });
+    assertEquals(deep.files.map((x) => [x.path, x.status]), [
+      ["a/b", "added"],
+      ["a/b/c/y.txt", "deleted"],
+      ["a/b/z.txt", "deleted"],
+    ]);
+    assert(!JSON.stringify(deep).includes("SECRET"), JSON.stringify(deep));
   } finally {
     await f.cleanup();
   }
