@@ -14,7 +14,12 @@ import {
   tagByTouchedLines,
   type Tagged,
 } from "../linters/baseline.ts";
-import { languageOf, type LinterChoice, lintersForFile } from "../linters/project_linters.ts";
+import {
+  languageOf,
+  type LinterChoice,
+  lintersForFile,
+  type ProjectLinters,
+} from "../linters/project_linters.ts";
 import { readProjectLinters } from "./lint_choice.ts";
 import type { FileRecord } from "../git/review.ts";
 import { fitRecords, utf8Length } from "../output/budget.ts";
@@ -170,6 +175,9 @@ export const reviewChanges = defineTool({
     const checked = checkPaths(ctx.config.root, paths);
     if (!checked.ok) return cannot("review", checked.path, checked.reason);
     await ctx.progress(0, 2, "reading the repository");
+    // The project's linter configuration is read while the repository is (one round trip less).
+    const plan = readProjectLinters(ctx);
+    plan.catch(() => {}); // awaited below; a refusal of the review must not leave it unhandled
     const r = await ctx.sandbox.gitReview(
       {
         symbols: true,
@@ -190,7 +198,14 @@ export const reviewChanges = defineTool({
     if (v.commits_capped) {
       notes.push(`commit walk stopped at its limit: at least ${v.commits_total} commits in range`);
     }
-    const lint = await lintChanged(v.files, base, ctx, notes, complexityFindingsOf(v.files));
+    const lint = await lintChanged(
+      v.files,
+      base,
+      ctx,
+      await plan,
+      notes,
+      complexityFindingsOf(v.files),
+    );
     if (lint.findings.length > 0) notes.push(TAGS_NOTE);
     const files: FileOut[] = v.files.map(({ added_lines: _l, diff: _d, secret: _s, ...rest }) =>
       rest
@@ -386,10 +401,10 @@ async function lintChanged(
   files: readonly FileRecord[],
   base: string | undefined,
   ctx: ToolContext,
+  plan: ProjectLinters,
   notes: string[],
   extra: readonly Finding[] = [],
 ): Promise<{ findings: Finding[]; summary: Summary; groups: Group[] }> {
-  const plan = await readProjectLinters(ctx);
   notes.push(...plan.notes);
   const lintable = files.filter((f) =>
     f.status !== "deleted" && f.kind === "text" && f.secret !== true &&
