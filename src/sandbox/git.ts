@@ -51,7 +51,8 @@ function repoContext(
  * The changed symbols of one file's two versions, remembered by path and both texts' hashes:
  * parsing both versions with tree-sitter is most of a review's time (some 65 µs a line a side), and
  * the same review is asked for again and again (page after page, after each edit of one file).
- * A pure function of its inputs, so never stale; the last SYMBOL_PAIRS pairs are kept.
+ * A pure function of its inputs, so never stale; the most recent pairs are kept, within
+ * SYMBOL_CACHE_BYTES (estimated from the records' names).
  */
 async function changedSymbolsOnce(
   path: string,
@@ -74,14 +75,29 @@ async function changedSymbolsOnce(
   }
   // Not remembered when there is no answer (a language not parsed, or a parse past its time limit).
   if (out === undefined) return undefined;
+  const size = symbolsSize(key, out);
+  // Another review may have remembered the same pair meanwhile (calls interleave at awaits).
+  if (size > SYMBOL_CACHE_BYTES / 4 || symbolPairs.has(key)) return out;
   symbolPairs.set(key, out);
-  if (symbolPairs.size > SYMBOL_PAIRS) symbolPairs.delete(symbolPairs.keys().next().value!);
+  symbolBytes += size;
+  for (const [k, v] of symbolPairs) {
+    if (symbolBytes <= SYMBOL_CACHE_BYTES) break;
+    symbolPairs.delete(k); // least recently used first
+    symbolBytes -= symbolsSize(k, v);
+  }
   return out;
 }
 
-/** File pairs whose changed symbols are remembered (each at most 100 short records). */
-const SYMBOL_PAIRS = 2_000;
+/** Bound of the remembered changed symbols (UTF-16 names and keys, plus a fixed cost a record). */
+const SYMBOL_CACHE_BYTES = 4 * 1024 * 1024;
 const symbolPairs = new Map<string, NonNullable<FileRecord["symbols"]>>();
+let symbolBytes = 0;
+
+function symbolsSize(key: string, v: NonNullable<FileRecord["symbols"]>): number {
+  let n = 64 + key.length * 2;
+  for (const s of v.symbols) n += 96 + s.name.length * 2;
+  return n;
+}
 
 function textHash(text: string): string {
   return createHash("sha1").update(text).digest("hex");
