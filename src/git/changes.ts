@@ -7,9 +7,10 @@
 import { createHash } from "node:crypto";
 import { type IndexFile, parseIndexFile } from "./index_file.ts";
 import * as path from "node:path";
-import { breathe, checkBudget, GitLimitError, readWholeFile } from "./fs_view.ts";
+import { breathe, checkBudget, GitLimitError, readFileTail, readWholeFile } from "./fs_view.ts";
 import { componentRefusal, hardLinkRefusal } from "../policy/paths.ts";
 import { readTree, type RepoCtx } from "./log.ts";
+import { hexAt } from "./objects.ts";
 import { readSmallText, rulesFor } from "./ignore_files.ts";
 import { globMatcher, type IgnoreRules, isGlob } from "../policy/walk.ts";
 
@@ -369,6 +370,12 @@ export function readIndex(
   if (st.size > limits.maxEntries * 4096) {
     throw new GitLimitError(`the index is larger than ${limits.maxEntries * 4096} bytes`);
   }
+  // The same index as last time (same size, same trailing checksum): its parse is reused.
+  const known = lastIndex.get(r.gitdir);
+  if (known && known.size === st.size && known.maxEntries === limits.maxEntries) {
+    const tail = readFileTail(file, 20, st.ino);
+    if (tail !== null && hexAt(tail, 0) === known.checksum) return known.value;
+  }
   const bytes = readWholeFile(file, st.ino);
   if (bytes === null) return none;
   const parsed = parseIndexFile(bytes, limits.maxEntries);
@@ -382,8 +389,31 @@ export function readIndex(
       ino: e.ino,
     });
   }
-  return { entries: out, file: parsed };
+  const value = { entries: out, file: parsed };
+  const checksum = hexAt(bytes, bytes.length - 20);
+  // An index written without its checksum (index.skipHash) is never reused; nor a very large one.
+  if (checksum !== "0".repeat(40) && parsed.entries.length <= FLAT_CACHE_MAX_PATHS) {
+    lastIndex.delete(r.gitdir);
+    lastIndex.set(r.gitdir, { size: bytes.length, checksum, maxEntries: limits.maxEntries, value });
+    if (lastIndex.size > 4) lastIndex.delete(lastIndex.keys().next().value!);
+  }
+  return value;
 }
+
+/**
+ * The last index parsed, per repository (the last 4, of at most 50,000 entries each), known by its
+ * size and trailing SHA-1 (git rewrites the whole file, checksum included, at every change).
+ * Read-only for its users.
+ */
+const lastIndex = new Map<
+  string,
+  {
+    size: number;
+    checksum: string;
+    maxEntries: number;
+    value: { entries: Map<string, IndexEntry>; file: IndexFile };
+  }
+>();
 
 /**
  * True when the folders leading to `rel` are real folders, no symlink among them: each folder

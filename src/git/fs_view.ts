@@ -79,3 +79,27 @@ export function readWholeFile(abs: string, expectIno?: number | null): Uint8Arra
     file.close();
   }
 }
+
+/**
+ * The last `n` bytes of a regular file (a git index's checksum), or null when it is shorter, not
+ * a regular file, or not the one `expectIno` names.
+ */
+export function readFileTail(abs: string, n: number, expectIno?: number | null): Uint8Array | null {
+  const file = Deno.openSync(abs, { read: true });
+  try {
+    const st = file.statSync();
+    if (!st.isFile || (expectIno != null && st.ino != null && st.ino !== expectIno)) return null;
+    if (st.size < n) return null;
+    file.seekSync(st.size - n, Deno.SeekMode.Start);
+    const buf = new Uint8Array(n);
+    let filled = 0;
+    while (filled < n) {
+      const got = file.readSync(buf.subarray(filled));
+      if (got === null) return null;
+      filled += got;
+    }
+    return buf;
+  } finally {
+    file.close();
+  }
+}

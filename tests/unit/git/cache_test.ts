@@ -3,6 +3,7 @@
  * in the repository between two calls is seen by the second one.
  */
 import { assert, assertEquals } from "../../assert.ts";
+import * as path from "node:path";
 import { gitReview, type GitReviewRequest } from "../../../src/sandbox/git.ts";
 import type { ReviewData } from "../../../src/git/review.ts";
 import { branchRepo, emptyRepo, git, write } from "../../fixtures/git_repo.ts";
@@ -102,6 +103,44 @@ Deno.test("an edit between two calls is seen by the next call, even one that kee
     assertEquals(summary(await reviewOk(f.root)), ["modified a.txt +2 -2"]);
     write(f.root, "a.txt", "one\ntwo\n");
     assertEquals(summary(await reviewOk(f.root)), []);
+  } finally {
+    await f.cleanup();
+  }
+});
+
+Deno.test("an index rewritten between two calls is seen by the next call, even at the same size and in place", async () => {
+  const f = await emptyRepo();
+  try {
+    write(f.root, "a.txt", "a\n");
+    git(f.root, "add", "-A");
+    git(f.root, "commit", "-qm", "a");
+    write(f.root, "b.txt", "bee\n");
+    write(f.root, "c.txt", "sea, longer\n");
+    const tracked = async () =>
+      (await reviewOk(f.root, { includeUntracked: false })).files.map((x) =>
+        `${x.status} ${x.path}`
+      );
+    assertEquals(await tracked(), []);
+    git(f.root, "add", "b.txt");
+    assertEquals(await tracked(), ["added b.txt"]);
+    // The same index with b.txt's entry renamed c.txt: same size, same file, new checksum.
+    const indexPath = path.join(f.root, ".git", "index");
+    const bytes = Deno.readFileSync(indexPath);
+    const at = bytes.findIndex((_, i) =>
+      bytes[i] === 0x62 && new TextDecoder().decode(bytes.subarray(i, i + 6)) === "b.txt\0"
+    );
+    assert(at > 0, "b.txt's entry");
+    bytes[at] = 0x63;
+    const body = bytes.subarray(0, bytes.length - 20);
+    bytes.set(new Uint8Array(await crypto.subtle.digest("SHA-1", body)), bytes.length - 20);
+    const before = Deno.statSync(indexPath);
+    Deno.writeFileSync(indexPath, bytes);
+    const after = Deno.statSync(indexPath);
+    assertEquals([after.size, after.ino], [before.size, before.ino]);
+    assertEquals(git(f.root, "ls-files").trim().split("\n"), ["a.txt", "c.txt"]);
+    assertEquals(await tracked(), ["added c.txt"]);
+    git(f.root, "rm", "-qf", "--cached", "c.txt");
+    assertEquals(await tracked(), []);
   } finally {
     await f.cleanup();
   }
