@@ -11,6 +11,7 @@
  * costs a stat per file and the matching itself.
  */
 import { RE2JS } from "re2js";
+import { type Finder, plannedFinder } from "./regex_plan.ts";
 import { SEARCH_WALK_CAPS, type SkipReason, type WalkCaps, walkedText } from "../policy/walk.ts";
 import type { Outcome } from "./files.ts";
 import { type CachedText, seenText, TextCache } from "./file_cache.ts";
@@ -67,9 +68,6 @@ export interface SearchResult {
   durationMs: number;
 }
 
-/** A matcher over a whole text: the start and end of each match, in order. */
-type Finder = (text: string) => Iterable<[number, number]>;
-
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
@@ -115,18 +113,17 @@ export function compileQuery(
         `not a valid regular expression for RE2 (${msg}); lookaround and backreferences are not supported`,
     };
   }
-  return {
-    ok: true,
-    value: function* (text) {
-      const m = pattern.matcher(text);
-      let from = 0;
-      while (from <= text.length && m.find(from)) {
-        const s = m.start(), e = m.end();
-        yield [s, e];
-        from = e > s ? e : e + 1;
-      }
-    },
+  const full: Finder = function* (text) {
+    const m = pattern.matcher(text);
+    let from = 0;
+    while (from <= text.length && m.find(from)) {
+      const s = m.start(), e = m.end();
+      yield [s, e];
+      from = e > s ? e : e + 1;
+    }
   };
+  // Skip texts and lines that cannot hold a match (re2js has no literal prefilter ignoring case).
+  return { ok: true, value: plannedFinder(query, caseSensitive, full) };
 }
 
 /** Characters a credential can be made of: a cut between two of them leaves a fragment the redactor cannot recognise. */
