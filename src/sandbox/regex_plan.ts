@@ -197,27 +197,54 @@ function escapeLiteral(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 }
 
-/**
- * `full` (RE2 over a whole text) narrowed by the pattern's plan: texts without the literal are
- * skipped, and a single-line pattern runs only on the lines holding it. The same matches as
- * `full`, in the same order.
- */
-export function plannedFinder(pattern: string, caseSensitive: boolean, full: Finder): Finder {
+/** The literal every match of a regex holds, as searched for: its text, and whether case counts. */
+export interface RequiredLiteral {
+  literal: string;
+  caseSensitive: boolean;
+  /** True when the text holds the literal (Unicode simple case folding when case does not count). */
+  test(text: string): boolean;
+}
+
+/** The pattern's required literal, with a leading `(?i)` taken as ignoring case; null when none is known. */
+export function requiredLiteral(pattern: string, caseSensitive: boolean): RequiredLiteral | null {
+  return plannedLiteral(pattern, caseSensitive)?.required ?? null;
+}
+
+function plannedLiteral(
+  pattern: string,
+  caseSensitive: boolean,
+): { required: RequiredLiteral; singleLine: boolean; flags: string } | null {
   // A leading (?i) folds case for the whole pattern, as the flag does.
   if (pattern.startsWith("(?i)")) {
     pattern = pattern.slice(4);
     caseSensitive = false;
   }
   const plan = planRegex(pattern);
-  if (!plan.literal) return full;
+  if (!plan.literal) return null;
   const flags = caseSensitive ? "u" : "iu";
   const has = new RegExp(escapeLiteral(plan.literal), flags);
-  if (!plan.singleLine) {
+  return {
+    required: { literal: plan.literal, caseSensitive, test: (text) => has.test(text) },
+    singleLine: plan.singleLine,
+    flags,
+  };
+}
+
+/**
+ * `full` (RE2 over a whole text) narrowed by the pattern's plan: texts without the literal are
+ * skipped, and a single-line pattern runs only on the lines holding it. The same matches as
+ * `full`, in the same order.
+ */
+export function plannedFinder(pattern: string, caseSensitive: boolean, full: Finder): Finder {
+  const planned = plannedLiteral(pattern, caseSensitive);
+  if (planned === null) return full;
+  const { required, flags } = planned;
+  if (!planned.singleLine) {
     return function* (text) {
-      if (has.test(text)) yield* full(text);
+      if (required.test(text)) yield* full(text);
     };
   }
-  const source = escapeLiteral(plan.literal);
+  const source = escapeLiteral(required.literal);
   return function* (text) {
     // Its own lastIndex per text: two texts' matches may be read interleaved.
     const every = new RegExp(source, "g" + flags);

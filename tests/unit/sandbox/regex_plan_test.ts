@@ -1,7 +1,7 @@
 import { assertEquals } from "../../assert.ts";
 import { RE2JS } from "re2js";
 import { type Finder, plannedFinder, planRegex } from "../../../src/sandbox/regex_plan.ts";
-import { compileQuery } from "../../../src/sandbox/search.ts";
+import { clearSearchCache, compileQuery, searchCode } from "../../../src/sandbox/search.ts";
 
 function fullFinder(pattern: string, caseSensitive: boolean): Finder {
   const re = RE2JS.compile(pattern, RE2JS.MULTILINE | (caseSensitive ? 0 : RE2JS.CASE_INSENSITIVE));
@@ -185,4 +185,33 @@ Deno.test("ignoring case, the literal is folded as RE2 folds: long s and the Kel
   if (!q.ok) throw new Error(q.reason);
   assertEquals([...q.value("xx aſK( yy")], [[3, 7]]);
   assertEquals([...q.value("nothing here")], []);
+});
+
+Deno.test("a regex for the redaction marker still finds it: a literal that could touch a marker never skips redaction", async () => {
+  const root = await Deno.realPath(await Deno.makeTempDir({ prefix: "crm-rxplan-" }));
+  try {
+    // Assembled from pieces so that this file does not itself look like a leak.
+    await Deno.writeTextFile(
+      `${root}/settings.py`,
+      `GITHUB_TOKEN = "${"ghp_"}${"aB3dE5gH7j".repeat(4).slice(0, 36)}"\n`,
+    );
+    for (const query of ["REDACTED\\s+github", "\\[REDACTED [a-z-]+\\]", "(?i)redacted github"]) {
+      const r = await searchCode({
+        root,
+        query,
+        regex: true,
+        caseSensitive: true,
+        path: ".",
+        contextLines: 0,
+        maxMatches: 10,
+        timeBudgetMs: 30_000,
+        maxLineChars: 400,
+      });
+      if (!r.ok) throw new Error(r.reason);
+      assertEquals(r.value.matches.map((m) => m.line), [1], query);
+    }
+  } finally {
+    clearSearchCache();
+    await Deno.remove(root, { recursive: true });
+  }
 });
