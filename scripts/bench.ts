@@ -13,7 +13,7 @@ import { parseArgs } from "node:util";
 import { APP_DIR } from "../tests/e2e/harness.ts";
 import { denoRunFlags } from "../src/permissions.ts";
 import { LIMITS } from "../src/config.ts";
-import { type FileSize, LIST_SIZES, listDir, makeFixture } from "./bench/fixture.ts";
+import { type FileSize, HISTORY, LIST_SIZES, listDir, makeFixture } from "./bench/fixture.ts";
 import { haveWrk, runWrk, writeLuaScript, type WrkRun } from "./bench/http_load.ts";
 import {
   type BaselineId,
@@ -51,6 +51,14 @@ import {
   medianMiB,
 } from "./bench/footprint.ts";
 import { type GitBenchResult, gitMarkdown, measureGitReview } from "./bench/git_review.ts";
+import {
+  type GitScalingResult,
+  measureGitScaling,
+  SCALE,
+  SCALING_GOAL,
+  scalingMarkdown,
+  worstScaling,
+} from "./bench/git_scaling.ts";
 import {
   measureProject,
   projectMarkdown,
@@ -421,6 +429,7 @@ async function main(): Promise<void> {
     {};
   let hop: HopResult | undefined;
   let gitBench: GitBenchResult | undefined;
+  let gitScaling: GitScalingResult | undefined;
   let eras: ErasResults | undefined;
   let project: ProjectResults | undefined;
   let search: SearchResults | undefined;
@@ -707,6 +716,13 @@ async function main(): Promise<void> {
 
     // Git review (issue 9): review_changes and get_diff against native git on 5,000 files.
     gitBench = await measureGitReview(path.join(fixtureBase, "git"), QUICK ? 3 : 30, say);
+    // Cost against history (issue 18): the same change on a tenth of the history.
+    gitScaling = await measureGitScaling(
+      path.join(fixtureBase, "git-scaling"),
+      QUICK ? 3 : 15,
+      say,
+      QUICK ? 1_000 : HISTORY.commits,
+    );
 
     // Both protocol eras (issue 12): cold start and HTTP throughput, with the v2 SDK baseline.
     eras = await measureEras(root, {
@@ -735,9 +751,10 @@ async function main(): Promise<void> {
     ...(project?.targets ?? []),
     ...(search?.targets ?? []),
     ...historyTargets(gitBench?.history),
+    ...scalingTargets(gitScaling),
   ];
   const durationSeconds = Math.round((performance.now() - started) / 100) / 10;
-  const results: Results & { git?: GitBenchResult } = {
+  const results: Results & { git?: GitBenchResult; gitScaling?: GitScalingResult } = {
     schema: 1,
     mode: QUICK ? "quick" : "full",
     startedAt,
@@ -769,6 +786,7 @@ async function main(): Promise<void> {
     ...(project ? { project } : {}),
     ...(search ? { search } : {}),
     ...(gitBench ? { git: gitBench } : {}),
+    ...(gitScaling ? { gitScaling } : {}),
     ...(eras ? { eras } : {}),
   };
   await Deno.mkdir(OUT_DIR, { recursive: true });
@@ -778,11 +796,26 @@ async function main(): Promise<void> {
   );
   const sections = (project ? projectMarkdown(project) : "") +
     (search ? searchMarkdown(search) : "") +
-    (gitBench ? gitMarkdown(gitBench) : "") + (eras ? erasMarkdown(eras) : "");
+    (gitBench ? gitMarkdown(gitBench) : "") + (gitScaling ? scalingMarkdown(gitScaling) : "") +
+    (eras ? erasMarkdown(eras) : "");
   await Deno.writeTextFile(path.join(OUT_DIR, "results.md"), toMarkdown(results) + sections);
   if (!QUICK && flags.values.out === undefined) await updateReadme(results);
   console.log(toText(results) + sections);
   say(`wrote ${path.join(OUT_DIR, "results.json")} and results.md in ${durationSeconds} s`);
+}
+
+/** Cost grows with the change, not the history (issue 18): the worst row, long / short. */
+function scalingTargets(s: GitScalingResult | undefined): Target[] {
+  if (s === undefined) return [];
+  const worst = worstScaling(s);
+  return [{
+    name: "git: cost against history",
+    goal:
+      `${SCALE}× the history (${s.commits.short} → ${s.commits.long} commits), the same change: every git call warm ≤ ${SCALING_GOAL}× (long / short)`,
+    measured: `worst ${worst.ratio}× (${worst.ours}); ` +
+      s.rows.map((r) => `${r.ours} ${r.ratio}×`).join(", "),
+    met: worst.ratio <= SCALING_GOAL,
+  }];
 }
 
 /** The git goals on the generated history (issue 18), one target per call, for the targets table. */

@@ -107,11 +107,17 @@ async function gitAsync(cwd: string, args: string[], stdin?: Uint8Array): Promis
  * A repository that looks like a real project's: 2,100 Python files in 100 folders, 5,000
  * commits of small edits with a topic branch merged every 30 commits (one merge within HEAD~5),
  * written in one `git fast-import` stream, packed by `git gc`, checked out with a settled index,
- * then 10 files edited in the working tree. Returns the repository's real path.
+ * then 10 files edited in the working tree. Returns the repository's real path (`base/name`).
+ * `totalCommits` shortens or lengthens the history; the files and the working-tree edit stay
+ * the same (the scaling rows compare two such histories).
  */
-export async function makeHistoryRepo(base: string): Promise<string> {
+export async function makeHistoryRepo(
+  base: string,
+  totalCommits: number = HISTORY.commits,
+  name = "history",
+): Promise<string> {
   await Deno.mkdir(base, { recursive: true });
-  const root = path.join(await Deno.realPath(base), "history");
+  const root = path.join(await Deno.realPath(base), name);
   await Deno.mkdir(root);
   await gitAsync(root, ["init", "-q"]);
   const files: string[] = [];
@@ -200,7 +206,7 @@ export async function makeHistoryRepo(base: string): Promise<string> {
     ], whole);
   };
   let n = 0;
-  while (commits < HISTORY.commits - 8) {
+  while (commits < totalCommits - 8) {
     if (++sinceMerge >= HISTORY.mergeEvery) {
       sinceMerge = 0;
       topic(n++);

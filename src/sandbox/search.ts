@@ -11,6 +11,7 @@
  * costs a stat per file and the matching itself.
  */
 import { RE2JS } from "re2js";
+import { type Finder, plannedFinder, requiredLiteral } from "./regex_plan.ts";
 import { SEARCH_WALK_CAPS, type SkipReason, type WalkCaps, walkedText } from "../policy/walk.ts";
 import type { Outcome } from "./files.ts";
 import { type CachedText, seenText, TextCache } from "./file_cache.ts";
@@ -67,9 +68,6 @@ export interface SearchResult {
   durationMs: number;
 }
 
-/** A matcher over a whole text: the start and end of each match, in order. */
-type Finder = (text: string) => Iterable<[number, number]>;
-
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
@@ -115,18 +113,17 @@ export function compileQuery(
         `not a valid regular expression for RE2 (${msg}); lookaround and backreferences are not supported`,
     };
   }
-  return {
-    ok: true,
-    value: function* (text) {
-      const m = pattern.matcher(text);
-      let from = 0;
-      while (from <= text.length && m.find(from)) {
-        const s = m.start(), e = m.end();
-        yield [s, e];
-        from = e > s ? e : e + 1;
-      }
-    },
+  const full: Finder = function* (text) {
+    const m = pattern.matcher(text);
+    let from = 0;
+    while (from <= text.length && m.find(from)) {
+      const s = m.start(), e = m.end();
+      yield [s, e];
+      from = e > s ? e : e + 1;
+    }
   };
+  // Skip texts and lines that cannot hold a match (re2js has no literal prefilter ignoring case).
+  return { ok: true, value: plannedFinder(query, caseSensitive, full) };
 }
 
 /** Characters a credential can be made of: a cut between two of them leaves a fragment the redactor cannot recognise. */
@@ -177,6 +174,26 @@ export function couldTouchMarker(query: string, caseSensitive: boolean): boolean
     if (q.startsWith(tail) && KIND_CHARS.test(q.slice(tail.length))) return true;
   }
   return false;
+}
+
+/**
+ * A test that is true when a file's own text shows it holds no match, so its redacted text
+ * holds none either; null when the query could match a redaction marker (then every file is
+ * redacted before it is searched).
+ */
+function rawMissTest(
+  query: string,
+  regex: boolean,
+  caseSensitive: boolean,
+  finder: Finder,
+): ((text: string) => boolean) | null {
+  if (!regex) {
+    if (couldTouchMarker(query, caseSensitive)) return null;
+    return (text) => finder(text)[Symbol.iterator]().next().done === true;
+  }
+  const required = requiredLiteral(query, caseSensitive);
+  if (required === null || couldTouchMarker(required.literal, required.caseSensitive)) return null;
+  return (text) => !required.test(text);
 }
 
 /** Texts of files searched, per version; one per worker, so per project root. */
@@ -290,8 +307,9 @@ export async function searchCode(
   let filesWithMatches = 0;
   let stopped: SearchResult["stopped"] = w.capped;
   // A literal that cannot touch a marker is looked for in the file's own text first: a file
-  // without it is answered without redaction (most files, on a first search).
-  const rawFirst = !req.regex && !couldTouchMarker(req.query, req.caseSensitive);
+  // without it is answered without redaction (most files, on a first search). A regular
+  // expression's required literal (every match holds it) serves the same way.
+  const rawMiss = rawMissTest(req.query, req.regex, req.caseSensitive, finder.value);
   let totalBytes = 0;
   outer: for await (const [f, loaded] of loadAll(w.files, caps.maxFileBytes)) {
     if (signal?.aborted) throw new DOMException("cancelled", "AbortError");
@@ -314,7 +332,7 @@ export async function searchCode(
       continue;
     }
     filesSearched++;
-    if (!loaded.redacted && rawFirst && finder.value(loaded.text)[Symbol.iterator]().next().done) {
+    if (!loaded.redacted && rawMiss !== null && rawMiss(loaded.text)) {
       continue;
     }
     const entry = redacted(loaded);

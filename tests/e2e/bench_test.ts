@@ -97,6 +97,7 @@ Deno.test("deno task bench --quick writes results.json and results.md with every
         ...res.project.targets.map((t: { name: string }) => t.name),
         ...res.search.targets.map((t: { name: string }) => t.name),
         ...res.git.history.rows.map((r: { ours: string }) => `git: ${r.ours}`),
+        "git: cost against history",
       ].sort(),
     );
     for (const t of res.targets) {
@@ -143,6 +144,11 @@ Deno.test("deno task bench --quick writes results.json and results.md with every
       assertEquals(typeof res.git.ratios[key], "number", `git.ratios.${key}`);
     }
     assert(md.includes("## Git review: 5000 files, 50 changed"), md.slice(-800));
+    // The same change on a tenth of the history: every call measured on both, as a ratio.
+    assertEquals(res.gitScaling.rows.length, 4);
+    for (const r of res.gitScaling.rows) assertEquals(typeof r.ratio, "number", r.ours);
+    assertEquals(res.gitScaling.commits.long, 1000);
+    assert(md.includes("### Cost against history"), "results.md has the scaling section");
     // Both protocol eras: cold start and HTTP for ours and the v2 SDK baseline in each era, the v1 baseline in 2025.
     const cells = (xs: { server: string; era: string }[]) =>
       xs.map((x) => `${x.server}/${x.era}`).sort();
