@@ -4,7 +4,7 @@
  * without its methods', so an edited method is not also reported as an edited class). Modified
  * functions carry their cyclomatic complexity before and after; crossing the threshold is a finding.
  */
-import { type Definition, parseDefinitions } from "./extract.ts";
+import { type Definition, withDefinitions } from "./extract.ts";
 import { languageOf } from "./languages.ts";
 import type { SymbolKind } from "./queries.ts";
 
@@ -41,6 +41,8 @@ const TRACKED: ReadonlySet<SymbolKind> = new Set([
 
 interface Keyed {
   key: string;
+  /** The definition's index in its file's list. */
+  index: number;
   name: string;
   def: Definition;
   /** The definition's own lines, its nested definitions' lines left out. */
@@ -65,7 +67,13 @@ function keyed(defs: readonly Definition[], lines: readonly string[]): Keyed[] {
       if (children.some((c) => c.start <= l && l <= c.end)) continue;
       own.push(lines[l - 1] ?? "");
     }
-    out.push({ key: `${base}#${n}`, name: qualified[i]!, def: d, own: own.join("\n") });
+    out.push({
+      key: `${base}#${n}`,
+      index: i,
+      name: qualified[i]!,
+      def: d,
+      own: own.join("\n"),
+    });
   });
   return out;
 }
@@ -83,18 +91,47 @@ export async function changedSymbols(
   if (!lang.supported || oldText.length > MAX_TEXT_CHARS || newText.length > MAX_TEXT_CHARS) {
     return undefined;
   }
-  const [before, after] = await Promise.all([
-    oldText === "" ? { definitions: [] } : parseDefinitions(lang.id, oldText, { complexity: true }),
-    newText === "" ? { definitions: [] } : parseDefinitions(lang.id, newText, { complexity: true }),
-  ]);
-  if (!before || !after) return undefined;
-  const olds = keyed(before.definitions, oldText.split("\n"));
-  const news = keyed(after.definitions, newText.split("\n"));
+  // Both trees are alive while the versions are compared: complexity is then computed for the
+  // changed functions only.
+  type Cx = (i: number) => number;
+  const withDefs = <T>(
+    text: string,
+    use: (definitions: Definition[], cx: Cx) => T | Promise<T>,
+  ): Promise<T | null> =>
+    text === "" ? Promise.resolve(use([], () => 1)) : withDefinitions(lang.id, text, use);
+  const symbols = await withDefs(
+    oldText,
+    (oldDefs, oldCx) =>
+      withDefs(newText, (newDefs, newCx) =>
+        compare(
+          keyed(oldDefs, oldText.split("\n")),
+          keyed(newDefs, newText.split("\n")),
+          oldCx,
+          newCx,
+        )),
+  );
+  if (!symbols) return undefined; // a parse timed out
+  return {
+    symbols: symbols.slice(0, MAX_CHANGED_SYMBOLS),
+    more: Math.max(0, symbols.length - MAX_CHANGED_SYMBOLS),
+  };
+}
+
+/** Added, modified and removed symbols between two keyed lists, with complexity where it applies. */
+function compare(
+  olds: Keyed[],
+  news: Keyed[],
+  oldCx: (i: number) => number,
+  newCx: (i: number) => number,
+): ChangedSymbol[] {
   const oldByKey = new Map(olds.map((k) => [k.key, k]));
   const newKeys = new Set(news.map((k) => k.key));
   const out: ChangedSymbol[] = [];
-  const complexity = (d: Definition, field: "complexity_before" | "complexity_after") =>
-    d.complexity !== undefined ? { [field]: d.complexity } : {};
+  const complexity = (
+    k: Keyed,
+    at: (i: number) => number,
+    field: "complexity_before" | "complexity_after",
+  ) => (k.def.kind === "function" || k.def.kind === "method" ? { [field]: at(k.index) } : {});
   for (const n of news) {
     const o = oldByKey.get(n.key);
     if (!o) {
@@ -103,7 +140,7 @@ export async function changedSymbols(
         kind: n.def.kind,
         change: "added",
         line: n.def.line,
-        ...complexity(n.def, "complexity_after"),
+        ...complexity(n, newCx, "complexity_after"),
       });
     } else if (o.own !== n.own) {
       out.push({
@@ -111,8 +148,8 @@ export async function changedSymbols(
         kind: n.def.kind,
         change: "modified",
         line: n.def.line,
-        ...complexity(o.def, "complexity_before"),
-        ...complexity(n.def, "complexity_after"),
+        ...complexity(o, oldCx, "complexity_before"),
+        ...complexity(n, newCx, "complexity_after"),
       });
     }
   }
@@ -123,13 +160,10 @@ export async function changedSymbols(
       kind: o.def.kind,
       change: "removed",
       line: o.def.line,
-      ...complexity(o.def, "complexity_before"),
+      ...complexity(o, oldCx, "complexity_before"),
     });
   }
-  return {
-    symbols: out.slice(0, MAX_CHANGED_SYMBOLS),
-    more: Math.max(0, out.length - MAX_CHANGED_SYMBOLS),
-  };
+  return out;
 }
 
 /** A complexity finding: a changed function now over the threshold that was not before. */

@@ -310,7 +310,11 @@ export async function definitionsOf(
   id: LanguageId,
   tree: Tree,
   text: string,
-  options: { complexity?: boolean } = {},
+  options: {
+    complexity?: boolean;
+    /** Filled with each definition's node (by index) and every matched node's id, for complexityAt. */
+    nodes?: DefinitionNodes;
+  } = {},
 ): Promise<Definition[]> {
   const [, query] = await definitionQuery(id);
   interface Raw {
@@ -337,6 +341,7 @@ export async function definitionsOf(
     if (prior && prior.pattern <= m.patternIndex) continue;
     byNode.set(node.id, { node, nameNode, kind, pattern: m.patternIndex });
   }
+  if (options.nodes) { for (const k of byNode.keys()) options.nodes.matched.add(k); }
   const raws = [...byNode.values()].filter((r) => keep(id, r.node, r.nameNode, r.kind));
   raws.sort((a, b) => a.node.startIndex - b.node.startIndex || b.node.endIndex - a.node.endIndex);
   const defs: Definition[] = [];
@@ -383,6 +388,7 @@ export async function definitionsOf(
       def.complexity = complexityOf(r.node, (n) => n.id !== r.node.id && byNode.has(n.id));
     }
     defs.push(def);
+    options.nodes?.nodes.push(r.node);
     ends.push(r.node.endIndex);
     stack.push(defs.length - 1);
   }
@@ -442,6 +448,40 @@ function keep(id: LanguageId, node: Node, nameNode: Node, kind: SymbolKind): boo
     return true;
   }
   return true;
+}
+
+/** The tree nodes behind a list of definitions (valid while their tree is). */
+export interface DefinitionNodes {
+  /** The node of definition i. */
+  nodes: Node[];
+  /** Ids of every node the definitions query matched (nested definitions, for complexity). */
+  matched: Set<number>;
+}
+
+/**
+ * Parses, extracts, and lets `use` read the definitions and, for any it picks, the cyclomatic
+ * complexity (as `complexity: true` would give it), before the tree is deleted: complexity walks
+ * a function's whole body, so computing it only where it is wanted saves about 40% of a parse
+ * (a review asks it of changed functions only). Null when the parse timed out.
+ */
+export async function withDefinitions<T>(
+  id: LanguageId,
+  text: string,
+  use: (definitions: Definition[], complexityAt: (index: number) => number) => T | Promise<T>,
+): Promise<T | null> {
+  const tree = await parseText(id, text);
+  if (!tree) return null;
+  try {
+    const nodes: DefinitionNodes = { nodes: [], matched: new Set() };
+    const definitions = await definitionsOf(id, tree, text, { nodes });
+    // Awaited here: the tree must outlive whatever `use` does with it.
+    return await use(definitions, (i) => {
+      const node = nodes.nodes[i]!;
+      return complexityOf(node, (n) => n.id !== node.id && nodes.matched.has(n.id));
+    });
+  } finally {
+    tree.delete();
+  }
 }
 
 /** Parses and extracts in one step, deleting the tree; null when the parse timed out. */

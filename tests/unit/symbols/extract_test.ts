@@ -1,6 +1,12 @@
 /** Naming and parsing details of src/symbols/extract.ts that the ctags comparison relies on. */
 import { assertEquals } from "../../assert.ts";
-import { operatorName, parseDefinitions, parseInput } from "../../../src/symbols/extract.ts";
+import {
+  operatorName,
+  parseDefinitions,
+  parseInput,
+  withDefinitions,
+} from "../../../src/symbols/extract.ts";
+import { SYMBOL_FIXTURES } from "./fixtures.ts";
 import { languageOf } from "../../../src/symbols/languages.ts";
 
 Deno.test("operatorName() names C++ operators as universal-ctags does", () => {
@@ -47,4 +53,26 @@ Deno.test("languageOf() names a language by file name and never guesses one", ()
     const l = languageOf(file);
     assertEquals([l.name, l.supported], [name, supported], file);
   }
+});
+
+Deno.test("withDefinitions() gives every function the complexity a full extraction gives it, in every language", async () => {
+  let functions = 0;
+  for (const [file, text] of Object.entries(SYMBOL_FIXTURES)) {
+    const lang = languageOf(file);
+    if (!lang.supported) continue;
+    const full = await parseDefinitions(lang.id, text, { complexity: true });
+    if (!full) throw new Error(`${file}: parse timed out`);
+    const picked = await withDefinitions(
+      lang.id,
+      text,
+      (defs, complexityAt) =>
+        defs.map((
+          d,
+          i,
+        ) => (d.kind === "function" || d.kind === "method" ? complexityAt(i) : undefined)),
+    );
+    assertEquals(picked, full.definitions.map((d) => d.complexity), file);
+    functions += full.definitions.filter((d) => d.complexity !== undefined).length;
+  }
+  if (functions < 50) throw new Error(`only ${functions} functions compared`);
 });
