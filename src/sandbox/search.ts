@@ -17,7 +17,7 @@ import { type CachedText, seenText, TextCache } from "./file_cache.ts";
 import {
   fileStamp,
   isRacy,
-  readWalkedFileInfo,
+  readWalkedFileInfoSync,
   type SkipCounts,
   type WalkFile,
   walkFilesCached,
@@ -195,12 +195,13 @@ export function searchCacheStats(): { entries: number; chars: number } {
 type Loaded = CachedText | SkipReason | null;
 
 /**
- * A walked file's text from the cache when its stamp has not changed (one lstat), else read,
- * decoded and remembered. Refuses what readWalkedFile refuses: not a regular file, a hard link,
- * over the size cap.
+ * A walked file's text: the remembered one when its stamp has not changed (one lstat), else read
+ * (open, fstat, read, close), decoded and remembered. Synchronous: a promise per file would cost
+ * as much as the stat on a repeated search, and an asynchronous open twice the processor time of
+ * a synchronous one on a first search (docs/search.md). Refuses what readWalkedFile refuses: not
+ * a regular file, a hard link, over the size cap (on the open file, so a swap is seen).
  */
-async function load(f: WalkFile, maxFileBytes: number): Promise<Loaded> {
-  // A file with no remembered text is read straight away: the open file's own stat is the check.
+function load(f: WalkFile, maxFileBytes: number): Loaded {
   if (texts.has(f.abs)) {
     let info: Deno.FileInfo;
     try {
@@ -214,7 +215,7 @@ async function load(f: WalkFile, maxFileBytes: number): Promise<Loaded> {
     }
   }
   const startedAt = Date.now();
-  const r = await readWalkedFileInfo(f.abs, maxFileBytes);
+  const r = readWalkedFileInfoSync(f.abs, maxFileBytes);
   if (r === null || typeof r === "string") return r;
   const text = walkedText(r.bytes);
   const entry: CachedText = typeof text === "string"
@@ -231,26 +232,8 @@ async function load(f: WalkFile, maxFileBytes: number): Promise<Loaded> {
   return entry;
 }
 
-/** The files' texts in the files' order, with up to `ahead` loads in flight (reads overlap). */
-async function* loadAll(
-  files: readonly WalkFile[],
-  maxFileBytes: number,
-  ahead = 16,
-): AsyncGenerator<[WalkFile, Loaded, number]> {
-  const pending: Promise<Loaded>[] = [];
-  let next = 0;
-  const fill = () => {
-    while (pending.length < ahead && next < files.length) {
-      pending.push(load(files[next++]!, maxFileBytes));
-    }
-  };
-  fill();
-  for (let i = 0; i < files.length; i++) {
-    const loaded = await pending.shift()!;
-    fill();
-    yield [files[i]!, loaded, i];
-  }
-}
+/** How long a search runs without giving its worker's event loop a turn (to hear a cancellation). */
+const YIELD_MS = 50;
 
 /** Redacts an entry in place (once per file version) and returns it. */
 function redacted(e: CachedText): CachedText {
@@ -278,6 +261,8 @@ export async function searchCode(
     ...(req.glob !== undefined ? { glob: req.glob } : {}),
     caps,
     statFiles: false,
+    // Folders are skipped by the ignore files alone, as rg skips them (build/ is often code).
+    skipVendoredDirs: false,
     allowSecretFiles: req.allowSecretFiles === true,
     ...(signal ? { signal } : {}),
   });
@@ -292,9 +277,20 @@ export async function searchCode(
   // A literal that cannot touch a marker is looked for in the file's own text first: a file
   // without it is answered without redaction (most files, on a first search).
   const rawFirst = !req.regex && !couldTouchMarker(req.query, req.caseSensitive);
+  const probe = new RegExp(escapeRegExp(req.query), "iu");
+  const inRaw = req.caseSensitive
+    ? (text: string) => text.includes(req.query)
+    : (text: string) => probe.test(text);
   let totalBytes = 0;
-  outer: for await (const [f, loaded] of loadAll(w.files, caps.maxFileBytes)) {
+  let yielded = performance.now();
+  outer: for (let i = 0; i < w.files.length; i++) {
+    const f = w.files[i]!;
+    if ((i & 63) === 63 && performance.now() - yielded > YIELD_MS) {
+      await new Promise((r) => setTimeout(r, 0));
+      yielded = performance.now();
+    }
     if (signal?.aborted) throw new DOMException("cancelled", "AbortError");
+    const loaded = load(f, caps.maxFileBytes);
     if (performance.now() > deadline) {
       stopped = "time";
       break;
@@ -314,9 +310,7 @@ export async function searchCode(
       continue;
     }
     filesSearched++;
-    if (!loaded.redacted && rawFirst && finder.value(loaded.text)[Symbol.iterator]().next().done) {
-      continue;
-    }
+    if (!loaded.redacted && rawFirst && !inRaw(loaded.text)) continue;
     const entry = redacted(loaded);
     const text = entry.text;
     const redactionLines = entry.redactionLines ?? [];
