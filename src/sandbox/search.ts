@@ -462,6 +462,10 @@ class ShardHelper {
   readonly #pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
   #next = 1;
   failed = false;
+  /** True once the helper has loaded its search code (it answered an empty half). */
+  ready = false;
+  /** Settles when the helper is ready, or has failed. */
+  readonly started: Promise<void>;
 
   constructor(readonly root: string) {
     const src = new URL("../", import.meta.url);
@@ -497,6 +501,11 @@ class ShardHelper {
     };
     this.#worker.onmessageerror = () => this.#fail(new Error("search helper: unreadable message"));
     this.#worker.postMessage({ policy: pathPolicy() });
+    // An empty half: the helper starts and loads its search code.
+    const nothing = { query: "x", regex: false, caseSensitive: true, contextLines: 0 };
+    this.started = this.search(
+      shardRequest([], { ...nothing, maxLineChars: 1, maxMatches: 1 }, SEARCH_WALK_CAPS, 1_000),
+    ).then(() => void (this.ready = true), () => {});
   }
 
   #fail(err: Error): void {
@@ -532,24 +541,40 @@ export function searchHelperAnswers(): number {
   return helperAnswers;
 }
 
-/** The helper for this root, started if need be. */
+/** Helpers that failed; after MAX_HELPER_FAILURES no more are started (searches run whole). */
+let helperFailures = 0;
+const MAX_HELPER_FAILURES = 3;
+
+/** The helper for this root, started if need be (its start takes a while: see `ready`). */
 function helperFor(root: string): ShardHelper | undefined {
   if (helper !== undefined && (helper.failed || helper.root !== root)) {
+    if (helper.failed) helperFailures++;
     helper.close();
     helper = undefined;
   }
+  if (helper === undefined && helperFailures >= MAX_HELPER_FAILURES) return undefined;
   try {
     helper ??= new ShardHelper(root);
   } catch {
-    return undefined; // no worker here (a permission missing): the search runs whole in this one
+    helperFailures = MAX_HELPER_FAILURES; // no worker here (a permission missing): never again
+    return undefined;
   }
   return helper;
+}
+
+/** For tests: starts the helper for this root and waits until it is ready; false if it failed. */
+export async function searchHelperReady(root: string): Promise<boolean> {
+  const h = helperFor(root);
+  if (h === undefined) return false;
+  await h.started;
+  return h.ready;
 }
 
 /** For tests: stop the helper worker (a test must not leave a worker running). */
 export function closeSearchHelper(): void {
   helper?.close();
   helper = undefined;
+  helperFailures = 0;
 }
 
 /**
@@ -560,13 +585,7 @@ export function closeSearchHelper(): void {
  */
 export function warmSearch(root: string, allowSecretFiles = false): void {
   const w = walkFilesCached(walkOptions({ root, path: ".", allowSecretFiles }, SEARCH_WALK_CAPS));
-  if (w.ok && w.value.files.length >= shardMinFiles) {
-    // An empty half: the helper starts and loads this module.
-    const nothing = { query: "x", regex: false, caseSensitive: true, contextLines: 0 };
-    helperFor(root)?.search(
-      shardRequest([], { ...nothing, maxLineChars: 1, maxMatches: 1 }, SEARCH_WALK_CAPS, 1_000),
-    ).catch(() => {});
-  }
+  if (w.ok && w.value.files.length >= shardMinFiles) helperFor(root);
 }
 
 function shardRequest(
@@ -604,8 +623,12 @@ export async function searchCode(
   if (!walked.ok) return walked;
   const w = walked.value;
   const budget = () => req.timeBudgetMs - (performance.now() - started);
-  // The halves: file i is searched by halves[i] (0 here, 1 in the helper).
-  const split = w.files.length >= shardMinFiles ? helperFor(req.root) : undefined;
+  // The halves: file i is searched by halves[i] (0 here, 1 in the helper). Without a helper
+  // ready (started while idle, see warmSearch), the search runs whole and starts one after it
+  // has answered: a helper starting now would compete with this search for the processor.
+  const large = w.files.length >= shardMinFiles;
+  const split = large && helper?.ready === true && helper.root === req.root ? helper : undefined;
+  if (large && split === undefined) setTimeout(() => helperFor(req.root), 0);
   const halves = split !== undefined ? w.files.map((f) => half(f.rel)) : undefined;
   const mine: WalkFile[] = [];
   const theirs: WalkFile[] = [];

@@ -10,6 +10,7 @@ import {
   closeSearchHelper,
   searchCode,
   searchHelperAnswers,
+  searchHelperReady,
   type SearchRequest,
   type SearchResult,
   setShardMinFiles,
@@ -103,6 +104,7 @@ Deno.test("searchCode(): split in two halves (one in a helper worker), the answe
         const expected = await whole(req);
         clearSearchCache();
         clearWalkCache();
+        assert(await searchHelperReady(root), "the helper started");
         const answered = searchHelperAnswers();
         const first = await answer(req);
         assertEquals(searchHelperAnswers(), answered + 1, "the helper searched a half");
