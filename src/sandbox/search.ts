@@ -8,7 +8,9 @@
  * their markers before matching, so no query, literal or regular, can tell a right guess about a
  * secret from a wrong one. Files' texts are kept per version between searches (TextCache) and
  * the file list is revalidated rather than walked again (walkFilesCached): a repeated search
- * costs a stat per file and the matching itself.
+ * costs a stat per file and the matching itself. A large search is split in two halves, one in a
+ * helper worker, so both cores work (as rg's threads do); the merge gives the answer one search
+ * over all files would (docs/search.md).
  */
 import { RE2JS } from "re2js";
 import { SEARCH_WALK_CAPS, type SkipReason, type WalkCaps, walkedText } from "../policy/walk.ts";
