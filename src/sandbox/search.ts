@@ -521,10 +521,14 @@ class ShardHelper {
   search(req: ShardRequest, signal?: AbortSignal): Promise<Outcome<ShardResult>> {
     const id = this.#next++;
     return new Promise((resolve, reject) => {
+      if (this.failed) {
+        reject(new Error("search helper failed"));
+        return;
+      }
       this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      signal?.addEventListener("abort", () => this.#worker.postMessage({ cancel: id }), {
-        once: true,
-      });
+      signal?.addEventListener("abort", () => {
+        if (!this.failed) this.#worker.postMessage({ cancel: id });
+      }, { once: true });
       this.#worker.postMessage({ id, op: "searchShard", args: req });
     });
   }
@@ -570,6 +574,11 @@ export async function searchHelperReady(root: string): Promise<boolean> {
   if (h === undefined) return false;
   await h.started;
   return h.ready;
+}
+
+/** For tests: the helper fails now (terminated as by a crash), as if it had died mid-search. */
+export function failSearchHelper(): void {
+  helper?.close();
 }
 
 /** For tests: stop the helper worker (a test must not leave a worker running). */
@@ -629,7 +638,9 @@ export async function searchCode(
   // ready (started while idle, see warmSearch), the search runs whole and starts one after it
   // has answered: a helper starting now would compete with this search for the processor.
   const large = w.files.length >= shardMinFiles;
-  const split = large && helper?.ready === true && helper.root === req.root ? helper : undefined;
+  const split = large && helper?.ready === true && !helper.failed && helper.root === req.root
+    ? helper
+    : undefined;
   if (large && split === undefined) setTimeout(() => helperFor(req.root), 0);
   const halves = split !== undefined ? w.files.map((f) => half(f.rel)) : undefined;
   const mine: WalkFile[] = [];

@@ -8,6 +8,7 @@ import * as path from "node:path";
 import {
   clearSearchCache,
   closeSearchHelper,
+  failSearchHelper,
   searchCode,
   searchHelperAnswers,
   searchHelperReady,
@@ -113,6 +114,24 @@ Deno.test("searchCode(): split in two halves (one in a helper worker), the answe
         assertEquals(await answer(req), expected);
       });
     }
+    await t.step(
+      "a helper that fails during a search: its half is searched here, the answer unchanged",
+      async () => {
+        const req = request(root, {});
+        const expected = await whole(req);
+        assert(await searchHelperReady(root), "the helper started");
+        const answered = searchHelperAnswers();
+        const pending = answer(req);
+        failSearchHelper();
+        assertEquals(await pending, expected);
+        assertEquals(searchHelperAnswers(), answered, "the helper answered nothing");
+        // The next search runs whole and starts a new helper after it; then it is split again.
+        assertEquals(await answer(req), expected);
+        assert(await searchHelperReady(root), "a new helper started");
+        assertEquals(await answer(req), expected);
+        assertEquals(searchHelperAnswers(), answered + 1);
+      },
+    );
     await t.step(
       "an edit in each half, a new file and a deleted one are seen by the next search",
       async () => {
