@@ -73,6 +73,11 @@ export interface SearchResults {
   rows: SearchRow[];
   /** The warm session's server: resident after the searches, and peak (VmHWM), MiB. */
   rssMiB: number | null;
+  /**
+   * The machine's 1-minute load average before and after the measurements (Linux), or null: rg
+   * uses both cores and loses most when they are busy, so the ratios move with the load.
+   */
+  load: [number, number] | null;
   peakMiB: number | null;
   targets: { name: string; goal: string; measured: string; met: boolean | null }[];
 }
@@ -131,7 +136,15 @@ export async function measureSearchOn(
   say: (s: string) => void,
   cases: SearchCase[] = SEARCH_CASES,
   strict = true,
-): Promise<{ rows: SearchRow[]; rssMiB: number | null; peakMiB: number | null }> {
+): Promise<
+  {
+    rows: SearchRow[];
+    rssMiB: number | null;
+    peakMiB: number | null;
+    load: [number, number] | null;
+  }
+> {
+  const loadBefore = loadAverage();
   const cold = new Map<string, number[]>(cases.map((k) => [k.id, []]));
   const settled = new Map<string, number[]>(cases.map((k) => [k.id, []]));
   const warm = new Map<string, number[]>(cases.map((k) => [k.id, []]));
@@ -198,7 +211,21 @@ export async function measureSearchOn(
       rgMatches: found.get(k.id)?.[1] ?? 0,
     };
   });
-  return { rows, rssMiB, peakMiB };
+  const loadAfter = loadAverage();
+  const load: [number, number] | null = loadBefore !== null && loadAfter !== null
+    ? [loadBefore, loadAfter]
+    : null;
+  return { rows, rssMiB, peakMiB, load };
+}
+
+/** The 1-minute load average from /proc/loadavg, or null where there is none. */
+function loadAverage(): number | null {
+  try {
+    const v = Number(Deno.readTextFileSync("/proc/loadavg").split(" ")[0]);
+    return Number.isFinite(v) ? v : null;
+  } catch {
+    return null;
+  }
 }
 
 /** The search section on a freshly generated tree of `treeFiles` files. */
@@ -260,7 +287,8 @@ export function searchMarkdown(s: SearchResults): string {
     "",
     `Server memory after the warm searches: ${s.rssMiB ?? "n/a"} MiB resident, peak ${
       s.peakMiB ?? "n/a"
-    } MiB (VmHWM).`,
+    } MiB (VmHWM).` +
+    (s.load ? ` Load average (1 min) before and after: ${s.load[0]}, ${s.load[1]}.` : ""),
     "",
     "| target | goal | measured | met |",
     "| --- | --- | --- | --- |",

@@ -8,6 +8,7 @@
 import ignore, { type Ignore } from "ignore";
 import picomatch from "picomatch";
 import { looksBinary } from "./content.ts";
+import { isGitFolderName } from "./paths.ts";
 
 /** Folders skipped by name wherever they are: installed dependencies, environments, build output, caches. */
 export const SKIPPED_DIRS: ReadonlySet<string> = new Set([
@@ -27,6 +28,9 @@ export const SKIPPED_DIRS: ReadonlySet<string> = new Set([
   ".ruff_cache",
   ".eggs",
 ]);
+
+/** Version control folders: never entered by any walk (rg's `--glob !.git` and its like). */
+const VCS_DIRS: ReadonlySet<string> = new Set([".git", ".hg", ".svn"]);
 
 /** Extensions of files that are never text worth linting or searching. */
 const BINARY_EXTENSIONS: ReadonlySet<string> = new Set([
@@ -142,6 +146,16 @@ function extOf(name: string): string {
  */
 export function isSkippedDir(name: string): boolean {
   return SKIPPED_DIRS.has(name) || name.endsWith(".egg-info");
+}
+
+/**
+ * True for a version control folder (.git in any spelling the OS opens as .git, .hg, .svn):
+ * search_code, which otherwise skips only what ignore files say (as rg does), never enters one.
+ *
+ * @example isVcsDir(".git") === true; isVcsDir("build") === false
+ */
+export function isVcsDir(name: string): boolean {
+  return VCS_DIRS.has(name) || isGitFolderName(name);
 }
 
 /** True when the name says binary (an image, an archive, compiled code). */

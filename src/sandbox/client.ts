@@ -149,6 +149,8 @@ export class SandboxClient {
       this.#fail(new SandboxError("sandbox worker sent an unreadable message"));
     // Messages arrive in order: the policy is in force before the first operation.
     worker.postMessage({ policy: { allowHardLinks: this.#opts.allowHardLinks === true } });
+    // While idle, the worker loads the search code and walks the project (search.ts warmSearch).
+    worker.postMessage({ warmSearch: { root: this.#opts.root } });
     this.#worker = worker;
     return worker;
   }

@@ -8,7 +8,7 @@ import type { LintRequest } from "./lint.ts";
 import type { GitReviewRequest } from "./git.ts";
 import type { LintProjectRequest } from "./lint_project.ts";
 import type { LintBaseRequest } from "./lint_base.ts";
-import type { SearchRequest } from "./search.ts";
+import type { SearchRequest, ShardRequest } from "./search.ts";
 import type {
   EnclosingRequest,
   FindReferencesRequest,
@@ -83,6 +83,7 @@ export type WorkerRequest =
   | { id: number; op: "lintProject"; args: LintProjectRequest }
   | { id: number; op: "lintBase"; args: LintBaseRequest }
   | { id: number; op: "searchCode"; args: SearchRequest }
+  | { id: number; op: "searchShard"; args: ShardRequest }
   | { id: number; op: "symbolOutline"; args: OutlineRequest }
   | { id: number; op: "findSymbol"; args: FindSymbolRequest }
   | { id: number; op: "findReferences"; args: FindReferencesRequest }

@@ -18,6 +18,7 @@ import {
   isGlob,
   isMinifiedName,
   isSkippedDir,
+  isVcsDir,
   type SkipReason,
   symlinkDecision,
   type WalkCaps,
@@ -54,6 +55,12 @@ export interface WalkOptions {
   respectIgnoreFiles?: boolean;
   /** A folder skipped by name (build, __pycache__ ...) is visited when this says so (ruff lints some). */
   visitSkippedDir?: (rel: string) => boolean;
+  /**
+   * False: no folder is skipped by its name but version control folders (.git, .hg, .svn), which
+   * are left out silently; the ignore files decide the rest, as rg does (search_code). True (the
+   * default): vendored, build and cache folders are skipped too (ruff's default excludes).
+   */
+  skipVendoredDirs?: boolean;
   signal?: AbortSignal;
 }
 
@@ -254,7 +261,9 @@ export function walkFiles(opts: WalkOptions, trace?: WalkTrace): Outcome<WalkRes
         continue; // FIFOs, sockets, devices: never opened
       }
       if (isDir) {
-        if (isSkippedDir(e.name) && !opts.visitSkippedDir?.(childRel)) {
+        if (opts.skipVendoredDirs === false) {
+          if (isVcsDir(e.name)) continue;
+        } else if (isSkippedDir(e.name) && !opts.visitSkippedDir?.(childRel)) {
           skip("vendored", childRel + "/");
           continue;
         }
@@ -402,6 +411,7 @@ export function walkFilesCached(opts: WalkOptions): Outcome<WalkResult> {
     opts.caps,
     opts.allowSecretFiles === true,
     opts.respectIgnoreFiles !== false,
+    opts.skipVendoredDirs !== false,
   ]);
   const hit = walkCache.get(key);
   if (hit !== undefined) {
@@ -434,8 +444,7 @@ export function walkFilesCached(opts: WalkOptions): Outcome<WalkResult> {
 /**
  * Reads a file the walk listed without statting it: opens it, checks the open file (a regular
  * file, not a hard link, within the size cap) and reads it whole. A reason instead of bytes
- * when it must be skipped; null when it vanished or cannot be read. Asynchronous: under the
- * worker's narrowed permissions, reads in flight overlap (see readAhead).
+ * when it must be skipped; null when it vanished or cannot be read.
  */
 export async function readWalkedFile(
   abs: string,
@@ -456,9 +465,35 @@ export async function readWalkedFileInfo(
   } catch {
     return null;
   }
+  return readOpened(file, maxFileBytes);
+}
+
+/**
+ * readWalkedFileInfo, synchronous: for a loop over many files, where a promise per file costs
+ * more than it saves (measured: an asynchronous open takes twice the processor time of a
+ * synchronous one, and on two cores the overlap does not pay it back; docs/search.md).
+ */
+export function readWalkedFileInfoSync(
+  abs: string,
+  maxFileBytes: number,
+): { bytes: Uint8Array; info: Deno.FileInfo } | SkipReason | null {
+  let file: Deno.FsFile;
   try {
-    // The open is asynchronous (path lookups overlap on the runtime's threads); the stat and
-    // the read of an open file are quick system calls, cheaper synchronous than as promises.
+    file = Deno.openSync(abs, { read: true });
+  } catch {
+    return null;
+  }
+  return readOpened(file, maxFileBytes);
+}
+
+/** Checks an open file (a regular file, not a hard link, within the size cap), reads it whole and closes it. */
+function readOpened(
+  file: Deno.FsFile,
+  maxFileBytes: number,
+): { bytes: Uint8Array; info: Deno.FileInfo } | SkipReason | null {
+  try {
+    // The stat and the read of an open file are quick system calls, cheaper synchronous than
+    // as promises; the checks are made on the open file, so a swap after the walk is seen.
     const info = file.statSync();
     if (!info.isFile) return null;
     if (hardLinkRefusal(info) !== undefined) return "hard-link";
@@ -475,31 +510,6 @@ export async function readWalkedFileInfo(
     return null;
   } finally {
     file.close();
-  }
-}
-
-/**
- * The files' contents in the files' order, with up to `ahead` reads in flight: each read costs a
- * permission check and system calls that overlap when several are pending. Stops early when the
- * consumer stops iterating.
- */
-export async function* readAhead(
-  files: readonly WalkFile[],
-  maxFileBytes: number,
-  ahead = 8,
-): AsyncGenerator<[WalkFile, Uint8Array | SkipReason | null]> {
-  const pending: Promise<Uint8Array | SkipReason | null>[] = [];
-  let next = 0;
-  const fill = () => {
-    while (pending.length < ahead && next < files.length) {
-      pending.push(readWalkedFile(files[next++]!.abs, maxFileBytes));
-    }
-  };
-  fill();
-  for (let i = 0; i < files.length; i++) {
-    const bytes = await pending.shift()!;
-    fill();
-    yield [files[i]!, bytes];
   }
 }
 

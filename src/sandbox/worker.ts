@@ -36,11 +36,15 @@ const symbolsMod = lazy(() => import("./symbols.ts"));
 
 const inflight = new Map<number, AbortController>();
 
+/** How long after the worker starts it prepares a first search (search.ts warmSearch) when idle. */
+const WARM_SEARCH_DELAY_MS = 100;
+
 self.onmessage = async (event: MessageEvent) => {
   const msg = event.data as
     | WorkerRequest
     | { cancel: number }
     | { policy: PathPolicy }
+    | { warmSearch: { root: string } }
     | RelayAnswer;
   if ("engineAnswer" in msg) {
     deliverEngineAnswer(msg.engineAnswer);
@@ -48,6 +52,14 @@ self.onmessage = async (event: MessageEvent) => {
   }
   if ("policy" in msg) {
     configurePathPolicy(msg.policy);
+    return;
+  }
+  if ("warmSearch" in msg) {
+    const { root } = msg.warmSearch;
+    setTimeout(
+      () => void searchMod().then((m) => m.warmSearch(root)).catch(() => {}),
+      WARM_SEARCH_DELAY_MS,
+    );
     return;
   }
   if ("cancel" in msg) {
@@ -98,6 +110,8 @@ async function dispatch(msg: WorkerRequest, signal: AbortSignal): Promise<unknow
       return (await lintBaseMod()).lintBase(msg.args, signal);
     case "searchCode":
       return (await searchMod()).searchCode(msg.args, signal);
+    case "searchShard":
+      return (await searchMod()).searchShard(msg.args, signal);
     case "symbolOutline":
       return (await symbolsMod()).symbolOutline(msg.args, signal);
     case "findSymbol":

@@ -65,7 +65,7 @@ export const searchCode = defineTool({
   description:
     "Search the project's files for literal text (default) or a regular expression (RE2 syntax: no lookaround " +
     "or backreferences) and return each matching line: file, line, column, the line, optional context. Files " +
-    "are chosen as git would (.gitignore honoured; vendored, binary, minified and credential files skipped). " +
+    "are chosen as rg would (.gitignore honoured; binary, minified and credential files skipped). " +
     "Results are paged by `cursor`; a search that hits its time or size cap says it is partial.",
   inputSchema: {
     query: z.string().min(1).max(1000).describe(

@@ -182,7 +182,7 @@ Deno.test("project tools: lint, search and list the whole project in one call ea
     });
 
     await t.step(
-      "search_code finds every usage and nothing in ignored, vendored or credential files",
+      "search_code finds every usage, in vendored folders no ignore file names too (as rg), and nothing in ignored or credential files",
       async () => {
         const r = await call(s, "search_code", { query: "get_user" });
         assert(!r.isError, text(r));
@@ -193,6 +193,7 @@ Deno.test("project tools: lint, search and list the whole project in one call ea
         const where = sc.matches.map((m) => `${m.file}:${m.line}`).sort();
         assertEquals(where, [
           "keep.log:1",
+          "node_modules/lib/index.py:2",
           "pkg/sub/tool.py:2",
           "pkg/users.py:4",
           "pkg/views.py:1",

@@ -117,3 +117,38 @@ Deno.test("search_code: a second search in one session sees every change made si
     await Deno.remove(base, { recursive: true });
   }
 });
+
+Deno.test("search_code: a project of 600 files, searched in two halves (one in the search helper), answers as rg does before and after edits in both halves", async () => {
+  const base = await Deno.realPath(await Deno.makeTempDir({ prefix: "crm-e2e-search-halves-" }));
+  const root = path.join(base, "project");
+  for (let i = 0; i < 600; i++) {
+    const rel = `pkg_${i % 12}/build/mod_${i}.py`;
+    await Deno.mkdir(path.dirname(path.join(root, rel)), { recursive: true });
+    const body = i % 4 === 0 ? `def needle_${i}():\n    return needle(${i})\n` : `x = ${i}\n`;
+    await Deno.writeTextFile(path.join(root, rel), body);
+  }
+  await Deno.writeTextFile(path.join(root, ".gitignore"), "pkg_11/\n");
+  await new Deno.Command("git", { args: ["init", "-q"], cwd: root }).output();
+  const s = await connect(root);
+  try {
+    await settle();
+    const first = await search(s);
+    assertEquals(first, await rg(root));
+    assert(first[0]!.length > 100, `${first[0]!.length} lines`);
+    assertEquals(await search(s), first); // from both halves' caches
+    // Edits spread over both halves (the halves are chosen by a hash of the path).
+    for (let i = 1; i < 600; i += 40) {
+      await Deno.writeTextFile(
+        path.join(root, `pkg_${i % 12}/build/mod_${i}.py`),
+        "y = needle()\n",
+      );
+    }
+    await Deno.remove(path.join(root, "pkg_0/build/mod_0.py"));
+    const second = await search(s);
+    assert(JSON.stringify(second) !== JSON.stringify(first), "the edits alter the answer");
+    assertEquals(second, await rg(root));
+  } finally {
+    await s.close();
+    await Deno.remove(base, { recursive: true });
+  }
+});
