@@ -5,7 +5,7 @@
  * and settings, never a path: it may read nothing but its own modules, run and fetch nothing.
  */
 import { fileURLToPath } from "node:url";
-import type { EngineOutcome } from "./engine.ts";
+import type { BatchFile, EngineOutcome } from "./engine.ts";
 import type { RuffSettings } from "./config.ts";
 import type { PerFileIgnore } from "./per_file_ignores.ts";
 import { DEFAULT_RUFF_IDLE_MS } from "../../options.ts";
@@ -13,17 +13,18 @@ import { DEFAULT_RUFF_IDLE_MS } from "../../options.ts";
 /** How long the engine stays loaded after its last check, unless configured otherwise (--ruff-idle-ms). */
 export { DEFAULT_RUFF_IDLE_MS };
 
+/** Files that share settings, checked in one message (a project lint sends many per message). */
 export interface EngineRequest {
   id: number;
-  source: string;
+  files: readonly BatchFile[];
   settings: RuffSettings;
-  relPath: string;
   perFileIgnores: readonly PerFileIgnore[];
 }
 
+/** One outcome per file of the request, in its order. */
 export interface EngineResponse {
   id: number;
-  outcome: EngineOutcome;
+  outcomes: EngineOutcome[];
 }
 
 /** Checks Python text with settings: the shape of the engine, wherever it runs. */
@@ -34,6 +35,25 @@ export type RuffEngine = (
   perFileIgnores?: readonly PerFileIgnore[],
   signal?: AbortSignal,
 ) => Promise<EngineOutcome>;
+
+/** Checks many files that share settings: one outcome per file, in their order. */
+export type RuffBatchEngine = (
+  files: readonly BatchFile[],
+  settings: RuffSettings,
+  perFileIgnores?: readonly PerFileIgnore[],
+  signal?: AbortSignal,
+) => Promise<EngineOutcome[]>;
+
+/** A batch engine made of a one-file engine (tests' in-process engine): the files one by one. */
+export function batchOf(engine: RuffEngine): RuffBatchEngine {
+  return async (files, settings, perFileIgnores = [], signal) => {
+    const out: EngineOutcome[] = [];
+    for (const f of files) {
+      out.push(await engine(f.source, settings, f.relPath, perFileIgnores, signal));
+    }
+    return out;
+  };
+}
 
 /**
  * The engine worker's permissions: read access to the engine's own modules under `deno run`
@@ -74,7 +94,9 @@ export function defaultRuffWorkers(
 
 interface Pending {
   slot: Slot;
-  resolve(outcome: EngineOutcome): void;
+  resolve(outcomes: EngineOutcome[]): void;
+  /** Fails every file of the batch with this engine failure. */
+  fail(error: string): void;
   cleanup(): void;
 }
 
@@ -133,15 +155,24 @@ export class RuffEngineClient {
   }
 
   /** Checks text in a worker. Never rejects: a dead worker or a cancelled check is an engine failure. */
-  readonly check: RuffEngine = (source, settings, relPath, perFileIgnores = [], signal) => {
-    if (signal?.aborted) return Promise.resolve(failed("cancelled"));
+  readonly check: RuffEngine = async (source, settings, relPath, perFileIgnores = [], signal) =>
+    (await this.checkBatch([{ source, relPath }], settings, perFileIgnores, signal))[0]!;
+
+  /**
+   * Checks files that share settings in one worker, in one message. Never rejects: a dead
+   * worker or a cancelled batch fails each of its files as an engine failure.
+   */
+  readonly checkBatch: RuffBatchEngine = (files, settings, perFileIgnores = [], signal) => {
+    const failAll = (error: string) => files.map(() => failed(error));
+    if (signal?.aborted) return Promise.resolve(failAll("cancelled"));
+    if (files.length === 0) return Promise.resolve([]);
     const slot = this.#choose();
     const id = this.#nextId++;
-    return new Promise<EngineOutcome>((resolve) => {
+    return new Promise<EngineOutcome[]>((resolve) => {
       const onAbort = () => {
         if (!this.#pending.delete(id)) return;
         slot.inFlight--;
-        resolve(failed("cancelled"));
+        resolve(failAll("cancelled"));
         // The only way to stop wasm that runs away is to end its worker.
         if (slot.inFlight === 0) this.#end(slot, "The built-in ruff engine was stopped");
         else if (this.#pending.size === 0) this.#armIdle();
@@ -149,13 +180,17 @@ export class RuffEngineClient {
       signal?.addEventListener("abort", onAbort, { once: true });
       this.#pending.set(id, {
         slot,
-        resolve,
+        resolve: (outcomes) =>
+          resolve(
+            outcomes.length === files.length ? outcomes : failAll(
+              "The built-in ruff engine answered for another number of files",
+            ),
+          ),
+        fail: (error) => resolve(failAll(error)),
         cleanup: () => signal?.removeEventListener("abort", onAbort),
       });
       slot.inFlight++;
-      slot.worker.postMessage(
-        { id, source, settings, relPath, perFileIgnores } satisfies EngineRequest,
-      );
+      slot.worker.postMessage({ id, files, settings, perFileIgnores } satisfies EngineRequest);
     });
   };
 
@@ -205,7 +240,7 @@ export class RuffEngineClient {
       p.slot.inFlight--;
       p.slot.ready = true;
       p.cleanup();
-      p.resolve(msg.outcome);
+      p.resolve(msg.outcomes);
     }
     if (this.#pending.size === 0) this.#armIdle();
   }
@@ -248,7 +283,7 @@ export class RuffEngineClient {
     }
     for (const p of dropped) {
       p.cleanup();
-      p.resolve(failed(error));
+      p.fail(error);
     }
   }
 

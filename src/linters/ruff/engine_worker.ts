@@ -5,23 +5,21 @@
  */
 /// <reference no-default-lib="true" />
 /// <reference lib="deno.worker" />
-import { runEngine } from "./engine.ts";
+import { type EngineOutcome, runEngineBatch } from "./engine.ts";
 import type { EngineRequest, EngineResponse } from "./engine_client.ts";
 
 self.onmessage = async (event: MessageEvent<EngineRequest>) => {
-  const { id, source, settings, relPath, perFileIgnores } = event.data;
+  const { id, files, settings, perFileIgnores } = event.data;
   let response: EngineResponse;
   try {
-    response = { id, outcome: await runEngine(source, settings, relPath, perFileIgnores) };
+    response = { id, outcomes: await runEngineBatch(files, settings, perFileIgnores) };
   } catch (err) {
-    response = {
-      id,
-      outcome: {
-        ok: false,
-        reason: err instanceof Error ? err.message : String(err),
-        kind: "engine",
-      },
+    const outcome: EngineOutcome = {
+      ok: false,
+      reason: err instanceof Error ? err.message : String(err),
+      kind: "engine",
     };
+    response = { id, outcomes: files.map(() => outcome) };
   }
   self.postMessage(response);
 };
