@@ -9,7 +9,13 @@ import type { Diagnostic } from "../linters/types.ts";
 import { defaultLinterFor, linterAccepts, type LinterName } from "../linters/registry.ts";
 import { LINTERS, type SubprocessLinter } from "../policy/commands.ts";
 import { formatBytes } from "../policy/paths.ts";
-import { isSkippedDir, LINT_WALK_CAPS, type WalkCaps, walkedText } from "../policy/walk.ts";
+import {
+  isSkippedDir,
+  LINT_WALK_CAPS,
+  type SkipReason,
+  type WalkCaps,
+  walkedText,
+} from "../policy/walk.ts";
 import { describeConfig } from "../linters/python_config.ts";
 import { EMPTY_OUTPUT, FINDINGS_CODE, splitByFile } from "../linters/batch.ts";
 import {
@@ -37,14 +43,7 @@ import {
 import { hardLinkRefusal, isInside } from "../policy/paths.ts";
 import type { Outcome } from "./files.ts";
 import { runCommand } from "./run_command.ts";
-import {
-  fileStamp,
-  isRacy,
-  readWalkedFile,
-  readWalkedFileInfo,
-  type SkipCounts,
-  walkFiles,
-} from "./walk.ts";
+import { fileStamp, isRacy, readWalkedFile, type SkipCounts, walkFiles } from "./walk.ts";
 import { ruffResults } from "./lint_cache.ts";
 import { pythonLinterConfig, readConfigText } from "./lint.ts";
 
@@ -384,58 +383,59 @@ export async function lintProject(
         mode: number | null;
       };
       const todo: Todo[] = [];
-      await Promise.all(
-        ruffFiles.slice(from, to).map(async (f, k) => {
-          const i = from + k;
-          const config = await project.engineConfig(f.rel);
-          const key = cacheKey(f.rel, config);
-          if (key !== undefined) {
-            // A file unchanged since the last lint (same stamp, same configuration): its findings
-            // as they were, without reading it. The stat follows the same rules as the read.
-            let info: Deno.FileInfo | undefined;
-            try {
-              info = Deno.statSync(f.abs);
-            } catch {
-              info = undefined;
-            }
-            const hit = info !== undefined && info.isFile && hardLinkRefusal(info) === undefined &&
-                info.size <= caps.maxFileBytes
-              ? ruffResults.get(f.abs, fileStamp(info), key)
-              : undefined;
-            if (hit !== undefined) {
-              outcomes[i] = hit.diagnostics;
-              if (hit.configFile !== undefined) configOf[i] = hit.configFile;
-              return;
-            }
+      // One read at a time per chunk (RUFF_CHUNKS_IN_FLIGHT in all): more asynchronous opens at
+      // once only start more runtime threads, each with memory of its own.
+      const prepare = async (i: number): Promise<void> => {
+        const f = ruffFiles[i]!;
+        const config = await project.engineConfig(f.rel);
+        const key = cacheKey(f.rel, config);
+        if (key !== undefined) {
+          // A file unchanged since the last lint (same stamp, same configuration): its findings
+          // as they were, without reading it. The stat follows the same rules as the read.
+          let info: Deno.FileInfo | undefined;
+          try {
+            info = Deno.statSync(f.abs);
+          } catch {
+            info = undefined;
           }
-          // Read through the open file's own checks (a regular file, one link, within the cap):
-          // the file may have changed since the walk listed it.
-          const read = await readWalkedFileInfo(f.abs, caps.maxFileBytes);
-          if (read === null) return;
-          if (typeof read === "string") {
-            bump(read);
+          const hit = info !== undefined && info.isFile && hardLinkRefusal(info) === undefined &&
+              info.size <= caps.maxFileBytes
+            ? ruffResults.get(f.abs, fileStamp(info), key)
+            : undefined;
+          if (hit !== undefined) {
+            outcomes[i] = hit.diagnostics;
+            if (hit.configFile !== undefined) configOf[i] = hit.configFile;
             return;
           }
-          const text = walkedText(read.bytes);
-          if (typeof text !== "string") {
-            bump(text.skip);
-            return;
-          }
-          todo.push({
-            i,
-            text,
-            config,
-            mode: read.info.mode,
-            ...(key !== undefined && !isRacy(read.info, startedAt)
-              ? { key, stamp: fileStamp(read.info) }
-              : {}),
-          });
-        }),
-      );
+        }
+        // Read through the open file's own checks (a regular file, one link, within the cap):
+        // the file may have changed since the walk listed it.
+        const read = readWalkedFileInfoSync(f.abs, caps.maxFileBytes);
+        if (read === null) return;
+        if (typeof read === "string") {
+          bump(read);
+          return;
+        }
+        const text = walkedText(read.bytes);
+        if (typeof text !== "string") {
+          bump(text.skip);
+          return;
+        }
+        todo.push({
+          i,
+          text,
+          config,
+          mode: read.info.mode,
+          ...(key !== undefined && !isRacy(read.info, startedAt)
+            ? { key, stamp: fileStamp(read.info) }
+            : {}),
+        });
+      };
+      for (let i = from; i < to; i++) await prepare(i);
       abortIf(signal);
       // One engine message per configuration among the chunk's files (usually one).
       const groups = new Map<RuffConfigResult, Todo[]>();
-      for (const t of todo.sort((a, b) => a.i - b.i)) {
+      for (const t of todo) {
         let g = groups.get(t.config);
         if (g === undefined) groups.set(t.config, g = []);
         g.push(t);
@@ -606,6 +606,41 @@ async function ownFindings(abs: string, rel: string, maxFileBytes: number): Prom
     return contentFindings(new TextDecoder("utf-8", { fatal: true }).decode(bytes), rel);
   } catch {
     return [];
+  }
+}
+
+/**
+ * readWalkedFileInfo, synchronous: the same checks on the open file (a regular file, not a hard
+ * link, within the cap). A project lint reads its Python files one after another: an open is a
+ * few microseconds, while asynchronous opens in flight each hold a runtime thread (and its memory).
+ */
+function readWalkedFileInfoSync(
+  abs: string,
+  maxFileBytes: number,
+): { bytes: Uint8Array; info: Deno.FileInfo } | SkipReason | null {
+  let file: Deno.FsFile;
+  try {
+    file = Deno.openSync(abs, { read: true });
+  } catch {
+    return null;
+  }
+  try {
+    const info = file.statSync();
+    if (!info.isFile) return null;
+    if (hardLinkRefusal(info) !== undefined) return "hard-link";
+    if (info.size > maxFileBytes) return "too-large";
+    const buf = new Uint8Array(info.size);
+    let filled = 0;
+    while (filled < buf.length) {
+      const n = file.readSync(buf.subarray(filled));
+      if (n === null) break;
+      filled += n;
+    }
+    return { bytes: filled === buf.length ? buf : buf.subarray(0, filled), info };
+  } catch {
+    return null;
+  } finally {
+    file.close();
   }
 }
 

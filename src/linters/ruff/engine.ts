@@ -43,14 +43,30 @@ export type EngineOutcome = ResultWith<Diagnostic[], { kind: "settings" | "engin
 
 let loading: Promise<void> | undefined;
 let loaded = false;
+/** The compiled module: given (shareModule) or compiled here on first use. */
+let compiled: WebAssembly.Module | undefined;
 const workspaces = new Map<string, Workspace>();
+
+/**
+ * Uses a module another engine worker compiled already (WebAssembly.Module passes between workers
+ * in one process): the second engine then skips decoding the 11 MB module again, whose transient
+ * peak was about 17 MiB. Must come before the first check.
+ */
+export function shareModule(module: WebAssembly.Module): void {
+  if (loading === undefined) compiled = module;
+}
+
+/** The compiled module once the engine is loaded (to hand to the next engine worker). */
+export function engineModule(): WebAssembly.Module | undefined {
+  return loaded ? compiled : undefined;
+}
 
 /** Instantiates the wasm once; concurrent callers share the same promise, a failure may be retried. */
 function loadEngine(): Promise<void> {
   if (loading === undefined) {
     loading = (async () => {
-      const { default: module } = await import("./wasm_module.js");
-      initSync({ module });
+      compiled ??= (await import("./wasm_module.js")).default;
+      initSync({ module: compiled });
       loaded = true;
     })();
     loading.catch(() => {

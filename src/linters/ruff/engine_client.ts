@@ -21,6 +21,11 @@ export interface EngineRequest {
   perFileIgnores: readonly PerFileIgnore[];
 }
 
+/** The compiled engine, either way: from the first engine worker, then to the next ones. */
+export interface ModuleMessage {
+  module: WebAssembly.Module;
+}
+
 /** One outcome per file of the request, in its order. */
 export interface EngineResponse {
   id: number;
@@ -120,6 +125,8 @@ export class RuffEngineClient {
   #idleMs: number;
   #maxWorkers: number;
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The compiled engine, from the first worker that loaded it; dropped when every worker is. */
+  #module: WebAssembly.Module | undefined;
 
   readonly #onChange: ((event: "started" | "released") => void) | undefined;
 
@@ -144,13 +151,23 @@ export class RuffEngineClient {
     this.#idleMs = ms;
   }
 
-  /** Whether an engine worker is running now; how many were started; how many run now. */
-  stats(): { loaded: boolean; starts: number; pending: number; workers: number } {
+  /**
+   * Whether an engine worker is running now; how many were started; how many run now; whether
+   * the compiled engine is held for the next worker (from the first worker that loaded it).
+   */
+  stats(): {
+    loaded: boolean;
+    starts: number;
+    pending: number;
+    workers: number;
+    moduleShared: boolean;
+  } {
     return {
       loaded: this.#slots.length > 0,
       starts: this.#starts,
       pending: this.#pending.size,
       workers: this.#slots.length,
+      moduleShared: this.#module !== undefined,
     };
   }
 
@@ -221,7 +238,15 @@ export class RuffEngineClient {
     } as WorkerOptions);
     const slot: Slot = { worker, inFlight: 0, ready: false };
     this.#starts++;
-    worker.onmessage = (e: MessageEvent<EngineResponse>) => this.#answer(e.data);
+    // Messages arrive in order: the module is there before the first check.
+    if (this.#module !== undefined) {
+      worker.postMessage({ module: this.#module } satisfies ModuleMessage);
+    }
+    worker.onmessage = (e: MessageEvent<EngineResponse | ModuleMessage>) => {
+      if ("module" in e.data) {
+        if (this.#slots.includes(slot)) this.#module ??= e.data.module;
+      } else this.#answer(e.data);
+    };
     worker.onerror = (e: ErrorEvent) => {
       e.preventDefault();
       this.#end(slot, `The built-in ruff engine failed: ${e.message}`);
@@ -276,6 +301,7 @@ export class RuffEngineClient {
       }
     }
     if (this.#slots.length === 0) {
+      this.#module = undefined;
       this.#clearIdle();
       this.#onChange?.("released");
     } else if (this.#pending.size === 0) {

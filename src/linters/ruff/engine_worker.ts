@@ -5,10 +5,16 @@
  */
 /// <reference no-default-lib="true" />
 /// <reference lib="deno.worker" />
-import { type EngineOutcome, runEngineBatch } from "./engine.ts";
-import type { EngineRequest, EngineResponse } from "./engine_client.ts";
+import { engineModule, type EngineOutcome, runEngineBatch, shareModule } from "./engine.ts";
+import type { EngineRequest, EngineResponse, ModuleMessage } from "./engine_client.ts";
 
-self.onmessage = async (event: MessageEvent<EngineRequest>) => {
+let moduleSent = false;
+
+self.onmessage = async (event: MessageEvent<EngineRequest | ModuleMessage>) => {
+  if ("module" in event.data) {
+    shareModule(event.data.module);
+    return;
+  }
   const { id, files, settings, perFileIgnores } = event.data;
   let response: EngineResponse;
   try {
@@ -20,6 +26,12 @@ self.onmessage = async (event: MessageEvent<EngineRequest>) => {
       kind: "engine",
     };
     response = { id, outcomes: files.map(() => outcome) };
+  }
+  // The compiled module goes to the client once, before the first answer, for the next engine.
+  const module = moduleSent ? undefined : engineModule();
+  if (module !== undefined) {
+    moduleSent = true;
+    self.postMessage({ module } satisfies ModuleMessage);
   }
   self.postMessage(response);
 };

@@ -21,7 +21,13 @@ Deno.test("RuffEngineClient starts no worker until the first check, then answers
   const events: string[] = [];
   const client = new RuffEngineClient({ onChange: (e) => events.push(e) });
   try {
-    assert.deepEqual(client.stats(), { loaded: false, starts: 0, pending: 0, workers: 0 });
+    assert.deepEqual(client.stats(), {
+      loaded: false,
+      starts: 0,
+      pending: 0,
+      workers: 0,
+      moduleShared: false,
+    });
     const outcome = await client.check(SOURCE, { lint: { select: ["B006", "F401"] } }, "a.py");
     assert.equal(outcome.ok, true);
     assert.deepEqual(outcome.ok && outcome.value.map((d) => d.code), ["F401", "B006"]);
@@ -53,6 +59,8 @@ Deno.test("RuffEngineClient starts a second worker only while checks queue up on
     const pooled = await Promise.all(sources.map((s, i) => client.check(s, settings, `m${i}.py`)));
     assert.equal(client.stats().workers, 2);
     assert.equal(client.stats().starts, 2);
+    // The second worker was handed the module the first one compiled.
+    assert.equal(client.stats().moduleShared, true);
     const single = await Promise.all(sources.map((s, i) => alone.check(s, settings, `m${i}.py`)));
     assert.equal(alone.stats().workers, 1);
     assert.deepEqual(pooled, single);
@@ -61,9 +69,46 @@ Deno.test("RuffEngineClient starts a second worker only while checks queue up on
     client.close();
     alone.close();
   }
-  // Released once, when the last worker goes.
+  // Released once, when the last worker goes, and the compiled module with it.
   assert.deepEqual(events, ["started", "released"]);
   assert.deepEqual(client.stats().workers, 0);
+  assert.equal(client.stats().moduleShared, false);
+});
+
+Deno.test("RuffEngineClient.checkBatch answers each file of one message as a check of that file alone, per-file-ignores by each file's path", async () => {
+  const client = new RuffEngineClient({ maxWorkers: 1 });
+  try {
+    const settings = {
+      lint: { select: ["F401", "B006", "S101"], "per-file-ignores": { "tests/**": ["S101"] } },
+    };
+    const files = [
+      { source: SOURCE, relPath: "pkg/a.py" },
+      { source: "assert True\n", relPath: "tests/test_a.py" },
+      { source: "assert True\n", relPath: "pkg/b.py" },
+      { source: "def f(:\n", relPath: "pkg/broken.py" },
+      { source: "import sys\n", relPath: "tests/c.py" },
+    ];
+    const batch = await client.checkBatch(files, settings, [
+      { pattern: "pkg/a.py", selectors: ["F401"], baseDir: "" },
+    ]);
+    assert.equal(client.stats().starts, 1);
+    const alone = [];
+    for (const f of files) {
+      alone.push(
+        await client.check(f.source, settings, f.relPath, [
+          { pattern: "pkg/a.py", selectors: ["F401"], baseDir: "" },
+        ]),
+      );
+    }
+    assert.deepEqual(batch, alone);
+    const codes = batch.map((o) => (o.ok ? o.value.map((d) => d.code) : o.reason));
+    assert.deepEqual(codes, [["B006"], [], ["S101"], ["invalid-syntax", "invalid-syntax"], [
+      "F401",
+    ]]);
+    assert.deepEqual(await client.checkBatch([], settings), []);
+  } finally {
+    client.close();
+  }
 });
 
 Deno.test("RuffEngineClient loads one engine at a time: checks sent before the first answers wait for it", async () => {
