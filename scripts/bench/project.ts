@@ -26,7 +26,8 @@ export interface ProjectRow {
   /** The server's peak memory (VmHWM, MiB) once initialized, before its first call: the idle server. */
   idleMiB?: number | null;
   /**
-   * Ours again in other conditions, each run right after the plain call: for the lint, every
+   * Ours again in other conditions, run after the plain calls (ratios to the same native
+   * medians): for the lint, every
    * Python file rewritten first (the remembered findings of no file hold; the engines do all the
    * work). Median ms and ratio to each native median.
    */
@@ -279,18 +280,21 @@ export async function measureProject(
       const oursMs: number[] = [];
       const nativeMs: Record<string, number[]> = {};
       const nativeRss: Record<string, number | null> = {};
-      const variantMs: Record<string, number[]> = {};
       for (let r = 0; r < runs; r++) {
         oursMs.push(await call(c, ours.name, ours.arguments));
-        for (const [name, before] of Object.entries(variants)) {
-          await before();
-          (variantMs[name] ??= []).push(await call(c, ours.name, ours.arguments));
-        }
         for (const [k, cmd] of Object.entries(natives)) {
           if (cmd === null) continue;
           const n = await native(cmd[0], cmd[1], root);
           (nativeMs[k] ??= []).push(n.ms);
           nativeRss[k] = Math.max(nativeRss[k] ?? 0, n.maxRssKiB ?? 0) || null;
+        }
+      }
+      // Each variant after the plain runs (a variant's changes would reach the plain calls).
+      const variantMs: Record<string, number[]> = {};
+      for (const [name, before] of Object.entries(variants)) {
+        for (let r = 0; r < runs; r++) {
+          await before();
+          (variantMs[name] ??= []).push(await call(c, ours.name, ours.arguments));
         }
       }
       const oursSum = summarize(oursMs);

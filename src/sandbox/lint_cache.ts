@@ -35,6 +35,11 @@ export class LintResultCache {
     readonly maxFindings = RUFF_RESULTS_MAX_FINDINGS,
   ) {}
 
+  /** Whether some version of the file is remembered (a stat then tells whether it is this one). */
+  has(abs: string): boolean {
+    return this.#map.has(abs);
+  }
+
   /** The remembered lint of this version of the file under this configuration, or undefined. */
   get(abs: string, stamp: string, configKey: string): CachedLint | undefined {
     const e = this.#map.get(abs);

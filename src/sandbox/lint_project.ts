@@ -389,7 +389,7 @@ export async function lintProject(
         const f = ruffFiles[i]!;
         const config = await project.engineConfig(f.rel);
         const key = cacheKey(f.rel, config);
-        if (key !== undefined) {
+        if (key !== undefined && ruffResults.has(f.abs)) {
           // A file unchanged since the last lint (same stamp, same configuration): its findings
           // as they were, without reading it. The stat follows the same rules as the read.
           let info: Deno.FileInfo | undefined;
