@@ -56,9 +56,14 @@ export function shareModule(module: WebAssembly.Module): void {
   if (loading === undefined) compiled = module;
 }
 
-/** The compiled module once the engine is loaded (to hand to the next engine worker). */
-export function engineModule(): WebAssembly.Module | undefined {
-  return loaded ? compiled : undefined;
+/** Loads the engine; its compiled module (to hand to the next engine worker), or undefined when loading failed. */
+export async function loadEngineModule(): Promise<WebAssembly.Module | undefined> {
+  try {
+    await loadEngine();
+    return compiled;
+  } catch {
+    return undefined; // the check that follows reports the failure
+  }
 }
 
 /** Instantiates the wasm once; concurrent callers share the same promise, a failure may be retried. */

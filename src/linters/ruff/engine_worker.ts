@@ -5,7 +5,7 @@
  */
 /// <reference no-default-lib="true" />
 /// <reference lib="deno.worker" />
-import { engineModule, type EngineOutcome, runEngineBatch, shareModule } from "./engine.ts";
+import { type EngineOutcome, loadEngineModule, runEngineBatch, shareModule } from "./engine.ts";
 import type { EngineRequest, EngineResponse, ModuleMessage } from "./engine_client.ts";
 
 let moduleSent = false;
@@ -16,6 +16,13 @@ self.onmessage = async (event: MessageEvent<EngineRequest | ModuleMessage>) => {
     return;
   }
   const { id, files, settings, perFileIgnores } = event.data;
+  if (!moduleSent) {
+    // The compiled module goes to the client once, before the first answer: the client hands
+    // it to the next engine it starts.
+    moduleSent = true;
+    const module = await loadEngineModule();
+    if (module !== undefined) self.postMessage({ module } satisfies ModuleMessage);
+  }
   let response: EngineResponse;
   try {
     response = { id, outcomes: await runEngineBatch(files, settings, perFileIgnores) };
@@ -26,12 +33,6 @@ self.onmessage = async (event: MessageEvent<EngineRequest | ModuleMessage>) => {
       kind: "engine",
     };
     response = { id, outcomes: files.map(() => outcome) };
-  }
-  // The compiled module goes to the client once, before the first answer, for the next engine.
-  const module = moduleSent ? undefined : engineModule();
-  if (module !== undefined) {
-    moduleSent = true;
-    self.postMessage({ module } satisfies ModuleMessage);
   }
   self.postMessage(response);
 };

@@ -111,17 +111,43 @@ Deno.test("RuffEngineClient.checkBatch answers each file of one message as a che
   }
 });
 
-Deno.test("RuffEngineClient loads one engine at a time: checks sent before the first answers wait for it", async () => {
+Deno.test("RuffEngineClient loads one engine at a time: checks sent while the first loads wait for it, then go to both engines", async () => {
   const client = new RuffEngineClient({ maxWorkers: 2 });
   try {
-    const outcomes = await Promise.all(
-      Array.from({ length: 6 }, (_, i) => client.check(SOURCE, {}, `m${i}.py`)),
-    );
-    assert.ok(outcomes.every((o) => o.ok));
+    const sent = Array.from({ length: 6 }, (_, i) => client.check(SOURCE, {}, `m${i}.py`));
+    // Only the first is posted; the others wait for the first engine's answer.
     assert.equal(client.stats().starts, 1);
+    assert.equal(client.stats().pending, 6);
+    const outcomes = await Promise.all(sent);
+    assert.ok(outcomes.every((o) => o.ok));
+    // Once the first answered, the waiting checks started the second engine, with the module.
+    assert.equal(client.stats().starts, 2);
+    assert.equal(client.stats().moduleShared, true);
   } finally {
     client.close();
   }
+});
+
+Deno.test("RuffEngineClient fails checks still waiting for an engine when closed, and answers a cancelled waiting check as cancelled", async () => {
+  const client = new RuffEngineClient({ maxWorkers: 2 });
+  const controller = new AbortController();
+  const first = client.check(SOURCE, {}, "a.py");
+  const cancelled = client.check(SOURCE, {}, "b.py", [], controller.signal);
+  const closed = client.check(SOURCE, {}, "c.py");
+  controller.abort();
+  assert.deepEqual(await cancelled, {
+    ok: false,
+    reason: "The ruff check was cancelled",
+    kind: "engine",
+  });
+  client.close();
+  assert.equal((await first).ok, false);
+  assert.deepEqual(await closed, {
+    ok: false,
+    reason: "The built-in ruff engine was stopped",
+    kind: "engine",
+  });
+  assert.equal(client.stats().workers, 0);
 });
 
 Deno.test("defaultRuffWorkers() is one per core up to the cap, and one on a single core", () => {
