@@ -161,14 +161,14 @@ export class SandboxClient {
       this.#ruffChecks.get(msg.engineCancel)?.abort();
       return;
     }
-    const { id, source, settings, relPath, perFileIgnores } = msg.engine;
+    const { id, files, settings, perFileIgnores } = msg.engine;
     const controller = new AbortController();
     this.#ruffChecks.set(id, controller);
-    void this.#ruff.check(source, settings, relPath, perFileIgnores, controller.signal).then(
-      (outcome) => {
+    void this.#ruff.checkBatch(files, settings, perFileIgnores, controller.signal).then(
+      (outcomes) => {
         this.#ruffChecks.delete(id);
         if (this.#worker === worker) {
-          worker.postMessage({ engineAnswer: { id, outcome } } satisfies RelayAnswer);
+          worker.postMessage({ engineAnswer: { id, outcomes } } satisfies RelayAnswer);
         }
       },
     );

@@ -9,10 +9,22 @@ import type { Diagnostic } from "../linters/types.ts";
 import { defaultLinterFor, linterAccepts, type LinterName } from "../linters/registry.ts";
 import { LINTERS, type SubprocessLinter } from "../policy/commands.ts";
 import { formatBytes } from "../policy/paths.ts";
-import { isSkippedDir, LINT_WALK_CAPS, type WalkCaps, walkedText } from "../policy/walk.ts";
+import {
+  isSkippedDir,
+  LINT_WALK_CAPS,
+  type SkipReason,
+  type WalkCaps,
+  walkedText,
+} from "../policy/walk.ts";
 import { describeConfig } from "../linters/python_config.ts";
 import { EMPTY_OUTPUT, FINDINGS_CODE, splitByFile } from "../linters/batch.ts";
-import { denoProjectFs, RUFF_ENGINE_VERSION, ruffCheck, RuffProject } from "../linters/ruff/mod.ts";
+import {
+  denoProjectFs,
+  RUFF_ENGINE_VERSION,
+  ruffCheckBatch,
+  type RuffConfigResult,
+  RuffProject,
+} from "../linters/ruff/mod.ts";
 import { nativeConfigFlags } from "../linters/ruff/native_args.ts";
 import { isExcluded } from "../linters/ruff/selection.ts";
 import { mayBePythonSource } from "../linters/ruff/project.ts";
@@ -28,10 +40,11 @@ import {
   type PylintSelection,
   pylintSelects,
 } from "../linters/pylint_selection.ts";
-import { isInside } from "../policy/paths.ts";
+import { hardLinkRefusal, isInside } from "../policy/paths.ts";
 import type { Outcome } from "./files.ts";
 import { runCommand } from "./run_command.ts";
-import { readWalkedFile, type SkipCounts, walkFiles } from "./walk.ts";
+import { fileStamp, isRacy, readWalkedFile, type SkipCounts, walkFiles } from "./walk.ts";
+import { ruffResults } from "./lint_cache.ts";
 import { pythonLinterConfig, readConfigText } from "./lint.ts";
 
 export interface LintProjectRequest {
@@ -72,8 +85,13 @@ export interface LintProjectResult {
 
 export type ProgressReport = (done: number, total: number, message: string) => void;
 
-/** Built-in ruff checks in flight at once: file reads overlap the engines' work (up to two engines, engine_client.ts). */
-const RUFF_IN_FLIGHT = 8;
+/**
+ * Files per built-in ruff engine message: a project's files go in chunks, so that the cost of a
+ * message (two hops: sandbox worker, main thread, engine worker) is paid per chunk, not per file.
+ */
+const RUFF_CHUNK_FILES = 32;
+/** Chunks in flight at once: reads overlap the engines' work and both engines stay busy (engine_client.ts). */
+const RUFF_CHUNKS_IN_FLIGHT = 4;
 
 function isRuffFamily(l: LinterName | undefined): boolean {
   return l === "ruff" || l === "ruff-native";
@@ -323,8 +341,8 @@ export async function lintProject(
   if (ruffFiles.length > 0) {
     result.engineVersion = RUFF_ENGINE_VERSION;
     const ruffConfigs = new Set<string>();
-    // Up to RUFF_IN_FLIGHT files at once; results are kept in the files' order.
-    const outcomes: (Diagnostic[] | undefined)[] = new Array(ruffFiles.length);
+    // Results are kept in the files' order, however the chunks finish.
+    const outcomes: (readonly Diagnostic[] | undefined)[] = new Array(ruffFiles.length);
     // Configuration files and failures too: named in the same order however checks finish.
     const configOf: (string | undefined)[] = new Array(ruffFiles.length);
     const failureOf: (string | undefined)[] = new Array(ruffFiles.length);
@@ -344,55 +362,141 @@ export async function lintProject(
         flushed++;
       }
     };
-    const checkOne = async (i: number): Promise<void> => {
-      const f = ruffFiles[i]!;
-      // Read through the open file's own checks (a regular file, one link, within the cap): the
-      // file may have changed since the walk listed it.
-      const bytes = await readWalkedFile(f.abs, caps.maxFileBytes);
-      if (bytes === null) return;
-      if (typeof bytes === "string") {
-        bump(bytes);
-        return;
+    const startedAt = Date.now();
+    /** What a file's findings depend on besides its text: its configuration, path and package. */
+    const cacheKey = (rel: string, config: RuffConfigResult) =>
+      config.ok
+        ? `${project.configKey(config)}\n${rel}\n${
+          project.packageRootDir(rel, config.value.selection) ?? ""
+        }`
+        : undefined;
+    // A chunk of files goes to the engine in one message (those sharing a configuration), so
+    // that message costs are paid per chunk; chunks in flight keep both engines busy.
+    const chunkSize = Math.max(1, Math.min(RUFF_CHUNK_FILES, Math.ceil(ruffFiles.length / 8)));
+    const checkChunk = async (from: number, to: number): Promise<void> => {
+      type Todo = {
+        i: number;
+        text: string;
+        config: RuffConfigResult;
+        key?: string;
+        stamp?: string;
+        mode: number | null;
+      };
+      const todo: Todo[] = [];
+      // One read at a time per chunk (RUFF_CHUNKS_IN_FLIGHT in all): more asynchronous opens at
+      // once only start more runtime threads, each with memory of its own.
+      const prepare = async (i: number): Promise<void> => {
+        const f = ruffFiles[i]!;
+        const config = await project.engineConfig(f.rel);
+        const key = cacheKey(f.rel, config);
+        if (key !== undefined && ruffResults.has(f.abs)) {
+          // A file unchanged since the last lint (same stamp, same configuration): its findings
+          // as they were, without reading it. The stat follows the same rules as the read.
+          let info: Deno.FileInfo | undefined;
+          try {
+            info = Deno.statSync(f.abs);
+          } catch {
+            info = undefined;
+          }
+          const hit = info !== undefined && info.isFile && hardLinkRefusal(info) === undefined &&
+              info.size <= caps.maxFileBytes
+            ? ruffResults.get(f.abs, fileStamp(info), key)
+            : undefined;
+          if (hit !== undefined) {
+            outcomes[i] = hit.diagnostics;
+            if (hit.configFile !== undefined) configOf[i] = hit.configFile;
+            return;
+          }
+        }
+        // Read through the open file's own checks (a regular file, one link, within the cap):
+        // the file may have changed since the walk listed it.
+        const read = readWalkedFileInfoSync(f.abs, caps.maxFileBytes);
+        if (read === null) return;
+        if (typeof read === "string") {
+          bump(read);
+          return;
+        }
+        const text = walkedText(read.bytes);
+        if (typeof text !== "string") {
+          bump(text.skip);
+          return;
+        }
+        todo.push({
+          i,
+          text,
+          config,
+          mode: read.info.mode,
+          ...(key !== undefined && !isRacy(read.info, startedAt)
+            ? { key, stamp: fileStamp(read.info) }
+            : {}),
+        });
+      };
+      for (let i = from; i < to; i++) await prepare(i);
+      abortIf(signal);
+      // One engine message per configuration among the chunk's files (usually one).
+      const groups = new Map<RuffConfigResult, Todo[]>();
+      for (const t of todo) {
+        let g = groups.get(t.config);
+        if (g === undefined) groups.set(t.config, g = []);
+        g.push(t);
       }
-      const text = walkedText(bytes);
-      if (typeof text !== "string") {
-        bump(text.skip);
-        return;
-      }
-      const config = await project.engineConfig(f.rel);
-      const r = await ruffCheck({
-        absPath: f.abs,
-        relPath: f.rel,
-        root: req.root,
-        source: text,
-        readTextFile: readConfig,
-        config,
-        ...(signal ? { signal } : {}),
-      });
-      if (r.configFile) configOf[i] = r.configFile;
-      if (r.ok) {
-        outcomes[i] = [
-          ...project.withPathRules(f.rel, text, r.value, config),
-          ...contentFindings(text, f.rel),
-        ];
-      } else failureOf[i] = `ruff on ${f.rel}: ${r.reason}`;
-      checked("ruff", 1);
+      await Promise.all([...groups].map(async ([config, group]) => {
+        const results = await ruffCheckBatch({
+          root: req.root,
+          files: group.map((t) => ({
+            absPath: ruffFiles[t.i]!.abs,
+            relPath: ruffFiles[t.i]!.rel,
+            source: t.text,
+          })),
+          config,
+          signal,
+        });
+        group.forEach((t, k) => {
+          const r = results[k]!;
+          const f = ruffFiles[t.i]!;
+          if (r.configFile) configOf[t.i] = r.configFile;
+          if (!r.ok) {
+            failureOf[t.i] = `ruff on ${f.rel}: ${r.reason}`;
+            return;
+          }
+          const ds = [
+            ...project.withPathRules(f.rel, t.text, r.value, config, t.mode),
+            ...contentFindings(t.text, f.rel),
+          ];
+          outcomes[t.i] = ds;
+          if (t.key !== undefined && t.stamp !== undefined && !signal?.aborted) {
+            ruffResults.set(f.abs, {
+              stamp: t.stamp,
+              configKey: t.key,
+              diagnostics: ds,
+              ...(r.configFile ? { configFile: r.configFile } : {}),
+            });
+          }
+        });
+      }));
     };
-    let nextRuff = 0;
-    const ruffWorker = async () => {
-      while (nextRuff < ruffFiles.length) {
+    let nextChunk = 0;
+    const chunkWorker = async () => {
+      while (nextChunk < ruffFiles.length) {
         abortIf(signal);
-        const i = nextRuff++;
+        const from = nextChunk;
+        const to = Math.min(ruffFiles.length, from + chunkSize);
+        nextChunk = to;
         try {
-          await checkOne(i);
+          await checkChunk(from, to);
+          abortIf(signal);
+          checked("ruff", to - from);
         } finally {
-          finished[i] = true;
+          for (let i = from; i < to; i++) finished[i] = true;
           flush();
         }
       }
     };
     await Promise.all(
-      Array.from({ length: Math.min(RUFF_IN_FLIGHT, ruffFiles.length) }, ruffWorker),
+      Array.from(
+        { length: Math.min(RUFF_CHUNKS_IN_FLIGHT, Math.ceil(ruffFiles.length / chunkSize)) },
+        chunkWorker,
+      ),
     );
     for (const c of ruffConfigs) result.configFiles.push(`ruff: ${c}`);
   }
@@ -502,6 +606,41 @@ async function ownFindings(abs: string, rel: string, maxFileBytes: number): Prom
     return contentFindings(new TextDecoder("utf-8", { fatal: true }).decode(bytes), rel);
   } catch {
     return [];
+  }
+}
+
+/**
+ * readWalkedFileInfo, synchronous: the same checks on the open file (a regular file, not a hard
+ * link, within the cap). A project lint reads its Python files one after another: an open is a
+ * few microseconds, while asynchronous opens in flight each hold a runtime thread (and its memory).
+ */
+function readWalkedFileInfoSync(
+  abs: string,
+  maxFileBytes: number,
+): { bytes: Uint8Array; info: Deno.FileInfo } | SkipReason | null {
+  let file: Deno.FsFile;
+  try {
+    file = Deno.openSync(abs, { read: true });
+  } catch {
+    return null;
+  }
+  try {
+    const info = file.statSync();
+    if (!info.isFile) return null;
+    if (hardLinkRefusal(info) !== undefined) return "hard-link";
+    if (info.size > maxFileBytes) return "too-large";
+    const buf = new Uint8Array(info.size);
+    let filled = 0;
+    while (filled < buf.length) {
+      const n = file.readSync(buf.subarray(filled));
+      if (n === null) break;
+      filled += n;
+    }
+    return { bytes: filled === buf.length ? buf : buf.subarray(0, filled), info };
+  } catch {
+    return null;
+  } finally {
+    file.close();
   }
 }
 

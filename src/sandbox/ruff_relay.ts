@@ -6,50 +6,58 @@
 /// <reference no-default-lib="true" />
 /// <reference lib="deno.worker" />
 import type { EngineOutcome } from "../linters/ruff/engine.ts";
-import type { EngineRequest, RuffEngine } from "../linters/ruff/engine_client.ts";
+import type { EngineRequest, RuffBatchEngine, RuffEngine } from "../linters/ruff/engine_client.ts";
 
 /** Worker -> main: check this; or stop checking that. */
 export type RelayRequest = { engine: EngineRequest } | { engineCancel: number };
 /** Main -> worker: the answer to check `id`. */
 export interface RelayAnswer {
-  engineAnswer: { id: number; outcome: EngineOutcome };
+  engineAnswer: { id: number; outcomes: EngineOutcome[] };
 }
 
-const pending = new Map<number, (outcome: EngineOutcome) => void>();
+const pending = new Map<number, (outcomes: EngineOutcome[]) => void>();
 let nextId = 1;
 
-/** Checks text with the engine the main thread runs. Never rejects. */
-export const relayedRuffEngine: RuffEngine = (
+/** Checks files that share settings with the engine the main thread runs, in one message. Never rejects. */
+export const relayedRuffBatchEngine: RuffBatchEngine = (
+  files,
+  settings,
+  perFileIgnores = [],
+  signal,
+) => {
+  if (signal?.aborted) return Promise.resolve(files.map(cancelled));
+  const id = nextId++;
+  return new Promise<EngineOutcome[]>((resolve) => {
+    const onAbort = () => {
+      pending.delete(id);
+      self.postMessage({ engineCancel: id } satisfies RelayRequest);
+      resolve(files.map(cancelled));
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+    pending.set(id, (outcomes) => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve(outcomes);
+    });
+    self.postMessage(
+      { engine: { id, files, settings, perFileIgnores } } satisfies RelayRequest,
+    );
+  });
+};
+
+/** Checks one file's text with the engine the main thread runs. Never rejects. */
+export const relayedRuffEngine: RuffEngine = async (
   source,
   settings,
   relPath,
   perFileIgnores = [],
   signal,
-) => {
-  if (signal?.aborted) return Promise.resolve(cancelled());
-  const id = nextId++;
-  return new Promise<EngineOutcome>((resolve) => {
-    const onAbort = () => {
-      pending.delete(id);
-      self.postMessage({ engineCancel: id } satisfies RelayRequest);
-      resolve(cancelled());
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-    pending.set(id, (outcome) => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve(outcome);
-    });
-    self.postMessage(
-      { engine: { id, source, settings, relPath, perFileIgnores } } satisfies RelayRequest,
-    );
-  });
-};
+) => (await relayedRuffBatchEngine([{ source, relPath }], settings, perFileIgnores, signal))[0]!;
 
 /** Delivers an answer from the main thread. */
 export function deliverEngineAnswer(answer: RelayAnswer["engineAnswer"]): void {
   const resolve = pending.get(answer.id);
   pending.delete(answer.id);
-  resolve?.(answer.outcome);
+  resolve?.(answer.outcomes);
 }
 
 function cancelled(): EngineOutcome {

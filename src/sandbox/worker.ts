@@ -5,7 +5,12 @@
  */
 /// <reference lib="deno.worker" />
 import { completePath, listDirectory, packListing, readFile } from "./files.ts";
-import { deliverEngineAnswer, type RelayAnswer, relayedRuffEngine } from "./ruff_relay.ts";
+import {
+  deliverEngineAnswer,
+  type RelayAnswer,
+  relayedRuffBatchEngine,
+  relayedRuffEngine,
+} from "./ruff_relay.ts";
 import type { WorkerProgress, WorkerRequest, WorkerResponse } from "./protocol.ts";
 import { configurePathPolicy, type PathPolicy } from "../policy/paths.ts";
 
@@ -23,7 +28,9 @@ const lazy = <T>(load: () => Promise<T>): () => Promise<T> => {
 };
 // ruff checks go to the engine's own worker, which the main thread starts and releases.
 const ruffMod = lazy(() =>
-  import("../linters/ruff/mod.ts").then((m) => m.setDefaultRuffEngine(relayedRuffEngine))
+  import("../linters/ruff/mod.ts").then((m) =>
+    m.setDefaultRuffEngine(relayedRuffEngine, relayedRuffBatchEngine)
+  )
 );
 const lintMod = lazy(() => ruffMod().then(() => import("./lint.ts")));
 const lintProjectMod = lazy(() => ruffMod().then(() => import("./lint_project.ts")));

@@ -132,11 +132,17 @@ Deno.test("deno task bench --quick writes results.json and results.md with every
       assertEquals(typeof row.ratios[native], "number", `${row.id}: ratio to ${native}`);
       assertEquals(typeof row.peakMiB.ours, "number", `${row.id}: peak memory`);
     }
-    // Lint vs native ruff, lint memory vs the idle server (issue 18), flake8, search, find_symbol.
-    assertEquals(res.project.targets.length, 5);
+    // Lint vs native ruff (warm, and with every file changed), lint memory vs the idle server
+    // (issue 18), flake8, search, find_symbol.
+    assertEquals(res.project.targets.length, 6);
     const lint = res.project.rows.find((r: { id: string }) => r.id === "project.lint");
     assertEquals(typeof lint.coldMs, "number", "project.lint: first call");
     assertEquals(typeof lint.idleMiB, "number", "project.lint: idle server memory");
+    assertEquals(
+      typeof lint.variants["every file changed"].ours.median,
+      "number",
+      "project.lint: every file changed",
+    );
     const md = await Deno.readTextFile(path.join(out, "results.md"));
     assert(md.includes("## The whole project in one call"), "results.md has the project section");
     assertEquals([res.git.files, res.git.changed], [5000, 50]);

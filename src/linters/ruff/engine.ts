@@ -43,14 +43,35 @@ export type EngineOutcome = ResultWith<Diagnostic[], { kind: "settings" | "engin
 
 let loading: Promise<void> | undefined;
 let loaded = false;
+/** The compiled module: given (shareModule) or compiled here on first use. */
+let compiled: WebAssembly.Module | undefined;
 const workspaces = new Map<string, Workspace>();
+
+/**
+ * Uses a module another engine worker compiled already (WebAssembly.Module passes between workers
+ * in one process): the second engine then skips decoding the 11 MB module again, whose transient
+ * peak was about 17 MiB. Must come before the first check.
+ */
+export function shareModule(module: WebAssembly.Module): void {
+  if (loading === undefined) compiled = module;
+}
+
+/** Loads the engine; its compiled module (to hand to the next engine worker), or undefined when loading failed. */
+export async function loadEngineModule(): Promise<WebAssembly.Module | undefined> {
+  try {
+    await loadEngine();
+    return compiled;
+  } catch {
+    return undefined; // the check that follows reports the failure
+  }
+}
 
 /** Instantiates the wasm once; concurrent callers share the same promise, a failure may be retried. */
 function loadEngine(): Promise<void> {
   if (loading === undefined) {
     loading = (async () => {
-      const { default: module } = await import("./wasm_module.js");
-      initSync({ module });
+      compiled ??= (await import("./wasm_module.js")).default;
+      initSync({ module: compiled });
       loaded = true;
     })();
     loading.catch(() => {
@@ -111,55 +132,91 @@ export async function runEngine(
   relPath: string,
   perFileIgnores: readonly PerFileIgnore[] = [],
 ): Promise<EngineOutcome> {
-  let options: RuffSettings;
+  return (await runEngineBatch([{ source, relPath }], settings, perFileIgnores))[0]!;
+}
+
+/** One file of a batch: its text and its path from the root. */
+export interface BatchFile {
+  source: string;
+  relPath: string;
+}
+
+/**
+ * runEngine on many files that share settings, one outcome per file in their order: the
+ * settings are read once per batch and the engine's options built once per distinct set of
+ * per-file-ignores that applies (most files of a project share one).
+ */
+export async function runEngineBatch(
+  files: readonly BatchFile[],
+  settings: RuffSettings,
+  perFileIgnores: readonly PerFileIgnore[] = [],
+): Promise<EngineOutcome[]> {
+  let prepared: PreparedOptions;
   try {
-    options = engineOptions(settings, relPath, perFileIgnores);
+    prepared = prepareOptions(settings, perFileIgnores);
   } catch (e) {
-    return { ok: false, reason: errorText(e), kind: "settings" };
+    const failure: EngineOutcome = { ok: false, reason: errorText(e), kind: "settings" };
+    return files.map(() => failure);
   }
   try {
     await loadEngine();
   } catch (e) {
-    return {
+    const failure: EngineOutcome = {
       ok: false,
       reason: `The built-in ruff engine could not be loaded: ${errorText(e)}`,
       kind: "engine",
     };
+    return files.map(() => failure);
   }
-  let workspace: Workspace;
-  try {
-    workspace = workspaceFor(options);
-  } catch (e) {
-    return { ok: false, reason: errorText(e), kind: "settings" };
-  }
-  let raw: RuffDiagnostic[];
-  try {
-    raw = workspace.check(source) as RuffDiagnostic[];
-  } catch (e) {
-    // A Rust panic traps the wasm; drop the Workspaces it may have left half-updated.
-    workspaces.clear();
-    return {
-      ok: false,
-      reason: `The built-in ruff engine failed on this file: ${errorText(e)}`,
-      kind: "engine",
-    };
-  }
-  const file = relPath;
-  const diagnostics = raw.map((d) => toDiagnostic(d, file));
-  diagnostics.sort((a, b) => a.line - b.line || a.column - b.column || compare(a.code, b.code));
-  return { ok: true, value: diagnostics };
+  const bySignature = new Map<string, Workspace | EngineOutcome>();
+  return files.map(({ source, relPath }) => {
+    let workspace: Workspace | EngineOutcome;
+    try {
+      const applying = applyingEntries(prepared.entries, relPath);
+      const signature = applying.join(",");
+      let cached = bySignature.get(signature);
+      if (cached === undefined) {
+        try {
+          cached = workspaceFor(optionsFor(prepared, applying));
+        } catch (e) {
+          cached = { ok: false, reason: errorText(e), kind: "settings" };
+        }
+        bySignature.set(signature, cached);
+      }
+      workspace = cached;
+    } catch (e) {
+      return { ok: false, reason: errorText(e), kind: "settings" };
+    }
+    if (!(workspace instanceof Workspace)) return workspace;
+    let raw: RuffDiagnostic[];
+    try {
+      raw = workspace.check(source) as RuffDiagnostic[];
+    } catch (e) {
+      // A Rust panic traps the wasm; drop the Workspaces it may have left half-updated.
+      workspaces.clear();
+      bySignature.clear();
+      return {
+        ok: false,
+        reason: `The built-in ruff engine failed on this file: ${errorText(e)}`,
+        kind: "engine",
+      };
+    }
+    const diagnostics = raw.map((d) => toDiagnostic(d, relPath));
+    diagnostics.sort((a, b) => a.line - b.line || a.column - b.column || compare(a.code, b.code));
+    return { ok: true, value: diagnostics };
+  });
 }
 
-/**
- * The options handed to the wasm: per-file-ignores (from the settings, relative to the root, and
- * the resolved ones) reduced to those that apply to this file under the "*" pattern, the others
- * kept only for validation; rule codes always reported as codes, never as preview rule names.
- */
-function engineOptions(
+/** Settings read once for a batch: the options less per-file-ignores, and every per-file-ignores entry. */
+interface PreparedOptions {
+  options: RuffSettings;
+  entries: PerFileIgnore[];
+}
+
+function prepareOptions(
   settings: RuffSettings,
-  relPath: string,
   extra: readonly PerFileIgnore[],
-): RuffSettings {
+): PreparedOptions {
   if (!isTable(settings)) throw new Error("settings must be an object of ruff options");
   const options = cloneTable(settings);
   const lint = isTable(options.lint) ? options.lint : undefined;
@@ -175,10 +232,13 @@ function engineOptions(
     delete options[key];
   }
   entries.push(...extra);
+  return { options, entries };
+}
 
-  const applying: string[] = [];
-  const validating: string[] = [];
-  for (const entry of entries) {
+/** The indexes of the entries that apply to the file (a glob error is the settings' failure). */
+function applyingEntries(entries: readonly PerFileIgnore[], relPath: string): number[] {
+  const out: number[] = [];
+  entries.forEach((entry, i) => {
     let applies: boolean;
     try {
       applies = appliesTo(entry, relPath);
@@ -186,8 +246,25 @@ function engineOptions(
       if (e instanceof GlobError) throw new Error(`per-file-ignores: ${e.message}`);
       throw e;
     }
-    (applies ? applying : validating).push(...entry.selectors);
-  }
+    if (applies) out.push(i);
+  });
+  return out;
+}
+
+/**
+ * The options handed to the wasm: per-file-ignores (from the settings, relative to the root, and
+ * the resolved ones) reduced to those that apply to this file under the "*" pattern, the others
+ * kept only for validation; rule codes always reported as codes, never as preview rule names.
+ */
+function optionsFor(prepared: PreparedOptions, applyingIndexes: readonly number[]): RuffSettings {
+  const options = cloneTable(prepared.options);
+  const lint = isTable(options.lint) ? options.lint : undefined;
+  const applying: string[] = [];
+  const validating: string[] = [];
+  const applies = new Set(applyingIndexes);
+  prepared.entries.forEach((entry, i) => {
+    (applies.has(i) ? applying : validating).push(...entry.selectors);
+  });
   if (applying.length + validating.length > 0) {
     const table: Record<string, string[]> = {};
     if (applying.length > 0) table["*"] = applying;

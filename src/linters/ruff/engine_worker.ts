@@ -5,23 +5,34 @@
  */
 /// <reference no-default-lib="true" />
 /// <reference lib="deno.worker" />
-import { runEngine } from "./engine.ts";
-import type { EngineRequest, EngineResponse } from "./engine_client.ts";
+import { type EngineOutcome, loadEngineModule, runEngineBatch, shareModule } from "./engine.ts";
+import type { EngineRequest, EngineResponse, ModuleMessage } from "./engine_client.ts";
 
-self.onmessage = async (event: MessageEvent<EngineRequest>) => {
-  const { id, source, settings, relPath, perFileIgnores } = event.data;
+let moduleSent = false;
+
+self.onmessage = async (event: MessageEvent<EngineRequest | ModuleMessage>) => {
+  if ("module" in event.data) {
+    shareModule(event.data.module);
+    return;
+  }
+  const { id, files, settings, perFileIgnores } = event.data;
+  if (!moduleSent) {
+    // The compiled module goes to the client once, before the first answer: the client hands
+    // it to the next engine it starts.
+    moduleSent = true;
+    const module = await loadEngineModule();
+    if (module !== undefined) self.postMessage({ module } satisfies ModuleMessage);
+  }
   let response: EngineResponse;
   try {
-    response = { id, outcome: await runEngine(source, settings, relPath, perFileIgnores) };
+    response = { id, outcomes: await runEngineBatch(files, settings, perFileIgnores) };
   } catch (err) {
-    response = {
-      id,
-      outcome: {
-        ok: false,
-        reason: err instanceof Error ? err.message : String(err),
-        kind: "engine",
-      },
+    const outcome: EngineOutcome = {
+      ok: false,
+      reason: err instanceof Error ? err.message : String(err),
+      kind: "engine",
     };
+    response = { id, outcomes: files.map(() => outcome) };
   }
   self.postMessage(response);
 };

@@ -7,7 +7,7 @@
 import { relative, sep } from "node:path";
 import type { ParseResult } from "../types.ts";
 import { loadRuffConfig, type ReadTextFile, type RuffConfigResult } from "./config.ts";
-import { type RuffEngine, ruffEngine } from "./engine_client.ts";
+import { batchOf, type RuffBatchEngine, type RuffEngine, ruffEngine } from "./engine_client.ts";
 import { RUFF_ENGINE_VERSION } from "./version.ts";
 
 export { denoProjectFs, type ProjectFs, RuffProject } from "./project.ts";
@@ -17,6 +17,7 @@ export {
   type ReadTextFile,
   type ResolvedRuffConfig,
   RUFF_CONFIG_NAMES,
+  type RuffConfigResult,
   type RuffSettings,
 } from "./config.ts";
 export {
@@ -28,17 +29,24 @@ export {
   warmUp,
 } from "./engine.ts";
 export {
+  batchOf,
   DEFAULT_RUFF_IDLE_MS,
+  type RuffBatchEngine,
   type RuffEngine,
   ruffEngine,
   RuffEngineClient,
 } from "./engine_client.ts";
 
 let defaultEngine: RuffEngine = ruffEngine.check;
+let defaultBatchEngine: RuffBatchEngine = ruffEngine.checkBatch;
 
-/** Where checks run unless a request names its engine: the sandbox worker relays them to the main thread. */
-export function setDefaultRuffEngine(engine: RuffEngine): void {
+/**
+ * Where checks run unless a request names its engine: the sandbox worker relays them to the main
+ * thread. A project lint sends many files per message to `batch` (made of `engine` unless given).
+ */
+export function setDefaultRuffEngine(engine: RuffEngine, batch?: RuffBatchEngine): void {
   defaultEngine = engine;
+  defaultBatchEngine = batch ?? batchOf(engine);
 }
 
 export interface RuffCheckRequest {
@@ -98,4 +106,61 @@ export async function ruffCheck(request: RuffCheckRequest): Promise<RuffCheckRes
     };
   if (configFile !== undefined) result.configFile = configFile;
   return result;
+}
+
+/** One file of ruffCheckBatch: where it is and its text. */
+export interface RuffBatchFile {
+  /** Real absolute path (already validated by the path policy). */
+  absPath: string;
+  /** Root-relative, as reported in each diagnostic. */
+  relPath: string;
+  source: string;
+}
+
+/**
+ * ruffCheck on many files governed by one resolved configuration, in one engine message: one
+ * result per file, in their order, each what ruffCheck would give for it alone.
+ */
+export async function ruffCheckBatch(request: {
+  root: string;
+  files: readonly RuffBatchFile[];
+  config: RuffConfigResult;
+  signal?: AbortSignal | undefined;
+}): Promise<RuffCheckResult[]> {
+  const engineVersion = RUFF_ENGINE_VERSION;
+  const loaded = request.config;
+  if (!loaded.ok) {
+    const failed: RuffCheckResult = { ok: false, reason: loaded.reason, engineVersion };
+    if (loaded.configFile !== undefined) failed.configFile = loaded.configFile;
+    return request.files.map(() => failed);
+  }
+  const { settings, perFileIgnores, configFile } = loaded.value;
+  const outcomes = await defaultBatchEngine(
+    request.files.map((f) => ({
+      source: f.source,
+      relPath: relative(request.root, f.absPath).split(sep).join("/"),
+    })),
+    settings,
+    perFileIgnores,
+    request.signal,
+  );
+  return outcomes.map((outcome, i) => {
+    const result: RuffCheckResult = outcome.ok
+      ? {
+        ok: true,
+        value: outcome.value.map((d) => ({ ...d, file: request.files[i]!.relPath })),
+        engineVersion,
+      }
+      : {
+        ok: false,
+        reason: outcome.kind === "settings"
+          ? `Invalid ruff configuration${
+            configFile === undefined ? "" : ` in "${configFile}"`
+          }: ${outcome.reason}`
+          : outcome.reason,
+        engineVersion,
+      };
+    if (configFile !== undefined) result.configFile = configFile;
+    return result;
+  });
 }

@@ -55,17 +55,44 @@ function nameOf(rel: string): string {
   return rel.slice(rel.lastIndexOf("/") + 1);
 }
 
-/** Per lint run: configurations by folder, first-party names by configuration (both cached). */
+/**
+ * Per lint run: configurations by folder, first-party names by configuration, the engine's
+ * configuration by (configuration, package, private module), and the file system's answers (a
+ * run asks about the same `__init__.py` for every file of a package): all cached for the run.
+ */
 export class RuffProject {
   readonly #configs = new Map<string, Promise<RuffConfigResult>>();
   readonly #firstParty = new Map<string, string[]>();
   readonly #globs = new Map<string, string[]>();
+  /** engineConfig's answers, per folder configuration, by package name and private flag. */
+  readonly #engineConfigs = new WeakMap<RuffConfigResult, Map<string, RuffConfigResult>>();
+  readonly #keys = new WeakMap<RuffConfigResult, string>();
+  readonly #kinds = new Map<string, "file" | "dir" | null>();
+  readonly #lists = new Map<string, string[] | null>();
+  /** The file system as seen once per run: each path's kind and each folder's names asked once. */
+  readonly fs: ProjectFs;
 
   constructor(
     readonly root: string,
     readonly readTextFile: ReadTextFile,
-    readonly fs: ProjectFs,
-  ) {}
+    fs: ProjectFs,
+  ) {
+    const kinds = this.#kinds;
+    const lists = this.#lists;
+    this.fs = {
+      kind(rel) {
+        let k = kinds.get(rel);
+        if (k === undefined) kinds.set(rel, k = fs.kind(rel));
+        return k;
+      },
+      list(rel) {
+        let l = lists.get(rel);
+        if (l === undefined) lists.set(rel, l = fs.list(rel));
+        return l;
+      },
+      ...(fs.isExecutable ? { isExecutable: (rel: string) => fs.isExecutable!(rel) } : {}),
+    };
+  }
 
   /** The configuration governing the files directly in folder `dir` (root-relative). */
   configForDir(dir: string): Promise<RuffConfigResult> {
@@ -135,6 +162,33 @@ export class RuffProject {
   async engineConfig(rel: string): Promise<RuffConfigResult> {
     const c = await this.configForDir(parentOf(rel));
     if (!c.ok) return c;
+    // The answer depends on the file through its package and its module's privacy only: shared
+    // by every file alike (callers must not modify it).
+    const pkg = this.packageRootName(rel, c.value.selection);
+    const isPrivate = this.#isPrivateModule(rel, c.value.selection);
+    let byFile = this.#engineConfigs.get(c);
+    if (byFile === undefined) this.#engineConfigs.set(c, byFile = new Map());
+    const key = `${isPrivate ? "private" : "public"}:${pkg ?? ""}`;
+    let shared = byFile.get(key);
+    if (shared === undefined) byFile.set(key, shared = this.#engineConfig(c, pkg, isPrivate));
+    return shared;
+  }
+
+  /**
+   * A string naming everything engineConfig's answer holds (settings, per-file-ignores,
+   * configuration folder): equal strings, equal configurations. Cached per answer.
+   */
+  configKey(config: RuffConfigResult): string {
+    let key = this.#keys.get(config);
+    if (key === undefined) this.#keys.set(config, key = stableJson(config));
+    return key;
+  }
+
+  #engineConfig(
+    c: RuffConfigResult & { ok: true },
+    pkg: string | undefined,
+    isPrivate: boolean,
+  ): RuffConfigResult {
     const settings = structuredClone(c.value.settings);
     const lint = isTable(settings.lint) ? settings.lint : (settings.lint = {}) as Record<
       string,
@@ -154,11 +208,10 @@ export class RuffProject {
         if (Array.isArray(v)) { for (const n of v) if (typeof n === "string") placed.add(n); }
       }
     }
-    const perFileIgnores = this.#isPrivateModule(rel, c.value.selection)
+    const perFileIgnores = isPrivate
       ? [...c.value.perFileIgnores, PRIVATE_MODULE_IGNORE]
       : c.value.perFileIgnores;
     const names = new Set(this.#sourceModules(c.value.configFile ?? "", c.value.selection));
-    const pkg = this.packageRootName(rel, c.value.selection);
     if (pkg !== undefined) names.add(pkg);
     const added = [...names].filter((n) => !placed.has(n) && !STDLIB_MODULES.has(n)).sort();
     if (added.length === 0) {
@@ -281,13 +334,15 @@ export class RuffProject {
 
   /**
    * The engine's findings for file `rel`, checked with `config` (from engineConfig), corrected
-   * for what the file's path decides and the engine cannot see (path_rules.ts).
+   * for what the file's path decides and the engine cannot see (path_rules.ts). `mode` is the
+   * file's permission bits when the caller has them already (from the read's own stat).
    */
   withPathRules(
     rel: string,
     text: string,
     found: readonly Diagnostic[],
     config: RuffConfigResult,
+    mode?: number | null,
   ): Diagnostic[] {
     if (!config.ok) return [...found];
     const sel = config.value.selection;
@@ -299,9 +354,21 @@ export class RuffProject {
       packageRoot: this.packageRootDir(rel, sel),
       projectRoot: config.value.configDir,
       src: sel.src.flatMap((p) => this.#expandGlob(p)),
-      executable: this.fs.isExecutable?.(rel),
+      executable: mode !== undefined
+        ? (Deno.build.os === "windows" || mode === null ? undefined : (mode & 0o111) !== 0)
+        : this.fs.isExecutable?.(rel),
     });
   }
+}
+
+/** JSON with every object's keys sorted: the same text for equal values, whatever the key order. */
+function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v) => {
+    if (!isTable(v)) return v;
+    const sorted: Record<string, unknown> = {};
+    for (const k of Object.keys(v).sort()) sorted[k] = v[k];
+    return sorted;
+  });
 }
 
 /** ProjectFs over the real file system below `root`, for callers already confined to it. */

@@ -21,7 +21,13 @@ Deno.test("RuffEngineClient starts no worker until the first check, then answers
   const events: string[] = [];
   const client = new RuffEngineClient({ onChange: (e) => events.push(e) });
   try {
-    assert.deepEqual(client.stats(), { loaded: false, starts: 0, pending: 0, workers: 0 });
+    assert.deepEqual(client.stats(), {
+      loaded: false,
+      starts: 0,
+      pending: 0,
+      workers: 0,
+      moduleShared: false,
+    });
     const outcome = await client.check(SOURCE, { lint: { select: ["B006", "F401"] } }, "a.py");
     assert.equal(outcome.ok, true);
     assert.deepEqual(outcome.ok && outcome.value.map((d) => d.code), ["F401", "B006"]);
@@ -53,6 +59,8 @@ Deno.test("RuffEngineClient starts a second worker only while checks queue up on
     const pooled = await Promise.all(sources.map((s, i) => client.check(s, settings, `m${i}.py`)));
     assert.equal(client.stats().workers, 2);
     assert.equal(client.stats().starts, 2);
+    // The second worker was handed the module the first one compiled.
+    assert.equal(client.stats().moduleShared, true);
     const single = await Promise.all(sources.map((s, i) => alone.check(s, settings, `m${i}.py`)));
     assert.equal(alone.stats().workers, 1);
     assert.deepEqual(pooled, single);
@@ -61,22 +69,85 @@ Deno.test("RuffEngineClient starts a second worker only while checks queue up on
     client.close();
     alone.close();
   }
-  // Released once, when the last worker goes.
+  // Released once, when the last worker goes, and the compiled module with it.
   assert.deepEqual(events, ["started", "released"]);
   assert.deepEqual(client.stats().workers, 0);
+  assert.equal(client.stats().moduleShared, false);
 });
 
-Deno.test("RuffEngineClient loads one engine at a time: checks sent before the first answers wait for it", async () => {
-  const client = new RuffEngineClient({ maxWorkers: 2 });
+Deno.test("RuffEngineClient.checkBatch answers each file of one message as a check of that file alone, per-file-ignores by each file's path", async () => {
+  const client = new RuffEngineClient({ maxWorkers: 1 });
   try {
-    const outcomes = await Promise.all(
-      Array.from({ length: 6 }, (_, i) => client.check(SOURCE, {}, `m${i}.py`)),
-    );
-    assert.ok(outcomes.every((o) => o.ok));
+    const settings = {
+      lint: { select: ["F401", "B006", "S101"], "per-file-ignores": { "tests/**": ["S101"] } },
+    };
+    const files = [
+      { source: SOURCE, relPath: "pkg/a.py" },
+      { source: "assert True\n", relPath: "tests/test_a.py" },
+      { source: "assert True\n", relPath: "pkg/b.py" },
+      { source: "def f(:\n", relPath: "pkg/broken.py" },
+      { source: "import sys\n", relPath: "tests/c.py" },
+    ];
+    const batch = await client.checkBatch(files, settings, [
+      { pattern: "pkg/a.py", selectors: ["F401"], baseDir: "" },
+    ]);
     assert.equal(client.stats().starts, 1);
+    const alone = [];
+    for (const f of files) {
+      alone.push(
+        await client.check(f.source, settings, f.relPath, [
+          { pattern: "pkg/a.py", selectors: ["F401"], baseDir: "" },
+        ]),
+      );
+    }
+    assert.deepEqual(batch, alone);
+    const codes = batch.map((o) => (o.ok ? o.value.map((d) => d.code) : o.reason));
+    assert.deepEqual(codes, [["B006"], [], ["S101"], ["invalid-syntax", "invalid-syntax"], [
+      "F401",
+    ]]);
+    assert.deepEqual(await client.checkBatch([], settings), []);
   } finally {
     client.close();
   }
+});
+
+Deno.test("RuffEngineClient loads one engine at a time: checks sent while the first loads wait for it, then go to both engines", async () => {
+  const client = new RuffEngineClient({ maxWorkers: 2 });
+  try {
+    const sent = Array.from({ length: 6 }, (_, i) => client.check(SOURCE, {}, `m${i}.py`));
+    // Only the first is posted; the others wait for the first engine's answer.
+    assert.equal(client.stats().starts, 1);
+    assert.equal(client.stats().pending, 6);
+    const outcomes = await Promise.all(sent);
+    assert.ok(outcomes.every((o) => o.ok));
+    // Once the first answered, the waiting checks started the second engine, with the module.
+    assert.equal(client.stats().starts, 2);
+    assert.equal(client.stats().moduleShared, true);
+  } finally {
+    client.close();
+  }
+});
+
+Deno.test("RuffEngineClient fails checks still waiting for an engine when closed, and answers a cancelled waiting check as cancelled", async () => {
+  const client = new RuffEngineClient({ maxWorkers: 2 });
+  const controller = new AbortController();
+  const first = client.check(SOURCE, {}, "a.py");
+  const cancelled = client.check(SOURCE, {}, "b.py", [], controller.signal);
+  const closed = client.check(SOURCE, {}, "c.py");
+  controller.abort();
+  assert.deepEqual(await cancelled, {
+    ok: false,
+    reason: "The ruff check was cancelled",
+    kind: "engine",
+  });
+  client.close();
+  assert.equal((await first).ok, false);
+  assert.deepEqual(await closed, {
+    ok: false,
+    reason: "The built-in ruff engine was stopped",
+    kind: "engine",
+  });
+  assert.equal(client.stats().workers, 0);
 });
 
 Deno.test("defaultRuffWorkers() is one per core up to the cap, and one on a single core", () => {
