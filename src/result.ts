@@ -27,6 +27,9 @@ export type ResultWith<T, X extends object, E = string> =
   | ({ ok: false; reason: E } & X);
 
 /** A success. */
+/** The success side of a result type (a value known to be ok). */
+export type Succeeded<R> = Extract<R, { ok: true; value: unknown }>;
+
 export function ok<T>(value: T): { ok: true; value: T } {
   return { ok: true, value };
 }

@@ -116,6 +116,39 @@ export interface ChangeSet {
   stats: { indexed: number; hashed: number };
 }
 
+/**
+ * One tree's entries under `prefix`: files matching the filters into `out`, folders that may hold
+ * a match onto `next`, unsafe names reported and skipped. Returns the entries seen so far; past
+ * the limit, the call fails.
+ */
+function addTreeEntries(
+  entries: ReturnType<typeof readTree>,
+  prefix: string,
+  seen: number,
+  filters: readonly string[] | undefined,
+  limits: Limits,
+  warnings: string[],
+  out: Map<string, Side>,
+  next: Array<[string, string]>,
+): number {
+  for (const e of entries) {
+    if (++seen > limits.maxEntries) {
+      throw new GitLimitError(`the tree has more than ${limits.maxEntries} entries`);
+    }
+    if (!safeEntryName(e.path)) {
+      warnUnsafeEntry(warnings, e.path, prefix);
+      continue;
+    }
+    const p = prefix + e.path;
+    if (e.type === "tree") {
+      if (mayContain(p, filters)) next.push([e.oid, p + "/"]);
+    } else if (matchesFilters(p, filters)) {
+      out.set(p, { oid: e.oid, mode: parseInt(e.mode, 8), source: "blob" });
+    }
+  }
+  return seen;
+}
+
 /** Flattens a tree into path -> side, skipping unsafe names (reported) and pruning by filters. */
 export async function flattenTree(
   r: RepoCtx,
@@ -132,22 +165,16 @@ export async function flattenTree(
     const trees = level.map(([oid]) => readTree(r, oid));
     const nextLevel: Array<[string, string]> = [];
     for (let t = 0; t < trees.length; t++) {
-      const prefix = level[t]![1];
-      for (const e of trees[t]!) {
-        if (++seen > limits.maxEntries) {
-          throw new GitLimitError(`the tree has more than ${limits.maxEntries} entries`);
-        }
-        if (!safeEntryName(e.path)) {
-          warnUnsafeEntry(warnings, e.path, prefix);
-          continue;
-        }
-        const p = prefix + e.path;
-        if (e.type === "tree") {
-          if (mayContain(p, filters)) nextLevel.push([e.oid, p + "/"]);
-        } else if (matchesFilters(p, filters)) {
-          out.set(p, { oid: e.oid, mode: parseInt(e.mode, 8), source: "blob" });
-        }
-      }
+      seen = addTreeEntries(
+        trees[t]!,
+        level[t]![1],
+        seen,
+        filters,
+        limits,
+        warnings,
+        out,
+        nextLevel,
+      );
     }
     level = nextLevel;
   }
@@ -230,21 +257,7 @@ export async function flattenThroughIndex(
         fromIndex.set(prefix, c.count);
         continue;
       }
-      for (const e of readTree(r, oid)) {
-        if (++seen > limits.maxEntries) {
-          throw new GitLimitError(`the tree has more than ${limits.maxEntries} entries`);
-        }
-        if (!safeEntryName(e.path)) {
-          warnUnsafeEntry(warnings, e.path, prefix);
-          continue;
-        }
-        const p = prefix + e.path;
-        if (e.type === "tree") {
-          if (mayContain(p, filters)) next.push([e.oid, p + "/"]);
-        } else if (matchesFilters(p, filters)) {
-          out.set(p, { oid: e.oid, mode: parseInt(e.mode, 8), source: "blob" });
-        }
-      }
+      seen = addTreeEntries(readTree(r, oid), prefix, seen, filters, limits, warnings, out, next);
     }
     level = next;
   }

@@ -9,13 +9,7 @@ import type { Diagnostic } from "../linters/types.ts";
 import { defaultLinterFor, linterAccepts, type LinterName } from "../linters/registry.ts";
 import { LINTERS, type SubprocessLinter } from "../policy/commands.ts";
 import { formatBytes } from "../policy/paths.ts";
-import {
-  isSkippedDir,
-  LINT_WALK_CAPS,
-  type SkipReason,
-  type WalkCaps,
-  walkedText,
-} from "../policy/walk.ts";
+import { isSkippedDir, LINT_WALK_CAPS, type WalkCaps, walkedText } from "../policy/walk.ts";
 import { describeConfig } from "../linters/python_config.ts";
 import { EMPTY_OUTPUT, FINDINGS_CODE, splitByFile } from "../linters/batch.ts";
 import {
@@ -43,7 +37,16 @@ import {
 import { hardLinkRefusal, isInside } from "../policy/paths.ts";
 import type { Outcome } from "./files.ts";
 import { runCommand } from "./run_command.ts";
-import { fileStamp, isRacy, readWalkedFile, type SkipCounts, walkFiles } from "./walk.ts";
+import {
+  fileStamp,
+  isRacy,
+  readWalkedFile,
+  // Synchronous: a project lint reads its Python files one after another; asynchronous opens
+  // in flight each held a runtime thread (and its memory).
+  readWalkedFileInfoSync,
+  type SkipCounts,
+  walkFiles,
+} from "./walk.ts";
 import { ruffResults } from "./lint_cache.ts";
 import { pythonLinterConfig, readConfigText } from "./lint.ts";
 
@@ -606,41 +609,6 @@ async function ownFindings(abs: string, rel: string, maxFileBytes: number): Prom
     return contentFindings(new TextDecoder("utf-8", { fatal: true }).decode(bytes), rel);
   } catch {
     return [];
-  }
-}
-
-/**
- * readWalkedFileInfo, synchronous: the same checks on the open file (a regular file, not a hard
- * link, within the cap). A project lint reads its Python files one after another: an open is a
- * few microseconds, while asynchronous opens in flight each hold a runtime thread (and its memory).
- */
-function readWalkedFileInfoSync(
-  abs: string,
-  maxFileBytes: number,
-): { bytes: Uint8Array; info: Deno.FileInfo } | SkipReason | null {
-  let file: Deno.FsFile;
-  try {
-    file = Deno.openSync(abs, { read: true });
-  } catch {
-    return null;
-  }
-  try {
-    const info = file.statSync();
-    if (!info.isFile) return null;
-    if (hardLinkRefusal(info) !== undefined) return "hard-link";
-    if (info.size > maxFileBytes) return "too-large";
-    const buf = new Uint8Array(info.size);
-    let filled = 0;
-    while (filled < buf.length) {
-      const n = file.readSync(buf.subarray(filled));
-      if (n === null) break;
-      filled += n;
-    }
-    return { bytes: filled === buf.length ? buf : buf.subarray(0, filled), info };
-  } catch {
-    return null;
-  } finally {
-    file.close();
   }
 }
 

@@ -89,12 +89,18 @@ export async function ruffCheck(request: RuffCheckRequest): Promise<RuffCheckRes
   const matchPath = relative(request.root, request.absPath).split(sep).join("/");
   const engine = request.engine ?? defaultEngine;
   const outcome = await engine(request.source, settings, matchPath, perFileIgnores, request.signal);
+  return checkResult(outcome, request.relPath, configFile);
+}
+
+/** One engine outcome as a check's result: findings named by the file, or why there are none. */
+function checkResult(
+  outcome: Awaited<ReturnType<RuffEngine>>,
+  relPath: string,
+  configFile: string | undefined,
+): RuffCheckResult {
+  const engineVersion = RUFF_ENGINE_VERSION;
   const result: RuffCheckResult = outcome.ok
-    ? {
-      ok: true,
-      value: outcome.value.map((d) => ({ ...d, file: request.relPath })),
-      engineVersion,
-    }
+    ? { ok: true, value: outcome.value.map((d) => ({ ...d, file: relPath })), engineVersion }
     : {
       ok: false,
       reason: outcome.kind === "settings"
@@ -144,23 +150,5 @@ export async function ruffCheckBatch(request: {
     perFileIgnores,
     request.signal,
   );
-  return outcomes.map((outcome, i) => {
-    const result: RuffCheckResult = outcome.ok
-      ? {
-        ok: true,
-        value: outcome.value.map((d) => ({ ...d, file: request.files[i]!.relPath })),
-        engineVersion,
-      }
-      : {
-        ok: false,
-        reason: outcome.kind === "settings"
-          ? `Invalid ruff configuration${
-            configFile === undefined ? "" : ` in "${configFile}"`
-          }: ${outcome.reason}`
-          : outcome.reason,
-        engineVersion,
-      };
-    if (configFile !== undefined) result.configFile = configFile;
-    return result;
-  });
+  return outcomes.map((outcome, i) => checkResult(outcome, request.files[i]!.relPath, configFile));
 }

@@ -12,6 +12,7 @@ import { globToRegExp, isTable } from "./per_file_ignores.ts";
 import { STDLIB_MODULES } from "./stdlib.ts";
 import { applyPathRules } from "./path_rules.ts";
 import type { Diagnostic } from "../types.ts";
+import type { Succeeded } from "../../result.ts";
 
 /** Synchronous looks at the project, by root-relative "/"-separated path ("" = the root). */
 export interface ProjectFs {
@@ -185,7 +186,7 @@ export class RuffProject {
   }
 
   #engineConfig(
-    c: RuffConfigResult & { ok: true },
+    c: Succeeded<RuffConfigResult>,
     pkg: string | undefined,
     isPrivate: boolean,
   ): RuffConfigResult {
