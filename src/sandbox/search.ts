@@ -472,7 +472,7 @@ function half(rel: string): number {
  * The helper worker that searches the second half: another instance of the sandbox worker's own
  * module (so a compiled binary holds it already), with permission to read the project root and
  * its own modules, nothing else; the same path policy (hard links). Started on a project's first
- * large search, kept for the worker's life, replaced if it fails.
+ * large search (or while idle, by warmSearch), kept for the worker's life, replaced if it fails.
  */
 class ShardHelper {
   readonly #worker: Worker;
@@ -605,13 +605,13 @@ export function closeSearchHelper(): void {
 
 /**
  * Prepares a first search while the worker is idle: this module is loaded by then (the caller
- * imported it) and the whole project's walk is made and remembered (a walk holds one small record
- * per file; see the walk cache's bound), so a first search pays neither. The helper worker is not
- * started here: its isolate holds about 20 MiB, which a session that never searches should not
- * pay; the first search of a large project starts it, for the searches after it.
+ * imported it), the whole project's walk is made and remembered, and for a project large enough
+ * to be split the helper worker is started and loads its search code, so a first search of the
+ * project pays none of it (a walk holds one small record per file; see the walk cache's bound).
  */
 export function warmSearch(root: string, allowSecretFiles = false): void {
-  walkFilesCached(walkOptions({ root, path: ".", allowSecretFiles }, SEARCH_WALK_CAPS));
+  const w = walkFilesCached(walkOptions({ root, path: ".", allowSecretFiles }, SEARCH_WALK_CAPS));
+  if (w.ok && w.value.files.length >= shardMinFiles) helperFor(root);
 }
 
 function shardRequest(
@@ -650,8 +650,8 @@ export async function searchCode(
   const w = walked.value;
   const budget = () => req.timeBudgetMs - (performance.now() - started);
   // The halves: file i is searched by halves[i] (0 here, 1 in the helper). Without a helper
-  // ready (the first search of a large project starts it), the search runs whole and starts one
-  // after it has answered: a helper starting now would compete with this search for the processor.
+  // ready (started while idle, see warmSearch), the search runs whole and starts one after it
+  // has answered: a helper starting now would compete with this search for the processor.
   const large = w.files.length >= shardMinFiles;
   const split = large && helper?.ready === true && !helper.failed && helper.root === req.root
     ? helper
