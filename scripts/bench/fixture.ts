@@ -72,18 +72,23 @@ export const HISTORY = {
   changed: 10,
 } as const;
 
+/** The environment the bench's own git commands run in: a fixed author, no user or system configuration. */
+export function benchGitEnv(cwd: string): Record<string, string> {
+  return {
+    GIT_AUTHOR_NAME: "Bench",
+    GIT_AUTHOR_EMAIL: "bench@example.com",
+    GIT_COMMITTER_NAME: "Bench",
+    GIT_COMMITTER_EMAIL: "bench@example.com",
+    HOME: cwd,
+    GIT_CONFIG_NOSYSTEM: "1",
+  };
+}
+
 async function gitAsync(cwd: string, args: string[], stdin?: Uint8Array): Promise<string> {
   const child = new Deno.Command("git", {
     args: ["-c", "init.defaultBranch=main", "-c", "gc.auto=0", ...args],
     cwd,
-    env: {
-      GIT_AUTHOR_NAME: "Bench",
-      GIT_AUTHOR_EMAIL: "bench@example.com",
-      GIT_COMMITTER_NAME: "Bench",
-      GIT_COMMITTER_EMAIL: "bench@example.com",
-      HOME: cwd,
-      GIT_CONFIG_NOSYSTEM: "1",
-    },
+    env: benchGitEnv(cwd),
     stdin: stdin ? "piped" : "null",
     stdout: "piped",
     stderr: "piped",

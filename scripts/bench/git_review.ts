@@ -11,7 +11,7 @@
 import * as path from "node:path";
 import { APP_DIR, serverArgs } from "../../tests/e2e/harness.ts";
 import { INITIALIZE_PARAMS, memoryOf, StdioRpc } from "./stdio_client.ts";
-import { HISTORY, makeHistoryRepo } from "./fixture.ts";
+import { benchGitEnv, HISTORY, makeHistoryRepo } from "./fixture.ts";
 import { summarize, type Summary } from "./stats.ts";
 
 export const GIT_BENCH_FILES = 5_000;
@@ -75,14 +75,7 @@ function git(cwd: string, ...args: string[]): string {
   const out = new Deno.Command("git", {
     args: ["-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false", ...args],
     cwd,
-    env: {
-      GIT_AUTHOR_NAME: "Bench",
-      GIT_AUTHOR_EMAIL: "bench@example.com",
-      GIT_COMMITTER_NAME: "Bench",
-      GIT_COMMITTER_EMAIL: "bench@example.com",
-      HOME: cwd,
-      GIT_CONFIG_NOSYSTEM: "1",
-    },
+    env: benchGitEnv(cwd),
     stdout: "piped",
     stderr: "piped",
   }).outputSync();
@@ -141,7 +134,17 @@ async function timeGit(root: string, args: string[]): Promise<number> {
   return ms;
 }
 
-async function timeTool(
+/** Bytes of a repository's pack files. */
+export function packedBytes(root: string): number {
+  const packDir = path.join(root, ".git", "objects", "pack");
+  let bytes = 0;
+  for (const e of Deno.readDirSync(packDir)) {
+    if (e.name.endsWith(".pack")) bytes += Deno.statSync(path.join(packDir, e.name)).size;
+  }
+  return bytes;
+}
+
+export async function timeTool(
   c: StdioRpc,
   name: string,
   args: Record<string, unknown>,
@@ -293,11 +296,7 @@ export async function measureGitHistory(
   const root = await makeHistoryRepo(base);
   const generateMs = Math.round(performance.now() - t0);
   const count = (args: string[]) => Number(git(root, ...args).trim());
-  const packDir = path.join(root, ".git", "objects", "pack");
-  let packBytes = 0;
-  for (const e of Deno.readDirSync(packDir)) {
-    if (e.name.endsWith(".pack")) packBytes += Deno.statSync(path.join(packDir, e.name)).size;
-  }
+  const packBytes = packedBytes(root);
   const changed = git(root, "status", "--porcelain").trim().split("\n").length;
   const server = () =>
     new StdioRpc({

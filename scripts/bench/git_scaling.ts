@@ -7,11 +7,11 @@
  * same, warm"), with each server's peak memory.
  * Run alone with `deno run -A scripts/bench/git_scaling.ts [--quick]`, or as part of `deno task bench`.
  */
-import * as path from "node:path";
 import { APP_DIR, serverArgs } from "../../tests/e2e/harness.ts";
 import { INITIALIZE_PARAMS, memoryOf, StdioRpc } from "./stdio_client.ts";
 import { HISTORY, makeHistoryRepo } from "./fixture.ts";
 import { summarize, type Summary } from "./stats.ts";
+import { packedBytes, timeTool } from "./git_review.ts";
 
 /** The short history has this share of the long one's commits. */
 export const SCALE = 10;
@@ -44,24 +44,11 @@ const CALLS: Array<{ ours: string; tool: string; args: Record<string, unknown> }
 ];
 
 async function call(c: StdioRpc, tool: string, args: Record<string, unknown>): Promise<number> {
-  const t = performance.now();
-  const a = await c.request("tools/call", { name: tool, arguments: args }, 120_000);
-  const result = a.msg.result as { isError?: boolean; content?: { text?: string }[] } | undefined;
-  if (a.msg.error || !result || result.isError) {
-    throw new Error(
-      `${tool} failed: ${JSON.stringify(a.msg.error ?? result?.content?.[0]?.text).slice(0, 300)}`,
-    );
-  }
-  return a.at - t;
+  return (await timeTool(c, tool, args)).ms;
 }
 
 function packMiB(root: string): number {
-  const dir = path.join(root, ".git", "objects", "pack");
-  let bytes = 0;
-  for (const e of Deno.readDirSync(dir)) {
-    if (e.name.endsWith(".pack")) bytes += Deno.statSync(path.join(dir, e.name)).size;
-  }
-  return Math.round((bytes / 1024 / 1024) * 10) / 10;
+  return Math.round((packedBytes(root) / 1024 / 1024) * 10) / 10;
 }
 
 function commitCount(root: string): number {

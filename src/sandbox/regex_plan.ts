@@ -193,8 +193,9 @@ export function planRegex(pattern: string): RegexPlan {
 /** Match positions in a text: [start, end) pairs, in order. */
 export type Finder = (text: string) => Iterable<[number, number]>;
 
-function escapeLiteral(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+/** `s` as a regular expression matching it literally. */
+export function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 /** The literal every match of a regex holds, as searched for: its text, and whether case counts. */
@@ -222,7 +223,7 @@ function plannedLiteral(
   const plan = planRegex(pattern);
   if (!plan.literal) return null;
   const flags = caseSensitive ? "u" : "iu";
-  const has = new RegExp(escapeLiteral(plan.literal), flags);
+  const has = new RegExp(escapeRegExp(plan.literal), flags);
   return {
     required: { literal: plan.literal, caseSensitive, test: (text) => has.test(text) },
     singleLine: plan.singleLine,
@@ -244,7 +245,7 @@ export function plannedFinder(pattern: string, caseSensitive: boolean, full: Fin
       if (required.test(text)) yield* full(text);
     };
   }
-  const source = escapeLiteral(required.literal);
+  const source = escapeRegExp(required.literal);
   return function* (text) {
     // Its own lastIndex per text: two texts' matches may be read interleaved.
     const every = new RegExp(source, "g" + flags);

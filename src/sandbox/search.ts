@@ -13,7 +13,7 @@
  * over all files would (docs/search.md).
  */
 import { RE2JS } from "re2js";
-import { type Finder, plannedFinder, requiredLiteral } from "./regex_plan.ts";
+import { escapeRegExp, type Finder, plannedFinder, requiredLiteral } from "./regex_plan.ts";
 import { SEARCH_WALK_CAPS, type SkipReason, type WalkCaps, walkedText } from "../policy/walk.ts";
 import { fileURLToPath } from "node:url";
 import type { Outcome } from "./files.ts";
@@ -79,10 +79,6 @@ export interface SearchResult {
   /** Why the search stopped before covering every file, if it did. */
   stopped?: "time" | "matches" | "files" | "bytes" | "entries";
   durationMs: number;
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 /** The finder for a query, or the reason the pattern is refused. */
